@@ -1,0 +1,104 @@
+# skiff - one entry point: make, make run, make test, make bench, make lint.
+# `make run` and `make test` install what is missing first (tools/setup.sh).
+
+BUILD      := build
+CROSS      ?= aarch64-linux-gnu-
+CC         := $(CROSS)gcc
+LD         := $(CROSS)ld
+OBJCOPY    := $(CROSS)objcopy
+HOSTCC     ?= gcc
+FDT_DIR    := $(BUILD)/deps/libfdt/usr
+FDT_LIB    := $(FDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
+VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Where QEMU virt puts the DTB for firmware (-bios) boot: the start of RAM. Only used when
+# skiff finds itself started from the reset vector with no DTB in x0 (see DESIGN.md §2).
+FW_DTB_ADDR     ?= 0x40000000
+# Console used before the device tree is parsed and for fatal errors about the device tree
+# itself (like Linux's earlycon); QEMU virt's PL011. Set EARLY_UART=0 on a board without one.
+EARLY_UART      ?= 0x09000000
+
+IMG_CFLAGS = -std=c11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude/libc -I. -I$(FDT_DIR)/include -march=armv8-a -mgeneral-regs-only -mstrict-align \
+	-mno-outline-atomics -fpie -fno-plt -fno-common -fno-stack-protector -ffunction-sections \
+	-fdata-sections -fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
+	-DSKIFF_VERSION='"$(VERSION)"' -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DEARLY_UART=$(EARLY_UART)
+IMG_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DEARLY_UART=$(EARLY_UART)
+IMG_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack -z max-page-size=4096 \
+	--gc-sections --no-undefined -T arch/arm64/skiff.ld -Map $(BUILD)/skiff.map
+
+IMG_DIRS := arch/arm64 hyp irq drivers
+IMG_SRCS := $(foreach d,$(IMG_DIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S))
+IMG_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(IMG_SRCS))
+
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -DSKIFF_HOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_LIBS   := -lcmocka -lfdt
+
+.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size
+all: $(BUILD)/skiff.bin check-size
+
+setup:
+	@tools/setup.sh
+
+# V=1 shows the commands
+Q := $(if $(V),,@)
+
+$(BUILD)/obj/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(IMG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(IMG_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/skiff.elf: $(IMG_OBJS) arch/arm64/skiff.ld $(FDT_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(IMG_OBJS) $(FDT_LIB) $(shell $(CC) -print-libgcc-file-name)
+	@tools/check-relocs.sh $@
+
+$(BUILD)/skiff.bin: $(BUILD)/skiff.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# skiff.bin must stay under 128 KiB, libfdt included.
+check-size: $(BUILD)/skiff.bin
+	@size=$$(stat -c %s $<); [ $$size -lt 131072 ] || \
+		{ echo "skiff.bin is $$size bytes, over the 128 KiB budget"; exit 1; }
+
+# ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
+
+define unit_rule
+$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h) Makefile
+	@mkdir -p $$(dir $$@)
+	@$(if $(Q),echo "  HOSTCC  $$@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c $$($(1)_SRCS) $(HOST_LIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS) $(UNIT_FIXTURES)
+
+# ---- the two commands
+test:
+	@tools/setup.sh
+	@$(MAKE) --no-print-directory test-all
+
+test-all: all unit $(QEMU_TEST_DEPS)
+	@python3 tools/run-tests.py --build $(BUILD)
+
+run:
+	@tools/setup.sh
+	@$(MAKE) --no-print-directory all
+	@tools/run.sh $(RUN_ARGS)
+
+lint: $(BUILD)/skiff.bin
+	@tools/lint.sh
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.*
+
+-include $(IMG_OBJS:.o=.d)

@@ -1,0 +1,198 @@
+/*
+ * boot.S - the entry of skiff.bin: the arm64 Image header, then one path for both ways in.
+ *
+ * Payload (booti, QEMU -kernel): entered at EL2, MMU off, x0 = DTB, at a 2 MiB-aligned
+ * address; runs in place. Firmware (QEMU -bios): entered from the reset vector in flash
+ * with x0 = 0; copies itself to RAM just above the DTB that QEMU put at FW_DTB_ADDR and
+ * continues there. Either way it then applies its own R_AARCH64_RELATIVE relocations,
+ * clears .bss, takes the boot stack and calls boot_primary() in C.
+ * Secondary CPUs enter at secondary_entry from PSCI CPU_ON with x0 = logical CPU index.
+ * Touches only registers, the image and its .bss; knows nothing of the platform.
+ */
+#include "arch/arm64/regs.h"
+#include "arch/arm64/layout.h"
+
+#define R_AARCH64_RELATIVE 1027
+
+	.section .text.head, "ax"
+	.globl	_start
+_start:
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	0				/* text_offset */
+	.quad	__image_size			/* image_size, .bss included */
+	.quad	IMAGE_FLAGS_PAGE_4K | IMAGE_FLAGS_PHYS_ANYWHERE
+	.quad	0, 0, 0				/* res2..res4 */
+	.long	IMAGE_MAGIC
+	.long	0				/* res5: no PE header */
+
+	.section .text.boot, "ax"
+primary_entry:
+	mov	x19, x0				/* DTB from the loader, or 0 */
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #CURRENTEL_EL_SHIFT
+	cmp	x20, #2
+	b.ne	1f
+	bl	el2_setup
+1:	mov	x21, #BOOT_MODE_PAYLOAD
+	bl	fdt_at_x19
+	cbnz	x0, relocate			/* payload: the loader handed us a DTB */
+	cmp	x20, #2
+	b.ne	relocate			/* wrong EL: C reports it */
+	bl	started_from_reset
+	cbz	x0, relocate			/* payload without a DTB: C reports it */
+
+	/* Firmware: the DTB is at the start of RAM; copy ourselves above it. */
+	mov	x21, #BOOT_MODE_FIRMWARE
+	ldr	x19, =FW_DTB_ADDR
+	bl	fdt_at_x19
+	mov	x2, x19
+	cbz	x0, 2f
+	ldr	w3, [x19, #4]			/* totalsize, big-endian */
+	rev	w3, w3
+	add	x2, x2, x3
+	b	3f
+2:	mov	x19, #0				/* no DTB there either */
+3:	ldr	x3, =SKIFF_BLOCK_SIZE - 1
+	add	x2, x2, x3
+	bic	x2, x2, x3
+	ldr	x3, =FW_DTB_ADDR
+	cmp	x2, x3
+	b.hi	4f
+	add	x2, x3, #SKIFF_BLOCK_SIZE	/* no DTB there: leave its 2 MiB alone */
+4:	adr	x3, _start			/* copy [_start, _image_file_end) to x2 */
+	adr	x4, _image_file_end
+	mov	x5, x2
+5:	ldp	x6, x7, [x3], #16
+	stp	x6, x7, [x5], #16
+	cmp	x3, x4
+	b.lo	5b
+	dsb	sy
+	ic	iallu
+	dsb	sy
+	isb
+	adr	x3, _start
+	adr	x4, relocate
+	sub	x4, x4, x3
+	add	x4, x4, x2
+	br	x4				/* continue in the RAM copy */
+
+relocate:
+	adr	x22, _start			/* run-time base = link address 0 + x22 */
+	adr	x1, __rela_start
+	adr	x2, __rela_end
+1:	cmp	x1, x2
+	b.hs	2f
+	ldp	x3, x4, [x1], #24		/* r_offset, r_info */
+	ldr	x5, [x1, #-8]			/* r_addend */
+	cmp	w4, #R_AARCH64_RELATIVE
+	b.ne	1b				/* tools/check-relocs.sh rejects others at build */
+	add	x5, x5, x22
+	str	x5, [x3, x22]
+	b	1b
+2:	adr	x1, __bss_start
+	adr	x2, __bss_end
+3:	cmp	x1, x2
+	b.hs	4f
+	stp	xzr, xzr, [x1], #16
+	b	3b
+4:	adr	x1, boot_stacks
+	add	sp, x1, #SKIFF_STACK_SIZE	/* logical CPU 0 is the boot CPU */
+	cmp	x20, #2
+	b.ne	5f
+	adr	x1, el2_vectors
+	msr	vbar_el2, x1
+	isb
+5:	mov	x0, x19
+	mov	x1, x22
+	mov	x2, x21
+	mov	x3, x20
+	bl	boot_primary
+	b	cpu_halt
+
+/* x0 = 1 if x19 points at an 8-byte aligned FDT header, else 0. */
+fdt_at_x19:
+	mov	x0, #0
+	cbz	x19, 1f
+	tst	x19, #7
+	b.ne	1f
+	ldr	w1, [x19]
+	ldr	w2, =FDT_MAGIC_LE
+	cmp	w1, w2
+	cset	x0, eq
+1:	ret
+
+/*
+ * x0 = 1 if this CPU came here from its reset vector: no EL3 (so EL2 is the highest EL and
+ * RVBAR_EL2 exists) and RVBAR_EL2 is our own entry.
+ */
+started_from_reset:
+	mov	x0, #0
+	mrs	x1, id_aa64pfr0_el1
+	ubfx	x1, x1, #ID_AA64PFR0_EL3_SHIFT, #4
+	cbnz	x1, 1f
+	mrs	x1, rvbar_el2
+	adr	x2, _start
+	cmp	x1, x2
+	cset	x0, eq
+1:	ret
+
+/*
+ * EL2 state before any C: AArch64 EL1, physical IRQ/FIQ/SError taken to EL2, MMU and
+ * caches off, FP/SIMD not trapped.
+ */
+el2_setup:
+	ldr	x0, =HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO
+	msr	hcr_el2, x0
+	ldr	x0, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x0
+	ldr	x0, =CPTR_EL2_RES1
+	msr	cptr_el2, x0
+	msr	cntvoff_el2, xzr
+	isb
+	ret
+
+/*
+ * Secondary CPUs: x0 = logical index. Turn the MMU on with the tables the boot CPU built
+ * (mmu_boot_regs, cleaned to the point of coherency) before touching memory.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	mov	x19, x0
+	bl	el2_setup
+	adr	x1, mmu_boot_regs
+	ldp	x2, x3, [x1]			/* mair, tcr */
+	ldp	x4, x5, [x1, #16]		/* ttbr0, sctlr */
+	msr	mair_el2, x2
+	msr	tcr_el2, x3
+	msr	ttbr0_el2, x4
+	isb
+	tlbi	alle2
+	dsb	ish
+	isb
+	msr	sctlr_el2, x5
+	isb
+	adr	x1, boot_stacks
+	mov	x2, #SKIFF_STACK_SIZE
+	madd	x1, x19, x2, x1
+	add	sp, x1, #SKIFF_STACK_SIZE
+	adr	x1, el2_vectors
+	msr	vbar_el2, x1
+	isb
+	mov	x0, x19
+	bl	boot_secondary
+	b	cpu_halt
+
+	.globl	cpu_halt
+cpu_halt:
+	msr	daifset, #0xf
+1:	wfi
+	b	1b
+
+	.ltorg
+
+	.bss
+	.balign	16
+	.globl	boot_stacks
+boot_stacks:
+	.skip	SKIFF_MAX_CPUS * SKIFF_STACK_SIZE

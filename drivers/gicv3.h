@@ -1,0 +1,39 @@
+/*
+ * gicv3.h - the physical GICv3: distributor set-up, finding and waking this CPU's
+ * redistributor, per-interrupt enable/priority/config/route, and the EL2 CPU interface
+ * (group 1, EOImode = 1: priority drop at EOIR, deactivation at DIR).
+ */
+#ifndef SKIFF_DRIVERS_GICV3_H
+#define SKIFF_DRIVERS_GICV3_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hyp/platform.h"
+
+/* Distributor: checks the architecture revision, disables and resets every SPI to group 1,
+ * default priority, level, disabled, routed to route_mpidr; then enables group 1 with
+ * affinity routing. Returns the number of INTIDs (32 * (ITLinesNumber + 1), at most 1020)
+ * or 0 if the frame is not a GICv3/v4 distributor. */
+unsigned int gicv3_dist_init(uintptr_t gicd, uint64_t route_mpidr);
+
+/* RD_base of the redistributor whose GICR_TYPER affinity is mpidr, or 0. stride 0 means
+ * 128 KiB frames (256 KiB when GICR_TYPER.VLPIS), the DT's redistributor-stride otherwise. */
+uintptr_t gicv3_redist_find(const struct plat_range *regions, unsigned int count,
+			    uint64_t stride, uint64_t mpidr);
+
+/* Wake the redistributor (GICR_WAKER handshake) and reset its SGIs/PPIs: group 1, default
+ * priority, disabled, not pending or active. false if it does not wake. */
+bool gicv3_redist_init(uintptr_t rd);
+
+void gicv3_ppi_enable(uintptr_t rd, unsigned int intid, bool on);
+void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on);
+void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr);
+
+/* CPU interface (ICC_* system registers at EL2) */
+void gicv3_cpuif_init(void);
+unsigned int gicv3_ack(void); /* ICC_IAR1_EL1 */
+void gicv3_eoi(unsigned int intid); /* ICC_EOIR1_EL1: priority drop */
+void gicv3_deactivate(unsigned int intid); /* ICC_DIR_EL1 */
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * cpu.c - per-CPU EL2 bring-up and the EL2 interrupt handler: wakes this CPU's
+ * redistributor, turns on its CPU interface and proves the path timer -> GIC -> vector ->
+ * EOI/DIR with one hypervisor-timer interrupt.
+ */
+#include "hyp/cpu.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/gicv3.h"
+#include "drivers/gicv3_regs.h"
+#include "drivers/timer.h"
+#include "hyp/log.h"
+
+#define SELFTEST_TIMER_US 1000
+#define SELFTEST_TIMEOUT_US 100000
+
+struct cpu cpus[SKIFF_MAX_CPUS];
+unsigned int cpu_count;
+struct platform plat;
+
+struct cpu *cpu_self(void)
+{
+	return (struct cpu *)read_sysreg(tpidr_el2);
+}
+
+void cpu_set_state(struct cpu *c, enum cpu_state s)
+{
+	__atomic_store_n(&c->state, (int)s, __ATOMIC_RELEASE);
+}
+
+enum cpu_state cpu_get_state(const struct cpu *c)
+{
+	return (enum cpu_state)__atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+}
+
+void cpu_handle_irq(void)
+{
+	unsigned int intid = gicv3_ack();
+	struct cpu *self = cpu_self();
+
+	if (intid == GIC_INTID_SPURIOUS)
+		return;
+	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
+		timer_hyp_stop();
+		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
+	} else {
+		log_cpu(self->idx, "unexpected interrupt %u", intid);
+	}
+	gicv3_eoi(intid);
+	gicv3_deactivate(intid);
+}
+
+static bool timer_round_trip(struct cpu *c)
+{
+	unsigned int intid = plat.timer_intid[PLAT_TIMER_HYP_PHYS];
+	uint64_t deadline = timer_count() + timer_us_to_ticks(SELFTEST_TIMEOUT_US);
+
+	c->timer_fired = false;
+	gicv3_ppi_enable(c->gicr, intid, true);
+	timer_hyp_arm(timer_us_to_ticks(SELFTEST_TIMER_US));
+	irq_enable();
+	while (!__atomic_load_n(&c->timer_fired, __ATOMIC_ACQUIRE) && timer_count() < deadline)
+		;
+	irq_disable();
+	timer_hyp_stop();
+	gicv3_ppi_enable(c->gicr, intid, false);
+	return c->timer_fired;
+}
+
+bool cpu_bring_up(struct cpu *c)
+{
+	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);
+	c->gicr = gicv3_redist_find(plat.gicr, plat.gicr_count, plat.gicr_stride, c->mpidr);
+	if (!c->gicr) {
+		log_cpu(c->idx, "no redistributor has affinity 0x%llx", (unsigned long long)c->mpidr);
+		return false;
+	}
+	if (!gicv3_redist_init(c->gicr)) {
+		log_cpu(c->idx, "redistributor at 0x%lx does not wake", (unsigned long)c->gicr);
+		return false;
+	}
+	gicv3_cpuif_init();
+	timer_allow_el1_physical();
+	if (!timer_round_trip(c)) {
+		log_cpu(c->idx, "hyp timer interrupt %u did not arrive",
+			plat.timer_intid[PLAT_TIMER_HYP_PHYS]);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,209 @@
+/*
+ * main.c - the boot flow on the boot CPU: early console, MMU, device tree, banner, GIC,
+ * this CPU's bring-up, fw_cfg, secondaries; then, with no guest yet, power off.
+ * Every step that can fail stops boot with a message naming what is wrong.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "arch/arm64/layout.h"
+#include "arch/arm64/mmu.h"
+#include "arch/arm64/psci_fw.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/fw_cfg.h"
+#include "drivers/gicv3.h"
+#include "drivers/pl011.h"
+#include "drivers/timer.h"
+#include "hyp/cpu.h"
+#include "hyp/log.h"
+#include "hyp/smp.h"
+
+#define FDT_SIZE_MAX (32u << 20)
+#define FDT_HEADER_SIZE 40
+#define MIB (1024ull * 1024)
+#define SELFTEST_FILE "opt/skiff/selftest"
+#define SELFTEST_EL2_FAULT "el2-fault"
+
+void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
+
+static void console_pl011(uintptr_t base, char c)
+{
+	pl011_putc(base, c);
+}
+
+static uint64_t fdt_size_guess(uint64_t dtb)
+{
+	const uint8_t *h = (const uint8_t *)(uintptr_t)dtb;
+	uint32_t size;
+
+	if (!dtb)
+		return 0;
+	size = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+	return (size >= FDT_HEADER_SIZE && size <= FDT_SIZE_MAX) ? size : FDT_HEADER_SIZE;
+}
+
+static const char *psci_name(enum plat_psci_conduit c)
+{
+	return c == PLAT_PSCI_SMC ? "smc" : c == PLAT_PSCI_HVC ? "hvc" : "none";
+}
+
+static void map_platform(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < plat.mem_count && !ret; i++)
+		ret = mmu_map_ram(plat.mem[i].base, plat.mem[i].size);
+	if (!ret)
+		ret = mmu_map_device(plat.gicd.base, plat.gicd.size);
+	for (i = 0; i < plat.gicr_count && !ret; i++)
+		ret = mmu_map_device(plat.gicr[i].base, plat.gicr[i].size);
+	if (!ret && plat.uart_kind == PLAT_UART_PL011)
+		ret = mmu_map_device(plat.uart.base, plat.uart.size);
+	if (!ret && plat.has_fw_cfg)
+		ret = mmu_map_device(plat.fw_cfg.base, plat.fw_cfg.size);
+	if (ret)
+		fatal("mmu: cannot map the platform (error %d, %u tables used)", ret,
+		      mmu_tables_used());
+}
+
+static void order_cpus(void)
+{
+	int boot = plat_cpu_index(&plat, cpu_mpidr());
+	unsigned int i, n = 1;
+
+	if (boot < 0)
+		fatal("boot CPU (MPIDR 0x%llx) is not in /cpus", (unsigned long long)cpu_mpidr());
+	cpus[0].mpidr = plat.cpu[boot].mpidr;
+	for (i = 0; i < plat.cpu_count; i++) {
+		if ((int)i == boot)
+			continue;
+		if (!plat.cpu[i].psci) {
+			log_info("cpu with mpidr 0x%llx: enable-method is not psci, not used",
+				 (unsigned long long)plat.cpu[i].mpidr);
+			continue;
+		}
+		cpus[n++].mpidr = plat.cpu[i].mpidr;
+	}
+	cpu_count = n;
+	for (i = 0; i < cpu_count; i++) {
+		cpus[i].idx = i;
+		log_cpu(i, "mpidr 0x%llx%s", (unsigned long long)cpus[i].mpidr,
+			i == 0 ? " (boot)" : "");
+	}
+	if (plat.cpus_ignored)
+		log_info("%u more cpus in the device tree are not used (skiff supports %u)",
+			 plat.cpus_ignored, PLAT_MAX_CPUS);
+}
+
+static void print_platform(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < plat.mem_count; i++)
+		log_info("memory: 0x%llx-0x%llx (%llu MiB)", (unsigned long long)plat.mem[i].base,
+			 (unsigned long long)(plat.mem[i].base + plat.mem[i].size - 1),
+			 (unsigned long long)(plat.mem[i].size / MIB));
+	order_cpus();
+	log_info("gic: v3 gicd 0x%llx, gicr 0x%llx+0x%llx (%u regions), maintenance intid %u",
+		 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicr[0].base,
+		 (unsigned long long)plat.gicr[0].size, plat.gicr_count, plat.gic_maint_intid);
+	log_info("timer: %llu Hz, intids: phys %u, virt %u, hyp %u",
+		 (unsigned long long)timer_freq(), plat.timer_intid[PLAT_TIMER_PHYS],
+		 plat.timer_intid[PLAT_TIMER_VIRT], plat.timer_intid[PLAT_TIMER_HYP_PHYS]);
+	if (plat.uart_kind == PLAT_UART_PL011)
+		log_info("uart: pl011 at 0x%llx (%s)", (unsigned long long)plat.uart.base,
+			 plat.uart_path);
+	else
+		log_info("uart: %s", plat.uart_kind == PLAT_UART_NONE ? "none in /chosen" :
+									 "not a pl011, not used");
+	log_info("psci: %s", psci_name(plat.psci));
+}
+
+static void probe_fw_cfg(void)
+{
+	static struct fw_cfg_io io;
+	struct fw_cfg fc;
+	struct fw_cfg_file f;
+	uint32_t files = 0;
+	char buf[16];
+
+	if (!plat.has_fw_cfg)
+		return;
+	fw_cfg_mmio_io_init(&io, plat.fw_cfg.base);
+	if (fw_cfg_init(&fc, &io)) {
+		log_info("fw_cfg: at 0x%llx: no QEMU signature", (unsigned long long)plat.fw_cfg.base);
+		return;
+	}
+	fw_cfg_file_count(&fc, &files);
+	log_info("fw_cfg: at 0x%llx%s, %u files, kernel %u bytes, initrd %u bytes",
+		 (unsigned long long)plat.fw_cfg.base, fc.dma ? " (dma)" : "", files,
+		 fw_cfg_read_u32(&fc, FW_CFG_KERNEL_SIZE), fw_cfg_read_u32(&fc, FW_CFG_INITRD_SIZE));
+	if (fw_cfg_find(&fc, SELFTEST_FILE, &f) == 0) {
+		memset(buf, 0, sizeof(buf));
+		fw_cfg_read(&fc, f.select, buf, f.size < sizeof(buf) - 1 ? f.size : sizeof(buf) - 1);
+		if (!strncmp(buf, SELFTEST_EL2_FAULT, strlen(SELFTEST_EL2_FAULT)) && cpu_count > 1) {
+			smp_fault_cpu = (int)cpu_count - 1;
+			log_info("selftest: cpu%d will take a data abort at EL2", smp_fault_cpu);
+		}
+	}
+}
+
+static void parse_device_tree(uint64_t dtb)
+{
+	char err[PLAT_ERR_MAX];
+	int ret;
+
+	if (!dtb)
+		fatal("no device tree: x0 holds none and there is none at 0x%lx",
+		      (unsigned long)FW_DTB_ADDR);
+	ret = fdt_check_header((const void *)(uintptr_t)dtb);
+	if (ret)
+		fatal("device tree at 0x%llx is not valid: %s", (unsigned long long)dtb,
+		      fdt_strerror(ret));
+	if (plat_parse((const void *)(uintptr_t)dtb, &plat, err, sizeof(err)))
+		fatal("device tree: %s", err);
+}
+
+void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
+{
+	unsigned int up;
+	int ret;
+
+	if (EARLY_UART)
+		log_set_console(console_pl011, EARLY_UART);
+	if (el != 2)
+		fatal("entered at EL%llu: skiff must be started at EL2 "
+		      "(QEMU: -M virt,virtualization=on)",
+		      (unsigned long long)el);
+	ret = mmu_enable_boot(base, dtb, fdt_size_guess(dtb), EARLY_UART);
+	if (ret)
+		fatal("mmu: cannot build the boot map (error %d)", ret);
+	log_enable_lock();
+	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
+	parse_device_tree(dtb);
+	log_info("boot: %s at 0x%llx, dtb at 0x%llx",
+		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
+		 (unsigned long long)dtb);
+	map_platform();
+	if (plat.uart_kind == PLAT_UART_PL011)
+		log_set_console(console_pl011, plat.uart.base);
+	print_platform();
+	psci_fw_init(plat.psci);
+	if (!gicv3_dist_init(plat.gicd.base, cpus[0].mpidr))
+		fatal("gic: 0x%llx is not a GICv3 distributor", (unsigned long long)plat.gicd.base);
+	if (!cpu_bring_up(&cpus[0]))
+		fatal("boot cpu bring-up failed");
+	cpu_set_state(&cpus[0], CPU_UP);
+	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
+		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
+	probe_fw_cfg();
+	up = smp_start_secondaries();
+	if (up == cpu_count)
+		log_info("all %u cpus up", up);
+	else
+		log_info("%u of %u cpus up", up, cpu_count);
+	log_info("no guest to run: powering off");
+	psci_fw_system_off();
+	fatal("PSCI SYSTEM_OFF returned");
+}

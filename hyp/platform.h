@@ -1,0 +1,100 @@
+/*
+ * platform.h - the platform facts skiff takes from the host device tree: memory, CPUs,
+ * GICv3, timer, console UART, PSCI conduit, fw_cfg. Parsing is plain C over libfdt;
+ * it reads the blob only and touches no hardware.
+ */
+#ifndef SKIFF_HYP_PLATFORM_H
+#define SKIFF_HYP_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAT_MAX_MEM 8
+#define PLAT_MAX_CPUS 8
+#define PLAT_MAX_GICR 4
+#define PLAT_PATH_MAX 128
+#define PLAT_ERR_MAX 160
+
+/* The generic timer's four PPIs, in the order of the arm,armv8-timer binding. */
+enum plat_timer_irq {
+	PLAT_TIMER_SEC_PHYS,
+	PLAT_TIMER_PHYS,
+	PLAT_TIMER_VIRT,
+	PLAT_TIMER_HYP_PHYS,
+	PLAT_TIMER_COUNT,
+};
+
+enum plat_psci_conduit {
+	PLAT_PSCI_NONE,
+	PLAT_PSCI_SMC,
+	PLAT_PSCI_HVC,
+};
+
+enum plat_uart_kind {
+	PLAT_UART_NONE,
+	PLAT_UART_PL011,
+	PLAT_UART_OTHER, /* found, but skiff has no driver for it */
+};
+
+struct plat_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct plat_cpu {
+	uint64_t mpidr; /* affinity fields only, as the cpu node's reg gives them */
+	bool psci;	/* enable-method = "psci": skiff can start it */
+};
+
+struct platform {
+	struct plat_range mem[PLAT_MAX_MEM];
+	unsigned int mem_count;
+
+	struct plat_cpu cpu[PLAT_MAX_CPUS];
+	unsigned int cpu_count;
+	unsigned int cpus_ignored; /* present in the DT beyond PLAT_MAX_CPUS */
+
+	struct plat_range gicd;
+	struct plat_range gicr[PLAT_MAX_GICR];
+	unsigned int gicr_count;
+	uint64_t gicr_stride; /* redistributor-stride, 0 when absent (use GICR_TYPER.Last) */
+	unsigned int gic_maint_intid; /* INTID of the maintenance interrupt (PPI 9 -> 25) */
+	int gic_phandle;
+
+	unsigned int timer_intid[PLAT_TIMER_COUNT]; /* INTIDs, e.g. virt = 27 */
+
+	enum plat_uart_kind uart_kind;
+	struct plat_range uart;
+	char uart_path[PLAT_PATH_MAX]; /* node path, options after ':' stripped */
+
+	enum plat_psci_conduit psci;
+
+	bool has_fw_cfg;
+	struct plat_range fw_cfg;
+};
+
+/*
+ * Fill *p from the flattened device tree at fdt (which must pass fdt_check_header).
+ * Returns 0 on success. On failure returns a negative number and writes a message naming
+ * the node and property at fault into err (for example "/intc@8000000: GIC is not v3
+ * (compatible \"arm,cortex-a15-gic\")").
+ * Required: a valid header, at least one memory bank, at least one cpu, an arm,gic-v3 node
+ * with GICD and GICR frames and a maintenance interrupt, an arm,armv8-timer node with its
+ * four PPIs. Optional: /chosen/stdout-path UART (uart_kind NONE when absent), psci
+ * (conduit NONE when absent), fw_cfg (qemu,fw-cfg-mmio).
+ */
+int plat_parse(const void *fdt, struct platform *p, char *err, size_t err_size);
+
+/*
+ * As plat_parse, for a blob known to lie within buf_size bytes at fdt: a blob shorter than
+ * its header or whose totalsize exceeds buf_size is an error (plat_parse trusts totalsize).
+ * Use it where the bound is known (a file, or the 2 MiB the arm64 boot protocol allows).
+ */
+int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *err,
+		   size_t err_size);
+
+/* Index of the cpu whose MPIDR affinity fields equal mpidr's, or -1. */
+int plat_cpu_index(const struct platform *p, uint64_t mpidr);
+
+#endif

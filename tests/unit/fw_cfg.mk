@@ -1,0 +1,2 @@
+UNIT_TESTS += fw_cfg
+fw_cfg_SRCS := drivers/fw_cfg.c
