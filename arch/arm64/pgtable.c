@@ -41,7 +41,6 @@ static int map_chunk(struct pgtable *pt, uint64_t *entry, unsigned int level, ui
 		     uint64_t pa, uint64_t chunk, uint64_t attrs)
 {
 	uint64_t block = 1ULL << level_shift(level);
-	uint64_t *next;
 
 	if (level == PT_LAST_LEVEL)
 		return set_leaf(entry, pa | attrs | PTE_VALID | PTE_PAGE);
@@ -49,7 +48,8 @@ static int map_chunk(struct pgtable *pt, uint64_t *entry, unsigned int level, ui
 	    !is_table(*entry, level))
 		return set_leaf(entry, pa | attrs | PTE_VALID);
 	if (*entry == 0) {
-		next = pt->alloc(pt->ctx);
+		uint64_t *next = pt->alloc(pt->ctx);
+
 		if (!next)
 			return PT_ERR_NOMEM;
 		*entry = (uint64_t)(uintptr_t)next | PTE_VALID | PTE_TABLE;
@@ -90,6 +90,8 @@ int pt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t
 		return PT_ERR_ALIGN;
 	if (va >= top || size > top - va)
 		return PT_ERR_RANGE;
+	if (pa > PTE_ADDR_MASK || size > PTE_ADDR_MASK + PT_PAGE_SIZE - pa)
+		return PT_ERR_RANGE; /* output address beyond the 48 bits a descriptor holds */
 	return map_level(pt, pt->root, pt->start_level, va, pa, size, attrs & ~PTE_TABLE);
 }
 
@@ -98,6 +100,8 @@ uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
 	const uint64_t *table = pt->root;
 	unsigned int lvl;
 
+	if (va >> (level_shift(pt->start_level) + 9))
+		return 0;
 	for (lvl = pt->start_level; lvl <= PT_LAST_LEVEL; lvl++) {
 		uint64_t desc = table[(va >> level_shift(lvl)) % PT_ENTRIES];
 

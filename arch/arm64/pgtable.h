@@ -14,7 +14,7 @@
 /* Descriptor bits (Arm ARM D8.3, VMSAv8-64 translation table format) */
 #define PTE_VALID (1ULL << 0)
 #define PTE_TABLE (1ULL << 1) /* levels 0-2: next-level table */
-#define PTE_PAGE (1ULL << 1) /* level 3: page */
+#define PTE_PAGE (1ULL << 1)  /* level 3: page */
 #define PTE_ADDR_MASK 0x0000fffffffff000ULL
 #define PTE_ATTRINDX(i) ((uint64_t)(i) << 2)
 #define PTE_AP_RO (1ULL << 7) /* stage 1: AP[2] */
@@ -24,10 +24,10 @@
 
 enum pt_error {
 	PT_OK = 0,
-	PT_ERR_ALIGN = -1, /* va, pa or size not page-aligned */
-	PT_ERR_NOMEM = -2, /* the table allocator ran dry */
+	PT_ERR_ALIGN = -1,    /* va, pa or size not page-aligned */
+	PT_ERR_NOMEM = -2,    /* the table allocator ran dry */
 	PT_ERR_CONFLICT = -3, /* a different mapping is already there */
-	PT_ERR_RANGE = -4, /* va beyond the table's input range */
+	PT_ERR_RANGE = -4,    /* va beyond the table's input range, or pa beyond 48 bits */
 };
 
 struct pgtable {
@@ -43,6 +43,7 @@ struct pgtable {
  * and type bits). Uses 1 GiB and 2 MiB blocks where alignment allows. Never replaces a
  * valid entry with a different one (no break-before-make is needed by callers): mapping
  * the same range again with the same attributes is allowed, anything else is a conflict.
+ * Not all-or-nothing: on an error, the part of the range before the fault stays mapped.
  */
 int pt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs);
 

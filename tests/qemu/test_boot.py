@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Boot tests of build/skiff.bin (TAP): firmware (-bios), payload (-kernel) and U-Boot (booti)
+boots with 1, 2 and 4 CPUs, each up to "no guest to run: powering off" and QEMU exit 0; and
+the fatal paths: GICv2 machine, no device tree, entered at EL1."""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BUILD, MACHINE, ROOT, AnyOrder, Tap, run_qemu  # noqa: E402
+
+SUITE_TIMEOUT = 1000
+
+IMAGE = os.path.join(BUILD, "skiff.bin")
+UBOOT = os.environ.get("UBOOT", "/usr/lib/u-boot/qemu_arm64/u-boot.bin")
+BOOT_TIMEOUT = 60
+UBOOT_TIMEOUT = 120  # U-Boot counts down 2 s before autoboot; TCG is slow on a loaded host
+
+
+def rel(path):
+    """Paths in the logged command line relative to the repo root, so they can be pasted."""
+    r = os.path.relpath(path, ROOT)
+    return path if r.startswith("..") else r
+
+
+def boot_expect(smp, word):
+    e = [r"^skiff: skiff .* EL2 hypervisor",
+         r"^skiff: boot: %s at 0x[0-9a-f]+, dtb at 0x[0-9a-f]+" % word,
+         r"^skiff: memory: 0x40000000-0x7fffffff",
+         AnyOrder([r"^skiff: cpu%d: mpidr 0x[0-9a-f]+\b" % n for n in range(smp)]),
+         r"^skiff: gic: v3 gicd 0x8000000\b",
+         r"^skiff: timer: ",
+         r"^skiff: uart: pl011 at 0x9000000\b",
+         r"^skiff: psci: smc"]
+    if smp > 1:
+        e.append(AnyOrder([r"^skiff: cpu%d: up\b" % n for n in range(1, smp)]))
+    e += [r"^skiff: all %d cpus up\b" % smp,
+          r"^skiff: no guest to run: powering off"]
+    return e
+
+
+def cpu_checks(result, smp):
+    """One mpidr line per CPU, no more, the MPIDRs distinct, each secondary up once."""
+    lines = re.findall(r"^skiff: cpu(\d+): mpidr (0x[0-9a-f]+)", result.console, re.M)
+    f = []
+    ids = sorted(int(n) for n, _ in lines)
+    if ids != list(range(smp)):
+        f.append("cpu mpidr lines for cpus %r, expected 0..%d once each" % (ids, smp - 1))
+    mpidrs = [int(m, 16) for _, m in lines]
+    if len(set(mpidrs)) != len(mpidrs):
+        f.append("duplicate MPIDRs: %r" % [hex(m) for m in mpidrs])
+    # cpu0 may report itself up too; each secondary exactly once.
+    ups = sorted(int(n) for n in re.findall(r"^skiff: cpu(\d+): up\b", result.console, re.M))
+    if [n for n in ups if n != 0] != list(range(1, smp)) or ups.count(0) > 1:
+        f.append("cpu up lines for cpus %r, expected 1..%d once each" % (ups, smp - 1))
+    return f
+
+
+def boot_case(smp, path):
+    img = rel(IMAGE)
+    if path == "firmware":
+        args, word, timeout = ["-bios", img], "firmware", BOOT_TIMEOUT
+    elif path == "payload":
+        args, word, timeout = ["-kernel", img], "payload", BOOT_TIMEOUT
+    else:
+        args, word, timeout = ["-bios", UBOOT, "-kernel", img], "payload", UBOOT_TIMEOUT
+    name = "boot-%s-smp%d" % (path, smp)
+
+    def run(tap):
+        if path == "uboot" and not os.path.exists(UBOOT):
+            return tap.ok(False, name, ["%s not found (apt-get install u-boot-qemu, or "
+                                        "tools/setup.sh)" % UBOOT])
+        r = run_qemu(MACHINE + ["-smp", str(smp)] + args, timeout=timeout, name=name,
+                     expect=boot_expect(smp, word))
+        return tap.check(name, r, cpu_checks(r, smp) if r.missing is None else [])
+    return name, run
+
+
+def fatal_case(name, args, expect):
+    def run(tap):
+        # skiff halts the CPU after a fatal message: stop there (0.3 s later, to see whether
+        # anything follows), and accept any exit status in case it powers off instead.
+        r = run_qemu(args, timeout=BOOT_TIMEOUT, name=name, expect=[expect],
+                     stop_on=r"skiff: fatal", forbid=[r"Unhandled exception", r"panic"],
+                     expect_exit=None, linger=0.5)
+        return tap.check(name, r)
+    return name, run
+
+
+def el2_fault_case():
+    """An unexpected exception at EL2 is reported (ESR/ELR/FAR, CPU) and stops only the CPU
+    that took it: the diagnostic fw_cfg switch makes cpu1 read an unmapped address."""
+    name = "el2-fault-stops-one-cpu"
+
+    def run(tap):
+        r = run_qemu(MACHINE + ["-smp", "2", "-bios", rel(IMAGE),
+                                "-fw_cfg", "name=opt/skiff/selftest,string=el2-fault"],
+                     timeout=BOOT_TIMEOUT, name=name,
+                     expect=[r"^skiff: selftest: cpu1 will take a data abort at EL2",
+                             r"^skiff: cpu1: up\b",
+                             r"^skiff: cpu1: unexpected exception: sync from EL2, "
+                             r"ESR 0x9[0-9a-f]+ \(EC 0x25 data abort\), ELR 0x[0-9a-f]+, "
+                             r"FAR 0xdead0000",
+                             r"^skiff: cpu1: stopped",
+                             r"^skiff: 1 of 2 cpus up",
+                             r"^skiff: no guest to run: powering off"])
+        return tap.check(name, r)
+    return name, run
+
+
+def cases():
+    img = rel(IMAGE)
+    c = [boot_case(smp, path) for smp in (1, 2, 4) for path in ("firmware", "payload", "uboot")]
+    c.append(fatal_case("fatal-gicv2",
+                        ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57",
+                         "-m", "1G", "-nic", "none", "-bios", img],
+                        r"^skiff: fatal: .*GIC is not v3"))
+    c.append(fatal_case("fatal-no-dtb",
+                        MACHINE + ["-device",
+                                   "loader,file=%s,addr=0x40200000,cpu-num=0" % img],
+                        r"^skiff: fatal: .*device tree"))
+    c.append(fatal_case("fatal-el1",
+                        ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
+                         "-nic", "none", "-kernel", img],
+                        r"^skiff: fatal: .*EL2"))
+    c.append(el2_fault_case())
+    return c
+
+
+def main():
+    tap = Tap()
+    selected = [(n, fn) for n, fn in cases() if tap.want(n)]
+    tap.plan(len(selected))
+    if selected and not os.path.exists(IMAGE):
+        for n, _ in selected:
+            tap.ok(False, n, ["%s not found: run make" % rel(IMAGE)])
+        return tap.done()
+    for _, fn in selected:
+        fn(tap)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

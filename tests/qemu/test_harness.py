@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Self-test of tests/qemu/harness.py (TAP): console capture, ordering, forbid, timeout and
+early stop, process-group clean-up on timeout, exception, SIGTERM and SIGKILL of the harness,
+and QMP against a real QEMU that boots nothing. Needs no skiff image."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import AnyOrder, Qemu, Tap, match_in_order, run_qemu  # noqa: E402
+
+SUITE_TIMEOUT = 120
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+def gone_soon(pid, within=3.0):
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def read_pids(path, n=1, within=5.0):
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            with open(path) as f:
+                pids = [int(x) for x in f.read().split()]
+            if len(pids) >= n:
+                return pids
+        except (FileNotFoundError, ValueError):
+            pass
+        time.sleep(0.05)
+    return []
+
+
+def main():
+    tap = Tap()
+    tmp = tempfile.mkdtemp(prefix="skiff-harness-")
+
+    def fake(name, body):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write("#!%s\nimport os, sys, time, subprocess\n" % sys.executable)
+            f.write(textwrap.dedent(body))
+        os.chmod(path, 0o755)
+        return path
+
+    pidfile = os.path.join(tmp, "pids")
+    boot = fake("boot", r"""
+        w = sys.stdout.write
+        w("skiff: skiff v1 EL2 hypervisor\r\n"); sys.stdout.flush()
+        time.sleep(0.1)
+        w("skiff: cpu2: up\nskiff: cpu1: up\nskiff: all 3 cpus up\n")
+        sys.stderr.write("qemu says something\n")
+        sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
+        """)
+    hang = fake("hang", r"""
+        child = subprocess.Popen(["sleep", "1000"])
+        open(os.environ["PIDFILE"], "w").write("%d %d\n" % (os.getpid(), child.pid))
+        print("skiff: " + os.environ.get("FAKE_MSG", "waiting"), flush=True)
+        signal_ignored = os.environ.get("IGNORE_TERM")
+        if signal_ignored:
+            import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        time.sleep(1000)
+        """)
+    tests = []
+
+    def case(fn):
+        tests.append(fn)
+        return fn
+
+    @case
+    def t_ordering():
+        txt = "a\nb 1\nc\nb 2\nd\n"
+        m1, miss1 = match_in_order(txt, ["a", AnyOrder("b 2", "b 1"), "d"])
+        m2, miss2 = match_in_order(txt, ["a", "d", "c"])
+        m3, miss3 = match_in_order(txt, ["c", {"b 1", "b 2"}])
+        return tap.ok(miss1 is None and miss2 == "c" and miss3 is not None,
+                      "match_in_order: order, AnyOrder groups, missing reported",
+                      ["miss1=%r miss2=%r miss3=%r" % (miss1, miss2, miss3)])
+
+    @case
+    def t_pass():
+        r = run_qemu([], qemu=boot, name="selftest-pass", timeout=10,
+                     expect=["EL2 hypervisor", AnyOrder("cpu1: up", "cpu2: up"), "all 3 cpus"])
+        log = open(r.log_path).read()
+        extra = [] if "qemu says something" in log and "EL2 hypervisor" in log else \
+            ["log file lacks console or stderr"]
+        extra += [] if "\r" not in r.console else ["carriage return left in console"]
+        extra += [] if r.exit_code == 0 else ["exit code %r" % r.exit_code]
+        return tap.check("fake QEMU that prints and exits 0 passes", r, extra)
+
+    @case
+    def t_missing():
+        r = run_qemu([], qemu=boot, name="selftest-missing", timeout=10,
+                     expect=["all 3 cpus", "EL2 hypervisor"])
+        return tap.ok(not r.ok and r.missing == "EL2 hypervisor",
+                      "out-of-order line is reported missing", [repr(r.failures())])
+
+    @case
+    def t_exit():
+        env = dict(os.environ, FAKE_EXIT="3")
+        r = run_qemu([], qemu=boot, name="selftest-exit", timeout=10, env=env)
+        return tap.ok(not r.ok and r.exit_code == 3 and "exit status 3" in r.failures()[0],
+                      "non-zero exit status fails", [repr(r.failures())])
+
+    @case
+    def t_forbid():
+        env = dict(os.environ, FAKE_MSG="panic: oops", PIDFILE=pidfile)
+        t0 = time.monotonic()
+        r = run_qemu([], qemu=hang, name="selftest-forbid", timeout=20, env=env)
+        pids = read_pids(pidfile, 2)
+        dead = all(gone_soon(p) for p in pids)
+        return tap.ok(not r.ok and "forbidden" in r.failures()[0] and time.monotonic() - t0 < 5
+                      and dead and pids, "forbidden line fails and stops the run early",
+                      [repr(r.failures()), "pids %r dead %r" % (pids, dead)])
+
+    @case
+    def t_timeout():
+        env = dict(os.environ, PIDFILE=pidfile, IGNORE_TERM="1")
+        os.unlink(pidfile) if os.path.exists(pidfile) else None
+        r = run_qemu([], qemu=hang, name="selftest-timeout", timeout=1, env=env)
+        pids = read_pids(pidfile, 2)
+        dead = bool(pids) and all(gone_soon(p) for p in pids)
+        return tap.ok(r.timed_out and r.exit_code is None and dead and not r.ok,
+                      "timeout kills the whole group (SIGTERM ignored -> SIGKILL)",
+                      [repr(r.failures()), "pids %r dead %r" % (pids, dead)])
+
+    @case
+    def t_stop_on():
+        env = dict(os.environ, PIDFILE=pidfile, FAKE_MSG="fatal: GIC is not v3")
+        os.unlink(pidfile) if os.path.exists(pidfile) else None
+        r = run_qemu([], qemu=hang, name="selftest-stop", timeout=20, env=env,
+                     expect=[r"skiff: fatal: .*GIC is not v3"], stop_on=r"skiff: fatal",
+                     forbid=["Unhandled exception"])
+        pids = read_pids(pidfile, 2)
+        dead = bool(pids) and all(gone_soon(p) for p in pids)
+        return tap.check("stop_on ends the run early and passes", r,
+                         ([] if r.elapsed < 5 else ["took %.1f s" % r.elapsed]) +
+                         ([] if dead else ["processes left: %r" % pids]))
+
+    @case
+    def t_exception():
+        os.unlink(pidfile) if os.path.exists(pidfile) else None
+        env = dict(os.environ, PIDFILE=pidfile)
+        seen = {}
+
+        def boom(q):
+            seen["pid"] = q.proc.pid
+            raise KeyboardInterrupt
+
+        try:
+            run_qemu([], qemu=hang, name="selftest-ctrlc", timeout=20, env=env,
+                     actions=[("waiting", boom)])
+            raised = False
+        except KeyboardInterrupt:
+            raised = True
+        pids = read_pids(pidfile, 2)
+        dead = bool(pids) and all(gone_soon(p) for p in pids)
+        return tap.ok(raised and dead, "Ctrl-C inside a run kills the group and propagates",
+                      ["raised %r pids %r dead %r" % (raised, pids, dead)])
+
+    def harness_child(sig):
+        """A child Python running the harness on a hanging fake; we send it sig."""
+        os.unlink(pidfile) if os.path.exists(pidfile) else None
+        code = ("import sys; sys.path.insert(0, %r); import harness; "
+                "harness.run_qemu([], qemu=%r, name='selftest-sig', timeout=60)"
+                % (os.path.dirname(os.path.abspath(__file__)), hang))
+        child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env=dict(os.environ, PIDFILE=pidfile))
+        try:
+            pids = read_pids(pidfile, 2)
+            child.send_signal(sig)
+            child.wait(timeout=10)
+            # SIGTERM: the harness kills the whole group. SIGKILL: the fake QEMU dies by
+            # PDEATHSIG, but its own child may outlive it (nothing could kill it).
+            dead = bool(pids) and all(gone_soon(p) for p in
+                                      (pids if sig == signal.SIGTERM else pids[:1]))
+            for p in pids:
+                if alive(p):
+                    os.kill(p, signal.SIGKILL)
+            return dead, pids
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+
+    @case
+    def t_sigterm():
+        dead, pids = harness_child(signal.SIGTERM)
+        return tap.ok(dead, "SIGTERM to the harness kills QEMU", ["pids %r" % pids])
+
+    @case
+    def t_sigkill():
+        dead, pids = harness_child(signal.SIGKILL)
+        return tap.ok(dead, "SIGKILL of the harness kills QEMU (PDEATHSIG)", ["pids %r" % pids])
+
+    @case
+    def t_no_qemu():
+        r = run_qemu([], qemu=os.path.join(tmp, "does-not-exist"), name="selftest-noqemu",
+                     timeout=5)
+        return tap.ok(not r.ok and r.error, "a QEMU that cannot start is a failure, not a crash",
+                      [repr(r.failures())])
+
+    @case
+    def t_real_timeout():
+        # A real QEMU with nothing to run (empty flash): it never exits, so it is killed.
+        r = run_qemu(harness.MACHINE, name="selftest-qemu-timeout", timeout=1.5)
+        return tap.ok(r.timed_out and r.exit_code is None and 1.4 < r.elapsed < 5,
+                      "real QEMU booting nothing is killed at the timeout",
+                      [repr(r.failures()), r.stderr])
+
+    @case
+    def t_qmp():
+        diag = []
+        ok = False
+        with Qemu(harness.MACHINE + ["-S"], name="selftest-qmp", timeout=20, qmp=True) as q:
+            try:
+                st = q.qmp("query-status")
+                diag.append("query-status: %r" % st)
+                q.qmp("cont")
+                st2 = q.qmp("query-status")
+                q.qmp("system_powerdown")
+                q.qmp("query-status")  # gives the POWERDOWN event time to arrive
+                events = [e["event"] for e in q.qmp_events]
+                diag.append("after cont: %r events %r" % (st2, events))
+                try:
+                    q.qmp("no-such-command")
+                    bad = False
+                except harness.QmpError as e:
+                    bad = "no-such-command" in str(e) or "not found" in str(e)
+                q.qmp("quit")
+                code = q.wait_exit(timeout=10)
+                diag.append("exit %r" % code)
+                ok = (st["status"] == "prelaunch" or st["running"] is False) and \
+                    st2["running"] and "POWERDOWN" in events and bad and code == 0
+            except Exception as e:
+                diag.append("%s: %s" % (type(e).__name__, e))
+            sock = q.qmp_path
+        r = q.result()
+        return tap.ok(ok and not os.path.exists(os.path.dirname(sock)),
+                      "QMP: capabilities, query-status, cont, system_powerdown, errors, quit",
+                      diag + r.failures() + ["stderr: " + r.stderr])
+
+    selected = [t for t in tests if tap.want(t.__name__)]
+    tap.plan(len(selected))
+    try:
+        for t in selected:
+            t()
+    finally:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

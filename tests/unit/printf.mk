@@ -1,0 +1,2 @@
+UNIT_TESTS += printf
+printf_SRCS := hyp/printf.c
