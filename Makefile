@@ -72,6 +72,9 @@ UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
 
+# ---- bare-metal EL1 test guests (build/guests/*.bin): adds GUEST_BINS to QEMU_TEST_DEPS
+-include tests/guests/guests.mk
+
 define unit_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h) Makefile
 	@mkdir -p $$(dir $$@)
@@ -88,14 +91,14 @@ test:
 	@$(MAKE) --no-print-directory test-all
 
 test-all: all unit $(QEMU_TEST_DEPS)
-	@python3 tools/run-tests.py --build $(BUILD)
+	@python3 tools/run-tests.py --build $(BUILD) $(if $(ONLY),--only $(ONLY))
 
 run:
 	@tools/setup.sh
 	@$(MAKE) --no-print-directory all
 	@tools/run.sh $(RUN_ARGS)
 
-lint: $(BUILD)/skiff.bin
+lint:
 	@tools/lint.sh
 
 clean:

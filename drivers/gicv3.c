@@ -9,7 +9,7 @@
 #define GIC_MAX_INTIDS 1020
 #define GIC_POLL_LIMIT 10000000u
 #define GIC_ALL_ONES 0xffffffffu
-#define GIC_PRIO4(p) ((p) * 0x01010101u)
+#define GIC_PRIO4(p) ((p)*0x01010101u)
 
 static bool wait_clear(uintptr_t reg, uint32_t bits)
 {
@@ -62,8 +62,8 @@ static uint64_t typer_affinity(uint64_t mpidr)
 	return ((mpidr >> 8) & 0xff000000ull) | (mpidr & 0xffffffull);
 }
 
-uintptr_t gicv3_redist_find(const struct plat_range *regions, unsigned int count,
-			    uint64_t stride, uint64_t mpidr)
+uintptr_t gicv3_redist_find(const struct plat_range *regions, unsigned int count, uint64_t stride,
+			    uint64_t mpidr)
 {
 	uint64_t want = typer_affinity(mpidr);
 	unsigned int r;
@@ -110,6 +110,16 @@ bool gicv3_redist_init(uintptr_t rd)
 void gicv3_ppi_enable(uintptr_t rd, unsigned int intid, bool on)
 {
 	mmio_write32(rd + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), 1u << (intid % 32));
+}
+
+void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid)
+{
+	mmio_write32(rd + GICR_ICACTIVER0, 1u << (intid % 32));
+}
+
+bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid)
+{
+	return (mmio_read32(rd + GICR_ISPENDR0) >> (intid % 32)) & 1;
 }
 
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on)

@@ -19,21 +19,24 @@ unsigned int gicv3_dist_init(uintptr_t gicd, uint64_t route_mpidr);
 
 /* RD_base of the redistributor whose GICR_TYPER affinity is mpidr, or 0. stride 0 means
  * 128 KiB frames (256 KiB when GICR_TYPER.VLPIS), the DT's redistributor-stride otherwise. */
-uintptr_t gicv3_redist_find(const struct plat_range *regions, unsigned int count,
-			    uint64_t stride, uint64_t mpidr);
+uintptr_t gicv3_redist_find(const struct plat_range *regions, unsigned int count, uint64_t stride,
+			    uint64_t mpidr);
 
 /* Wake the redistributor (GICR_WAKER handshake) and reset its SGIs/PPIs: group 1, default
  * priority, disabled, not pending or active. false if it does not wake. */
 bool gicv3_redist_init(uintptr_t rd);
 
 void gicv3_ppi_enable(uintptr_t rd, unsigned int intid, bool on);
+void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid); /* GICR_ICACTIVER0 */
+bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid);    /* GICR_ISPENDR0 */
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on);
 void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr);
 
 /* CPU interface (ICC_* system registers at EL2) */
 void gicv3_cpuif_init(void);
-unsigned int gicv3_ack(void); /* ICC_IAR1_EL1 */
-void gicv3_eoi(unsigned int intid); /* ICC_EOIR1_EL1: priority drop */
-void gicv3_deactivate(unsigned int intid); /* ICC_DIR_EL1 */
+unsigned int gicv3_ack(void);			       /* ICC_IAR1_EL1 */
+void gicv3_eoi(unsigned int intid);		       /* ICC_EOIR1_EL1: priority drop */
+void gicv3_deactivate(unsigned int intid);	       /* ICC_DIR_EL1 */
+void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi); /* ICC_SGI1R_EL1, group 1 */
 
 #endif

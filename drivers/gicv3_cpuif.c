@@ -15,15 +15,26 @@
 #define ICC_PMR_LOWEST 0xff
 #define ICC_IAR_INTID_MASK 0xffffff
 
+/* ICC_SGI1R_EL1 fields (IHI 0069 12.2.23) */
+#define ICC_SGIR_AFF1_SHIFT 16
+#define ICC_SGIR_INTID_SHIFT 24
+#define ICC_SGIR_AFF2_SHIFT 32
+#define ICC_SGIR_RS_SHIFT 44
+#define ICC_SGIR_AFF3_SHIFT 48
+#define MPIDR_AFF0(m) ((m)&0xff)
+#define MPIDR_AFF1(m) (((m) >> 8) & 0xff)
+#define MPIDR_AFF2(m) (((m) >> 16) & 0xff)
+#define MPIDR_AFF3(m) (((m) >> 32) & 0xff)
+
 void gicv3_cpuif_init(void)
 {
 	write_sysreg(S3_4_C12_C9_5, ICC_SRE_EL2_SRE | ICC_SRE_EL2_DFB | ICC_SRE_EL2_DIB |
 					    ICC_SRE_EL2_ENABLE); /* ICC_SRE_EL2 */
 	isb();
-	write_sysreg(S3_0_C4_C6_0, ICC_PMR_LOWEST); /* ICC_PMR_EL1 */
-	write_sysreg(S3_0_C12_C12_3, 0); /* ICC_BPR1_EL1 */
+	write_sysreg(S3_0_C4_C6_0, ICC_PMR_LOWEST);	    /* ICC_PMR_EL1 */
+	write_sysreg(S3_0_C12_C12_3, 0);		    /* ICC_BPR1_EL1 */
 	write_sysreg(S3_0_C12_C12_4, ICC_CTLR_EL1_EOIMODE); /* ICC_CTLR_EL1 */
-	write_sysreg(S3_0_C12_C12_7, ICC_IGRPEN1_EN); /* ICC_IGRPEN1_EL1 */
+	write_sysreg(S3_0_C12_C12_7, ICC_IGRPEN1_EN);	    /* ICC_IGRPEN1_EL1 */
 	isb();
 }
 
@@ -44,5 +55,19 @@ void gicv3_eoi(unsigned int intid)
 void gicv3_deactivate(unsigned int intid)
 {
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
+	isb();
+}
+
+void gicv3_send_sgi(uint64_t mpidr, unsigned int sgi)
+{
+	uint64_t v = (MPIDR_AFF3(mpidr) << ICC_SGIR_AFF3_SHIFT) |
+		     (MPIDR_AFF2(mpidr) << ICC_SGIR_AFF2_SHIFT) |
+		     ((MPIDR_AFF0(mpidr) / 16) << ICC_SGIR_RS_SHIFT) |
+		     ((uint64_t)sgi << ICC_SGIR_INTID_SHIFT) |
+		     (MPIDR_AFF1(mpidr) << ICC_SGIR_AFF1_SHIFT) |
+		     (1ull << (MPIDR_AFF0(mpidr) % 16));
+
+	dsb_ish();
+	write_sysreg(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */
 	isb();
 }

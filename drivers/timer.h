@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-uint64_t timer_freq(void); /* CNTFRQ_EL0, ticks per second */
+uint64_t timer_freq(void);  /* CNTFRQ_EL0, ticks per second */
 uint64_t timer_count(void); /* CNTPCT_EL0 */
 uint64_t timer_us_to_ticks(uint64_t us);
 void timer_hyp_arm(uint64_t ticks); /* CNTHP: fire after ticks, interrupt unmasked */

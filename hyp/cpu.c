@@ -4,11 +4,13 @@
  * EOI/DIR with one hypervisor-timer interrupt.
  */
 #include "hyp/cpu.h"
+#include "arch/arm64/exception.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/log.h"
+#include "hyp/vm.h"
 
 #define SELFTEST_TIMER_US 1000
 #define SELFTEST_TIMEOUT_US 100000
@@ -32,20 +34,49 @@ enum cpu_state cpu_get_state(const struct cpu *c)
 	return (enum cpu_state)__atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 }
 
+extern char boot_stacks[];
+
+struct exc_frame *cpu_guest_frame(const struct cpu *c)
+{
+	return (struct exc_frame *)(boot_stacks + (c->idx + 1) * SKIFF_STACK_SIZE - EXC_FRAME_SIZE);
+}
+
+void cpu_kick(const struct cpu *c)
+{
+	gicv3_send_sgi(c->mpidr, CPU_SGI_KICK);
+}
+
+static bool is_guest_timer(unsigned int intid)
+{
+	return intid == plat.timer_intid[PLAT_TIMER_VIRT] ||
+	       intid == plat.timer_intid[PLAT_TIMER_PHYS];
+}
+
+/*
+ * Physical interrupts at EL2 (EOImode = 1: EOIR drops priority, DIR deactivates). A guest
+ * timer PPI is hardware-linked: it stays active until the guest deactivates the virtual one
+ * through its list register. The kick SGI and the maintenance interrupt need no work here:
+ * the vCPU's list registers are folded and flushed around every exit.
+ */
 void cpu_handle_irq(void)
 {
 	unsigned int intid = gicv3_ack();
 	struct cpu *self = cpu_self();
+	struct vcpu *v = self->vcpu;
 
 	if (intid == GIC_INTID_SPURIOUS)
 		return;
+	gicv3_eoi(intid);
+	if (v && is_guest_timer(intid)) {
+		vgic_trigger(&v->vm->vgic, &v->vgic, intid);
+		return;
+	}
 	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
 		timer_hyp_stop();
 		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
-	} else {
+	} else if (intid != CPU_SGI_KICK && intid != plat.gic_maint_intid) {
 		log_cpu(self->idx, "unexpected interrupt %u", intid);
 	}
-	gicv3_eoi(intid);
 	gicv3_deactivate(intid);
 }
 
@@ -69,9 +100,9 @@ static bool timer_round_trip(struct cpu *c)
 bool cpu_bring_up(struct cpu *c)
 {
 	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);
-	c->gicr = gicv3_redist_find(plat.gicr, plat.gicr_count, plat.gicr_stride, c->mpidr);
 	if (!c->gicr) {
-		log_cpu(c->idx, "no redistributor has affinity 0x%llx", (unsigned long long)c->mpidr);
+		log_cpu(c->idx, "no redistributor has affinity 0x%llx",
+			(unsigned long long)c->mpidr);
 		return false;
 	}
 	if (!gicv3_redist_init(c->gicr)) {
@@ -79,6 +110,8 @@ bool cpu_bring_up(struct cpu *c)
 		return false;
 	}
 	gicv3_cpuif_init();
+	gicv3_ppi_enable(c->gicr, CPU_SGI_KICK, true);
+	gicv3_ppi_enable(c->gicr, plat.gic_maint_intid, true);
 	timer_allow_el1_physical();
 	if (!timer_round_trip(c)) {
 		log_cpu(c->idx, "hyp timer interrupt %u did not arrive",

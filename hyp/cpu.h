@@ -24,7 +24,10 @@ struct cpu {
 	uintptr_t gicr;
 	int state; /* enum cpu_state, written with __atomic */
 	bool timer_fired;
+	struct vcpu *vcpu; /* the vCPU pinned here, NULL if none */
 };
+
+struct vcpu;
 
 _Static_assert(SKIFF_MAX_CPUS == PLAT_MAX_CPUS, "one stack per platform CPU");
 
@@ -40,7 +43,15 @@ enum cpu_state cpu_get_state(const struct cpu *c);
  * Returns false (after logging why) if any step fails. */
 bool cpu_bring_up(struct cpu *c);
 
-/* Called from the IRQ vector at EL2. */
+/* A physical interrupt taken to EL2, at EL2 or from a guest. */
 void cpu_handle_irq(void);
+
+/* Where this CPU's guest register frame lives: the top of its stack (boot.S). */
+struct exc_frame;
+struct exc_frame *cpu_guest_frame(const struct cpu *c);
+
+/* The physical SGI skiff uses to make another CPU look at its vCPU's interrupts. */
+#define CPU_SGI_KICK 0
+void cpu_kick(const struct cpu *c);
 
 #endif

@@ -7,15 +7,16 @@
 #include "arch/arm64/sysreg.h"
 #include "hyp/cpu.h"
 #include "hyp/log.h"
+#include "hyp/vm_boot.h"
 
 extern void cpu_halt(void) __attribute__((noreturn));
 
 static const char *const slot_names[] = {
-	"sync from EL2 (SP0)",	  "irq from EL2 (SP0)",	  "fiq from EL2 (SP0)",
-	"serror from EL2 (SP0)",  "sync from EL2",	  "irq from EL2",
-	"fiq from EL2",		  "serror from EL2",	  "sync from a lower EL",
-	"irq from a lower EL",	  "fiq from a lower EL",  "serror from a lower EL",
-	"sync from AArch32",	  "irq from AArch32",	  "fiq from AArch32",
+	"sync from EL2 (SP0)",	 "irq from EL2 (SP0)",	"fiq from EL2 (SP0)",
+	"serror from EL2 (SP0)", "sync from EL2",	"irq from EL2",
+	"fiq from EL2",		 "serror from EL2",	"sync from a lower EL",
+	"irq from a lower EL",	 "fiq from a lower EL", "serror from a lower EL",
+	"sync from AArch32",	 "irq from AArch32",	"fiq from AArch32",
 	"serror from AArch32",
 };
 
@@ -73,8 +74,14 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 
 void exc_handle(struct exc_frame *f, unsigned long slot)
 {
+	struct cpu *self = cpu_self();
+
 	if (slot == EXC_CUR_SPX_IRQ) {
 		cpu_handle_irq();
+		return;
+	}
+	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu) {
+		vcpu_exit(self->vcpu, f, slot);
 		return;
 	}
 	unexpected(f, slot);

@@ -14,15 +14,28 @@
 #include "drivers/gicv3.h"
 #include "drivers/pl011.h"
 #include "drivers/timer.h"
+#include "arch/arm64/cache.h"
 #include "hyp/cpu.h"
+#include "hyp/guest_dtb.h"
+#include "hyp/guest_load.h"
 #include "hyp/log.h"
 #include "hyp/smp.h"
+#include "hyp/vm_boot.h"
 
 #define FDT_SIZE_MAX (32u << 20)
 #define FDT_HEADER_SIZE 40
 #define MIB (1024ull * 1024)
 #define SELFTEST_FILE "opt/skiff/selftest"
 #define SELFTEST_EL2_FAULT "el2-fault"
+#define CMDLINE_MAX 2048
+
+unsigned int vm_boot_nr_intids;
+
+static struct fw_cfg fw_cfg;
+static bool have_fw_cfg;
+static struct vm guest;
+static struct stage2 guest_s2;
+static char cmdline[CMDLINE_MAX];
 
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
 
@@ -74,6 +87,7 @@ static void order_cpus(void)
 
 	if (boot < 0)
 		fatal("boot CPU (MPIDR 0x%llx) is not in /cpus", (unsigned long long)cpu_mpidr());
+	// cppcheck-suppress negativeIndex ; fatal() does not return
 	cpus[0].mpidr = plat.cpu[boot].mpidr;
 	for (i = 0; i < plat.cpu_count; i++) {
 		if ((int)i == boot)
@@ -88,6 +102,8 @@ static void order_cpus(void)
 	cpu_count = n;
 	for (i = 0; i < cpu_count; i++) {
 		cpus[i].idx = i;
+		cpus[i].gicr = gicv3_redist_find(plat.gicr, plat.gicr_count, plat.gicr_stride,
+						 cpus[i].mpidr);
 		log_cpu(i, "mpidr 0x%llx%s", (unsigned long long)cpus[i].mpidr,
 			i == 0 ? " (boot)" : "");
 	}
@@ -115,34 +131,38 @@ static void print_platform(void)
 		log_info("uart: pl011 at 0x%llx (%s)", (unsigned long long)plat.uart.base,
 			 plat.uart_path);
 	else
-		log_info("uart: %s", plat.uart_kind == PLAT_UART_NONE ? "none in /chosen" :
-									 "not a pl011, not used");
+		log_info("uart: %s", plat.uart_kind == PLAT_UART_NONE ? "none in /chosen"
+								      : "not a pl011, not used");
 	log_info("psci: %s", psci_name(plat.psci));
 }
 
 static void probe_fw_cfg(void)
 {
 	static struct fw_cfg_io io;
-	struct fw_cfg fc;
+	struct fw_cfg *fc = &fw_cfg;
 	struct fw_cfg_file f;
 	uint32_t files = 0;
-	char buf[16];
 
 	if (!plat.has_fw_cfg)
 		return;
 	fw_cfg_mmio_io_init(&io, plat.fw_cfg.base);
-	if (fw_cfg_init(&fc, &io)) {
-		log_info("fw_cfg: at 0x%llx: no QEMU signature", (unsigned long long)plat.fw_cfg.base);
+	if (fw_cfg_init(fc, &io)) {
+		log_info("fw_cfg: at 0x%llx: no QEMU signature",
+			 (unsigned long long)plat.fw_cfg.base);
 		return;
 	}
-	fw_cfg_file_count(&fc, &files);
+	have_fw_cfg = true;
+	fw_cfg_file_count(fc, &files);
 	log_info("fw_cfg: at 0x%llx%s, %u files, kernel %u bytes, initrd %u bytes",
-		 (unsigned long long)plat.fw_cfg.base, fc.dma ? " (dma)" : "", files,
-		 fw_cfg_read_u32(&fc, FW_CFG_KERNEL_SIZE), fw_cfg_read_u32(&fc, FW_CFG_INITRD_SIZE));
-	if (fw_cfg_find(&fc, SELFTEST_FILE, &f) == 0) {
+		 (unsigned long long)plat.fw_cfg.base, fc->dma ? " (dma)" : "", files,
+		 fw_cfg_read_u32(fc, FW_CFG_KERNEL_SIZE), fw_cfg_read_u32(fc, FW_CFG_INITRD_SIZE));
+	if (fw_cfg_find(fc, SELFTEST_FILE, &f) == 0) {
+		char buf[16];
+
 		memset(buf, 0, sizeof(buf));
-		fw_cfg_read(&fc, f.select, buf, f.size < sizeof(buf) - 1 ? f.size : sizeof(buf) - 1);
-		if (!strncmp(buf, SELFTEST_EL2_FAULT, strlen(SELFTEST_EL2_FAULT)) && cpu_count > 1) {
+		fw_cfg_read(fc, f.select, buf, f.size < sizeof(buf) - 1 ? f.size : sizeof(buf) - 1);
+		if (!strncmp(buf, SELFTEST_EL2_FAULT, strlen(SELFTEST_EL2_FAULT)) &&
+		    cpu_count > 1) {
 			smp_fault_cpu = (int)cpu_count - 1;
 			log_info("selftest: cpu%d will take a data abort at EL2", smp_fault_cpu);
 		}
@@ -165,8 +185,73 @@ static void parse_device_tree(uint64_t dtb)
 		fatal("device tree: %s", err);
 }
 
+static void read_cmdline(void)
+{
+	uint32_t len = fw_cfg_read_u32(&fw_cfg, FW_CFG_CMDLINE_SIZE);
+
+	if (len >= sizeof(cmdline))
+		fatal("guest: command line of %u bytes is longer than %u", len,
+		      (unsigned int)sizeof(cmdline) - 1);
+	if (len && fw_cfg_read(&fw_cfg, FW_CFG_CMDLINE_DATA, cmdline, len))
+		fatal("guest: cannot read the command line from fw_cfg");
+	cmdline[len] = '\0';
+}
+
+/*
+ * Whether fw_cfg's kernel is skiff itself: a bootloader (U-Boot on QEMU) loaded skiff from
+ * -kernel, so that item is not a guest.
+ */
+static bool fw_cfg_kernel_is_skiff(void)
+{
+	extern char _start_image[];
+	uint8_t hdr[IMAGE_HEADER_SIZE];
+
+	if (fw_cfg_read_u32(&fw_cfg, FW_CFG_KERNEL_SIZE) < sizeof(hdr) ||
+	    fw_cfg_read(&fw_cfg, FW_CFG_KERNEL_DATA, hdr, sizeof(hdr)))
+		return false;
+	return memcmp(hdr, _start_image, sizeof(hdr)) == 0;
+}
+
+/* Create the guest and load it; false when there is no kernel to run. */
+static bool prepare_guest(const void *host_fdt)
+{
+	struct guest_dtb_extra extra = {
+		.bootargs = cmdline,
+		.doorbell_base = VM_DOORBELL_BASE,
+		.doorbell_spi = VM_DOORBELL_INTID - VGIC_INTID_SPI_BASE,
+	};
+	struct guest_layout lay;
+	char err[PLAT_ERR_MAX];
+	int ret;
+
+	if (!have_fw_cfg || !fw_cfg_read_u32(&fw_cfg, FW_CFG_KERNEL_SIZE))
+		return false;
+	if (fw_cfg_kernel_is_skiff()) {
+		log_info("fw_cfg: the kernel there is skiff itself (started by a boot loader)");
+		return false;
+	}
+	vm_create(&guest, &guest_s2);
+	ret = guest_load_fw_cfg(&fw_cfg, &guest, &lay, err, sizeof(err));
+	if (ret < 0)
+		fatal("guest: %s", err);
+	read_cmdline();
+	if (guest_dtb_build(host_fdt, (void *)(uintptr_t)lay.dtb, GUEST_DTB_MAX, &guest, &extra,
+			    err, sizeof(err)))
+		fatal("%s", err);
+	cache_clean_range(lay.base, lay.dtb + GUEST_DTB_MAX);
+	guest.vcpus[0].boot_entry = lay.entry;
+	guest.vcpus[0].boot_context = lay.dtb;
+	vcpu_set_power(&guest.vcpus[0], VCPU_ON_PENDING);
+	log_info("guest: %u vcpus, kernel at 0x%llx, dtb at 0x%llx, %u RAM ranges from 0x%llx",
+		 guest.nr_vcpus, (unsigned long long)lay.entry, (unsigned long long)lay.dtb,
+		 guest.nr_ram, (unsigned long long)guest.ram[0].base);
+	return true;
+}
+
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 {
+	bool have_guest;
+
 	unsigned int up;
 	int ret;
 
@@ -190,7 +275,8 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 		log_set_console(console_pl011, plat.uart.base);
 	print_platform();
 	psci_fw_init(plat.psci);
-	if (!gicv3_dist_init(plat.gicd.base, cpus[0].mpidr))
+	vm_boot_nr_intids = gicv3_dist_init(plat.gicd.base, cpus[0].mpidr);
+	if (!vm_boot_nr_intids)
 		fatal("gic: 0x%llx is not a GICv3 distributor", (unsigned long long)plat.gicd.base);
 	if (!cpu_bring_up(&cpus[0]))
 		fatal("boot cpu bring-up failed");
@@ -198,11 +284,16 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
 		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
 	probe_fw_cfg();
+	have_guest = prepare_guest((const void *)(uintptr_t)dtb);
 	up = smp_start_secondaries();
 	if (up == cpu_count)
 		log_info("all %u cpus up", up);
 	else
 		log_info("%u of %u cpus up", up, cpu_count);
+	if (have_guest) {
+		log_info("guest: entering vcpu0");
+		vcpu_run(&guest.vcpus[0]);
+	}
 	log_info("no guest to run: powering off");
 	psci_fw_system_off();
 	fatal("PSCI SYSTEM_OFF returned");

@@ -9,6 +9,7 @@
 #include "drivers/timer.h"
 #include "hyp/cpu.h"
 #include "hyp/log.h"
+#include "hyp/vm_boot.h"
 
 #define SMP_BOOT_TIMEOUT_US 2000000
 #define SMP_FAULT_ADDR 0xdead0000ul /* never mapped at EL2 */
@@ -32,8 +33,10 @@ void boot_secondary(unsigned long idx)
 	cpu_set_state(c, CPU_UP);
 	if (smp_fault_cpu == (int)idx)
 		(void)*(volatile uint32_t *)SMP_FAULT_ADDR;
+	if (c->vcpu)
+		vcpu_run(c->vcpu);
 	for (;;)
-		wfe(); /* parked: no guest to run yet */
+		wfe(); /* parked: no guest to run */
 }
 
 static bool wait_settled(struct cpu *c, uint64_t deadline)
@@ -50,7 +53,7 @@ static bool wait_settled(struct cpu *c, uint64_t deadline)
 unsigned int smp_start_secondaries(void)
 {
 	uint64_t entry = (uint64_t)(uintptr_t)secondary_entry;
-	unsigned int i, up = 1;
+	unsigned int i, up = 0;
 
 	for (i = 1; i < cpu_count; i++) {
 		int ret;
@@ -67,8 +70,6 @@ unsigned int smp_start_secondaries(void)
 
 		if (!wait_settled(&cpus[i], deadline))
 			log_cpu(i, "did not come up within %u ms", SMP_BOOT_TIMEOUT_US / 1000);
-		else if (cpu_get_state(&cpus[i]) == CPU_UP)
-			up++;
 	}
 	/* a CPU told to fault reports UP first; give its report time to land */
 	if (smp_fault_cpu > 0 && (unsigned int)smp_fault_cpu < cpu_count) {
@@ -77,8 +78,9 @@ unsigned int smp_start_secondaries(void)
 		while (cpu_get_state(&cpus[smp_fault_cpu]) != CPU_STOPPED &&
 		       timer_count() < deadline)
 			;
-		if (cpu_get_state(&cpus[smp_fault_cpu]) == CPU_STOPPED)
-			up--;
 	}
+	for (i = 0; i < cpu_count; i++)
+		if (cpu_get_state(&cpus[i]) == CPU_UP)
+			up++;
 	return up;
 }

@@ -7,10 +7,13 @@
  * continues there. Either way it then applies its own R_AARCH64_RELATIVE relocations,
  * clears .bss, takes the boot stack and calls boot_primary() in C.
  * Secondary CPUs enter at secondary_entry from PSCI CPU_ON with x0 = logical CPU index.
+ * The top EXC_FRAME_SIZE bytes of each CPU's stack are kept free for the guest's register
+ * frame (see guest_enter in vectors.S); C code runs below them.
  * Touches only registers, the image and its .bss; knows nothing of the platform.
  */
 #include "arch/arm64/regs.h"
 #include "arch/arm64/layout.h"
+#include "arch/arm64/exception.h"
 
 #define R_AARCH64_RELATIVE 1027
 
@@ -96,8 +99,9 @@ relocate:
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
-4:	adr	x1, boot_stacks
-	add	sp, x1, #SKIFF_STACK_SIZE	/* logical CPU 0 is the boot CPU */
+4:	adr	x1, boot_stacks		/* logical CPU 0 is the boot CPU */
+	add	sp, x1, #SKIFF_STACK_SIZE
+	sub	sp, sp, #EXC_FRAME_SIZE
 	cmp	x20, #2
 	b.ne	5f
 	adr	x1, el2_vectors
@@ -149,6 +153,7 @@ el2_setup:
 	ldr	x0, =CPTR_EL2_RES1
 	msr	cptr_el2, x0
 	msr	cntvoff_el2, xzr
+	msr	tpidr_el2, xzr			/* no struct cpu yet */
 	isb
 	ret
 
@@ -176,6 +181,7 @@ secondary_entry:
 	mov	x2, #SKIFF_STACK_SIZE
 	madd	x1, x19, x2, x1
 	add	sp, x1, #SKIFF_STACK_SIZE
+	sub	sp, sp, #EXC_FRAME_SIZE
 	adr	x1, el2_vectors
 	msr	vbar_el2, x1
 	isb

@@ -78,9 +78,8 @@ static uint64_t tcr_value(void)
 
 	if (parange > MMU_MAX_PARANGE)
 		parange = MMU_MAX_PARANGE;
-	return TCR_EL2_RES1 | TCR_EL2_T0SZ(MMU_VA_BITS) | TCR_EL2_IRGN0_WBWA |
-	       TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K |
-	       (parange << TCR_EL2_PS_SHIFT);
+	return TCR_EL2_RES1 | TCR_EL2_T0SZ(MMU_VA_BITS) | TCR_EL2_IRGN0_WBWA | TCR_EL2_ORGN0_WBWA |
+	       TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K | (parange << TCR_EL2_PS_SHIFT);
 }
 
 int mmu_enable_boot(uint64_t image_base, uint64_t dtb, uint64_t dtb_size, uint64_t early_uart)

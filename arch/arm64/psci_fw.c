@@ -38,12 +38,17 @@ void psci_fw_system_off(void)
 	psci_call(PSCI_FN_SYSTEM_OFF, 0, 0, 0);
 }
 
+void psci_fw_system_reset(void)
+{
+	psci_call(PSCI_FN_SYSTEM_RESET, 0, 0, 0);
+}
+
 const char *psci_fw_error_name(int err)
 {
 	static const char *const names[] = {
-		"SUCCESS",	  "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED",
-		"ALREADY_ON",	  "ON_PENDING",	   "INTERNAL_FAILURE",	 "NOT_PRESENT",
-		"DISABLED",	  "INVALID_ADDRESS",
+		"SUCCESS",    "NOT_SUPPORTED",	 "INVALID_PARAMETERS", "DENIED",
+		"ALREADY_ON", "ON_PENDING",	 "INTERNAL_FAILURE",   "NOT_PRESENT",
+		"DISABLED",   "INVALID_ADDRESS",
 	};
 
 	if (err <= 0 && -err < (int)(sizeof(names) / sizeof(names[0])))

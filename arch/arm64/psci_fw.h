@@ -31,6 +31,7 @@ void psci_fw_init(enum plat_psci_conduit conduit);
 uint32_t psci_fw_version(void);
 int psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
 void psci_fw_system_off(void);
+void psci_fw_system_reset(void);
 const char *psci_fw_error_name(int err);
 
 #endif

@@ -64,10 +64,10 @@
 #define MAIR_IDX_NORMAL 1
 #define MAIR_IDX_DEVICE_STRICT 2
 #define MAIR_IDX_NORMAL_NC 3
-#define MAIR_EL2_VALUE                                                                             \
-	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |                                       \
-	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)) |                                          \
-	 (MAIR_ATTR_DEVICE_nGnRnE << (8 * MAIR_IDX_DEVICE_STRICT)) |                               \
+#define MAIR_EL2_VALUE                                               \
+	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) |         \
+	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)) |            \
+	 (MAIR_ATTR_DEVICE_nGnRnE << (8 * MAIR_IDX_DEVICE_STRICT)) | \
 	 (MAIR_ATTR_NORMAL_NC << (8 * MAIR_IDX_NORMAL_NC)))
 
 /* ESR_ELx */

@@ -10,17 +10,17 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
-#define read_sysreg(r)                                                                             \
-	({                                                                                         \
-		uint64_t __v;                                                                      \
-		__asm__ volatile("mrs %0, " #r : "=r"(__v));                                       \
-		__v;                                                                               \
+#define read_sysreg(r)                                       \
+	({                                                   \
+		uint64_t __v;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(__v)); \
+		__v;                                         \
 	})
 
-#define write_sysreg(r, v)                                                                         \
-	do {                                                                                       \
-		uint64_t __v = (uint64_t)(v);                                                      \
-		__asm__ volatile("msr " #r ", %0" : : "r"(__v));                                   \
+#define write_sysreg(r, v)                                       \
+	do {                                                     \
+		uint64_t __v = (uint64_t)(v);                    \
+		__asm__ volatile("msr " #r ", %0" : : "r"(__v)); \
 	} while (0)
 
 static inline void isb(void)

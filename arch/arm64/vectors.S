@@ -58,6 +58,8 @@ exc_common:
 	stp	x2, x3, [sp, #EXC_FRAME_ESR]
 	mov	x0, sp
 	bl	exc_handle
+	.globl	exc_return
+exc_return:				/* restore the frame at sp and ERET */
 	ldp	x2, x3, [sp, #EXC_FRAME_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
@@ -79,3 +81,13 @@ exc_common:
 	ldr	x30, [sp, #16 * 15]
 	add	sp, sp, #EXC_FRAME_SIZE
 	eret
+
+/*
+ * void guest_enter(struct exc_frame *frame): enter a guest from the frame, which sits at
+ * the top of this CPU's stack, so that the stack is empty while the guest runs and the next
+ * exception from it lands at the same place. Never returns.
+ */
+	.globl	guest_enter
+guest_enter:
+	mov	sp, x0
+	b	exc_return

@@ -1,0 +1,74 @@
+/*
+ * stage2.c - builds stage-2 tables for VMs (identity IPA == PA as DESIGN.md §3 asks, but
+ * the API takes both) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only tables.
+ */
+#include "arch/arm64/stage2.h"
+#include "arch/arm64/sysreg.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define S2_POOL_PAGES 64
+#define S2_MAX_IPA_BITS 48
+#define S2_MIN_L0_IPA_BITS 40 /* below this, start at level 1 (Arm ARM D8.2.5) */
+
+#define S2_ATTR_COMMON (PTE_AF | PTE_SH_INNER | S2_AP_RW)
+#define S2_ATTR_RAM (S2_ATTR_COMMON | S2_MEMATTR_NORMAL_WB)
+#define S2_ATTR_DEVICE (PTE_AF | S2_AP_RW | S2_MEMATTR_DEVICE_nGnRE | S2_XN)
+
+static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+static uint64_t pool[S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
+static unsigned int pool_used;
+
+static uint64_t *pool_alloc(void *ctx)
+{
+	uint64_t *table;
+
+	(void)ctx;
+	if (pool_used == S2_POOL_PAGES)
+		return NULL;
+	table = pool[pool_used++];
+	memset(table, 0, PT_PAGE_SIZE);
+	return table;
+}
+
+int stage2_init(struct stage2 *s2)
+{
+	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK;
+	unsigned int bits;
+
+	if (parange >= sizeof(parange_bits) / sizeof(parange_bits[0]))
+		parange = 5;
+	bits = parange_bits[parange];
+	if (bits > S2_MAX_IPA_BITS) {
+		bits = S2_MAX_IPA_BITS;
+		parange = 5;
+	}
+	s2->ipa_bits = bits;
+	s2->pt.alloc = pool_alloc;
+	s2->pt.ctx = NULL;
+	s2->pt.start_level = bits >= S2_MIN_L0_IPA_BITS ? 0 : 1;
+	s2->pt.root = pool_alloc(NULL);
+	if (!s2->pt.root)
+		return PT_ERR_NOMEM;
+	s2->vtcr = VTCR_RES1 | VTCR_T0SZ(bits) |
+		   (s2->pt.start_level == 0 ? VTCR_SL0_L0 : VTCR_SL0_L1) | VTCR_IRGN0_WBWA |
+		   VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K | (parange << VTCR_PS_SHIFT);
+	return 0;
+}
+
+int stage2_map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size)
+{
+	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_RAM);
+}
+
+int stage2_map_device(struct stage2 *s2, uint64_t ipa, uint64_t size)
+{
+	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_DEVICE);
+}
+
+uint64_t stage2_vttbr(const struct stage2 *s2, unsigned int vmid)
+{
+	return ((uint64_t)vmid << VTTBR_VMID_SHIFT) | (uint64_t)(uintptr_t)s2->pt.root;
+}

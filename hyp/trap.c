@@ -1,0 +1,197 @@
+/*
+ * trap.c - dispatch of guest exits by exception class (ESR_EL2.EC, Arm ARM D17.2.37):
+ * data aborts to the emulated device at that IPA, HVC/SMC to PSCI and SMCCC, trapped
+ * ICC_SGI*R writes to the vGIC, physical IRQs to the EL2 handler. A guest can make skiff do
+ * nothing but these; everything else is injected back into the guest.
+ */
+#include "hyp/trap.h"
+#include "arch/arm64/sysreg.h"
+#include "arch/arm64/vcpu_arch.h"
+#include "hyp/abort.h"
+#include "hyp/cpu.h"
+#include "hyp/log.h"
+#include "hyp/psci.h"
+
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYS64 0x18
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+#define ESR_HVC_IMM_MASK 0xffff
+#define INSN_SIZE 4
+#define SMCCC_RET_NOT_SUPPORTED ((uint64_t)-1)
+
+/* ESR ISS of a trapped MSR/MRS (EC 0x18) */
+#define SYSREG_ISS_DIR_READ 1u
+#define SYSREG_ISS_RT_SHIFT 5
+#define SYSREG_ISS_RT_MASK 0x1f
+#define SYSREG_ISS_KEY_MASK 0x3ffc1e /* Op0, Op2, Op1, CRn, CRm */
+#define SYSREG_KEY(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define KEY_ICC_SGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 5)
+#define KEY_ICC_ASGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 6)
+#define KEY_ICC_SGI0R_EL1 SYSREG_KEY(3, 0, 12, 11, 7)
+
+#define LOGGED_MAX 16
+
+/* First occurrence of each faulting address is logged; the rest only counted. */
+static uint64_t logged[LOGGED_MAX];
+static unsigned int logged_count;
+
+static bool first_time(uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < logged_count; i++)
+		if (logged[i] == addr)
+			return false;
+	if (logged_count < LOGGED_MAX)
+		logged[logged_count++] = addr;
+	return true;
+}
+
+static void inject_abort(struct vcpu *v, struct exc_frame *f, uint64_t ipa, const char *why)
+{
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	bool is_write = (f->esr & ESR_ISS_WNR) != 0;
+
+	if (first_time(ipa))
+		log_info("guest: vcpu%u: %s at IPA 0x%llx (PC 0x%llx): external abort injected",
+			 v->id, why, (unsigned long long)ipa, (unsigned long long)f->elr);
+	v->exits[VCPU_EXIT_ABORT_INJECTED]++;
+	vcpu_inject_abort(f, f->far, is_write, ec == EC_IABT_LOW);
+}
+
+static void inject_undef(struct vcpu *v, struct exc_frame *f)
+{
+	if (first_time(f->elr | 1))
+		log_info("guest: vcpu%u: unhandled trap ESR 0x%llx at PC 0x%llx: UNDEF injected",
+			 v->id, (unsigned long long)f->esr, (unsigned long long)f->elr);
+	v->exits[VCPU_EXIT_UNDEF_INJECTED]++;
+	vcpu_inject_undef(f);
+}
+
+static void handle_mmio(struct vcpu *v, struct exc_frame *f)
+{
+	struct mmio_access acc;
+	const struct mmio_region *r;
+	uint64_t val = 0;
+	int ret;
+
+	v->exits[VCPU_EXIT_MMIO]++;
+	if (!abort_decode(f->esr, read_sysreg(hpfar_el2), f->far, &acc)) {
+		inject_abort(v, f, acc.ipa, "access skiff cannot decode");
+		return;
+	}
+	r = mmio_find(&v->vm->mmio, acc.ipa, acc.width);
+	if (!r) {
+		inject_abort(v, f, acc.ipa, "access to an address nobody owns");
+		return;
+	}
+	if (acc.write) {
+		ret = r->write(r->ctx, v, acc.ipa - r->base, acc.width,
+			       abort_write_value(&acc, f->x));
+	} else {
+		ret = r->read(r->ctx, v, acc.ipa - r->base, acc.width, &val);
+		if (ret == MMIO_OK)
+			abort_complete_read(&acc, val, f->x);
+	}
+	if (ret != MMIO_OK) {
+		inject_abort(v, f, acc.ipa, r->name);
+		return;
+	}
+	f->elr += INSN_SIZE;
+}
+
+static void handle_call(struct vcpu *v, struct exc_frame *f)
+{
+	uint32_t fid = (uint32_t)f->x[0];
+	struct psci_result r;
+
+	if (!psci_owns(fid)) {
+		f->x[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	r = psci_handle(v->vm, v, fid, f->x[1], f->x[2], f->x[3]);
+	f->x[0] = (uint64_t)r.ret;
+}
+
+static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
+{
+	uint32_t iss = f->esr & ESR_ISS_MASK;
+	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
+	uint64_t val = rt == 31 ? 0 : f->x[rt];
+	uint32_t key = iss & SYSREG_ISS_KEY_MASK;
+
+	v->exits[VCPU_EXIT_SYSREG]++;
+	if (iss & SYSREG_ISS_DIR_READ) {
+		inject_undef(v, f);
+		return;
+	}
+	if (key == KEY_ICC_SGI1R_EL1)
+		vgic_sgi(&v->vm->vgic, &v->vgic, val, 1);
+	else if (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)
+		vgic_sgi(&v->vm->vgic, &v->vgic, val, 0);
+	else {
+		inject_undef(v, f);
+		return;
+	}
+	f->elr += INSN_SIZE;
+}
+
+static void handle_sync(struct vcpu *v, struct exc_frame *f)
+{
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	switch (ec) {
+	case EC_DABT_LOW:
+		handle_mmio(v, f);
+		break;
+	case EC_HVC64:
+		v->exits[VCPU_EXIT_HVC]++;
+		if (f->esr & ESR_HVC_IMM_MASK)
+			f->x[0] = SMCCC_RET_NOT_SUPPORTED;
+		else
+			handle_call(v, f);
+		break;
+	case EC_SMC64:
+		v->exits[VCPU_EXIT_SMC]++;
+		f->elr += INSN_SIZE; /* a trapped SMC returns to itself */
+		handle_call(v, f);
+		break;
+	case EC_SYS64:
+		handle_sysreg(v, f);
+		break;
+	case EC_WFX:
+		f->elr += INSN_SIZE;
+		break;
+	case EC_IABT_LOW:
+		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");
+		break;
+	default:
+		v->exits[VCPU_EXIT_OTHER]++;
+		inject_undef(v, f);
+		break;
+	}
+}
+
+void trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	switch (slot - EXC_LOWER64_SYNC) {
+	case 0: /* sync, AArch64 */
+	case 4: /* sync, AArch32 EL0 */
+		handle_sync(v, f);
+		break;
+	case 1:
+	case 5:
+		v->exits[VCPU_EXIT_IRQ]++;
+		cpu_handle_irq();
+		break;
+	default: /* FIQ (no group 0 physical sources) or SError */
+		v->exits[VCPU_EXIT_OTHER]++;
+		log_info("guest: vcpu%u: %s, ESR 0x%llx", v->id, exc_slot_name(slot),
+			 (unsigned long long)f->esr);
+		break;
+	}
+}

@@ -1,0 +1,84 @@
+/*
+ * vcpu.c - a vCPU's life on its physical CPU: wait until it is powered on (PSCI CPU_ON or
+ * boot), reset it, flush its interrupts and enter the guest; around every exit, fold the
+ * list registers back, let hyp/trap.c handle the exit, and flush again before returning.
+ */
+#include "arch/arm64/sysreg.h"
+#include "arch/arm64/vcpu_arch.h"
+#include "drivers/gicv3.h"
+#include "hyp/cpu.h"
+#include "hyp/log.h"
+#include "hyp/trap.h"
+#include "hyp/vm_boot.h"
+#include "irq/lr.h"
+
+void guest_enter(struct exc_frame *frame) __attribute__((noreturn));
+
+static void setup_this_cpu(struct vcpu *v)
+{
+	vcpu_lr_hw_init();
+	vcpu_arch_setup(v->vm->vttbr, v->vm->vtcr, v->mpidr);
+}
+
+static void flush(struct vcpu *v)
+{
+	spin_lock(&v->vm->vgic.lock);
+	lr_flush(&v->vgic, &vcpu_lr_hw);
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+static void fold(struct vcpu *v)
+{
+	spin_lock(&v->vm->vgic.lock);
+	lr_fold(&v->vgic, &vcpu_lr_hw);
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+/* Park until powered on. IRQs stay masked around the check so a wake-up kick that lands
+ * between the check and WFI still ends the WFI (a pending IRQ wakes it, masked or not). */
+static void wait_power_on(struct vcpu *v)
+{
+	for (;;) {
+		irq_disable();
+		if (vcpu_get_power(v) == VCPU_ON_PENDING)
+			return;
+		wfi();
+		irq_enable();
+	}
+}
+
+/* The hardware-linked timer PPIs may have been left active by a previous life. */
+static void reset_timers(struct vcpu *v)
+{
+	struct cpu *c = cpu_self();
+
+	gicv3_ppi_deactivate(c->gicr, plat.timer_intid[PLAT_TIMER_VIRT]);
+	gicv3_ppi_deactivate(c->gicr, plat.timer_intid[PLAT_TIMER_PHYS]);
+	(void)v;
+}
+
+_Noreturn void vcpu_run(struct vcpu *v)
+{
+	static bool setup_done[VM_MAX_VCPUS];
+	struct exc_frame *frame = cpu_guest_frame(cpu_self());
+
+	if (!setup_done[v->id]) {
+		setup_this_cpu(v);
+		setup_done[v->id] = true;
+	}
+	wait_power_on(v);
+	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
+	reset_timers(v);
+	vcpu_set_power(v, VCPU_ON);
+	flush(v);
+	guest_enter(frame);
+}
+
+void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	fold(v);
+	trap_handle(v, f, slot);
+	if (vcpu_get_power(v) != VCPU_ON)
+		vcpu_run(v); /* CPU_OFF: park; the stack is reset on the next entry */
+	flush(v);
+}

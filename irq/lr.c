@@ -1,0 +1,315 @@
+/*
+ * lr.c - the list-register manager. lr_flush() chooses which of a vCPU's in-flight interrupts
+ * go into the ICH_LR<n>_EL2 registers and sets ICH_HCR_EL2 before the vCPU enters the guest;
+ * lr_fold() reads them back when it leaves and turns what the guest did (acknowledge,
+ * deactivate, EOI of an interrupt outside the LRs) into virq state and source callbacks.
+ *
+ * Plain C: the registers come through struct lr_hw; the list itself (who is on it, moving and
+ * dropping entries) belongs to irq/vgic.c. Must not touch MMIO, system registers, locks (the
+ * caller holds the vgic lock), any ICH_ register but the LRs and HCR, or a virq that is not
+ * on this vCPU's list.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "irq/lr.h"
+#include "irq/source.h"
+#include "irq/vgic.h"
+#include "irq/virq.h"
+
+/*
+ * The rules, and why they are enough (IHI 0069, 6.4 and ICH_HCR_EL2 / ICH_MISR_EL2):
+ *
+ * Between lr_fold() and lr_flush() no virq of this vCPU is in a list register (v->lr == -1)
+ * and the virqs hold the whole truth. While the guest runs, the LR holds the truth of the
+ * virqs in it: their pending and active state as the guest sees it.
+ *
+ * Rank: pending beats active, then the higher priority (numerically lower), then the lower
+ * INTID. lr_flush() puts the best nr_lrs of the entries that want an LR into the LRs, in
+ * rank order (LR0 best). So if a pending interrupt is left out, every LR holds a pending
+ * one, and everything left out ranks below everything in the LRs: the guest could not take
+ * a left-out interrupt before the ones it has.
+ *
+ * An active interrupt can live outside the LRs: its priority stays in the guest's active
+ * priority registers, and the guest's EOI of it, finding no LR, counts in EOIcount.
+ *
+ * Nothing left out may be forgotten, so something must bring the vCPU back as soon as the
+ * guest could use a left-out interrupt:
+ *  - an active one left out: LRENPIE turns the guest's EOI of it into a maintenance
+ *    interrupt; lr_fold() then deactivates that many of the active ones outside the LRs,
+ *    highest priority first (the guest EOIs the most recently taken, the highest, first).
+ *  - a pending one left out: the guest can take it only after it has acknowledged or
+ *    finished one of those in the LRs. NPIE catches "no LR is pending any more"; it is set
+ *    only if some LR is written pending-only, else it would fire at once, and forever.
+ *    The EOI bit on every LR written active catches "finished" (that LR becomes invalid).
+ *  - UIE (at most one LR valid) tops the LRs up early when more want one than fit. With a
+ *    single LR it would always fire, so it is left off then; the two above are enough.
+ * Right after lr_flush() no maintenance condition holds (every written LR is valid, one is
+ * pending if NPIE is set, EOIcount is 0): no maintenance interrupt storm.
+ *
+ * Never written pending+active, but active only, the pending state staying in the virq and
+ * the EOI bit set so that the guest's deactivation brings the vCPU back to deliver it:
+ *  - a HW interrupt: its pending state belongs to the physical GIC. While it is held back
+ *    the LR is written with HW=0 (the EOI bit and pINTID share bits), so lr_fold()
+ *    deactivates the physical interrupt itself.
+ *  - an eoi_notify interrupt: its source resamples at deactivation, and that must be seen
+ *    before the guest may take it again.
+ *
+ * Deactivations are counted from the LR state alone. The guest moves an LR only from
+ * pending to active (acknowledge) and from active to not active (deactivate); a
+ * pending+active interrupt cannot be acknowledged. So, from written to read state:
+ * activations at the start (written active) + acknowledgements (written pending, read not
+ * pending) - activations at the end (read active) = deactivations. That gives
+ * P->A 0, P->0 1, A->0 1, PA->P 1, PA->A 1 (deactivated, then taken again), PA->0 2.
+ *
+ * Pending state: an edge interrupt's latch moves into the LR when it is written pending and
+ * comes back if the LR is still pending at fold; an edge arriving meanwhile sets the latch
+ * again. A level interrupt is pending while its line is high or its latch set; the latch
+ * stays in the virq and the guest's acknowledgement consumes it. The line does not go into
+ * the LR: one written while its line is high (HW=0) gets the EOI bit, because after the
+ * guest's deactivation it must be pending again at once, and only lr_flush() can say so.
+ */
+
+#define LR_NONE (-1)
+
+/* One entry lr_flush() has chosen, or is about to: the virq and whether its pending state is
+ * delivered (pending, enabled, group enabled). */
+struct lr_pick {
+	struct virq *v;
+	bool pend;
+};
+
+static unsigned int lr_count(const struct lr_hw *hw)
+{
+	return hw->nr_lrs < VGIC_MAX_LRS ? hw->nr_lrs : VGIC_MAX_LRS;
+}
+
+/* Whether v's pending state may be delivered. vgic_wants_lr() answers "pending, enabled and
+ * group enabled, or active"; asked about v without its active state, it answers the first. */
+static bool lr_can_pend(const struct vgic *vg, const struct virq *v)
+{
+	struct virq idle;
+
+	if (!v->active)
+		return vgic_wants_lr(vg, v);
+	idle = *v;
+	idle.active = false;
+	return vgic_wants_lr(vg, &idle);
+}
+
+static bool lr_ranks_before(const struct lr_pick *a, const struct lr_pick *b)
+{
+	if (a->pend != b->pend)
+		return a->pend;
+	if (a->v->priority != b->v->priority)
+		return a->v->priority < b->v->priority;
+	return a->v->intid < b->v->intid;
+}
+
+/* The LR value for p. pend_left: some pending interrupt is left out of the LRs. */
+static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
+{
+	const struct virq *v = p->v;
+	uint64_t val = ((uint64_t)v->intid & ICH_LR_VINTID_MASK) |
+		       ((uint64_t)v->priority << ICH_LR_PRIORITY_SHIFT);
+	bool pend = p->pend;
+	bool held = false; /* active only, pending kept in the virq until deactivated */
+
+	if (v->group)
+		val |= ICH_LR_GROUP;
+	if (v->active) {
+		val |= ICH_LR_ACTIVE;
+		if (pend && (v->hw || v->eoi_notify)) {
+			pend = false;
+			held = true;
+		}
+	}
+	if (pend)
+		val |= ICH_LR_PENDING;
+
+	if (v->hw && !held)
+		val |= ICH_LR_HW |
+		       (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+	else if (v->eoi_notify || held || (pend_left && v->active) || (!v->edge && v->line_level))
+		val |= ICH_LR_EOI;
+	return val;
+}
+
+static void lr_left_out(const struct lr_pick *p, bool *pend_left, bool *active_left)
+{
+	if (p->pend)
+		*pend_left = true;
+	if (p->v->active)
+		*active_left = true;
+}
+
+void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
+{
+	struct vgic *vg = vc->vgic;
+	struct lr_pick pick[VGIC_MAX_LRS];
+	unsigned int nr = lr_count(hw);
+	unsigned int used = 0, wanting = 0, n;
+	bool pend_left = false, active_left = false, pend_only_written = false;
+	uint32_t hcr = ICH_HCR_EN;
+	struct virq *v;
+
+	vgic_prune(vg, vc);
+
+	/* Keep the best nr entries in pick[], sorted by rank; what falls off is left out. */
+	for (v = vc->ap_head; v; v = v->ap_next) {
+		struct lr_pick p = { .v = v };
+		unsigned int pos;
+
+		v->lr = LR_NONE;
+		if (!vgic_wants_lr(vg, v))
+			continue;
+		wanting++;
+		p.pend = lr_can_pend(vg, v);
+
+		pos = used;
+		while (pos > 0 && lr_ranks_before(&p, &pick[pos - 1]))
+			pos--;
+		if (pos >= nr) {
+			lr_left_out(&p, &pend_left, &active_left);
+			continue;
+		}
+		if (used == nr) {
+			used--;
+			lr_left_out(&pick[used], &pend_left, &active_left);
+		}
+		for (n = used; n > pos; n--)
+			pick[n] = pick[n - 1];
+		pick[pos] = p;
+		used++;
+	}
+
+	for (n = 0; n < nr; n++) {
+		uint64_t val = 0;
+
+		if (n < used) {
+			v = pick[n].v;
+			val = lr_value(&pick[n], pend_left);
+			if ((val & ICH_LR_STATE_MASK) == ICH_LR_PENDING)
+				pend_only_written = true;
+			if ((val & ICH_LR_PENDING) && v->edge)
+				v->pending_latch = false; /* moved into the LR */
+			v->lr = (int8_t)n;
+			vc->lr_virq[n] = v;
+		} else {
+			vc->lr_virq[n] = NULL;
+		}
+		vc->lr_written[n] = val;
+		hw->write_lr(n, val);
+	}
+	vc->lr_used = used;
+
+	if (wanting > nr && nr > 1)
+		hcr |= ICH_HCR_UIE;
+	if (pend_left && pend_only_written)
+		hcr |= ICH_HCR_NPIE;
+	if (active_left)
+		hcr |= ICH_HCR_LRENPIE;
+	/* EOIcount (bits 31:27) written 0: lr_fold() has accounted for every count */
+	vc->hcr = hcr;
+	hw->write_hcr(hcr);
+}
+
+/* The guest finished with v once. phys: the GIC did not deactivate the physical interrupt
+ * for us (no LR with HW=1 held it), so do it here. */
+static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
+{
+	if (phys && vg->ops && vg->ops->deactivate_phys)
+		vg->ops->deactivate_phys(vg, v->pintid);
+	if (v->src && v->src->ops && v->src->ops->eoi)
+		v->src->ops->eoi(v->src, v->src_index);
+}
+
+/* Bring back v's state from the LR it was written to (was) and read from (now); returns how
+ * many times the guest deactivated it (see the top of the file). */
+static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now)
+{
+	bool was_pending = was & ICH_LR_PENDING;
+	bool was_active = was & ICH_LR_ACTIVE;
+	bool now_pending = now & ICH_LR_PENDING;
+	bool now_active = now & ICH_LR_ACTIVE;
+	bool taken = was_pending && !now_pending;
+	int deactivations = (int)was_active + (int)taken - (int)now_active;
+
+	v->lr = LR_NONE;
+	v->active = now_active;
+	if (taken) {
+		if (!v->edge)
+			v->pending_latch = false; /* the acknowledgement consumes it */
+	} else if (now_pending && v->edge) {
+		v->pending_latch = true; /* not taken: the latch comes back */
+	}
+	return deactivations > 0 ? (unsigned int)deactivations : 0;
+}
+
+static bool lr_was_in_lr(const struct vgic_cpu *vc, unsigned int used, const struct virq *v)
+{
+	unsigned int n;
+
+	for (n = 0; n < used; n++)
+		if (vc->lr_virq[n] == v)
+			return true;
+	return false;
+}
+
+/* The highest-priority active entry of vc's list that the last lr_flush() left out of the
+ * LRs: the one the guest's next EOI outside the LRs was for. */
+static struct virq *lr_active_outside(const struct vgic_cpu *vc, unsigned int used)
+{
+	struct virq *best = NULL;
+	struct virq *v;
+
+	for (v = vc->ap_head; v; v = v->ap_next) {
+		if (!v->active || lr_was_in_lr(vc, used, v))
+			continue;
+		if (!best || v->priority < best->priority ||
+		    (v->priority == best->priority && v->intid < best->intid))
+			best = v;
+	}
+	return best;
+}
+
+void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
+{
+	struct vgic *vg = vc->vgic;
+	uint8_t deactivations[VGIC_MAX_LRS];
+	unsigned int used = vc->lr_used;
+	unsigned int n, i, eoicount;
+
+	if (used > VGIC_MAX_LRS)
+		used = VGIC_MAX_LRS;
+
+	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. */
+	for (n = 0; n < used; n++)
+		deactivations[n] =
+			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n], hw->read_lr(n));
+	for (n = 0; n < used; n++) {
+		struct virq *v = vc->lr_virq[n];
+		bool phys = v->hw && !(vc->lr_written[n] & ICH_LR_HW);
+
+		for (i = 0; i < deactivations[n]; i++)
+			lr_deactivated(vg, v, phys);
+	}
+
+	eoicount = (hw->read_hcr() & ICH_HCR_EOICOUNT_MASK) >> ICH_HCR_EOICOUNT_SHIFT;
+	for (i = 0; i < eoicount; i++) {
+		struct virq *v = lr_active_outside(vc, used);
+
+		if (!v)
+			break;
+		v->active = false;
+		lr_deactivated(vg, v, v->hw);
+	}
+
+	for (n = 0; n < used; n++) {
+		vc->lr_virq[n] = NULL;
+		vc->lr_written[n] = 0;
+	}
+	vc->lr_used = 0;
+	vgic_prune(vg, vc);
+}

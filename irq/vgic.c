@@ -1,0 +1,328 @@
+/*
+ * vgic.c - the core of a VM's virtual GICv3: set-up, SPI ownership, injection from sources
+ * and devices, SGIs between vCPUs, and the per-vCPU lists of interrupts in flight that
+ * irq/lr.c flushes into list registers. Plain C under the VM's vgic lock. It must not touch
+ * system registers, MMIO or list registers: the guest's register view is vgic_dist.c and
+ * vgic_redist.c, the list registers are lr.c, the hardware comes through struct vgic_ops.
+ */
+#include <string.h>
+
+#include "irq/sgi.h"
+#include "irq/vgic.h"
+#include "irq/vgic_mmio.h"
+
+_Static_assert(VGIC_MAX_CPUS <= SGI_MAX_CPUS, "SGI target masks hold every vCPU");
+
+static void vgic_kick(struct vgic *vg, struct vgic_cpu *vc)
+{
+	if (vg->ops && vg->ops->kick)
+		vg->ops->kick(vg, vc->id);
+}
+
+static void virq_reset(struct virq *v, uint32_t intid, bool edge, struct vgic_cpu *target)
+{
+	memset(v, 0, sizeof(*v));
+	v->intid = intid;
+	v->priority = VGIC_PRIORITY_RESET;
+	v->edge = edge;
+	v->target = target;
+	v->lr = -1;
+}
+
+struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route)
+{
+	unsigned int i;
+
+	for (i = 0; i < vg->nr_cpus; i++)
+		if ((vg->cpus[i]->mpidr & GICD_IROUTER_AFF_MASK) == (route & GICD_IROUTER_AFF_MASK))
+			return vg->cpus[i];
+	return NULL;
+}
+
+void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
+	       struct vgic_cpu *const *cpus, unsigned int nr_cpus)
+{
+	unsigned int i, n;
+
+	if (nr_cpus > VGIC_MAX_CPUS)
+		nr_cpus = VGIC_MAX_CPUS;
+	nr_intids &= ~(VGIC_NR_PRIVATE - 1u);
+	if (nr_intids > VGIC_MAX_INTIDS)
+		nr_intids = VGIC_MAX_INTIDS;
+	if (nr_intids < VGIC_NR_PRIVATE)
+		nr_intids = VGIC_NR_PRIVATE;
+
+	vg->lock.next = 0;
+	vg->lock.owner = 0;
+	vg->ops = ops;
+	vg->nr_cpus = nr_cpus;
+	vg->nr_intids = nr_intids;
+	/* single Security state, affinity routing always on, both groups disabled */
+	vg->ctlr = GICD_CTLR_DS | GICD_CTLR_ARE;
+	memset(vg->cpus, 0, sizeof(vg->cpus));
+
+	for (i = 0; i < nr_cpus; i++) {
+		struct vgic_cpu *vc = cpus[i];
+
+		vg->cpus[i] = vc;
+		vc->id = i;
+		vc->vgic = vg;
+		vc->ap_head = NULL;
+		vc->processor_sleep = true;
+		vc->rd_ctlr = 0;
+		vc->propbaser = 0;
+		vc->pendbaser = 0;
+		vc->lr_used = 0;
+		memset(vc->lr_virq, 0, sizeof(vc->lr_virq));
+		memset(vc->lr_written, 0, sizeof(vc->lr_written));
+		vc->hcr = 0;
+		/* SGIs are edge-triggered (GICR_ICFGR0 reads 0xaaaaaaaa), PPIs level */
+		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
+			virq_reset(&vc->private_irqs[n], n, n < VGIC_NR_SGIS, vc);
+			vc->private_irqs[n].owned = true;
+		}
+	}
+
+	/* IROUTER resets to 0: affinity 0.0.0.0, whichever vCPU has it */
+	for (i = 0; i < VGIC_MAX_SPIS; i++)
+		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, vgic_route_target(vg, 0));
+}
+
+int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index)
+{
+	struct virq *v;
+	int ret = -1;
+
+	if (intid < VGIC_INTID_SPI_BASE || intid >= vg->nr_intids)
+		return -1;
+	spin_lock(&vg->lock);
+	v = &vg->spis[intid - VGIC_INTID_SPI_BASE];
+	if (!v->owned) {
+		v->owned = true;
+		v->src = src;
+		v->src_index = index;
+		v->target = vgic_route_target(vg, v->route);
+		ret = 0;
+	}
+	spin_unlock(&vg->lock);
+	return ret;
+}
+
+struct virq *vgic_get_virq(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
+{
+	struct virq *v;
+
+	if (intid < VGIC_NR_PRIVATE)
+		return vc ? &vc->private_irqs[intid] : NULL;
+	if (intid >= vg->nr_intids)
+		return NULL;
+	v = &vg->spis[intid - VGIC_INTID_SPI_BASE];
+	return v->owned ? v : NULL;
+}
+
+/* ---- injection */
+
+void vgic_set_level_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level)
+{
+	struct virq *v = vgic_get_virq(vg, vc, intid);
+
+	if (!v)
+		return;
+	/* an edge-triggered interrupt latches on the rising edge of its line */
+	if (v->edge && level && !v->line_level)
+		v->pending_latch = true;
+	v->line_level = level;
+	vgic_queue(vg, v);
+}
+
+void vgic_trigger_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
+{
+	struct virq *v = vgic_get_virq(vg, vc, intid);
+
+	if (!v)
+		return;
+	v->pending_latch = true;
+	vgic_queue(vg, v);
+}
+
+void vgic_set_level(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level)
+{
+	spin_lock(&vg->lock);
+	vgic_set_level_locked(vg, vc, intid, level);
+	spin_unlock(&vg->lock);
+}
+
+void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
+{
+	spin_lock(&vg->lock);
+	vgic_trigger_locked(vg, vc, intid);
+	spin_unlock(&vg->lock);
+}
+
+void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid)
+{
+	struct virq *v;
+
+	spin_lock(&vg->lock);
+	v = vgic_get_virq(vg, vc, intid);
+	if (v) {
+		v->hw = true;
+		v->pintid = pintid;
+	}
+	spin_unlock(&vg->lock);
+}
+
+void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struct irq_source *src,
+		     unsigned int index)
+{
+	struct virq *v;
+
+	spin_lock(&vg->lock);
+	v = intid < VGIC_NR_PRIVATE ? vgic_get_virq(vg, vc, intid) : NULL;
+	if (v) {
+		v->src = src;
+		v->src_index = index;
+	}
+	spin_unlock(&vg->lock);
+}
+
+void vgic_notify_config(struct virq *v)
+{
+	struct irq_config cfg;
+
+	if (!v->src || !v->src->ops || !v->src->ops->update_config)
+		return;
+	cfg.edge = v->edge;
+	cfg.priority = v->priority;
+	cfg.target_mpidr = v->target ? v->target->mpidr : 0;
+	v->src->ops->update_config(v->src, v->src_index, &cfg);
+}
+
+/* ---- SGIs */
+
+/*
+ * Which SGIs a write generates, with a single Security state (GICD_CTLR.DS == 1; IHI 0069
+ * "Forwarding an SGI to a target PE"): ICC_SGI0R_EL1 generates Group 0 SGIs, ICC_SGI1R_EL1
+ * Group 1 SGIs. ICC_ASGI1R_EL1 generates Group 1 SGIs for the *other* Security state; with
+ * only one state there is none, and the note under the spec's SGI forwarding table makes it
+ * generate Group 0 SGIs instead - the caller passes group 0 for it. A target is pended only
+ * if its copy of the SGI (GICR_IGROUPR0) is in that group; otherwise the write does nothing
+ * for it. (KVM also lets ICC_SGI1R_EL1 pend an SGI configured as Group 0; skiff keeps the
+ * strict match, so a guest cannot raise a Group 0 - FIQ - SGI through the Group 1 register.)
+ */
+void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+{
+	uint64_t mpidr[VGIC_MAX_CPUS];
+	unsigned int i, intid = sgi_intid(sgir);
+	uint32_t mask;
+
+	spin_lock(&vg->lock);
+	for (i = 0; i < vg->nr_cpus; i++)
+		mpidr[i] = vg->cpus[i]->mpidr;
+	mask = sgi_targets(sgir, mpidr, vg->nr_cpus, self ? self->id : VGIC_MAX_CPUS);
+	for (i = 0; i < vg->nr_cpus; i++) {
+		struct virq *v = &vg->cpus[i]->private_irqs[intid];
+
+		if (!(mask & (1u << i)) || v->group != group)
+			continue;
+		v->pending_latch = true;
+		vgic_queue(vg, v);
+	}
+	spin_unlock(&vg->lock);
+}
+
+/* ---- the in-flight lists
+ *
+ * Invariants (all under the lock):
+ * - v->ap_owner is the vCPU whose list holds v, NULL when v is on none; a virq is on at most
+ *   one list.
+ * - A virq in a list register (v->lr >= 0) stays on its ap_owner's list: only lr.c takes it
+ *   out of the LR, and only after that can it be dropped or moved.
+ * - An active virq stays with its ap_owner until deactivated, even if its target changed: the
+ *   guest on that vCPU owns the active state.
+ * - Anything else on a list is there because it wants a list register (vgic_wants_lr) and its
+ *   ap_owner is its target; vgic_queue and vgic_prune restore this after every change.
+ */
+
+bool vgic_wants_lr(const struct vgic *vg, const struct virq *v)
+{
+	uint32_t grp_enable = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
+
+	if (v->active)
+		return true;
+	return virq_pending(v) && v->enabled && (vg->ctlr & grp_enable);
+}
+
+static void ap_add(struct vgic_cpu *vc, struct virq *v)
+{
+	v->ap_next = vc->ap_head;
+	vc->ap_head = v;
+	v->ap_owner = vc;
+}
+
+static void ap_del(struct virq *v)
+{
+	struct virq **pp = &v->ap_owner->ap_head;
+
+	while (*pp && *pp != v)
+		pp = &(*pp)->ap_next;
+	if (*pp)
+		*pp = v->ap_next;
+	v->ap_next = NULL;
+	v->ap_owner = NULL;
+}
+
+void vgic_queue(struct vgic *vg, struct virq *v)
+{
+	struct vgic_cpu *owner = v->ap_owner;
+	bool wants = vgic_wants_lr(vg, v);
+
+	/* free to leave its list: not in an LR, not active; it goes if unwanted or moved */
+	if (owner && v->lr < 0 && !v->active && (!wants || owner != v->target)) {
+		ap_del(v);
+		owner = NULL;
+	}
+	if (!owner) {
+		/* no target (IROUTER names no vCPU): stays pending, delivered once re-routed */
+		if (wants && v->target) {
+			ap_add(v->target, v);
+			vgic_kick(vg, v->target);
+		}
+		return;
+	}
+	/* still on owner's list: it must refresh its LRs (or fold one so prune can move it) */
+	vgic_kick(vg, owner);
+}
+
+void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
+{
+	struct virq **pp = &vc->ap_head;
+
+	while (*pp) {
+		struct virq *v = *pp;
+
+		if (v->lr >= 0 || (vgic_wants_lr(vg, v) && (v->target == vc || v->active))) {
+			pp = &v->ap_next;
+			continue;
+		}
+		*pp = v->ap_next;
+		v->ap_next = NULL;
+		v->ap_owner = NULL;
+		if (vgic_wants_lr(vg, v) && v->target) {
+			ap_add(v->target, v);
+			vgic_kick(vg, v->target);
+		}
+	}
+}
+
+void vgic_queue_all(struct vgic *vg)
+{
+	unsigned int i, n;
+
+	for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
+		if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
+			vgic_queue(vg, &vg->spis[i - VGIC_INTID_SPI_BASE]);
+	for (i = 0; i < vg->nr_cpus; i++)
+		for (n = 0; n < VGIC_NR_PRIVATE; n++)
+			vgic_queue(vg, &vg->cpus[i]->private_irqs[n]);
+}

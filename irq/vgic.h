@@ -1,0 +1,123 @@
+/*
+ * vgic.h - the virtual GICv3 of one VM: distributor and per-vCPU redistributor state, the
+ * per-vCPU lists of in-flight interrupts, injection, SGIs. Plain C: the hardware it needs
+ * (kicking a vCPU on another CPU, deactivating a physical interrupt) comes through
+ * struct vgic_ops, so host tests can drive it. One lock per VM protects all of it.
+ */
+#ifndef SKIFF_IRQ_VGIC_H
+#define SKIFF_IRQ_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hyp/spinlock.h"
+#include "irq/source.h"
+#include "irq/virq.h"
+
+#define VGIC_MAX_CPUS 8
+#define VGIC_MAX_LRS 16
+#define VGIC_GICD_SIZE 0x10000
+#define VGIC_GICR_FRAME_SIZE 0x10000
+#define VGIC_GICR_STRIDE 0x20000 /* RD_base + SGI_base per vCPU */
+
+enum vgic_access {
+	VGIC_ACCESS_OK = 0,
+	VGIC_ACCESS_ABORT = -1, /* the access is reported to the guest as an external abort */
+};
+
+struct vgic;
+
+struct vgic_ops {
+	/* vcpu must look at its list soon: a physical SGI if it runs on another CPU, nothing
+	 * if it is the vCPU this CPU is handling right now (its list is flushed before it
+	 * re-enters the guest) */
+	void (*kick)(struct vgic *vg, unsigned int vcpu);
+	/* the guest finished with a hardware-linked interrupt outside the list registers */
+	void (*deactivate_phys)(struct vgic *vg, uint32_t pintid);
+};
+
+struct vgic_cpu {
+	unsigned int id; /* vCPU index in the VM */
+	uint64_t mpidr;	 /* its affinity, as GICR_TYPER and IROUTER use it */
+	struct vgic *vgic;
+	struct virq private_irqs[VGIC_NR_PRIVATE];
+	struct virq *ap_head; /* in-flight list, unordered; lr_flush orders it */
+
+	/* redistributor */
+	bool processor_sleep; /* GICR_WAKER.ProcessorSleep (resets to 1) */
+	uint32_t rd_ctlr;
+	uint64_t propbaser;
+	uint64_t pendbaser;
+
+	/* list registers, as lr_flush left them (irq/lr.c) */
+	unsigned int lr_used;
+	struct virq *lr_virq[VGIC_MAX_LRS];
+	uint64_t lr_written[VGIC_MAX_LRS];
+	uint32_t hcr; /* ICH_HCR_EL2 as flushed */
+};
+
+struct vgic {
+	struct spinlock lock;
+	const struct vgic_ops *ops;
+	void *priv; /* the VM, for ops */
+	unsigned int nr_cpus;
+	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
+	unsigned int nr_intids; /* 32 * (ITLinesNumber + 1), <= VGIC_MAX_INTIDS */
+	uint32_t ctlr;		/* GICD_CTLR as the guest sees it */
+	struct virq spis[VGIC_MAX_SPIS];
+	uint64_t gicd_base; /* guest-physical frames (the host's addresses) */
+	uint64_t gicr_base;
+};
+
+/* Set up a VM's vGIC with nr_intids INTIDs (rounded down to a multiple of 32, capped) and
+ * its vCPUs (cpus[i]->id = i, mpidr filled by the caller before). Every SPI starts unowned
+ * (RAZ/WI) until vgic_claim_spi(). */
+void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
+	       struct vgic_cpu *const *cpus, unsigned int nr_cpus);
+/* Give the VM an SPI, optionally behind a source (index into it). */
+int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index);
+/* The virq for intid as seen by vCPU vc (private interrupts are per vCPU), or NULL. */
+struct virq *vgic_get_virq(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
+
+/* Register access: offset within the frame (GICD) or within the whole redistributor
+ * region (GICR: vCPU = offset / VGIC_GICR_STRIDE), width in bytes (1, 2, 4, 8). Accesses
+ * the architecture does not define read as zero and ignore writes. self is the vCPU doing
+ * the access. Returns VGIC_ACCESS_OK or VGIC_ACCESS_ABORT (GICR offsets beyond the last
+ * vCPU's frames). */
+int vgic_dist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		   uint64_t *val);
+int vgic_dist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		    uint64_t val);
+int vgic_redist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		     uint64_t *val);
+int vgic_redist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		      uint64_t val);
+
+/* Injection from sources and devices. vc selects the vCPU for private INTIDs (ignored for
+ * SPIs). Take the lock themselves; the _locked forms are for callers holding it (source
+ * ops are called with the lock held). */
+void vgic_set_level(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level);
+void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
+void vgic_set_level_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level);
+void vgic_trigger_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
+
+/* Make intid on vc hardware-linked to physical pintid (timer PPIs, passthrough SPIs). */
+void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid);
+/* Put a private interrupt (SGI/PPI) of vc behind a source (SPIs get theirs at claim). */
+void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struct irq_source *src,
+		     unsigned int index);
+
+/* A trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 write by vCPU self. group is
+ * the SGI group the register generates (1 for SGI1R, 0 for SGI0R and ASGI1R). */
+void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group);
+
+/* List maintenance for irq/lr.c (lock held): put v on its target's list if it is in flight
+ * and kick that vCPU; drop from vc's list what is no longer in flight and not in an LR, and
+ * move what now targets another vCPU. */
+void vgic_queue(struct vgic *vg, struct virq *v);
+void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
+/* Whether v needs a place in a list register: pending, enabled and its group enabled in
+ * GICD_CTLR, or active (an active interrupt stays until deactivated, enabled or not). */
+bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
+
+#endif

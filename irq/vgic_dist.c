@@ -1,0 +1,150 @@
+/*
+ * vgic_dist.c - the guest's GICv3 distributor (GICD): one register table over the machinery
+ * of irq/vgic_mmio.c. The guest sees a single Security state (GICD_CTLR.DS = 1) with affinity
+ * routing always on. SPIs the VM does not own and INTIDs beyond nr_intids read as zero and
+ * ignore writes, as do the SGI/PPI words (they live in the redistributors with ARE on). Must
+ * not touch redistributor state or hardware: physical effects go through struct vgic_ops
+ * and the interrupt's source.
+ */
+#include "irq/vgic_mmio.h"
+
+static struct virq *gicd_irq(struct vgic_mmio *m, uint32_t intid)
+{
+	if (intid < VGIC_INTID_SPI_BASE)
+		return NULL;
+	return vgic_get_virq(m->vg, NULL, intid); /* NULL if not owned or beyond nr_intids */
+}
+
+/* GICD_CTLR: EnableGrp0/EnableGrp1 stored; ARE and DS RAO/WI; RWP reads 0 (writes take
+ * effect at once); E1NWF not implemented (RAZ/WI). */
+static uint64_t gicd_read_ctlr(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)idx;
+	return m->vg->ctlr;
+}
+
+static void gicd_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
+{
+	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
+	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
+
+	(void)idx;
+	if (ctlr == m->vg->ctlr)
+		return;
+	m->vg->ctlr = ctlr;
+	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
+}
+
+/*
+ * GICD_TYPER: ITLinesNumber from nr_intids; CPUNumber 0 (meaningless with ARE on);
+ * SecurityExtn 0 (single Security state); no MBIs, LPIs, ESPIs, NMIs or direct vLPIs;
+ * IDbits 9 (INTIDs 0..1023); A3V 1 and RSS 1, as IROUTER, GICR_TYPER and the SGI decode
+ * handle every affinity level and Aff0 up to 255; No1N 1 (no 1-of-N routing: IROUTER.IRM
+ * is RAZ/WI).
+ */
+static uint64_t gicd_read_typer(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)idx;
+	return (m->vg->nr_intids / 32 - 1) | VGIC_IDBITS << GICD_TYPER_IDBITS_SHIFT |
+	       GICD_TYPER_A3V | GICD_TYPER_NO1N | GICD_TYPER_RSS;
+}
+
+static uint64_t gicd_read_iidr(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)m;
+	(void)idx;
+	return VGIC_IIDR;
+}
+
+/* GICD_IROUTER<n>, n = idx: Aff3.Aff2.Aff1.Aff0 stored, IRM RAZ/WI (No1N). A new route
+ * moves the interrupt to the new target's list, or off every list if no vCPU has it. */
+static uint64_t gicd_read_irouter(struct vgic_mmio *m, uint32_t idx)
+{
+	struct virq *v = gicd_irq(m, idx);
+
+	return v ? v->route : 0;
+}
+
+static void gicd_write_irouter(struct vgic_mmio *m, uint32_t idx, uint64_t val)
+{
+	struct virq *v = gicd_irq(m, idx);
+	uint64_t route = val & GICD_IROUTER_AFF_MASK;
+
+	if (!v || v->route == route)
+		return;
+	v->route = route;
+	v->target = vgic_route_target(m->vg, route);
+	vgic_notify_config(v);
+	vgic_queue(m->vg, v);
+}
+
+static uint64_t gicd_read_idreg(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)m;
+	return vgic_mmio_idreg(idx);
+}
+
+/*
+ * Not in the table, hence RAZ/WI: STATUSR; SETSPI/CLRSPI (no MBIs); ITARGETSR, SGIR,
+ * CPENDSGIR and SPENDSGIR (affinity routing is on); IGRPMODR and NSACR (single Security
+ * state); every reserved or IMPLEMENTATION DEFINED offset.
+ */
+static const struct vgic_reg gicd_regs[] = {
+	VGIC_REG_32(GICD_CTLR, 1, gicd_read_ctlr, gicd_write_ctlr),
+	VGIC_REG_32(GICD_TYPER, 1, gicd_read_typer, NULL),
+	VGIC_REG_32(GICD_IIDR, 1, gicd_read_iidr, NULL),
+	VGIC_REG_32(GICD_TYPER2, 1, NULL, NULL),
+	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,
+			      vgic_mmio_write_group),
+	VGIC_REG_BITS_PER_IRQ(GICD_ISENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable,
+			      vgic_mmio_write_set_enable),
+	VGIC_REG_BITS_PER_IRQ(GICD_ICENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable,
+			      vgic_mmio_write_clear_enable),
+	VGIC_REG_BITS_PER_IRQ(GICD_ISPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,
+			      vgic_mmio_write_set_pending),
+	VGIC_REG_BITS_PER_IRQ(GICD_ICPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,
+			      vgic_mmio_write_clear_pending),
+	VGIC_REG_BITS_PER_IRQ(GICD_ISACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active,
+			      vgic_mmio_write_set_active),
+	VGIC_REG_BITS_PER_IRQ(GICD_ICACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active,
+			      vgic_mmio_write_clear_active),
+	VGIC_REG_BITS_PER_IRQ(GICD_IPRIORITYR, VGIC_GICD_INTIDS, 8, vgic_mmio_read_priority,
+			      vgic_mmio_write_priority),
+	VGIC_REG_BITS_PER_IRQ(GICD_ICFGR, VGIC_GICD_INTIDS, 2, vgic_mmio_read_config,
+			      vgic_mmio_write_config),
+	VGIC_REG_64(GICD_IROUTER, VGIC_GICD_INTIDS, gicd_read_irouter, gicd_write_irouter),
+	VGIC_REG_32(GICD_PIDR4, GIC_IDREGS_COUNT, gicd_read_idreg, NULL),
+};
+
+static const struct vgic_frame gicd_frame = {
+	.regs = gicd_regs,
+	.nr_regs = sizeof(gicd_regs) / sizeof(gicd_regs[0]),
+	.irq = gicd_irq,
+};
+
+int vgic_dist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		   uint64_t *val)
+{
+	struct vgic_mmio m = { .vg = vg, .vc = self };
+
+	*val = 0;
+	if (offset >= VGIC_GICD_SIZE)
+		return VGIC_ACCESS_OK;
+	spin_lock(&vg->lock);
+	*val = vgic_mmio_read(&gicd_frame, &m, (uint32_t)offset, width);
+	spin_unlock(&vg->lock);
+	return VGIC_ACCESS_OK;
+}
+
+int vgic_dist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
+		    uint64_t val)
+{
+	struct vgic_mmio m = { .vg = vg, .vc = self };
+
+	if (offset >= VGIC_GICD_SIZE)
+		return VGIC_ACCESS_OK;
+	spin_lock(&vg->lock);
+	vgic_mmio_write(&gicd_frame, &m, (uint32_t)offset, width, val);
+	spin_unlock(&vg->lock);
+	return VGIC_ACCESS_OK;
+}

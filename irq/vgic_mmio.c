@@ -1,0 +1,302 @@
+/*
+ * vgic_mmio.c - the table-driven register machinery of the virtual GICv3: finds the table
+ * row an access falls in, applies the access-width rules, splits per-INTID registers into
+ * one field per interrupt and 64-bit registers into 32-bit halves, and holds the per-INTID
+ * field handlers the distributor and the redistributor share. Called with the vgic lock held
+ * by vgic_dist.c and vgic_redist.c; it does not know which frame it serves beyond the
+ * struct vgic_frame it is given, and touches no hardware.
+ */
+#include "irq/vgic_mmio.h"
+
+static const struct vgic_reg *vgic_mmio_find(const struct vgic_frame *f, uint32_t offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nr_regs; i++) {
+		const struct vgic_reg *r = &f->regs[i];
+
+		if (offset >= r->offset && offset - r->offset < r->len)
+			return r;
+	}
+	return NULL;
+}
+
+/* The row an access uses, or NULL if the architecture does not define it (RAZ/WI). */
+static const struct vgic_reg *vgic_mmio_match(const struct vgic_frame *f, uint32_t offset,
+					      unsigned int width)
+{
+	const struct vgic_reg *r = vgic_mmio_find(f, offset);
+
+	if (!r || (width != 1 && width != 2 && width != 4 && width != 8))
+		return NULL;
+	if (!(r->widths & width) || offset % width)
+		return NULL;
+	return r;
+}
+
+static uint32_t vgic_mmio_field_mask(const struct vgic_reg *r)
+{
+	return r->bpi >= 32 ? 0xffffffffu : (1u << r->bpi) - 1;
+}
+
+uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
+			unsigned int width)
+{
+	const struct vgic_reg *r = vgic_mmio_match(f, offset, width);
+	uint32_t rel, intid, i, n;
+	uint64_t val = 0, full;
+
+	if (!r)
+		return 0;
+	rel = offset - r->offset;
+	switch (r->type) {
+	case VGIC_REG_BITS:
+		if (!r->read_irq)
+			return 0;
+		intid = rel * 8 / r->bpi;
+		n = width * 8 / r->bpi;
+		for (i = 0; i < n; i++) {
+			struct virq *v = f->irq(m, intid + i);
+
+			if (v)
+				val |= (uint64_t)(r->read_irq(m, v) & vgic_mmio_field_mask(r))
+				       << (i * r->bpi);
+		}
+		return val;
+	case VGIC_REG_32:
+		return r->read ? (uint32_t)r->read(m, rel / 4) : 0;
+	case VGIC_REG_64:
+		full = r->read ? r->read(m, rel / 8) : 0;
+		if (width == 8)
+			return full;
+		return (uint32_t)(full >> (8 * (rel % 8)));
+	default:
+		return 0;
+	}
+}
+
+void vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
+		     unsigned int width, uint64_t val)
+{
+	const struct vgic_reg *r = vgic_mmio_match(f, offset, width);
+	uint32_t rel, intid, i, n;
+
+	if (!r || (r->type == VGIC_REG_BITS ? !r->write_irq : !r->write))
+		return;
+	rel = offset - r->offset;
+	switch (r->type) {
+	case VGIC_REG_BITS:
+		intid = rel * 8 / r->bpi;
+		n = width * 8 / r->bpi;
+		for (i = 0; i < n; i++) {
+			struct virq *v = f->irq(m, intid + i);
+
+			if (v)
+				r->write_irq(m, v,
+					     (uint32_t)(val >> (i * r->bpi)) &
+						     vgic_mmio_field_mask(r));
+		}
+		break;
+	case VGIC_REG_32:
+		r->write(m, rel / 4, (uint32_t)val);
+		break;
+	case VGIC_REG_64:
+		if (width == 4) {
+			/* one half: merge it into the register's current value */
+			uint32_t shift = 8 * (rel % 8);
+			uint64_t full = r->read ? r->read(m, rel / 8) : 0;
+
+			full &= ~(0xffffffffull << shift);
+			val = full | (uint64_t)(uint32_t)val << shift;
+		}
+		r->write(m, rel / 8, val);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- per-INTID fields shared by GICD and GICR */
+
+/* The operations of v's source, NULL if it has none. */
+static const struct irq_source_ops *src_ops(const struct virq *v)
+{
+	return v->src ? v->src->ops : NULL;
+}
+
+uint32_t vgic_mmio_read_group(struct vgic_mmio *m, struct virq *v)
+{
+	(void)m;
+	return v->group;
+}
+
+void vgic_mmio_write_group(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	if (v->group == field)
+		return;
+	v->group = (uint8_t)field;
+	vgic_queue(m->vg, v);
+}
+
+uint32_t vgic_mmio_read_enable(struct vgic_mmio *m, struct virq *v)
+{
+	(void)m;
+	return v->enabled;
+}
+
+void vgic_mmio_write_set_enable(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	const struct irq_source_ops *ops = src_ops(v);
+
+	if (!field || v->enabled)
+		return;
+	v->enabled = true;
+	if (ops && ops->unmask)
+		ops->unmask(v->src, v->src_index);
+	vgic_queue(m->vg, v);
+}
+
+void vgic_mmio_write_clear_enable(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	const struct irq_source_ops *ops = src_ops(v);
+
+	if (!field || !v->enabled)
+		return;
+	v->enabled = false;
+	if (ops && ops->mask)
+		ops->mask(v->src, v->src_index);
+	vgic_queue(m->vg, v);
+}
+
+uint32_t vgic_mmio_read_pending(struct vgic_mmio *m, struct virq *v)
+{
+	const struct irq_source_ops *ops = src_ops(v);
+
+	(void)m;
+	if (virq_pending(v))
+		return 1;
+	return ops && ops->is_pending && ops->is_pending(v->src, v->src_index);
+}
+
+void vgic_mmio_write_set_pending(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	const struct irq_source_ops *ops = src_ops(v);
+
+	if (!field || v->pending_latch)
+		return;
+	v->pending_latch = true;
+	if (ops && ops->trigger)
+		ops->trigger(v->src, v->src_index);
+	vgic_queue(m->vg, v);
+}
+
+/*
+ * Clears the latch only: a level interrupt whose line is high stays pending (IHI 0069,
+ * GICD_ICPENDR<n>). A hardware-linked interrupt the guest has not yet taken holds its physical
+ * interrupt active (skiff acknowledged it to pend this one); with the pending state gone nothing
+ * would ever deactivate it, so it is deactivated here - a level line still asserted simply fires
+ * again. One sitting in a list register is left alone: the LR will complete it.
+ */
+void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	if (!field || !v->pending_latch)
+		return;
+	v->pending_latch = false;
+	if (v->hw && !v->active && v->lr < 0 && m->vg->ops && m->vg->ops->deactivate_phys)
+		m->vg->ops->deactivate_phys(m->vg, v->pintid);
+	vgic_queue(m->vg, v);
+}
+
+uint32_t vgic_mmio_read_active(struct vgic_mmio *m, struct virq *v)
+{
+	(void)m;
+	return v->active;
+}
+
+void vgic_mmio_write_set_active(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	if (!field || v->active)
+		return;
+	v->active = true;
+	vgic_queue(m->vg, v);
+}
+
+/*
+ * The guest deactivates an interrupt by hand. No list register will report it, so this does
+ * what lr_fold() does for a deactivation it sees: a hardware-linked interrupt takes its
+ * physical interrupt with it, and the source (if any) gets its eoi() to resample.
+ */
+void vgic_mmio_write_clear_active(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	const struct irq_source_ops *ops = src_ops(v);
+
+	if (!field || !v->active)
+		return;
+	v->active = false;
+	if (v->hw && m->vg->ops && m->vg->ops->deactivate_phys)
+		m->vg->ops->deactivate_phys(m->vg, v->pintid);
+	if (ops && ops->eoi)
+		ops->eoi(v->src, v->src_index);
+	vgic_queue(m->vg, v);
+}
+
+uint32_t vgic_mmio_read_priority(struct vgic_mmio *m, struct virq *v)
+{
+	(void)m;
+	return v->priority;
+}
+
+void vgic_mmio_write_priority(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	uint8_t prio = (uint8_t)(field & VGIC_PRIO_MASK);
+
+	if (v->priority == prio)
+		return;
+	v->priority = prio;
+	vgic_notify_config(v);
+	vgic_queue(m->vg, v);
+}
+
+/* ICFGR: Int_config[1] set = edge-triggered; Int_config[0] is RES0. SGIs are always edge. */
+uint32_t vgic_mmio_read_config(struct vgic_mmio *m, struct virq *v)
+{
+	(void)m;
+	return v->edge ? GICD_ICFGR_EDGE : 0;
+}
+
+void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
+{
+	bool edge = field & GICD_ICFGR_EDGE;
+
+	if (v->intid < VGIC_NR_SGIS || v->edge == edge)
+		return;
+	v->edge = edge;
+	vgic_notify_config(v);
+	vgic_queue(m->vg, v);
+}
+
+/* ---- identification registers (IHI 0069 12.1.13; values in vgic_mmio.h) */
+
+uint32_t vgic_mmio_idreg(uint32_t idx)
+{
+	/* PIDR4 (SIZE = 4: 64 KiB; DES_2 = 4, the JEP106 continuation code), PIDR5..7
+	 * (reserved), PIDR0 (PART_0 = 0x53, part number 0x053), PIDR1 (DES_0 = 0xb, PART_1 = 0),
+	 * PIDR2 (ArchRev, JEDEC, DES_1 = 3), PIDR3 (REVAND, CMOD = 0), CIDR0..3 (component ID
+	 * 0xb105f00d) */
+	static const uint32_t id[GIC_IDREGS_COUNT] = {
+		0x44,
+		0,
+		0,
+		0,
+		0x53,
+		0xb0,
+		GIC_ARCHREV_GICV3 << GIC_PIDR2_ARCHREV_SHIFT | 0x8 | 0x3,
+		0,
+		0x0d,
+		0xf0,
+		0x05,
+		0xb1,
+	};
+
+	return idx < GIC_IDREGS_COUNT ? id[idx] : 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * virq.h - the state of one virtual interrupt, as the vGIC keeps it: one struct per INTID
+ * per VM (SPIs) or per vCPU (SGIs, PPIs). Plain data; the rules live in irq/vgic*.c and
+ * irq/lr.c. Every field is protected by the VM's vgic lock.
+ */
+#ifndef SKIFF_IRQ_VIRQ_H
+#define SKIFF_IRQ_VIRQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VGIC_NR_SGIS 16
+#define VGIC_NR_PRIVATE 32
+#define VGIC_INTID_SPI_BASE 32
+#define VGIC_MAX_INTIDS 512 /* SPIs 32..511: enough for QEMU virt (288) and most SoCs */
+#define VGIC_MAX_SPIS (VGIC_MAX_INTIDS - VGIC_NR_PRIVATE)
+#define VGIC_PRIORITY_RESET 0x00
+#define VGIC_PRIO_BITS 5 /* priority bits the virtual CPU interface implements */
+
+struct irq_source;
+struct vgic_cpu;
+
+struct virq {
+	uint32_t intid;
+	uint8_t priority; /* as written: 8 bits, low bits beyond VGIC_PRIO_BITS are RAZ */
+	uint8_t group;	  /* 0 or 1 (IGROUPR) */
+	bool enabled;
+	bool edge;	    /* ICFGR: edge-triggered, else level-sensitive */
+	bool pending_latch; /* edge seen, or ISPENDR written, not yet acknowledged */
+	bool line_level;    /* a level source's input line */
+	bool active;
+	bool owned; /* SPIs only: assigned to this VM; else RAZ/WI */
+
+	bool hw; /* HW-linked: the LR carries pintid, guest deactivation is physical */
+	uint32_t pintid;
+	bool eoi_notify; /* software interrupt whose source wants the guest's EOI */
+
+	uint64_t route;		 /* GICD_IROUTER value (SPIs) */
+	struct vgic_cpu *target; /* vCPU it is delivered to (SPIs: from route) */
+	struct irq_source *src;	 /* NULL for SGIs and sources-less PPIs */
+	unsigned int src_index;
+
+	/* membership of a vCPU's in-flight list (the "ap list"); ap_owner can lag behind target
+	 * while the interrupt sits in one of ap_owner's list registers */
+	struct virq *ap_next;
+	struct vgic_cpu *ap_owner; /* NULL when on no list */
+	int8_t lr;		   /* list register holding it, -1 when none */
+};
+
+/* Pending as the GIC sees it: latched, or a level line that is high (IHI 0069 4.1). */
+static inline bool virq_pending(const struct virq *v)
+{
+	return v->pending_latch || (!v->edge && v->line_level);
+}
+
+/* Whether the interrupt needs a place on its target's list: pending and enabled, or
+ * active (an active interrupt stays until deactivated, enabled or not). */
+static inline bool virq_in_flight(const struct virq *v)
+{
+	return (virq_pending(v) && v->enabled) || v->active;
+}
+
+#endif

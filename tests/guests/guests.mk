@@ -1,0 +1,53 @@
+# tests/guests/guests.mk - bare-metal EL1 test guests (arm64 Images), included by the Makefile.
+# Each guest is tests/guests/NAME.c linked with the runtime in tests/guests/lib/ (and skiff's
+# own hyp/printf.c and hyp/string.c) into build/guests/NAME.bin, position-independent.
+# Boot one natively:  qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G \
+#   -nographic -nic none -kernel build/guests/NAME.bin
+# or under skiff:     ... -M virt,virtualization=on,gic-version=3 -bios build/skiff.bin -kernel ...
+
+GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
+
+GUEST_DIR       := $(BUILD)/guests
+GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
+GUEST_LIB_OBJS  := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_LIB_SRCS))
+GUEST_BINS      := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS))
+GUEST_LDS       := tests/guests/lib/guest.ld
+
+GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude/libc -I. -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-fpie -fno-plt -fno-common -fno-stack-protector -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror
+GUEST_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a
+GUEST_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack \
+	-z max-page-size=4096 --no-warn-rwx-segments --gc-sections --no-undefined -T $(GUEST_LDS)
+
+QEMU_TEST_DEPS += $(GUEST_BINS)
+
+.PHONY: guests clean-guests
+guests: $(GUEST_BINS)
+
+$(GUEST_DIR)/obj/%.c.o: %.c tests/guests/guests.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_DIR)/obj/%.S.o: %.S tests/guests/guests.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/tests/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_LDS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(GUEST_LDFLAGS) -Map $(@:.elf=.map) -o $@ $< $(GUEST_LIB_OBJS)
+	@tools/check-relocs.sh $@
+
+$(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.PRECIOUS: $(GUEST_DIR)/%.elf $(GUEST_DIR)/obj/%.c.o $(GUEST_DIR)/obj/%.S.o
+
+clean: clean-guests
+clean-guests:
+	rm -rf $(GUEST_DIR)
+
+-include $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS))

@@ -1,0 +1,1727 @@
+/*
+ * test_lr.c - host unit tests for irq/lr.c, the list-register manager, linked with the real
+ * irq/vgic.c. The guest is played by a fake GICv3 virtual CPU interface that behaves as the
+ * architecture says (IHI 0069): an array of list registers, ICH_HCR_EL2 with EOIcount, a
+ * stack of active priorities, acknowledge (pending -> active, highest priority that can
+ * preempt the running priority), EOI with EOImode 0 (priority drop, then deactivation of the
+ * LR with that vINTID, or EOIcount + 1 when none), HW=1 deactivation of the physical
+ * interrupt, and the maintenance conditions of ICH_MISR_EL2.
+ *
+ * First one case per rule and per failure mode other hypervisors had; then a randomized
+ * model check against a reference model of which interrupts are pending and active.
+ * Touches nothing but its own state.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "irq/lr.h"
+#include "irq/source.h"
+#include "irq/vgic.h"
+#include "irq/vgic_mmio.h"
+#include "irq/virq.h"
+
+#define NR_SPIS 64
+#define SPI(n) (VGIC_INTID_SPI_BASE + (n))
+#define TIMER_PPI 27
+#define SPURIOUS 1023u
+#define MAX_PINTID 1024
+#define MAX_NEST 64
+#define NO_RESAMPLE (-1)
+
+#define LR_STATE(val) ((val)&ICH_LR_STATE_MASK)
+#define LR_INTID(val) ((uint32_t)((val)&ICH_LR_VINTID_MASK))
+#define LR_PRIO(val) ((unsigned int)(((val)&ICH_LR_PRIORITY_MASK) >> ICH_LR_PRIORITY_SHIFT))
+#define LR_PINTID(val) ((uint32_t)(((val)&ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT))
+#define HCR_EOICOUNT(val) (((val)&ICH_HCR_EOICOUNT_MASK) >> ICH_HCR_EOICOUNT_SHIFT)
+
+/* ---- the fake virtual CPU interface: the guest's view of the list registers */
+
+struct fake_cpuif {
+	unsigned int nr; /* list registers implemented */
+	uint64_t lr[VGIC_MAX_LRS];
+	uint32_t hcr; /* as the hypervisor wrote it, EOIcount field included */
+	struct {
+		unsigned int prio;
+		uint32_t intid;
+	} ap[MAX_NEST]; /* active priorities: acknowledged and not yet EOIed, newest last */
+	unsigned int nr_ap;
+	unsigned int phys_deact[MAX_PINTID]; /* by the GIC, through an LR with HW=1 */
+};
+
+static struct fake_cpuif cpu;
+
+static uint64_t fake_read_lr(unsigned int n)
+{
+	assert_true(n < cpu.nr);
+	return cpu.lr[n];
+}
+
+static void fake_write_lr(unsigned int n, uint64_t val)
+{
+	assert_true(n < cpu.nr);
+	cpu.lr[n] = val;
+}
+
+static uint32_t fake_read_hcr(void)
+{
+	return cpu.hcr;
+}
+
+static void fake_write_hcr(uint32_t val)
+{
+	cpu.hcr = val;
+}
+
+static struct lr_hw hw = {
+	.read_lr = fake_read_lr,
+	.write_lr = fake_write_lr,
+	.read_hcr = fake_read_hcr,
+	.write_hcr = fake_write_hcr,
+};
+
+static void set_nr_lrs(unsigned int nr)
+{
+	cpu.nr = nr;
+	hw.nr_lrs = nr;
+}
+
+static unsigned int running_prio(void)
+{
+	return cpu.nr_ap ? cpu.ap[cpu.nr_ap - 1].prio : 0x100;
+}
+
+/* ICV_IAR1_EL1: the highest-priority LR in the pending state (not pending+active) whose
+ * priority is higher than the running priority becomes active. */
+static uint32_t guest_ack(void)
+{
+	int best = -1;
+	unsigned int n;
+
+	if (!(cpu.hcr & ICH_HCR_EN))
+		return SPURIOUS;
+	for (n = 0; n < cpu.nr; n++) {
+		uint64_t val = cpu.lr[n];
+
+		if (LR_STATE(val) != ICH_LR_PENDING)
+			continue;
+		if (best < 0 || LR_PRIO(val) < LR_PRIO(cpu.lr[best]) ||
+		    (LR_PRIO(val) == LR_PRIO(cpu.lr[best]) &&
+		     LR_INTID(val) < LR_INTID(cpu.lr[best])))
+			best = (int)n;
+	}
+	if (best < 0 || LR_PRIO(cpu.lr[best]) >= running_prio())
+		return SPURIOUS;
+	cpu.lr[best] = (cpu.lr[best] & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE;
+	assert_true(cpu.nr_ap < MAX_NEST);
+	cpu.ap[cpu.nr_ap].prio = LR_PRIO(cpu.lr[best]);
+	cpu.ap[cpu.nr_ap].intid = LR_INTID(cpu.lr[best]);
+	cpu.nr_ap++;
+	return LR_INTID(cpu.lr[best]);
+}
+
+/* ICV_EOIR1_EL1 with EOImode 0: drop the running priority, then deactivate the LR that holds
+ * intid active; with none, count the EOI in EOIcount. The test guest EOIs in nesting order. */
+static void guest_eoi(uint32_t intid)
+{
+	unsigned int n;
+
+	assert_true(cpu.nr_ap > 0);
+	assert_int_equal(cpu.ap[cpu.nr_ap - 1].intid, intid);
+	cpu.nr_ap--;
+	for (n = 0; n < cpu.nr; n++) {
+		uint64_t val = cpu.lr[n];
+
+		if (!(val & ICH_LR_ACTIVE) || LR_INTID(val) != intid)
+			continue;
+		if (val & ICH_LR_HW) {
+			assert_true(LR_PINTID(val) < MAX_PINTID);
+			cpu.phys_deact[LR_PINTID(val)]++;
+		}
+		cpu.lr[n] = val & ~ICH_LR_ACTIVE;
+		return;
+	}
+	cpu.hcr = (cpu.hcr & ~ICH_HCR_EOICOUNT_MASK) |
+		  (((HCR_EOICOUNT(cpu.hcr) + 1) << ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK);
+}
+
+/* EOI the most recently acknowledged interrupt. */
+static uint32_t guest_eoi_top(void)
+{
+	uint32_t intid;
+
+	assert_true(cpu.nr_ap > 0);
+	intid = cpu.ap[cpu.nr_ap - 1].intid;
+	guest_eoi(intid);
+	return intid;
+}
+
+/* ICH_MISR_EL2: which maintenance interrupts are asserted now. */
+static uint32_t misr(void)
+{
+	unsigned int n, valid = 0;
+	bool pending = false, eoi = false;
+	uint32_t m = 0;
+
+	for (n = 0; n < cpu.nr; n++) {
+		uint64_t val = cpu.lr[n];
+
+		if (LR_STATE(val))
+			valid++;
+		if (LR_STATE(val) == ICH_LR_PENDING)
+			pending = true;
+		if ((val & (ICH_LR_STATE_MASK | ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI)
+			eoi = true;
+	}
+	if (!(cpu.hcr & ICH_HCR_EN))
+		return 0;
+	if (eoi)
+		m |= ICH_MISR_EOI;
+	if ((cpu.hcr & ICH_HCR_UIE) && valid < 2)
+		m |= ICH_MISR_U;
+	if ((cpu.hcr & ICH_HCR_LRENPIE) && HCR_EOICOUNT(cpu.hcr))
+		m |= ICH_MISR_LRENP;
+	if ((cpu.hcr & ICH_HCR_NPIE) && !pending)
+		m |= ICH_MISR_NP;
+	return m;
+}
+
+static int find_lr(uint32_t intid)
+{
+	unsigned int n;
+
+	for (n = 0; n < cpu.nr; n++)
+		if (LR_STATE(cpu.lr[n]) && LR_INTID(cpu.lr[n]) == intid)
+			return (int)n;
+	return -1;
+}
+
+static uint64_t lr_of(uint32_t intid)
+{
+	int n = find_lr(intid);
+
+	return n < 0 ? 0 : cpu.lr[n];
+}
+
+/* ---- the VM: one vCPU, a vGIC, one interrupt source behind every SPI */
+
+static struct vgic vg;
+static struct vgic_cpu vc;
+static struct irq_source src;
+static unsigned int eoi_calls[VGIC_MAX_INTIDS]; /* the source's eoi(), by INTID */
+static int resample_to[VGIC_MAX_INTIDS];	/* line level the source sets at eoi() */
+static unsigned int hyp_phys_deact[MAX_PINTID]; /* by skiff, through ops->deactivate_phys */
+static void (*eoi_hook)(uint32_t intid);
+
+static void src_eoi(struct irq_source *s, unsigned int index)
+{
+	uint32_t intid = s->first_intid + index;
+
+	eoi_calls[intid]++;
+	if (resample_to[intid] != NO_RESAMPLE)
+		vgic_set_level_locked(&vg, &vc, intid, resample_to[intid]);
+	if (eoi_hook)
+		eoi_hook(intid);
+}
+
+static const struct irq_source_ops src_ops = {
+	.eoi = src_eoi,
+};
+
+static void ops_kick(struct vgic *g, unsigned int vcpu)
+{
+	(void)g;
+	(void)vcpu;
+}
+
+static void ops_deactivate_phys(struct vgic *g, uint32_t pintid)
+{
+	assert_ptr_equal(g, &vg);
+	assert_true(pintid < MAX_PINTID);
+	hyp_phys_deact[pintid]++;
+}
+
+static const struct vgic_ops vgic_ops = {
+	.kick = ops_kick,
+	.deactivate_phys = ops_deactivate_phys,
+};
+
+static int setup(void **state)
+{
+	struct vgic_cpu *cpus[1] = { &vc };
+	unsigned int i;
+
+	(void)state;
+	memset(&cpu, 0, sizeof(cpu));
+	memset(&vg, 0, sizeof(vg));
+	memset(&vc, 0, sizeof(vc));
+	memset(&src, 0, sizeof(src));
+	memset(eoi_calls, 0, sizeof(eoi_calls));
+	memset(hyp_phys_deact, 0, sizeof(hyp_phys_deact));
+	for (i = 0; i < VGIC_MAX_INTIDS; i++)
+		resample_to[i] = NO_RESAMPLE;
+	eoi_hook = NULL;
+	set_nr_lrs(4); /* QEMU's cortex-a57 */
+
+	vc.mpidr = 0;
+	vgic_init(&vg, &vgic_ops, VGIC_INTID_SPI_BASE + NR_SPIS, cpus, 1);
+	vg.ctlr |= GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
+	src.ops = &src_ops;
+	src.kind = IRQ_SOURCE_EMULATED;
+	src.vgic = &vg;
+	src.first_intid = SPI(0);
+	src.count = NR_SPIS;
+	for (i = 0; i < NR_SPIS; i++)
+		if (vgic_claim_spi(&vg, SPI(i), &src, i))
+			return -1;
+	return 0;
+}
+
+static struct virq *irq(uint32_t intid, uint8_t prio, bool edge)
+{
+	struct virq *v = vgic_get_virq(&vg, &vc, intid);
+
+	assert_non_null(v);
+	v->priority = prio;
+	v->edge = edge;
+	v->group = 1;
+	v->enabled = true;
+	return v;
+}
+
+static void trigger(uint32_t intid)
+{
+	vgic_trigger_locked(&vg, &vc, intid);
+}
+
+static void set_level(uint32_t intid, bool level)
+{
+	vgic_set_level_locked(&vg, &vc, intid, level);
+}
+
+static void set_enabled(struct virq *v, bool on)
+{
+	v->enabled = on;
+	vgic_queue(&vg, v);
+}
+
+static bool on_list(const struct virq *v)
+{
+	const struct virq *w;
+
+	for (w = vc.ap_head; w; w = w->ap_next)
+		if (w == v)
+			return v->ap_owner == &vc;
+	return false;
+}
+
+static unsigned int list_len(void)
+{
+	const struct virq *w;
+	unsigned int len = 0;
+
+	for (w = vc.ap_head; w; w = w->ap_next)
+		len++;
+	return len;
+}
+
+/*
+ * What must hold right after lr_flush(): the LRs are what the bookkeeping says, each LR
+ * describes its virq (INTID, priority, group, state, HW and pINTID, EOI bit), no INTID is in
+ * two LRs, a HW LR is never pending+active, unused LRs are 0, ICH_HCR_EL2 has En and a zero
+ * EOIcount, and no maintenance interrupt is asserted (no storm).
+ */
+static void check_flushed(void)
+{
+	const struct virq *w;
+	unsigned int n, m, in_lr = 0;
+
+	assert_true(vc.lr_used <= cpu.nr);
+	assert_int_equal(vc.hcr, cpu.hcr);
+	assert_true(cpu.hcr & ICH_HCR_EN);
+	assert_int_equal(HCR_EOICOUNT(cpu.hcr), 0);
+	for (n = 0; n < cpu.nr; n++) {
+		uint64_t val = cpu.lr[n];
+		const struct virq *v = vc.lr_virq[n];
+
+		if (n >= vc.lr_used) {
+			assert_int_equal(val, 0);
+			assert_null(v);
+			continue;
+		}
+		assert_non_null(v);
+		assert_int_equal(vc.lr_written[n], val);
+		assert_int_equal(v->lr, n);
+		assert_true(on_list(v));
+		assert_int_equal(LR_INTID(val), v->intid);
+		assert_int_equal(LR_PRIO(val), v->priority);
+		assert_int_equal(!!(val & ICH_LR_GROUP), v->group);
+		assert_true(LR_STATE(val) != 0);
+		assert_int_equal(!!(val & ICH_LR_ACTIVE), v->active);
+		if (val & ICH_LR_HW) {
+			assert_true(v->hw);
+			assert_int_equal(LR_PINTID(val), v->pintid);
+			assert_true(LR_STATE(val) != ICH_LR_STATE_MASK);
+		} else if (v->eoi_notify) {
+			assert_true(val & ICH_LR_EOI);
+		}
+		if ((v->hw || v->eoi_notify) && (val & ICH_LR_ACTIVE))
+			assert_false(val & ICH_LR_PENDING);
+		for (m = 0; m < n; m++)
+			assert_int_not_equal(LR_INTID(cpu.lr[m]), LR_INTID(val));
+	}
+	for (w = vc.ap_head; w; w = w->ap_next) {
+		assert_ptr_equal(w->ap_owner, &vc);
+		if (w->lr >= 0) {
+			assert_true((unsigned int)w->lr < vc.lr_used);
+			assert_ptr_equal(vc.lr_virq[w->lr], w);
+			in_lr++;
+		}
+	}
+	assert_int_equal(in_lr, vc.lr_used);
+	assert_int_equal(misr(), 0);
+}
+
+static void check_folded(void)
+{
+	const struct virq *w;
+
+	assert_int_equal(vc.lr_used, 0);
+	for (w = vc.ap_head; w; w = w->ap_next)
+		assert_int_equal(w->lr, -1);
+}
+
+/* The vCPU leaves the guest, and enters it again. */
+static void leave_guest(void)
+{
+	lr_fold(&vc, &hw);
+	check_folded();
+}
+
+static void enter_guest(void)
+{
+	lr_flush(&vc, &hw);
+	check_flushed();
+}
+
+static void exit_guest(void)
+{
+	leave_guest();
+	enter_guest();
+}
+
+/* Take every maintenance interrupt the guest has raised. */
+static unsigned int service_maintenance(void)
+{
+	unsigned int exits = 0;
+
+	while (misr()) {
+		exit_guest();
+		exits++;
+		assert_true(exits < 4);
+	}
+	return exits;
+}
+
+/* Acknowledge, expecting intid; then take any maintenance interrupt. */
+static void ack_expect(uint32_t intid)
+{
+	assert_int_equal(guest_ack(), intid);
+	service_maintenance();
+}
+
+static void eoi_expect(uint32_t intid)
+{
+	assert_int_equal(guest_eoi_top(), intid);
+	service_maintenance();
+}
+
+/* Deliver intid (triggered in an exit) and acknowledge it: it becomes active, nested. */
+static void take(uint32_t intid)
+{
+	leave_guest();
+	trigger(intid);
+	enter_guest();
+	ack_expect(intid);
+}
+
+/* The guest handles everything it can until nothing is left: acknowledge while there is
+ * something to take, else EOI the innermost; maintenance interrupts are taken as they come.
+ * The INTIDs acknowledged go to order[] (if not NULL, up to max). Returns how many there
+ * were; bounded, so a livelock fails the test. */
+static unsigned int drain_order(uint32_t *order, unsigned int max)
+{
+	unsigned int ops = 0, acks = 0;
+
+	for (;;) {
+		uint32_t intid = guest_ack();
+
+		if (intid == SPURIOUS) {
+			if (!cpu.nr_ap)
+				break;
+			guest_eoi_top();
+		} else {
+			if (order && acks < max)
+				order[acks] = intid;
+			acks++;
+		}
+		service_maintenance();
+		assert_true(++ops < 10000);
+	}
+	exit_guest();
+	return acks;
+}
+
+static unsigned int drain(void)
+{
+	return drain_order(NULL, 0);
+}
+
+static void check_idle(void)
+{
+	unsigned int n;
+
+	assert_null(vc.ap_head);
+	assert_int_equal(vc.lr_used, 0);
+	for (n = 0; n < cpu.nr; n++)
+		assert_int_equal(cpu.lr[n], 0);
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+	assert_int_equal(cpu.nr_ap, 0);
+}
+
+/* ---- one case per rule */
+
+static void test_flush_empty(void **state)
+{
+	(void)state;
+	cpu.lr[2] = ~0ull; /* stale */
+	enter_guest();
+	check_idle();
+}
+
+static void test_lr_fields(void **state)
+{
+	struct virq *e = irq(SPI(8), 0xa0, true);
+	struct virq *g0 = irq(SPI(9), 0xb0, true);
+	struct virq *l = irq(SPI(10), 0xc0, false);
+
+	(void)state;
+	g0->group = 0;
+	trigger(SPI(8));
+	trigger(SPI(9));
+	set_level(SPI(10), true);
+	enter_guest();
+
+	assert_int_equal(vc.lr_used, 3);
+	assert_int_equal(cpu.lr[0], SPI(8) | (0xa0ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING);
+	assert_int_equal(cpu.lr[1], SPI(9) | (0xb0ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_PENDING);
+	/* a level line high: the EOI bit, so that it is pending again after deactivation */
+	assert_int_equal(cpu.lr[2], SPI(10) | (0xc0ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING | ICH_LR_EOI);
+	assert_int_equal(cpu.lr[3], 0);
+	assert_ptr_equal(vc.lr_virq[0], e);
+	assert_ptr_equal(vc.lr_virq[1], g0);
+	assert_ptr_equal(vc.lr_virq[2], l);
+	assert_int_equal(e->lr, 0);
+	assert_false(e->pending_latch); /* moved into the LR */
+	assert_true(l->line_level);
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+}
+
+static void test_sort_order(void **state)
+{
+	static const uint8_t prio[6] = { 0x80, 0x40, 0x40, 0xc0, 0x20, 0x80 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		irq(SPI(i), prio[i], true);
+		trigger(SPI(i));
+	}
+	enter_guest();
+	/* priority first, then INTID */
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(4));
+	assert_int_equal(LR_INTID(cpu.lr[1]), SPI(1));
+	assert_int_equal(LR_INTID(cpu.lr[2]), SPI(2));
+	assert_int_equal(LR_INTID(cpu.lr[3]), SPI(0));
+	/* left out, still pending, still listed */
+	for (i = 3; i < 6; i += 2) {
+		struct virq *v = vgic_get_virq(&vg, &vc, SPI(i));
+
+		assert_int_equal(v->lr, -1);
+		assert_true(v->pending_latch);
+		assert_true(on_list(v));
+	}
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE);
+
+	/* the guest takes them in rank order, the left-out ones after a maintenance exit */
+	{
+		static const unsigned int want[6] = { 4, 1, 2, 0, 5, 3 };
+		uint32_t order[6];
+
+		assert_int_equal(drain_order(order, 6), 6);
+		for (i = 0; i < 6; i++)
+			assert_int_equal(order[i], SPI(want[i]));
+	}
+	check_idle();
+}
+
+static void test_pending_beats_active(void **state)
+{
+	(void)state;
+	irq(SPI(0), 0x60, true);
+	irq(SPI(1), 0x50, true);
+	irq(SPI(2), 0x40, true);
+	irq(SPI(3), 0xa0, true);
+	irq(SPI(4), 0xb0, true);
+	enter_guest();
+	take(SPI(0));
+	take(SPI(1));
+	take(SPI(2));
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+
+	leave_guest();
+	trigger(SPI(3));
+	trigger(SPI(4));
+	enter_guest();
+	assert_int_equal(cpu.lr[0], SPI(3) | (0xa0ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING);
+	assert_int_equal(cpu.lr[1], SPI(4) | (0xb0ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING);
+	assert_int_equal(cpu.lr[2], SPI(2) | (0x40ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_ACTIVE);
+	assert_int_equal(cpu.lr[3], SPI(1) | (0x50ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_ACTIVE);
+	/* the lowest active lives outside: LRENPIE; five want four LRs: UIE; no pending out */
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_LRENPIE);
+	assert_int_equal(vgic_get_virq(&vg, &vc, SPI(0))->lr, -1);
+	assert_true(vgic_get_virq(&vg, &vc, SPI(0))->active);
+
+	drain();
+	check_idle();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_int_equal(eoi_calls[SPI(1)], 1);
+	assert_int_equal(eoi_calls[SPI(2)], 1);
+	assert_int_equal(eoi_calls[SPI(3)], 1);
+	assert_int_equal(eoi_calls[SPI(4)], 1);
+}
+
+static void test_uie_threshold(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		irq(SPI(i), (uint8_t)(0x20 + 8 * i), true);
+	for (i = 0; i < 4; i++)
+		trigger(SPI(i));
+	enter_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN); /* exactly as many as LRs */
+
+	leave_guest();
+	trigger(SPI(4));
+	enter_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE);
+
+	/* a single LR: UIE ("at most one LR valid") would always fire; NPIE does the work */
+	leave_guest();
+	set_nr_lrs(1);
+	enter_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_NPIE);
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(0));
+	drain();
+	check_idle();
+	for (i = 0; i < 5; i++)
+		assert_int_equal(eoi_calls[SPI(i)], 1);
+}
+
+static void test_npie_and_uie_bring_back_pending(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		irq(SPI(i), (uint8_t)(0x80 - 8 * i), true); /* SPI(5) highest */
+		trigger(SPI(i));
+	}
+	enter_guest();
+	assert_true(cpu.hcr & ICH_HCR_NPIE);
+	/* the guest takes the highest first; nothing below preempts it until its EOI */
+	assert_int_equal(guest_ack(), SPI(5));
+	assert_int_equal(guest_ack(), SPURIOUS);
+	assert_int_equal(misr(), 0); /* three LRs still pending */
+	assert_int_equal(guest_eoi_top(), SPI(5));
+	assert_int_equal(guest_ack(), SPI(4));
+	assert_int_equal(guest_eoi_top(), SPI(4));
+	assert_int_equal(guest_ack(), SPI(3));
+	assert_int_equal(guest_eoi_top(), SPI(3));
+	assert_int_equal(misr(), ICH_MISR_U); /* one LR left valid */
+	exit_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(2));
+	assert_int_equal(LR_INTID(cpu.lr[1]), SPI(1));
+	assert_int_equal(LR_INTID(cpu.lr[2]), SPI(0));
+	drain();
+	check_idle();
+}
+
+static void test_npie_only_with_a_pending_lr(void **state)
+{
+	struct virq *a = irq(SPI(0), 0x20, true);
+
+	(void)state;
+	irq(SPI(1), 0x30, true);
+	set_nr_lrs(1);
+	enter_guest();
+	take(SPI(0));
+	leave_guest();
+	trigger(SPI(0)); /* again, while active */
+	trigger(SPI(1));
+	enter_guest();
+	/* the LR is pending+active: NPIE would fire at once, forever; the EOI bit brings the
+	 * vCPU back when the LR is free instead */
+	assert_int_equal(cpu.lr[0], SPI(0) | (0x20ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING | ICH_LR_ACTIVE | ICH_LR_EOI);
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+	assert_false(a->pending_latch);
+
+	assert_int_equal(guest_eoi_top(), SPI(0)); /* pending+active -> pending */
+	assert_int_equal(misr(), 0);
+	assert_int_equal(guest_ack(), SPI(0)); /* the second edge */
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 2);
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
+	ack_expect(SPI(1));
+	eoi_expect(SPI(1));
+	exit_guest();
+	check_idle();
+}
+
+static void test_lrenpie(void **state)
+{
+	(void)state;
+	irq(SPI(0), 0x40, true);
+	irq(SPI(1), 0x30, true);
+	set_nr_lrs(1);
+	enter_guest();
+	take(SPI(0));
+	take(SPI(1));
+	/* SPI(1) in the LR, SPI(0) active outside */
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_LRENPIE);
+	assert_int_equal(guest_eoi_top(), SPI(1));
+	assert_int_equal(misr(), 0);
+	assert_int_equal(guest_eoi_top(), SPI(0)); /* no LR: EOIcount */
+	assert_int_equal(HCR_EOICOUNT(cpu.hcr), 1);
+	assert_int_equal(misr(), ICH_MISR_LRENP);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_int_equal(eoi_calls[SPI(1)], 1);
+	check_idle();
+}
+
+static void test_edge_latch(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, true);
+
+	(void)state;
+	trigger(SPI(0));
+	enter_guest();
+	assert_false(v->pending_latch);
+
+	/* not taken: the latch comes back at fold, and goes again at flush */
+	leave_guest();
+	assert_true(v->pending_latch);
+	assert_false(v->active);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+
+	/* taken: consumed */
+	assert_int_equal(guest_ack(), SPI(0));
+	leave_guest();
+	assert_false(v->pending_latch);
+	assert_true(v->active);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+
+	/* a new edge while it sits in an LR (from another CPU): latched, and written
+	 * pending+active at the next flush */
+	trigger(SPI(0));
+	assert_true(v->pending_latch);
+	leave_guest();
+	assert_true(v->pending_latch);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING | ICH_LR_ACTIVE);
+	assert_false(v->pending_latch);
+
+	/* several edges before it is taken are one interrupt */
+	eoi_expect(SPI(0));
+	leave_guest();
+	trigger(SPI(0));
+	trigger(SPI(0));
+	enter_guest();
+	ack_expect(SPI(0));
+	eoi_expect(SPI(0));
+	assert_int_equal(guest_ack(), SPURIOUS);
+	exit_guest();
+	check_idle();
+	assert_int_equal(eoi_calls[SPI(0)], 2);
+}
+
+static void test_edge_latch_across_lrs(void **state)
+{
+	struct virq *v = irq(SPI(5), 0x80, true);
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		irq(SPI(i), 0x40, true);
+	trigger(SPI(5));
+	enter_guest();
+	assert_int_equal(v->lr, 0);
+	assert_false(v->pending_latch);
+
+	/* four higher-priority ones push it out: its latch must come back and stay */
+	leave_guest();
+	for (i = 0; i < 4; i++)
+		trigger(SPI(i));
+	enter_guest();
+	assert_int_equal(v->lr, -1);
+	assert_true(v->pending_latch);
+	assert_true(on_list(v));
+	drain();
+	check_idle();
+	assert_int_equal(eoi_calls[SPI(5)], 1);
+}
+
+static void test_pending_active_counts(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, true);
+
+	(void)state;
+	enter_guest();
+	take(SPI(0));
+	leave_guest();
+	trigger(SPI(0));
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING | ICH_LR_ACTIVE);
+
+	/* pending+active -> active within one run: deactivated once and taken again */
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(guest_ack(), SPI(0));
+	leave_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_true(v->active);
+	assert_false(v->pending_latch);
+
+	/* pending+active -> invalid: twice */
+	trigger(SPI(0));
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING | ICH_LR_ACTIVE);
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(guest_ack(), SPI(0));
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	leave_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 3);
+	assert_false(v->active);
+	enter_guest();
+	check_idle();
+
+	/* pending -> invalid (taken and finished in one run): once */
+	leave_guest();
+	trigger(SPI(0));
+	enter_guest();
+	assert_int_equal(guest_ack(), SPI(0));
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 4);
+	check_idle();
+}
+
+static void test_level(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, false);
+
+	(void)state;
+	set_level(SPI(0), true);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	assert_true(cpu.lr[0] & ICH_LR_EOI);
+
+	/* taken and finished in one run with the line still high: the LR cannot know the
+	 * line, the EOI maintenance interrupt brings the vCPU back to pend it again */
+	assert_int_equal(guest_ack(), SPI(0));
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+
+	ack_expect(SPI(0));
+	exit_guest();
+	/* still high while active: pending+active, as a GIC shows it */
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING | ICH_LR_ACTIVE);
+	eoi_expect(SPI(0));
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+
+	/* the line drops before the guest takes it again: gone at the next exit */
+	leave_guest();
+	set_level(SPI(0), false);
+	enter_guest();
+	check_idle();
+	assert_false(on_list(v));
+
+	/* a latched (ISPENDR) level interrupt: the acknowledgement consumes the latch */
+	leave_guest();
+	trigger(SPI(0));
+	enter_guest();
+	assert_true(v->pending_latch); /* level: the latch stays in the virq */
+	ack_expect(SPI(0));
+	leave_guest();
+	assert_false(v->pending_latch);
+	assert_true(v->active);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	eoi_expect(SPI(0));
+	exit_guest();
+	check_idle();
+	assert_int_equal(eoi_calls[SPI(0)], 3);
+}
+
+static void test_level_resample(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, false);
+
+	(void)state;
+	v->eoi_notify = true;
+	set_level(SPI(0), true);
+	enter_guest();
+	assert_int_equal(cpu.lr[0], SPI(0) | (0x40ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING | ICH_LR_EOI);
+	ack_expect(SPI(0));
+	exit_guest();
+	/* line still high, but never pending+active: the source resamples at EOI first */
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	assert_true(cpu.lr[0] & ICH_LR_EOI);
+
+	/* the device still asserts at EOI: delivered again, once */
+	resample_to[SPI(0)] = 1;
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+
+	/* serviced: the source lowers the line at EOI, the interrupt leaves */
+	ack_expect(SPI(0));
+	resample_to[SPI(0)] = 0;
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 2);
+	check_idle();
+	assert_false(on_list(v));
+}
+
+static void test_hw_fields(void **state)
+{
+	struct virq *v = irq(TIMER_PPI, 0x10, false);
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	v->eoi_notify = true; /* HW wins: no EOI bit (it is pINTID's bit 9 then) */
+	trigger(TIMER_PPI);
+	enter_guest();
+	assert_int_equal(cpu.lr[0], TIMER_PPI | ((uint64_t)TIMER_PPI << ICH_LR_PINTID_SHIFT) |
+					    (0x10ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_HW | ICH_LR_PENDING);
+
+	/* a pINTID with bit 9 set is carried whole */
+	leave_guest();
+	v->pintid = 0x3ff;
+	enter_guest();
+	assert_int_equal(LR_PINTID(cpu.lr[0]), 0x3ff);
+	assert_true(cpu.lr[0] & ICH_LR_EOI); /* = pINTID bit 9, not an EOI request */
+
+	ack_expect(TIMER_PPI);
+	eoi_expect(TIMER_PPI);
+	assert_int_equal(cpu.phys_deact[0x3ff], 1); /* by the GIC */
+	exit_guest();
+	assert_int_equal(hyp_phys_deact[0x3ff], 0); /* not again by skiff */
+	check_idle();
+}
+
+static void test_hw_never_pending_active(void **state)
+{
+	struct virq *v = irq(SPI(3), 0x20, true);
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, SPI(3), 77);
+	trigger(SPI(3));
+	enter_guest();
+	assert_true(cpu.lr[0] & ICH_LR_HW);
+	ack_expect(SPI(3));
+
+	/* pended again while active: written active only, the pending kept in the virq; HW=0
+	 * with the EOI bit, so its deactivation brings the vCPU back */
+	leave_guest();
+	trigger(SPI(3));
+	enter_guest();
+	assert_int_equal(cpu.lr[0], SPI(3) | (0x20ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_ACTIVE | ICH_LR_EOI);
+	assert_true(v->pending_latch);
+	exit_guest(); /* and again: still not pending+active */
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	assert_true(v->pending_latch);
+
+	assert_int_equal(guest_eoi_top(), SPI(3));
+	assert_int_equal(cpu.phys_deact[77], 0);
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(hyp_phys_deact[77], 1); /* skiff deactivated it */
+	assert_int_equal(eoi_calls[SPI(3)], 1);
+	assert_int_equal(cpu.lr[0], SPI(3) | (77ull << ICH_LR_PINTID_SHIFT) |
+					    (0x20ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_HW | ICH_LR_PENDING);
+	ack_expect(SPI(3));
+	eoi_expect(SPI(3));
+	assert_int_equal(cpu.phys_deact[77], 1);
+	exit_guest();
+	assert_int_equal(hyp_phys_deact[77], 1);
+	assert_int_equal(eoi_calls[SPI(3)], 2);
+	check_idle();
+}
+
+static void test_eoi_bit(void **state)
+{
+	struct virq *n = irq(SPI(0), 0x40, true);
+	struct virq *p = irq(SPI(1), 0x50, true);
+
+	(void)state;
+	n->eoi_notify = true;
+	trigger(SPI(0));
+	trigger(SPI(1));
+	enter_guest();
+	assert_true(lr_of(SPI(0)) & ICH_LR_EOI);
+	assert_false(lr_of(SPI(1)) & ICH_LR_EOI);
+	assert_false(p->eoi_notify);
+
+	/* the EOI maintenance interrupt fires when the guest deactivates it */
+	ack_expect(SPI(0));
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(misr(), ICH_MISR_EOI);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	ack_expect(SPI(1));
+	eoi_expect(SPI(1));
+	assert_int_equal(misr(), 0); /* no EOI bit: no exit */
+	assert_int_equal(eoi_calls[SPI(1)], 0);
+	exit_guest();
+	assert_int_equal(eoi_calls[SPI(1)], 1);
+	check_idle();
+}
+
+static void test_group_disabled_while_active(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, true);
+
+	(void)state;
+	trigger(SPI(0));
+	enter_guest();
+	ack_expect(SPI(0));
+	leave_guest();
+	vg.ctlr &= ~GICD_CTLR_ENABLE_GRP1;
+	trigger(SPI(0));
+	enter_guest();
+	/* still active, so still in an LR; its new pending state is not delivered */
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	eoi_expect(SPI(0));
+	exit_guest();
+	check_idle();
+	assert_true(v->pending_latch);
+	leave_guest();
+	vg.ctlr |= GICD_CTLR_ENABLE_GRP1;
+	vgic_queue(&vg, v);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	drain();
+	check_idle();
+}
+
+static void test_unused_lrs_zeroed(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		irq(SPI(i), (uint8_t)(0x40 + 8 * i), true);
+		trigger(SPI(i));
+	}
+	enter_guest();
+	assert_int_equal(vc.lr_used, 4);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(guest_ack(), SPI(i));
+		assert_int_equal(guest_eoi_top(), SPI(i));
+	}
+	exit_guest();
+	assert_int_equal(vc.lr_used, 1);
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(3));
+	for (i = 1; i < 4; i++) {
+		assert_int_equal(cpu.lr[i], 0);
+		assert_null(vc.lr_virq[i]);
+		assert_int_equal(vc.lr_written[i], 0);
+	}
+}
+
+static void test_eoicount_written_zero(void **state)
+{
+	(void)state;
+	enter_guest();
+	/* an EOIcount with nothing active outside (a guest EOIing what it never took) */
+	cpu.hcr |= 3u << ICH_HCR_EOICOUNT_SHIFT;
+	exit_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+	check_idle();
+}
+
+static void test_nr_lrs_clamped(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	cpu.nr = VGIC_MAX_LRS;
+	hw.nr_lrs = 32;
+	for (i = 0; i < 20; i++) {
+		irq(SPI(i), 0x80, true);
+		trigger(SPI(i));
+	}
+	enter_guest();
+	assert_int_equal(vc.lr_used, VGIC_MAX_LRS);
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE);
+	drain();
+	check_idle();
+}
+
+/* ---- the failure modes other hypervisors had */
+
+/* The guest disables an interrupt while it is active, in an LR: it stays until deactivated
+ * (even pended again meanwhile), then leaves; not orphaned on the list, not stuck active. */
+static void test_disable_while_active(void **state)
+{
+	struct virq *v = irq(SPI(0), 0x40, true);
+
+	(void)state;
+	trigger(SPI(0));
+	enter_guest();
+	ack_expect(SPI(0));
+	leave_guest();
+	set_enabled(v, false);
+	trigger(SPI(0));
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	exit_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+
+	eoi_expect(SPI(0));
+	leave_guest();
+	/* gone as soon as it is folded: the exit handler sees no stale entry */
+	assert_false(v->active);
+	assert_false(on_list(v));
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	enter_guest();
+	check_idle();
+	assert_true(v->pending_latch); /* the edge is kept for when it is enabled again */
+
+	leave_guest();
+	set_enabled(v, true);
+	enter_guest();
+	ack_expect(SPI(0));
+	eoi_expect(SPI(0));
+	exit_guest();
+	check_idle();
+	assert_int_equal(eoi_calls[SPI(0)], 2);
+}
+
+/* The same, with the active interrupt outside the LRs: its EOI comes through EOIcount. */
+static void test_disable_while_active_outside(void **state)
+{
+	struct virq *a = irq(SPI(0), 0x80, true);
+
+	(void)state;
+	irq(SPI(1), 0x40, true);
+	set_nr_lrs(1);
+	enter_guest();
+	take(SPI(0));
+	take(SPI(1));
+	assert_int_equal(a->lr, -1);
+	assert_true(a->active);
+
+	leave_guest();
+	set_enabled(a, false);
+	enter_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_LRENPIE);
+	assert_true(on_list(a));
+
+	eoi_expect(SPI(1));
+	/* LRENPIE kept: a is still outside, or back in the LR; either way it leaves */
+	eoi_expect(SPI(0));
+	exit_guest();
+	assert_false(a->active);
+	assert_false(on_list(a));
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_int_equal(eoi_calls[SPI(1)], 1);
+	check_idle();
+}
+
+/* Every LR holds an active interrupt (handlers nested deeper than the LRs) while more are
+ * pending: the higher-priority pending ones get LRs at once, evicting actives; the guest
+ * keeps making progress and every interrupt is deactivated exactly once. */
+static void test_all_lrs_active_more_pending(void **state)
+{
+	unsigned int i, exits;
+
+	(void)state;
+	enter_guest();
+	for (i = 0; i < 6; i++) { /* 0xb0, 0xa0, ... 0x60: each preempts the one before */
+		irq(SPI(i), (uint8_t)(0xb0 - 0x10 * i), true);
+		take(SPI(i));
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(LR_STATE(cpu.lr[i]), ICH_LR_ACTIVE);
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_LRENPIE);
+
+	irq(SPI(10), 0x20, true);
+	irq(SPI(11), 0x30, true);
+	irq(SPI(12), 0xc0, true); /* below the running priority: waits for the unwinding */
+	leave_guest();
+	trigger(SPI(10));
+	trigger(SPI(11));
+	trigger(SPI(12));
+	enter_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(10));
+	assert_int_equal(LR_INTID(cpu.lr[1]), SPI(11));
+	assert_int_equal(LR_INTID(cpu.lr[2]), SPI(12));
+	assert_int_equal(LR_INTID(cpu.lr[3]), SPI(5));
+	assert_int_equal(LR_STATE(cpu.lr[3]), ICH_LR_ACTIVE);
+
+	ack_expect(SPI(10));
+	eoi_expect(SPI(10));
+	ack_expect(SPI(11));
+	eoi_expect(SPI(11));
+	assert_int_equal(guest_ack(), SPURIOUS); /* SPI(12) cannot preempt 0x60 */
+
+	exits = 0;
+	for (i = 6; i-- > 0;) {
+		assert_int_equal(guest_eoi_top(), SPI(i));
+		exits += service_maintenance();
+	}
+	assert_true(exits <= 6);
+	ack_expect(SPI(12));
+	eoi_expect(SPI(12));
+	exit_guest();
+	check_idle();
+	for (i = 0; i < 6; i++)
+		assert_int_equal(eoi_calls[SPI(i)], 1);
+	assert_int_equal(eoi_calls[SPI(10)], 1);
+	assert_int_equal(eoi_calls[SPI(11)], 1);
+	assert_int_equal(eoi_calls[SPI(12)], 1);
+}
+
+/* EOIs of interrupts outside the LRs: each count deactivates one, highest priority first; a
+ * HW one is deactivated physically by skiff, a sourced one gets its eoi(). */
+static void test_eoicount_outside_lrs(void **state)
+{
+	struct virq *x = irq(SPI(0), 0x80, true);
+	struct virq *y = irq(SPI(1), 0x60, true);
+
+	(void)state;
+	irq(SPI(2), 0x40, true);
+	vgic_link_hw(&vg, &vc, SPI(0), 50);
+	set_nr_lrs(1);
+	enter_guest();
+	take(SPI(0));
+	take(SPI(1));
+	take(SPI(2));
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(2));
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_LRENPIE);
+
+	/* the guest EOIs the one in the LR and the next, before the maintenance is taken */
+	assert_int_equal(guest_eoi_top(), SPI(2));
+	assert_int_equal(guest_eoi_top(), SPI(1));
+	assert_int_equal(HCR_EOICOUNT(cpu.hcr), 1);
+	exit_guest();
+	assert_false(y->active);
+	assert_true(x->active);
+	assert_int_equal(eoi_calls[SPI(1)], 1);
+	assert_int_equal(eoi_calls[SPI(0)], 0);
+	assert_int_equal(hyp_phys_deact[50], 0);
+
+	/* the HW one is back in the LR now: its EOI deactivates the physical one there */
+	assert_int_equal(cpu.lr[0] & ICH_LR_HW, ICH_LR_HW);
+	eoi_expect(SPI(0));
+	assert_int_equal(cpu.phys_deact[50], 1);
+	exit_guest();
+	assert_int_equal(hyp_phys_deact[50], 0);
+	check_idle();
+
+	/* now both outside when EOIed: two counts, in priority order */
+	leave_guest();
+	set_nr_lrs(1);
+	enter_guest();
+	take(SPI(0));
+	take(SPI(1));
+	take(SPI(2));
+	assert_int_equal(guest_eoi_top(), SPI(2));
+	assert_int_equal(guest_eoi_top(), SPI(1));
+	assert_int_equal(guest_eoi_top(), SPI(0));
+	assert_int_equal(HCR_EOICOUNT(cpu.hcr), 2);
+	exit_guest();
+	assert_int_equal(hyp_phys_deact[50], 1);
+	assert_int_equal(cpu.phys_deact[50], 1);
+	assert_int_equal(eoi_calls[SPI(0)], 2);
+	assert_int_equal(eoi_calls[SPI(1)], 2);
+	assert_int_equal(eoi_calls[SPI(2)], 2);
+	check_idle();
+}
+
+/* A higher-priority interrupt arriving while the LRs are full of lower-priority pending ones
+ * is delivered first, and the one it pushes out is not lost. */
+static void test_priority_preemption(void **state)
+{
+	struct virq *low;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		irq(SPI(i), (uint8_t)(0xa0 + 0x10 * i), true);
+		trigger(SPI(i));
+	}
+	low = vgic_get_virq(&vg, &vc, SPI(3));
+	irq(SPI(9), 0x20, true);
+	enter_guest();
+	assert_int_equal(cpu.hcr, ICH_HCR_EN);
+
+	leave_guest();
+	trigger(SPI(9));
+	enter_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(9));
+	assert_int_equal(low->lr, -1);
+	assert_true(low->pending_latch);
+	assert_true(on_list(low));
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE);
+
+	ack_expect(SPI(9));
+	ack_expect(SPURIOUS);
+	eoi_expect(SPI(9));
+	for (i = 0; i < 4; i++) {
+		ack_expect(SPI(i));
+		eoi_expect(SPI(i));
+	}
+	exit_guest();
+	check_idle();
+	for (i = 0; i < 4; i++)
+		assert_int_equal(eoi_calls[SPI(i)], 1);
+}
+
+/* An interrupt pended again and again, in and out of LRs, never sits in two LRs. */
+static void test_never_two_lrs(void **state)
+{
+	unsigned int round;
+
+	(void)state;
+	irq(SPI(0), 0x40, true);
+	irq(SPI(1), 0x40, false);
+	enter_guest();
+	for (round = 0; round < 20; round++) {
+		leave_guest();
+		trigger(SPI(0));
+		set_level(SPI(1), round & 1);
+		trigger(SPI(1));
+		enter_guest(); /* check_flushed() checks uniqueness */
+		if (round % 3 == 0)
+			(void)guest_ack();
+		if (round % 4 == 1 && cpu.nr_ap)
+			guest_eoi_top();
+		service_maintenance();
+	}
+	leave_guest();
+	set_level(SPI(1), false);
+	enter_guest();
+	drain();
+	check_idle();
+}
+
+static void test_fold_resets(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		irq(SPI(i), 0x80, true);
+		trigger(SPI(i));
+	}
+	enter_guest();
+	assert_int_equal(vc.lr_used, 4);
+	leave_guest(); /* check_folded(): lr_used 0, every v->lr -1 */
+	for (i = 0; i < VGIC_MAX_LRS; i++)
+		assert_null(vc.lr_virq[i]);
+	assert_int_equal(list_len(), 6);
+	/* a second fold without a flush changes nothing */
+	leave_guest();
+	for (i = 0; i < 6; i++)
+		assert_true(vgic_get_virq(&vg, &vc, SPI(i))->pending_latch);
+}
+
+/* ---- randomized model check
+ *
+ * Random hypervisor-side events (each inside an exit: fold, event, flush): edge triggers,
+ * level changes, pending writes, enable/disable; and guest-side events between exits:
+ * acknowledge, EOI of the innermost. Maintenance interrupts are taken at once, or sometimes
+ * late (after more guest operations). Checked against a reference model of which interrupts
+ * are pending and active:
+ *  - an acknowledgement returns an interrupt the model has pending, enabled and not active
+ *    (nothing duplicated: at most once per trigger since the previous acknowledgement), and
+ *    when no maintenance interrupt is outstanding, one of the highest priority the guest
+ *    could take, or 1023 only if there is none;
+ *  - after every exit: each virq's active and pending state is the model's, everything the
+ *    model has in flight is on the list, the source saw exactly one eoi() per guest
+ *    deactivation and every HW interrupt was deactivated physically exactly once per guest
+ *    deactivation, and the LRs pass check_flushed();
+ *  - at the end the guest drains everything: all is acknowledged, nothing stays active, the
+ *    list is empty (nothing lost, nothing orphaned).
+ */
+
+#define MODEL_IRQS 12
+#define MODEL_STEPS 3000
+#define MODEL_PINTID_BASE 100
+
+struct model_irq {
+	uint32_t intid;
+	bool edge, hw, resample;
+	bool enabled, latch, line, active;
+	unsigned int deactivations;
+};
+
+static struct model {
+	uint64_t rng;
+	struct model_irq irq[MODEL_IRQS];
+	unsigned int seed, nr, step;
+} model;
+
+static uint32_t rnd(uint32_t n)
+{
+	model.rng ^= model.rng << 13;
+	model.rng ^= model.rng >> 7;
+	model.rng ^= model.rng << 17;
+	return (uint32_t)(model.rng >> 11) % n;
+}
+
+static void model_dump(void)
+{
+	unsigned int i;
+
+	print_error("  hcr %#x, running %#x, nested", cpu.hcr, running_prio());
+	for (i = 0; i < cpu.nr_ap; i++)
+		print_error(" %u", cpu.ap[i].intid);
+	print_error("\n");
+	for (i = 0; i < cpu.nr; i++)
+		print_error("  LR%u %016llx\n", i, (unsigned long long)cpu.lr[i]);
+	for (i = 0; i < MODEL_IRQS; i++) {
+		const struct model_irq *m = &model.irq[i];
+		const struct virq *v = vgic_get_virq(&vg, &vc, m->intid);
+
+		print_error("  %u prio %#x %s%s%s%s en %d latch %d line %d active %d | virq en %d "
+			    "latch %d line %d active %d lr %d listed %d\n",
+			    m->intid, v->priority, m->edge ? "edge" : "level", m->hw ? " hw" : "",
+			    v->eoi_notify ? " notify" : "", v->group ? "" : " g0", m->enabled,
+			    m->latch, m->line, m->active, v->enabled, v->pending_latch,
+			    v->line_level, v->active, v->lr, on_list(v));
+	}
+}
+
+#define MCHECK(cond)                                                                              \
+	do {                                                                                      \
+		if (!(cond)) {                                                                    \
+			print_error("model seed %u, %u LRs, step %u: %s\n", model.seed, model.nr, \
+				    model.step, #cond);                                           \
+			model_dump();                                                             \
+			fail();                                                                   \
+		}                                                                                 \
+	} while (0)
+
+static struct model_irq *model_irq(uint32_t intid)
+{
+	MCHECK(intid >= SPI(0) && intid < SPI(MODEL_IRQS));
+	return &model.irq[intid - SPI(0)];
+}
+
+static bool model_pending(const struct model_irq *m)
+{
+	return m->latch || (!m->edge && m->line);
+}
+
+/* the source lowers a resampled level line at eoi() half the time */
+static void model_eoi_hook(uint32_t intid)
+{
+	struct model_irq *m = model_irq(intid);
+
+	if (!m->edge && m->resample && m->line && rnd(2)) {
+		m->line = false;
+		set_level(intid, false);
+	}
+}
+
+static void model_check_state(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MODEL_IRQS; i++) {
+		const struct model_irq *m = &model.irq[i];
+		const struct virq *v = vgic_get_virq(&vg, &vc, m->intid);
+		uint64_t val = v->lr >= 0 ? cpu.lr[v->lr] : 0;
+		bool pending = (val & ICH_LR_PENDING) || virq_pending(v);
+
+		MCHECK(v->active == m->active);
+		MCHECK(pending == model_pending(m));
+		MCHECK(v->enabled == m->enabled);
+		if (m->active || (m->enabled && model_pending(m)))
+			MCHECK(on_list(v));
+		MCHECK(eoi_calls[m->intid] == m->deactivations);
+		if (m->hw)
+			MCHECK(cpu.phys_deact[MODEL_PINTID_BASE + i] +
+				       hyp_phys_deact[MODEL_PINTID_BASE + i] ==
+			       m->deactivations);
+	}
+}
+
+static void model_exit_begin(void)
+{
+	leave_guest();
+}
+
+static void model_exit_end(void)
+{
+	enter_guest();
+	model_check_state();
+}
+
+static void model_ack(void)
+{
+	bool prompt = misr() == 0;
+	unsigned int best = 0x100, i;
+	uint32_t intid;
+
+	/* the best the guest could take: pending, enabled, not active, able to preempt */
+	for (i = 0; i < MODEL_IRQS; i++) {
+		const struct model_irq *m = &model.irq[i];
+		unsigned int prio = vgic_get_virq(&vg, &vc, m->intid)->priority;
+
+		if (m->enabled && model_pending(m) && !m->active && prio < running_prio() &&
+		    prio < best)
+			best = prio;
+	}
+	intid = guest_ack();
+	if (intid == SPURIOUS) {
+		if (prompt)
+			MCHECK(best == 0x100);
+		return;
+	}
+	{
+		struct model_irq *m = model_irq(intid);
+
+		MCHECK(m->enabled && model_pending(m) && !m->active);
+		/* running_prio() is now this interrupt's priority */
+		if (prompt)
+			MCHECK(running_prio() == best);
+		m->active = true;
+		m->latch = false;
+	}
+}
+
+static void model_eoi(void)
+{
+	struct model_irq *m;
+
+	if (!cpu.nr_ap)
+		return;
+	m = model_irq(guest_eoi_top());
+	MCHECK(m->active);
+	m->active = false;
+	m->deactivations++;
+}
+
+static void model_event(uint32_t r)
+{
+	struct model_irq *m = &model.irq[rnd(MODEL_IRQS)];
+	struct virq *v = vgic_get_virq(&vg, &vc, m->intid);
+
+	model_exit_begin();
+	if (r < 15) { /* an edge (HW: the physical interrupt fired) */
+		if (m->edge) {
+			trigger(m->intid);
+			m->latch = true;
+		}
+	} else if (r < 25) { /* a level line moves */
+		if (!m->edge) {
+			m->line = rnd(2);
+			set_level(m->intid, m->line);
+		}
+	} else if (r < 30) { /* ISPENDR */
+		trigger(m->intid);
+		m->latch = true;
+	} else if (r < 40) { /* ISENABLER / ICENABLER */
+		m->enabled = m->enabled ? rnd(3) != 0 : true;
+		set_enabled(v, m->enabled);
+	}
+	model_exit_end();
+}
+
+static void model_maintenance(void)
+{
+	unsigned int exits = 0;
+
+	while (misr()) {
+		model_exit_begin();
+		model_exit_end();
+		MCHECK(++exits < 3);
+	}
+}
+
+static void model_run(unsigned int seed, unsigned int nr)
+{
+	static const uint8_t prios[] = { 0x20, 0x40, 0x60, 0x80, 0xa0 };
+	unsigned int i, ops;
+
+	setup(NULL);
+	set_nr_lrs(nr);
+	eoi_hook = model_eoi_hook;
+	memset(&model, 0, sizeof(model));
+	model.seed = seed;
+	model.nr = nr;
+	model.rng = 0x9e3779b97f4a7c15ull * (seed * 32 + nr) + 1;
+
+	for (i = 0; i < MODEL_IRQS; i++) {
+		struct model_irq *m = &model.irq[i];
+		struct virq *v;
+
+		m->intid = SPI(i);
+		m->edge = rnd(3) != 0;
+		m->hw = m->edge && rnd(4) == 0;
+		m->resample = !m->edge && rnd(2);
+		m->enabled = true;
+		v = irq(m->intid, prios[rnd(sizeof(prios))], m->edge);
+		v->group = rnd(4) != 0;
+		v->eoi_notify = !m->hw && rnd(3) == 0;
+		if (m->hw)
+			vgic_link_hw(&vg, &vc, m->intid, MODEL_PINTID_BASE + i);
+	}
+	enter_guest();
+
+	for (model.step = 0; model.step < MODEL_STEPS; model.step++) {
+		uint32_t r = rnd(100);
+
+		if (r < 30)
+			model_ack();
+		else if (r < 55)
+			model_eoi();
+		else
+			model_event(rnd(45));
+		if (rnd(8)) /* sometimes the guest runs on before the maintenance is taken */
+			model_maintenance();
+	}
+
+	/* drain: lines down, everything enabled, then the guest handles all there is */
+	model_maintenance();
+	model_exit_begin();
+	for (i = 0; i < MODEL_IRQS; i++) {
+		struct model_irq *m = &model.irq[i];
+
+		if (!m->edge && m->line) {
+			m->line = false;
+			set_level(m->intid, false);
+		}
+		m->enabled = true;
+		set_enabled(vgic_get_virq(&vg, &vc, m->intid), true);
+	}
+	model_exit_end();
+	for (ops = 0;; ops++) {
+		unsigned int nested = cpu.nr_ap;
+
+		MCHECK(ops < 10000);
+		model_ack(); /* maintenance is always prompt here: checks the best is taken */
+		if (cpu.nr_ap == nested) {
+			if (!nested)
+				break;
+			model_eoi();
+		}
+		model_maintenance();
+	}
+	model_exit_begin();
+	model_exit_end();
+	for (i = 0; i < MODEL_IRQS; i++) {
+		MCHECK(!model.irq[i].active);
+		MCHECK(!model_pending(&model.irq[i]));
+	}
+	check_idle();
+}
+
+static void test_model(void **state)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)*state;
+	unsigned int nr;
+
+	for (nr = 1; nr <= VGIC_MAX_LRS; nr++)
+		model_run(seed, nr);
+}
+
+#define MODEL_TEST(seed)                                                  \
+	{                                                                 \
+		.name = "test_model_seed" #seed, .test_func = test_model, \
+		.initial_state = (void *)(uintptr_t)(seed),               \
+	}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_flush_empty, setup),
+		cmocka_unit_test_setup(test_lr_fields, setup),
+		cmocka_unit_test_setup(test_sort_order, setup),
+		cmocka_unit_test_setup(test_pending_beats_active, setup),
+		cmocka_unit_test_setup(test_uie_threshold, setup),
+		cmocka_unit_test_setup(test_npie_and_uie_bring_back_pending, setup),
+		cmocka_unit_test_setup(test_npie_only_with_a_pending_lr, setup),
+		cmocka_unit_test_setup(test_lrenpie, setup),
+		cmocka_unit_test_setup(test_edge_latch, setup),
+		cmocka_unit_test_setup(test_edge_latch_across_lrs, setup),
+		cmocka_unit_test_setup(test_pending_active_counts, setup),
+		cmocka_unit_test_setup(test_level, setup),
+		cmocka_unit_test_setup(test_level_resample, setup),
+		cmocka_unit_test_setup(test_hw_fields, setup),
+		cmocka_unit_test_setup(test_hw_never_pending_active, setup),
+		cmocka_unit_test_setup(test_eoi_bit, setup),
+		cmocka_unit_test_setup(test_group_disabled_while_active, setup),
+		cmocka_unit_test_setup(test_unused_lrs_zeroed, setup),
+		cmocka_unit_test_setup(test_eoicount_written_zero, setup),
+		cmocka_unit_test_setup(test_nr_lrs_clamped, setup),
+		cmocka_unit_test_setup(test_fold_resets, setup),
+		cmocka_unit_test_setup(test_disable_while_active, setup),
+		cmocka_unit_test_setup(test_disable_while_active_outside, setup),
+		cmocka_unit_test_setup(test_all_lrs_active_more_pending, setup),
+		cmocka_unit_test_setup(test_eoicount_outside_lrs, setup),
+		cmocka_unit_test_setup(test_priority_preemption, setup),
+		cmocka_unit_test_setup(test_never_two_lrs, setup),
+		MODEL_TEST(1),
+		MODEL_TEST(2),
+		MODEL_TEST(3),
+		MODEL_TEST(4),
+		MODEL_TEST(5),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
