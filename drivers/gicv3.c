@@ -5,6 +5,7 @@
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/mmio.h"
+#include "hyp/spinlock.h"
 
 #define GIC_MAX_INTIDS 1020
 #define GIC_POLL_LIMIT 10000000u
@@ -132,4 +133,51 @@ void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on)
 void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr)
 {
 	mmio_write64(gicd + GICD_IROUTER + 8 * intid, mpidr);
+}
+
+static uintptr_t bit_reg(uintptr_t gicd, unsigned int base, unsigned int intid)
+{
+	return gicd + base + (intid / 32) * 4;
+}
+
+void gicv3_spi_set_pending(uintptr_t gicd, unsigned int intid, bool on)
+{
+	mmio_write32(bit_reg(gicd, on ? GICD_ISPENDR : GICD_ICPENDR, intid), 1u << (intid % 32));
+}
+
+void gicv3_spi_set_active(uintptr_t gicd, unsigned int intid, bool on)
+{
+	mmio_write32(bit_reg(gicd, on ? GICD_ISACTIVER : GICD_ICACTIVER, intid),
+		     1u << (intid % 32));
+}
+
+void gicv3_spi_set_priority(uintptr_t gicd, unsigned int intid, uint8_t prio)
+{
+	mmio_write8(gicd + GICD_IPRIORITYR + intid, prio);
+}
+
+static struct spinlock icfgr_lock;
+
+void gicv3_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge)
+{
+	uintptr_t cfg = gicd + GICD_ICFGR + (intid / 16) * 4;
+	uint32_t bit = 2u << ((intid % 16) * 2); /* Int_config[1]: 1 = edge */
+	bool enabled = (mmio_read32(bit_reg(gicd, GICD_ISENABLER, intid)) >> (intid % 32)) & 1;
+	uint32_t val;
+
+	spin_lock(&icfgr_lock);
+	val = mmio_read32(cfg);
+	if (((val & bit) != 0) != edge) {
+		gicv3_spi_enable(gicd, intid, false);
+		wait_clear(gicd + GICD_CTLR, GICD_CTLR_RWP);
+		mmio_write32(cfg, edge ? (val | bit) : (val & ~bit));
+		if (enabled)
+			gicv3_spi_enable(gicd, intid, true);
+	}
+	spin_unlock(&icfgr_lock);
+}
+
+bool gicv3_spi_pending(uintptr_t gicd, unsigned int intid)
+{
+	return (mmio_read32(bit_reg(gicd, GICD_ISPENDR, intid)) >> (intid % 32)) & 1;
 }

@@ -31,6 +31,13 @@ void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid); /* GICR_ICACTIVER0 
 bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid);    /* GICR_ISPENDR0 */
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on);
 void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr);
+void gicv3_spi_set_pending(uintptr_t gicd, unsigned int intid, bool on);
+void gicv3_spi_set_active(uintptr_t gicd, unsigned int intid, bool on);
+void gicv3_spi_set_priority(uintptr_t gicd, unsigned int intid, uint8_t prio);
+/* GICD_ICFGR is shared by 16 INTIDs: serialised; the line is disabled around the change as
+ * IHI 0069 asks, and its enable restored. */
+void gicv3_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge);
+bool gicv3_spi_pending(uintptr_t gicd, unsigned int intid);
 
 /* CPU interface (ICC_* system registers at EL2) */
 void gicv3_cpuif_init(void);

@@ -11,6 +11,7 @@
 #include "drivers/timer.h"
 #include "hyp/log.h"
 #include "hyp/vm.h"
+#include "hyp/vm_boot.h"
 
 #define SELFTEST_TIMER_US 1000
 #define SELFTEST_TIMEOUT_US 100000
@@ -71,10 +72,19 @@ void cpu_handle_irq(void)
 		vgic_trigger(&v->vm->vgic, &v->vgic, intid);
 		return;
 	}
+	/* a passed-through SPI stays active until its guest is done with it */
+	if (intid >= GIC_INTID_SPI_BASE && vm_handle_spi(intid))
+		return;
 	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
 		timer_hyp_stop();
 		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
-	} else if (intid != CPU_SGI_KICK && intid != plat.gic_maint_intid) {
+	} else if (intid == CPU_SGI_KICK) {
+		if (v)
+			v->exits[SKIFF_EXIT_KICK]++;
+	} else if (intid == plat.gic_maint_intid) {
+		if (v)
+			v->exits[SKIFF_EXIT_MAINT]++;
+	} else {
 		log_cpu(self->idx, "unexpected interrupt %u", intid);
 	}
 	gicv3_deactivate(intid);

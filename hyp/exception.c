@@ -63,12 +63,13 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 	unsigned int idx = self ? self->idx : 0;
 	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 
-	log_cpu(idx, "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
-		exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
-		(unsigned long long)f->elr, (unsigned long long)f->far);
+	log_cpu_alert(idx,
+		      "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
+		      exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
+		      (unsigned long long)f->elr, (unsigned long long)f->far);
 	if (self)
 		cpu_set_state(self, CPU_STOPPED);
-	log_cpu(idx, "stopped");
+	log_cpu_alert(idx, "stopped");
 	cpu_halt();
 }
 

@@ -139,17 +139,21 @@ static int set_psci(void *fdt)
 	return fdt_setprop_string(fdt, node, "method", "hvc");
 }
 
-static int set_chosen(void *fdt, const char *bootargs)
+static int set_chosen(void *fdt, const struct guest_dtb_extra *x)
 {
-	int node = fdt_path_offset(fdt, "/chosen");
+	int node = fdt_path_offset(fdt, "/chosen"), ret = 0;
 
 	if (node < 0)
 		node = fdt_add_subnode(fdt, 0, "chosen");
 	if (node < 0)
 		return node;
-	if (!bootargs || !*bootargs)
-		return 0;
-	return fdt_setprop_string(fdt, node, "bootargs", bootargs);
+	if (x->bootargs && *x->bootargs)
+		ret = fdt_setprop_string(fdt, node, "bootargs", x->bootargs);
+	if (!ret && x->initrd_start)
+		ret = fdt_setprop_u64(fdt, node, "linux,initrd-start", x->initrd_start);
+	if (!ret && x->initrd_start)
+		ret = fdt_setprop_u64(fdt, node, "linux,initrd-end", x->initrd_end);
+	return ret;
 }
 
 static int add_doorbell(void *fdt, const struct guest_dtb_extra *x)
@@ -195,7 +199,7 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 	}
 	if (!ret) {
 		step = "chosen";
-		ret = set_chosen(out, extra->bootargs);
+		ret = set_chosen(out, extra);
 	}
 	if (!ret) {
 		step = "fw_cfg";

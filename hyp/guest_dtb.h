@@ -15,6 +15,8 @@ struct guest_dtb_extra {
 	const char *bootargs;	/* NULL or "" leaves /chosen/bootargs out */
 	uint64_t doorbell_base; /* 0: none */
 	uint32_t doorbell_spi;	/* SPI number (INTID - 32) */
+	uint64_t initrd_start;	/* 0: none; else /chosen linux,initrd-start and -end */
+	uint64_t initrd_end;
 };
 
 /* Build into out (out_size bytes). 0, or a negative libfdt error with err filled. */

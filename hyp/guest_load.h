@@ -5,6 +5,7 @@
 #ifndef SKIFF_HYP_GUEST_LOAD_H
 #define SKIFF_HYP_GUEST_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,21 +26,30 @@ struct guest_layout {
 	uint64_t entry;	    /* base + text_offset: where the Image is copied and entered */
 	uint64_t image_end; /* entry + image_size */
 	uint64_t dtb;	    /* 2 MiB-aligned, after the image */
+	uint64_t initrd;    /* 2 MiB-aligned, after the DTB's 2 MiB (0 when none) */
+	uint64_t initrd_size;
 };
 
 /* Check an Image header (64 bytes) against a file of file_size bytes. 0, or -1 with err. */
 int image_header_parse(const uint8_t *hdr, uint64_t file_size, struct image_header_info *info,
 		       char *err, size_t err_size);
 
-/* Choose where the image and DTB go: the lowest 2 MiB-aligned base in RAM where image and
- * a GUEST_DTB_MAX DTB after it fit in one range. 0, or -1 with err. */
+/* Choose where the image, DTB and initrd (initrd_size bytes, 0 for none) go: the lowest
+ * 2 MiB-aligned base in RAM where the image, a GUEST_DTB_MAX DTB after it and the initrd
+ * after that fit in one range. 0, or -1 with err. */
 int guest_layout_plan(const struct plat_range *ram, unsigned int nr_ram,
-		      const struct image_header_info *info, struct guest_layout *out, char *err,
-		      size_t err_size);
+		      const struct image_header_info *info, uint64_t initrd_size,
+		      struct guest_layout *out, char *err, size_t err_size);
 
-/* Load the kernel QEMU passes (-kernel) into the VM. 1 if there is none, 0 when loaded,
- * -1 with err when it cannot be. */
-int guest_load_fw_cfg(struct fw_cfg *fc, const struct vm *vm, struct guest_layout *out, char *err,
-		      size_t err_size);
+/* Load the kernel (and initrd, if with_initrd and QEMU has one) QEMU passes (-kernel,
+ * -initrd) into the VM. 1 if there is no kernel, 0 when loaded, -1 with err. */
+int guest_load_fw_cfg(struct fw_cfg *fc, const struct vm *vm, bool with_initrd,
+		      struct guest_layout *out, char *err, size_t err_size);
+
+/* Take a kernel (and an initrd, size 0 for none) a boot loader already put in RAM: move
+ * them where the layout wants them (memmove, in an order that never overwrites what is still
+ * to be moved). The sources must lie in host RAM outside skiff. 0, or -1 with err. */
+int guest_load_memory(const struct vm *vm, uint64_t kernel, uint64_t kernel_size, uint64_t initrd,
+		      uint64_t initrd_size, struct guest_layout *out, char *err, size_t err_size);
 
 #endif

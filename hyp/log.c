@@ -1,7 +1,7 @@
 /*
- * log.c - formats log lines ("skiff: ..." / "skiff: cpuN: ...") and writes them whole to the
- * console under a lock, so lines from several CPUs never interleave. Knows nothing of the
- * UART behind the console.
+ * log.c - formats log lines ("skiff: ..." / "skiff: cpuN: ...") and writes them whole, under
+ * a lock so lines from several CPUs never interleave, to a memory ring and to the console
+ * unless a guest owns it. Knows nothing of the UART behind the console.
  */
 #include "hyp/log.h"
 #include "hyp/printf.h"
@@ -16,8 +16,11 @@ extern void cpu_halt(void) __attribute__((noreturn));
 
 static log_putc_fn console_putc;
 static uintptr_t console_ctx;
+static bool console_handed_over;
 static bool lock_enabled;
 static struct spinlock log_lock;
+static char ring[LOG_RING_SIZE];
+static uint64_t ring_total; /* bytes ever written to the ring */
 
 void log_set_console(log_putc_fn putc, uintptr_t ctx)
 {
@@ -30,9 +33,23 @@ void log_enable_lock(void)
 	lock_enabled = true;
 }
 
-static void put_line(const char *line)
+void log_handover_console(void)
 {
-	if (!console_putc)
+	console_handed_over = true;
+}
+
+void log_reclaim_console(void)
+{
+	console_handed_over = false;
+}
+
+static void put_line(const char *line, bool force)
+{
+	const char *c;
+
+	for (c = line; *c; c++)
+		ring[ring_total++ % LOG_RING_SIZE] = *c;
+	if (!console_putc || (console_handed_over && !force))
 		return;
 	for (; *line; line++) {
 		if (*line == '\n')
@@ -41,7 +58,24 @@ static void put_line(const char *line)
 	}
 }
 
-static void log_emit(const char *prefix, const char *fmt, va_list ap)
+uint64_t log_ring_read(uint64_t offset, char *buf, uint64_t len, uint64_t *total)
+{
+	uint64_t oldest, n = 0;
+
+	if (lock_enabled)
+		spin_lock(&log_lock);
+	*total = ring_total;
+	oldest = ring_total > LOG_RING_SIZE ? ring_total - LOG_RING_SIZE : 0;
+	if (offset < oldest)
+		offset = oldest;
+	for (; offset < ring_total && n < len; offset++, n++)
+		buf[n] = ring[offset % LOG_RING_SIZE];
+	if (lock_enabled)
+		spin_unlock(&log_lock);
+	return n;
+}
+
+static void log_emit(const char *prefix, bool force, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	int len = fmt_snprintf(line, sizeof(line), "skiff: %s", prefix);
@@ -55,7 +89,7 @@ static void log_emit(const char *prefix, const char *fmt, va_list ap)
 	line[len + 1] = '\0';
 	if (lock_enabled)
 		spin_lock(&log_lock);
-	put_line(line);
+	put_line(line, force);
 	if (lock_enabled)
 		spin_unlock(&log_lock);
 }
@@ -65,7 +99,7 @@ void log_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_emit("", fmt, ap);
+	log_emit("", false, fmt, ap);
 	va_end(ap);
 }
 
@@ -76,7 +110,18 @@ void log_cpu(unsigned int cpu, const char *fmt, ...)
 
 	fmt_snprintf(prefix, sizeof(prefix), "cpu%u: ", cpu);
 	va_start(ap, fmt);
-	log_emit(prefix, fmt, ap);
+	log_emit(prefix, false, fmt, ap);
+	va_end(ap);
+}
+
+void log_cpu_alert(unsigned int cpu, const char *fmt, ...)
+{
+	char prefix[16];
+	va_list ap;
+
+	fmt_snprintf(prefix, sizeof(prefix), "cpu%u: ", cpu);
+	va_start(ap, fmt);
+	log_emit(prefix, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -85,7 +130,7 @@ void fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_emit("fatal: ", fmt, ap);
+	log_emit("fatal: ", true, fmt, ap);
 	va_end(ap);
 	cpu_halt();
 }

@@ -14,10 +14,8 @@
 #include "drivers/gicv3.h"
 #include "drivers/pl011.h"
 #include "drivers/timer.h"
-#include "arch/arm64/cache.h"
 #include "hyp/cpu.h"
-#include "hyp/guest_dtb.h"
-#include "hyp/guest_load.h"
+#include "hyp/guests.h"
 #include "hyp/log.h"
 #include "hyp/smp.h"
 #include "hyp/vm_boot.h"
@@ -27,15 +25,11 @@
 #define MIB (1024ull * 1024)
 #define SELFTEST_FILE "opt/skiff/selftest"
 #define SELFTEST_EL2_FAULT "el2-fault"
-#define CMDLINE_MAX 2048
 
 unsigned int vm_boot_nr_intids;
 
 static struct fw_cfg fw_cfg;
 static bool have_fw_cfg;
-static struct vm guest;
-static struct stage2 guest_s2;
-static char cmdline[CMDLINE_MAX];
 
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
 
@@ -185,74 +179,9 @@ static void parse_device_tree(uint64_t dtb)
 		fatal("device tree: %s", err);
 }
 
-static void read_cmdline(void)
-{
-	uint32_t len = fw_cfg_read_u32(&fw_cfg, FW_CFG_CMDLINE_SIZE);
-
-	if (len >= sizeof(cmdline))
-		fatal("guest: command line of %u bytes is longer than %u", len,
-		      (unsigned int)sizeof(cmdline) - 1);
-	if (len && fw_cfg_read(&fw_cfg, FW_CFG_CMDLINE_DATA, cmdline, len))
-		fatal("guest: cannot read the command line from fw_cfg");
-	cmdline[len] = '\0';
-}
-
-/*
- * Whether fw_cfg's kernel is skiff itself: a bootloader (U-Boot on QEMU) loaded skiff from
- * -kernel, so that item is not a guest.
- */
-static bool fw_cfg_kernel_is_skiff(void)
-{
-	extern char _start_image[];
-	uint8_t hdr[IMAGE_HEADER_SIZE];
-
-	if (fw_cfg_read_u32(&fw_cfg, FW_CFG_KERNEL_SIZE) < sizeof(hdr) ||
-	    fw_cfg_read(&fw_cfg, FW_CFG_KERNEL_DATA, hdr, sizeof(hdr)))
-		return false;
-	return memcmp(hdr, _start_image, sizeof(hdr)) == 0;
-}
-
-/* Create the guest and load it; false when there is no kernel to run. */
-static bool prepare_guest(const void *host_fdt)
-{
-	struct guest_dtb_extra extra = {
-		.bootargs = cmdline,
-		.doorbell_base = VM_DOORBELL_BASE,
-		.doorbell_spi = VM_DOORBELL_INTID - VGIC_INTID_SPI_BASE,
-	};
-	struct guest_layout lay;
-	char err[PLAT_ERR_MAX];
-	int ret;
-
-	if (!have_fw_cfg || !fw_cfg_read_u32(&fw_cfg, FW_CFG_KERNEL_SIZE))
-		return false;
-	if (fw_cfg_kernel_is_skiff()) {
-		log_info("fw_cfg: the kernel there is skiff itself (started by a boot loader)");
-		return false;
-	}
-	vm_create(&guest, &guest_s2);
-	ret = guest_load_fw_cfg(&fw_cfg, &guest, &lay, err, sizeof(err));
-	if (ret < 0)
-		fatal("guest: %s", err);
-	read_cmdline();
-	if (guest_dtb_build(host_fdt, (void *)(uintptr_t)lay.dtb, GUEST_DTB_MAX, &guest, &extra,
-			    err, sizeof(err)))
-		fatal("%s", err);
-	cache_clean_range(lay.base, lay.dtb + GUEST_DTB_MAX);
-	guest.vcpus[0].boot_entry = lay.entry;
-	guest.vcpus[0].boot_context = lay.dtb;
-	vcpu_set_power(&guest.vcpus[0], VCPU_ON_PENDING);
-	log_info("guest: %u vcpus, kernel at 0x%llx, dtb at 0x%llx, %u RAM ranges from 0x%llx",
-		 guest.nr_vcpus, (unsigned long long)lay.entry, (unsigned long long)lay.dtb,
-		 guest.nr_ram, (unsigned long long)guest.ram[0].base);
-	return true;
-}
-
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 {
-	bool have_guest;
-
-	unsigned int up;
+	unsigned int up, guests;
 	int ret;
 
 	if (EARLY_UART)
@@ -284,16 +213,14 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
 		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
 	probe_fw_cfg();
-	have_guest = prepare_guest((const void *)(uintptr_t)dtb);
+	guests = guests_prepare((const void *)(uintptr_t)dtb, have_fw_cfg ? &fw_cfg : NULL);
 	up = smp_start_secondaries();
 	if (up == cpu_count)
 		log_info("all %u cpus up", up);
 	else
 		log_info("%u of %u cpus up", up, cpu_count);
-	if (have_guest) {
-		log_info("guest: entering vcpu0");
-		vcpu_run(&guest.vcpus[0]);
-	}
+	if (guests)
+		guests_start();
 	log_info("no guest to run: powering off");
 	psci_fw_system_off();
 	fatal("PSCI SYSTEM_OFF returned");

@@ -9,6 +9,7 @@
 #include "arch/arm64/vcpu_arch.h"
 #include "hyp/abort.h"
 #include "hyp/cpu.h"
+#include "hyp/hvc.h"
 #include "hyp/log.h"
 #include "hyp/psci.h"
 
@@ -59,7 +60,7 @@ static void inject_abort(struct vcpu *v, struct exc_frame *f, uint64_t ipa, cons
 	if (first_time(ipa))
 		log_info("guest: vcpu%u: %s at IPA 0x%llx (PC 0x%llx): external abort injected",
 			 v->id, why, (unsigned long long)ipa, (unsigned long long)f->elr);
-	v->exits[VCPU_EXIT_ABORT_INJECTED]++;
+	v->exits[SKIFF_EXIT_ABORT]++;
 	vcpu_inject_abort(f, f->far, is_write, ec == EC_IABT_LOW);
 }
 
@@ -68,7 +69,7 @@ static void inject_undef(struct vcpu *v, struct exc_frame *f)
 	if (first_time(f->elr | 1))
 		log_info("guest: vcpu%u: unhandled trap ESR 0x%llx at PC 0x%llx: UNDEF injected",
 			 v->id, (unsigned long long)f->esr, (unsigned long long)f->elr);
-	v->exits[VCPU_EXIT_UNDEF_INJECTED]++;
+	v->exits[SKIFF_EXIT_UNDEF]++;
 	vcpu_inject_undef(f);
 }
 
@@ -79,7 +80,7 @@ static void handle_mmio(struct vcpu *v, struct exc_frame *f)
 	uint64_t val = 0;
 	int ret;
 
-	v->exits[VCPU_EXIT_MMIO]++;
+	v->exits[SKIFF_EXIT_MMIO]++;
 	if (!abort_decode(f->esr, read_sysreg(hpfar_el2), f->far, &acc)) {
 		inject_abort(v, f, acc.ipa, "access skiff cannot decode");
 		return;
@@ -109,6 +110,10 @@ static void handle_call(struct vcpu *v, struct exc_frame *f)
 	uint32_t fid = (uint32_t)f->x[0];
 	struct psci_result r;
 
+	if (hvc_owns(fid)) {
+		hvc_handle(v, f);
+		return;
+	}
 	if (!psci_owns(fid)) {
 		f->x[0] = SMCCC_RET_NOT_SUPPORTED;
 		return;
@@ -124,7 +129,7 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 	uint64_t val = rt == 31 ? 0 : f->x[rt];
 	uint32_t key = iss & SYSREG_ISS_KEY_MASK;
 
-	v->exits[VCPU_EXIT_SYSREG]++;
+	v->exits[SKIFF_EXIT_SYSREG]++;
 	if (iss & SYSREG_ISS_DIR_READ) {
 		inject_undef(v, f);
 		return;
@@ -149,14 +154,14 @@ static void handle_sync(struct vcpu *v, struct exc_frame *f)
 		handle_mmio(v, f);
 		break;
 	case EC_HVC64:
-		v->exits[VCPU_EXIT_HVC]++;
+		v->exits[SKIFF_EXIT_HVC]++;
 		if (f->esr & ESR_HVC_IMM_MASK)
 			f->x[0] = SMCCC_RET_NOT_SUPPORTED;
 		else
 			handle_call(v, f);
 		break;
 	case EC_SMC64:
-		v->exits[VCPU_EXIT_SMC]++;
+		v->exits[SKIFF_EXIT_SMC]++;
 		f->elr += INSN_SIZE; /* a trapped SMC returns to itself */
 		handle_call(v, f);
 		break;
@@ -170,7 +175,7 @@ static void handle_sync(struct vcpu *v, struct exc_frame *f)
 		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");
 		break;
 	default:
-		v->exits[VCPU_EXIT_OTHER]++;
+		v->exits[SKIFF_EXIT_OTHER]++;
 		inject_undef(v, f);
 		break;
 	}
@@ -185,11 +190,11 @@ void trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 		break;
 	case 1:
 	case 5:
-		v->exits[VCPU_EXIT_IRQ]++;
+		v->exits[SKIFF_EXIT_IRQ]++;
 		cpu_handle_irq();
 		break;
 	default: /* FIQ (no group 0 physical sources) or SError */
-		v->exits[VCPU_EXIT_OTHER]++;
+		v->exits[SKIFF_EXIT_OTHER]++;
 		log_info("guest: vcpu%u: %s, ESR 0x%llx", v->id, exc_slot_name(slot),
 			 (unsigned long long)f->esr);
 		break;

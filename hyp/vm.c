@@ -1,23 +1,33 @@
 /*
- * vm.c - builds the guest from the platform: one vCPU per skiff CPU (pinned, same MPIDR),
- * all RAM but skiff's own, stage-2 with RAM and the console UART page, the vGIC frames and
- * the doorbell as emulated MMIO, the guest timers hardware-linked. Also the VM's hooks into
- * hardware (kicks, physical deactivation, power).
+ * vm.c - builds a guest from its assignment (hyp/assign.c): one vCPU per assigned CPU
+ * (pinned, same MPIDR), its RAM, stage-2 with RAM and its devices' pages, the vGIC frames
+ * and the doorbell as emulated MMIO, the guest timers hardware-linked, its SPIs passed
+ * through in their modes. Also the VM's hooks into hardware (kicks, physical deactivation,
+ * power) and the routing of physical SPIs to their owners.
  */
 #include "hyp/vm.h"
-#include "arch/arm64/mmu.h"
 #include "arch/arm64/psci_fw.h"
+#include "arch/arm64/stage2.h"
 #include "drivers/gicv3.h"
+#include "drivers/gicv3_regs.h"
 #include "hyp/cpu.h"
 #include "hyp/doorbell.h"
+#include "hyp/hvc.h"
 #include "hyp/log.h"
 #include "hyp/vm_boot.h"
 #include "irq/passthrough.h"
 
-#define GUEST_VMID 1
+static struct stage2 guest_s2[CONFIG_MAX_GUESTS];
+static struct doorbell doorbells[CONFIG_MAX_GUESTS];
+static struct passthrough timer_ppis[SKIFF_MAX_CPUS];
+static struct passthrough dev_pt[CONFIG_MAX_DEVICES]; /* every guest's devices with SPIs */
+static unsigned int dev_pt_used;
+static struct passthrough *spi_owner[VGIC_MAX_INTIDS]; /* physical SPI -> its source */
+static struct vm *vm_of_pt[CONFIG_MAX_DEVICES];
+static unsigned int vms_running;
+static bool stats_at_exit;
 
-static struct doorbell doorbell;
-static struct passthrough timer_ppis[VM_MAX_VCPUS];
+/* ---- the physical GIC as passthrough sources see it */
 
 static void ppi_set_enable(uintptr_t rd, uint32_t pintid, bool on)
 {
@@ -33,6 +43,54 @@ static const struct passthrough_hw ppi_hw = {
 	.set_enable = ppi_set_enable,
 	.is_pending = ppi_is_pending,
 };
+
+static void spi_set_enable(uintptr_t gicd, uint32_t pintid, bool on)
+{
+	gicv3_spi_enable(gicd, pintid, on);
+}
+
+static bool spi_is_pending(uintptr_t gicd, uint32_t pintid)
+{
+	return gicv3_spi_pending(gicd, pintid);
+}
+
+static void spi_set_pending(uintptr_t gicd, uint32_t pintid, bool on)
+{
+	gicv3_spi_set_pending(gicd, pintid, on);
+}
+
+static void spi_set_active(uintptr_t gicd, uint32_t pintid, bool on)
+{
+	gicv3_spi_set_active(gicd, pintid, on);
+}
+
+static void spi_set_priority(uintptr_t gicd, uint32_t pintid, uint8_t prio)
+{
+	gicv3_spi_set_priority(gicd, pintid, prio);
+}
+
+static void spi_set_edge(uintptr_t gicd, uint32_t pintid, bool edge)
+{
+	gicv3_spi_set_edge(gicd, pintid, edge);
+}
+
+static void spi_route(uintptr_t gicd, uint32_t pintid, uint64_t mpidr)
+{
+	gicv3_spi_route(gicd, pintid, mpidr);
+}
+
+static const struct passthrough_hw spi_hw = {
+	.set_enable = spi_set_enable,
+	.is_pending = spi_is_pending,
+	.set_pending = spi_set_pending,
+	.set_active = spi_set_active,
+	.set_priority = spi_set_priority,
+	.set_edge = spi_set_edge,
+	.route = spi_route,
+	.deactivate = gicv3_deactivate,
+};
+
+/* ---- vGIC and VM hooks */
 
 static void vgic_kick(struct vgic *vg, unsigned int id)
 {
@@ -63,16 +121,37 @@ static void vm_wake(struct vcpu *v)
 		cpu_kick(&cpus[v->pcpu]);
 }
 
+/* Stop every vCPU of vm; the machine powers off (or resets) when the last guest stops. */
+static bool vm_stop(struct vm *vm, const char *why)
+{
+	unsigned int i;
+
+	log_info("guest %u: %s", vm->id, why);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		vcpu_set_power(&vm->vcpus[i], VCPU_OFF);
+		vm_wake(&vm->vcpus[i]);
+	}
+	return __atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
 static void vm_system_off(struct vm *vm)
 {
-	log_info("guest %u: SYSTEM_OFF: powering off", vm->id);
+	if (!vm_stop(vm, "SYSTEM_OFF"))
+		return;
+	log_reclaim_console();
+	if (stats_at_exit)
+		vm_print_stats(vm);
+	log_info("all guests are off: powering off");
 	psci_fw_system_off();
 	fatal("PSCI SYSTEM_OFF returned");
 }
 
 static void vm_system_reset(struct vm *vm)
 {
-	log_info("guest %u: SYSTEM_RESET: resetting the machine", vm->id);
+	if (!vm_stop(vm, "SYSTEM_RESET"))
+		return;
+	log_reclaim_console();
+	log_info("all guests are off: resetting the machine");
 	psci_fw_system_reset();
 	fatal("PSCI SYSTEM_RESET returned");
 }
@@ -103,67 +182,52 @@ static int gicr_write(void *ctx, struct vcpu *v, uint64_t off, unsigned int w, u
 	return vgic_redist_write(ctx, &v->vgic, off, w, val);
 }
 
-static void add_ram(struct vm *vm, uint64_t base, uint64_t end)
-{
-	if (end <= base)
-		return;
-	if (vm->nr_ram == VM_MAX_RAM) {
-		log_info("guest: more than %u RAM ranges, 0x%llx-0x%llx not given", VM_MAX_RAM,
-			 (unsigned long long)base, (unsigned long long)end - 1);
-		return;
-	}
-	vm->ram[vm->nr_ram].base = base;
-	vm->ram[vm->nr_ram].size = end - base;
-	vm->nr_ram++;
-}
+/* ---- building a VM */
 
-/* Every RAM bank minus [reserved.base, reserved.end), skiff's own. */
-static void assign_ram(struct vm *vm)
-{
-	struct mmu_reserved res = mmu_reserved();
-	unsigned int i;
-
-	for (i = 0; i < plat.mem_count; i++) {
-		uint64_t base = plat.mem[i].base, end = base + plat.mem[i].size;
-
-		add_ram(vm, base, end < res.base ? end : res.base);
-		add_ram(vm, base > res.end ? base : res.end, end);
-	}
-}
-
-static void create_vcpus(struct vm *vm)
+static void create_vcpus(struct vm *vm, const struct assignment *a)
 {
 	struct vgic_cpu *vcs[VM_MAX_VCPUS];
 	unsigned int i;
 
-	vm->nr_vcpus = cpu_count;
-	for (i = 0; i < cpu_count; i++) {
+	vm->nr_vcpus = a->nr_cpus;
+	for (i = 0; i < a->nr_cpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
+		int pcpu = -1;
+		unsigned int k;
 
+		for (k = 0; k < cpu_count; k++)
+			if (cpus[k].mpidr == a->cpu_mpidr[i])
+				pcpu = (int)k;
+		if (pcpu < 0) {
+			fatal("guest %u: CPU with MPIDR 0x%llx is not one skiff runs", vm->id,
+			      (unsigned long long)a->cpu_mpidr[i]);
+			return; /* not reached: fatal() stops this CPU */
+		}
 		v->id = i;
 		v->vm = vm;
-		v->pcpu = i;
-		v->mpidr = cpus[i].mpidr;
+		v->pcpu = (unsigned int)pcpu;
+		v->mpidr = a->cpu_mpidr[i];
 		v->vgic.mpidr = v->mpidr;
 		v->power = VCPU_OFF;
 		vcs[i] = &v->vgic;
-		cpus[i].vcpu = v;
+		cpus[pcpu].vcpu = v;
 	}
-	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, cpu_count);
+	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
 	vm->vgic.priv = vm;
 	vm->vgic.gicd_base = plat.gicd.base;
 	vm->vgic.gicr_base = plat.gicr[0].base;
 	/* the guest's timers: hardware-linked PPIs on the vCPU's own physical CPU */
-	for (i = 0; i < cpu_count; i++) {
+	for (i = 0; i < vm->nr_vcpus; i++) {
 		uint32_t ppis[] = { plat.timer_intid[PLAT_TIMER_VIRT],
 				    plat.timer_intid[PLAT_TIMER_PHYS] };
+		unsigned int pcpu = vm->vcpus[i].pcpu;
 
-		passthrough_init_ppis(&timer_ppis[i], &vm->vgic, &vm->vcpus[i].vgic, &ppi_hw,
-				      cpus[i].gicr, ppis, 2);
+		passthrough_init_ppis(&timer_ppis[pcpu], &vm->vgic, &vm->vcpus[i].vgic, &ppi_hw,
+				      cpus[pcpu].gicr, ppis, 2);
 	}
 }
 
-static bool add_vgic_frames(struct vm *vm)
+static void add_vgic_frames(struct vm *vm)
 {
 	struct mmio_region gicd = {
 		.base = plat.gicd.base,
@@ -182,36 +246,140 @@ static bool add_vgic_frames(struct vm *vm)
 		.write = gicr_write,
 	};
 
-	return mmio_add(&vm->mmio, &gicd) && mmio_add(&vm->mmio, &gicr);
+	if (!mmio_add(&vm->mmio, &gicd) || !mmio_add(&vm->mmio, &gicr))
+		fatal("guest %u: cannot register the vGIC frames", vm->id);
 }
 
-static void map_stage2(struct vm *vm, struct stage2 *s2)
+static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment *a)
 {
+	struct stage2 *s2 = &guest_s2[idx];
 	unsigned int i;
 	int ret = stage2_init(s2);
 
-	for (i = 0; i < vm->nr_ram && !ret; i++)
-		ret = stage2_map_ram(s2, vm->ram[i].base, vm->ram[i].size);
-	if (!ret && plat.uart_kind == PLAT_UART_PL011)
-		ret = stage2_map_device(s2, plat.uart.base, plat.uart.size);
+	for (i = 0; i < a->nr_mem && !ret; i++)
+		ret = stage2_map_ram(s2, a->mem[i].base, a->mem[i].size);
+	for (i = 0; i < a->nr_mmio && !ret; i++)
+		ret = stage2_map_device(s2, a->mmio[i].base, a->mmio[i].size);
 	if (ret)
-		fatal("guest: cannot build stage-2 tables (error %d)", ret);
+		fatal("guest %u: cannot build stage-2 tables (error %d)", vm->id, ret);
 	vm->s2 = s2->pt;
 	vm->vtcr = s2->vtcr;
-	vm->vttbr = stage2_vttbr(s2, GUEST_VMID);
+	vm->vttbr = stage2_vttbr(s2, idx + 1);
 }
 
-void vm_create(struct vm *vm, struct stage2 *s2)
+static void pass_device_spis(struct vm *vm, const struct config *cfg, const struct assignment *a,
+			     const struct assign_device *d)
 {
-	vm->id = 0;
+	uint32_t intids[CONFIG_MAX_DEV_IRQS];
+	enum irq_mode modes[CONFIG_MAX_DEV_IRQS];
+	bool edges[CONFIG_MAX_DEV_IRQS];
+	struct passthrough *p;
+	unsigned int i;
+
+	if (!d->nr_spi)
+		return;
+	if (dev_pt_used == CONFIG_MAX_DEVICES)
+		fatal("guest %u: more than %u devices with interrupts", vm->id, CONFIG_MAX_DEVICES);
+	for (i = 0; i < d->nr_spi; i++) {
+		const struct assign_spi *s = &a->spi[d->first_spi + i];
+
+		intids[i] = s->intid;
+		modes[i] = s->mode;
+		edges[i] = s->edge;
+	}
+	p = &dev_pt[dev_pt_used];
+	if (passthrough_init_spis(p, &vm->vgic, &spi_hw, plat.gicd.base, intids, modes, edges,
+				  d->nr_spi, &cfg->oneshot_no_deferral))
+		fatal("guest %u: cannot pass SPI %u through", vm->id, intids[0]);
+	vm_of_pt[dev_pt_used++] = vm;
+	for (i = 0; i < d->nr_spi; i++)
+		spi_owner[intids[i]] = p;
+}
+
+void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
+	       const struct assignment *a)
+{
+	unsigned int i;
+
+	vm->id = idx;
 	vm->ops = &guest_vm_ops;
-	assign_ram(vm);
-	if (!vm->nr_ram)
-		fatal("guest: no RAM left for the guest");
-	map_stage2(vm, s2);
-	create_vcpus(vm);
-	if (!add_vgic_frames(vm))
-		fatal("guest: cannot register the vGIC frames");
-	if (doorbell_attach(&doorbell, vm, VM_DOORBELL_BASE, VM_DOORBELL_INTID))
-		fatal("guest: cannot attach the doorbell device");
+	vm->nr_ram = a->nr_mem < VM_MAX_RAM ? a->nr_mem : VM_MAX_RAM;
+	for (i = 0; i < vm->nr_ram; i++)
+		vm->ram[i] = a->mem[i];
+	map_stage2(vm, idx, a);
+	create_vcpus(vm, a);
+	add_vgic_frames(vm);
+	for (i = 0; i < a->nr_devices; i++)
+		pass_device_spis(vm, cfg, a, &a->dev[i]);
+	if (a->doorbell_base &&
+	    doorbell_attach(&doorbells[idx], vm, a->doorbell_base, a->doorbell_intid))
+		fatal("guest %u: cannot attach the doorbell device", vm->id);
+	stats_at_exit = cfg->stats_at_exit;
+	__atomic_add_fetch(&vms_running, 1, __ATOMIC_RELEASE);
+}
+
+bool vm_handle_spi(uint32_t intid)
+{
+	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
+	int index;
+
+	if (!p)
+		return false;
+	index = passthrough_find(p, intid);
+	if (index < 0)
+		return false;
+	passthrough_handle(p, (unsigned int)index);
+	return true;
+}
+
+static bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val)
+{
+	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
+	unsigned int i;
+
+	for (i = 0; p && i < dev_pt_used; i++) {
+		if (&dev_pt[i] != p)
+			continue;
+		if (vm_of_pt[i] != vm)
+			return false;
+		*val = passthrough_counter(p, (unsigned int)passthrough_find(p, intid), id);
+		return true;
+	}
+	return false;
+}
+
+struct hvc_vm_info hvc_info = {
+	.spi_counter = vm_spi_counter,
+};
+
+void vm_print_stats(const struct vm *vm)
+{
+	static const char *const names[SKIFF_EXIT_COUNT] = {
+		"irq", "mmio", "hvc", "smc", "sysreg", "abort", "undef", "other", "maint", "kick",
+	};
+	unsigned int i, r;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		for (r = 0; r < SKIFF_EXIT_COUNT; r++)
+			if (v->exits[r])
+				log_info("stats: guest %u vcpu%u: exits %s %llu", vm->id, i,
+					 names[r], (unsigned long long)v->exits[r]);
+	}
+	for (i = 0; i < dev_pt_used; i++) {
+		const struct passthrough *p = &dev_pt[i];
+		unsigned int l;
+
+		if (vm_of_pt[i] != vm)
+			continue;
+		for (l = 0; l < p->src.count; l++)
+			log_info("stats: guest %u spi %u (%s): taken %llu injected %llu maint %llu "
+				 "unmasked %llu",
+				 vm->id, p->line[l].pintid, irq_mode_name(p->line[l].mode),
+				 (unsigned long long)p->line[l].taken,
+				 (unsigned long long)p->line[l].injected,
+				 (unsigned long long)p->line[l].maint,
+				 (unsigned long long)p->line[l].unmasked);
+	}
 }

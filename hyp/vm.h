@@ -13,6 +13,7 @@
 #include "hyp/mmio.h"
 #include "hyp/platform.h"
 #include "irq/vgic.h"
+#include "skiff/hvc.h"
 
 #define VM_MAX_VCPUS VGIC_MAX_CPUS
 #define VM_MAX_RAM 4
@@ -23,18 +24,9 @@ enum vcpu_power {
 	VCPU_ON,
 };
 
-/* Why a vCPU left the guest; counted per vCPU. */
-enum vcpu_exit {
-	VCPU_EXIT_IRQ,
-	VCPU_EXIT_MMIO,
-	VCPU_EXIT_HVC,
-	VCPU_EXIT_SMC,
-	VCPU_EXIT_SYSREG,
-	VCPU_EXIT_ABORT_INJECTED,
-	VCPU_EXIT_UNDEF_INJECTED,
-	VCPU_EXIT_OTHER,
-	VCPU_EXIT_COUNT,
-};
+/* Why a vCPU left the guest, counted per vCPU: the SKIFF_EXIT_* reasons of the hypercall
+ * ABI (include/skiff/hvc.h), which the guest reads with SKIFF_HVC_COUNTER. */
+#define VCPU_EXIT_COUNT SKIFF_EXIT_COUNT
 
 struct vm;
 

@@ -1,9 +1,11 @@
 /*
  * passthrough.h - the passthrough kind of interrupt source: guest interrupts backed by
- * physical lines (DESIGN.md §4). The guest's enable is mirrored to the physical GIC and the
- * physical pending state shows through; the vGIC links each one to its physical INTID so the
- * guest's deactivation deactivates the physical interrupt (hw mode). The physical GIC is
- * reached only through struct passthrough_hw, so host tests can fake it.
+ * physical lines (DESIGN.md §4). The guest's enable, pending and active state, priority,
+ * trigger mode and routing of its own lines are mirrored to the physical GIC; the physical
+ * pending state shows through. A timer PPI is hardware-linked to its physical INTID; an SPI
+ * runs in one of the three modes of enum irq_mode (hw, eoi, oneshot), whose state machine
+ * lives in passthrough.c. The physical GIC is reached only through struct passthrough_hw, so
+ * host tests can fake it.
  */
 #ifndef SKIFF_IRQ_PASSTHROUGH_H
 #define SKIFF_IRQ_PASSTHROUGH_H
@@ -11,22 +13,58 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hyp/config.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
 
-#define PASSTHROUGH_MAX_LINES 4
+/* One struct passthrough per assigned device (or per vCPU for its timer PPIs). */
+#define PASSTHROUGH_MAX_LINES CONFIG_MAX_DEV_IRQS
 
-/* The physical GIC as passthrough needs it; frame is a GICR RD_base (PPIs) or GICD base. */
+/*
+ * The physical GIC as passthrough needs it; frame is a GICR RD_base (PPIs) or the GICD base
+ * (SPIs). PPIs use set_enable and is_pending only. For SPIs every member may be NULL: that
+ * effect is then simply not mirrored (a NULL set_pending keeps a guest's ISPENDR virtual).
+ */
 struct passthrough_hw {
 	void (*set_enable)(uintptr_t frame, uint32_t pintid, bool on);
 	bool (*is_pending)(uintptr_t frame, uint32_t pintid);
+	/* GICD_I{S,C}PENDR, GICD_I{S,C}ACTIVER, GICD_IPRIORITYR, GICD_ICFGR, GICD_IROUTER
+	 * (mpidr: affinity fields only, never IRM) */
+	void (*set_pending)(uintptr_t frame, uint32_t pintid, bool on);
+	void (*set_active)(uintptr_t frame, uint32_t pintid, bool on);
+	void (*set_priority)(uintptr_t frame, uint32_t pintid, uint8_t priority);
+	void (*set_edge)(uintptr_t frame, uint32_t pintid, bool edge);
+	void (*route)(uintptr_t frame, uint32_t pintid, uint64_t mpidr);
+	/* end skiff's activation of an SPI it acknowledged (EOImode 1: ICC_DIR_EL1); may run on
+	 * another CPU than the acknowledgement if the guest moved the interrupt meanwhile */
+	void (*deactivate)(uint32_t pintid);
+};
+
+/* One line: its physical INTID (the guest's INTID is the same), mode, the state skiff keeps
+ * for it and its counters (SKIFF_CNT_SPI_*). All of it under the VM's vgic lock. */
+struct passthrough_line {
+	uint32_t pintid;
+	enum irq_mode mode;
+	bool phys_active;  /* eoi/oneshot: skiff acknowledged it and has not deactivated it */
+	bool skiff_masked; /* oneshot: skiff disabled the physical line when it fired */
+	bool edge;	   /* trigger mode, priority and route as last written to the GIC */
+	bool prio_known;
+	uint8_t priority;
+	bool routed;
+	uint64_t route;
+	uint64_t taken;
+	uint64_t injected;
+	uint64_t maint;
+	uint64_t unmasked;
 };
 
 struct passthrough {
 	struct irq_source src;
 	const struct passthrough_hw *hw;
 	uintptr_t frame;
-	uint32_t pintid[PASSTHROUGH_MAX_LINES];
+	struct vgic_cpu *vc;	 /* PPIs: the vCPU they belong to; NULL for SPIs */
+	const bool *no_deferral; /* test-only: release the oneshot mask at EOI, as KVM does */
+	struct passthrough_line line[PASSTHROUGH_MAX_LINES];
 };
 
 /*
@@ -37,5 +75,32 @@ struct passthrough {
 int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
 			  const struct passthrough_hw *hw, uintptr_t rd, const uint32_t *pintids,
 			  unsigned int count);
+
+/*
+ * Give the VM the physical SPIs intids[0..count) of the distributor at gicd, as the same
+ * INTIDs, line i in modes[i] with the trigger mode edges[i]: claimed in the vGIC with this
+ * source, hardware-linked (hw) or asking for the guest's EOI (eoi, oneshot). Physically each
+ * starts disabled, with that trigger mode, routed to the CPU of the vCPU the guest's reset
+ * IROUTER names (if any). no_deferral (may be NULL) is read at every oneshot EOI. Before the
+ * guest runs. 0, or -1 if count is 0 or too large, an INTID is not one of the VM's SPIs, a
+ * mode is unknown, or an SPI is taken already (the lines before it stay claimed).
+ */
+int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct passthrough_hw *hw,
+			  uintptr_t gicd, const uint32_t *intids, const enum irq_mode *modes,
+			  const bool *edges, unsigned int count, const bool *no_deferral);
+
+/*
+ * The physical interrupt of line index fired: skiff acknowledged it and dropped its priority
+ * (EOImode 1) and has not deactivated it. Injects it into the guest. Takes the vgic lock:
+ * call without it, on any CPU.
+ */
+void passthrough_handle(struct passthrough *p, unsigned int index);
+
+/* Counter id (SKIFF_CNT_SPI_TAKEN .. SKIFF_CNT_SPI_UNMASKED) of line index; 0 for an unknown
+ * index or id. Lock-free: a counter read while it changes gives the old or the new value. */
+uint64_t passthrough_counter(const struct passthrough *p, unsigned int index, unsigned int id);
+
+/* The index of the line with INTID intid, or -1. */
+int passthrough_find(const struct passthrough *p, uint32_t intid);
 
 #endif

@@ -24,6 +24,10 @@ struct irq_source_ops {
 	void (*disable)(struct irq_source *s);
 	/* the guest pended the interrupt (ISPENDR) */
 	void (*trigger)(struct irq_source *s, unsigned int index);
+	/* optional: the guest cleared its pending state (ICPENDR), or set or cleared its
+	 * active state (ISACTIVER / ICACTIVER) */
+	void (*clear_pending)(struct irq_source *s, unsigned int index);
+	void (*set_active)(struct irq_source *s, unsigned int index, bool active);
 	/* the guest disabled / enabled the interrupt (ICENABLER / ISENABLER) */
 	void (*mask)(struct irq_source *s, unsigned int index);
 	void (*unmask)(struct irq_source *s, unsigned int index);

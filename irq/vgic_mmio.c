@@ -195,16 +195,26 @@ void vgic_mmio_write_set_pending(struct vgic_mmio *m, struct virq *v, uint32_t f
  * GICD_ICPENDR<n>). A hardware-linked interrupt the guest has not yet taken holds its physical
  * interrupt active (skiff acknowledged it to pend this one); with the pending state gone nothing
  * would ever deactivate it, so it is deactivated here - a level line still asserted simply fires
- * again. One sitting in a list register is left alone: the LR will complete it.
+ * again. One sitting in a list register is left alone: the LR will complete it. The source
+ * hears of every write that finds the interrupt pending as the guest reads it, its physical
+ * pending state included.
  */
 void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
-	if (!field || !v->pending_latch)
+	const struct irq_source_ops *ops = src_ops(v);
+	bool latched = v->pending_latch;
+
+	if (!field || !vgic_mmio_read_pending(m, v))
 		return;
-	v->pending_latch = false;
-	if (v->hw && !v->active && v->lr < 0 && m->vg->ops && m->vg->ops->deactivate_phys)
-		m->vg->ops->deactivate_phys(m->vg, v->pintid);
-	vgic_queue(m->vg, v);
+	if (latched) {
+		v->pending_latch = false;
+		if (v->hw && !v->active && v->lr < 0 && m->vg->ops && m->vg->ops->deactivate_phys)
+			m->vg->ops->deactivate_phys(m->vg, v->pintid);
+	}
+	if (ops && ops->clear_pending)
+		ops->clear_pending(v->src, v->src_index);
+	if (latched)
+		vgic_queue(m->vg, v);
 }
 
 uint32_t vgic_mmio_read_active(struct vgic_mmio *m, struct virq *v)
@@ -215,9 +225,13 @@ uint32_t vgic_mmio_read_active(struct vgic_mmio *m, struct virq *v)
 
 void vgic_mmio_write_set_active(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
+	const struct irq_source_ops *ops = src_ops(v);
+
 	if (!field || v->active)
 		return;
 	v->active = true;
+	if (ops && ops->set_active)
+		ops->set_active(v->src, v->src_index, true);
 	vgic_queue(m->vg, v);
 }
 
@@ -235,6 +249,8 @@ void vgic_mmio_write_clear_active(struct vgic_mmio *m, struct virq *v, uint32_t 
 	v->active = false;
 	if (v->hw && m->vg->ops && m->vg->ops->deactivate_phys)
 		m->vg->ops->deactivate_phys(m->vg, v->pintid);
+	if (ops && ops->set_active)
+		ops->set_active(v->src, v->src_index, false);
 	if (ops && ops->eoi)
 		ops->eoi(v->src, v->src_index);
 	vgic_queue(m->vg, v);

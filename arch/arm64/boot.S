@@ -4,7 +4,7 @@
  * Payload (booti, QEMU -kernel): entered at EL2, MMU off, x0 = DTB, at a 2 MiB-aligned
  * address; runs in place. Firmware (QEMU -bios): entered from the reset vector in flash
  * with x0 = 0; copies itself to RAM just above the DTB that QEMU put at FW_DTB_ADDR and
- * continues there. Either way it then applies its own R_AARCH64_RELATIVE relocations,
+ * continues there. Either way it then applies its own relocations (RELR, packed at build),
  * clears .bss, takes the boot stack and calls boot_primary() in C.
  * Secondary CPUs enter at secondary_entry from PSCI CPU_ON with x0 = logical CPU index.
  * The top EXC_FRAME_SIZE bytes of each CPU's stack are kept free for the guest's register
@@ -15,7 +15,6 @@
 #include "arch/arm64/layout.h"
 #include "arch/arm64/exception.h"
 
-#define R_AARCH64_RELATIVE 1027
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -64,7 +63,8 @@ primary_entry:
 	b.hi	4f
 	add	x2, x3, #SKIFF_BLOCK_SIZE	/* no DTB there: leave its 2 MiB alone */
 4:	adr	x3, _start			/* copy [_start, _image_file_end) to x2 */
-	adr	x4, _image_file_end
+	adrp	x4, _image_file_end
+	add	x4, x4, :lo12:_image_file_end
 	mov	x5, x2
 5:	ldp	x6, x7, [x3], #16
 	stp	x6, x7, [x5], #16
@@ -81,25 +81,48 @@ primary_entry:
 	br	x4				/* continue in the RAM copy */
 
 relocate:
+	/*
+	 * Apply the RELR table tools/pack-relocs.py left at __rela_start: a count, then words;
+	 * an even word is an offset to relocate (and the next ones follow it), an odd word a
+	 * bitmap of the 63 words after the last offset. Relocating adds the run-time base.
+	 */
 	adr	x22, _start			/* run-time base = link address 0 + x22 */
-	adr	x1, __rela_start
-	adr	x2, __rela_end
+	adrp	x1, __rela_start
+	add	x1, x1, :lo12:__rela_start
+	ldr	x2, [x1], #8			/* count */
+	add	x2, x1, x2, lsl #3		/* end of the words */
+	mov	x3, #0				/* where the next bitmap starts */
 1:	cmp	x1, x2
 	b.hs	2f
-	ldp	x3, x4, [x1], #24		/* r_offset, r_info */
-	ldr	x5, [x1, #-8]			/* r_addend */
-	cmp	w4, #R_AARCH64_RELATIVE
-	b.ne	1b				/* tools/check-relocs.sh rejects others at build */
-	add	x5, x5, x22
-	str	x5, [x3, x22]
+	ldr	x4, [x1], #8
+	tbnz	x4, #0, 5f
+	ldr	x6, [x22, x4]			/* an offset */
+	add	x6, x6, x22
+	str	x6, [x22, x4]
+	add	x3, x4, #8
 	b	1b
-2:	adr	x1, __bss_start
-	adr	x2, __bss_end
+5:	lsr	x4, x4, #1			/* a bitmap */
+	mov	x5, x3
+6:	cbz	x4, 8f
+	tbz	x4, #0, 7f
+	ldr	x6, [x22, x5]
+	add	x6, x6, x22
+	str	x6, [x22, x5]
+7:	lsr	x4, x4, #1
+	add	x5, x5, #8
+	b	6b
+8:	add	x3, x3, #(63 * 8)
+	b	1b
+2:	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
 3:	cmp	x1, x2
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
-4:	adr	x1, boot_stacks		/* logical CPU 0 is the boot CPU */
+4:	adrp	x1, boot_stacks
+	add	x1, x1, :lo12:boot_stacks		/* logical CPU 0 is the boot CPU */
 	add	sp, x1, #SKIFF_STACK_SIZE
 	sub	sp, sp, #EXC_FRAME_SIZE
 	cmp	x20, #2
@@ -165,7 +188,8 @@ el2_setup:
 secondary_entry:
 	mov	x19, x0
 	bl	el2_setup
-	adr	x1, mmu_boot_regs
+	adrp	x1, mmu_boot_regs
+	add	x1, x1, :lo12:mmu_boot_regs
 	ldp	x2, x3, [x1]			/* mair, tcr */
 	ldp	x4, x5, [x1, #16]		/* ttbr0, sctlr */
 	msr	mair_el2, x2
@@ -177,7 +201,8 @@ secondary_entry:
 	isb
 	msr	sctlr_el2, x5
 	isb
-	adr	x1, boot_stacks
+	adrp	x1, boot_stacks
+	add	x1, x1, :lo12:boot_stacks
 	mov	x2, #SKIFF_STACK_SIZE
 	madd	x1, x19, x2, x1
 	add	sp, x1, #SKIFF_STACK_SIZE

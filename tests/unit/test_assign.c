@@ -1,0 +1,575 @@
+/*
+ * test_assign.c - host tests of hyp/assign.c: the default configuration on QEMU virt's own
+ * device trees (exact devices, SPIs, modes, pages), two guests splitting a machine, mode and
+ * trigger overrides, bus address translation, doorbell allocation, and each refusal with its
+ * exact message. Configs come from $SKIFF_BUILD (else build)/tests/config (config.mk) and
+ * /dts, host trees from /tests/dtb (platform.mk) and /tests/config/host-extra.dtb. Writes
+ * nothing. Built with ASan/UBSan.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <libfdt.h>
+
+#include "hyp/assign.h"
+
+#define SKIFF_BASE 0x40200000ull
+#define SKIFF_END 0x40400000ull
+#define RAM_BASE 0x40000000ull
+#define SZ_1G 0x40000000ull
+#define PAGE 0x1000ull
+#define NR_VIRTIO 32
+#define VIRTIO_BASE 0xa000000ull
+#define VIRTIO_SIZE 0x200ull
+#define VIRTIO_INTID 48 /* SPI 16 */
+#define FUZZ_ROUNDS 1500
+
+#define HOST_QEMU "tests/dtb/qemu-smp4"
+#define HOST_EXTRA "tests/config/host-extra"
+#define DEFAULT_CONFIG "dts/qemu-virt"
+
+struct blob {
+	uint8_t *data;
+	size_t size;
+};
+
+static struct config cfg;
+static struct platform plat;
+static struct ledger ledger;
+static struct assignment out[CONFIG_MAX_GUESTS];
+static struct blob host;
+static char err[CONFIG_ERR_MAX];
+
+static void load(const char *name, struct blob *b)
+{
+	const char *build = getenv("SKIFF_BUILD");
+	char path[768];
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s.dtb", build && *build ? build : "build", name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open fixture %s (run make unit, or set SKIFF_BUILD)", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	b->size = (size_t)n;
+	b->data = malloc(b->size);
+	assert_non_null(b->data);
+	assert_int_equal(fread(b->data, 1, b->size, f), b->size);
+	fclose(f);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(host.data);
+	host.data = NULL;
+	return 0;
+}
+
+/* Parse config (a path under the build directory) and host; assign; the result. */
+static int run(const char *config, const char *host_name)
+{
+	struct blob c;
+	int ret;
+
+	load(config, &c);
+	if (config_parse(c.data, c.size, &cfg, err, sizeof(err)))
+		fail_msg("%s: %s", config, err);
+	free(c.data);
+	free(host.data);
+	load(host_name, &host);
+	if (plat_parse_buf(host.data, host.size, &plat, err, sizeof(err)))
+		fail_msg("%s: %s", host_name, err);
+	ledger_init(&ledger);
+	memset(out, 0xa5, sizeof(out)); /* assign_guests must set every field */
+	ret = assign_guests(host.data, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
+			    sizeof(err));
+	assert_true(ret == 0 || ret == -1);
+	return ret;
+}
+
+static void run_ok(const char *config, const char *host_name)
+{
+	if (run(config, host_name))
+		fail_msg("%s on %s: %s", config, host_name, err);
+	assert_string_equal(err, "");
+}
+
+static void assert_range(const struct plat_range *r, uint64_t base, uint64_t size)
+{
+	assert_int_equal(r->base, base);
+	assert_int_equal(r->size, size);
+}
+
+static void assert_spi(const struct assign_spi *s, uint32_t intid, enum irq_mode mode, bool edge,
+		       unsigned int device, unsigned int index)
+{
+	assert_int_equal(s->intid, intid);
+	assert_int_equal(s->mode, mode);
+	assert_int_equal(s->edge, edge);
+	assert_int_equal(s->device, device);
+	assert_int_equal(s->index, index);
+}
+
+static int node(const char *path)
+{
+	int n = fdt_path_offset(host.data, path);
+
+	assert_true(n > 0);
+	return n;
+}
+
+/* ---- the default configuration ---- */
+
+static void test_default(void **state)
+{
+	struct assignment *a = &out[0];
+	unsigned int i;
+
+	(void)state;
+	run_ok(DEFAULT_CONFIG, HOST_QEMU);
+	assert_int_equal(a->nr_cpus, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(a->cpu_mpidr[i], i);
+	/* All RAM but skiff's 2 MiB. */
+	assert_int_equal(a->nr_mem, 2);
+	assert_range(&a->mem[0], RAM_BASE, SKIFF_BASE - RAM_BASE);
+	assert_range(&a->mem[1], SKIFF_END, RAM_BASE + SZ_1G - SKIFF_END);
+
+	/* Exactly PL011, PL031, PL061 and the 32 virtio-mmio transports. */
+	assert_int_equal(a->nr_devices, 3 + NR_VIRTIO);
+	assert_int_equal(a->nr_regs, 3 + NR_VIRTIO);
+	assert_int_equal(a->nr_spis, 3 + NR_VIRTIO);
+	assert_range(&a->reg[0], 0x9000000, 0x1000);
+	assert_range(&a->reg[1], 0x9010000, 0x1000);
+	assert_range(&a->reg[2], 0x9030000, 0x1000);
+	assert_spi(&a->spi[0], 33, IRQ_MODE_HW, false, 0, 0);
+	assert_spi(&a->spi[1], 34, IRQ_MODE_HW, false, 1, 0);
+	assert_spi(&a->spi[2], 39, IRQ_MODE_HW, false, 2, 0);
+	assert_int_equal(a->dev[0].node, node("/pl011@9000000"));
+	assert_int_equal(a->dev[1].node, node("/pl031@9010000"));
+	assert_int_equal(a->dev[2].node, node("/pl061@9030000"));
+	for (i = 0; i < NR_VIRTIO; i++) {
+		const struct assign_device *d = &a->dev[3 + i];
+		char path[64];
+
+		snprintf(path, sizeof(path), "/virtio_mmio@%llx",
+			 (unsigned long long)(VIRTIO_BASE + i * VIRTIO_SIZE));
+		assert_int_equal(d->node, node(path));
+		assert_int_equal(d->first_reg, 3 + i);
+		assert_int_equal(d->nr_reg, 1);
+		assert_int_equal(d->first_spi, 3 + i);
+		assert_int_equal(d->nr_spi, 1);
+		assert_range(&a->reg[3 + i], VIRTIO_BASE + i * VIRTIO_SIZE, VIRTIO_SIZE);
+		/* QEMU's virtio-mmio interrupts are rising edge (flags 1) */
+		assert_spi(&a->spi[3 + i], VIRTIO_INTID + i, IRQ_MODE_HW, true, 3 + i, 0);
+	}
+
+	/* Pages to map: the transports' four pages merged into one range. */
+	assert_int_equal(a->nr_mmio, 4);
+	assert_range(&a->mmio[0], 0x9000000, PAGE);
+	assert_range(&a->mmio[1], 0x9010000, PAGE);
+	assert_range(&a->mmio[2], 0x9030000, PAGE);
+	assert_range(&a->mmio[3], VIRTIO_BASE, NR_VIRTIO * VIRTIO_SIZE);
+
+	/* The first doorbell slot of the default windows; the console UART handed over. */
+	assert_int_equal(a->doorbell_base, 0x0b000000);
+	assert_int_equal(a->doorbell_intid, 132);
+	assert_true(a->console_uart);
+
+	/* The ledger: skiff keeps its memory, the GIC, its ITS and fw_cfg, not the UART. */
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, SKIFF_BASE, 0x200000),
+			 LEDGER_OWNER_SKIFF);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x8000000, 0x10000),
+			 LEDGER_OWNER_SKIFF);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x80a0000, 0xf60000),
+			 LEDGER_OWNER_SKIFF);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x8080000, 0x20000),
+			 LEDGER_OWNER_SKIFF);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9020000, 0x18), LEDGER_OWNER_SKIFF);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9000000, 0x1000), 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x0b000000, 0x1000), 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, 132, 1), 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_CPU, 3, 1), 0);
+	assert_string_equal(ledger.owner_name[0], "guest@0");
+	/* 5 skiff claims, 4 CPUs, 35 MMIO, 35 SPIs, the doorbell's two */
+	assert_int_equal(ledger.count, 5 + 4 + 35 + 35 + 2);
+}
+
+/* The default configuration fits every GICv3 machine shape platform.mk dumps. */
+static void test_default_all_hosts(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned int cpus;
+		uint64_t ram;
+	} hosts[] = {
+		{ "tests/dtb/qemu-smp1", 1, SZ_1G },
+		{ "tests/dtb/qemu-smp2", 2, SZ_1G },
+		{ "tests/dtb/qemu-smp8", 8, SZ_1G },
+		{ "tests/dtb/qemu-smp12", 8, SZ_1G },
+		{ "tests/dtb/qemu-a53-512M", 2, SZ_1G / 2 },
+		{ "tests/dtb/qemu-max-3G", 4, 3 * SZ_1G },
+		{ "tests/dtb/qemu-secure", 2, SZ_1G },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		run_ok(DEFAULT_CONFIG, hosts[i].name);
+		assert_int_equal(out[0].nr_cpus, hosts[i].cpus);
+		assert_int_equal(out[0].nr_mem, 2);
+		assert_int_equal(out[0].mem[1].base + out[0].mem[1].size, RAM_BASE + hosts[i].ram);
+		assert_int_equal(out[0].nr_spis, 3 + NR_VIRTIO);
+		assert_int_equal(out[0].doorbell_intid, 132);
+	}
+}
+
+static void test_two_guests(void **state)
+{
+	struct assignment *a = &out[0], *b = &out[1];
+	unsigned int i;
+
+	(void)state;
+	run_ok("tests/config/asg-two-guests", HOST_QEMU);
+	assert_int_equal(a->nr_cpus, 2);
+	assert_int_equal(a->cpu_mpidr[0], 0);
+	assert_int_equal(a->cpu_mpidr[1], 1);
+	assert_int_equal(b->nr_cpus, 2);
+	assert_int_equal(b->cpu_mpidr[0], 2);
+	assert_int_equal(b->cpu_mpidr[1], 3);
+	assert_int_equal(a->nr_mem, 1);
+	assert_range(&a->mem[0], 0x60000000, 0x10000000);
+	/* guest@1 has all RAM but skiff's and guest@0's */
+	assert_int_equal(b->nr_mem, 3);
+	assert_range(&b->mem[0], RAM_BASE, SKIFF_BASE - RAM_BASE);
+	assert_range(&b->mem[1], SKIFF_END, 0x60000000 - SKIFF_END);
+	assert_range(&b->mem[2], 0x70000000, RAM_BASE + SZ_1G - 0x70000000);
+
+	assert_int_equal(a->nr_devices, 9);
+	assert_true(a->console_uart);
+	assert_int_equal(a->nr_mmio, 2);
+	assert_range(&a->mmio[0], 0x9000000, PAGE);
+	assert_range(&a->mmio[1], VIRTIO_BASE, PAGE);
+	assert_int_equal(b->nr_devices, 9);
+	assert_false(b->console_uart);
+	assert_int_equal(b->nr_mmio, 2);
+	assert_range(&b->mmio[0], 0x9010000, PAGE);
+	assert_range(&b->mmio[1], VIRTIO_BASE + PAGE, PAGE);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(a->spi[1 + i].intid, VIRTIO_INTID + i);
+		assert_int_equal(b->spi[1 + i].intid, VIRTIO_INTID + 8 + i);
+		assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, VIRTIO_INTID + 8 + i, 1), 1);
+	}
+	/* One doorbell each, in turn. */
+	assert_int_equal(a->doorbell_base, 0x0b000000);
+	assert_int_equal(a->doorbell_intid, 132);
+	assert_int_equal(b->doorbell_base, 0x0b001000);
+	assert_int_equal(b->doorbell_intid, 133);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_CPU, 2, 1), 1);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9010000, 0x1000), 1);
+}
+
+static void test_modes(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-modes", HOST_QEMU);
+	assert_int_equal(a->nr_spis, 4);
+	assert_spi(&a->spi[0], 33, IRQ_MODE_EOI, true, 0, 0);	   /* level made edge */
+	assert_spi(&a->spi[1], 34, IRQ_MODE_ONESHOT, false, 1, 0); /* trigger from the DT */
+	assert_spi(&a->spi[2], 48, IRQ_MODE_HW, false, 2, 0);	   /* edge made level */
+	assert_spi(&a->spi[3], 49, IRQ_MODE_EOI, true, 3, 0);	   /* "dt": edge as QEMU says */
+	assert_int_equal(a->doorbell_base, 0);
+	assert_int_equal(a->doorbell_intid, 0);
+}
+
+/* optional: a device the host lacks is skipped, one it has is assigned as usual */
+static void test_optional(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-optional", HOST_QEMU);
+	assert_int_equal(a->nr_devices, 2);
+	assert_int_equal(a->dev[0].node, -1);
+	assert_int_equal(a->dev[0].nr_reg, 0);
+	assert_int_equal(a->dev[0].nr_spi, 0);
+	assert_int_equal(a->dev[1].nr_spi, 1);
+	assert_int_equal(a->nr_spis, 1);
+	assert_spi(&a->spi[0], 34, IRQ_MODE_HW, false, 1, 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9010000, 0x1000), 0);
+}
+
+static void test_no_uart(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-no-uart", HOST_QEMU);
+	assert_false(out[0].console_uart);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9000000, 0x1000), LEDGER_OWNER_SKIFF);
+	assert_string_equal(ledger.e[ledger.count - 1].what, "/pl031@9010000");
+}
+
+/* Buses, interrupts-extended, sub-page neighbours, a node with no reg and no interrupts. */
+static void test_host_extra(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-hx-ok", HOST_EXTRA);
+	assert_int_equal(a->nr_devices, 8);
+	/* leaf@100 under sub@10000 (0 -> 0x10000) under bus@1c000000 (0 -> 0x1c000000) */
+	assert_int_equal(a->dev[0].nr_reg, 2);
+	assert_range(&a->reg[0], 0x1c010100, 0x100);
+	assert_range(&a->reg[1], 0x1c011000, 0x1000);
+	assert_spi(&a->spi[0], 53, IRQ_MODE_HW, true, 0, 0);
+	assert_range(&a->reg[2], 0x1c001000, 0x1000); /* dev@1000 */
+	assert_spi(&a->spi[1], 52, IRQ_MODE_HW, false, 1, 0);
+	assert_range(&a->reg[3], 0x1c020000, 0x1000); /* under an empty ranges */
+	assert_int_equal(a->dev[2].nr_spi, 0);
+	assert_int_equal(a->dev[3].nr_spi, 2); /* interrupts-extended */
+	assert_spi(&a->spi[2], 56, IRQ_MODE_HW, false, 3, 0);
+	assert_spi(&a->spi[3], 57, IRQ_MODE_HW, true, 3, 1);
+	assert_range(&a->reg[5], 0x1d006000, 0x800);
+	assert_range(&a->reg[6], 0x1d006800, 0x800);
+	assert_int_equal(a->dev[6].nr_reg, 0); /* keys */
+	assert_int_equal(a->dev[6].nr_spi, 0);
+	assert_int_equal(a->dev[6].node, node("/keys"));
+	assert_spi(&a->spi[4], 55, IRQ_MODE_HW, true, 7, 0); /* falling edge, made edge */
+	assert_false(a->console_uart);
+
+	/* Pages, sorted and merged: the two sub-page halves share one, neighbours join. */
+	assert_int_equal(a->nr_mmio, 5);
+	assert_range(&a->mmio[0], 0x1c001000, PAGE);
+	assert_range(&a->mmio[1], 0x1c010000, 2 * PAGE);
+	assert_range(&a->mmio[2], 0x1c020000, PAGE);
+	assert_range(&a->mmio[3], 0x1d002000, 2 * PAGE);
+	assert_range(&a->mmio[4], 0x1d006000, PAGE);
+	/* skiff claimed the ITS under the GIC node, through its empty ranges */
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x8080000, 0x20000),
+			 LEDGER_OWNER_SKIFF);
+}
+
+/* The doorbell goes past a device inside the window, and past the device's SPI. */
+static void test_window_busy(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-hx-window-busy", HOST_EXTRA);
+	assert_int_equal(out[0].spi[0].intid, 54);
+	assert_int_equal(out[0].doorbell_base, 0x1d001000);
+	assert_int_equal(out[0].doorbell_intid, 55);
+}
+
+/* ---- refusals: tests/config/asg-<name> on a host, and the exact message ---- */
+
+struct err_case {
+	const char *config;
+	const char *host;
+	const char *msg;
+};
+
+static const struct err_case err_cases[] = {
+	{ "same-device", HOST_QEMU,
+	  "guest@1/uart: /pl011@9000000: MMIO 0x9000000+0x1000 already assigned to guest@0 "
+	  "(/pl011@9000000)" },
+	{ "same-page", HOST_QEMU,
+	  "guest@1/virtio1: /virtio_mmio@a000200: MMIO 0xa000200+0x200 is not page-aligned and "
+	  "shares page 0xa000000 with guest@0 (/virtio_mmio@a000000)" },
+	{ "hx-shared-spi", HOST_EXTRA,
+	  "guest@0/b: /shared-b@1d001000: SPI 22 (INTID 54) already assigned to guest@0 "
+	  "(/shared-a@1d000000)" },
+	{ "hx-in-skiff", HOST_EXTRA,
+	  "guest@0/x: /inram@40200000: MMIO 0x40200000+0x1000 already assigned to skiff "
+	  "(skiff's memory)" },
+	{ "hx-in-ram", HOST_EXTRA,
+	  "guest@0/x: /inram@40800000: MMIO 0x40800000+0x1000 overlaps RAM "
+	  "0x40000000+0x40000000" },
+	{ "gic", HOST_QEMU,
+	  "guest@0/gic: /intc@8000000: MMIO 0x8000000+0x10000 already assigned to skiff "
+	  "(the GIC)" },
+	{ "its", HOST_QEMU,
+	  "guest@0/its: /intc@8000000/its@8080000: MMIO 0x8080000+0x20000 already assigned to "
+	  "skiff (the GIC)" },
+	{ "fw-cfg", HOST_QEMU,
+	  "guest@0/fw: /fw-cfg@9020000: MMIO 0x9020000+0x18 already assigned to skiff (fw_cfg)" },
+	{ "hx-near-fw-cfg", HOST_EXTRA,
+	  "guest@0/x: /near-fw-cfg@9020100: MMIO 0x9020100+0x100 is not page-aligned and shares "
+	  "page 0x9020000 with skiff (fw_cfg)" },
+	{ "no-node", HOST_QEMU, "guest@0/x: /nope@0: no such node in the host device tree" },
+	{ "ppi", HOST_QEMU, "guest@0/pmu: /pmu: interrupt 0 is a PPI, not an SPI" },
+	{ "hx-espi", HOST_EXTRA,
+	  "guest@0/x: /espi@1d007000: interrupt 0 has type 2, not an SPI (0)" },
+	{ "hx-big-spi", HOST_EXTRA,
+	  "guest@0/x: /big-spi@1d008000: interrupt 0: SPI 1000 is out of range (0..987)" },
+	{ "hx-intc2", HOST_EXTRA,
+	  "guest@0/x: /on-intc2@1d005000: interrupt 0 is not on the GIC (interrupt parent "
+	  "/intc2@1f000000)" },
+	{ "hx-ext-other", HOST_EXTRA,
+	  "guest@0/x: /ext-other@1d004000: interrupt 1 is not on the GIC (interrupts-extended "
+	  "names /intc2@1f000000)" },
+	{ "hx-falling", HOST_EXTRA,
+	  "guest@0/f: /falling@1d002000: interrupt 0 has trigger flags 0x2, not 1 (rising edge) "
+	  "or 4 (high level): set interrupt-triggers" },
+	{ "hx-no-ranges", HOST_EXTRA,
+	  "guest@0/x: /nobus/dev@10: bus /nobus has no ranges: its children are not "
+	  "memory-mapped" },
+	{ "hx-outside-ranges", HOST_EXTRA,
+	  "guest@0/x: /bus@1c000000/far@200000: 0x200000+0x1000 is outside the ranges of "
+	  "/bus@1c000000" },
+	{ "hx-disabled", HOST_EXTRA,
+	  "guest@0/x: /off@1e000000: is disabled in the host device tree (status \"disabled\")" },
+	{ "modes-count", HOST_QEMU,
+	  "guest@0/uart: /pl011@9000000: interrupt-modes has 2 entries, but the device has 1 "
+	  "interrupt" },
+	{ "cpu-twice", HOST_QEMU, "guest@1: cpus: CPU 0x1 already assigned to guest@0 (cpus)" },
+	{ "cpu-all-twice", HOST_QEMU,
+	  "guest@1: cpus: CPU 0x2 already assigned to guest@0 (all CPUs)" },
+	{ "cpu-missing", HOST_QEMU, "guest@0: cpus: no CPU 0x7 on this host" },
+	{ "mem-outside", HOST_QEMU, "guest@0: memory: 0x80000000+0x1000 is not inside RAM" },
+	{ "mem-skiff", HOST_QEMU,
+	  "guest@0: memory: 0x40000000+0x400000 overlaps skiff's memory 0x40200000+0x200000" },
+	{ "mem-overlap", HOST_QEMU,
+	  "guest@0: memory: 0x40400000+0x1000000 overlaps guest@1's memory 0x40800000+0x1000000" },
+	{ "mem-all-twice", HOST_QEMU,
+	  "guest@1: memory: absent (all RAM), as for guest@0: only one guest can have all RAM" },
+	{ "kernel-outside", HOST_QEMU,
+	  "guest@0: kernel: 0x48000000+0x1000000 is not inside the guest's memory" },
+	{ "doorbell-no-window", HOST_QEMU,
+	  "guest@0: doorbell: no device-window in /skiff to place it in" },
+	{ "doorbell-no-spis", HOST_QEMU,
+	  "guest@0: doorbell: no spi-window in /skiff to take its SPI from" },
+	{ "doorbell-mmio-full", HOST_QEMU,
+	  "guest@1: doorbell: device-window 0xb000000+0x1000 is full" },
+	{ "doorbell-spi-full", HOST_QEMU, "guest@1: doorbell: spi-window <100 1> is full" },
+	{ "window-ram", HOST_QEMU,
+	  "/skiff: device-window: 0x40000000+0x1000000 overlaps RAM 0x40000000+0x40000000" },
+};
+#define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
+
+static void test_error(void **state)
+{
+	const struct err_case *c = *state;
+	char config[128];
+
+	snprintf(config, sizeof(config), "tests/config/asg-%s", c->config);
+	assert_int_equal(run(config, c->host), -1);
+	assert_string_equal(err, c->msg);
+}
+
+/* skiff's own memory: checked, and claimed before anything else. */
+static void test_skiff_range(void **state)
+{
+	char small[10];
+
+	(void)state;
+	run_ok("tests/config/asg-no-uart", HOST_QEMU);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, SKIFF_END, SKIFF_BASE, &ledger, out,
+				       err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "skiff: memory: 0x40400000-0x40200000 is not a non-empty, 4 "
+				 "KiB-aligned range");
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, SKIFF_BASE + 0x800, SKIFF_END,
+				       &ledger, out, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "skiff: memory: 0x40200800-0x40400000 is not a non-empty, 4 "
+				 "KiB-aligned range");
+	/* skiff placed over the GIC (a broken board description) */
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out,
+				       err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "skiff: /intc@8000000: MMIO 0x8000000+0x10000 already assigned to "
+				 "skiff (skiff's memory)");
+	/* Messages are cut to the buffer; none at all is fine. */
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out,
+				       small, sizeof(small)),
+			 -1);
+	assert_string_equal(small, "skiff: /i");
+	ledger_init(&ledger);
+	assert_int_equal(
+		assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out, NULL, 0),
+		-1);
+	assert_int_equal(assign_guests(NULL, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
+				       sizeof(err)),
+			 -1);
+	assert_string_equal(err, "config: assign_guests: bad arguments");
+}
+
+/* Random byte flips in the host tree: when it still parses, assign errs or assigns, no crash. */
+static void test_fuzz_host(void **state)
+{
+	struct blob c, h;
+	unsigned int round, seed = 4242, parsed = 0;
+
+	(void)state;
+	load(DEFAULT_CONFIG, &c);
+	assert_int_equal(config_parse(c.data, c.size, &cfg, err, sizeof(err)), 0);
+	load(HOST_QEMU, &h);
+	assert_int_equal(fdt_pack(h.data), 0);
+	h.size = fdt_totalsize(h.data);
+	for (round = 0; round < FUZZ_ROUNDS; round++) {
+		uint8_t *buf = malloc(h.size);
+		unsigned int i;
+
+		assert_non_null(buf);
+		memcpy(buf, h.data, h.size);
+		for (i = 0; i < 1 + round % 3; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[(seed >> 8) % h.size] ^= (uint8_t)(1u << ((seed >> 4) % 8));
+		}
+		if (!plat_parse_buf(buf, h.size, &plat, err, sizeof(err))) {
+			parsed++;
+			ledger_init(&ledger);
+			if (assign_guests(buf, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out,
+					  err, sizeof(err)))
+				assert_true(err[0] != '\0');
+		}
+		free(buf);
+	}
+	assert_true(parsed > 0);
+	free(h.data);
+	free(c.data);
+}
+
+int main(void)
+{
+	static struct CMUnitTest tests[NR_ERR_CASES + 16];
+	static char names[NR_ERR_CASES][64];
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test_teardown(test_default, teardown),
+		cmocka_unit_test_teardown(test_default_all_hosts, teardown),
+		cmocka_unit_test_teardown(test_two_guests, teardown),
+		cmocka_unit_test_teardown(test_modes, teardown),
+		cmocka_unit_test_teardown(test_optional, teardown),
+		cmocka_unit_test_teardown(test_no_uart, teardown),
+		cmocka_unit_test_teardown(test_host_extra, teardown),
+		cmocka_unit_test_teardown(test_window_busy, teardown),
+		cmocka_unit_test_teardown(test_skiff_range, teardown),
+		cmocka_unit_test_teardown(test_fuzz_host, teardown),
+	};
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
+	for (i = 0; i < NR_ERR_CASES; i++, n++) {
+		snprintf(names[i], sizeof(names[i]), "refuse %s", err_cases[i].config);
+		tests[n] = (struct CMUnitTest){ names[i], test_error, NULL, teardown,
+						(void *)&err_cases[i] };
+	}
+	return _cmocka_run_group_tests("assign", tests, n, NULL, NULL);
+}
