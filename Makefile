@@ -22,7 +22,7 @@ EARLY_UART      ?= 0x09000000
 IMG_OPT ?= -Os
 IMG_CFLAGS = -std=c11 $(IMG_OPT) -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iinclude/libc -I. -Iinclude -I$(FDT_DIR)/include -march=armv8-a -mgeneral-regs-only -mstrict-align \
-	-mno-outline-atomics -fpie -fno-plt -fno-common -fno-stack-protector -ffunction-sections \
+	-mno-outline-atomics -fpie -fvisibility=hidden -fno-common -fno-stack-protector -ffunction-sections \
 	-fdata-sections -fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
 	-DSKIFF_VERSION='"$(VERSION)"' -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DEARLY_UART=$(EARLY_UART)
 IMG_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DEARLY_UART=$(EARLY_UART) \

@@ -36,6 +36,12 @@ static uint64_t hvc_counter(struct vcpu *v, uint64_t id, uint64_t index)
 		return __atomic_load_n(&vm->vcpus[index].exits[id - SKIFF_CNT_VCPU_EXITS],
 				       __ATOMIC_RELAXED);
 	}
+	if (id >= SKIFF_CNT_VCPU_EL2_COST && id < SKIFF_CNT_VCPU_EL2_COST + SKIFF_EXIT_MAINT) {
+		if (index >= vm->nr_vcpus)
+			return HVC_RET_INVALID;
+		return __atomic_load_n(&vm->vcpus[index].el2_cost[id - SKIFF_CNT_VCPU_EL2_COST],
+				       __ATOMIC_RELAXED);
+	}
 	if (id <= SKIFF_CNT_SPI_UNMASKED && index <= UINT32_MAX && hvc_info.spi_counter &&
 	    hvc_info.spi_counter(vm, (uint32_t)index, (unsigned int)id, &val))
 		return val;

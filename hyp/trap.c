@@ -181,8 +181,35 @@ static void handle_sync(struct vcpu *v, struct exc_frame *f)
 	}
 }
 
-void trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+/* The SKIFF_EXIT_* reason an exit is accounted under, for the EL2 cost figures. */
+static unsigned int exit_reason(const struct exc_frame *f, unsigned long slot)
 {
+	unsigned int kind = (unsigned int)(slot - EXC_LOWER64_SYNC) % 4;
+
+	if (kind == 1)
+		return SKIFF_EXIT_IRQ;
+	if (kind != 0)
+		return SKIFF_EXIT_OTHER;
+	switch ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) {
+	case EC_DABT_LOW:
+		return SKIFF_EXIT_MMIO;
+	case EC_HVC64:
+		return SKIFF_EXIT_HVC;
+	case EC_SMC64:
+		return SKIFF_EXIT_SMC;
+	case EC_SYS64:
+		return SKIFF_EXIT_SYSREG;
+	case EC_IABT_LOW:
+		return SKIFF_EXIT_ABORT;
+	default:
+		return SKIFF_EXIT_OTHER;
+	}
+}
+
+unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	unsigned int reason = exit_reason(f, slot);
+
 	switch (slot - EXC_LOWER64_SYNC) {
 	case 0: /* sync, AArch64 */
 	case 4: /* sync, AArch32 EL0 */
@@ -199,4 +226,5 @@ void trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 			 (unsigned long long)f->esr);
 		break;
 	}
+	return reason;
 }

@@ -9,6 +9,7 @@
 #include "arch/arm64/exception.h"
 #include "hyp/vm.h"
 
-void trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot);
+/* Returns the SKIFF_EXIT_* reason the exit counts under. */
+unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot);
 
 #endif

@@ -40,6 +40,7 @@ struct vcpu {
 	uint64_t boot_context; /* x0 at entry */
 	struct vgic_cpu vgic;
 	uint64_t exits[VCPU_EXIT_COUNT];
+	uint64_t el2_cost[VCPU_EXIT_COUNT]; /* PMU cycles at EL2 per reason (hvc.h) */
 };
 
 struct vm_ops {

@@ -6,6 +6,7 @@
 #define SKIFF_ARCH_EXCEPTION_H
 
 #define EXC_FRAME_SIZE (36 * 8)
+#define EXC_FRAME_ENTRY_CYCLES (31 * 8)
 #define EXC_FRAME_ELR (32 * 8)
 #define EXC_FRAME_ESR (34 * 8)
 
@@ -23,7 +24,7 @@
 
 struct exc_frame {
 	uint64_t x[31];
-	uint64_t pad;
+	uint64_t entry_cycles; /* PMCCNTR_EL0 at the vector (instructions under icount) */
 	uint64_t elr;
 	uint64_t spsr;
 	uint64_t esr;

@@ -9,6 +9,8 @@
 	.balign	128
 	sub	sp, sp, #EXC_FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
+	mrs	x0, pmccntr_el0			/* for skiff's own cost figures */
+	str	x0, [sp, #EXC_FRAME_ENTRY_CYCLES]
 	mov	x1, #\slot
 	b	exc_common
 .endm

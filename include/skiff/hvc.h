@@ -38,6 +38,11 @@
 #define SKIFF_EXIT_KICK 9  /* of the IRQ exits: a kick from another CPU */
 #define SKIFF_EXIT_COUNT 10
 #define SKIFF_CNT_VCPU_EXITS_ALL (SKIFF_CNT_VCPU_EXITS + SKIFF_EXIT_COUNT) /* their sum */
+/* + reason (IRQ .. OTHER): PMU cycles skiff spent at EL2 on those exits, from the vector to
+ * the ERET (its own PMCCNTR_EL0 reads, their overhead subtracted). Under QEMU with
+ * -icount shift=0 a cycle is an instruction. Counts only while the guest has the cycle
+ * counter enabled with PMCCFILTR_EL0.NSH set (counting at EL2). */
+#define SKIFF_CNT_VCPU_EL2_COST 32
 
 /* Knobs for SKIFF_HVC_TEST_SET */
 #define SKIFF_TEST_ONESHOT_NO_DEFERRAL 0 /* 1: release the oneshot mask at EOI, as KVM */
