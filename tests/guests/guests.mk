@@ -6,6 +6,8 @@
 # or under skiff:     ... -M virt,virtualization=on,gic-version=3 -bios build/skiff.bin -kernel ...
 
 GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
+# SPI passthrough (tests/qemu/test_passthrough.py, with the configs dts/tests/pt-*.dts)
+GUESTS += pt_uart pt_rtc pt_gpio
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
@@ -49,5 +51,25 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 clean: clean-guests
 clean-guests:
 	rm -rf $(GUEST_DIR)
+
+# Test configurations for skiff: dts/tests/NAME.dts -> build/dts/tests/NAME.dtb, given to skiff
+# at run time with -fw_cfg name=opt/skiff/config.dtb,file=build/dts/tests/NAME.dtb.
+DTC             ?= dtc
+TEST_DTS_DIR    := $(BUILD)/dts/tests
+TEST_DTBS       := $(patsubst dts/tests/%.dts,$(TEST_DTS_DIR)/%.dtb,$(wildcard dts/tests/*.dts))
+
+QEMU_TEST_DEPS += $(TEST_DTBS)
+
+.PHONY: test-dtbs
+test-dtbs: $(TEST_DTBS)
+
+$(TEST_DTS_DIR)/%.dtb: dts/tests/%.dts tests/guests/guests.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $<")
+	$(Q)$(DTC) -I dts -O dtb -q -o $@ $<
+
+clean-guests: clean-test-dtbs
+clean-test-dtbs:
+	rm -rf $(TEST_DTS_DIR)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS))

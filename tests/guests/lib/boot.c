@@ -127,6 +127,13 @@ static bool visit_node(const void *fdt, const struct fdt_node *node, void *arg)
 
 	if (node->depth == 1 && strcmp(node->name, "cpus") == 0)
 		scan->cpus_node = node->off;
+	if (node->depth == 1 && strcmp(node->name, "chosen") == 0) {
+		uint32_t len;
+		const char *args = fdt_prop(fdt, node->off, "bootargs", &len);
+
+		if (args && len && args[len - 1] == '\0')
+			plat.bootargs = args;
+	}
 	if (node->parent >= 0 && node->parent == scan->cpus_node &&
 	    fdt_prop_has_string(fdt, node->off, "device_type", "cpu") &&
 	    fdt_reg(fdt, node, 0, &addr, NULL) && plat.ncpus < GUEST_MAX_CPUS)
@@ -199,6 +206,35 @@ static void read_device_tree(void)
 			plat.ram_size = ram_ranges[i][1];
 		}
 	}
+}
+
+bool bootarg(const char *key, char *val, size_t size)
+{
+	size_t klen = strlen(key);
+	const char *p = plat.bootargs;
+
+	while (p && *p) {
+		const char *end;
+
+		while (*p == ' ')
+			p++;
+		end = p;
+		while (*end && *end != ' ')
+			end++;
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t n = (size_t)(end - p) - klen - 1;
+
+			if (!size)
+				return true;
+			if (n >= size)
+				n = size - 1;
+			memcpy(val, p + klen + 1, n);
+			val[n] = '\0';
+			return true;
+		}
+		p = end;
+	}
+	return false;
 }
 
 unsigned int cpu_index_of_mpidr(uint64_t mpidr)
@@ -281,6 +317,7 @@ void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
 	plat.psci = PSCI_CONDUIT_HVC;
 	plat.doorbell_intid = DOORBELL_DEFAULT_INTID;
 	plat.image_base = load;
+	plat.bootargs = "";
 	plat.image_end = load + ((uintptr_t)_end - (uintptr_t)_start_image);
 	if (el != 1)
 		bail_out("guest %s entered at EL%lu, expected EL1", guest_name, el);

@@ -252,6 +252,7 @@ struct platform {
 	uint64_t ram_size;
 	uintptr_t image_base;
 	uintptr_t image_end;
+	const char *bootargs; /* /chosen/bootargs ("" if none) */
 };
 
 extern struct platform plat;
@@ -259,6 +260,9 @@ extern struct platform plat;
 /* Each guest defines these two; the runtime calls guest_main() on the boot CPU. */
 extern const char guest_name[];
 void guest_main(void);
+
+/* The value of key=value in /chosen/bootargs into val (NUL-terminated); false if absent. */
+bool bootarg(const char *key, char *val, size_t size);
 
 /* ---- secondary CPUs */
 typedef void (*cpu_entry_fn)(uint64_t ctx);
