@@ -4,6 +4,8 @@
  * EOI/DIR with one hypervisor-timer interrupt.
  */
 #include "hyp/cpu.h"
+
+#include <stddef.h>
 #include "arch/arm64/exception.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
@@ -59,11 +61,20 @@ static bool is_guest_timer(unsigned int intid)
  * through its list register. The kick SGI and the maintenance interrupt need no work here:
  * the vCPU's list registers are folded and flushed around every exit.
  */
+_Static_assert(offsetof(struct cpu, fast) == 0, "vectors.S reads fast at TPIDR_EL2");
+
 void cpu_handle_irq(void)
 {
-	unsigned int intid = gicv3_ack();
 	struct cpu *self = cpu_self();
 	struct vcpu *v = self->vcpu;
+	unsigned int intid;
+
+	if (self->fast.acked) { /* the fast path acknowledged it and handed it on */
+		intid = (unsigned int)(self->fast.acked - 1);
+		self->fast.acked = 0;
+	} else {
+		intid = gicv3_ack();
+	}
 
 	if (intid == GIC_INTID_SPURIOUS)
 		return;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/arm64/fastirq.h"
 #include "arch/arm64/layout.h"
 #include "hyp/platform.h"
 
@@ -19,6 +20,7 @@ enum cpu_state {
 };
 
 struct cpu {
+	struct fast_cpu fast; /* first: vectors.S finds it at TPIDR_EL2 */
 	unsigned int idx;
 	uint64_t mpidr;
 	uintptr_t gicr;

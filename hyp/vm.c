@@ -12,6 +12,7 @@
 #include "drivers/gicv3_regs.h"
 #include "hyp/cpu.h"
 #include "hyp/doorbell.h"
+#include "hyp/fastirq.h"
 #include "hyp/hvc.h"
 #include "hyp/log.h"
 #include "hyp/vm_boot.h"
@@ -113,6 +114,7 @@ static void vgic_deactivate_phys(struct vgic *vg, uint32_t pintid)
 static const struct vgic_ops vm_vgic_ops = {
 	.kick = vgic_kick,
 	.deactivate_phys = vgic_deactivate_phys,
+	.changed = fastirq_changed,
 };
 
 static void vm_wake(struct vcpu *v)
@@ -211,6 +213,7 @@ static void create_vcpus(struct vm *vm, const struct assignment *a)
 		v->power = VCPU_OFF;
 		vcs[i] = &v->vgic;
 		cpus[pcpu].vcpu = v;
+		fastirq_attach(v);
 	}
 	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
 	vm->vgic.priv = vm;
@@ -343,6 +346,8 @@ static bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id,
 		if (vm_of_pt[i] != vm)
 			return false;
 		*val = passthrough_counter(p, (unsigned int)passthrough_find(p, intid), id);
+		if (id == SKIFF_CNT_SPI_TAKEN || id == SKIFF_CNT_SPI_INJECTED)
+			*val += fastirq_count(vm, intid); /* hw mode: the fast path counts these */
 		return true;
 	}
 	return false;
@@ -377,8 +382,10 @@ void vm_print_stats(const struct vm *vm)
 			log_info("stats: guest %u spi %u (%s): taken %llu injected %llu maint %llu "
 				 "unmasked %llu",
 				 vm->id, p->line[l].pintid, irq_mode_name(p->line[l].mode),
-				 (unsigned long long)p->line[l].taken,
-				 (unsigned long long)p->line[l].injected,
+				 (unsigned long long)(p->line[l].taken +
+						      fastirq_count(vm, p->line[l].pintid)),
+				 (unsigned long long)(p->line[l].injected +
+						      fastirq_count(vm, p->line[l].pintid)),
 				 (unsigned long long)p->line[l].maint,
 				 (unsigned long long)p->line[l].unmasked);
 	}

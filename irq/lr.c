@@ -63,12 +63,14 @@
  * pending) - activations at the end (read active) = deactivations. That gives
  * P->A 0, P->0 1, A->0 1, PA->P 1, PA->A 1 (deactivated, then taken again), PA->0 2.
  *
- * Pending state: an edge interrupt's latch moves into the LR when it is written pending and
- * comes back if the LR is still pending at fold; an edge arriving meanwhile sets the latch
- * again. A level interrupt is pending while its line is high or its latch set; the latch
- * stays in the virq and the guest's acknowledgement consumes it. The line does not go into
- * the LR: one written while its line is high (HW=0) gets the EOI bit, because after the
- * guest's deactivation it must be pending again at once, and only lr_flush() can say so.
+ * Pending state: a latch (an edge, an ISPENDR write, a passthrough interrupt skiff took)
+ * moves into the LR when it is written pending, edge or level alike, and comes back at fold
+ * only if that LR is still pending; a new one arriving meanwhile - possibly from another CPU
+ * while the LR belongs to this vCPU - sets the latch again and is never mistaken for the one
+ * the guest took. A level interrupt is also pending while its line is high; the line does
+ * not go into the LR: one written while its line is high (HW=0) gets the EOI bit, because
+ * after the guest's deactivation it must be pending again at once, and only lr_flush() can
+ * say so.
  */
 
 #define LR_NONE (-1)
@@ -151,6 +153,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	unsigned int nr = lr_count(hw);
 	unsigned int used = 0, wanting = 0, n;
 	bool pend_left = false, active_left = false, pend_only_written = false;
+	uint32_t latch = 0;
 	uint32_t hcr = ICH_HCR_EN;
 	struct virq *v;
 
@@ -192,8 +195,10 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 			val = lr_value(&pick[n], pend_left);
 			if ((val & ICH_LR_STATE_MASK) == ICH_LR_PENDING)
 				pend_only_written = true;
-			if ((val & ICH_LR_PENDING) && v->edge)
+			if ((val & ICH_LR_PENDING) && v->pending_latch) {
 				v->pending_latch = false; /* moved into the LR */
+				latch |= 1u << n;
+			}
 			v->lr = (int8_t)n;
 			vc->lr_virq[n] = v;
 		} else {
@@ -203,6 +208,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 		hw->write_lr(n, val);
 	}
 	vc->lr_used = used;
+	vc->lr_latch = latch;
 
 	if (wanting > nr && nr > 1)
 		hcr |= ICH_HCR_UIE;
@@ -227,7 +233,7 @@ static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 
 /* Bring back v's state from the LR it was written to (was) and read from (now); returns how
  * many times the guest deactivated it (see the top of the file). */
-static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now)
+static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched)
 {
 	bool was_pending = was & ICH_LR_PENDING;
 	bool was_active = was & ICH_LR_ACTIVE;
@@ -238,12 +244,8 @@ static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now)
 
 	v->lr = LR_NONE;
 	v->active = now_active;
-	if (taken) {
-		if (!v->edge)
-			v->pending_latch = false; /* the acknowledgement consumes it */
-	} else if (now_pending && v->edge) {
+	if (latched && !taken && now_pending)
 		v->pending_latch = true; /* not taken: the latch comes back */
-	}
 	return deactivations > 0 ? (unsigned int)deactivations : 0;
 }
 
@@ -274,6 +276,36 @@ static struct virq *lr_active_outside(const struct vgic_cpu *vc, unsigned int us
 	return best;
 }
 
+/*
+ * LRs the hw-mode fast path filled: a hardware-linked interrupt written pending. What the
+ * guest has not finished goes back into its virq (pending latch, active) and onto the list;
+ * what it finished needs nothing (the GIC deactivated the physical interrupt).
+ */
+static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
+{
+	struct vgic *vg = vc->vgic;
+	unsigned int n;
+
+	for (n = 0; n < lr_count(hw) && vc->lr_fast; n++) {
+		uint64_t val;
+		struct virq *v;
+
+		if (!(vc->lr_fast & (1ull << n)))
+			continue;
+		vc->lr_fast &= ~(1ull << n);
+		val = hw->read_lr(n);
+		v = vgic_get_virq(vg, vc, (uint32_t)(val & ICH_LR_VINTID_MASK));
+		if (!v || !(val & ICH_LR_STATE_MASK))
+			continue;
+		if (val & ICH_LR_PENDING)
+			v->pending_latch = true;
+		if (val & ICH_LR_ACTIVE)
+			v->active = true;
+		vgic_queue(vg, v);
+	}
+	vc->lr_fast = 0;
+}
+
 void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
 	struct vgic *vg = vc->vgic;
@@ -284,10 +316,14 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	if (used > VGIC_MAX_LRS)
 		used = VGIC_MAX_LRS;
 
-	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. */
+	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. An LR
+	 * the fast path reused had been empty, so its flushed entry was finished (state 0). */
 	for (n = 0; n < used; n++)
 		deactivations[n] =
-			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n], hw->read_lr(n));
+			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n],
+					     (vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n),
+					     vc->lr_latch & (1u << n));
+	lr_fold_fast(vc, hw);
 	for (n = 0; n < used; n++) {
 		struct virq *v = vc->lr_virq[n];
 		bool phys = v->hw && !(vc->lr_written[n] & ICH_LR_HW);
@@ -311,5 +347,6 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 		vc->lr_written[n] = 0;
 	}
 	vc->lr_used = 0;
+	vc->lr_latch = 0;
 	vgic_prune(vg, vc);
 }

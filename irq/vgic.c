@@ -272,7 +272,16 @@ static void ap_del(struct virq *v)
 	v->ap_owner = NULL;
 }
 
+static void vgic_queue_list(struct vgic *vg, struct virq *v);
+
 void vgic_queue(struct vgic *vg, struct virq *v)
+{
+	vgic_queue_list(vg, v);
+	if (vg->ops && vg->ops->changed)
+		vg->ops->changed(vg, v);
+}
+
+static void vgic_queue_list(struct vgic *vg, struct virq *v)
 {
 	struct vgic_cpu *owner = v->ap_owner;
 	bool wants = vgic_wants_lr(vg, v);

@@ -34,6 +34,9 @@ struct vgic_ops {
 	void (*kick)(struct vgic *vg, unsigned int vcpu);
 	/* the guest finished with a hardware-linked interrupt outside the list registers */
 	void (*deactivate_phys)(struct vgic *vg, uint32_t pintid);
+	/* optional: v's state may have changed (enable, group, priority, target...); called at
+	 * the end of every vgic_queue(), lock held (the hw-mode fast path's table follows it) */
+	void (*changed)(struct vgic *vg, struct virq *v);
 };
 
 struct vgic_cpu {
@@ -54,6 +57,10 @@ struct vgic_cpu {
 	struct virq *lr_virq[VGIC_MAX_LRS];
 	uint64_t lr_written[VGIC_MAX_LRS];
 	uint32_t hcr; /* ICH_HCR_EL2 as flushed */
+	uint32_t lr_latch; /* LRs whose pending state is the virq's latch, moved in by the flush */
+	/* LRs the hw-mode fast path (arch/arm64/vectors.S) filled since the last flush; it only
+	 * takes LRs ICH_ELRSR_EL2 shows empty, so a flushed entry there had been finished */
+	uint64_t lr_fast;
 };
 
 struct vgic {

@@ -881,7 +881,7 @@ static void test_level(void **state)
 	leave_guest();
 	trigger(SPI(0));
 	enter_guest();
-	assert_true(v->pending_latch); /* level: the latch stays in the virq */
+	assert_false(v->pending_latch); /* moved into the LR, level as edge */
 	ack_expect(SPI(0));
 	leave_guest();
 	assert_false(v->pending_latch);
@@ -892,6 +892,36 @@ static void test_level(void **state)
 	exit_guest();
 	check_idle();
 	assert_int_equal(eoi_calls[SPI(0)], 3);
+}
+
+/*
+ * A hardware-linked level interrupt (a passthrough SPI in hw mode) is written pending; while
+ * the vCPU runs, the guest takes and finishes it (the GIC deactivates the physical one, no
+ * exit) and it fires again and is injected from another CPU (the guest had just routed it
+ * elsewhere, or skiff took it there): the fold must not mistake the new pending state for
+ * the one the guest took. It was lost before lr_latch existed.
+ */
+static void test_level_repended_while_in_lr(void **state)
+{
+	struct virq *v = irq(SPI(2), 0x30, false);
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, SPI(2), 70);
+	trigger(SPI(2));
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	assert_int_equal(guest_ack(), SPI(2));
+	assert_int_equal(guest_eoi_top(), SPI(2)); /* HW: the GIC deactivates pINTID 70 */
+	assert_int_equal(cpu.phys_deact[70], 1);
+	trigger(SPI(2)); /* fires again, injected meanwhile, before this vCPU exits */
+	exit_guest();
+	assert_true(on_list(v));
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	ack_expect(SPI(2));
+	eoi_expect(SPI(2));
+	exit_guest();
+	assert_int_equal(cpu.phys_deact[70], 2);
+	check_idle();
 }
 
 static void test_level_resample(void **state)
@@ -954,6 +984,87 @@ static void test_hw_fields(void **state)
 	assert_int_equal(cpu.phys_deact[0x3ff], 1); /* by the GIC */
 	exit_guest();
 	assert_int_equal(hyp_phys_deact[0x3ff], 0); /* not again by skiff */
+	check_idle();
+}
+
+/* What arch/arm64/vectors.S does for a hardware-linked interrupt: take the lowest empty LR
+ * (state 0), write it pending with HW=1, and mark it in lr_fast. */
+static unsigned int fast_inject(uint32_t intid, uint8_t prio)
+{
+	unsigned int n;
+
+	for (n = 0; n < cpu.nr; n++)
+		if (!(cpu.lr[n] & ICH_LR_STATE_MASK))
+			break;
+	assert_true(n < cpu.nr);
+	cpu.lr[n] = intid | ((uint64_t)intid << ICH_LR_PINTID_SHIFT) |
+		    ((uint64_t)prio << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP | ICH_LR_HW |
+		    ICH_LR_PENDING;
+	vc.lr_fast |= 1ull << n;
+	return n;
+}
+
+/* The fast path's LR, still pending at the exit, goes back into the virq and the list, and
+ * is written again by the next flush: not lost. Finished in the guest: nothing remains. */
+static void test_fast_path_lr(void **state)
+{
+	struct virq *v = irq(TIMER_PPI, 0x10, false);
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	enter_guest();
+	fast_inject(TIMER_PPI, 0x10);
+	exit_guest(); /* not yet taken: it must survive the fold and flush */
+	assert_int_equal(vc.lr_fast, 0);
+	assert_true(v->pending_latch || LR_STATE(cpu.lr[0]) == ICH_LR_PENDING);
+	ack_expect(TIMER_PPI);
+	eoi_expect(TIMER_PPI);
+	assert_int_equal(cpu.phys_deact[TIMER_PPI], 1);
+	exit_guest();
+	check_idle();
+
+	/* taken and finished between two exits: the fold finds an empty LR, nothing to do */
+	fast_inject(TIMER_PPI, 0x10);
+	ack_expect(TIMER_PPI);
+	eoi_expect(TIMER_PPI);
+	exit_guest();
+	assert_int_equal(cpu.phys_deact[TIMER_PPI], 2);
+	check_idle();
+
+	/* taken but still active at the exit: it stays active, on the list, in an LR */
+	fast_inject(TIMER_PPI, 0x10);
+	ack_expect(TIMER_PPI);
+	exit_guest();
+	assert_true(v->active);
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	eoi_expect(TIMER_PPI);
+	exit_guest();
+	check_idle();
+}
+
+/* The fast path reuses an LR whose flushed interrupt the guest had finished (empty): the fold
+ * must count that interrupt as finished, not read the fast path's interrupt as its state. */
+static void test_fast_path_reuses_finished_lr(void **state)
+{
+	struct virq *spi = irq(SPI(1), 0x20, true);
+	struct virq *t = irq(TIMER_PPI, 0x10, false);
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	trigger(SPI(1));
+	enter_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
+	ack_expect(SPI(1));
+	eoi_expect(SPI(1)); /* LR 0 is empty again */
+	assert_int_equal(fast_inject(TIMER_PPI, 0x10), 0);
+	exit_guest();
+	assert_false(spi->active);
+	assert_false(virq_pending(spi));
+	assert_int_equal(eoi_calls[SPI(1)], 1); /* one deactivation, not a phantom second */
+	ack_expect(TIMER_PPI);
+	eoi_expect(TIMER_PPI);
+	exit_guest();
+	assert_false(t->active);
 	check_idle();
 }
 
@@ -1703,6 +1814,9 @@ int main(void)
 		cmocka_unit_test_setup(test_level, setup),
 		cmocka_unit_test_setup(test_level_resample, setup),
 		cmocka_unit_test_setup(test_hw_fields, setup),
+		cmocka_unit_test_setup(test_level_repended_while_in_lr, setup),
+		cmocka_unit_test_setup(test_fast_path_lr, setup),
+		cmocka_unit_test_setup(test_fast_path_reuses_finished_lr, setup),
 		cmocka_unit_test_setup(test_hw_never_pending_active, setup),
 		cmocka_unit_test_setup(test_eoi_bit, setup),
 		cmocka_unit_test_setup(test_group_disabled_while_active, setup),

@@ -1,0 +1,52 @@
+/*
+ * fastirq.h - the layout the hw-mode fast path in vectors.S reads, shared by C and assembly.
+ * TPIDR_EL2 points at the CPU's struct cpu, whose first member is a struct fast_cpu.
+ */
+#ifndef SKIFF_ARCH_FASTIRQ_H
+#define SKIFF_ARCH_FASTIRQ_H
+
+#define FAST_CPU_TABLE 0   /* struct fast_irq *: indexed by INTID; NULL: no fast path here */
+#define FAST_CPU_LR_FAST 8 /* uint64_t *: the vCPU's vgic_cpu.lr_fast */
+#define FAST_CPU_EXITS 16  /* uint64_t *: the vCPU's exits[SKIFF_EXIT_IRQ] */
+#define FAST_CPU_COST 24   /* uint64_t *: the vCPU's el2_cost[SKIFF_EXIT_IRQ] */
+#define FAST_CPU_ACKED                                                       \
+	32 /* uint64_t: INTID + 1 of an interrupt the fast path acknowledged \
+	    * and left to the general path; 0 when none */
+#define FAST_CPU_SIZE 40
+
+#define FAST_IRQ_SHIFT 4 /* sizeof(struct fast_irq) == 16 */
+#define FAST_IRQ_LR 0	 /* uint64_t: the ICH_LR<n>_EL2 value to write; 0: not on the fast path */
+#define FAST_IRQ_COUNT 8 /* uint64_t: injections made by the fast path */
+#define FAST_MAX_INTIDS 512
+
+/* Instructions of a fast-path exit its two PMCCNTR_EL0 reads do not see (vectors.S): SUB
+ * and STP before the first, the 7 from the second to the ERET. */
+#define FAST_UNCOUNTED_INSNS (2 + 7)
+
+#ifndef __ASSEMBLY__
+#include <stddef.h>
+#include <stdint.h>
+
+struct fast_irq {
+	uint64_t lr;
+	uint64_t count;
+};
+
+struct fast_cpu {
+	struct fast_irq *table;
+	uint64_t *lr_fast;
+	uint64_t *exits_irq;
+	uint64_t *cost_irq;
+	uint64_t acked;
+};
+
+_Static_assert(sizeof(struct fast_irq) == 1 << FAST_IRQ_SHIFT, "fast_irq layout");
+_Static_assert(offsetof(struct fast_irq, count) == FAST_IRQ_COUNT, "fast_irq layout");
+_Static_assert(offsetof(struct fast_cpu, lr_fast) == FAST_CPU_LR_FAST, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, exits_irq) == FAST_CPU_EXITS, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, cost_irq) == FAST_CPU_COST, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, acked) == FAST_CPU_ACKED, "fast_cpu layout");
+_Static_assert(sizeof(struct fast_cpu) == FAST_CPU_SIZE, "fast_cpu layout");
+#endif
+
+#endif
