@@ -85,6 +85,27 @@ def guest_checks(console, guest, mode):
     if not re.search(r"^ok \d+ - mode=%s on the command line" % re.escape(mode), console,
                      re.M):
         f.append("the guest did not confirm mode=%s from its command line" % mode)
+    if not native:
+        f += console_checks(console)
+    return f
+
+
+def console_checks(console):
+    """The UART is the guest's: skiff prints nothing there from the handover until the last
+    guest powers off (it logs to its ring, which the guest reads with SKIFF_HVC_LOG_READ);
+    then, with stats-at-exit, it takes the UART back and prints its counters."""
+    f = []
+    lines = console.splitlines()
+    start = next((i for i, l in enumerate(lines) if l.startswith("skiff: guest: entering")), None)
+    end = next((i for i, l in enumerate(lines)
+                if l.startswith(("skiff: stats:", "skiff: all guests are off"))), None)
+    if start is None or end is None:
+        return ["no 'skiff: guest: entering' / 'skiff: all guests are off' line"]
+    leaked = [l for l in lines[start + 1:end] if l.startswith("skiff:")]
+    if leaked:
+        f.append("skiff wrote on the guest's UART while the guest owned it: %r" % leaked[:3])
+    if not any(l.startswith("skiff: stats: guest 0 spi 33 ") for l in lines[end:]):
+        f.append("no 'skiff: stats: guest 0 spi 33 ...' line after the last SYSTEM_OFF")
     return f
 
 
