@@ -126,15 +126,13 @@ static void build_dtb(unsigned int i, const void *host_fdt, const struct guest_l
 	const struct config_guest *g = &cfg.guest[i];
 	struct guest_dtb_extra extra = {
 		.bootargs = g->has_bootargs ? g->bootargs : fw_cmdline,
-		.doorbell_base = assignment[i].doorbell_base,
-		.doorbell_spi = assignment[i].doorbell_intid - VGIC_INTID_SPI_BASE,
 		.initrd_start = lay->initrd,
 		.initrd_end = lay->initrd + lay->initrd_size,
 	};
 	char err[CONFIG_ERR_MAX];
 
-	if (guest_dtb_build(host_fdt, (void *)(uintptr_t)lay->dtb, GUEST_DTB_MAX, &vms[i], &extra,
-			    err, sizeof(err)))
+	if (guest_dtb_build(host_fdt, (void *)(uintptr_t)lay->dtb, GUEST_DTB_MAX, &assignment[i],
+			    &extra, err, sizeof(err)))
 		fatal("%s: %s", g->name, err);
 }
 

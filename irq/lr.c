@@ -319,10 +319,9 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. An LR
 	 * the fast path reused had been empty, so its flushed entry was finished (state 0). */
 	for (n = 0; n < used; n++)
-		deactivations[n] =
-			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n],
-					     (vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n),
-					     vc->lr_latch & (1u << n));
+		deactivations[n] = (uint8_t)lr_fold_one(
+			vc->lr_virq[n], vc->lr_written[n],
+			(vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n), vc->lr_latch & (1u << n));
 	lr_fold_fast(vc, hw);
 	for (n = 0; n < used; n++) {
 		struct virq *v = vc->lr_virq[n];

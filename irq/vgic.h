@@ -56,7 +56,7 @@ struct vgic_cpu {
 	unsigned int lr_used;
 	struct virq *lr_virq[VGIC_MAX_LRS];
 	uint64_t lr_written[VGIC_MAX_LRS];
-	uint32_t hcr; /* ICH_HCR_EL2 as flushed */
+	uint32_t hcr;	   /* ICH_HCR_EL2 as flushed */
 	uint32_t lr_latch; /* LRs whose pending state is the virq's latch, moved in by the flush */
 	/* LRs the hw-mode fast path (arch/arm64/vectors.S) filled since the last flush; it only
 	 * takes LRs ICH_ELRSR_EL2 shows empty, so a flushed entry there had been finished */

@@ -147,8 +147,12 @@ static void test_default(void **state)
 	assert_range(&a->mem[0], RAM_BASE, SKIFF_BASE - RAM_BASE);
 	assert_range(&a->mem[1], SKIFF_END, RAM_BASE + SZ_1G - SKIFF_END);
 
-	/* Exactly PL011, PL031, PL061 and the 32 virtio-mmio transports. */
-	assert_int_equal(a->nr_devices, 3 + NR_VIRTIO);
+	/* Exactly PL011, PL031, PL061, the 32 virtio-mmio transports and gpio-keys (last; no
+	 * reg, no interrupts: it only references the PL061). */
+	assert_int_equal(a->nr_devices, 3 + NR_VIRTIO + 1);
+	assert_int_equal(a->dev[3 + NR_VIRTIO].nr_reg, 0);
+	assert_int_equal(a->dev[3 + NR_VIRTIO].nr_spi, 0);
+	assert_true(a->dev[3 + NR_VIRTIO].node > 0);
 	assert_int_equal(a->nr_regs, 3 + NR_VIRTIO);
 	assert_int_equal(a->nr_spis, 3 + NR_VIRTIO);
 	assert_range(&a->reg[0], 0x9000000, 0x1000);

@@ -102,7 +102,10 @@ static void test_default(void **state)
 	assert_int_equal(g->kernel.source, IMAGE_FW_CFG);
 	assert_int_equal(g->initrd.source, IMAGE_FW_CFG);
 	assert_true(g->doorbell);
-	assert_int_equal(g->nr_devices, 3 + NR_VIRTIO);
+	assert_int_equal(g->nr_devices, 3 + NR_VIRTIO + 1);
+	assert_string_equal(g->device[3 + NR_VIRTIO].name, "keys");
+	assert_string_equal(g->device[3 + NR_VIRTIO].path, "/gpio-keys");
+	assert_true(g->device[3 + NR_VIRTIO].optional);
 	assert_string_equal(g->device[0].name, "uart");
 	assert_string_equal(g->device[0].path, "/pl011@9000000");
 	assert_string_equal(g->device[1].path, "/pl031@9010000");
