@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Boot tests of build/skiff.bin (TAP): firmware (-bios), payload (-kernel) and U-Boot (booti)
 boots with 1, 2 and 4 CPUs, each up to "no guest to run: powering off" and QEMU exit 0; and
-the fatal paths: GICv2 machine, no device tree, entered at EL1."""
+the fatal paths: GICv2 machine, no device tree, entered at EL1, a kernel that is not an
+arm64 Image or is larger than its header says; and an EL2 fault that stops one CPU."""
 
 import os
 import re
@@ -109,6 +110,35 @@ def el2_fault_case():
     return name, run
 
 
+def bad_kernel_cases():
+    """A kernel that is not an arm64 Image, or whose file is larger than the image_size its
+    header promises, stops boot with a message naming what is wrong - not a hang."""
+    junk = os.path.join(BUILD, "test-logs", "junk-kernel.bin")
+    liar = os.path.join(BUILD, "test-logs", "liar-kernel.bin")
+
+    def make_files():
+        os.makedirs(os.path.dirname(junk), exist_ok=True)
+        with open(junk, "wb") as f:
+            f.write(bytes(range(256)) * 64)
+        hdr = bytearray(64)
+        hdr[0x10:0x18] = (4096).to_bytes(8, "little")  # image_size: 4 KiB
+        hdr[0x38:0x3c] = b"ARM\x64"
+        with open(liar, "wb") as f:
+            f.write(bytes(hdr) + bytes(8192))  # but 8 KiB of file
+
+    def case(name, path, expect):
+        def run(tap):
+            make_files()
+            return fatal_case(name, MACHINE + ["-smp", "1", "-bios", rel(IMAGE), "-kernel",
+                                               rel(path)], expect)[1](tap)
+        return name, run
+    return [case("fatal-kernel-not-an-image", junk,
+                 r"^skiff: fatal: guest@0: kernel is not an arm64 Image"),
+            case("fatal-kernel-larger-than-image-size", liar,
+                 r"^skiff: fatal: guest@0: kernel file \(8256 bytes\) is larger than its "
+                 r"image_size \(4096\): corrupt")]
+
+
 def cases():
     img = rel(IMAGE)
     c = [boot_case(smp, path) for smp in (1, 2, 4) for path in ("firmware", "payload", "uboot")]
@@ -125,6 +155,7 @@ def cases():
                          "-nic", "none", "-kernel", img],
                         r"^skiff: fatal: .*EL2"))
     c.append(el2_fault_case())
+    c += bad_kernel_cases()
     return c
 
 
