@@ -38,6 +38,6 @@ void timer_hyp_stop(void)
 
 void timer_allow_el1_physical(void)
 {
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	isb();
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hyp/assign.h"
+#include "hyp/fdt_index.h"
 #include "hyp/printf.h"
 
 #define COMPAT_GIC_V3 "arm,gic-v3"
@@ -64,6 +65,9 @@ _Static_assert(CONFIG_MAX_DEVICES <= 255 && ASSIGN_MAX_REGS <= 255 && ASSIGN_MAX
 
 struct asg_ctx {
 	const void *fdt;
+	/* each configured device's host node (or a libfdt error), resolved once */
+	int (*dev_node)[CONFIG_MAX_DEVICES];
+	const struct fdt_index *ix; /* the host tree's parent and phandle links */
 	const struct platform *plat;
 	const struct config *cfg;
 	struct ledger *l;
@@ -236,7 +240,7 @@ static int translate(struct asg_ctx *c, int bus, struct plat_range *r)
 
 	while (bus > 0) {
 		const fdt32_t *v;
-		int len, up = fdt_parent_offset(c->fdt, bus);
+		int len, up = fdt_index_parent(c->ix, bus);
 
 		if (up < 0)
 			return asg_fail(c, "parent: %s", fdt_strerror(up));
@@ -269,7 +273,7 @@ static int read_reg(struct asg_ctx *c, int node, int i, struct plat_range *r)
 	reg = fdt_getprop(c->fdt, node, PROP_REG, &len);
 	if (!reg)
 		return len == -FDT_ERR_NOTFOUND ? 0 : asg_fail(c, "reg: %s", fdt_strerror(len));
-	parent = fdt_parent_offset(c->fdt, node);
+	parent = fdt_index_parent(c->ix, node);
 	if (parent < 0)
 		return asg_fail(c, "parent: %s", fdt_strerror(parent));
 	ret = node_cells(c, parent, &ac, &sc);
@@ -322,7 +326,7 @@ static int find_nodes(struct asg_ctx *c)
 
 	set_where(c, "skiff: the GIC");
 	if (p->gic_phandle >= 0)
-		c->gic_node = fdt_node_offset_by_phandle(c->fdt, (uint32_t)p->gic_phandle);
+		c->gic_node = fdt_index_by_phandle(c->ix, (uint32_t)p->gic_phandle);
 	else
 		c->gic_node = fdt_node_offset_by_compatible(c->fdt, -1, COMPAT_GIC_V3);
 	if (c->gic_node < 0)
@@ -351,8 +355,7 @@ static bool uart_given(const struct asg_ctx *c)
 		return false;
 	for (g = 0; g < c->cfg->nr_guests; g++)
 		for (d = 0; d < c->cfg->guest[g].nr_devices; d++)
-			if (fdt_path_offset(c->fdt, c->cfg->guest[g].device[d].path) ==
-			    c->uart_node)
+			if (c->dev_node[g][d] == c->uart_node)
 				return true;
 	return false;
 }
@@ -620,7 +623,7 @@ static int interrupt_parent(struct asg_ctx *c, int node, int *out)
 {
 	char path[CONFIG_PATH_MAX];
 
-	for (*out = -1; node >= 0; node = fdt_parent_offset(c->fdt, node)) {
+	for (*out = -1; node >= 0; node = fdt_index_parent(c->ix, node)) {
 		int len;
 		const fdt32_t *v = fdt_getprop(c->fdt, node, PROP_INTERRUPT_PARENT, &len);
 
@@ -631,7 +634,7 @@ static int interrupt_parent(struct asg_ctx *c, int node, int *out)
 				return asg_fail(c, "%s: %s is %d bytes, not 4",
 						path_of(c, node, path, sizeof(path)),
 						PROP_INTERRUPT_PARENT, len);
-			*out = fdt_node_offset_by_phandle(c->fdt, fdt32_ld(v));
+			*out = fdt_index_by_phandle(c->ix, fdt32_ld(v));
 			if (*out < 0)
 				return asg_fail(c, "%s: %s 0x%x names no node",
 						path_of(c, node, path, sizeof(path)),
@@ -706,7 +709,7 @@ static int device_irqs(struct asg_ctx *c, int g, unsigned int d, int node, struc
 			return asg_fail(c, "%s is %d bytes, not a multiple of 4",
 					PROP_INTERRUPTS_EXT, len);
 		for (pos = 0; pos < cells; pos += 1 + spec, (*count)++) {
-			parent = fdt_node_offset_by_phandle(c->fdt, fdt32_ld(&v[pos]));
+			parent = fdt_index_by_phandle(c->ix, fdt32_ld(&v[pos]));
 			if (parent != c->gic_node)
 				return asg_fail(c, "interrupt %u is not on the GIC (%s names %s)",
 						*count, PROP_INTERRUPTS_EXT,
@@ -758,7 +761,7 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 	int node, len, ret;
 
 	set_where(c, "%s/%s: %s", c->cfg->guest[g].name, dev->name, dev->path);
-	node = fdt_path_offset(c->fdt, dev->path);
+	node = c->dev_node[g][d];
 	if ((node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH) && dev->optional) {
 		ad->node = -1; /* not on this host: nothing to claim or map */
 		ad->first_reg = (uint8_t)a->nr_regs;
@@ -832,8 +835,12 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
 		  char *err, size_t err_size)
 {
+	static struct fdt_index ix; /* 6 KiB: not on skiff's boot stack */
+	static int dev_node[CONFIG_MAX_GUESTS][CONFIG_MAX_DEVICES];
 	struct asg_ctx c = {
 		.fdt = host_fdt,
+		.ix = &ix,
+		.dev_node = dev_node,
 		.plat = plat,
 		.cfg = cfg,
 		.l = l,
@@ -850,6 +857,10 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		err[0] = '\0';
 	if (!host_fdt || !plat || !cfg || !l || !out || cfg->nr_guests > CONFIG_MAX_GUESTS)
 		return asg_fail(&c, "assign_guests: bad arguments");
+	fdt_index_build(&ix, host_fdt);
+	for (g = 0; g < cfg->nr_guests; g++)
+		for (d = 0; d < cfg->guest[g].nr_devices; d++)
+			dev_node[g][d] = fdt_path_offset(host_fdt, cfg->guest[g].device[d].path);
 	for (g = 0; g < cfg->nr_guests; g++) {
 		memset(&out[g], 0, sizeof(out[g]));
 		l->owner_name[g] = cfg->guest[g].name;

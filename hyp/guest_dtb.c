@@ -5,6 +5,7 @@
  * Reads the host tree and the assignment, writes only the output buffer; no hardware, no log.
  */
 #include "hyp/guest_dtb.h"
+#include "hyp/fdt_index.h"
 #include "hyp/printf.h"
 
 #include <libfdt.h>
@@ -53,7 +54,8 @@ struct ref_fmt {
 };
 
 struct gdtb {
-	const void *fdt; /* the host's */
+	struct fdt_index ix; /* the host tree's parent and phandle links */
+	const void *fdt;     /* the host's */
 	void *out;
 	const struct assignment *a;
 	const char *step; /* what is being done, for the error; NULL: host node at */
@@ -178,7 +180,7 @@ static enum mark_kind kind_of(struct gdtb *g, int node)
 /* Mark node (and the nodes above it as parents); a node keeps the larger kind. */
 static int mark(struct gdtb *g, int node, enum mark_kind kind)
 {
-	for (; node > 0; node = fdt_parent_offset(g->fdt, node), kind = MARK_PARENT) {
+	for (; node > 0; node = fdt_index_parent(&g->ix, node), kind = MARK_PARENT) {
 		struct mark *m = find_mark(g, node);
 
 		if (m && m->kind >= kind)
@@ -227,7 +229,7 @@ static enum node_place place(struct gdtb *g, int node)
 	for (x = node; x > 0; x = up) {
 		enum mark_kind k = kind_of(g, x);
 
-		up = fdt_parent_offset(g->fdt, x);
+		up = fdt_index_parent(&g->ix, x);
 		if (k == MARK_WHOLE || (k && x == node))
 			in = true;
 		if (k)
@@ -272,7 +274,7 @@ static int refs(struct gdtb *g, int node, const char *name, const fdt32_t *v, in
 			ph = fdt32_ld(&v[i++]);
 			if (!ph)
 				continue; /* an empty entry (gpios) */
-			t = fdt_node_offset_by_phandle(g->fdt, ph);
+			t = fdt_index_by_phandle(&g->ix, ph);
 			if (t < 0)
 				return 1;
 			if (f.imap)
@@ -616,6 +618,7 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 	int ret;
 
 	g->fdt = host_fdt;
+	fdt_index_build(&g->ix, host_fdt);
 	g->out = out;
 	g->a = a;
 	g->nr = 0;

@@ -39,6 +39,11 @@ void boot_secondary(unsigned long idx)
 		wfe(); /* parked: no guest to run */
 }
 
+/*
+ * Wait with WFE, not by spinning: the CPU coming up signals with SEV, the timer's event
+ * stream bounds the wait on hardware, and under QEMU's TCG a WFE yields to the other CPUs
+ * (a spinning boot CPU starves them there: seconds of virtual time under -icount).
+ */
 static bool wait_settled(struct cpu *c, uint64_t deadline)
 {
 	while (timer_count() < deadline) {
@@ -46,6 +51,7 @@ static bool wait_settled(struct cpu *c, uint64_t deadline)
 
 		if (s == CPU_UP || s == CPU_STOPPED)
 			return true;
+		wfe();
 	}
 	return false;
 }
@@ -77,7 +83,7 @@ unsigned int smp_start_secondaries(void)
 
 		while (cpu_get_state(&cpus[smp_fault_cpu]) != CPU_STOPPED &&
 		       timer_count() < deadline)
-			;
+			wfe();
 	}
 	for (i = 0; i < cpu_count; i++)
 		if (cpu_get_state(&cpus[i]) == CPU_UP)

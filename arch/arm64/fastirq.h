@@ -19,9 +19,14 @@
 #define FAST_IRQ_COUNT 8 /* uint64_t: injections made by the fast path */
 #define FAST_MAX_INTIDS 512
 
-/* Instructions of a fast-path exit its two PMCCNTR_EL0 reads do not see (vectors.S): SUB
- * and STP before the first, the 7 from the second to the ERET. */
-#define FAST_UNCOUNTED_INSNS (2 + 7)
+/*
+ * Added to the difference of a fast-path exit's two PMCCNTR_EL0 reads (vectors.S) to get its
+ * instructions from the vector to the ERET, without the 3 of the measurement itself (the two
+ * reads and the store of the first): the difference counts from the first read up to the
+ * second, so it holds the first read and its store (-2) but not SUB and STP before them
+ * (+2) nor the 7 after the second read (+7).
+ */
+#define FAST_UNCOUNTED_INSNS (2 - 2 + 7)
 
 #ifndef __ASSEMBLY__
 #include <stddef.h>

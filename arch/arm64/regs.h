@@ -80,8 +80,15 @@
 #define CNT_CTL_IMASK BIT(1)
 #define CNT_CTL_ISTATUS BIT(2)
 
-/* CNTHCTL_EL2 (E2H == 0): EL1 access to the physical counter and timer */
+/* CNTHCTL_EL2 (E2H == 0): EL1 access to the physical counter and timer, and the event
+ * stream (a WFE wake-up every 2^(EVNTI+1) counter ticks: 1024 ticks, 16 us at 62.5 MHz) that
+ * bounds skiff's WFE waits on hardware */
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
+#define CNTHCTL_EVNTEN BIT(2)
+#define CNTHCTL_EVNTI_SHIFT 4
+#define CNTHCTL_EVNTI_1024_TICKS (UL(9) << CNTHCTL_EVNTI_SHIFT)
+#define CNTHCTL_EL2_VALUE \
+	(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EVNTEN | CNTHCTL_EVNTI_1024_TICKS)
 
 #endif

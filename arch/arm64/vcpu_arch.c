@@ -35,7 +35,7 @@ void vcpu_arch_setup(uint64_t vttbr, uint64_t vtcr, uint64_t vmpidr)
 	write_sysreg(vmpidr_el2, vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, HCR_EL2_GUEST);
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(mdcr_el2, pmcr_n & MDCR_EL2_HPMN_MASK); /* every counter to the guest */
 	isb();
