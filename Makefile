@@ -88,7 +88,7 @@ $(BUILD)/dts/%.dtb: dts/%.dts
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
-CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/platform.c \
+CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/fdt_index.c hyp/platform.c \
 	hyp/printf.c
 
 $(BUILD)/skiff-check: $(CHECK_SRCS) $(wildcard hyp/*.h) Makefile
@@ -103,6 +103,8 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
 
 # ---- bare-metal EL1 test guests (build/guests/*.bin): adds GUEST_BINS to QEMU_TEST_DEPS
 -include tests/guests/guests.mk
+# ---- the guest Linux (build/linux/: Image, initramfs.cpio.gz): adds them to QEMU_TEST_DEPS
+-include tests/linux/linux.mk
 
 define unit_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h) Makefile
@@ -124,7 +126,7 @@ test-all: all unit $(QEMU_TEST_DEPS)
 
 run:
 	@tools/setup.sh
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all linux
 	@tools/run.sh $(RUN_ARGS)
 
 lint:

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# tools/run.sh - `make run`: boots build/skiff.bin as QEMU virt firmware, interactively.
+# tools/run.sh - `make run`: boots build/skiff.bin as QEMU virt firmware, interactively, with
+# Debian's arm64 Linux as its guest and a busybox shell on the console (make linux builds it).
 #
 #   tools/run.sh [NAME=VALUE ...] [-- extra qemu args]      (or set NAME in the environment)
-#     CPUS=2  MEM=1G  KERNEL=Image  INITRD=initrd.img  APPEND="console=ttyAMA0"
-#     CONFIG=config.dtb   (given to skiff as fw_cfg file opt/skiff/config.dtb)
+#     CPUS=2            vCPUs = physical CPUs of the machine (-smp)
+#     MEM=1G            RAM (-m)
+#     KERNEL=build/linux/Image              the guest kernel (-kernel); KERNEL= for none
+#     INITRD=build/linux/initramfs.cpio.gz  (-initrd) default only with the default KERNEL
+#     APPEND="console=ttyAMA0"              (-append) default only with the default KERNEL
+#     CONFIG=config.dtb (given to skiff as fw_cfg file opt/skiff/config.dtb)
 #     EXTRA="more qemu args"  BUILD=build  QEMU=qemu-system-aarch64
-#   e.g.  make run CPUS=4 KERNEL=/boot/vmlinuz APPEND="console=ttyAMA0 earlycon"
-#
-# The console and the QEMU monitor share the terminal: Ctrl-A X quits, Ctrl-A C switches to
-# the monitor and back.
+#   e.g.  make run CPUS=4 APPEND="console=ttyAMA0 skiff.test=1"
+#         make run KERNEL=build/guests/sgi.bin
+# The machine has acpi=off (so QEMU virt has the PL061 and its power key). Leaving the guest's
+# shell powers it off. The console and the QEMU monitor share the terminal: Ctrl-A X quits,
+# Ctrl-A C switches to the monitor and back.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +26,7 @@ while [ $# -gt 0 ]; do
 	--) shift; extra_args+=("$@"); break ;;
 	CPUS=* | MEM=* | KERNEL=* | INITRD=* | APPEND=* | CONFIG=* | EXTRA=* | BUILD=* | QEMU=*)
 		declare "${1%%=*}=${1#*=}" ;;
-	-h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) extra_args+=("$1") ;;
 	esac
 	shift
@@ -31,16 +37,23 @@ MEM=${MEM:-1G}
 BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-aarch64}
 image="$BUILD/skiff.bin"
+if [ -z "${KERNEL+set}" ]; then # the guest Linux of `make linux`, with its shell
+	KERNEL="$BUILD/linux/Image"
+	INITRD=${INITRD-$BUILD/linux/initramfs.cpio.gz}
+	APPEND=${APPEND-console=ttyAMA0}
+fi
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 [ -f "$image" ] || die "$image not found: run make"
 for v in KERNEL INITRD CONFIG; do
 	f=${!v:-}
-	[ -z "$f" ] || [ -f "$f" ] || die "$v=$f: no such file"
+	hint=
+	case "$f" in "$BUILD"/linux/*) hint=" (make linux builds it)" ;; esac
+	[ -z "$f" ] || [ -f "$f" ] || die "$v=$f: no such file$hint"
 done
 
-cmd=("$QEMU" -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -smp "$CPUS" -m "$MEM"
-	-nographic -serial mon:stdio -nic none -bios "$image")
+cmd=("$QEMU" -M virt,virtualization=on,gic-version=3,acpi=off -cpu cortex-a57 -smp "$CPUS"
+	-m "$MEM" -nographic -serial mon:stdio -nic none -bios "$image")
 [ -n "${KERNEL:-}" ] && cmd+=(-kernel "$KERNEL")
 [ -n "${INITRD:-}" ] && cmd+=(-initrd "$INITRD")
 [ -n "${APPEND:-}" ] && cmd+=(-append "$APPEND")

@@ -3,13 +3,15 @@
 # Idempotent and quick when everything is present. Touches only apt and build/deps/.
 # Host packages come from apt; the image's libfdt (arm64) is unpacked under build/deps
 # because installing libfdt-dev:arm64 would remove the host's libfdt-dev.
+# The guest Linux (Debian's arm64 kernel, busybox-static) is fetched by tools/fetch-linux.sh
+# (make linux); xz-utils is for kernels whose modules are .ko.xz.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 host_pkgs=(make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev cppcheck clang-format python3
-	u-boot-qemu)
+	u-boot-qemu xz-utils)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)

@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Guest Linux end-to-end (TAP): Debian's arm64 kernel with the busybox initramfs of
+tools/mkinitramfs.py (build/linux/, made by `make linux`) boots as skiff's guest and runs its
+test sequence (kernel command line skiff.test=1): CPUs online (PSCI CPU_ON), CPU hotplug of
+cpu1 (CPU_OFF, CPU_ON), the UART's receive interrupt (the suite types a line when the guest
+prints `skiff-guest: uart: type a line`), the arch timer, one PL031 alarm interrupt, the power
+key (gpio-keys on the PL061: the suite sends QMP system_powerdown when the guest prints
+`skiff-guest: qmp system_powerdown`), and a pattern written to a virtio-blk disk and read
+back; then `poweroff -f` (PSCI SYSTEM_OFF), so QEMU must exit 0. Afterwards the suite reads
+the disk image and checks the pattern is there.
+
+Runs, each bounded by RUN_TIMEOUT:
+  skiff-smp2, skiff-smp4   -bios build/skiff.bin, Linux from fw_cfg (-kernel/-initrd/-append)
+  uboot-smp2               -bios U-Boot -kernel build/skiff.bin, Linux and initramfs put in
+                           RAM by QEMU's loader device, skiff configured by
+                           dts/tests/linux-uboot.dts (sizes filled in here) through fw_cfg
+SKIFF_NATIVE=1 runs the same guest without skiff instead (native-smp2, native-smp4), as the
+reference. Every run's console is in build/test-logs/linux-RUN.log.
+
+While the guest owns the console UART, skiff writes its log lines only to its ring in memory.
+So when the guest prints `skiff-guest: done` (and waits for a line before it powers off), the
+suite copies that ring out of QEMU with QMP pmemsave (its address: skiff's load address from
+its boot line plus the offset of `ring` in build/skiff.elf) into
+build/test-logs/linux-RUN.skiff-ring.log, and fails the run if skiff logged an unhandled trap,
+an access nobody owns or another warning there or on the console.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "qemu"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+from harness import BUILD, DEFAULT_FORBID, LOG_DIR, ROOT, Tap, run_qemu  # noqa: E402
+import mkinitramfs  # noqa: E402
+
+# 3 runs; Linux under TCG reaches its initramfs in a few seconds and the test sequence takes
+# about 15 s more (most of it the RTC alarm and the 1 MiB disk pattern).
+RUN_TIMEOUT = 120
+SUITE_TIMEOUT = 480
+
+LINUX = os.path.join(BUILD, "linux")
+IMAGE = os.path.join(LINUX, "Image")
+INITRD = os.path.join(LINUX, "initramfs.cpio.gz")
+SKIFF = os.path.join(BUILD, "skiff.bin")
+SKIFF_ELF = os.path.join(BUILD, "skiff.elf")
+NM = os.environ.get("NM", "aarch64-linux-gnu-nm")
+UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+UBOOT_DTS = os.path.join(ROOT, "dts", "tests", "linux-uboot.dts")
+# where QEMU's loader puts Linux and the initramfs for the U-Boot chain: in guest RAM, above
+# skiff (0x40400000 + 2 MiB, where U-Boot loads it) and below U-Boot (top of RAM)
+UBOOT_IMAGE_ADDR = 0x48000000
+UBOOT_INITRD_ADDR = 0x4c000000
+DISK_SIZE = 16 << 20
+APPEND = "console=ttyAMA0 skiff.test=1"
+NATIVE = os.environ.get("SKIFF_NATIVE", "") not in ("", "0")
+
+SKIFF_MACHINE = ["-M", "virt,virtualization=on,gic-version=3,acpi=off", "-cpu", "cortex-a57",
+                 "-m", "1G", "-nic", "none"]
+NATIVE_MACHINE = ["-M", "virt,gic-version=3,acpi=off", "-cpu", "cortex-a57", "-m", "1G",
+                  "-nic", "none"]
+
+# The guest's checks, in order: each result line's description starts with one of these.
+CHECKS = ["cpus online", "cpu1 offline", "cpu1 online again", "uart", "interrupts: arch timer",
+          "rtc alarm", "power key", "virtio-blk"]
+
+FORBID = DEFAULT_FORBID + [r"Internal error:", r"\bOops\b", r"\bBUG:", r"WARNING: CPU:",
+                           r"rcu: INFO: rcu_\w+ detected stall", r"soft lockup"]
+# what skiff logs when the guest does something it does not handle (README: "Anything else")
+SKIFF_PROBLEM = re.compile(r"^.*skiff: .*(unhandled|nobody owns|UNDEF|external abort|"
+                           r"not supported|warning|error).*$", re.M | re.I)
+RESULT_RE = re.compile(r"^skiff-guest: (ok|not ok) (\d+) - (.*)$", re.M)
+PLAN_RE = re.compile(r"^skiff-guest: 1\.\.(\d+)$", re.M)
+
+
+def rel(path):
+    r = os.path.relpath(path, ROOT)
+    return path if r.startswith("..") else r
+
+
+def make_disk(name):
+    path = os.path.join(LOG_DIR, "linux-%s.img" % name)
+    os.makedirs(LOG_DIR, exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(DISK_SIZE)  # all zeros
+    return path
+
+
+def disk_args(disk):
+    return ["-drive", "if=none,file=%s,format=raw,id=d0" % disk,
+            "-device", "virtio-blk-device,drive=d0"]
+
+
+def uboot_config():
+    """dts/tests/linux-uboot.dts with the real kernel and initrd sizes, compiled with dtc into
+    build/test-logs/linux-uboot.dtb. Returns (dtb path, error text or None)."""
+    with open(UBOOT_DTS) as f:
+        text = f.read()
+    sizes = {"kernel": (UBOOT_IMAGE_ADDR, os.path.getsize(IMAGE)),
+             "initrd": (UBOOT_INITRD_ADDR, os.path.getsize(INITRD))}
+    for prop, (addr, size) in sizes.items():
+        rx = re.compile(r"^(\s*%s = )<0x0 0x%x 0x0 0x[0-9a-fA-F]+>;" % (prop, addr), re.M)
+        text, n = rx.subn(lambda m: "%s<0x0 0x%x 0x0 0x%x>;" % (m.group(1), addr, size), text)
+        if n != 1:
+            return None, "%s: no `%s = <0x0 0x%x 0x0 SIZE>;` to fill in" % (
+                rel(UBOOT_DTS), prop, addr)
+    if UBOOT_IMAGE_ADDR + sizes["kernel"][1] > UBOOT_INITRD_ADDR:
+        return None, "the Image (%d bytes) does not fit below the initramfs at 0x%x" % (
+            sizes["kernel"][1], UBOOT_INITRD_ADDR)
+    dts = os.path.join(LOG_DIR, "linux-uboot.dts")
+    dtb = os.path.join(LOG_DIR, "linux-uboot.dtb")
+    with open(dts, "w") as f:
+        f.write(text)
+    p = subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-q", "-o", dtb, dts],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    if p.returncode:
+        return None, "dtc %s: %s" % (rel(dts), p.stdout.strip())
+    return dtb, None
+
+
+def ring_symbols():
+    """(offset of `ring`, offset of `ring_total`, LOG_RING_SIZE) in skiff's image, or an error
+    text: skiff keeps its log lines in a ring in memory (hyp/log.c) and, while a guest owns the
+    console UART, writes them only there."""
+    try:
+        p = subprocess.run([NM, SKIFF_ELF], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+        with open(os.path.join(ROOT, "hyp", "log.h")) as f:
+            size = re.search(r"#define\s+LOG_RING_SIZE\s+(\d+)", f.read())
+    except (OSError, subprocess.SubprocessError) as e:
+        return None, str(e)
+    syms = dict((m.group(2), int(m.group(1), 16)) for m in
+                re.finditer(r"^([0-9a-f]+) [bBdD] (ring|ring_total)$", p.stdout, re.M))
+    if "ring" not in syms or "ring_total" not in syms or not size:
+        return None, "no ring / ring_total in %s or LOG_RING_SIZE in hyp/log.h" % rel(SKIFF_ELF)
+    return (syms["ring"], syms["ring_total"], int(size.group(1))), None
+
+
+def read_skiff_ring(q, name):
+    """skiff's log ring out of guest-physical memory with QMP pmemsave (QEMU is running): its
+    text, or None and why not. skiff runs where its boot line says, its image linked at 0."""
+    m = re.search(r"skiff: boot: (?:firmware|payload) at (0x[0-9a-f]+)", q.console)
+    if not m:
+        return None, "no `skiff: boot: ... at ADDR` line"
+    syms, err = ring_symbols()
+    if err:
+        return None, err
+    ring, total, size = syms
+    base = int(m.group(1), 16)
+    dump = os.path.join(LOG_DIR, "linux-%s.ring.bin" % name)
+    q.qmp("pmemsave", val=base + total, size=8, filename=dump)
+    with open(dump, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+    q.qmp("pmemsave", val=base + ring, size=size, filename=dump)
+    with open(dump, "rb") as f:
+        data = f.read()
+    os.unlink(dump)
+    if len(data) != size:
+        return None, "pmemsave gave %d bytes, not %d" % (len(data), size)
+    text = data[:n] if n <= size else data[n % size:] + data[:n % size]
+    text = text.decode("utf-8", "replace")
+    with open(os.path.join(LOG_DIR, "linux-%s.skiff-ring.log" % name), "w") as f:
+        f.write(text)
+    return text, None
+
+
+def qemu_args(kind, smp, disk):
+    """The QEMU command line of one run (without the harness's console options)."""
+    if kind == "native":
+        return NATIVE_MACHINE + ["-smp", str(smp), "-kernel", IMAGE, "-initrd", INITRD,
+                                 "-append", APPEND] + disk_args(disk), None
+    if kind == "skiff":
+        return SKIFF_MACHINE + ["-smp", str(smp), "-bios", SKIFF, "-kernel", IMAGE,
+                                "-initrd", INITRD, "-append", APPEND] + disk_args(disk), None
+    dtb, err = uboot_config()
+    if err:
+        return None, err
+    return SKIFF_MACHINE + [
+        "-smp", str(smp), "-bios", UBOOT, "-kernel", SKIFF,
+        "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (IMAGE, UBOOT_IMAGE_ADDR),
+        "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (INITRD, UBOOT_INITRD_ADDR),
+        "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % dtb] + disk_args(disk), None
+
+
+def run_case(tap, kind, smp):
+    name = "%s-smp%d" % (kind, smp)
+    disk = make_disk(name)
+    args, err = qemu_args(kind, smp, disk)
+    if err:
+        tap.ok(False, "%s: configuration" % name, [err])
+        return None
+    marks = {}
+
+    def mark(key):
+        def fn(q):
+            marks[key] = time.monotonic() - q.start
+        return fn
+
+    def press(q):
+        marks["qmp"] = time.monotonic() - q.start
+        q.qmp("system_powerdown")
+
+    def type_line(q):
+        q.send(mkinitramfs.UART_LINE + "\n")
+
+    def done(q):  # the guest waits for a line before it powers off
+        if kind != "native":
+            try:
+                marks["ring"] = read_skiff_ring(q, name)
+            except Exception as e:
+                marks["ring"] = (None, "%s: %s" % (type(e).__name__, e))
+        q.send("\n")
+
+    r = run_qemu(args, timeout=RUN_TIMEOUT, name="linux-" + name, qmp=True,
+                 expect=[r"skiff-guest: init", r"skiff-guest: done"], forbid=FORBID,
+                 actions=[(r"skiff-guest: init", mark("init")),
+                          (r"skiff-guest: uart: type a line", type_line),
+                          (r"skiff-guest: qmp system_powerdown", press),
+                          (r"skiff-guest: done", done)])
+    console = r.console
+
+    # the guest's own checks, one TAP line each, in a fixed list so a missing one shows
+    results = RESULT_RE.findall(console)
+    for i, check in enumerate(CHECKS, 1):
+        got = [(st, desc) for st, n, desc in results if desc.startswith(check)]
+        if not got:
+            tap.ok(False, "%s: guest: %s" % (name, check),
+                   ["no result line from the guest (log: %s)" % rel(r.log_path)] +
+                   ["  " + line for line in r.tail(15)])
+            continue
+        st, desc = got[0]
+        extra = []
+        if check == "cpus online":
+            m = re.match(r"cpus online: (\d+)", desc)
+            if not m or int(m.group(1)) != smp:
+                extra.append("expected %d CPUs online" % smp)
+        tap.ok(st == "ok" and not extra, "%s: guest: %s" % (name, desc),
+               extra + ["log: %s" % rel(r.log_path)])
+    plans = PLAN_RE.findall(console)
+    if plans and int(plans[-1]) != len(CHECKS):
+        tap.diag("%s: the guest ran %s checks, this suite knows %d" % (name, plans[-1],
+                                                                      len(CHECKS)))
+
+    # QEMU: no forbidden output, the guest's done line, exit status 0 (SYSTEM_OFF) in time
+    t_init = marks.get("init")
+    tap.check("%s: boot to the initramfs%s, test sequence, poweroff, QEMU exits 0" % (
+        name, " in %.1f s" % t_init if t_init is not None else ""), r)
+
+    # the disk: the guest's pattern where it wrote it, nothing lost
+    want = mkinitramfs.pattern_bytes()
+    with open(disk, "rb") as f:
+        f.seek(mkinitramfs.PATTERN_OFFSET)
+        got = f.read(len(want))
+    diag = []
+    if got != want:
+        bad = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]),
+                   min(len(got), len(want)))
+        diag = ["%s: %d bytes at %d differ from the pattern from byte %d on: %r" % (
+            rel(disk), len(want), mkinitramfs.PATTERN_OFFSET, bad, got[bad:bad + 32])]
+    tap.ok(got == want, "%s: disk image holds the %d-byte pattern the guest wrote" % (
+        name, len(want)), diag)
+
+    if kind != "native":
+        ring, why = marks.get("ring", (None, "the guest never said it was done"))
+        problems = [m.group(0).strip() for m in SKIFF_PROBLEM.finditer(console)]
+        problems += [m.group(0).strip() for m in SKIFF_PROBLEM.finditer(ring or "")]
+        problems = list(dict.fromkeys(problems))  # the ring repeats the console's lines
+        diag = problems[:20] + ["log: %s" % rel(r.log_path)]
+        if ring is None:
+            diag.append("skiff's log ring not read: %s" % why)
+        else:
+            diag.append("skiff's log ring: %s" % rel(os.path.join(
+                LOG_DIR, "linux-%s.skiff-ring.log" % name)))
+        tap.ok(not problems and ring is not None,
+               "%s: skiff logs no unhandled guest access (console and log ring)" % name, diag)
+        stats = [line for line in console.splitlines() if line.startswith("skiff: stats")]
+        if stats:
+            tap.diag(*["%s: %s" % (name, s) for s in stats[:10]])
+    return r.elapsed, t_init
+
+
+def main():
+    tap = Tap()
+    missing = [p for p in (IMAGE, INITRD) if not os.path.isfile(p)]
+    if not NATIVE:
+        missing += [p for p in (SKIFF, UBOOT) if not os.path.isfile(p)]
+    if missing:
+        tap.plan(1)
+        tap.ok(False, "linux: inputs present",
+               ["missing: %s (run `make linux` / `make`)" % " ".join(rel(p) for p in missing)])
+        return 1
+    cases = [("native", 2), ("native", 4)] if NATIVE else \
+        [("skiff", 2), ("skiff", 4), ("uboot", 2)]
+    times = []
+    for kind, smp in cases:
+        name = "%s-smp%d" % (kind, smp)
+        if not tap.want(name):
+            continue
+        t = run_case(tap, kind, smp)
+        if t:
+            times.append("%s %.1f s (init at %s)" % (
+                name, t[0], "%.1f s" % t[1] if t[1] is not None else "-"))
+    if times:
+        tap.diag("wall time: " + ", ".join(times))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
