@@ -132,6 +132,14 @@ run:
 lint:
 	@tools/lint.sh
 
+# `make bench`: interrupt latency and hypervisor cost in instructions (QEMU -icount), native vs
+# skiff's hw, eoi and oneshot modes, Linux boot, footprint; compared with bench/baseline.json.
+# BASELINE=update rewrites the baseline. What each figure means: bench/README.md.
+bench:
+	@tools/setup.sh
+	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin
+	@python3 tools/bench.py $(if $(filter update,$(BASELINE)),--update-baseline)
+
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/dts
 

@@ -8,6 +8,8 @@
 GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
 # SPI passthrough (tests/qemu/test_passthrough.py, with the configs dts/tests/pt-*.dts)
 GUESTS += pt_uart pt_rtc pt_gpio
+# the benchmark guest of `make bench` (tools/bench.py, bench/README.md)
+GUESTS += bench
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c

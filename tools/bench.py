@@ -1,0 +1,622 @@
+#!/usr/bin/env python3
+"""tools/bench.py - `make bench`: skiff's interrupt latency and hypervisor cost in executed
+instructions, native vs skiff, deterministic (bench/README.md says what each figure means).
+
+    tools/bench.py [--update-baseline] [--baseline bench/baseline.json] [--out build/bench.json]
+                   [--no-linux]
+
+QEMU runs with -icount shift=0,sleep=off: the guest's PMU cycle counter then counts executed
+instructions (EL2's too, PMCCFILTR_EL0.NSH) and one instruction is 1 ns of virtual time.
+Runs, one after the other, each bounded by a timeout (tests/qemu/harness.py kills what is left):
+
+  guest-native          build/guests/bench.bin at EL1 on QEMU's GICv3, no EL2 (-smp 2)
+  guest-hw/eoi/oneshot  the same image as skiff's guest, configured by bench/configs/MODE.dts
+  linux-{native,skiff}-smp{2,1}-{1,2,3}
+                        build/linux/Image with build/bench/initramfs.cpio.gz (the Linux
+                        engineer's initramfs plus bench/linux/boot_marker.c, run by /init after
+                        "skiff-guest: init" when the command line has skiff.bench=1)
+  footprint             skiff with its default config, for "boot: firmware at" (load address)
+
+It prints one table (every cell filled: a figure or "n/a: why"), writes build/bench.json and
+compares every instruction figure with bench/baseline.json: a change over 2 % is shown in the
+cell as "NEW !was OLD". --update-baseline (make bench BASELINE=update) rewrites the baseline
+from this run; a missing baseline is written too. Exit status 0 unless a benchmark run failed
+or the guest's self-checks did (a broken measurement must not pass as a figure); a Linux row
+that cannot be measured says so and does not fail the run.
+"""
+
+import argparse
+import gzip
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+from harness import BUILD, DEFAULT_FORBID, QEMU, run_qemu  # noqa: E402
+
+BENCH_DIR = os.path.join(BUILD, "bench")
+LOG_DIR = os.path.join(BENCH_DIR, "logs")
+SKIFF_BIN = os.path.join(BUILD, "skiff.bin")
+SKIFF_ELF = os.path.join(BUILD, "skiff.elf")
+GUEST = os.path.join(BUILD, "guests", "bench.bin")
+CONFIG_DIR = os.path.join(ROOT, "bench", "configs")
+MARKER_SRC = os.path.join(ROOT, "bench", "linux", "boot_marker.c")
+LINUX_DIR = os.path.join(BUILD, "linux")
+LINUX_IMAGE = os.path.join(LINUX_DIR, "Image")
+LINUX_INITRD = os.path.join(LINUX_DIR, "initramfs.cpio.gz")
+BASELINE = os.path.join(ROOT, "bench", "baseline.json")
+OUT = os.path.join(BUILD, "bench.json")
+CROSS = os.environ.get("CROSS", "aarch64-linux-gnu-")
+
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+CPU = ["-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
+SKIFF_M = ["-M", "virt,virtualization=on,gic-version=3"] + CPU
+NATIVE_M = ["-M", "virt,gic-version=3"] + CPU
+# as tests/linux/test_linux.py boots Linux (with acpi=off QEMU describes the PL061 in the DT)
+SKIFF_M_LINUX = ["-M", "virt,virtualization=on,gic-version=3,acpi=off"] + CPU
+NATIVE_M_LINUX = ["-M", "virt,gic-version=3,acpi=off"] + CPU
+
+MODES = ["hw", "eoi", "oneshot"]
+COLUMNS = ["native"] + MODES
+GUEST_SMP = 2
+GUEST_TIMEOUT = 180  # under a second each (15 s while skiff waited 2 s for CPU 1)
+LINUX_TIMEOUT = 300  # about 2 s each (12 s while skiff waited 2 s for CPU 1)
+LINUX_RUNS = 3
+MAKE_LINUX_TIMEOUT = 600
+LINUX_APPEND = "console=ttyAMA0 skiff.bench=1"
+INIT_MARKER = 'echo "skiff-guest: init"\n'
+INIT_HOOK = ('case " $(cat /proc/cmdline) " in\n'
+             '*" skiff.bench=1 "*)\n'
+             '\t/bin/skiff-boot-marker # tools/bench.py: instructions since reset\n'
+             '\tpoweroff -f\n'
+             '\t;;\n'
+             'esac\n')
+TIMER_HZ = 62500000
+THRESHOLD = 0.02  # a change over 2 % against the baseline is flagged
+ALIGN_2M = 2 << 20
+
+KV_RE = re.compile(r"^bench: (\S+) (-?\d+)\s*$", re.M)
+TAP_RE = re.compile(r"^(not ok|ok) (\d+) - (.*)$", re.M)
+PLAN_RE = re.compile(r"^1\.\.(\d+)\s*$", re.M)
+MARKER_RE = re.compile(r"^skiff-bench: cntvct (\d+) cntfrq (\d+)\s*$", re.M)
+
+
+def rel(path):
+    r = os.path.relpath(path, ROOT)
+    return path if r.startswith("..") else r
+
+
+def say(msg):
+    print("bench: " + msg, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---- the benchmark guest
+def dtc(src, out):
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    subprocess.run(["dtc", "-q", "-W", "no-unit_address_vs_reg", "-I", "dts", "-O", "dtb",
+                    "-o", out, src], check=True)
+    return out
+
+
+def guest_run(mode):
+    """Boots the benchmark guest natively or under skiff in mode; returns its key/value
+    figures. Raises BenchError if the run or one of the guest's self-checks failed."""
+    name = "guest-" + mode
+    if mode == "native":
+        args = NATIVE_M + ["-smp", str(GUEST_SMP), "-kernel", rel(GUEST)]
+    else:
+        dtb = dtc(os.path.join(CONFIG_DIR, mode + ".dts"), os.path.join(BENCH_DIR, mode + ".dtb"))
+        args = SKIFF_M + ["-smp", str(GUEST_SMP), "-bios", rel(SKIFF_BIN), "-kernel", rel(GUEST),
+                          "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
+    args += ICOUNT + ["-append", "mode=" + mode]
+    t = time.monotonic()
+    r = run_qemu(args, timeout=GUEST_TIMEOUT, name=name,
+                 log_path=os.path.join(LOG_DIR, name + ".log"),
+                 expect=[r"^1\.\.\d+", r"^# guest bench done"])
+    fails = r.failures()
+    plans = PLAN_RE.findall(r.console)
+    results = TAP_RE.findall(r.console)
+    if len(plans) != 1 or [int(n) for _, n, _ in results] != list(range(1, int(plans[0]) + 1)):
+        fails.append("incomplete TAP: plan %s, %d results" % (plans, len(results)))
+    fails += ["not ok %s - %s" % (n, d) for s, n, d in results if s != "ok"]
+    fails += [line for line in r.console.splitlines() if line.startswith("Bail out!")]
+    if fails:
+        raise BenchError("%s: %s (log: %s)" % (name, "; ".join(fails), rel(r.log_path)))
+    kv = {k: int(v) for k, v in KV_RE.findall(r.console)}
+    kv["_wall_s"] = round(time.monotonic() - t, 1)
+    kv["_cpu1_late"] = bool(re.search(r"skiff: cpu1: did not come up", r.console))
+    say("%s: %d figures, %d self-checks ok (%.1f s)" % (name, len(kv) - 2, len(results),
+                                                       kv["_wall_s"]))
+    return kv
+
+
+# ---- the Linux boot marker
+def newc(files):
+    """A newc cpio archive of [(name, mode, data)], regular files only, fixed metadata."""
+    out = io.BytesIO()
+    ino = 0x5b000
+    for name, mode, data in files + [("TRAILER!!!", 0, b"")]:
+        ino += 1
+        nb = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0]
+        hdr = b"070701" + b"".join(b"%08x" % f for f in fields)
+        out.write(hdr + nb + b"\0" * (-(len(hdr) + len(nb)) % 4))
+        out.write(data + b"\0" * (-len(data) % 4))
+    out.write(b"\0" * (-out.tell() % 512))
+    return out.getvalue()
+
+
+def newc_read(data, want):
+    """The contents of file want in a newc archive (None if absent)."""
+    off = 0
+    while off + 110 <= len(data):
+        hdr = data[off:off + 110]
+        if hdr[:6] not in (b"070701", b"070702"):
+            return None
+        f = [int(hdr[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        size, nsize = f[6], f[11]
+        name = data[off + 110:off + 110 + nsize - 1].decode(errors="replace")
+        off += 110 + nsize
+        off += -off % 4
+        body = data[off:off + size]
+        off += size + (-size % 4)
+        if name == "TRAILER!!!":
+            return None
+        if name.lstrip("./") == want:
+            return body
+    return None
+
+
+def gunzip_members(data):
+    """The first archive of a (possibly concatenated) initramfs, decompressed."""
+    return gzip.GzipFile(fileobj=io.BytesIO(data)).read() if data[:2] == b"\x1f\x8b" else data
+
+
+def prepare_linux():
+    """build/bench/initramfs.cpio.gz: the Linux engineer's initramfs, then an overlay with
+    /bin/skiff-boot-marker and their /init with the bench hook after the marker line. Returns
+    None when ready, else the reason the Linux rows cannot be measured."""
+    if not (os.path.isfile(LINUX_IMAGE) and os.path.isfile(LINUX_INITRD)):
+        make = ["make", "--no-print-directory", "-C", ROOT, "linux"]
+        say("build/linux incomplete: %s" % " ".join(make[:2] + make[4:]))
+        try:
+            p = subprocess.run(make, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=MAKE_LINUX_TIMEOUT)
+            out = p.stdout.decode(errors="replace").strip().splitlines()
+        except subprocess.TimeoutExpired:
+            return "make linux took over %d s" % MAKE_LINUX_TIMEOUT
+        if p.returncode != 0 or not os.path.isfile(LINUX_IMAGE) or \
+                not os.path.isfile(LINUX_INITRD):
+            return "no guest Linux (make linux: %s)" % (out[-1] if out else "failed")
+    marker = os.path.join(BENCH_DIR, "boot-marker")
+    os.makedirs(BENCH_DIR, exist_ok=True)
+    try:
+        subprocess.run([CROSS + "gcc", "-static", "-nostdlib", "-ffreestanding",
+                        "-fno-stack-protector", "-fno-pie", "-no-pie", "-O2", "-Wall", "-Wextra",
+                        "-Werror", "-o", marker, MARKER_SRC], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        return "cannot build %s: %s" % (rel(MARKER_SRC), e)
+    with open(LINUX_INITRD, "rb") as f:
+        base = f.read()
+    init = newc_read(gunzip_members(base), "init")
+    if init is None:
+        return "%s has no /init" % rel(LINUX_INITRD)
+    init = init.decode(errors="replace")
+    if INIT_MARKER not in init:
+        return "%s: /init prints no %s" % (rel(LINUX_INITRD), INIT_MARKER.strip())
+    init = init.replace(INIT_MARKER, INIT_MARKER + INIT_HOOK, 1)
+    with open(marker, "rb") as f:
+        prog = f.read()
+    overlay = newc([("init", stat.S_IFREG | 0o755, init.encode()),
+                    ("bin/skiff-boot-marker", stat.S_IFREG | 0o755, prog)])
+    z = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=z, mtime=0) as g:
+        g.write(overlay)
+    # the kernel unpacks concatenated archives in order: the overlay's files replace theirs
+    with open(os.path.join(BENCH_DIR, "initramfs.cpio.gz"), "wb") as f:
+        f.write(base + z.getvalue())
+    return None
+
+
+def linux_boot(kind, smp):
+    """Instructions from reset to the initramfs marker, the median of LINUX_RUNS boots (a
+    boot under skiff with two CPUs now and then takes 0.3 s more); or (None, why)."""
+    runs = []
+    for i in range(LINUX_RUNS):
+        v, err = linux_boot_once(kind, smp, i + 1)
+        if err:
+            return None, err
+        runs.append(v)
+    ins = sorted(r["instructions"] for r in runs)
+    med = ins[len(ins) // 2]
+    say("linux-%s-smp%d: median %d instructions of %s" % (kind, smp, med,
+                                                          ", ".join(str(i) for i in ins)))
+    return {"instructions": med, "runs": ins, "wall_s": sum(r["wall_s"] for r in runs),
+            "cpu1_late": any(r["cpu1_late"] for r in runs)}, None
+
+
+def linux_boot_once(kind, smp, n):
+    """One boot: instructions from reset to the initramfs marker, or (None, why)."""
+    name = "linux-%s-smp%d-%d" % (kind, smp, n)
+    initrd = rel(os.path.join(BENCH_DIR, "initramfs.cpio.gz"))
+    common = ["-smp", str(smp), "-kernel", rel(LINUX_IMAGE), "-initrd", initrd,
+              "-append", LINUX_APPEND] + ICOUNT
+    if kind == "native":
+        args = NATIVE_M_LINUX + common
+    else:
+        args = SKIFF_M_LINUX + ["-bios", rel(SKIFF_BIN)] + common
+    t = time.monotonic()
+    r = run_qemu(args, timeout=LINUX_TIMEOUT, name=name, log_path=os.path.join(LOG_DIR,
+                                                                              name + ".log"),
+                 expect=[r"^skiff-guest: init", MARKER_RE.pattern],
+                 forbid=DEFAULT_FORBID + [r"Internal error:", r"\bOops\b", r"\bBUG:"])
+    m = MARKER_RE.search(r.console)
+    wall = time.monotonic() - t
+    if not m:
+        f = r.failures()
+        return None, "%s: no marker (%s; log %s)" % (name, f[0] if f else "?", rel(r.log_path))
+    ticks, hz = int(m.group(1)), int(m.group(2))
+    if hz != TIMER_HZ:
+        return None, "%s: counter at %d Hz, not %d" % (name, hz, TIMER_HZ)
+    late = bool(re.search(r"skiff: cpu1: did not come up", r.console))
+    if late:
+        say("%s: skiff waited 2 s for cpu1" % name)
+    return {"instructions": ticks * (1000000000 // TIMER_HZ), "wall_s": round(wall, 1),
+            "cpu1_late": late}, None
+
+
+# ---- footprint
+def footprint():
+    fp = {"skiff.bin": os.path.getsize(SKIFF_BIN)}
+    out = subprocess.run([CROSS + "size", "-A", SKIFF_ELF], check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 2 and f[0] in (".text", ".rodata", ".data", ".bss") and f[1].isdigit():
+            fp[f[0]] = int(f[1])
+    syms = {}
+    out = subprocess.run([CROSS + "nm", SKIFF_ELF], check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3:
+            syms[f[2]] = int(f[0], 16)
+    start = syms.get("_start", 0)
+    end = syms.get("_end")
+    r = run_qemu(SKIFF_M + ["-smp", "2", "-bios", rel(SKIFF_BIN)] + ICOUNT, timeout=60,
+                 name="footprint", log_path=os.path.join(LOG_DIR, "footprint.log"),
+                 stop_on=r"skiff: boot: firmware at 0x[0-9a-f]+,", expect_exit=None)
+    m = re.search(r"skiff: boot: \S+ at (0x[0-9a-f]+),", r.console)
+    if m and end is not None:
+        load = int(m.group(1), 16)
+        top = (load + (end - start) + ALIGN_2M - 1) // ALIGN_2M * ALIGN_2M
+        fp["load"] = "0x%x" % load
+        fp["reserved"] = top - load
+        fp["_end"] = end - start
+    else:
+        fp["reserved"] = "n/a: %s" % ("no _end symbol in skiff.elf" if end is None else
+                                      "no 'boot: firmware at' line (log %s)" % rel(r.log_path))
+    lines = {}
+    for d in ("arch", "hyp", "irq", "drivers"):
+        per = {".c": 0, ".h": 0, ".S": 0}
+        for dirpath, _, names in os.walk(os.path.join(ROOT, d)):
+            for n in names:
+                ext = os.path.splitext(n)[1]
+                if ext in per:
+                    with open(os.path.join(dirpath, n), "rb") as f:
+                        per[ext] += f.read().count(b"\n")
+        lines[d] = per
+    fp["lines"] = lines
+    return fp
+
+
+# ---- figures
+def div(a, b):
+    return a / b if b else None
+
+
+def figures(g, linux):
+    """The comparable figures: {key: {column: number}} (instructions, or per M instructions)."""
+    fig = {}
+
+    def put(key, col, val):
+        if val is not None:
+            fig.setdefault(key, {})[col] = round(val, 2) if isinstance(val, float) else val
+
+    nat = g["native"]
+    for col in COLUMNS:
+        kv = g[col]
+        for what in ("latency", "roundtrip"):
+            for st in ("median", "p99"):
+                put("%s.%s" % (what, st), col, kv["uart.%s.%s" % (what, st)])
+        put("latency.overhead", col, kv["uart.latency.median"] - nat["uart.latency.median"])
+        put("roundtrip.overhead", col, kv["uart.roundtrip.median"] -
+            nat["uart.roundtrip.median"])
+        put("throughput", col, div(kv["uart.tput.n"] * 1e6, kv["uart.tput.insns"]))
+        n = kv["uart.n"]
+        if col == "native":
+            for k in ("el2.per_irq", "el2.per_exit", "entries.per_irq", "taken.per_irq",
+                      "maint.per_irq"):
+                put(k, col, 0)
+        else:
+            exits = sum(kv.get("uart.vcpu0.exits.%s" % r, 0) for r in
+                        ("irq", "mmio", "smc", "sysreg", "abort", "undef", "other"))
+            put("el2.per_irq", col, div(kv["uart.vcpu0.el2.irq"], n))
+            put("el2.per_exit", col, div(kv["uart.vcpu0.el2.irq"], kv["uart.vcpu0.exits.irq"]))
+            put("entries.per_irq", col, div(exits, n))
+            put("taken.per_irq", col, div(kv["uart.spi.taken"], n))
+            put("maint.per_irq", col, div(kv["uart.spi.maint"], n))
+        ovh = kv["calib.read_overhead"]
+        for t in ("gicd_isenabler", "gicd_ipriorityr", "psci_version", "sgi_send"):
+            put("%s.guest.median" % t, col, kv["%s.guest.median" % t] - ovh)
+            put("%s.guest.p99" % t, col, kv["%s.guest.p99" % t] - ovh)
+        for st in ("median", "p99"):
+            put("sgi_pingpong.guest.%s" % st, col, kv["sgi_pingpong.guest.%s" % st] - ovh)
+        for t in ("gicd_isenabler", "gicd_ipriorityr", "psci_version", "sgi_send", "sgi_target",
+                  "vtimer"):
+            if col == "native":
+                put("%s.el2" % t, col, 0)
+            else:
+                put("%s.el2" % t, col, div(kv["%s.el2" % t], kv["%s.exits" % t]))
+    for smp in (2, 1):
+        for kind in ("native", "skiff"):
+            v = linux.get("%s-smp%d" % (kind, smp))
+            if isinstance(v, dict):
+                put("linux.smp%d" % smp, kind, v["instructions"])
+        lx = fig.get("linux.smp%d" % smp, {})
+        if "native" in lx and "skiff" in lx:
+            put("linux.smp%d" % smp, "ratio", lx["skiff"] / lx["native"])
+    return fig
+
+
+def compare(fig, base):
+    """{(key, col): old} for every figure that moved by more than THRESHOLD."""
+    changed = {}
+    bf = (base or {}).get("figures", {})
+    for key, cols in fig.items():
+        for col, v in cols.items():
+            old = bf.get(key, {}).get(col)
+            if old is None:
+                continue
+            if abs(v - old) > THRESHOLD * max(abs(old), 1):
+                changed[(key, col)] = old
+    return changed
+
+
+# ---- the table
+def fmt(v):
+    if isinstance(v, float):
+        if abs(v - round(v)) < 0.005 or abs(v) >= 100:
+            return "%.0f" % v
+        return "%.2f" % v
+    return str(v)
+
+
+def cell(fig, changed, key, col, na="n/a"):
+    v = fig.get(key, {}).get(col)
+    if v is None:
+        return na
+    s = fmt(v)
+    if key.endswith(".overhead") and col != "native":
+        s = "+" + s
+        if key == "roundtrip.overhead" and fig["roundtrip.median"]["native"]:
+            s += " (x%.1f)" % (fig["roundtrip.median"][col] / fig["roundtrip.median"]["native"])
+    if (key, col) in changed:
+        s += " !was %s" % fmt(changed[(key, col)])
+    return s
+
+
+def cell2(fig, changed, key, col):
+    a = cell(fig, changed, key + ".median", col)
+    b = cell(fig, changed, key + ".p99", col)
+    return a if a == b else "%s / p99 %s" % (a, b)
+
+
+def render(rows, header, left=1):
+    """Columns before index left are left-aligned, the others right-aligned; a row whose
+    second cell is None is a section title."""
+    full = [r for r in rows if r[1] is not None] + [header]
+    widths = [max(len(str(r[i])) for r in full) for i in range(len(header))]
+
+    def line(r):
+        return "  ".join(str(c).ljust(w) if i < left else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+    out = [line(header), "-" * max(len(line(r)) for r in full)]
+    for r in rows:
+        out.append(r[0] if r[1] is None else line(r))
+    return "\n".join(out)
+
+
+def table(fig, changed, g, linux, linux_why, fp):
+    n = g["native"]["uart.n"]
+    nt = g["native"]["uart.tput.n"]
+    rows = []
+
+    def sec(title):
+        rows.append([title, None, None, None, None])
+
+    def row(label, key, two=False):
+        rows.append(["  " + label] + [cell2(fig, changed, key, c) if two else
+                                      cell(fig, changed, key, c) for c in COLUMNS])
+
+    sec("1. PL011 TX interrupt (SPI 33, level), %d interrupts" % n)
+    row("latency: UARTDR store -> IRQ vector, median", "latency.median")
+    row("latency, 99th percentile", "latency.p99")
+    row("latency over native (median)", "latency.overhead")
+    sec("2. round trip: store -> ICC_EOIR1 retired")
+    row("round trip, median", "roundtrip.median")
+    row("round trip, 99th percentile", "roundtrip.p99")
+    row("round trip over native (median)", "roundtrip.overhead")
+    sec("3. hypervisor cost (skiff's counters; means)")
+    row("EL2 instructions per interrupt", "el2.per_irq")
+    row("EL2 instructions per IRQ exit", "el2.per_exit")
+    row("hypervisor entries per interrupt (vCPU 0)", "entries.per_irq")
+    row("SPI 33 taken by skiff per interrupt", "taken.per_irq")
+    row("EOI maintenance interrupts per interrupt", "maint.per_irq")
+    sec("   other traps, 1000 each: EL2 instructions per exit")
+    row("GICD_ISENABLER write (SPI 33): MMIO exit", "gicd_isenabler.el2")
+    row("GICD_IPRIORITYR byte write: MMIO exit", "gicd_ipriorityr.el2")
+    row("SGI to vCPU 1: sender's SYSREG exit", "sgi_send.el2")
+    row("SGI to vCPU 1: target's IRQ exit (kick)", "sgi_target.el2")
+    row("PSCI_VERSION over HVC: HVC exit", "psci_version.el2")
+    row("virtual timer interrupt: IRQ exit", "vtimer.el2")
+    sec("   the same, seen by the guest (instructions, median / p99)")
+    row("GICD_ISENABLER write", "gicd_isenabler.guest", True)
+    row("GICD_IPRIORITYR byte write", "gicd_ipriorityr.guest", True)
+    row("ICC_SGI1R_EL1 write (SGI to vCPU 1)", "sgi_send.guest", True)
+    row("SGI ping-pong, vCPU 0 -> 1 -> 0", "sgi_pingpong.guest", True)
+    row("PSCI_VERSION over HVC", "psci_version.guest", True)
+    sec("4. throughput, %d raises back to back" % nt)
+    row("interrupts per million instructions", "throughput")
+    out = [render(rows, ["skiff bench (instructions)"] + COLUMNS)]
+
+    lrows = []
+    for smp in (2, 1):
+        key = "linux.smp%d" % smp
+        cells = []
+        for kind in ("native", "skiff"):
+            v = linux.get("%s-smp%d" % (kind, smp))
+            if isinstance(v, dict):
+                s = cell(fig, changed, key, kind)
+                if v.get("cpu1_late"):
+                    s += " (2 s cpu1 wait)"
+                cells.append(s)
+            else:
+                cells.append("n/a: " + (v or linux_why or "not run"))
+        cells.append(cell(fig, changed, key, "ratio", "n/a: needs both"))
+        lrows.append(["  reset -> `skiff-guest: init`, -smp %d, median of %d" % (smp, LINUX_RUNS)]
+                     + cells)
+    out.append("")
+    out.append(render(lrows, ["5. guest Linux boot (instructions)", "native", "skiff",
+                              "skiff/native"]))
+
+    frows = [["  build/skiff.bin", "%d bytes" % fp["skiff.bin"]]]
+    for s in (".text", ".rodata", ".data", ".bss"):
+        frows.append(["  " + s, "%s bytes" % fp.get(s, "n/a: not in skiff.elf")])
+    res = fp["reserved"]
+    frows.append(["  reserved at run time (default config)",
+                  "%d KiB from %s (load address + _end = %d bytes, up to 2 MiB)" % (
+                      res // 1024, fp["load"], fp["_end"]) if isinstance(res, int) else res])
+    tot = 0
+    for d in sorted(fp["lines"], key=("arch", "hyp", "irq", "drivers").index):
+        per = fp["lines"][d]
+        s = sum(per.values())
+        tot += s
+        frows.append(["  source lines %s/" % d, "%d (.c %d, .h %d, .S %d)" % (
+            s, per[".c"], per[".h"], per[".S"])])
+    frows.append(["  source lines, all four", str(tot)])
+    out.append("")
+    out.append(render(frows, ["6. footprint", ""], left=2))
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--update-baseline", action="store_true",
+                    help="rewrite the baseline from this run")
+    ap.add_argument("--baseline", default=BASELINE)
+    ap.add_argument("--out", default=OUT)
+    ap.add_argument("--no-linux", action="store_true", help="skip the Linux boot rows")
+    ap.add_argument("--replay", metavar="JSON",
+                    help="no QEMU: the table and comparison again from a bench.json")
+    a = ap.parse_args()
+    t0 = time.monotonic()
+    if a.replay:
+        with open(a.replay) as f:
+            old = json.load(f)
+        g, fp = old["raw"], old["footprint"]
+        lx = old["linux"]
+        linux = {k: (v if isinstance(v, dict) else v[len("n/a: "):])
+                 for k, v in lx.items()} if isinstance(lx, dict) else {}
+        why = None if isinstance(lx, dict) else lx[len("n/a: "):]
+        a.out = os.path.join(BENCH_DIR, "replay.json")
+    else:
+        for need in (SKIFF_BIN, SKIFF_ELF, GUEST):
+            if not os.path.isfile(need):
+                sys.exit("bench: %s missing: run make all %s" % (rel(need), rel(GUEST)))
+        os.makedirs(LOG_DIR, exist_ok=True)
+        try:
+            g = {col: guest_run(col) for col in COLUMNS}
+        except BenchError as e:
+            print("bench: FAILED: %s" % e, flush=True)
+            return 1
+        linux, why = {}, None
+        why = "skipped (--no-linux)" if a.no_linux else prepare_linux()
+        if why is None:
+            for smp in (2, 1):
+                for kind in ("native", "skiff"):
+                    v, err = linux_boot(kind, smp)
+                    linux["%s-smp%d" % (kind, smp)] = v if v else err
+        else:
+            say("Linux rows: n/a: " + why)
+        fp = footprint()
+
+    fig = figures(g, linux)
+    base = None
+    if os.path.isfile(a.baseline):
+        with open(a.baseline) as f:
+            base = json.load(f)
+    changed = {} if a.update_baseline else compare(fig, base)
+    qemu_version = subprocess.run([QEMU, "--version"], stdout=subprocess.PIPE).stdout.decode()
+    result = {
+        "method": {
+            "qemu": qemu_version.splitlines()[0] if qemu_version else "?",
+            "qemu_args": ICOUNT + ["-cpu", "cortex-a57", "-smp", str(GUEST_SMP)],
+            "counter": "PMCCNTR_EL0, PMCCFILTR_EL0.NSH=1: instructions at EL0/1/2",
+            "skiff": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                                    ).stdout.decode().strip() or "unknown",
+        },
+        "figures": fig,
+        "linux": {k: v if isinstance(v, dict) else "n/a: " + str(v) for k, v in linux.items()}
+        if linux else "n/a: " + str(why),
+        "footprint": fp,
+        "raw": g,
+        "baseline": {
+            "file": rel(a.baseline),
+            "changed": [{"figure": k, "column": c, "old": o, "new": fig[k][c]}
+                        for (k, c), o in sorted(changed.items())],
+        },
+    }
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+    print()
+    print(table(fig, changed, g, linux, why, fp))
+    print()
+    if a.update_baseline or (base is None and not a.replay):
+        with open(a.baseline, "w") as f:
+            json.dump({"method": result["method"], "figures": fig}, f, indent=1,
+                      sort_keys=True)
+            f.write("\n")
+        say("baseline %s %s from this run" % (rel(a.baseline),
+                                              "rewritten" if base else "written"))
+    elif base is None:
+        say("no baseline %s: make bench BASELINE=update writes one" % rel(a.baseline))
+    elif changed:
+        say("%d figure(s) moved more than %d %% against %s (marked !was): "
+            "make bench BASELINE=update accepts them" % (len(changed), THRESHOLD * 100,
+                                                         rel(a.baseline)))
+    else:
+        say("every figure within %d %% of %s" % (THRESHOLD * 100, rel(a.baseline)))
+    if any(g[m]["_cpu1_late"] for m in MODES):
+        say("note: skiff's boot waited 2 s (2e9 instructions) for cpu1 under -icount "
+            "(bench/README.md, 'Known effects of the method')")
+    say("%s written; logs in %s; %.0f s" % (rel(a.out), rel(LOG_DIR), time.monotonic() - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
