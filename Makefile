@@ -39,7 +39,7 @@ HOT_SRCS := irq/lr.c irq/vgic.c irq/vgic_mmio.c irq/vgic_dist.c irq/vgic_redist.
 	hyp/mmio.c hyp/psci.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c
 $(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_OPT := -O2
 
-HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -Iinclude -DSKIFF_HOST_TEST \
+HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -I. -Iinclude -DSKIFF_HOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS   := -lcmocka -lfdt
 
@@ -94,7 +94,8 @@ CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/fdt
 $(BUILD)/skiff-check: $(CHECK_SRCS) $(wildcard hyp/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) -std=c11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $(CHECK_SRCS) -lfdt
+	$(Q)$(HOSTCC) -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I. -Iinclude \
+		-o $@ $(CHECK_SRCS) -lfdt
 
 # ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...
 UNIT_TESTS :=

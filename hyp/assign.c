@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hyp/assign.h"
+#include "hyp/fdt_cells.h"
 #include "hyp/fdt_index.h"
 #include "hyp/printf.h"
 
@@ -143,25 +144,6 @@ static int claim(struct asg_ctx *c, enum ledger_kind kind, int owner, uint64_t b
 	return asg_fail(c, "%s", msg);
 }
 
-/* Length of the string at s, at most max (a property need not be NUL-terminated). */
-static size_t bounded_len(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n])
-		n++;
-	return n;
-}
-
-static uint64_t read_cells(const fdt32_t *cell, uint32_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 32) | fdt32_ld(cell++);
-	return v;
-}
-
 /* The node's path for a message (a description when libfdt cannot give one). */
 static const char *path_of(const struct asg_ctx *c, int node, char *buf, size_t size)
 {
@@ -221,11 +203,11 @@ static int ranges_entry(struct asg_ctx *c, int bus, int up, const fdt32_t *v, in
 		return asg_fail(c, "%s: ranges is %d bytes, not a multiple of %u",
 				path_of(c, bus, path, sizeof(path)), len, entry);
 	for (i = 0; i < (uint32_t)len / entry; i++, v += cac + pac + csc) {
-		uint64_t child = read_cells(v, cac), size = read_cells(v + cac + pac, csc);
+		uint64_t child = fdt_cells_read(v, cac), size = fdt_cells_read(v + cac + pac, csc);
 
 		if (r->base >= child && r->base - child <= size &&
 		    r->size <= size - (r->base - child)) {
-			*out = read_cells(v + cac, pac) + (r->base - child);
+			*out = fdt_cells_read(v + cac, pac) + (r->base - child);
 			return 0;
 		}
 	}
@@ -285,8 +267,8 @@ static int read_reg(struct asg_ctx *c, int node, int i, struct plat_range *r)
 	if ((uint32_t)i >= (uint32_t)len / entry)
 		return 0;
 	reg += (uint32_t)i * (ac + sc);
-	r->base = read_cells(reg, ac);
-	r->size = read_cells(reg + ac, sc);
+	r->base = fdt_cells_read(reg, ac);
+	r->size = fdt_cells_read(reg + ac, sc);
 	if (r->size && (r->base + (r->size - 1) < r->base))
 		return asg_fail(c, "reg %d: 0x%llx+0x%llx wraps around", i,
 				(unsigned long long)r->base, (unsigned long long)r->size);
@@ -781,7 +763,7 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 	if (status && !(len == 5 && !memcmp(status, "okay", 5)) &&
 	    !(len == 3 && !memcmp(status, "ok", 3)))
 		return asg_fail(c, "is disabled in the host device tree (status \"%.*s\")",
-				(int)bounded_len(status, (size_t)len), status);
+				(int)strnlen(status, (size_t)len), status);
 
 	ad->node = node;
 	ad->first_reg = (uint8_t)a->nr_regs;

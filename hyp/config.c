@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hyp/config.h"
+#include "hyp/fdt_cells.h"
 #include "hyp/printf.h"
 
 #define COMPAT_CONFIG "skiff,config-1"
@@ -102,25 +103,6 @@ static bool prop_is_string(const char *v, int len)
 	return v && len >= 1 && v[len - 1] == '\0' && strlen(v) == (size_t)len - 1;
 }
 
-/* Length of the string at s, at most max (a property need not be NUL-terminated). */
-static size_t bounded_len(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n])
-		n++;
-	return n;
-}
-
-static uint64_t read_cells(const fdt32_t *cell, uint32_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 32) | fdt32_ld(cell++);
-	return v;
-}
-
 /* Property name of node: 1 with *v and *len when present, 0 when absent, or fails. */
 static int get_prop(struct cfg_ctx *c, int node, const char *name, const void **v, int *len)
 {
@@ -191,8 +173,8 @@ static int root_cells(struct cfg_ctx *c, const char *name, uint32_t dflt, uint32
 static int read_range(struct cfg_ctx *c, const char *name, const fdt32_t *cell,
 		      struct config_range *r)
 {
-	r->base = read_cells(cell, c->ac);
-	r->size = read_cells(cell + c->ac, c->sc);
+	r->base = fdt_cells_read(cell, c->ac);
+	r->size = fdt_cells_read(cell + c->ac, c->sc);
 	if (!r->size)
 		return cfg_fail(c, "%s: 0x%llx+0x0 has size 0", name, (unsigned long long)r->base);
 	if (r->base + (r->size - 1) < r->base)
@@ -247,8 +229,8 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 		return ret;
 	if (len != 2 * (int)CELL_BYTES)
 		return cfg_fail(c, "%s: %d bytes, not <first count> (8)", PROP_SPI_WINDOW, len);
-	cfg->spi_window.base = read_cells(v, 1);
-	cfg->spi_window.size = read_cells((const fdt32_t *)v + 1, 1);
+	cfg->spi_window.base = fdt_cells_read(v, 1);
+	cfg->spi_window.size = fdt_cells_read((const fdt32_t *)v + 1, 1);
 	if (!cfg->spi_window.size)
 		return cfg_fail(c, "%s: count is 0", PROP_SPI_WINDOW);
 	if (cfg->spi_window.base + cfg->spi_window.size > GIC_NR_SPI)
@@ -282,7 +264,7 @@ static int parse_cpus(struct cfg_ctx *c, int node, struct config_guest *g)
 				(uint32_t)len / CELL_BYTES, CONFIG_MAX_CPUS);
 	g->nr_cpus = (uint32_t)len / CELL_BYTES;
 	for (i = 0; i < g->nr_cpus; i++) {
-		g->cpu_mpidr[i] = read_cells((const fdt32_t *)v + i, 1);
+		g->cpu_mpidr[i] = fdt_cells_read((const fdt32_t *)v + i, 1);
 		for (j = 0; j < i; j++)
 			if (g->cpu_mpidr[j] == g->cpu_mpidr[i])
 				return cfg_fail(c, "%s: CPU 0x%llx is listed twice", PROP_CPUS,
@@ -520,7 +502,7 @@ static int parse_root(struct cfg_ctx *c)
 				COMPAT_CONFIG);
 	if (fdt_stringlist_contains(v, len, COMPAT_CONFIG) != 1)
 		return cfg_fail(c, "%s: \"%.*s\" is not \"%s\"", PROP_COMPATIBLE,
-				(int)bounded_len(v, (size_t)len), (const char *)v, COMPAT_CONFIG);
+				(int)strnlen(v, (size_t)len), (const char *)v, COMPAT_CONFIG);
 	ret = check_props(c, 0, root_props);
 	if (!ret)
 		ret = root_cells(c, PROP_ADDRESS_CELLS, DT_DEFAULT_ADDRESS_CELLS, &c->ac);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hyp/platform.h"
+#include "hyp/fdt_cells.h"
 #include "hyp/printf.h"
 
 /* Property names (Devicetree Specification v0.4 and the bindings named beside them). */
@@ -161,15 +162,6 @@ static bool prop_is_string(const char *v, int len)
 	return v && len >= 1 && v[len - 1] == '\0' && strlen(v) == (size_t)len - 1;
 }
 
-static uint64_t read_cells(const fdt32_t *cell, uint32_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 32) | fdt32_ld(cell++);
-	return v;
-}
-
 /* The string property name of node in *s: 1 when present, 0 when absent, or fails. */
 static int prop_string(struct plat_ctx *c, int node, const char *name, const char **s)
 {
@@ -283,8 +275,8 @@ static struct plat_range reg_entry(const struct reg_prop *r, int i)
 	const fdt32_t *cell = r->cell + (uint32_t)i * (r->ac + r->sc);
 	struct plat_range range;
 
-	range.base = read_cells(cell, r->ac);
-	range.size = read_cells(cell + r->ac, r->sc);
+	range.base = fdt_cells_read(cell, r->ac);
+	range.size = fdt_cells_read(cell + r->ac, r->sc);
 	return range;
 }
 
@@ -453,7 +445,7 @@ static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
 	if (len != (int)(ac * sizeof(fdt32_t)))
 		return plat_fail(c, node, "reg is %d bytes, not %u (%s %u)", len,
 				 ac * (uint32_t)sizeof(fdt32_t), PROP_ADDRESS_CELLS, ac);
-	mpidr = read_cells(reg, ac) & MPIDR_AFF_MASK;
+	mpidr = fdt_cells_read(reg, ac) & MPIDR_AFF_MASK;
 
 	for (i = 0; i < p->cpu_count; i++) {
 		char other[PLAT_PATH_MAX];
@@ -575,7 +567,7 @@ static int parse_gicr_stride(struct plat_ctx *c, int node)
 		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, node, PROP_REDIST_STRIDE, len);
 	if (len != 4 && len != 8)
 		return plat_fail(c, node, "%s is %d bytes, not 4 or 8", PROP_REDIST_STRIDE, len);
-	stride = read_cells(v, (uint32_t)len / sizeof(fdt32_t));
+	stride = fdt_cells_read(v, (uint32_t)len / sizeof(fdt32_t));
 	if (stride % GICR_STRIDE_ALIGN)
 		return plat_fail(c, node, "%s 0x%llx is not a multiple of 64 KiB",
 				 PROP_REDIST_STRIDE, (unsigned long long)stride);
