@@ -103,25 +103,29 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_cpu(unsigned int cpu, const char *fmt, ...)
+static void log_cpu_emit(unsigned int cpu, bool force, const char *fmt, va_list ap)
 {
 	char prefix[16];
-	va_list ap;
 
 	fmt_snprintf(prefix, sizeof(prefix), "cpu%u: ", cpu);
+	log_emit(prefix, force, fmt, ap);
+}
+
+void log_cpu(unsigned int cpu, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	log_emit(prefix, false, fmt, ap);
+	log_cpu_emit(cpu, false, fmt, ap);
 	va_end(ap);
 }
 
 void log_cpu_alert(unsigned int cpu, const char *fmt, ...)
 {
-	char prefix[16];
 	va_list ap;
 
-	fmt_snprintf(prefix, sizeof(prefix), "cpu%u: ", cpu);
 	va_start(ap, fmt);
-	log_emit(prefix, true, fmt, ap);
+	log_cpu_emit(cpu, true, fmt, ap);
 	va_end(ap);
 }
 
