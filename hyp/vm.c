@@ -123,11 +123,14 @@ static void vm_wake(struct vcpu *v)
 		cpu_kick(&cpus[v->pcpu]);
 }
 
-/* Stop every vCPU of vm; the machine powers off (or resets) when the last guest stops. */
+/* Stop every vCPU of vm; true when that was the last guest running (once per guest, however
+ * many of its vCPUs ask at the same time). */
 static bool vm_stop(struct vm *vm, const char *why)
 {
 	unsigned int i;
 
+	if (__atomic_exchange_n(&vm->stopped, true, __ATOMIC_ACQ_REL))
+		return false;
 	log_info("guest %u: %s", vm->id, why);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		vcpu_set_power(&vm->vcpus[i], VCPU_OFF);

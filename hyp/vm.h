@@ -52,6 +52,7 @@ struct vm_ops {
 
 struct vm {
 	unsigned int id;
+	bool stopped; /* SYSTEM_OFF or SYSTEM_RESET seen (set once, with __atomic) */
 	const struct vm_ops *ops;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
