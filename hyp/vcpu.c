@@ -20,15 +20,29 @@ static void setup_this_cpu(struct vcpu *v)
 	vcpu_arch_setup(v->vm->vttbr, v->vm->vtcr, v->mpidr);
 }
 
+/*
+ * Most exits (MMIO, HVC, SGIs sent) happen with nothing in flight: then there is no LR to
+ * fold and no list to flush, and the VM's lock is left alone. The flush may be skipped only
+ * when the last one wrote no LR (v->lrs_clean): a finished LR can still hold an EOI bit whose
+ * maintenance interrupt lasts until the LR is rewritten. Then every LR holds 0 or an entry
+ * of the fast path (hardware-linked: never a maintenance interrupt) and ICH_HCR_EL2 just
+ * En. The list head is read without the lock: a CPU that adds to this vCPU's list kicks it
+ * afterwards, so a stale empty read only moves the flush to that kick's exit.
+ */
 static void flush(struct vcpu *v)
 {
+	if (v->lrs_clean && !__atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
+		return;
 	spin_lock(&v->vm->vgic.lock);
 	lr_flush(&v->vgic, &vcpu_lr_hw);
+	v->lrs_clean = v->vgic.lr_used == 0;
 	spin_unlock(&v->vm->vgic.lock);
 }
 
 static void fold(struct vcpu *v)
 {
+	if (!v->vgic.lr_used && !v->vgic.lr_fast)
+		return;
 	spin_lock(&v->vm->vgic.lock);
 	lr_fold(&v->vgic, &vcpu_lr_hw);
 	spin_unlock(&v->vm->vgic.lock);

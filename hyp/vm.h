@@ -39,6 +39,7 @@ struct vcpu {
 	uint64_t boot_entry;   /* from CPU_ON (or the kernel entry for vCPU 0) */
 	uint64_t boot_context; /* x0 at entry */
 	struct vgic_cpu vgic;
+	bool lrs_clean; /* the last flush wrote no LR (hyp/vcpu.c) */
 	uint64_t exits[VCPU_EXIT_COUNT];
 	uint64_t el2_cost[VCPU_EXIT_COUNT]; /* PMU cycles at EL2 per reason (hvc.h) */
 };
