@@ -406,7 +406,7 @@ def cell(fig, changed, key, col, na="n/a"):
     v = fig.get(key, {}).get(col)
     if v is None:
         return na
-    s = fmt(v)
+    s = "%.2f" % v if col == "ratio" else fmt(v)
     if key.endswith(".overhead") and col != "native":
         s = "+" + s
         if key == "roundtrip.overhead" and fig["roundtrip.median"]["native"]:
