@@ -15,17 +15,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include <libfdt.h>
 
 #include "hyp/config.h"
 
 #define FUZZ_ROUNDS 3000
 #define NR_VIRTIO 32
-
-struct blob {
-	uint8_t *data;
-	size_t size;
-};
 
 static struct config cfg;
 static char err[CONFIG_ERR_MAX];
@@ -34,22 +31,9 @@ static void load_path(const char *sub, const char *name, struct blob *b)
 {
 	const char *build = getenv("SKIFF_BUILD");
 	char path[768];
-	FILE *f;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s/%s.dtb", build && *build ? build : "build", sub, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run make unit, or set SKIFF_BUILD)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	b->size = (size_t)n;
-	b->data = malloc(b->size);
-	assert_non_null(b->data);
-	assert_int_equal(fread(b->data, 1, b->size, f), b->size);
-	fclose(f);
+	fixture_read(path, "run make unit, or set SKIFF_BUILD", b);
 }
 
 static void load(const char *name, struct blob *b)

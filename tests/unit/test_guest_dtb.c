@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include <libfdt.h>
 
 #include "hyp/guest_dtb.h"
@@ -37,11 +39,6 @@
 
 #define DEFAULT_CONFIG "dts/qemu-virt"
 #define HOST_GDTB "tests/config/host-gdtb"
-
-struct blob {
-	uint8_t *data;
-	size_t size;
-};
 
 /* What a test expects beside what every guest tree has: nodes a reference brings in, and the
  * properties of the guest's devices that are left out of the copy. */
@@ -66,22 +63,9 @@ static void load(const char *name, struct blob *b)
 {
 	const char *dir = getenv("SKIFF_BUILD");
 	char path[768];
-	FILE *f;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s.dtb", dir && *dir ? dir : "build", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run make unit, or set SKIFF_BUILD)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	b->size = (size_t)n;
-	b->data = malloc(b->size);
-	assert_non_null(b->data);
-	assert_int_equal(fread(b->data, 1, b->size, f), b->size);
-	fclose(f);
+	fixture_read(path, "run make unit, or set SKIFF_BUILD", b);
 }
 
 static int setup(void **state)

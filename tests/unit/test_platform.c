@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include <libfdt.h>
 
 #include "hyp/platform.h"
@@ -38,11 +40,6 @@
 
 #define FUZZ_ROUNDS 4000
 
-struct blob {
-	uint8_t *data;
-	size_t size;
-};
-
 /* ---- fixtures ---- */
 
 static const char *dtb_dir(void)
@@ -64,22 +61,9 @@ static const char *dtb_dir(void)
 static void load(const char *name, struct blob *b)
 {
 	char path[768];
-	FILE *f;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s.dtb", dtb_dir(), name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run make unit, or set SKIFF_DTB_DIR)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	b->size = (size_t)n;
-	b->data = malloc(b->size);
-	assert_non_null(b->data);
-	assert_int_equal(fread(b->data, 1, b->size, f), b->size);
-	fclose(f);
+	fixture_read(path, "run make unit, or set SKIFF_DTB_DIR", b);
 }
 
 /* A copy of b in a buffer of exactly size bytes (so ASan sees any read past it). */
