@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "hyp/assign.h"
-#include "hyp/fdt_cells.h"
+#include "hyp/fdt_props.h"
 #include "hyp/fdt_index.h"
 #include "hyp/printf.h"
 
@@ -84,22 +84,11 @@ struct asg_ctx {
 /* Writes "<where>: <message>" (non-printable bytes as '?') and returns ASG_EFAIL. */
 static int __attribute__((format(printf, 2, 3))) asg_fail(struct asg_ctx *c, const char *fmt, ...)
 {
-	char *s;
-	int n;
+	va_list ap;
 
-	if (!c->err || !c->err_size)
-		return ASG_EFAIL;
-	n = fmt_snprintf(c->err, c->err_size, "%s: ", c->where);
-	if (n >= 0 && (size_t)n < c->err_size) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		fmt_vsnprintf(c->err + n, c->err_size - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	for (s = c->err; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			*s = '?';
+	va_start(ap, fmt);
+	fmt_message(c->err, c->err_size, c->where, fmt, ap);
+	va_end(ap);
 	return ASG_EFAIL;
 }
 

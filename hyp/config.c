@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hyp/config.h"
-#include "hyp/fdt_cells.h"
+#include "hyp/fdt_props.h"
 #include "hyp/printf.h"
 
 #define COMPAT_CONFIG "skiff,config-1"
@@ -79,28 +79,12 @@ const char *irq_mode_name(enum irq_mode m)
  * (the blob's strings go to a console) become '?'. */
 static int __attribute__((format(printf, 2, 3))) cfg_fail(struct cfg_ctx *c, const char *fmt, ...)
 {
-	int n;
-	char *s;
+	va_list ap;
 
-	if (!c->err || !c->err_size)
-		return CFG_EFAIL;
-	n = fmt_snprintf(c->err, c->err_size, "%s: ", c->where);
-	if (n >= 0 && (size_t)n < c->err_size) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		fmt_vsnprintf(c->err + n, c->err_size - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	for (s = c->err; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			*s = '?';
+	va_start(ap, fmt);
+	fmt_message(c->err, c->err_size, c->where, fmt, ap);
+	va_end(ap);
 	return CFG_EFAIL;
-}
-
-static bool prop_is_string(const char *v, int len)
-{
-	return v && len >= 1 && v[len - 1] == '\0' && strlen(v) == (size_t)len - 1;
 }
 
 /* Property name of node: 1 with *v and *len when present, 0 when absent, or fails. */
@@ -314,7 +298,7 @@ static int parse_image(struct cfg_ctx *c, int node, const char *name, struct con
 
 	if (ret <= 0)
 		return ret;
-	if (prop_is_string(v, len)) {
+	if (fdt_prop_is_string(v, len)) {
 		if (strcmp(v, IMAGE_FW_CFG_NAME))
 			return cfg_fail(c, "%s: \"%s\" is not \"%s\" (or <address size>)", name,
 					(const char *)v, IMAGE_FW_CFG_NAME);
@@ -388,7 +372,7 @@ static int parse_device(struct cfg_ctx *c, int node, const char *name, struct co
 		return ret;
 	if (!ret)
 		return cfg_fail(c, "%s: missing (the host device-tree path)", PROP_DEVICE);
-	if (!prop_is_string(v, len))
+	if (!fdt_prop_is_string(v, len))
 		return cfg_fail(c, "%s: not a string", PROP_DEVICE);
 	if (((const char *)v)[0] != '/')
 		return cfg_fail(c, "%s: \"%s\" is not a full path (it must start with '/')",
@@ -443,7 +427,7 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 	if (ret < 0)
 		return ret;
 	if (ret) {
-		if (!prop_is_string(v, len))
+		if (!fdt_prop_is_string(v, len))
 			return cfg_fail(c, "%s: not a string", PROP_BOOTARGS);
 		if (len > CONFIG_BOOTARGS_MAX)
 			return cfg_fail(c, "%s: %d bytes, longer than %d", PROP_BOOTARGS, len - 1,

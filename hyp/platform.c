@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "hyp/platform.h"
-#include "hyp/fdt_cells.h"
+#include "hyp/fdt_props.h"
 #include "hyp/printf.h"
 
 /* Property names (Devicetree Specification v0.4 and the bindings named beside them). */
@@ -106,41 +106,18 @@ static void node_path(const void *fdt, int node, char *buf, size_t size)
 		fmt_snprintf(buf, size, "(node at offset %d: %s)", node, fdt_strerror(ret));
 }
 
-/* Blob bytes that are not printable ASCII become '?' in messages (they go to a console). */
-static void sanitize(char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			*s = '?';
-}
-
 /* Writes "<path of node>: <message>" (no path when node < 0) and returns PLAT_EFAIL. */
 static int __attribute__((format(printf, 3, 4)))
 plat_fail(struct plat_ctx *c, int node, const char *fmt, ...)
 {
-	size_t n = 0;
+	char path[PLAT_PATH_MAX];
+	va_list ap;
 
-	if (!c->err || !c->err_size)
-		return PLAT_EFAIL;
-	if (node >= 0) {
-		char path[PLAT_PATH_MAX];
-		int ret;
-
+	if (node >= 0)
 		node_path(c->fdt, node, path, sizeof(path));
-		ret = fmt_snprintf(c->err, c->err_size, "%s: ", path);
-		if (ret >= 0 && (size_t)ret < c->err_size)
-			n = (size_t)ret;
-		else
-			n = c->err_size - 1;
-	}
-	if (n + 1 < c->err_size) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		fmt_vsnprintf(c->err + n, c->err_size - n, fmt, ap);
-		va_end(ap);
-	}
-	sanitize(c->err);
+	va_start(ap, fmt);
+	fmt_message(c->err, c->err_size, node >= 0 ? path : NULL, fmt, ap);
+	va_end(ap);
 	return PLAT_EFAIL;
 }
 
@@ -156,12 +133,6 @@ static bool prop_is(const char *v, int len, const char *s)
 	return v && len >= 1 && (size_t)len == strlen(s) + 1 && !memcmp(v, s, (size_t)len);
 }
 
-/* True if a property value of len bytes is one NUL-terminated string. */
-static bool prop_is_string(const char *v, int len)
-{
-	return v && len >= 1 && v[len - 1] == '\0' && strlen(v) == (size_t)len - 1;
-}
-
 /* The string property name of node in *s: 1 when present, 0 when absent, or fails. */
 static int prop_string(struct plat_ctx *c, int node, const char *name, const char **s)
 {
@@ -170,7 +141,7 @@ static int prop_string(struct plat_ctx *c, int node, const char *name, const cha
 
 	if (!v)
 		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, node, name, len);
-	if (!prop_is_string(v, len))
+	if (!fdt_prop_is_string(v, len))
 		return plat_fail(c, node, "%s is not a string", name);
 	*s = v;
 	return 1;
@@ -682,7 +653,7 @@ static int check_alias(struct plat_ctx *c, const char *path, int namelen)
 	v = fdt_getprop_namelen(c->fdt, aliases, path, namelen, &len);
 	if (!v)
 		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, aliases, "alias", len);
-	if (!prop_is_string(v, len))
+	if (!fdt_prop_is_string(v, len))
 		return plat_fail(c, aliases, "%.*s is not a string", namelen, path);
 	if (v[0] != '/')
 		return plat_fail(c, aliases, "%.*s is not a full path (\"%s\")", namelen, path, v);

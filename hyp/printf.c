@@ -418,3 +418,23 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void fmt_message(char *buf, size_t size, const char *where, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+	char *s;
+
+	if (!buf || !size)
+		return;
+	buf[0] = '\0';
+	if (where) {
+		int ret = fmt_snprintf(buf, size, "%s: ", where);
+
+		n = (ret >= 0 && (size_t)ret < size) ? (size_t)ret : size - 1;
+	}
+	if (n + 1 < size)
+		fmt_vsnprintf(buf + n, size - n, fmt, ap);
+	for (s = buf; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+}

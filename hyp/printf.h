@@ -19,4 +19,11 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * An error message for the console: "<where>: <message>" (just the message when where is
+ * NULL), truncated to size, every byte that is not printable ASCII replaced by '?' (device
+ * trees and configs put arbitrary bytes in the strings it quotes). Nothing when size is 0.
+ */
+void fmt_message(char *buf, size_t size, const char *where, const char *fmt, va_list ap);
+
 #endif

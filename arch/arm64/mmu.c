@@ -10,7 +10,6 @@
 #include "arch/arm64/sysreg.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #define MMU_POOL_PAGES 48
 #define MMU_VA_BITS 48
@@ -26,24 +25,13 @@ extern char _start_image[], _text_end[], _rodata_end[], _end[];
 
 struct mmu_boot_regs mmu_boot_regs;
 
-static uint64_t pool[MMU_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
-static unsigned int pool_used;
+static uint64_t tables[MMU_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
+static struct pt_pool pool = { .pages = tables, .count = MMU_POOL_PAGES };
 static struct mmu_reserved reserved;
 
-static uint64_t *pool_alloc(void *ctx)
-{
-	uint64_t *table;
-
-	(void)ctx;
-	if (pool_used == MMU_POOL_PAGES)
-		return NULL;
-	table = pool[pool_used++];
-	memset(table, 0, PT_PAGE_SIZE);
-	return table;
-}
-
 static struct pgtable el2_map = {
-	.alloc = pool_alloc,
+	.alloc = pt_pool_alloc,
+	.ctx = &pool,
 	.start_level = 0,
 };
 
@@ -89,7 +77,7 @@ int mmu_enable_boot(uint64_t image_base, uint64_t dtb, uint64_t dtb_size, uint64
 
 	reserved.base = image_base;
 	reserved.end = (end + SKIFF_BLOCK_SIZE - 1) & ~(uint64_t)(SKIFF_BLOCK_SIZE - 1);
-	el2_map.root = pool_alloc(NULL);
+	el2_map.root = pt_pool_alloc(&pool);
 	ret = map_image(image_base);
 	if (!ret && dtb && dtb_size)
 		ret = pt_map(&el2_map, page_down(dtb), page_down(dtb),
@@ -163,5 +151,5 @@ struct mmu_reserved mmu_reserved(void)
 
 unsigned int mmu_tables_used(void)
 {
-	return pool_used;
+	return pool.used;
 }

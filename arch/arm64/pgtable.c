@@ -6,9 +6,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define PT_LAST_LEVEL 3
 #define PT_FIRST_BLOCK_LEVEL 1
+
+uint64_t *pt_pool_alloc(void *pool)
+{
+	struct pt_pool *p = pool;
+	uint64_t *table;
+
+	if (p->used == p->count)
+		return NULL;
+	table = p->pages[p->used++];
+	memset(table, 0, PT_PAGE_SIZE);
+	return table;
+}
 
 static unsigned int level_shift(unsigned int level)
 {

@@ -38,6 +38,16 @@ struct pgtable {
 	unsigned int start_level; /* 0: 48-bit input range */
 };
 
+/* A fixed pool of 4 KiB-aligned tables handed out in order (no freeing: tables live as long as
+ * the map). pt_pool_alloc(pool) is a struct pgtable alloc function with ctx = the pool. */
+struct pt_pool {
+	uint64_t (*pages)[PT_ENTRIES];
+	unsigned int count;
+	unsigned int used;
+};
+
+uint64_t *pt_pool_alloc(void *pool);
+
 /*
  * Map [va, va + size) to pa with the leaf attribute bits attrs (everything but the valid
  * and type bits). Uses 1 GiB and 2 MiB blocks where alignment allows. Never replaces a

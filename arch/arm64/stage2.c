@@ -6,7 +6,6 @@
 #include "arch/arm64/sysreg.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #define S2_POOL_PAGES 64
 #define S2_MAX_IPA_BITS 48
@@ -18,20 +17,8 @@
 
 static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
-static uint64_t pool[S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
-static unsigned int pool_used;
-
-static uint64_t *pool_alloc(void *ctx)
-{
-	uint64_t *table;
-
-	(void)ctx;
-	if (pool_used == S2_POOL_PAGES)
-		return NULL;
-	table = pool[pool_used++];
-	memset(table, 0, PT_PAGE_SIZE);
-	return table;
-}
+static uint64_t tables[S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
+static struct pt_pool pool = { .pages = tables, .count = S2_POOL_PAGES };
 
 int stage2_init(struct stage2 *s2)
 {
@@ -46,10 +33,10 @@ int stage2_init(struct stage2 *s2)
 		parange = 5;
 	}
 	s2->ipa_bits = bits;
-	s2->pt.alloc = pool_alloc;
-	s2->pt.ctx = NULL;
+	s2->pt.alloc = pt_pool_alloc;
+	s2->pt.ctx = &pool;
 	s2->pt.start_level = bits >= S2_MIN_L0_IPA_BITS ? 0 : 1;
-	s2->pt.root = pool_alloc(NULL);
+	s2->pt.root = pt_pool_alloc(&pool);
 	if (!s2->pt.root)
 		return PT_ERR_NOMEM;
 	s2->vtcr = VTCR_RES1 | VTCR_T0SZ(bits) |

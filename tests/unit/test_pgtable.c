@@ -853,9 +853,29 @@ static void test_random(void **state)
 	free(rs);
 }
 
+/* pt_pool_alloc: zeroed tables in order, NULL once the pool is used up. */
+static void test_pool_alloc(void **state)
+{
+	static uint64_t pages[2][PT_ENTRIES] __attribute__((aligned(4096)));
+	struct pt_pool pool = { .pages = pages, .count = 2 };
+	uint64_t *a, *b;
+
+	(void)state;
+	memset(pages, 0xa5, sizeof(pages));
+	a = pt_pool_alloc(&pool);
+	b = pt_pool_alloc(&pool);
+	assert_ptr_equal(a, pages[0]);
+	assert_ptr_equal(b, pages[1]);
+	assert_int_equal(a[0], 0);
+	assert_int_equal(b[PT_ENTRIES - 1], 0);
+	assert_null(pt_pool_alloc(&pool));
+	assert_int_equal(pool.used, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_alloc),
 		cmocka_unit_test_setup_teardown(test_map_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_2m_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_1g_block, setup, teardown),

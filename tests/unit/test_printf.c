@@ -762,6 +762,43 @@ static int report(void **state)
 	return 0;
 }
 
+/* ---- fmt_message: "<where>: <message>", non-printable bytes as '?', truncated */
+
+static void message(char *buf, size_t size, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_message(buf, size, where, fmt, ap);
+	va_end(ap);
+}
+
+static void test_message(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	message(buf, sizeof(buf), "guest@0/uart", "MMIO 0x%x", 0x9000000);
+	assert_string_equal(buf, "guest@0/uart: MMIO 0x9000000");
+	message(buf, sizeof(buf), NULL, "no prefix %d", 7);
+	assert_string_equal(buf, "no prefix 7");
+	message(buf, sizeof(buf),
+		"/n\x01"
+		"de",
+		"bad \"%s\"",
+		"a\tb\x80"
+		"c");
+	assert_string_equal(buf, "/n?de: bad \"a?b?c\"");
+	message(buf, 12, "a-long-prefix-here", "message");
+	assert_string_equal(buf, "a-long-pref"); /* the prefix fills it: no message */
+	message(buf, 16, "where", "%s", "a long message text");
+	assert_string_equal(buf, "where: a long m");
+	memset(buf, 'x', sizeof(buf));
+	message(buf, 0, "where", "%s", "none");
+	assert_int_equal(buf[0], 'x');		  /* size 0: untouched */
+	message(NULL, 10, "where", "%s", "none"); /* no buffer: nothing, no crash */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -776,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_flag_interplay),
 		cmocka_unit_test(test_generated_integers),
 		cmocka_unit_test(test_generated_others),
+		cmocka_unit_test(test_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, report);
