@@ -363,7 +363,7 @@ struct hvc_vm_info hvc_info = {
 void vm_print_stats(const struct vm *vm)
 {
 	static const char *const names[SKIFF_EXIT_COUNT] = {
-		"irq", "mmio", "hvc", "smc", "sysreg", "abort", "undef", "other", "maint", "kick",
+		"irq", "mmio", "hvc", "smc", "sysreg", "abort", "undef", "other", "maint", "kick", "foreign",
 	};
 	unsigned int i, r;
 

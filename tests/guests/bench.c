@@ -256,7 +256,7 @@ static void out_exits(const char *what, const struct snap *a, const struct snap 
 {
 	static const char *const reason[SKIFF_EXIT_COUNT] = { "irq",	"mmio",	 "hvc",	  "smc",
 							      "sysreg", "abort", "undef", "other",
-							      "maint",	"kick" };
+							      "maint",	"kick",	 "foreign" };
 	char key[64];
 	unsigned int v, i;
 
