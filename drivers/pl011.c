@@ -1,6 +1,7 @@
 /*
- * pl011.c - polled transmit on a PL011 (Arm PrimeCell UART TRM, DDI 0183). Writes only the
- * data register; leaves baud rate and interrupts as the firmware set them.
+ * pl011.c - polled transmit on a PL011 (Arm PrimeCell UART TRM, DDI 0183), waiting for room in
+ * the transmit FIFO or not at all. Writes only the data register; leaves baud rate and
+ * interrupts as the firmware set them.
  */
 #include "drivers/pl011.h"
 #include "drivers/mmio.h"
@@ -14,4 +15,12 @@ void pl011_putc(uintptr_t base, char c)
 	while (mmio_read32(base + UARTFR) & UARTFR_TXFF)
 		;
 	mmio_write32(base + UARTDR, (uint8_t)c);
+}
+
+bool pl011_try_putc(uintptr_t base, char c)
+{
+	if (mmio_read32(base + UARTFR) & UARTFR_TXFF)
+		return false;
+	mmio_write32(base + UARTDR, (uint8_t)c);
+	return true;
 }

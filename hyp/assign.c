@@ -57,6 +57,8 @@
 #define WHAT_FW_CFG "fw_cfg"
 #define WHAT_UART "the console UART"
 #define WHAT_DOORBELL "doorbell"
+#define WHAT_VCONSOLE "virtual console"
+#define WHAT_PAGE_REST "the rest of a page of its devices (whole-pages)"
 
 _Static_assert(CONFIG_MAX_GUESTS <= sizeof(((struct ledger *)0)->owner_name) /
 					    sizeof(((struct ledger *)0)->owner_name[0]),
@@ -515,15 +517,74 @@ static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 	return 0;
 }
 
-/* A kernel or initrd already in RAM must lie in the guest's own memory. */
-static int check_image(struct asg_ctx *c, int g, const char *name, const struct config_image *img,
-		       const struct assignment *a)
+/* Take [base, base + size), rounded out to pages, out of the guest's RAM ranges. */
+static int carve(struct asg_ctx *c, struct assignment *a, uint64_t base, uint64_t size)
 {
-	if (img->source != IMAGE_MEMORY || in_ranges(a->mem, a->nr_mem, img->addr, img->size))
+	uint64_t b = base & PAGE_MASK, e = ((base + size - 1) | (PAGE - 1)) + 1;
+	unsigned int i;
+
+	for (i = 0; i < a->nr_mem; i++) {
+		struct plat_range *m = &a->mem[i];
+		uint64_t mb = m->base, me = m->base + m->size;
+
+		if (e <= mb || b >= me)
+			continue;
+		if (b > mb && e < me) { /* a hole in the middle: the range splits */
+			if (a->nr_mem == ASSIGN_MAX_MEM)
+				return asg_fail(c, "its RAM would be in more than %d pieces",
+						ASSIGN_MAX_MEM);
+			memmove(&a->mem[i + 2], &a->mem[i + 1],
+				(a->nr_mem - i - 1) * sizeof(a->mem[0]));
+			a->nr_mem++;
+			a->mem[i + 1].base = e;
+			a->mem[i + 1].size = me - e;
+			m->size = b - mb;
+			i++;
+		} else if (b <= mb && e >= me) { /* all of it */
+			memmove(m, m + 1, (a->nr_mem - i - 1) * sizeof(a->mem[0]));
+			a->nr_mem--;
+			i--;
+		} else if (b <= mb) {
+			m->base = e;
+			m->size = me - e;
+		} else {
+			m->size = b - mb;
+		}
+	}
+	if (!a->nr_mem)
+		return asg_fail(c, "no RAM is left for the guest once its images are kept");
+	return 0;
+}
+
+/*
+ * A kernel or initrd already in RAM must lie in the guest's own memory. Its pages are then left
+ * out of the guest's RAM: skiff keeps them as the boot loader loaded them, copies them into
+ * place at every start of the guest, and the guest can never overwrite them.
+ */
+static int check_image(struct asg_ctx *c, int g, const char *name, const struct config_image *img,
+		       struct assignment *a)
+{
+	if (img->source != IMAGE_MEMORY)
 		return 0;
 	set_where(c, "%s: %s", c->cfg->guest[g].name, name);
-	return asg_fail(c, "0x%llx+0x%llx is not inside the guest's memory",
-			(unsigned long long)img->addr, (unsigned long long)img->size);
+	if (!in_ranges(a->mem, a->nr_mem, img->addr, img->size))
+		return asg_fail(c, "0x%llx+0x%llx is not inside the guest's memory",
+				(unsigned long long)img->addr, (unsigned long long)img->size);
+	a->kept[a->nr_kept].base = img->addr & PAGE_MASK;
+	a->kept[a->nr_kept++].size =
+		(((img->addr + img->size - 1) | (PAGE - 1)) + 1) - (img->addr & PAGE_MASK);
+	return 0;
+}
+
+static int carve_images(struct asg_ctx *c, int g, struct assignment *a)
+{
+	unsigned int i;
+	int ret = 0;
+
+	set_where(c, "%s: memory", c->cfg->guest[g].name);
+	for (i = 0; i < a->nr_kept && !ret; i++)
+		ret = carve(c, a, a->kept[i].base, a->kept[i].size);
+	return ret;
 }
 
 /* Add [base, base + size) to the pages to map, rounded out to pages, merged with neighbours. */
@@ -755,6 +816,12 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 				(int)strnlen(status, (size_t)len), status);
 
 	ad->node = node;
+	{
+		int iommu;
+
+		ad->dma = dma_kind_of(c->fdt, node, &iommu);
+		ad->iommu = iommu != 0;
+	}
 	ad->first_reg = (uint8_t)a->nr_regs;
 	ad->first_spi = (uint8_t)a->nr_spis;
 	ret = device_regs(c, g, node, dev->path, a);
@@ -800,6 +867,85 @@ static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 				(unsigned long long)cfg->spi_window.base,
 				(unsigned long long)cfg->spi_window.size);
 	return 0;
+}
+
+static int assign_vconsole(struct asg_ctx *c, int g, struct assignment *a)
+{
+	const struct config *cfg = c->cfg;
+
+	set_where(c, "%s: virtual-console", cfg->guest[g].name);
+	if (!cfg->device_window.size)
+		return asg_fail(c, "no device-window in /skiff to place it in");
+	a->vconsole_base =
+		ledger_alloc_mmio(c->l, g, ASSIGN_VCONSOLE_SIZE, cfg->device_window.base,
+				  cfg->device_window.base + cfg->device_window.size, WHAT_VCONSOLE);
+	if (!a->vconsole_base)
+		return asg_fail(c, "device-window 0x%llx+0x%llx is full",
+				(unsigned long long)cfg->device_window.base,
+				(unsigned long long)cfg->device_window.size);
+	return 0;
+}
+
+/*
+ * Stage 2 maps whole pages, so a device whose registers do not fill their pages gives the guest
+ * the rest of those pages too: whatever else sits there (another virtio-mmio transport, say).
+ * That is refused unless the guest's own claims cover the rest, or one of its devices in that
+ * page says whole-pages: then the rest is claimed for the guest (nobody else can have it),
+ * before any device is checked.
+ */
+static int page_rest(struct asg_ctx *c, int g, const struct assignment *a, bool claim_rest)
+{
+	const struct config_guest *cg = &c->cfg->guest[g];
+	unsigned int d, r;
+
+	for (d = 0; d < a->nr_devices; d++) {
+		const struct assign_device *ad = &a->dev[d];
+		const struct config_device *dev = &cg->device[d];
+
+		if (claim_rest && !dev->whole_pages)
+			continue;
+		set_where(c, "%s/%s: %s", cg->name, dev->name, dev->path);
+		for (r = ad->first_reg; r < (unsigned int)ad->first_reg + ad->nr_reg; r++) {
+			const struct plat_range *reg = &a->reg[r];
+			uint64_t page, last = (reg->base + reg->size - 1) & PAGE_MASK;
+
+			for (page = reg->base & PAGE_MASK;; page += PAGE) {
+				uint64_t gap, size;
+
+				while ((size = ledger_page_gap(c->l, g, page, &gap))) {
+					int ret;
+
+					if (!claim_rest)
+						return asg_fail(
+							c,
+							"MMIO 0x%llx+0x%llx does not fill its page "
+							"0x%llx: the guest would reach "
+							"0x%llx+0x%llx, "
+							"which is not its own, as well (give it "
+							"what "
+							"sits there, or say whole-pages)",
+							(unsigned long long)reg->base,
+							(unsigned long long)reg->size,
+							(unsigned long long)page,
+							(unsigned long long)gap,
+							(unsigned long long)size);
+					ret = claim(c, LEDGER_MMIO, g, gap, size, WHAT_PAGE_REST);
+					if (ret < 0)
+						return ret;
+				}
+				if (page == last)
+					break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int check_sub_pages(struct asg_ctx *c, int g, const struct assignment *a)
+{
+	int ret = page_rest(c, g, a, true);
+
+	return ret ? ret : page_rest(c, g, a, false);
 }
 
 int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
@@ -851,9 +997,17 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		for (d = 0; d < cfg->guest[g].nr_devices && !ret; d++)
 			ret = assign_device(&c, (int)g, d, &out[g]);
 	}
-	/* After every device is claimed, so a doorbell never takes a page a device needs. */
 	for (g = 0; g < cfg->nr_guests && !ret; g++)
+		ret = carve_images(&c, (int)g, &out[g]);
+	/* After every device is claimed, so no other guest's device can be in the rest of a page
+	 * and a doorbell or console never takes a page a device needs. */
+	for (g = 0; g < cfg->nr_guests && !ret; g++)
+		ret = check_sub_pages(&c, (int)g, &out[g]);
+	for (g = 0; g < cfg->nr_guests && !ret; g++) {
 		if (cfg->guest[g].doorbell)
 			ret = assign_doorbell(&c, (int)g, &out[g]);
+		if (!ret && cfg->guest[g].vconsole)
+			ret = assign_vconsole(&c, (int)g, &out[g]);
+	}
 	return ret;
 }

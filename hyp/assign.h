@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hyp/config.h"
+#include "hyp/dma.h"
 #include "hyp/ledger.h"
 #include "hyp/platform.h"
 
@@ -20,6 +21,7 @@
 #define ASSIGN_MAX_MMIO 64 /* page ranges to map into a guest's stage 2 */
 #define ASSIGN_MAX_SPIS 64 /* passed-through SPIs of one guest */
 #define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/doorbell.h's DOORBELL_SIZE */
+#define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/vconsole.h's VCONSOLE_SIZE */
 
 struct assign_spi {
 	uint32_t intid;	    /* physical = virtual INTID (SPI number + 32) */
@@ -31,6 +33,8 @@ struct assign_spi {
 
 struct assign_device {
 	int node;	   /* host device-tree node offset (for the guest device tree) */
+	enum dma_kind dma; /* whether it can master DMA (hyp/dma.h): no IOMMU stops it */
+	bool iommu;	   /* its node names an IOMMU, which skiff does not program */
 	uint8_t first_reg; /* its reg entries are reg[first_reg .. + nr_reg) */
 	uint8_t nr_reg;
 	uint8_t first_spi; /* its interrupts are spi[first_spi .. + nr_spi) */
@@ -54,6 +58,11 @@ struct assignment {
 	bool console_uart;	/* the guest was given skiff's console UART: hand it over */
 	uint64_t doorbell_base; /* skiff's doorbell (ASSIGN_DOORBELL_SIZE bytes); 0: none */
 	uint32_t doorbell_intid;
+	uint64_t vconsole_base; /* skiff's virtual console (ASSIGN_VCONSOLE_SIZE); 0: none */
+	/* pages of the configured memory left out of the guest's RAM: the kernel and initrd a
+	 * boot loader put there, kept as loaded for restarts (hyp/guest_image.h) */
+	unsigned int nr_kept;
+	struct plat_range kept[2];
 };
 
 /*

@@ -30,6 +30,9 @@
 #define PROP_MODES "interrupt-modes"
 #define PROP_TRIGGERS "interrupt-triggers"
 #define PROP_OPTIONAL "optional"
+#define PROP_WHOLE_PAGES "whole-pages"
+#define PROP_VCONSOLE "virtual-console"
+#define PROP_PMU_EL2 "pmu-el2-counting"
 #define PROP_STATS "stats-at-exit"
 #define PROP_TEST "test-controls"
 #define PROP_NO_DEFERRAL "oneshot-no-deferral"
@@ -63,12 +66,14 @@ static const char *const trigger_names[NR_CHOICES] = { "dt", "level", "edge" };
 /* Properties each kind of node may have; anything else is a typo worth a message. */
 static const char *const root_props[] = { PROP_COMPATIBLE, PROP_ADDRESS_CELLS, PROP_SIZE_CELLS,
 					  "model", NULL };
-static const char *const skiff_props[] = { PROP_STATS,	       PROP_TEST,	PROP_NO_DEFERRAL,
-					   PROP_DEVICE_WINDOW, PROP_SPI_WINDOW, NULL };
+static const char *const skiff_props[] = {
+	PROP_STATS,   PROP_TEST, PROP_NO_DEFERRAL, PROP_DEVICE_WINDOW, PROP_SPI_WINDOW,
+	PROP_PMU_EL2, NULL
+};
 static const char *const guest_props[] = { PROP_CPUS,	PROP_MEMORY,   PROP_BOOTARGS, PROP_KERNEL,
-					   PROP_INITRD, PROP_DOORBELL, NULL };
-static const char *const device_props[] = { PROP_DEVICE, PROP_MODES, PROP_TRIGGERS, PROP_OPTIONAL,
-					    NULL };
+					   PROP_INITRD, PROP_DOORBELL, PROP_VCONSOLE, NULL };
+static const char *const device_props[] = { PROP_DEVICE,   PROP_MODES,	     PROP_TRIGGERS,
+					    PROP_OPTIONAL, PROP_WHOLE_PAGES, NULL };
 
 const char *irq_mode_name(enum irq_mode m)
 {
@@ -189,6 +194,8 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 		ret = get_flag(c, node, PROP_TEST, &cfg->test_controls);
 	if (!ret)
 		ret = get_flag(c, node, PROP_NO_DEFERRAL, &cfg->oneshot_no_deferral);
+	if (!ret)
+		ret = get_flag(c, node, PROP_PMU_EL2, &cfg->pmu_el2_counting);
 	if (ret < 0)
 		return ret;
 	if (fdt_first_subnode(c->fdt, node) >= 0)
@@ -382,6 +389,9 @@ static int parse_device(struct cfg_ctx *c, int node, const char *name, struct co
 				CONFIG_PATH_MAX - 1);
 	memcpy(dev->path, v, (size_t)len);
 	dev->optional = fdt_getprop(c->fdt, node, PROP_OPTIONAL, NULL) != NULL;
+	ret = get_flag(c, node, PROP_WHOLE_PAGES, &dev->whole_pages);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < g->nr_devices; i++)
 		if (!strcmp(g->device[i].path, dev->path))
 			return cfg_fail(c, "%s: %s is already given to %s/%s", PROP_DEVICE,
@@ -422,6 +432,8 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 		ret = parse_memory(c, node, g);
 	if (!ret)
 		ret = get_flag(c, node, PROP_DOORBELL, &g->doorbell);
+	if (!ret)
+		ret = get_flag(c, node, PROP_VCONSOLE, &g->vconsole);
 	if (!ret)
 		ret = get_prop(c, node, PROP_BOOTARGS, &v, &len);
 	if (ret < 0)

@@ -53,7 +53,8 @@ struct config_device {
 	enum irq_mode mode[CONFIG_MAX_DEV_IRQS];
 	unsigned int nr_triggers;
 	enum irq_trigger trigger[CONFIG_MAX_DEV_IRQS];
-	bool optional; /* skip it (not an error) when the host has no node at path */
+	bool optional;	  /* skip it (not an error) when the host has no node at path */
+	bool whole_pages; /* the guest gets the whole 4 KiB pages its registers sit in */
 };
 
 struct config_range {
@@ -74,6 +75,7 @@ struct config_guest {
 	struct config_image kernel;
 	struct config_image initrd;
 	bool doorbell; /* give the guest skiff's doorbell test device */
+	bool vconsole; /* give the guest skiff's virtual console (hyp/vconsole.c) */
 	unsigned int nr_devices;
 	struct config_device device[CONFIG_MAX_DEVICES];
 };
@@ -82,6 +84,7 @@ struct config {
 	bool stats_at_exit;		   /* print the counters when a guest powers off */
 	bool test_controls;		   /* the guest may flip test-only switches through HVC */
 	bool oneshot_no_deferral;	   /* test-only: release the oneshot mask at EOI, as KVM */
+	bool pmu_el2_counting;		   /* test-only: guests may count at EL2 (make bench) */
 	struct config_range device_window; /* IPA window for skiff's devices; size 0: none */
 	struct config_range spi_window;	   /* SPI numbers (INTID - 32) for them; size 0: none */
 	unsigned int nr_guests;

@@ -86,11 +86,20 @@ void cpu_handle_irq(void)
 		return;
 	}
 	/* a passed-through SPI stays active until its guest is done with it */
-	if (intid >= GIC_INTID_SPI_BASE && vm_handle_spi(intid))
-		return;
+	if (intid >= GIC_INTID_SPI_BASE) {
+		const struct vm *owner = vm_handle_spi(intid);
+
+		if (owner) {
+			if (v && owner != v->vm)
+				v->exits[SKIFF_EXIT_FOREIGN]++; /* never, with SPIs routed at set-up
+								 */
+			return;
+		}
+	}
 	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
 		timer_hyp_stop();
 		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
+		log_poll(); /* the console's retry (hyp/main.c) */
 	} else if (intid == CPU_SGI_KICK) {
 		if (v)
 			v->exits[SKIFF_EXIT_KICK]++;
@@ -98,7 +107,10 @@ void cpu_handle_irq(void)
 		if (v)
 			v->exits[SKIFF_EXIT_MAINT]++;
 	} else {
-		log_cpu(self->idx, "unexpected interrupt %u", intid);
+		if (v)
+			v->exits[SKIFF_EXIT_FOREIGN]++;
+		if (!(self->unexpected_logged++))
+			log_cpu(self->idx, "unexpected interrupt %u (logged once per CPU)", intid);
 	}
 	gicv3_deactivate(intid);
 }
@@ -116,8 +128,7 @@ static bool timer_round_trip(struct cpu *c)
 		;
 	irq_disable();
 	timer_hyp_stop();
-	gicv3_ppi_enable(c->gicr, intid, false);
-	return c->timer_fired;
+	return c->timer_fired; /* the PPI stays enabled: the log's console retries use it */
 }
 
 bool cpu_bring_up(struct cpu *c)

@@ -26,7 +26,8 @@ struct cpu {
 	uintptr_t gicr;
 	int state; /* enum cpu_state, written with __atomic */
 	bool timer_fired;
-	struct vcpu *vcpu; /* the vCPU pinned here, NULL if none */
+	unsigned int unexpected_logged; /* interrupts no one owns taken here */
+	struct vcpu *vcpu;		/* the vCPU pinned here, NULL if none */
 };
 
 struct vcpu;

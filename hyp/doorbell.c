@@ -64,3 +64,9 @@ int doorbell_attach(struct doorbell *d, struct vm *vm, uint64_t base, uint32_t i
 		return -1;
 	return mmio_add(&vm->mmio, &r) ? 0 : -1;
 }
+
+void doorbell_reset(struct doorbell *d)
+{
+	__atomic_store_n(&d->line, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->eois, 0, __ATOMIC_RELAXED);
+}

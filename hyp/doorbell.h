@@ -32,5 +32,7 @@ struct doorbell {
 
 /* Put a doorbell at IPA base with interrupt intid into the VM. 0 on success. */
 int doorbell_attach(struct doorbell *d, struct vm *vm, uint64_t base, uint32_t intid);
+/* Its guest restarts: line low, no EOIs seen (the vGIC's side is vgic_reset's). */
+void doorbell_reset(struct doorbell *d);
 
 #endif

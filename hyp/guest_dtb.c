@@ -463,8 +463,15 @@ static int emit_chosen(struct gdtb *g, const struct guest_dtb_extra *x)
 	ret = fdt_begin_node(g->out, "chosen");
 	if (!ret && x->bootargs && *x->bootargs)
 		ret = fdt_property_string(g->out, "bootargs", x->bootargs);
-	if (!ret && g->a->console_uart)
+	if (!ret && g->a->console_uart) {
 		ret = copy_prop(g, chosen, "stdout-path");
+	} else if (!ret && g->a->vconsole_base) {
+		char path[DT_UNIT_NAME_MAX + 1];
+
+		fmt_snprintf(path, sizeof(path), "/vconsole@%llx",
+			     (unsigned long long)g->a->vconsole_base);
+		ret = fdt_property_string(g->out, "stdout-path", path);
+	}
 	if (!ret && x->initrd_start)
 		ret = fdt_property_u64(g->out, "linux,initrd-start", x->initrd_start);
 	if (!ret && x->initrd_start)
@@ -540,6 +547,20 @@ static int emit_doorbell(struct gdtb *g)
 	return end_node(g, ret);
 }
 
+/* skiff's virtual console (hyp/vconsole.h): no interrupt, polled output only. */
+static int emit_vconsole(struct gdtb *g)
+{
+	const struct plat_range r = { g->a->vconsole_base, ASSIGN_VCONSOLE_SIZE };
+	int ret;
+
+	if (!g->a->vconsole_base)
+		return 0;
+	ret = begin_reg_node(g, "vconsole", &r, 1);
+	if (!ret)
+		ret = fdt_property_string(g->out, "compatible", "skiff,vconsole");
+	return end_node(g, ret);
+}
+
 static int emit_node(struct gdtb *g, int node, bool whole);
 
 /* The children of host node parent the guest gets; under /cpus the vCPUs first, in order. */
@@ -603,6 +624,8 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 		ret = emit_psci(g);
 	if (!ret)
 		ret = emit_doorbell(g);
+	if (!ret)
+		ret = emit_vconsole(g);
 	if (!ret)
 		ret = emit_children(g, 0, false);
 	if (ret)

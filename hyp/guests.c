@@ -2,7 +2,8 @@
  * guests.c - from configuration to running guests: picks and parses the configuration,
  * fills the ownership ledger through hyp/assign.c (every conflict stops boot with a message
  * before any guest runs), creates the VMs, loads each kernel (fw_cfg or a boot loader's
- * image in RAM) with its initrd and device tree, and powers the guests on.
+ * image in RAM) with its initrd and device tree, keeps what a restart needs (guest_image.c),
+ * and powers the guests on (lifecycle.c).
  */
 #include "hyp/guests.h"
 #include "arch/arm64/cache.h"
@@ -12,20 +13,24 @@
 #include "hyp/config_source.h"
 #include "hyp/cpu.h"
 #include "hyp/guest_dtb.h"
-#include "hyp/guest_load.h"
+#include "hyp/guest_image.h"
 #include "hyp/hvc.h"
 #include "hyp/ledger.h"
+#include "hyp/lifecycle.h"
 #include "hyp/log.h"
+#include "hyp/printf.h"
 #include "hyp/vm_boot.h"
 
 #include <string.h>
 
 #define CMDLINE_MAX CONFIG_BOOTARGS_MAX
+#define DMA_LINE_MAX 160
 
 static struct config cfg;
 static struct ledger ledger;
 static struct assignment assignment[CONFIG_MAX_GUESTS];
 static struct vm vms[CONFIG_MAX_GUESTS];
+static struct guest_image images[CONFIG_MAX_GUESTS];
 static bool runnable[CONFIG_MAX_GUESTS];
 static bool console_to_guest;
 static char fw_cmdline[CMDLINE_MAX];
@@ -70,6 +75,47 @@ static void read_fw_cmdline(struct fw_cfg *fc)
 	fw_cmdline[len] = '\0';
 }
 
+/*
+ * skiff cannot stop a device's DMA (it has no IOMMU driver), so it names every assigned device
+ * that can master DMA: such a device can read and write any memory, skiff's included. One line
+ * per kind, then the devices, as many to a line as fit.
+ */
+static void log_dma_masters(unsigned int g)
+{
+	const struct config_guest *cg = &cfg.guest[g];
+	const struct assignment *a = &assignment[g];
+	enum dma_kind k;
+
+	for (k = DMA_MASTER; k <= DMA_UNKNOWN; k++) {
+		char line[DMA_LINE_MAX];
+		unsigned int d, n = 0, len = 0;
+
+		for (d = 0; d < a->nr_devices; d++) {
+			const char *name = cg->device[d].name;
+			size_t need = strlen(name) + (a->dev[d].iommu ? 8 : 1);
+
+			if (a->dev[d].node < 0 || a->dev[d].dma != k)
+				continue;
+			if (!n++)
+				log_guest((int)g,
+					  "%s, with no IOMMU skiff programs: each can read and "
+					  "write any memory, skiff's and other guests' included:",
+					  k == DMA_MASTER ? "devices that master DMA"
+							  : "devices skiff does not know, taken "
+							    "as DMA masters");
+			if (len && len + need >= sizeof(line)) {
+				log_guest((int)g, "  %s", line);
+				len = 0;
+			}
+			len += (unsigned int)fmt_snprintf(line + len, sizeof(line) - len, "%s%s%s",
+							  len ? " " : "", name,
+							  a->dev[d].iommu ? "(iommu)" : "");
+		}
+		if (len)
+			log_guest((int)g, "  %s", line);
+	}
+}
+
 static void load_config(const void *host_fdt, struct fw_cfg *fc)
 {
 	struct config_blob blob = config_source_find(fc, host_fdt);
@@ -85,39 +131,41 @@ static void load_config(const void *host_fdt, struct fw_cfg *fc)
 		fatal("config: %s", err);
 	log_info("config: %s, %u guest%s", blob.origin, cfg.nr_guests,
 		 cfg.nr_guests == 1 ? "" : "s");
-	for (i = 0; i < cfg.nr_guests; i++)
-		log_info("config: %s: %u cpus, %u RAM ranges, %u devices, %u SPIs%s%s",
-			 cfg.guest[i].name, assignment[i].nr_cpus, assignment[i].nr_mem,
-			 assignment[i].nr_devices, assignment[i].nr_spis,
-			 assignment[i].console_uart ? ", the console UART" : "",
-			 assignment[i].doorbell_base ? ", doorbell" : "");
+	for (i = 0; i < cfg.nr_guests; i++) {
+		const struct assignment *a = &assignment[i];
+
+		log_set_guest_name((int)i, cfg.guest[i].name);
+		log_guest((int)i, "%u cpus, %u RAM ranges, %u devices, %u SPIs%s%s%s", a->nr_cpus,
+			  a->nr_mem, a->nr_devices, a->nr_spis,
+			  a->console_uart ? ", the console UART" : "",
+			  a->doorbell_base ? ", doorbell" : "",
+			  a->vconsole_base ? ", virtual console" : "");
+		log_dma_masters(i);
+	}
 	hvc_info.test_controls = cfg.test_controls;
-	hvc_info.oneshot_no_deferral = &cfg.oneshot_no_deferral;
 }
 
-/* Load guest i's kernel and initrd; false when it has none to run. */
-static bool load_images(unsigned int i, struct fw_cfg *fc, struct guest_layout *lay)
+/* Where guest i's kernel and initrd come from; false when it has none to run. */
+static bool find_images(unsigned int i, struct fw_cfg *fc, struct guest_image *gi)
 {
 	const struct config_guest *g = &cfg.guest[i];
-	char err[CONFIG_ERR_MAX];
-	int ret;
 
+	gi->kernel_src = g->kernel.source;
 	if (g->kernel.source == IMAGE_FW_CFG) {
 		if (!fw_cfg_has_kernel(fc))
 			return false;
-		ret = guest_load_fw_cfg(fc, &vms[i], g->initrd.source == IMAGE_FW_CFG, lay, err,
-					sizeof(err));
-	} else if (g->kernel.source == IMAGE_MEMORY) {
-		bool rd = g->initrd.source == IMAGE_MEMORY;
-
-		ret = guest_load_memory(&vms[i], g->kernel.addr, g->kernel.size,
-					rd ? g->initrd.addr : 0, rd ? g->initrd.size : 0, lay, err,
-					sizeof(err));
-	} else {
-		return false;
+		gi->fc = fc;
+		gi->initrd =
+			g->initrd.source == IMAGE_FW_CFG && fw_cfg_read_u32(fc, FW_CFG_INITRD_SIZE);
+		return true;
 	}
-	if (ret)
-		fatal("%s: %s", g->name, err);
+	if (g->kernel.source != IMAGE_MEMORY)
+		return false;
+	gi->kernel = g->kernel.addr;
+	gi->kernel_size = g->kernel.size;
+	gi->initrd = g->initrd.source == IMAGE_MEMORY;
+	gi->initrd_addr = g->initrd.addr;
+	gi->initrd_size = g->initrd.size;
 	return true;
 }
 
@@ -143,23 +191,30 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc)
 	load_config(host_fdt, fc);
 	read_fw_cmdline(fc);
 	for (i = 0; i < cfg.nr_guests; i++) {
-		struct guest_layout lay;
+		struct guest_image *gi = &images[i];
+		char err[CONFIG_ERR_MAX];
 
-		vm_create(&vms[i], i, &cfg, &assignment[i]);
-		if (!load_images(i, fc, &lay)) {
-			log_info("%s: no kernel to run", cfg.guest[i].name);
+		vm_create(&vms[i], i, &cfg, &assignment[i], &lifecycle_vm_ops);
+		if (!find_images(i, fc, gi)) {
+			lifecycle_add(&vms[i], NULL, cfg.stats_at_exit);
+			log_guest((int)i, "no kernel to run");
 			continue;
 		}
-		build_dtb(i, host_fdt, &lay);
-		cache_clean_range(lay.base, (lay.initrd ? lay.initrd + lay.initrd_size
-							: lay.dtb + GUEST_DTB_MAX));
-		vms[i].vcpus[0].boot_entry = lay.entry;
-		vms[i].vcpus[0].boot_context = lay.dtb;
+		lifecycle_add(&vms[i], gi, cfg.stats_at_exit);
+		if (guest_image_load(gi, &vms[i], err, sizeof(err)))
+			fatal("%s: %s", cfg.guest[i].name, err);
+		build_dtb(i, host_fdt, &gi->lay);
+		if (guest_image_keep_dtb(gi, err, sizeof(err)))
+			fatal("%s: %s", cfg.guest[i].name, err);
+		cache_clean_range(gi->lay.dtb, gi->lay.dtb + gi->dtb_size);
 		runnable[i] = true;
 		console_to_guest |= assignment[i].console_uart;
-		log_info("%s: %u vcpus, kernel at 0x%llx, dtb at 0x%llx%s", cfg.guest[i].name,
-			 vms[i].nr_vcpus, (unsigned long long)lay.entry,
-			 (unsigned long long)lay.dtb, lay.initrd ? ", initrd" : "");
+		log_guest((int)i, "%u vcpus, kernel at 0x%llx, dtb at 0x%llx%s%s", vms[i].nr_vcpus,
+			  (unsigned long long)gi->lay.entry, (unsigned long long)gi->lay.dtb,
+			  gi->lay.initrd ? ", initrd" : "",
+			  gi->kernel_src == IMAGE_MEMORY
+				  ? " (the loaded images are kept for restarts)"
+				  : "");
 		n++;
 	}
 	return n;
@@ -170,18 +225,17 @@ _Noreturn void guests_start(void)
 	struct cpu *self = cpu_self();
 	unsigned int i;
 
-	for (i = 0; i < cfg.nr_guests; i++) {
-		if (!runnable[i])
-			continue;
-		vcpu_set_power(&vms[i].vcpus[0], VCPU_ON_PENDING);
-		vms[i].ops->wake(&vms[i].vcpus[0]);
-	}
 	if (console_to_guest)
-		log_info("guest: the console UART is the guest's now; skiff logs to its ring "
-			 "(SKIFF_HVC_LOG_READ)");
+		log_info("guest: the console UART is a guest's now; skiff logs to its ring "
+			 "(SKIFF_HVC_LOG_READ) and prints it when the last guest is off");
 	log_info("guest: entering");
+	log_flush();
 	if (console_to_guest)
 		log_handover_console();
+	log_start_async();
+	for (i = 0; i < cfg.nr_guests; i++)
+		if (runnable[i])
+			lifecycle_start(&vms[i]);
 	if (self->vcpu)
 		vcpu_run(self->vcpu);
 	for (;;)

@@ -1,7 +1,9 @@
 /*
- * hvc.c - skiff's hypercalls for guests: SKIFF_HVC_VERSION, _COUNTER (per SPI and per vCPU),
- * _LOG_READ (copies skiff's log ring into the caller's RAM, only there), _TEST_SET (only when
- * the config allows test controls). Arguments are checked; nothing else is touched.
+ * hvc.c - skiff's hypercalls for guests: SKIFF_HVC_VERSION, _COUNTER (per SPI, per vCPU and
+ * per guest, of the caller's own guest only), _LOG_READ (copies the caller's view of skiff's
+ * log - skiff's own lines and those about the caller's guest - into the caller's RAM, only
+ * there), _TEST_SET (only when the config allows test controls, and only for the caller's own
+ * guest). Arguments are checked; nothing else is touched.
  */
 #include "hyp/hvc.h"
 #include "hyp/log.h"
@@ -42,6 +44,10 @@ static uint64_t hvc_counter(struct vcpu *v, uint64_t id, uint64_t index)
 		return __atomic_load_n(&vm->vcpus[index].el2_cost[id - SKIFF_CNT_VCPU_EL2_COST],
 				       __ATOMIC_RELAXED);
 	}
+	if (id == SKIFF_CNT_GUEST_RESETS)
+		return __atomic_load_n(&vm->resets, __ATOMIC_RELAXED);
+	if (id == SKIFF_CNT_GUEST_LOG_SUPPRESSED)
+		return log_guest_suppressed((int)vm->id);
 	if (id <= SKIFF_CNT_SPI_UNMASKED && index <= UINT32_MAX && hvc_info.spi_counter &&
 	    hvc_info.spi_counter(vm, (uint32_t)index, (unsigned int)id, &val))
 		return val;
@@ -57,17 +63,18 @@ static void hvc_log_read(struct vcpu *v, struct exc_frame *f)
 		return;
 	}
 	/* guest RAM is identity-mapped at EL2 and the check above keeps us inside it */
-	f->x[0] = log_ring_read(f->x[3], (char *)(uintptr_t)ipa, len, &total);
+	f->x[0] = log_ring_read((int)v->vm->id, f->x[3], (char *)(uintptr_t)ipa, len, &total);
 	f->x[1] = total;
 }
 
-static uint64_t hvc_test_set(uint64_t knob, uint64_t val)
+static uint64_t hvc_test_set(struct vm *vm, uint64_t knob, uint64_t val)
 {
 	if (!hvc_info.test_controls)
 		return HVC_RET_DENIED;
-	if (knob == SKIFF_TEST_ONESHOT_NO_DEFERRAL && hvc_info.oneshot_no_deferral) {
-		*hvc_info.oneshot_no_deferral = val != 0;
-		log_info("test: oneshot deferral %s", val ? "off (KVM-like)" : "on");
+	if (knob == SKIFF_TEST_ONESHOT_NO_DEFERRAL) {
+		__atomic_store_n(&vm->oneshot_no_deferral, val != 0, __ATOMIC_RELAXED);
+		log_guest(vm->id, "test: oneshot deferral %s for its lines",
+			  val ? "off (KVM-like)" : "on");
 		return 0;
 	}
 	return HVC_RET_INVALID;
@@ -86,7 +93,7 @@ void hvc_handle(struct vcpu *v, struct exc_frame *f)
 		hvc_log_read(v, f);
 		break;
 	case SKIFF_HVC_TEST_SET:
-		f->x[0] = hvc_test_set(f->x[1], f->x[2]);
+		f->x[0] = hvc_test_set(v->vm, f->x[1], f->x[2]);
 		break;
 	default:
 		f->x[0] = HVC_RET_NOT_SUPPORTED;

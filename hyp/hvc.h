@@ -15,8 +15,7 @@
 struct hvc_vm_info {
 	/* SKIFF_CNT_SPI_* for an SPI the VM owns; false if it does not own it */
 	bool (*spi_counter)(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val);
-	bool test_controls;
-	bool *oneshot_no_deferral;
+	bool test_controls; /* the configuration allows SKIFF_HVC_TEST_SET */
 };
 
 extern struct hvc_vm_info hvc_info;

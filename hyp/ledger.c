@@ -233,3 +233,34 @@ int ledger_owner(const struct ledger *l, enum ledger_kind kind, uint64_t base, u
 	}
 	return LEDGER_NO_OWNER;
 }
+
+uint64_t ledger_page_gap(const struct ledger *l, int owner, uint64_t page, uint64_t *gap)
+{
+	uint64_t cur = page & PAGE_MASK, end = cur + LEDGER_PAGE;
+
+	while (cur < end) {
+		uint64_t next = end;
+		bool covered = false;
+		unsigned int i;
+
+		for (i = 0; i < l->count && !covered; i++) {
+			const struct ledger_entry *e = &l->e[i];
+
+			if (e->kind != LEDGER_MMIO || e->owner != owner)
+				continue;
+			if (e->base <= cur && cur <= last_of(e->base, e->size)) {
+				if (last_of(e->base, e->size) >= end - 1)
+					return 0; /* covered to the end of the page */
+				covered = true;
+				cur = last_of(e->base, e->size) + 1;
+			} else if (e->base > cur && e->base < next) {
+				next = e->base;
+			}
+		}
+		if (!covered) {
+			*gap = cur;
+			return next - cur;
+		}
+	}
+	return 0;
+}

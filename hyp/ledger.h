@@ -59,6 +59,10 @@ uint64_t ledger_alloc_mmio(struct ledger *l, int owner, uint64_t size, uint64_t 
  * there is none. */
 uint32_t ledger_alloc_spi(struct ledger *l, int owner, uint32_t lo, uint32_t hi, const char *what);
 
+/* The first part of the 4 KiB page at page that no MMIO claim of owner covers: its size, 0
+ * when owner's claims cover the whole page; *gap gets its address. */
+uint64_t ledger_page_gap(const struct ledger *l, int owner, uint64_t page, uint64_t *gap);
+
 /* Owner of the claim containing [base, base + size) of kind, or -2 when none. */
 int ledger_owner(const struct ledger *l, enum ledger_kind kind, uint64_t base, uint64_t size);
 

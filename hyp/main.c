@@ -25,6 +25,7 @@
 #define MIB (1024ull * 1024)
 #define SELFTEST_FILE "opt/skiff/selftest"
 #define SELFTEST_EL2_FAULT "el2-fault"
+#define SELFTEST_ENTRY_CHECK "entry-check"
 
 unsigned int vm_boot_nr_intids;
 
@@ -33,10 +34,27 @@ static bool have_fw_cfg;
 
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
 
-static void console_pl011(uintptr_t base, char c)
+#define LOG_RETRY_US 1000 /* a full UART FIFO: try again this much later */
+
+static struct log_console early_console = {
+	.try_putc = pl011_try_putc,
+	.putc = pl011_putc,
+	.ctx = EARLY_UART,
+};
+static struct log_console uart_console = {
+	.try_putc = pl011_try_putc,
+	.putc = pl011_putc,
+};
+
+static void log_retry_later(void)
 {
-	pl011_putc(base, c);
+	timer_hyp_arm(timer_us_to_ticks(LOG_RETRY_US));
 }
+
+static struct log_clock log_clock = {
+	.now = timer_count,
+	.later = log_retry_later,
+};
 
 static uint64_t fdt_size_guess(uint64_t dtb)
 {
@@ -160,6 +178,13 @@ static void probe_fw_cfg(void)
 			smp_fault_cpu = (int)cpu_count - 1;
 			log_info("selftest: cpu%d will take a data abort at EL2", smp_fault_cpu);
 		}
+		if (!strncmp(buf, SELFTEST_ENTRY_CHECK, strlen(SELFTEST_ENTRY_CHECK)) &&
+		    cpu_count > 1) {
+			selftest_entry_cpu = (int)cpu_count - 1;
+			log_info("selftest: cpu%d will find stage 2 off before its first guest "
+				 "entry",
+				 selftest_entry_cpu);
+		}
 	}
 }
 
@@ -185,7 +210,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	int ret;
 
 	if (EARLY_UART)
-		log_set_console(console_pl011, EARLY_UART);
+		log_set_console(&early_console);
 	if (el != 2)
 		fatal("entered at EL%llu: skiff must be started at EL2 "
 		      "(QEMU: -M virt,virtualization=on)",
@@ -200,8 +225,12 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
 		 (unsigned long long)dtb);
 	map_platform();
-	if (plat.uart_kind == PLAT_UART_PL011)
-		log_set_console(console_pl011, plat.uart.base);
+	if (plat.uart_kind == PLAT_UART_PL011) {
+		uart_console.ctx = plat.uart.base;
+		log_set_console(&uart_console);
+	}
+	log_clock.freq = timer_freq();
+	log_set_clock(&log_clock);
 	print_platform();
 	psci_fw_init(plat.psci);
 	vm_boot_nr_intids = gicv3_dist_init(plat.gicd.base, cpus[0].mpidr);

@@ -12,8 +12,11 @@
  *   PSCI_FEATURES flags are 0: the original power_state format. Nothing beyond the functions
  *   in psci_calls[] is offered (SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT...).
  * - CPU_ON checks, in this order: the target MPIDR (bits outside Aff3..Aff0 or no such vCPU:
- *   INVALID_PARAMS), its power state (ALREADY_ON, ON_PENDING), then the entry point (outside
- *   the VM's RAM or not 4-byte aligned: INVALID_ADDRESS).
+ *   INVALID_PARAMS), the guest's state (being stopped or restarted: DENIED), the target's
+ *   power state (ALREADY_ON, ON_PENDING), then the entry point (outside the VM's RAM or not
+ *   4-byte aligned: INVALID_ADDRESS).
+ * - SYSTEM_OFF stops this guest alone and SYSTEM_RESET restarts it alone (hyp/lifecycle.c);
+ *   the machine is powered off when the last guest is off.
  * - CPU_OFF always succeeds, even for the last vCPU on; there is no Trusted OS to refuse it.
  * - AFFINITY_INFO answers lowest_affinity_level 0 only and returns INVALID_PARAMS for higher
  *   levels, which PSCI 1.0 and later allow. Target MPIDRs are checked as for CPU_ON.
@@ -29,7 +32,6 @@
 
 #include "arch/arm64/regs.h"
 #include "hyp/psci.h"
-#include "hyp/spinlock.h"
 
 /* Function ID ranges this module answers (DEN 0028 Table 6-2 "Allocation of values"). */
 #define PSCI_FN32_FIRST 0x84000000u
@@ -57,13 +59,13 @@ struct psci_call {
 };
 
 /*
- * Serialises CPU_ON, the only call that takes a vCPU out of OFF: under it, a target seen OFF
- * gets its entry point and context written before its state becomes ON_PENDING, and two
- * CPU_ONs aimed at one vCPU cannot both succeed. A vCPU leaves ON_PENDING and ON only by
- * itself (the run loop, CPU_OFF), which needs no lock. CPU_ON is rare: one lock will do.
+ * CPU_ON takes a vCPU out of OFF under the VM's power_lock, the lock under which the whole
+ * guest is started and stopped (hyp/lifecycle.c): a target seen OFF gets its entry point and
+ * context written before its state becomes ON_PENDING, two CPU_ONs aimed at one vCPU cannot
+ * both succeed, and no vCPU is started once SYSTEM_OFF or SYSTEM_RESET has begun to stop its
+ * guest (DENIED). A vCPU leaves ON_PENDING and ON only by itself (the run loop, CPU_OFF) or
+ * when its guest is stopped.
  */
-static struct spinlock psci_on_lock;
-
 static struct psci_result psci_ret(int64_t ret)
 {
 	struct psci_result r = { .ret = ret, .action = PSCI_ACTION_RETURN };
@@ -103,7 +105,11 @@ static struct psci_result psci_cpu_on(const struct psci_args *args)
 	if (!target)
 		return psci_ret(PSCI_RET_INVALID_PARAMS);
 
-	spin_lock(&psci_on_lock);
+	spin_lock(&args->vm->power_lock);
+	if (vm_get_state(args->vm) != VM_RUNNING) {
+		spin_unlock(&args->vm->power_lock);
+		return psci_ret(PSCI_RET_DENIED); /* the guest is being stopped or restarted */
+	}
 	switch (vcpu_get_power(target)) {
 	case VCPU_ON:
 		ret = PSCI_RET_ALREADY_ON;
@@ -122,7 +128,7 @@ static struct psci_result psci_cpu_on(const struct psci_args *args)
 		ret = PSCI_RET_SUCCESS;
 		break;
 	}
-	spin_unlock(&psci_on_lock);
+	spin_unlock(&args->vm->power_lock);
 
 	if (ret == PSCI_RET_SUCCESS)
 		args->vm->ops->wake(target);
@@ -158,7 +164,7 @@ static struct psci_result psci_system_off(const struct psci_args *args)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_OFF };
 
-	args->vm->ops->system_off(args->vm);
+	args->vm->ops->system_off(args->vm, args->caller);
 	return r;
 }
 
@@ -166,7 +172,7 @@ static struct psci_result psci_system_reset(const struct psci_args *args)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_RESET };
 
-	args->vm->ops->system_reset(args->vm);
+	args->vm->ops->system_reset(args->vm, args->caller);
 	return r;
 }
 

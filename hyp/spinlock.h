@@ -1,10 +1,13 @@
 /*
- * spinlock.h - a ticket lock for the few places skiff's CPUs share state (the log, boot
- * bookkeeping). Needs the MMU on: exclusive accesses require normal memory.
+ * spinlock.h - a ticket lock for the few places skiff's CPUs share state (the log, a VM's
+ * vGIC and power state, boot bookkeeping). Needs the MMU on: exclusive accesses require
+ * normal memory. spin_is_locked() is for assertions (SPIN_ASSERT_HELD): it says the lock is
+ * held by someone, which is what a function that needs its caller to hold it can check.
  */
 #ifndef SKIFF_HYP_SPINLOCK_H
 #define SKIFF_HYP_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct spinlock {
@@ -24,5 +27,33 @@ static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
+
+/* Take the lock only if nobody holds it or waits for it; true when taken. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+	uint32_t next = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &next, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline bool spin_is_locked(const struct spinlock *l)
+{
+	return __atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+}
+
+/* A function that needs its caller to hold a lock says so: checked in host tests and debug
+ * builds (SKIFF_DEBUG), free otherwise. */
+#if defined(SKIFF_HOST_TEST) || defined(SKIFF_DEBUG)
+#define SPIN_ASSERT_HELD(l)                                   \
+	do {                                                  \
+		if (!spin_is_locked(l))                       \
+			__builtin_trap(); /* lock not held */ \
+	} while (0)
+#else
+#define SPIN_ASSERT_HELD(l) ((void)(l))
+#endif
 
 #endif

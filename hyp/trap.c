@@ -8,10 +8,14 @@
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/vcpu_arch.h"
 #include "hyp/abort.h"
+#include "hyp/config.h"
 #include "hyp/cpu.h"
+#include "hyp/debug_trap.h"
 #include "hyp/hvc.h"
 #include "hyp/log.h"
+#include "hyp/pmu_trap.h"
 #include "hyp/psci.h"
+#include "hyp/sysreg_trap.h"
 
 #define EC_WFX 0x01
 #define EC_HVC64 0x16
@@ -23,33 +27,34 @@
 #define INSN_SIZE 4
 #define SMCCC_RET_NOT_SUPPORTED ((uint64_t)-1)
 
-/* ESR ISS of a trapped MSR/MRS (EC 0x18) */
-#define SYSREG_ISS_DIR_READ 1u
-#define SYSREG_ISS_RT_SHIFT 5
-#define SYSREG_ISS_RT_MASK 0x1f
-#define SYSREG_ISS_KEY_MASK 0x3ffc1e /* Op0, Op2, Op1, CRn, CRm */
-#define SYSREG_KEY(op0, op1, crn, crm, op2) \
-	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
 #define KEY_ICC_SGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 5)
 #define KEY_ICC_ASGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 6)
 #define KEY_ICC_SGI0R_EL1 SYSREG_KEY(3, 0, 12, 11, 7)
 
 #define LOGGED_MAX 16
 
-/* First occurrence of each faulting address is logged; the rest only counted. */
-static uint64_t logged[LOGGED_MAX];
-static unsigned int logged_count;
+/* Each guest's first LOGGED_MAX faulting addresses: an address logged once is only counted
+ * after that. Whatever is logged also goes through the guest's log limit (hyp/log.h), so
+ * nothing a guest does makes skiff log without bound. (Two vCPUs of one guest may both log an
+ * address the first time: harmless.) */
+static uint64_t logged[CONFIG_MAX_GUESTS][LOGGED_MAX];
+static unsigned int logged_count[CONFIG_MAX_GUESTS];
 
-static bool first_time(uint64_t addr)
+static bool seen_before(const struct vm *vm, uint64_t addr)
 {
-	unsigned int i;
+	unsigned int i, n;
 
-	for (i = 0; i < logged_count; i++)
-		if (logged[i] == addr)
-			return false;
-	if (logged_count < LOGGED_MAX)
-		logged[logged_count++] = addr;
-	return true;
+	if (vm->id >= CONFIG_MAX_GUESTS)
+		return false;
+	n = __atomic_load_n(&logged_count[vm->id], __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++)
+		if (logged[vm->id][i] == addr)
+			return true;
+	if (n < LOGGED_MAX) {
+		logged[vm->id][n] = addr;
+		__atomic_store_n(&logged_count[vm->id], n + 1, __ATOMIC_RELEASE);
+	}
+	return false;
 }
 
 static void inject_abort(struct vcpu *v, struct exc_frame *f, uint64_t ipa, const char *why)
@@ -57,18 +62,20 @@ static void inject_abort(struct vcpu *v, struct exc_frame *f, uint64_t ipa, cons
 	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	bool is_write = (f->esr & ESR_ISS_WNR) != 0;
 
-	if (first_time(ipa))
-		log_info("guest: vcpu%u: %s at IPA 0x%llx (PC 0x%llx): external abort injected",
-			 v->id, why, (unsigned long long)ipa, (unsigned long long)f->elr);
+	if (!seen_before(v->vm, ipa))
+		log_guest_limited(v->vm->id,
+				  "vcpu%u: %s at IPA 0x%llx (PC 0x%llx): external abort injected",
+				  v->id, why, (unsigned long long)ipa, (unsigned long long)f->elr);
 	v->exits[SKIFF_EXIT_ABORT]++;
 	vcpu_inject_abort(f, f->far, is_write, ec == EC_IABT_LOW);
 }
 
 static void inject_undef(struct vcpu *v, struct exc_frame *f)
 {
-	if (first_time(f->elr | 1))
-		log_info("guest: vcpu%u: unhandled trap ESR 0x%llx at PC 0x%llx: UNDEF injected",
-			 v->id, (unsigned long long)f->esr, (unsigned long long)f->elr);
+	if (!seen_before(v->vm, f->elr | 1))
+		log_guest_limited(v->vm->id,
+				  "vcpu%u: unhandled trap ESR 0x%llx at PC 0x%llx: UNDEF injected",
+				  v->id, (unsigned long long)f->esr, (unsigned long long)f->elr);
 	v->exits[SKIFF_EXIT_UNDEF]++;
 	vcpu_inject_undef(f);
 }
@@ -122,26 +129,37 @@ static void handle_call(struct vcpu *v, struct exc_frame *f)
 	f->x[0] = (uint64_t)r.ret;
 }
 
+/* A trapped MSR/MRS: the SGI registers go to the vGIC, the PMU and debug registers to their
+ * emulators (hyp/pmu_trap.c, hyp/debug_trap.c); anything else is UNDEF. */
 static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 {
 	uint32_t iss = f->esr & ESR_ISS_MASK;
 	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
+	bool read = iss & SYSREG_ISS_DIR_READ;
 	uint64_t val = rt == 31 ? 0 : f->x[rt];
 	uint32_t key = iss & SYSREG_ISS_KEY_MASK;
+	enum sysreg_trap_result res;
 
 	v->exits[SKIFF_EXIT_SYSREG]++;
-	if (iss & SYSREG_ISS_DIR_READ) {
-		inject_undef(v, f);
-		return;
-	}
-	if (key == KEY_ICC_SGI1R_EL1)
+	if (!read && key == KEY_ICC_SGI1R_EL1) {
 		vgic_sgi(&v->vm->vgic, &v->vgic, val, 1);
-	else if (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)
+		f->elr += INSN_SIZE;
+		return;
+	}
+	if (!read && (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)) {
 		vgic_sgi(&v->vm->vgic, &v->vgic, val, 0);
-	else {
+		f->elr += INSN_SIZE;
+		return;
+	}
+	res = pmu_trap(&pmu_hw_cpu, &v->pmu, key, read, &val);
+	if (res == SYSREG_NOT_MINE)
+		res = debug_trap(&debug_hw_cpu, &v->debug, key, read, &val);
+	if (res != SYSREG_DONE) {
 		inject_undef(v, f);
 		return;
 	}
+	if (read && rt != 31)
+		f->x[rt] = val;
 	f->elr += INSN_SIZE;
 }
 
@@ -222,8 +240,8 @@ unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot
 		break;
 	default: /* FIQ (no group 0 physical sources) or SError */
 		v->exits[SKIFF_EXIT_OTHER]++;
-		log_info("guest: vcpu%u: %s, ESR 0x%llx", v->id, exc_slot_name(slot),
-			 (unsigned long long)f->esr);
+		log_guest_limited(v->vm->id, "vcpu%u: %s, ESR 0x%llx", v->id, exc_slot_name(slot),
+				  (unsigned long long)f->esr);
 		break;
 	}
 	return reason;

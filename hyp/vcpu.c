@@ -14,10 +14,27 @@
 
 void guest_enter(struct exc_frame *frame) __attribute__((noreturn));
 
+int selftest_entry_cpu = -1;
+
+/*
+ * Every time the vCPU starts (boot, CPU_ON, a restart of its guest) this CPU is programmed
+ * for it afresh, and read back: skiff never enters a guest whose stage 2 and traps are not
+ * in force here. The general exit checks the registers that confine the guest again
+ * (vcpu_exit); nothing on an exit writes them.
+ */
 static void setup_this_cpu(struct vcpu *v)
 {
 	vcpu_lr_hw_init();
-	vcpu_arch_setup(v->vm->vttbr, v->vm->vtcr, v->mpidr);
+	vcpu_arch_setup(&v->arch);
+	if (selftest_entry_cpu == (int)v->pcpu) {
+		selftest_entry_cpu = -1;
+		vcpu_arch_selftest_break(); /* test-only: the check below must refuse the entry */
+	}
+	if (!vcpu_arch_in_force(&v->arch))
+		fatal("cpu%u: %s vcpu%u: stage 2 and traps are not in force (HCR_EL2 0x%llx, "
+		      "VTTBR_EL2 0x%llx): not entering",
+		      v->pcpu, v->vm->name, v->id, (unsigned long long)read_sysreg(hcr_el2),
+		      (unsigned long long)read_sysreg(vttbr_el2));
 }
 
 /*
@@ -48,42 +65,70 @@ static void fold(struct vcpu *v)
 	spin_unlock(&v->vm->vgic.lock);
 }
 
-/* Park until powered on. IRQs stay masked around the check so a wake-up kick that lands
- * between the check and WFI still ends the WFI (a pending IRQ wakes it, masked or not). */
+/*
+ * Park until powered on, then take the vCPU from ON_PENDING to ON. IRQs stay masked around the
+ * check so a wake-up kick that lands between the check and WFI still ends the WFI (a pending
+ * IRQ wakes it, masked or not). While parked the vCPU is out of the guest and touches none of
+ * its guest's state: what a SYSTEM_OFF or SYSTEM_RESET of the guest waits for
+ * (vm_wait_parked). The move to ON is a compare-and-swap, with parked cleared before it: a
+ * guest stopped in between (its vCPUs set OFF, then parked read) either sees this vCPU not
+ * parked and waits for it, or makes the swap fail. Both sides order their store before their
+ * load (sequentially consistent), so they cannot each miss the other's.
+ */
 static void wait_power_on(struct vcpu *v)
 {
+	irq_disable();
+	__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+	sev();
 	for (;;) {
+		int pending = VCPU_ON_PENDING;
+
 		irq_disable();
-		if (vcpu_get_power(v) == VCPU_ON_PENDING)
-			return;
+		if (vcpu_get_power(v) == VCPU_ON_PENDING) {
+			__atomic_store_n(&v->parked, false, __ATOMIC_SEQ_CST);
+			if (__atomic_compare_exchange_n(&v->power, &pending, VCPU_ON, false,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+				return;
+			__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+			sev();
+			continue;
+		}
 		wfi();
 		irq_enable();
 	}
 }
 
-/* The hardware-linked timer PPIs may have been left active by a previous life. */
+/* Leaving the guest for good (CPU_OFF, or its guest stopped): its EL1 timers are the guest's,
+ * stopped so they do not fire at a parked CPU. */
+static void stop_guest_timers(void)
+{
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+}
+
+/* The hardware-linked timer PPIs may have been left active by a previous life, and a fire
+ * of its timers since then latched in the vGIC: neither belongs to the life starting now. */
 static void reset_timers(struct vcpu *v)
 {
 	struct cpu *c = cpu_self();
+	unsigned int t;
 
-	gicv3_ppi_deactivate(c->gicr, plat.timer_intid[PLAT_TIMER_VIRT]);
-	gicv3_ppi_deactivate(c->gicr, plat.timer_intid[PLAT_TIMER_PHYS]);
-	(void)v;
+	for (t = PLAT_TIMER_PHYS; t <= PLAT_TIMER_VIRT; t++) {
+		gicv3_ppi_deactivate(c->gicr, plat.timer_intid[t]);
+		vgic_clear_pending(&v->vm->vgic, &v->vgic, plat.timer_intid[t]);
+	}
 }
 
 _Noreturn void vcpu_run(struct vcpu *v)
 {
-	static bool setup_done[VM_MAX_VCPUS];
 	struct exc_frame *frame = cpu_guest_frame(cpu_self());
 
-	if (!setup_done[v->id]) {
-		setup_this_cpu(v);
-		setup_done[v->id] = true;
-	}
+	stop_guest_timers();
 	wait_power_on(v);
+	setup_this_cpu(v);
 	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
 	reset_timers(v);
-	vcpu_set_power(v, VCPU_ON);
+	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list */
 	flush(v);
 	guest_enter(frame);
 }
@@ -106,6 +151,11 @@ void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 {
 	unsigned int reason;
 
+	if (!vcpu_arch_guard(&v->arch))
+		fatal("cpu%u: %s vcpu%u: stage 2 or traps changed under the guest (HCR_EL2 0x%llx, "
+		      "VTTBR_EL2 0x%llx)",
+		      v->pcpu, v->vm->name, v->id, (unsigned long long)read_sysreg(hcr_el2),
+		      (unsigned long long)read_sysreg(vttbr_el2));
 	fold(v);
 	reason = trap_handle(v, f, slot);
 	if (vcpu_get_power(v) != VCPU_ON)

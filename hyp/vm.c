@@ -1,32 +1,40 @@
 /*
  * vm.c - builds a guest from its assignment (hyp/assign.c): one vCPU per assigned CPU
- * (pinned, same MPIDR), its RAM, stage-2 with RAM and its devices' pages, the vGIC frames
- * and the doorbell as emulated MMIO, the guest timers hardware-linked, its SPIs passed
- * through in their modes. Also the VM's hooks into hardware (kicks, physical deactivation,
- * power) and the routing of physical SPIs to their owners.
+ * (pinned, same MPIDR), its RAM, stage-2 with RAM and its devices' pages, the vGIC frames,
+ * the doorbell and the virtual console as emulated MMIO, the guest timers hardware-linked,
+ * its SPIs passed through in their modes. Also the VM's hooks into hardware (kicks, physical
+ * deactivation), the routing of physical SPIs to their owners, and the primitives a stop or
+ * restart of the guest is made of (hyp/lifecycle.c): park its vCPUs, quiesce and reset its
+ * interrupts, power on its first vCPU.
  */
 #include "hyp/vm.h"
 #include "arch/arm64/psci_fw.h"
 #include "arch/arm64/stage2.h"
+#include "arch/arm64/sysreg.h"
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_regs.h"
+#include "drivers/timer.h"
 #include "hyp/cpu.h"
 #include "hyp/doorbell.h"
 #include "hyp/fastirq.h"
 #include "hyp/hvc.h"
 #include "hyp/log.h"
+#include "hyp/vconsole.h"
 #include "hyp/vm_boot.h"
 #include "irq/passthrough.h"
 
+#include <string.h>
+
+#define PARK_TIMEOUT_US 1000000
+
 static struct stage2 guest_s2[CONFIG_MAX_GUESTS];
 static struct doorbell doorbells[CONFIG_MAX_GUESTS];
+static struct vconsole vconsoles[CONFIG_MAX_GUESTS];
 static struct passthrough timer_ppis[SKIFF_MAX_CPUS];
 static struct passthrough dev_pt[CONFIG_MAX_DEVICES]; /* every guest's devices with SPIs */
 static unsigned int dev_pt_used;
 static struct passthrough *spi_owner[VGIC_MAX_INTIDS]; /* physical SPI -> its source */
 static struct vm *vm_of_pt[CONFIG_MAX_DEVICES];
-static unsigned int vms_running;
-static bool stats_at_exit;
 
 /* ---- the physical GIC as passthrough sources see it */
 
@@ -93,13 +101,11 @@ static const struct passthrough_hw spi_hw = {
 
 /* ---- vGIC and VM hooks */
 
-static void vgic_kick(struct vgic *vg, unsigned int id)
+static void vm_vgic_kick(struct vgic *vg, unsigned int id)
 {
 	struct vm *vm = vg->priv;
-	struct vcpu *v = &vm->vcpus[id];
 
-	if (cpu_self()->vcpu != v)
-		cpu_kick(&cpus[v->pcpu]);
+	vm_wake(&vm->vcpus[id]);
 }
 
 static void vgic_deactivate_phys(struct vgic *vg, uint32_t pintid)
@@ -112,60 +118,16 @@ static void vgic_deactivate_phys(struct vgic *vg, uint32_t pintid)
 }
 
 static const struct vgic_ops vm_vgic_ops = {
-	.kick = vgic_kick,
+	.kick = vm_vgic_kick,
 	.deactivate_phys = vgic_deactivate_phys,
 	.changed = fastirq_changed,
 };
 
-static void vm_wake(struct vcpu *v)
+void vm_wake(struct vcpu *v)
 {
 	if (cpu_self()->vcpu != v)
 		cpu_kick(&cpus[v->pcpu]);
 }
-
-/* Stop every vCPU of vm; true when that was the last guest running (once per guest, however
- * many of its vCPUs ask at the same time). */
-static bool vm_stop(struct vm *vm, const char *why)
-{
-	unsigned int i;
-
-	if (__atomic_exchange_n(&vm->stopped, true, __ATOMIC_ACQ_REL))
-		return false;
-	log_info("guest %u: %s", vm->id, why);
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		vcpu_set_power(&vm->vcpus[i], VCPU_OFF);
-		vm_wake(&vm->vcpus[i]);
-	}
-	return __atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0;
-}
-
-static void vm_system_off(struct vm *vm)
-{
-	if (!vm_stop(vm, "SYSTEM_OFF"))
-		return;
-	log_reclaim_console();
-	if (stats_at_exit)
-		vm_print_stats(vm);
-	log_info("all guests are off: powering off");
-	psci_fw_system_off();
-	fatal("PSCI SYSTEM_OFF returned");
-}
-
-static void vm_system_reset(struct vm *vm)
-{
-	if (!vm_stop(vm, "SYSTEM_RESET"))
-		return;
-	log_reclaim_console();
-	log_info("all guests are off: resetting the machine");
-	psci_fw_system_reset();
-	fatal("PSCI SYSTEM_RESET returned");
-}
-
-static const struct vm_ops guest_vm_ops = {
-	.wake = vm_wake,
-	.system_off = vm_system_off,
-	.system_reset = vm_system_reset,
-};
 
 static int gicd_read(void *ctx, struct vcpu *v, uint64_t off, unsigned int w, uint64_t *val)
 {
@@ -189,8 +151,9 @@ static int gicr_write(void *ctx, struct vcpu *v, uint64_t off, unsigned int w, u
 
 /* ---- building a VM */
 
-static void create_vcpus(struct vm *vm, const struct assignment *a)
+static void create_vcpus(struct vm *vm, const struct config *cfg, const struct assignment *a)
 {
+	uint64_t mdcr = vcpu_arch_mdcr(cfg->pmu_el2_counting);
 	struct vgic_cpu *vcs[VM_MAX_VCPUS];
 	unsigned int i;
 
@@ -204,7 +167,7 @@ static void create_vcpus(struct vm *vm, const struct assignment *a)
 			if (cpus[k].mpidr == a->cpu_mpidr[i])
 				pcpu = (int)k;
 		if (pcpu < 0) {
-			fatal("guest %u: CPU with MPIDR 0x%llx is not one skiff runs", vm->id,
+			fatal("%s: CPU with MPIDR 0x%llx is not one skiff runs", vm->name,
 			      (unsigned long long)a->cpu_mpidr[i]);
 			return; /* not reached: fatal() stops this CPU */
 		}
@@ -214,6 +177,11 @@ static void create_vcpus(struct vm *vm, const struct assignment *a)
 		v->mpidr = a->cpu_mpidr[i];
 		v->vgic.mpidr = v->mpidr;
 		v->power = VCPU_OFF;
+		v->arch = (struct vcpu_arch_cfg){ .hcr = HCR_EL2_GUEST,
+						  .vttbr = vm->vttbr,
+						  .vtcr = vm->vtcr,
+						  .vmpidr = v->mpidr,
+						  .mdcr = mdcr };
 		vcs[i] = &v->vgic;
 		cpus[pcpu].vcpu = v;
 		fastirq_attach(v);
@@ -253,7 +221,7 @@ static void add_vgic_frames(struct vm *vm)
 	};
 
 	if (!mmio_add(&vm->mmio, &gicd) || !mmio_add(&vm->mmio, &gicr))
-		fatal("guest %u: cannot register the vGIC frames", vm->id);
+		fatal("%s: cannot register the vGIC frames", vm->name);
 }
 
 static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment *a)
@@ -267,13 +235,13 @@ static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment 
 	for (i = 0; i < a->nr_mmio && !ret; i++)
 		ret = stage2_map_device(s2, a->mmio[i].base, a->mmio[i].size);
 	if (ret)
-		fatal("guest %u: cannot build stage-2 tables (error %d)", vm->id, ret);
+		fatal("%s: cannot build stage-2 tables (error %d)", vm->name, ret);
 	vm->s2 = s2->pt;
 	vm->vtcr = s2->vtcr;
 	vm->vttbr = stage2_vttbr(s2, idx + 1);
 }
 
-static void pass_device_spis(struct vm *vm, const struct config *cfg, const struct assignment *a,
+static void pass_device_spis(struct vm *vm, const struct assignment *a,
 			     const struct assign_device *d)
 {
 	uint32_t intids[CONFIG_MAX_DEV_IRQS];
@@ -285,7 +253,7 @@ static void pass_device_spis(struct vm *vm, const struct config *cfg, const stru
 	if (!d->nr_spi)
 		return;
 	if (dev_pt_used == CONFIG_MAX_DEVICES)
-		fatal("guest %u: more than %u devices with interrupts", vm->id, CONFIG_MAX_DEVICES);
+		fatal("%s: more than %u devices with interrupts", vm->name, CONFIG_MAX_DEVICES);
 	for (i = 0; i < d->nr_spi; i++) {
 		const struct assign_spi *s = &a->spi[d->first_spi + i];
 
@@ -295,47 +263,149 @@ static void pass_device_spis(struct vm *vm, const struct config *cfg, const stru
 	}
 	p = &dev_pt[dev_pt_used];
 	if (passthrough_init_spis(p, &vm->vgic, &spi_hw, plat.gicd.base, intids, modes, edges,
-				  d->nr_spi, &cfg->oneshot_no_deferral))
-		fatal("guest %u: cannot pass SPI %u through", vm->id, intids[0]);
+				  d->nr_spi, &vm->oneshot_no_deferral))
+		fatal("%s: cannot pass SPI %u through", vm->name, intids[0]);
 	vm_of_pt[dev_pt_used++] = vm;
 	for (i = 0; i < d->nr_spi; i++)
 		spi_owner[intids[i]] = p;
 }
 
 void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
-	       const struct assignment *a)
+	       const struct assignment *a, const struct vm_ops *ops)
 {
 	unsigned int i;
 
 	vm->id = idx;
-	vm->ops = &guest_vm_ops;
+	vm->name = cfg->guest[idx].name;
+	vm->state = VM_IDLE;
+	vm->ops = ops;
+	vm->oneshot_no_deferral = cfg->oneshot_no_deferral;
 	vm->nr_ram = a->nr_mem < VM_MAX_RAM ? a->nr_mem : VM_MAX_RAM;
 	for (i = 0; i < vm->nr_ram; i++)
 		vm->ram[i] = a->mem[i];
 	map_stage2(vm, idx, a);
-	create_vcpus(vm, a);
+	create_vcpus(vm, cfg, a);
 	add_vgic_frames(vm);
 	for (i = 0; i < a->nr_devices; i++)
-		pass_device_spis(vm, cfg, a, &a->dev[i]);
+		pass_device_spis(vm, a, &a->dev[i]);
 	if (a->doorbell_base &&
 	    doorbell_attach(&doorbells[idx], vm, a->doorbell_base, a->doorbell_intid))
-		fatal("guest %u: cannot attach the doorbell device", vm->id);
-	stats_at_exit = cfg->stats_at_exit;
-	__atomic_add_fetch(&vms_running, 1, __ATOMIC_RELEASE);
+		fatal("%s: cannot attach the doorbell device", vm->name);
+	if (a->vconsole_base && vconsole_attach(&vconsoles[idx], vm, a->vconsole_base))
+		fatal("%s: cannot attach the virtual console", vm->name);
 }
 
-bool vm_handle_spi(uint32_t intid)
+struct vm *vm_handle_spi(uint32_t intid)
 {
 	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
+	unsigned int i;
 	int index;
 
 	if (!p)
-		return false;
+		return NULL;
 	index = passthrough_find(p, intid);
 	if (index < 0)
-		return false;
+		return NULL;
 	passthrough_handle(p, (unsigned int)index);
+	for (i = 0; i < dev_pt_used; i++)
+		if (&dev_pt[i] == p)
+			return vm_of_pt[i];
+	return NULL;
+}
+
+/* ---- stopping and restarting (hyp/lifecycle.c) */
+
+bool vm_stop_vcpus(struct vm *vm, enum vm_state from)
+{
+	unsigned int i;
+
+	spin_lock(&vm->power_lock);
+	if (vm_get_state(vm) != from) {
+		spin_unlock(&vm->power_lock);
+		return false;
+	}
+	__atomic_store_n(&vm->state, VM_STOPPING, __ATOMIC_RELEASE);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_set_power(&vm->vcpus[i], VCPU_OFF);
+	spin_unlock(&vm->power_lock);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vm_wake(&vm->vcpus[i]);
 	return true;
+}
+
+/* Whether v is out of its guest for good: parked, or on a CPU that never came up (where it
+ * cannot run at all). */
+static bool vcpu_settled(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->parked, __ATOMIC_ACQUIRE) ||
+	       cpu_get_state(&cpus[v->pcpu]) != CPU_UP;
+}
+
+void vm_wait_parked(struct vm *vm, const struct vcpu *self)
+{
+	uint64_t deadline = timer_count() + timer_us_to_ticks(PARK_TIMEOUT_US);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		while (v != self && !vcpu_settled(v)) {
+			if (timer_count() > deadline) {
+				/* a CPU that does not answer a kick for a second is lost at EL2 */
+				log_guest_alert(vm->id, "vcpu%u on cpu%u does not park: going on",
+						i, v->pcpu);
+				break;
+			}
+			wfe();
+		}
+	}
+}
+
+void vm_quiesce(struct vm *vm)
+{
+	unsigned int i;
+
+	spin_lock(&vm->vgic.lock);
+	for (i = 0; i < dev_pt_used; i++)
+		if (vm_of_pt[i] == vm)
+			passthrough_quiesce(&dev_pt[i]);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		passthrough_quiesce(&timer_ppis[vm->vcpus[i].pcpu]);
+	vgic_reset(&vm->vgic);
+	spin_unlock(&vm->vgic.lock);
+	doorbell_reset(&doorbells[vm->id]);
+	vconsole_reset(&vconsoles[vm->id]);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->lrs_clean = false;
+		v->boot_entry = 0;
+		v->boot_context = 0;
+		memset(&v->pmu, 0, sizeof(v->pmu));
+		memset(&v->debug, 0, sizeof(v->debug));
+	}
+}
+
+void vm_start(struct vm *vm, uint64_t entry, uint64_t context)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+	unsigned int i;
+
+	spin_lock(&vm->vgic.lock);
+	for (i = 0; i < dev_pt_used; i++)
+		if (vm_of_pt[i] == vm)
+			passthrough_restart(&dev_pt[i]);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		timer_ppis[vm->vcpus[i].pcpu].quiesced = false;
+	spin_unlock(&vm->vgic.lock);
+
+	spin_lock(&vm->power_lock);
+	v0->boot_entry = entry;
+	v0->boot_context = context;
+	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+	vcpu_set_power(v0, VCPU_ON_PENDING); /* release: entry and context first */
+	spin_unlock(&vm->power_lock);
+	vm_wake(v0);
 }
 
 static bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val)
@@ -363,7 +433,8 @@ struct hvc_vm_info hvc_info = {
 void vm_print_stats(const struct vm *vm)
 {
 	static const char *const names[SKIFF_EXIT_COUNT] = {
-		"irq", "mmio", "hvc", "smc", "sysreg", "abort", "undef", "other", "maint", "kick", "foreign",
+		"irq",	 "mmio",  "hvc",   "smc",  "sysreg",  "abort",
+		"undef", "other", "maint", "kick", "foreign",
 	};
 	unsigned int i, r;
 
@@ -372,8 +443,8 @@ void vm_print_stats(const struct vm *vm)
 
 		for (r = 0; r < SKIFF_EXIT_COUNT; r++)
 			if (v->exits[r])
-				log_info("stats: guest %u vcpu%u: exits %s %llu", vm->id, i,
-					 names[r], (unsigned long long)v->exits[r]);
+				log_guest(vm->id, "stats: vcpu%u: exits %s %llu", i, names[r],
+					  (unsigned long long)v->exits[r]);
 	}
 	for (i = 0; i < dev_pt_used; i++) {
 		const struct passthrough *p = &dev_pt[i];
@@ -382,14 +453,15 @@ void vm_print_stats(const struct vm *vm)
 		if (vm_of_pt[i] != vm)
 			continue;
 		for (l = 0; l < p->src.count; l++)
-			log_info("stats: guest %u spi %u (%s): taken %llu injected %llu maint %llu "
-				 "unmasked %llu",
-				 vm->id, p->line[l].pintid, irq_mode_name(p->line[l].mode),
-				 (unsigned long long)(p->line[l].taken +
-						      fastirq_count(vm, p->line[l].pintid)),
-				 (unsigned long long)(p->line[l].injected +
-						      fastirq_count(vm, p->line[l].pintid)),
-				 (unsigned long long)p->line[l].maint,
-				 (unsigned long long)p->line[l].unmasked);
+			log_guest(vm->id,
+				  "stats: spi %u (%s): taken %llu injected %llu maint %llu "
+				  "unmasked %llu",
+				  p->line[l].pintid, irq_mode_name(p->line[l].mode),
+				  (unsigned long long)(p->line[l].taken +
+						       fastirq_count(vm, p->line[l].pintid)),
+				  (unsigned long long)(p->line[l].injected +
+						       fastirq_count(vm, p->line[l].pintid)),
+				  (unsigned long long)p->line[l].maint,
+				  (unsigned long long)p->line[l].unmasked);
 	}
 }

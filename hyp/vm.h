@@ -10,18 +10,34 @@
 #include <stdint.h>
 
 #include "arch/arm64/pgtable.h"
+#include "arch/arm64/vcpu_arch.h"
+#include "hyp/debug_trap.h"
 #include "hyp/mmio.h"
+#include "hyp/pmu_trap.h"
 #include "hyp/platform.h"
 #include "irq/vgic.h"
 #include "skiff/hvc.h"
 
 #define VM_MAX_VCPUS VGIC_MAX_CPUS
-#define VM_MAX_RAM 4
+#define VM_MAX_RAM 8 /* ASSIGN_MAX_MEM: RAM can come in pieces */
 
 enum vcpu_power {
 	VCPU_OFF,
 	VCPU_ON_PENDING, /* CPU_ON accepted, not yet running */
 	VCPU_ON,
+};
+
+/*
+ * A guest's life (hyp/lifecycle.c): built at boot (IDLE), RUNNING once its first vCPU is
+ * powered on, STOPPING while SYSTEM_OFF or SYSTEM_RESET parks its vCPUs and resets its
+ * interrupts, then OFF for good or RUNNING again. Changed only under the VM's power_lock, with
+ * __atomic stores so lock-free readers see whole values.
+ */
+enum vm_state {
+	VM_IDLE,
+	VM_RUNNING,
+	VM_STOPPING,
+	VM_OFF,
 };
 
 /* Why a vCPU left the guest, counted per vCPU: the SKIFF_EXIT_* reasons of the hypercall
@@ -33,11 +49,15 @@ struct vm;
 struct vcpu {
 	unsigned int id;
 	struct vm *vm;
-	unsigned int pcpu;     /* skiff's logical CPU that runs it */
-	uint64_t mpidr;	       /* virtual MPIDR: the physical CPU's affinity */
-	int power;	       /* enum vcpu_power, written with __atomic */
-	uint64_t boot_entry;   /* from CPU_ON (or the kernel entry for vCPU 0) */
-	uint64_t boot_context; /* x0 at entry */
+	unsigned int pcpu;	   /* skiff's logical CPU that runs it */
+	uint64_t mpidr;		   /* virtual MPIDR: the physical CPU's affinity */
+	int power;		   /* enum vcpu_power, written with __atomic */
+	bool parked;		   /* its CPU waits in vcpu_run, out of the guest (__atomic) */
+	uint64_t boot_entry;	   /* from CPU_ON (or the kernel entry for vCPU 0) */
+	uint64_t boot_context;	   /* x0 at entry */
+	struct vcpu_arch_cfg arch; /* HCR, VTTBR, VTCR, MDCR, VMPIDR while it runs */
+	struct pmu_shadow pmu;	   /* what skiff keeps from the PMU (hyp/pmu_trap.h) */
+	struct debug_shadow debug; /* and from the debug registers (hyp/debug_trap.h) */
 	struct vgic_cpu vgic;
 	bool lrs_clean; /* the last flush wrote no LR (hyp/vcpu.c) */
 	uint64_t exits[VCPU_EXIT_COUNT];
@@ -47,13 +67,21 @@ struct vcpu {
 struct vm_ops {
 	/* a vCPU changed power state: wake its physical CPU so it acts on it */
 	void (*wake)(struct vcpu *v);
-	void (*system_off)(struct vm *vm);
-	void (*system_reset)(struct vm *vm);
+	/* PSCI SYSTEM_OFF / SYSTEM_RESET from vCPU caller: stop this guest, or restart it */
+	void (*system_off)(struct vm *vm, struct vcpu *caller);
+	void (*system_reset)(struct vm *vm, struct vcpu *caller);
 };
 
+/*
+ * Locks, in the order they may be taken: a VM's power_lock, then its vgic.lock, then the
+ * log's locks. power_lock serialises the power changes of the VM's vCPUs (CPU_ON, the start
+ * and stop of the whole guest) with its state.
+ */
 struct vm {
 	unsigned int id;
-	bool stopped; /* SYSTEM_OFF or SYSTEM_RESET seen (set once, with __atomic) */
+	const char *name; /* the configuration's node name, "guest@0" */
+	int state;	  /* enum vm_state, under power_lock */
+	struct spinlock power_lock;
 	const struct vm_ops *ops;
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
@@ -64,6 +92,8 @@ struct vm {
 	uint64_t vtcr;
 	struct mmio_bus mmio;
 	struct vgic vgic;
+	bool oneshot_no_deferral; /* test-only (SKIFF_TEST_ONESHOT_NO_DEFERRAL), its lines only */
+	uint64_t resets;	  /* times SYSTEM_RESET restarted it */
 };
 
 /* The vCPU whose MPIDR affinity is mpidr, or NULL. */
@@ -79,6 +109,11 @@ static inline enum vcpu_power vcpu_get_power(const struct vcpu *v)
 static inline void vcpu_set_power(struct vcpu *v, enum vcpu_power p)
 {
 	__atomic_store_n(&v->power, (int)p, __ATOMIC_RELEASE);
+}
+
+static inline enum vm_state vm_get_state(const struct vm *vm)
+{
+	return (enum vm_state)__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 }
 
 #endif

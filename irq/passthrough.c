@@ -312,6 +312,7 @@ int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct p
 		struct virq *v;
 
 		l->mode = modes[i];
+		l->cfg_edge = edges[i];
 		if (vgic_claim_spi(vg, l->pintid, &p->src, i))
 			return -1;
 		pt_set_enable(p, l, false);
@@ -324,12 +325,55 @@ int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct p
 		if (v) {
 			v->edge = edges[i];
 			v->eoi_notify = l->mode != IRQ_MODE_HW;
-			if (v->target)
-				pt_route(p, l, v->target->mpidr);
+			/* physically on a CPU of this VM from the start, whatever the guest's
+			 * IROUTER says: never on another guest's CPU */
+			pt_route(p, l, v->target ? v->target->mpidr : vg->cpus[0]->mpidr);
 		}
 		spin_unlock(&vg->lock);
 	}
 	return 0;
+}
+
+/* ---- stopping and restarting the guest */
+
+void passthrough_quiesce(struct passthrough *p)
+{
+	unsigned int i;
+
+	SPIN_ASSERT_HELD(&p->src.vgic->lock);
+	p->quiesced = true;
+	for (i = 0; i < p->src.count; i++) {
+		struct passthrough_line *l = &p->line[i];
+
+		pt_set_enable(p, l, false);
+		if (!p->vc) { /* an SPI: end whatever the guest left active or pending */
+			if (p->hw->set_active)
+				p->hw->set_active(p->frame, l->pintid, false);
+			pt_set_pending(p, l, false);
+		}
+		l->phys_active = false;
+		l->skiff_masked = false;
+		l->prio_known = false;
+	}
+}
+
+void passthrough_restart(struct passthrough *p)
+{
+	struct vgic *vg = p->src.vgic;
+	unsigned int i;
+
+	SPIN_ASSERT_HELD(&vg->lock);
+	for (i = 0; i < p->src.count && !p->vc; i++) {
+		struct passthrough_line *l = &p->line[i];
+		struct virq *v = pt_virq(p, l);
+
+		pt_set_edge(p, l, l->cfg_edge);
+		if (v) {
+			v->edge = l->cfg_edge;
+			pt_route(p, l, v->target ? v->target->mpidr : vg->cpus[0]->mpidr);
+		}
+	}
+	p->quiesced = false;
 }
 
 /* ---- the physical interrupt */
@@ -343,6 +387,12 @@ void passthrough_handle(struct passthrough *p, unsigned int index)
 		return;
 	l = &p->line[index];
 	spin_lock(&vg->lock);
+	if (p->quiesced) { /* its guest is being stopped: the fire ends here */
+		if (p->hw->deactivate)
+			p->hw->deactivate(l->pintid);
+		spin_unlock(&vg->lock);
+		return;
+	}
 	pt_count(&l->taken);
 	if (l->mode == IRQ_MODE_ONESHOT) {
 		pt_set_enable(p, l, false);

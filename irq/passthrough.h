@@ -47,6 +47,7 @@ struct passthrough_line {
 	enum irq_mode mode;
 	bool phys_active;  /* eoi/oneshot: skiff acknowledged it and has not deactivated it */
 	bool skiff_masked; /* oneshot: skiff disabled the physical line when it fired */
+	bool cfg_edge;	   /* trigger mode as configured: what a restart of the guest restores */
 	bool edge;	   /* trigger mode, priority and route as last written to the GIC */
 	bool prio_known;
 	uint8_t priority;
@@ -64,6 +65,7 @@ struct passthrough {
 	uintptr_t frame;
 	struct vgic_cpu *vc;	 /* PPIs: the vCPU they belong to; NULL for SPIs */
 	const bool *no_deferral; /* test-only: release the oneshot mask at EOI, as KVM does */
+	bool quiesced;		 /* its guest is stopping: a fire is deactivated, not injected */
 	struct passthrough_line line[PASSTHROUGH_MAX_LINES];
 };
 
@@ -81,9 +83,11 @@ int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cp
  * INTIDs, line i in modes[i] with the trigger mode edges[i]: claimed in the vGIC with this
  * source, hardware-linked (hw) or asking for the guest's EOI (eoi, oneshot). Physically each
  * starts disabled, with that trigger mode, routed to the CPU of the vCPU the guest's reset
- * IROUTER names (if any). no_deferral (may be NULL) is read at every oneshot EOI. Before the
- * guest runs. 0, or -1 if count is 0 or too large, an INTID is not one of the VM's SPIs, a
- * mode is unknown, or an SPI is taken already (the lines before it stay claimed).
+ * IROUTER names, or to the VM's first vCPU's when it names none: from the start, and
+ * whatever the guest writes later, a line is only ever routed to a CPU of its own VM. no_deferral
+ * (may be NULL) is read at every oneshot EOI. Before the guest runs. 0, or -1 if count is 0 or too
+ * large, an INTID is not one of the VM's SPIs, a mode is unknown, or an SPI is taken already (the
+ * lines before it stay claimed).
  */
 int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct passthrough_hw *hw,
 			  uintptr_t gicd, const uint32_t *intids, const enum irq_mode *modes,
@@ -95,6 +99,17 @@ int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct p
  * call without it, on any CPU.
  */
 void passthrough_handle(struct passthrough *p, unsigned int index);
+
+/*
+ * Its guest is stopping (SYSTEM_OFF or SYSTEM_RESET), its vCPUs parked: disable every line
+ * physically, end what is active or pending (SPIs), forget the masks and mirrors. Until
+ * passthrough_restart() a fire that was already on its way is deactivated, not injected.
+ * vgic lock held.
+ */
+void passthrough_quiesce(struct passthrough *p);
+/* After vgic_reset(): the lines' configured trigger modes again, routed to a CPU of the VM as
+ * at set-up; fires are injected again. vgic lock held. */
+void passthrough_restart(struct passthrough *p);
 
 /* Counter id (SKIFF_CNT_SPI_TAKEN .. SKIFF_CNT_SPI_UNMASKED) of line index; 0 for an unknown
  * index or id. Lock-free: a counter read while it changes gives the old or the new value. */

@@ -39,6 +39,36 @@ struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route)
 	return NULL;
 }
 
+/* The state a reset of the VM leaves alone: what the interrupt is (its source, its hardware
+ * link, whether its source wants EOIs) rather than what the guest did with it. */
+static void virq_reset_keep(struct virq *v, struct vgic_cpu *target)
+{
+	struct virq keep = *v;
+
+	virq_reset(v, keep.intid, keep.edge, target);
+	v->owned = keep.owned;
+	v->src = keep.src;
+	v->src_index = keep.src_index;
+	v->hw = keep.hw;
+	v->pintid = keep.pintid;
+	v->eoi_notify = keep.eoi_notify;
+}
+
+static void vgic_cpu_reset(struct vgic_cpu *vc)
+{
+	vc->ap_head = NULL;
+	vc->processor_sleep = true;
+	vc->rd_ctlr = 0;
+	vc->propbaser = 0;
+	vc->pendbaser = 0;
+	vc->lr_used = 0;
+	memset(vc->lr_virq, 0, sizeof(vc->lr_virq));
+	memset(vc->lr_written, 0, sizeof(vc->lr_written));
+	vc->hcr = 0;
+	vc->lr_latch = 0;
+	vc->lr_fast = 0;
+}
+
 void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
 	       struct vgic_cpu *const *cpus, unsigned int nr_cpus)
 {
@@ -67,15 +97,7 @@ void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_inti
 		vg->cpus[i] = vc;
 		vc->id = i;
 		vc->vgic = vg;
-		vc->ap_head = NULL;
-		vc->processor_sleep = true;
-		vc->rd_ctlr = 0;
-		vc->propbaser = 0;
-		vc->pendbaser = 0;
-		vc->lr_used = 0;
-		memset(vc->lr_virq, 0, sizeof(vc->lr_virq));
-		memset(vc->lr_written, 0, sizeof(vc->lr_written));
-		vc->hcr = 0;
+		vgic_cpu_reset(vc);
 		/* SGIs are edge-triggered (GICR_ICFGR0 reads 0xaaaaaaaa), PPIs level */
 		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
 			virq_reset(&vc->private_irqs[n], n, n < VGIC_NR_SGIS, vc);
@@ -86,6 +108,44 @@ void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_inti
 	/* IROUTER resets to 0: affinity 0.0.0.0, whichever vCPU has it */
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, vgic_route_target(vg, 0));
+}
+
+void vgic_reset(struct vgic *vg)
+{
+	unsigned int i, n;
+
+	SPIN_ASSERT_HELD(&vg->lock);
+	vg->ctlr = GICD_CTLR_DS | GICD_CTLR_ARE;
+	for (i = 0; i < vg->nr_cpus; i++) {
+		struct vgic_cpu *vc = vg->cpus[i];
+
+		vgic_cpu_reset(vc);
+		for (n = 0; n < VGIC_NR_PRIVATE; n++)
+			virq_reset_keep(&vc->private_irqs[n], vc);
+	}
+	for (i = 0; i < VGIC_MAX_SPIS; i++)
+		virq_reset_keep(&vg->spis[i], vgic_route_target(vg, 0));
+	if (vg->ops && vg->ops->changed) {
+		for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
+			if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
+				vg->ops->changed(vg, &vg->spis[i - VGIC_INTID_SPI_BASE]);
+		for (i = 0; i < vg->nr_cpus; i++)
+			for (n = 0; n < VGIC_NR_PRIVATE; n++)
+				vg->ops->changed(vg, &vg->cpus[i]->private_irqs[n]);
+	}
+}
+
+void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
+{
+	struct virq *v;
+
+	spin_lock(&vg->lock);
+	v = vgic_get_virq(vg, vc, intid);
+	if (v) {
+		v->pending_latch = false;
+		vgic_queue(vg, v);
+	}
+	spin_unlock(&vg->lock);
 }
 
 int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index)

@@ -81,6 +81,14 @@ struct vgic {
  * (RAZ/WI) until vgic_claim_spi(). */
 void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
 	       struct vgic_cpu *const *cpus, unsigned int nr_cpus);
+/* Reset the VM's interrupt state as a restart of the guest finds it (GICD_CTLR, every virq's
+ * enable, pending, active, priority, group, route; the redistributors; the in-flight lists
+ * and list-register bookkeeping), keeping what skiff configured: ownership, sources, hardware
+ * links, trigger modes. Lock held; every vCPU of the VM parked (its LRs are rewritten at its
+ * next start). Tells ops->changed about every interrupt. */
+void vgic_reset(struct vgic *vg);
+/* Drop a latched pending state (a timer PPI that fired before its vCPU started). */
+void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
 /* Give the VM an SPI, optionally behind a source (index into it). */
 int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index);
 /* The virq for intid as seen by vCPU vc (private interrupts are per vCPU), or NULL. */

@@ -4,12 +4,15 @@
  * protocol expects, ICH_* list registers, and exception injection into EL1.
  */
 #include "arch/arm64/vcpu_arch.h"
+#include "arch/arm64/debug_regs.h"
 #include "arch/arm64/sysreg.h"
 
 #include <stdbool.h>
 
 #define SCTLR_EL1_RES1 0x30d00800ull
-#define MDCR_EL2_HPMN_MASK 0x1full
+#define ID_AA64DFR0_PMUVER_SHIFT 8
+#define ID_AA64DFR0_PMUVER_V3P5 6
+#define ID_AA64DFR0_PMUVER_IMPDEF 0xf
 #define PMCR_N_SHIFT 11
 #define PMCR_N_MASK 0x1full
 #define ESR_ELX_IL (1ull << 25)
@@ -26,20 +29,51 @@
 #define VECTOR_LOW_A32 0x600
 #define ICH_VTR_LISTREGS 0x1f
 
-void vcpu_arch_setup(uint64_t vttbr, uint64_t vtcr, uint64_t vmpidr)
+uint64_t vcpu_arch_mdcr(bool el2_counting)
 {
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
+	uint64_t pmuver = (read_sysreg(id_aa64dfr0_el1) >> ID_AA64DFR0_PMUVER_SHIFT) & 0xf;
+	uint64_t mdcr = (pmcr_n & MDCR_EL2_HPMN_MASK) | MDCR_EL2_DEBUG_TRAPS;
 
-	write_sysreg(vtcr_el2, vtcr);
-	write_sysreg(vttbr_el2, vttbr);
-	write_sysreg(vmpidr_el2, vmpidr);
+	if (el2_counting || pmuver == 0 || pmuver == ID_AA64DFR0_PMUVER_IMPDEF)
+		return mdcr; /* test-only, or no architected PMU to count with */
+	if (pmuver >= ID_AA64DFR0_PMUVER_V3P5)
+		return mdcr | MDCR_EL2_HPMD | MDCR_EL2_HCCD;
+	return mdcr | MDCR_EL2_TPM;
+}
+
+void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg)
+{
+	write_sysreg(vtcr_el2, cfg->vtcr);
+	write_sysreg(vttbr_el2, cfg->vttbr);
+	write_sysreg(vmpidr_el2, cfg->vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	write_sysreg(hcr_el2, HCR_EL2_GUEST);
+	write_sysreg(mdcr_el2, cfg->mdcr);
+	write_sysreg(hcr_el2, cfg->hcr);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	write_sysreg(cntvoff_el2, 0);
-	write_sysreg(mdcr_el2, pmcr_n & MDCR_EL2_HPMN_MASK); /* every counter to the guest */
 	isb();
 	__asm__ volatile("tlbi vmalls12e1is\n dsb ish\n isb" ::: "memory");
+}
+
+bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg)
+{
+	isb();
+	return (read_sysreg(hcr_el2) & HCR_EL2_GUEST) == cfg->hcr &&
+	       read_sysreg(vttbr_el2) == cfg->vttbr && read_sysreg(vtcr_el2) == cfg->vtcr &&
+	       read_sysreg(mdcr_el2) == cfg->mdcr && read_sysreg(vmpidr_el2) == cfg->vmpidr;
+}
+
+bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg)
+{
+	return read_sysreg(vttbr_el2) == cfg->vttbr &&
+	       (read_sysreg(hcr_el2) & HCR_EL2_CONFINES) == (cfg->hcr & HCR_EL2_CONFINES);
+}
+
+void vcpu_arch_selftest_break(void)
+{
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) & ~HCR_EL2_VM);
+	isb();
 }
 
 static void reset_el1(void)
@@ -65,6 +99,23 @@ static void reset_el1(void)
 	write_sysreg(mdscr_el1, 0);
 }
 
+/* Breakpoints, watchpoints and PMU state a previous life of the vCPU (or firmware) left: off,
+ * as the guest's copies (hyp/debug_trap.c, pmu_trap.c) are reset with it. */
+static void reset_debug_pmu(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < debug_hw_cpu.nr_bps(); n++)
+		debug_hw_cpu.write(DBG_BCR, n, 0);
+	for (n = 0; n < debug_hw_cpu.nr_wps(); n++)
+		debug_hw_cpu.write(DBG_WCR, n, 0);
+	write_sysreg(pmcntenclr_el0, ~0ull);
+	write_sysreg(pmintenclr_el1, ~0ull);
+	write_sysreg(pmovsclr_el0, ~0ull);
+	write_sysreg(pmuserenr_el0, 0);
+	write_sysreg(pmccfiltr_el0, 0);
+}
+
 static void reset_vcpu_if(void)
 {
 	unsigned int n;
@@ -82,6 +133,7 @@ void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
 	unsigned int i;
 
 	reset_el1();
+	reset_debug_pmu();
 	reset_vcpu_if();
 	isb();
 	for (i = 0; i < 31; i++)

@@ -7,9 +7,11 @@
 #ifndef SKIFF_ARCH_VCPU_ARCH_H
 #define SKIFF_ARCH_VCPU_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/arm64/exception.h"
+#include "arch/arm64/regs.h"
 #include "irq/lr.h"
 
 /* HCR_EL2 while a guest runs (Arm ARM D17.2.48) */
@@ -30,8 +32,53 @@
 #define SPSR_MODE_EL1H 0x5
 #define SPSR_MODE_RW_AARCH32 0x10
 
-/* Program this CPU to run vCPUs of the VM with this VTTBR/VTCR (once per CPU). */
-void vcpu_arch_setup(uint64_t vttbr, uint64_t vtcr, uint64_t vmpidr);
+/* The HCR_EL2 bits without which a guest is not confined: stage 2 on, SMC trapped, physical
+ * interrupts and SErrors to EL2, AArch64 EL1. */
+#define HCR_EL2_CONFINES (HCR_EL2_VM | HCR_EL2_TSC | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO)
+
+/* MDCR_EL2 (Arm ARM D19.2.80): the PMU and debug traps skiff sets for a guest */
+#define MDCR_EL2_HPMN_MASK 0x1full
+#define MDCR_EL2_TPM (1ull << 6)    /* PMU registers trap to EL2 */
+#define MDCR_EL2_TDA (1ull << 9)    /* debug registers trap to EL2 */
+#define MDCR_EL2_TDOSA (1ull << 10) /* OS lock and power-down registers trap */
+#define MDCR_EL2_TDRA (1ull << 11)  /* MDRAR_EL1 traps */
+#define MDCR_EL2_HPMD (1ull << 17)  /* FEAT_PMUv3p1: event counting prohibited at EL2 */
+#define MDCR_EL2_HCCD (1ull << 23)  /* FEAT_PMUv3p5: cycle counting prohibited at EL2 */
+#define MDCR_EL2_DEBUG_TRAPS (MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+
+/*
+ * What this CPU must hold while it runs a given vCPU: the VM's stage 2 (VTTBR, VTCR), the
+ * traps (HCR, MDCR) and the vCPU's MPIDR. Computed once when the VM is built; written by
+ * vcpu_arch_setup() every time the vCPU is powered on; checked by vcpu_arch_in_force()
+ * before that first entry and by vcpu_arch_guard() on every general exit. Nothing else in
+ * skiff writes these registers.
+ */
+struct vcpu_arch_cfg {
+	uint64_t hcr;
+	uint64_t vttbr;
+	uint64_t vtcr;
+	uint64_t vmpidr;
+	uint64_t mdcr;
+};
+
+/*
+ * MDCR_EL2 for a guest: every PMU counter is the guest's (HPMN = PMCR_EL0.N), debug register
+ * accesses trap (skiff emulates them, hyp/debug_trap.c), and the guest cannot count at EL2:
+ * with FEAT_PMUv3p5 through HPMD and HCCD, on older PMUs by trapping the PMU registers
+ * (hyp/pmu_trap.c clears the filters' NSH bit). el2_counting (a test-only configuration
+ * flag, for make bench) leaves the PMU untrapped and EL2 counting allowed.
+ */
+uint64_t vcpu_arch_mdcr(bool el2_counting);
+
+/* Program this CPU with cfg, for a vCPU that is about to start here. */
+void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg);
+/* Whether the registers of cfg are in force on this CPU, as read back. */
+bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg);
+/* The cheap check of every general exit: VTTBR_EL2 and HCR_EL2's confining bits. */
+bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg);
+/* Test-only (the opt/skiff/selftest "entry-check" switch): turn stage 2 off on this CPU, so
+ * that the test can see skiff refuse to enter the guest. */
+void vcpu_arch_selftest_break(void);
 
 /* Reset the guest's EL1 state and the virtual CPU interface, and build the entry frame
  * (EL1h, DAIF masked, MMU off, x0 = arg0) for entry at pc. */

@@ -254,8 +254,8 @@ static void out(const char *key, int64_t val)
 
 static void out_exits(const char *what, const struct snap *a, const struct snap *b)
 {
-	static const char *const reason[SKIFF_EXIT_COUNT] = { "irq",	"mmio",	 "hvc",	  "smc",
-							      "sysreg", "abort", "undef", "other",
+	static const char *const reason[SKIFF_EXIT_COUNT] = { "irq",	"mmio",	 "hvc",	   "smc",
+							      "sysreg", "abort", "undef",  "other",
 							      "maint",	"kick",	 "foreign" };
 	char key[64];
 	unsigned int v, i;

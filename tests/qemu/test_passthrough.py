@@ -93,19 +93,23 @@ def guest_checks(console, guest, mode):
 def console_checks(console):
     """The UART is the guest's: skiff prints nothing there from the handover until the last
     guest powers off (it logs to its ring, which the guest reads with SKIFF_HVC_LOG_READ);
-    then, with stats-at-exit, it takes the UART back and prints its counters."""
+    then it takes the UART back, says so, prints what the console missed and, with
+    stats-at-exit, its counters."""
     f = []
     lines = console.splitlines()
     start = next((i for i, l in enumerate(lines) if l.startswith("skiff: guest: entering")), None)
     end = next((i for i, l in enumerate(lines)
-                if l.startswith(("skiff: stats:", "skiff: all guests are off"))), None)
+                if l.startswith("skiff: the console is skiff's again")), None)
     if start is None or end is None:
-        return ["no 'skiff: guest: entering' / 'skiff: all guests are off' line"]
+        return ["no 'skiff: guest: entering' / 'skiff: the console is skiff's again' line"]
     leaked = [l for l in lines[start + 1:end] if l.startswith("skiff:")]
     if leaked:
         f.append("skiff wrote on the guest's UART while the guest owned it: %r" % leaked[:3])
-    if not any(l.startswith("skiff: stats: guest 0 spi 33 ") for l in lines[end:]):
-        f.append("no 'skiff: stats: guest 0 spi 33 ...' line after the last SYSTEM_OFF")
+    after = lines[end:]
+    if not any(l.startswith("skiff: guest@0: SYSTEM_OFF from vcpu") for l in after):
+        f.append("the guest's SYSTEM_OFF, logged while it had the UART, is not printed after it")
+    if not any(l.startswith("skiff: guest@0: stats: spi 33 ") for l in after):
+        f.append("no 'skiff: guest@0: stats: spi 33 ...' line after the last SYSTEM_OFF")
     return f
 
 

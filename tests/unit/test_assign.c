@@ -351,6 +351,43 @@ static void test_host_extra(void **state)
 }
 
 /* The doorbell goes past a device inside the window, and past the device's SPI. */
+/* whole-pages: the rest of a sub-page device's page is the guest's, claimed in the ledger so
+ * nobody else can have it; two transports of one guest in a page share its rest. */
+static void test_subpage_whole(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-subpage-whole", HOST_QEMU);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa003e00, 0x200), 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa003000, 0xe00), 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa002000, 0x200), 1);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa002200, 0x200), 1);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa002400, 0xc00), 1);
+	assert_int_equal(out[0].nr_mmio, 1);
+	assert_range(&out[0].mmio[0], 0xa003000, PAGE);
+	assert_int_equal(out[1].nr_mmio, 1);
+	assert_range(&out[1].mmio[0], 0xa002000, PAGE);
+}
+
+/* A kernel and initrd a boot loader left in the guest's memory are kept out of its RAM,
+ * page-rounded; its virtual console gets a page of the device window. */
+static void test_kept_images(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-kept-images", HOST_QEMU);
+	assert_int_equal(a->nr_kept, 2);
+	assert_range(&a->kept[0], 0x48000000, 0x1001000);
+	assert_range(&a->kept[1], 0x4c000000, 0x400000);
+	assert_int_equal(a->nr_mem, 4);
+	assert_range(&a->mem[0], 0x40000000, 0x200000);
+	assert_range(&a->mem[1], 0x40400000, 0x48000000 - 0x40400000);
+	assert_range(&a->mem[2], 0x49001000, 0x4c000000 - 0x49001000);
+	assert_range(&a->mem[3], 0x4c400000, 0x80000000 - 0x4c400000);
+	assert_int_equal(a->vconsole_base, 0xb000000);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xb000000, PAGE), 0);
+}
+
 static void test_window_busy(void **state)
 {
 	(void)state;
@@ -441,6 +478,15 @@ static const struct err_case err_cases[] = {
 	{ "doorbell-mmio-full", HOST_QEMU,
 	  "guest@1: doorbell: device-window 0xb000000+0x1000 is full" },
 	{ "doorbell-spi-full", HOST_QEMU, "guest@1: doorbell: spi-window <100 1> is full" },
+	{ "subpage-alone", HOST_QEMU,
+	  "guest@0/disk: /virtio_mmio@a003e00: MMIO 0xa003e00+0x200 does not fill its page "
+	  "0xa003000: the guest would reach 0xa003000+0xe00, which is not its own, as well (give "
+	  "it what sits there, or say whole-pages)" },
+	{ "subpage-taken", HOST_QEMU,
+	  "guest@1/rng: /virtio_mmio@a003c00: MMIO 0xa003c00+0x200 is not page-aligned and shares "
+	  "page 0xa003000 with guest@0 (/virtio_mmio@a003e00)" },
+	{ "vconsole-no-window", HOST_QEMU,
+	  "guest@0: virtual-console: no device-window in /skiff to place it in" },
 	{ "window-ram", HOST_QEMU,
 	  "/skiff: device-window: 0x40000000+0x1000000 overlaps RAM 0x40000000+0x40000000" },
 };
@@ -547,6 +593,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
+		cmocka_unit_test_teardown(test_subpage_whole, teardown),
+		cmocka_unit_test_teardown(test_kept_images, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 	};

@@ -58,6 +58,7 @@ struct fake_ops {
 	unsigned int wake, system_off, system_reset;
 	struct vcpu *woken;
 	struct vm *vm;
+	struct vcpu *caller;
 };
 
 static struct fake_ops calls;
@@ -70,16 +71,18 @@ static void fake_wake(struct vcpu *v)
 	assert_int_equal(vcpu_get_power(v), VCPU_ON_PENDING);
 }
 
-static void fake_system_off(struct vm *vm)
+static void fake_system_off(struct vm *vm, struct vcpu *caller)
 {
 	calls.system_off++;
 	calls.vm = vm;
+	calls.caller = caller;
 }
 
-static void fake_system_reset(struct vm *vm)
+static void fake_system_reset(struct vm *vm, struct vcpu *caller)
 {
 	calls.system_reset++;
 	calls.vm = vm;
+	calls.caller = caller;
 }
 
 static const struct vm_ops fake_vm_ops = {
@@ -97,6 +100,7 @@ static int setup(void **state)
 	if (!vm)
 		return -1;
 	vm->ops = &fake_vm_ops;
+	vm->state = VM_RUNNING;
 	vm->nr_vcpus = NR_VCPUS;
 	for (i = 0; i < NR_VCPUS; i++) {
 		vm->vcpus[i].id = i;
@@ -617,6 +621,7 @@ static void test_system_off(void **state)
 	assert_int_equal(r.action, PSCI_ACTION_SYSTEM_OFF);
 	assert_int_equal(calls.system_off, 1);
 	assert_ptr_equal(calls.vm, vm);
+	assert_ptr_equal(calls.caller, &vm->vcpus[0]);
 	assert_int_equal(calls.system_reset, 0);
 	assert_int_equal(calls.wake, 0);
 }
@@ -631,12 +636,39 @@ static void test_system_reset(void **state)
 	assert_int_equal(r.action, PSCI_ACTION_SYSTEM_RESET);
 	assert_int_equal(calls.system_reset, 1);
 	assert_ptr_equal(calls.vm, vm);
+	assert_ptr_equal(calls.caller, &vm->vcpus[2]);
 	assert_int_equal(calls.system_off, 0);
 	assert_int_equal(calls.wake, 0);
 	/* SYSTEM_RESET2 is not offered */
 	expect_ret(vm, 2, PSCI_1_1_FN_SYSTEM_RESET2, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_ret(vm, 2, PSCI_1_1_FN64_SYSTEM_RESET2, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	assert_int_equal(calls.system_reset, 1);
+}
+
+/*
+ * Once SYSTEM_OFF or SYSTEM_RESET has begun to stop the guest (STOPPING), or it is OFF, no
+ * CPU_ON may start a vCPU of it: DENIED, no vCPU changed, nobody woken. (The race of issue 9:
+ * a CPU_ON racing SYSTEM_OFF could keep a stopped guest running.)
+ */
+static void test_cpu_on_stopped_guest(void **state)
+{
+	static const enum vm_state stopped[] = { VM_STOPPING, VM_OFF, VM_IDLE };
+	struct vm *vm = *state;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(stopped) / sizeof(stopped[0]); i++) {
+		vm->state = stopped[i];
+		expect_ret(vm, 0, PSCI_0_2_FN64_CPU_ON, MPIDR_1, ENTRY, CONTEXT, PSCI_RET_DENIED);
+		expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_2, ENTRY, CONTEXT, PSCI_RET_DENIED);
+		/* a target that does not exist is still INVALID_PARAMS first */
+		expect_ret(vm, 0, PSCI_0_2_FN64_CPU_ON, MPIDR_ABSENT, ENTRY, 0,
+			   PSCI_RET_INVALID_PARAMS);
+	}
+	expect_no_ops();
+	expect_power(vm, VCPU_ON, VCPU_OFF, VCPU_OFF, VCPU_OFF);
+	vm->state = VM_RUNNING;
+	expect_ret(vm, 0, PSCI_0_2_FN64_CPU_ON, MPIDR_1, ENTRY, CONTEXT, PSCI_RET_SUCCESS);
+	expect_power(vm, VCPU_ON, VCPU_ON_PENDING, VCPU_OFF, VCPU_OFF);
 }
 
 /* ---- everything else */
@@ -740,6 +772,7 @@ int main(void)
 		PSCI_TEST(test_affinity_info_invalid),
 		PSCI_TEST(test_cpu_suspend),
 		PSCI_TEST(test_system_off),
+		PSCI_TEST(test_cpu_on_stopped_guest),
 		PSCI_TEST(test_system_reset),
 		PSCI_TEST(test_unknown_fids),
 		PSCI_TEST(test_vm_lookup),
