@@ -20,9 +20,9 @@ static const char *const masters[] = {
 /* Substrings of compatible strings of devices that do not (a device with a "dmas" property
  * uses a separate DMA engine, which is the master). */
 static const char *const non_masters[] = {
-	"pl011",   "uart",    "serial", "pl031",    "rtc",   "pl061",  "gpio",	  "gpio-keys",
-	"i2c",	   "pwm",     "wdt",	"watchdog", "timer", "syscon", "pinctrl", "clock",
-	"mailbox", "thermal", "adc",	"spi",	    "led",   "reset",
+	"pl011",   "uart",	"serial",  "16550",   "8250", "pl031",	  "rtc",   "pl061",
+	"gpio",	   "gpio-keys", "i2c",	   "pwm",     "wdt",  "watchdog", "timer", "syscon",
+	"pinctrl", "clock",	"mailbox", "thermal", "adc",  "spi",	  "led",   "reset",
 };
 
 static bool has_prop(const void *fdt, int node, const char *name)

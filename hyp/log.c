@@ -65,6 +65,8 @@ static struct limit line_limit[LOG_MAX_GUESTS], byte_limit[LOG_MAX_GUESTS];
 static uint64_t con_pos;      /* the record the console prints */
 static unsigned int con_char; /* the next byte of its text */
 static bool con_cr;	      /* the '\r' before the '\n' at con_char is out */
+static char con_note[80];     /* "the console missed N bytes", printed before con_pos */
+static unsigned int con_note_len, con_note_pos;
 
 /* ---- set-up */
 
@@ -178,7 +180,7 @@ uint64_t log_ring_read(int viewer, uint64_t offset, char *buf, uint64_t len, uin
 	uint64_t pos, voff, n = 0;
 
 	*total = 0;
-	if (view < 0 || view >= NR_VIEWS)
+	if (viewer != LOG_VIEW_ALL && (viewer < 0 || viewer >= LOG_MAX_GUESTS))
 		return 0;
 	lock(&ring_lock);
 	*total = view_total[view];
@@ -217,30 +219,51 @@ static bool out(char c, bool wait)
 	return console->try_putc(console->ctx, c);
 }
 
+/* Print n bytes of text, each '\n' as "\r\n"; *done counts those out. false when the UART
+ * would not take one. */
+static bool print(const char *text, unsigned int n, unsigned int *done, bool wait)
+{
+	for (; *done < n; (*done)++) {
+		if (text[*done] == '\n' && !con_cr) {
+			if (!out('\r', wait))
+				return false;
+			con_cr = true;
+		}
+		if (!out(text[*done], wait))
+			return false;
+		con_cr = false;
+	}
+	return true;
+}
+
 /*
  * Print from con_pos on: waiting for the UART (wait), or only what it takes at once. true when
- * everything in the ring is out. console_lock held. A record evicted before it was printed is
- * skipped, and a line saying so is added to the ring.
+ * everything in the ring is out. console_lock held. Records evicted before they were printed
+ * are skipped, and the console says how many bytes it missed.
  */
 static bool drain(bool wait)
 {
 	char chunk[CHUNK];
 
 	for (;;) {
-		unsigned int n, i;
+		unsigned int n, done = 0;
 		struct rec r;
 
+		if (con_note_pos < con_note_len &&
+		    !print(con_note, con_note_len, &con_note_pos, wait))
+			return false;
 		lock(&ring_lock);
 		if (con_pos < head) {
-			char note[80];
-			int k = fmt_snprintf(note, sizeof(note),
-					     "skiff: the console missed %llu bytes of the log\n",
-					     (unsigned long long)(head - con_pos));
-
+			con_note_len = (unsigned int)fmt_snprintf(
+				con_note, sizeof(con_note),
+				"skiff: the console missed %llu bytes of the log\n",
+				(unsigned long long)(head - con_pos));
+			con_note_pos = 0;
 			con_pos = head;
 			con_char = 0;
 			con_cr = false;
-			ring_append(LOG_SKIFF, 0, note, (unsigned int)k);
+			unlock(&ring_lock);
+			continue;
 		}
 		if (con_pos == tail) {
 			unlock(&ring_lock);
@@ -253,17 +276,11 @@ static bool drain(bool wait)
 		ring_get(con_pos + REC_HDR + con_char, chunk, n);
 		unlock(&ring_lock);
 
-		for (i = 0; i < n; i++) {
-			if (chunk[i] == '\n' && !con_cr) {
-				if (!out('\r', wait))
-					return false;
-				con_cr = true;
-			}
-			if (!out(chunk[i], wait))
-				return false;
-			con_cr = false;
-			con_char++;
+		if (!print(chunk, n, &done, wait)) {
+			con_char += done;
+			return false;
 		}
+		con_char += done;
 		if (r.flags & REC_PRINTED || con_char >= r.len) {
 			con_pos += REC_HDR + r.len;
 			con_char = 0;

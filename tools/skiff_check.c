@@ -99,7 +99,8 @@ static void print_image(const char *name, const struct config_image *img)
 		printf("%s none", name);
 }
 
-static void print_guest(const struct config_guest *cg, const struct assignment *a)
+static void print_guest(const struct config_guest *cg, const struct assignment *a,
+			const struct ledger *l, int g)
 {
 	unsigned int i, j;
 
@@ -132,15 +133,35 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 		}
 		printf("%s\n", d->nr_reg || d->nr_spi ? "" : " (no MMIO, no interrupts)");
 	}
+	for (i = 0; i < l->count; i++) /* rests of pages that whole-pages gives it */
+		if (l->e[i].owner == g && l->e[i].kind == LEDGER_MMIO &&
+		    !strncmp(l->e[i].what, "the rest of a page", 18))
+			printf("%s: also gets MMIO 0x%" PRIx64 "+0x%" PRIx64 " (%s)\n", cg->name,
+			       l->e[i].base, l->e[i].size, l->e[i].what);
 	printf("%s: map", cg->name);
 	for (i = 0; i < a->nr_mmio; i++)
 		printf(" 0x%" PRIx64 "+0x%" PRIx64, a->mmio[i].base, a->mmio[i].size);
 	printf("%s\n", a->nr_mmio ? "" : " nothing");
+	for (i = 0; i < a->nr_kept; i++)
+		printf("%s: keeps 0x%" PRIx64 "+0x%" PRIx64 " out of its RAM: the %s the boot "
+		       "loader put there, loaded afresh at every restart\n",
+		       cg->name, a->kept[i].base, a->kept[i].size,
+		       i == 0 && cg->kernel.source == IMAGE_MEMORY ? "kernel" : "initrd");
 	if (a->doorbell_base)
 		printf("%s: doorbell 0x%" PRIx64 " intid %u\n", cg->name, a->doorbell_base,
 		       a->doorbell_intid);
+	if (a->vconsole_base)
+		printf("%s: virtual console 0x%" PRIx64 "\n", cg->name, a->vconsole_base);
 	if (a->console_uart)
 		printf("%s: gets the console UART: skiff hands it over\n", cg->name);
+	/* skiff has no IOMMU driver: a DMA master reaches all memory, whatever stage 2 says */
+	for (i = 0; i < a->nr_devices; i++)
+		if (a->dev[i].node >= 0 && a->dev[i].dma != DMA_NONE)
+			printf("%s/%s: %s: %s, with no IOMMU skiff programs%s: it can read and write "
+			       "any memory, skiff's and other guests' included\n",
+			       cg->name, cg->device[i].name, cg->device[i].path,
+			       dma_kind_name(a->dev[i].dma),
+			       a->dev[i].iommu ? " (it names an IOMMU skiff leaves alone)" : "");
 }
 
 static void print_skiff(const struct config *cfg, const struct ledger *l)
@@ -155,9 +176,12 @@ static void print_skiff(const struct config *cfg, const struct ledger *l)
 			printf("skiff: keeps %s 0x%" PRIx64 "+0x%" PRIx64 " (%s)\n", kind[e->kind],
 			       e->base, e->size, e->what);
 	}
-	printf("skiff: stats-at-exit %s, test-controls %s, oneshot-no-deferral %s\n",
+	printf("skiff: stats-at-exit %s, test-controls %s, oneshot-no-deferral %s, "
+	       "pmu-el2-counting %s\n",
 	       cfg->stats_at_exit ? "on" : "off", cfg->test_controls ? "on" : "off",
-	       cfg->oneshot_no_deferral ? "on" : "off");
+	       cfg->oneshot_no_deferral ? "on" : "off", cfg->pmu_el2_counting ? "on" : "off");
+	if (cfg->test_controls || cfg->oneshot_no_deferral || cfg->pmu_el2_counting)
+		printf("skiff: warning: test-only switches are on: not for a product\n");
 }
 
 int main(int argc, char **argv)
@@ -217,7 +241,7 @@ int main(int argc, char **argv)
 
 	print_skiff(&cfg, &ledger);
 	for (g = 0; g < cfg.nr_guests; g++)
-		print_guest(&cfg.guest[g], &out[g]);
+		print_guest(&cfg.guest[g], &out[g], &ledger, (int)g);
 	printf(PROG ": %s: ok for %s (%u guest%s)\n", files[0], files[1], cfg.nr_guests,
 	       cfg.nr_guests == 1 ? "" : "s");
 	status = EXIT_SUCCESS;

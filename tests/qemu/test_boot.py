@@ -110,6 +110,31 @@ def el2_fault_case():
     return name, run
 
 
+def entry_check_case():
+    """skiff never enters a guest whose stage 2 and traps are not in force on the CPU: the
+    diagnostic fw_cfg switch turns stage 2 off on cpu1 just before its first entry, and the
+    check on the entry path must refuse to enter (issue 9, defect 1: a set-up skipped on one
+    CPU let a guest read skiff and other guests)."""
+    name = "entry-check-refuses-a-guest-without-stage2"
+    guest = os.path.join(BUILD, "guests", "sgi.bin")
+
+    def run(tap):
+        if not os.path.exists(guest):
+            return tap.ok(False, name, ["%s not found: run make guests" % rel(guest)])
+        r = run_qemu(MACHINE + ["-smp", "2", "-bios", rel(IMAGE), "-kernel", rel(guest),
+                                "-fw_cfg", "name=opt/skiff/selftest,string=entry-check"],
+                     timeout=BOOT_TIMEOUT, name=name,
+                     expect=[r"^skiff: selftest: cpu1 will find stage 2 off before its first "
+                             r"guest entry",
+                             r"^skiff: fatal: cpu1: guest@0 vcpu1: stage 2 and traps are not "
+                             r"in force \(HCR_EL2 0x[0-9a-f]+, VTTBR_EL2 0x[0-9a-f]+\): not "
+                             r"entering"],
+                     stop_on=r"skiff: fatal", forbid=[r"Unhandled exception", r"panic"],
+                     expect_exit=None, linger=0.5)
+        return tap.check(name, r)
+    return name, run
+
+
 def bad_kernel_cases():
     """A kernel that is not an arm64 Image, or whose file is larger than the image_size its
     header promises, stops boot with a message naming what is wrong - not a hang."""
@@ -155,6 +180,7 @@ def cases():
                          "-nic", "none", "-kernel", img],
                         r"^skiff: fatal: .*EL2"))
     c.append(el2_fault_case())
+    c.append(entry_check_case())
     c += bad_kernel_cases()
     return c
 

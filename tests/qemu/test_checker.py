@@ -73,6 +73,43 @@ CONFIGS = {
 	};
 """, 1, ["guest@1/v1: /virtio_mmio@a000200: MMIO 0xa000200+0x200 is not page-aligned and "
          "shares page 0xa000000 with guest@0 (/virtio_mmio@a000000)"]),
+    "sub-page-alone": ("""
+	guest@0 {
+		kernel = "fw_cfg";
+		disk { device = "/virtio_mmio@a003e00"; };
+	};
+""", 1, ["guest@0/disk: /virtio_mmio@a003e00: MMIO 0xa003e00+0x200 does not fill its page "
+         "0xa003000: the guest would reach 0xa003000+0xe00, which is not its own, as well"]),
+    "whole-pages-dma-vconsole": ("""
+	skiff {
+		device-window = <0x0 0x0b000000 0x0 0x01000000>;
+	};
+	guest@0 {
+		cpus = <0x0>;
+		memory = <0x0 0x60000000 0x0 0x10000000>;
+		kernel = <0x0 0x68000000 0x0 0x00100000>;
+		virtual-console;
+		disk { device = "/virtio_mmio@a003e00"; whole-pages; };
+		rtc { device = "/pl031@9010000"; };
+	};
+""", 0, ["guest@0: also gets MMIO 0xa003000+0xe00 (the rest of a page of its devices "
+         "(whole-pages))",
+         "guest@0: keeps 0x68000000+0x100000 out of its RAM: the kernel the boot loader put "
+         "there, loaded afresh at every restart",
+         "guest@0: memory 0x60000000+0x8000000 0x68100000+0x7f00000\n",
+         "guest@0: virtual console 0xb000000\n",
+         "guest@0/disk: /virtio_mmio@a003e00: masters DMA, with no IOMMU skiff programs: it "
+         "can read and write any memory, skiff's and other guests' included",
+         "ok for"]),
+    "test-switches": ("""
+	skiff {
+		pmu-el2-counting;
+	};
+	guest@0 {
+		kernel = "fw_cfg";
+	};
+""", 0, ["pmu-el2-counting on", "skiff: warning: test-only switches are on: not for a product",
+         "ok for"]),
     "no-node": ("""
 	guest@0 {
 		kernel = "fw_cfg";

@@ -164,6 +164,16 @@ static void test_default(void **state)
 		assert_spi(&a->spi[3 + i], VIRTIO_INTID + i, IRQ_MODE_HW, true, 3 + i, 0);
 	}
 
+	/* DMA: the UART, RTC, GPIO and keys do not master it; every virtio transport does, and
+	 * none names an IOMMU (skiff says so at boot and in skiff-check). */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(a->dev[i].dma, DMA_NONE);
+	assert_int_equal(a->dev[3 + NR_VIRTIO].dma, DMA_NONE);
+	for (i = 0; i < NR_VIRTIO; i++) {
+		assert_int_equal(a->dev[3 + i].dma, DMA_MASTER);
+		assert_false(a->dev[3 + i].iommu);
+	}
+
 	/* Pages to map: the transports' four pages merged into one range. */
 	assert_int_equal(a->nr_mmio, 4);
 	assert_range(&a->mmio[0], 0x9000000, PAGE);

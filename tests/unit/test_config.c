@@ -117,6 +117,7 @@ static void test_full(void **state)
 	assert_true(cfg.stats_at_exit);
 	assert_true(cfg.test_controls);
 	assert_true(cfg.oneshot_no_deferral);
+	assert_true(cfg.pmu_el2_counting);
 	assert_int_equal(cfg.device_window.base, 0x0b000000);
 	assert_int_equal(cfg.spi_window.size, 32);
 	assert_int_equal(cfg.nr_guests, 2);
@@ -138,10 +139,12 @@ static void test_full(void **state)
 	assert_int_equal(g->kernel.size, 0x01000000);
 	assert_int_equal(g->initrd.source, IMAGE_FW_CFG);
 	assert_true(g->doorbell);
+	assert_true(g->vconsole);
 	assert_int_equal(g->nr_devices, 2);
 
 	d = &g->device[0];
 	assert_string_equal(d->name, "uart");
+	assert_false(d->whole_pages);
 	assert_int_equal(d->nr_modes, 1);
 	assert_int_equal(d->mode[0], IRQ_MODE_EOI);
 	assert_int_equal(d->nr_triggers, 1);
@@ -149,6 +152,7 @@ static void test_full(void **state)
 	d = &g->device[1];
 	assert_string_equal(d->name, "multi");
 	assert_string_equal(d->path, "/bus@1c000000/dev@1000");
+	assert_true(d->whole_pages);
 	assert_int_equal(d->nr_modes, 3);
 	assert_int_equal(d->mode[0], IRQ_MODE_HW);
 	assert_int_equal(d->mode[1], IRQ_MODE_EOI);
@@ -164,6 +168,8 @@ static void test_full(void **state)
 	assert_int_equal(g->cpu_mpidr[0], 0x100);
 	assert_true(g->all_memory);
 	assert_false(g->doorbell);
+	assert_false(g->vconsole);
+	assert_false(cfg.guest[1].vconsole);
 	assert_int_equal(g->initrd.source, IMAGE_NONE);
 	assert_int_equal(g->nr_devices, 0);
 }
@@ -273,6 +279,10 @@ static const struct err_case err_cases[] = {
 	{ "modes-cells", "guest@0/uart: interrupt-modes: not a list of strings" },
 	{ "flag-value", "/skiff: stats-at-exit: has a 4-byte value; it is a flag and takes none" },
 	{ "skiff-prop", "/skiff: stats: unknown property" },
+	{ "whole-pages-value", "guest@0/disk: whole-pages: has a 4-byte value; it is a flag and "
+			       "takes none" },
+	{ "vconsole-value", "guest@0: virtual-console: has a 6-byte value; it is a flag and takes "
+			    "none" },
 	{ "window-len",
 	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells" },
 	{ "window-unaligned", "/skiff: device-window: 0xb000800+0x1000 is not 4 KiB-aligned" },

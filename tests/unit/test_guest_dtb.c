@@ -23,6 +23,7 @@
 #include <libfdt.h>
 
 #include "hyp/guest_dtb.h"
+#include "hyp/vconsole.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull
@@ -517,6 +518,10 @@ static unsigned int check_tree(unsigned int g, const struct guest_dtb_extra *x,
 		assert_non_null(v);
 		assert_prop(on, "stdout-path", v, len);
 		n++;
+	} else if (a->vconsole_base) { /* no UART of its own: skiff's virtual console */
+		snprintf(p, sizeof(p), "/vconsole@%llx", (unsigned long long)a->vconsole_base);
+		assert_str(on, "stdout-path", p);
+		n++;
 	} else {
 		assert_no_prop(on, "stdout-path");
 	}
@@ -601,6 +606,20 @@ static unsigned int check_tree(unsigned int g, const struct guest_dtb_extra *x,
 		assert_prop(on, "reg", db, sizeof(db));
 		assert_prop(on, "interrupts", irq, sizeof(irq));
 		assert_int_equal(nr_props(out, on), 3);
+	}
+
+	/* skiff's virtual console: a register page, no interrupt */
+	if (a->vconsole_base) {
+		fdt32_t r[4];
+
+		snprintf(p, sizeof(p), "/vconsole@%llx", (unsigned long long)a->vconsole_base);
+		add_path(p);
+		on = out_node(p);
+		put_cells(&r[0], a->vconsole_base);
+		put_cells(&r[2], VCONSOLE_SIZE);
+		assert_str(on, "compatible", "skiff,vconsole");
+		assert_prop(on, "reg", r, sizeof(r));
+		assert_int_equal(nr_props(out, on), 2);
 	}
 
 	/* the guest's devices, whole, at their host paths, with the nodes above them */
@@ -905,6 +924,8 @@ static void test_refs_guest1(void **state)
 	assert_no_node("/regulators");
 	assert_no_node("/cpus/cpu@0");
 	assert_no_node("/doorbell@b000000");
+	assert_int_equal(asg[1].vconsole_base, 0xb001000); /* after guest@0's doorbell */
+	out_node("/vconsole@b001000");
 	out_node("/memory@60000000");
 	n = out_node("/aliases");
 	assert_str(n, "gpio1", "/soc/gpio@b0000");

@@ -57,6 +57,9 @@
  * MPIDR_EL1's RES1 bit 31, which must never reach the physical IROUTER (it would be IRM) */
 static const uint64_t mpidrs[NR_VCPUS] = { 0x0, 0x80000100 };
 #define VCPU1_AFF 0x100
+/* a second guest's vCPUs: none has affinity 0.0.0.0, so the reset IROUTER names none of them */
+static const uint64_t other_guest_mpidrs[NR_VCPUS] = { 0x2, 0x3 };
+static const uint64_t *boot_mpidrs = mpidrs;
 
 #define LR_STATE(val) ((val)&ICH_LR_STATE_MASK)
 #define LR_INTID(val) ((uint32_t)((val)&ICH_LR_VINTID_MASK))
@@ -536,7 +539,7 @@ static void boot_with(enum irq_mode mode_a, bool edge_a, enum irq_mode mode_b, b
 	for (i = 0; i < NR_INTIDS; i++)
 		phys[i].enabled = true;
 	for (i = 0; i < NR_VCPUS; i++)
-		vcpu[i].mpidr = mpidrs[i];
+		vcpu[i].mpidr = boot_mpidrs[i];
 	vgic_init(&vg, &fake_vgic_ops, NR_INTIDS, cpus, NR_VCPUS);
 	assert_int_equal(
 		passthrough_init_spis(&pt, &vg, &fake_hw, GICD_FRAME, intids, modes, edges, 2, nd),
@@ -1206,6 +1209,101 @@ static void test_routing(void **state)
 	assert_int_equal(count_calls(HW_ROUTE, SPI_B), 0);
 }
 
+/*
+ * A guest whose vCPUs do not include affinity 0.0.0.0 (the second guest of a machine, on CPUs
+ * 2 and 3): its SPIs are routed to its own first vCPU's CPU from set-up on, not left where
+ * the distributor's reset put them (the boot CPU, another guest's); and no IROUTER it writes
+ * moves them off its own CPUs (issue 9, defect 2).
+ */
+static void test_route_own_cpu_from_setup(void **state)
+{
+	unsigned int n;
+
+	(void)state;
+	boot_mpidrs = other_guest_mpidrs;
+	boot(IRQ_MODE_HW, LEVEL, IRQ_MODE_EOI, EDGE);
+	boot_mpidrs = mpidrs;
+	assert_null(virq_of(SPI_A)->target); /* IROUTER 0 names none of its vCPUs... */
+	expect_call(2, HW_ROUTE, SPI_A, 0x2);	/* ...yet the line is on its vCPU 0's CPU */
+	expect_call(5, HW_ROUTE, SPI_B, 0x2);
+	assert_int_equal(phys[SPI_A].route, 0x2);
+	guest_write(GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
+	nr_calls = 0;
+	guest_write(GICD_IROUTER + 8 * SPI_A, 8, 0x0); /* CPU 0: not one of its own */
+	guest_write(GICD_IROUTER + 8 * SPI_A, 8, 0x1);
+	guest_write(GICD_IROUTER + 8 * SPI_A, 8, GICD_IROUTER_IRM);
+	assert_int_equal(count_calls(HW_ROUTE, SPI_A), 0);
+	assert_int_equal(phys[SPI_A].route, 0x2);
+	guest_write(GICD_IROUTER + 8 * SPI_A, 8, 0x3); /* its vCPU 1 */
+	assert_int_equal(phys[SPI_A].route, 0x3);
+	for (n = 0; n < nr_calls; n++)
+		if (calls[n].kind == HW_ROUTE)
+			assert_true(calls[n].arg == 0x2 || calls[n].arg == 0x3);
+}
+
+/*
+ * A guest stopped (SYSTEM_OFF) or restarted (SYSTEM_RESET) with a line in the middle of its
+ * handling: quiesce disables the line, ends its active and pending state and forgets the
+ * oneshot mask; a fire already on its way while quiesced is deactivated, not injected; after
+ * the vGIC's reset and the restart the line is as at set-up (configured trigger, routed to the
+ * VM's CPU) and works again.
+ */
+static void test_quiesce_restart(void **state)
+{
+	enum irq_mode mode = mode_of(state);
+	struct virq *a;
+	int index = passthrough_find(&pt, SPI_A);
+
+	boot(mode, LEVEL, IRQ_MODE_HW, EDGE);
+	guest_init();
+	guest_write(GICD_ICFGR + 8, 4, 0x2u << (2 * (SPI_A % 16))); /* the guest makes it edge */
+	device_edge(SPI_A);
+	assert_int_equal(guest_take(), SPI_A);
+	assert_true(phys[SPI_A].active);
+
+	spin_lock(&vg.lock);
+	passthrough_quiesce(&pt);
+	spin_unlock(&vg.lock);
+	assert_false(phys[SPI_A].enabled);
+	assert_false(phys[SPI_A].active);
+	assert_false(phys[SPI_A].latch);
+	assert_false(phys[SPI_B].enabled);
+	assert_false(pt.line[0].phys_active);
+	assert_false(pt.line[0].skiff_masked);
+
+	/* a fire that was already on its way to passthrough_handle */
+	index = passthrough_find(&pt, SPI_A);
+	phys[SPI_A].active = true;
+	nr_calls = 0;
+	passthrough_handle(&pt, (unsigned int)index);
+	expect_call(0, HW_DEACTIVATE, SPI_A, 0);
+	assert_false(phys[SPI_A].active);
+
+	spin_lock(&vg.lock);
+	vgic_reset(&vg);
+	passthrough_restart(&pt);
+	spin_unlock(&vg.lock);
+	check_unlocked();
+	a = virq_of(SPI_A);
+	assert_false(a->enabled || a->active || a->pending_latch);
+	assert_false(a->edge); /* configured level again */
+	assert_false(phys[SPI_A].edge);
+	assert_int_equal(a->lr, -1);
+	assert_null(vcpu[0].ap_head);
+	assert_int_equal(vcpu[0].lr_used, 0);
+	assert_int_equal(a->hw, mode == IRQ_MODE_HW); /* still its source and link */
+	assert_ptr_equal(a->src, &pt.src);
+	memset(&cpuif, 0, sizeof(cpuif)); /* the vCPU starts with empty LRs */
+
+	guest_init(); /* the restarted guest's driver */
+	device_level(SPI_A, true);
+	assert_int_equal(guest_take(), SPI_A);
+	device_level(SPI_A, false);
+	guest_done(SPI_A);
+	assert_false(phys[SPI_A].active);
+	assert_true(phys[SPI_A].enabled);
+}
+
 /* A guest cannot enable, pend, activate, deactivate, configure or route a physical SPI that
  * is not its own: its writes cause no hardware call at all. */
 static void test_foreign_spis(void **state)
@@ -1430,6 +1528,8 @@ int main(void)
 		PER_MODE(test_icpendr_untaken),
 		PER_MODE(test_ispendr_late_fire),
 		PER_MODE(test_icactiver_while_handling),
+		PER_MODE(test_quiesce_restart),
+		cmocka_unit_test(test_route_own_cpu_from_setup),
 		cmocka_unit_test(test_oneshot_threaded),
 		cmocka_unit_test(test_oneshot_asserted_at_unmask),
 		cmocka_unit_test(test_oneshot_no_deferral),
