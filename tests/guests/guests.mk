@@ -10,8 +10,8 @@ GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
 GUESTS += pt_uart pt_rtc pt_gpio
 # the benchmark guest of `make bench` (tools/bench.py, bench/README.md)
 GUESTS += bench
-# isolation between guests running together: one attacks, one must not notice
-GUESTS += hostile canary
+# isolation between guests running together: one attacks, one must not notice, one restarts
+GUESTS += hostile canary lifecycle
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
