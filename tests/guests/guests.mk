@@ -10,6 +10,8 @@ GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
 GUESTS += pt_uart pt_rtc pt_gpio
 # the benchmark guest of `make bench` (tools/bench.py, bench/README.md)
 GUESTS += bench
+# isolation between guests running together: one attacks, one must not notice, one restarts
+GUESTS += hostile canary lifecycle
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
@@ -42,8 +44,12 @@ $(GUEST_DIR)/obj/%.S.o: %.S tests/guests/guests.mk
 
 $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/tests/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_LDS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) $(GUEST_LDFLAGS) -Map $(@:.elf=.map) -o $@ $< $(GUEST_LIB_OBJS)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -Map $(@:.elf=.map) -o $@ $(filter %.o,$^)
 	@tools/check-relocs.sh $@
+
+# A guest's own sources beyond NAME.c: one prerequisite line each (linked with the rest).
+GUEST_EXTRA_OBJS := $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
+$(GUEST_DIR)/hostile.elf: $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -74,4 +80,5 @@ clean-guests: clean-test-dtbs
 clean-test-dtbs:
 	rm -rf $(TEST_DTS_DIR)
 
--include $(GUEST_LIB_OBJS:.o=.d) $(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS))
+-include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_EXTRA_OBJS:.o=.d) \
+	$(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS))

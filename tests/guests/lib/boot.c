@@ -1,8 +1,8 @@
 /*
  * boot.c - the test guests' runtime from start.S to guest_main(): reads the platform from
- * the device tree (CPUs, GIC, RAM, PSCI conduit, skiff's doorbell), turns the MMU on with
- * an identity map (RAM Normal cacheable, everything else Device-nGnRE), sets up the GIC,
- * and starts secondary CPUs with PSCI CPU_ON. Also: barriers, delays, cache maintenance.
+ * the device tree (CPUs, GIC, RAM, PSCI conduit, skiff's doorbell, the console), turns the MMU on
+ * with an identity map (RAM Normal cacheable, everything else Device-nGnRE), sets up the GIC, and
+ * starts secondary CPUs with PSCI CPU_ON. Also: barriers, delays, cache maintenance.
  */
 #include <string.h>
 
@@ -118,6 +118,7 @@ void dcache_inval_range(uintptr_t start, uintptr_t end)
 /* ---- device tree */
 struct dt_scan {
 	int cpus_node;
+	const char *stdout_path; /* /chosen/stdout-path, NUL-terminated, or NULL */
 };
 
 static bool visit_node(const void *fdt, const struct fdt_node *node, void *arg)
@@ -133,6 +134,9 @@ static bool visit_node(const void *fdt, const struct fdt_node *node, void *arg)
 
 		if (args && len && args[len - 1] == '\0')
 			plat.bootargs = args;
+		args = fdt_prop(fdt, node->off, "stdout-path", &len);
+		if (args && len && args[len - 1] == '\0')
+			scan->stdout_path = args;
 	}
 	if (node->parent >= 0 && node->parent == scan->cpus_node &&
 	    fdt_prop_has_string(fdt, node->off, "device_type", "cpu") &&
@@ -164,6 +168,40 @@ static void sort_cpus(void)
 		}
 }
 
+/*
+ * The console: the node /chosen/stdout-path names ("/path", or an alias, either possibly
+ * followed by ":options"), if it speaks the PL011's DR/FR protocol - a PL011, or skiff's
+ * virtual console, a transmit-only subset of one. Else QEMU virt's PL011 stays.
+ */
+static void find_console(const void *fdt, const char *stdout_path)
+{
+	const char *colon = strchr(stdout_path, ':');
+	size_t len = colon ? (size_t)(colon - stdout_path) : strlen(stdout_path);
+	struct fdt_node node;
+	uint64_t addr;
+
+	if (stdout_path[0] != '/') {
+		char alias[32];
+		uint32_t plen;
+
+		if (!len || len >= sizeof(alias) || !fdt_find_path(fdt, "/aliases", 8, &node))
+			return;
+		memcpy(alias, stdout_path, len);
+		alias[len] = '\0';
+		stdout_path = fdt_prop(fdt, node.off, alias, &plen);
+		if (!stdout_path || !plen || stdout_path[plen - 1] != '\0')
+			return;
+		len = strlen(stdout_path);
+	}
+	if (!fdt_find_path(fdt, stdout_path, len, &node))
+		return;
+	if (!fdt_prop_has_string(fdt, node.off, "compatible", "arm,pl011") &&
+	    !fdt_prop_has_string(fdt, node.off, "compatible", "skiff,vconsole"))
+		return;
+	if (fdt_reg(fdt, &node, 0, &addr, NULL))
+		plat.uart = addr;
+}
+
 static void read_device_tree(void)
 {
 	const void *fdt = (const void *)plat.dtb;
@@ -174,6 +212,8 @@ static void read_device_tree(void)
 
 	fdt_walk(fdt, visit_node, &scan);
 	sort_cpus();
+	if (scan.stdout_path)
+		find_console(fdt, scan.stdout_path);
 
 	if (fdt_find_compatible(fdt, "arm,gic-v3", &node)) {
 		if (fdt_reg(fdt, &node, 0, &addr, NULL))
@@ -337,11 +377,12 @@ void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
 	gic_dist_init();
 	gic_cpu_init();
 	printk("# guest %s: %s, %u cpus, dtb 0x%lx, image 0x%lx-0x%lx, ram 0x%llx+0x%llx, "
-	       "psci %s\n",
+	       "psci %s, console 0x%lx\n",
 	       guest_name, plat.skiff ? "under skiff" : "native (no skiff,doorbell node)",
 	       plat.ncpus, (unsigned long)dtb, (unsigned long)plat.image_base,
 	       (unsigned long)plat.image_end, (unsigned long long)plat.ram_base,
-	       (unsigned long long)plat.ram_size, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc");
+	       (unsigned long long)plat.ram_size, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc",
+	       (unsigned long)plat.uart);
 	cpu_online[cpu] = 1;
 	guest_main();
 	tap_done();

@@ -172,6 +172,72 @@ bool fdt_find_compatible(const void *fdt, const char *compat, struct fdt_node *o
 	return f.found;
 }
 
+struct find_path {
+	const char *path; /* after the leading '/' */
+	size_t len;
+	size_t comp[FDT_MAX_DEPTH + 1]; /* where the component of each depth starts in path */
+	bool on_path[FDT_MAX_DEPTH + 1];
+	struct fdt_node *out;
+	bool found;
+};
+
+/* Does node name match the path component p[0..n)? "name" also matches "name@unit". */
+static bool component_matches(const char *name, const char *p, size_t n)
+{
+	return strncmp(name, p, n) == 0 &&
+	       (name[n] == '\0' || (name[n] == '@' && !memchr(p, '@', n)));
+}
+
+/*
+ * Nodes come in document order, so the chain of ancestors of the node visited is always the
+ * last node seen at each smaller depth: on_path[d] says whether that chain matches the path's
+ * first d components.
+ */
+static bool visit_path(const void *fdt, const struct fdt_node *node, void *arg)
+{
+	struct find_path *f = arg;
+	int d = node->depth;
+	size_t start, end;
+
+	(void)fdt;
+	if (d == 0) {
+		f->on_path[0] = true;
+		f->comp[0] = 0;
+	} else if (d > FDT_MAX_DEPTH || !f->on_path[d - 1] || f->comp[d - 1] >= f->len) {
+		if (d <= FDT_MAX_DEPTH)
+			f->on_path[d] = false;
+		return false;
+	} else {
+		start = f->comp[d - 1];
+		end = start;
+		while (end < f->len && f->path[end] != '/')
+			end++;
+		f->on_path[d] = component_matches(node->name, f->path + start, end - start);
+		f->comp[d] = end < f->len ? end + 1 : end;
+	}
+	if (f->on_path[d] && f->comp[d] >= f->len) {
+		*f->out = *node;
+		f->found = true;
+		return true;
+	}
+	return false;
+}
+
+bool fdt_find_path(const void *fdt, const char *path, size_t len, struct fdt_node *out)
+{
+	struct find_path f = { .out = out, .found = false };
+
+	if (!len || path[0] != '/')
+		return false;
+	/* "/a/b/" is "/a/b" */
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	f.path = path + 1;
+	f.len = len - 1;
+	fdt_walk(fdt, visit_path, &f);
+	return f.found;
+}
+
 static uint32_t cells(const void *fdt, int node, const char *name, uint32_t dflt)
 {
 	uint32_t len;

@@ -1,12 +1,13 @@
 /*
  * fdt.h - just enough flattened-device-tree reading for the test guests: the header check,
- * finding nodes by compatible string, device_type or name, and reading properties and
- * "reg" cells. Read-only, no allocation; every offset is into the structure block.
+ * finding nodes by compatible string or by path, and reading properties and "reg" cells.
+ * Read-only, no allocation; every offset is into the structure block.
  */
 #ifndef GUEST_FDT_H
 #define GUEST_FDT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define FDT_MAGIC 0xd00dfeed
@@ -31,6 +32,11 @@ const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len)
 bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *s);
 /* First node with this compatible string; false if none. */
 bool fdt_find_compatible(const void *fdt, const char *compat, struct fdt_node *out);
+/*
+ * The node at path, len bytes of it (a full path from the root; a component without a unit
+ * address matches "name@unit"); false if there is none.
+ */
+bool fdt_find_path(const void *fdt, const char *path, size_t len, struct fdt_node *out);
 /* Entry idx of node's "reg", decoded with its parent's #address-cells/#size-cells. */
 bool fdt_reg(const void *fdt, const struct fdt_node *node, unsigned int idx, uint64_t *addr,
 	     uint64_t *size);

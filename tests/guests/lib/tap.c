@@ -80,12 +80,17 @@ void tap_check_dtb(void)
 	       (unsigned long)plat.dtb);
 }
 
-void tap_done(void)
+void tap_summary(void)
 {
 	if (tap_count != tap_planned)
 		tap_diag("planned %u tests but ran %u", tap_planned, tap_count);
 	tap_diag("%u passed, %u failed, %u skipped", tap_count - tap_failed - tap_skipped,
 		 tap_failed, tap_skipped);
+}
+
+void tap_done(void)
+{
+	tap_summary();
 	printk("# guest %s done\n", guest_name);
 	psci_system_off();
 }

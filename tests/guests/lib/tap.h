@@ -17,6 +17,8 @@ void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define tap_skip_native(...) tap_skip("native", __VA_ARGS__)
 /* Test 1 of every guest: x0 pointed at a device tree. */
 void tap_check_dtb(void);
+/* "# N passed, N failed, N skipped" (and a plan mismatch), for a run that does not end here. */
+void tap_summary(void);
 /* Summary, "# guest NAME done", PSCI SYSTEM_OFF. */
 void tap_done(void) __attribute__((noreturn));
 
