@@ -547,6 +547,19 @@ static int emit_doorbell(struct gdtb *g)
 	return end_node(g, ret);
 }
 
+/* /hypervisor, compatible "skiff,hypervisor": how a guest knows it runs under skiff (and may
+ * make skiff's hypercalls), as Xen's guests find /hypervisor "xen,xen". */
+static int emit_hypervisor(struct gdtb *g)
+{
+	int ret;
+
+	g->step = "hypervisor";
+	ret = fdt_begin_node(g->out, "hypervisor");
+	if (!ret)
+		ret = fdt_property_string(g->out, "compatible", "skiff,hypervisor");
+	return end_node(g, ret);
+}
+
 /* skiff's virtual console (hyp/vconsole.h): no interrupt, polled output only. */
 static int emit_vconsole(struct gdtb *g)
 {
@@ -622,6 +635,8 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 		ret = emit_memory(g);
 	if (!ret)
 		ret = emit_psci(g);
+	if (!ret)
+		ret = emit_hypervisor(g);
 	if (!ret)
 		ret = emit_doorbell(g);
 	if (!ret)

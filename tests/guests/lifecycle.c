@@ -13,9 +13,10 @@
  *    firing;
  *  - under skiff, SKIFF_CNT_GUEST_RESETS (SKIFF_HVC_COUNTER) says how many times it was reset:
  *    this is boot resets + 1.
- * Then, if resets < lifecycle.resets (default 2), it leaves that state dirty and calls PSCI
- * SYSTEM_RESET; else it prints "# guest lifecycle done" and calls SYSTEM_OFF. Natively it runs
- * once (QEMU's SYSTEM_RESET would reset the machine) and the skiff checks SKIP.
+ * Then, if resets < lifecycle.resets (default 2), it waits lifecycle.delay_ms (default 0: so
+ * that its restarts fall in the middle of another guest's work), leaves that state dirty and
+ * calls PSCI SYSTEM_RESET; else it prints "# guest lifecycle done" and calls SYSTEM_OFF. Natively
+ * it runs once (QEMU's SYSTEM_RESET would reset the machine) and the skiff checks SKIP.
  *
  * What the harness sees: lifecycle.resets + 1 blocks, boot N = 1, 2, ... in order, each
  *     # guest lifecycle: under skiff, ...          (the runtime's line)
@@ -222,6 +223,7 @@ static void leave_dirty(void)
 
 void guest_main(void)
 {
+	uint64_t delay_ms = 0;
 	char v[16];
 	uint64_t want = DEFAULT_RESETS;
 	int64_t resets = plat.skiff ? skiff_counter(SKIFF_CNT_GUEST_RESETS, 0) : 0;
@@ -232,6 +234,8 @@ void guest_main(void)
 
 	if (bootarg("lifecycle.resets", v, sizeof(v)))
 		want = strtoul(v, NULL, 0);
+	if (bootarg("lifecycle.delay_ms", v, sizeof(v)))
+		delay_ms = strtoul(v, NULL, 0);
 	dt_scan_owned();
 	if (dt_device("arm,pl031", &base, &intid) && intid && dt_owns_spi(intid)) {
 		rtc_base = base;
@@ -256,7 +260,8 @@ void guest_main(void)
 		       (long long)resets, (unsigned long long)boot, (unsigned long long)want);
 	local_irq_disable();
 	if (!plat.skiff || !counted || (uint64_t)resets >= want)
-		return; /* tap_done(): "# guest lifecycle done", SYSTEM_OFF */
+		return;		 /* tap_done(): "# guest lifecycle done", SYSTEM_OFF */
+	udelay(delay_ms * 1000); /* spread the restarts over the other guests' runs */
 	leave_dirty();
 	tap_summary();
 	printk("# lifecycle: boot %llu done: SYSTEM_RESET\n", (unsigned long long)boot);

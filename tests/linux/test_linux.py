@@ -11,6 +11,13 @@ the disk image and checks the pattern is there.
 
 Runs, each bounded by RUN_TIMEOUT:
   skiff-smp2, skiff-smp4   -bios build/skiff.bin, Linux from fw_cfg (-kernel/-initrd/-append)
+  multi-smp4               two guests: Linux on CPUs 0-1 (the PL011, PL061 and the virtio
+                           transports, so its disk) and the bare-metal lifecycle guest on CPUs
+                           2-3 (the PL031, skiff's virtual console), which restarts itself twice
+                           (SYSTEM_RESET) and powers off (SYSTEM_OFF) while Linux runs; Linux
+                           skips its RTC check (skiff.skip=rtc), everything else as above, and
+                           the lifecycle guest's three boots must pass and end before Linux's
+                           SYSTEM_OFF
   uboot-smp2               -bios U-Boot -kernel build/skiff.bin, Linux and initramfs put in
                            RAM by QEMU's loader device, skiff configured by
                            dts/tests/linux-uboot.dts (sizes filled in here) through fw_cfg
@@ -32,13 +39,14 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "qemu"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import multi  # noqa: E402
 from harness import BUILD, DEFAULT_FORBID, LOG_DIR, ROOT, Tap, run_qemu  # noqa: E402
 import mkinitramfs  # noqa: E402
 
 # 3 runs; Linux under TCG reaches its initramfs in a few seconds and the test sequence takes
 # about 15 s more (most of it the RTC alarm and the 1 MiB disk pattern).
 RUN_TIMEOUT = 120
-SUITE_TIMEOUT = 480
+SUITE_TIMEOUT = 720
 
 LINUX = os.path.join(BUILD, "linux")
 IMAGE = os.path.join(LINUX, "Image")
@@ -117,6 +125,36 @@ def uboot_config():
     return dtb, None
 
 
+def multi_guests():
+    """The multi-smp4 run's two guests (tests/qemu/multi.py)."""
+    ram, load = multi.slot(4)
+    linux = dict(name="guest@0", kind="linux", cpus=[0, 1], ram=None, image="fw_cfg",
+                 devices=[("uart", "/pl011@9000000", ""), ("gpio", "/pl061@9030000", ""),
+                          ("keys", "/gpio-keys", "")] +
+                 [("virtio%d" % i, multi.virtio(i), "") for i in range(32)])
+    bare = dict(name="guest@1", kind="lifecycle", cpus=[2, 3], ram=ram,
+                image=os.path.join(BUILD, "guests", "lifecycle.bin"), load=load, vconsole=True,
+                bootargs="lifecycle.resets=2 lifecycle.delay_ms=3000",
+                devices=[("rtc", "/pl031@9010000", "")])
+    return [linux, bare]
+
+
+def multi_checks(console):
+    """The lifecycle guest beside Linux: its three boots complete and ok (its lines are in
+    skiff's log, printed once Linux gives the UART back), restarted twice and off before
+    Linux's SYSTEM_OFF."""
+    f = multi.guest_failures(multi.split_console(console).get("guest@1", []), "lifecycle",
+                             blocks=3)
+    for n in (1, 2):
+        if not re.search(r"^skiff: guest@1: restarting \(restart %d\)" % n, console, re.M):
+            f.append("skiff did not restart guest@1 a %s time" % ["", "first", "second"][n])
+    off = console.find("skiff: guest@1: off")
+    linux_off = console.find("skiff: guest@0: SYSTEM_OFF")
+    if off < 0 or linux_off < 0 or off > linux_off:
+        f.append("guest@1 did not go off while Linux (guest@0) still ran")
+    return f
+
+
 def qemu_args(kind, smp, disk):
     """The QEMU command line of one run (without the harness's console options)."""
     if kind == "native":
@@ -125,6 +163,15 @@ def qemu_args(kind, smp, disk):
     if kind == "skiff":
         return SKIFF_MACHINE + ["-smp", str(smp), "-bios", SKIFF, "-kernel", IMAGE,
                                 "-initrd", INITRD, "-append", APPEND] + disk_args(disk), None
+    if kind == "multi":
+        guests = multi_guests()
+        dtb, err = multi.build_config(guests, os.path.join(LOG_DIR, "linux-multi"))
+        if err:
+            return None, err
+        return SKIFF_MACHINE + ["-smp", str(smp), "-bios", SKIFF, "-kernel", IMAGE,
+                                "-initrd", INITRD, "-append", APPEND + " skiff.skip=rtc",
+                                "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % dtb] + \
+            multi.loader_args(guests) + disk_args(disk), None
     dtb, err = uboot_config()
     if err:
         return None, err
@@ -169,7 +216,8 @@ def run_case(tap, kind, smp):
 
     # the guest's own checks, one TAP line each, in a fixed list so a missing one shows
     results = RESULT_RE.findall(console)
-    for i, check in enumerate(CHECKS, 1):
+    checks = [c for c in CHECKS if not (kind == "multi" and c == "rtc alarm")]
+    for i, check in enumerate(checks, 1):
         got = [(st, desc) for st, n, desc in results if desc.startswith(check)]
         if not got:
             tap.ok(False, "%s: guest: %s" % (name, check),
@@ -179,15 +227,16 @@ def run_case(tap, kind, smp):
         st, desc = got[0]
         extra = []
         if check == "cpus online":
+            want = len(multi_guests()[0]["cpus"]) if kind == "multi" else smp
             m = re.match(r"cpus online: (\d+)", desc)
-            if not m or int(m.group(1)) != smp:
-                extra.append("expected %d CPUs online" % smp)
+            if not m or int(m.group(1)) != want:
+                extra.append("expected %d CPUs online" % want)
         tap.ok(st == "ok" and not extra, "%s: guest: %s" % (name, desc),
                extra + ["log: %s" % rel(r.log_path)])
     plans = PLAN_RE.findall(console)
-    if plans and int(plans[-1]) != len(CHECKS):
+    if plans and int(plans[-1]) != len(checks):
         tap.diag("%s: the guest ran %s checks, this suite knows %d" % (name, plans[-1],
-                                                                      len(CHECKS)))
+                                                                      len(checks)))
 
     # QEMU: no forbidden output, the guest's done line, exit status 0 (SYSTEM_OFF) in time
     t_init = marks.get("init")
@@ -217,6 +266,10 @@ def run_case(tap, kind, smp):
                         "the guest had the UART was never printed")
         tap.ok(not problems and replayed,
                "%s: skiff logs no unhandled guest access (before, during and after)" % name, diag)
+        if kind == "multi":
+            f = multi_checks(console)
+            tap.ok(not f, "%s: the lifecycle guest beside Linux: three boots ok, restarted "
+                   "twice and off while Linux ran" % name, f + ["log: %s" % rel(r.log_path)])
         stats = [line for line in console.splitlines() if line.startswith("skiff: stats")]
         if stats:
             tap.diag(*["%s: %s" % (name, s) for s in stats[:10]])
@@ -234,7 +287,7 @@ def main():
                ["missing: %s (run `make linux` / `make`)" % " ".join(rel(p) for p in missing)])
         return 1
     cases = [("native", 2), ("native", 4)] if NATIVE else \
-        [("skiff", 2), ("skiff", 4), ("uboot", 2)]
+        [("skiff", 2), ("skiff", 4), ("uboot", 2), ("multi", 4)]
     times = []
     for kind, smp in cases:
         name = "%s-smp%d" % (kind, smp)

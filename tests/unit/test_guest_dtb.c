@@ -481,6 +481,9 @@ static unsigned int check_tree(unsigned int g, const struct guest_dtb_extra *x,
 	add_path("/");
 	add_path("/chosen");
 	add_path("/psci");
+	add_path("/hypervisor");
+	assert_str(out_node("/hypervisor"), "compatible", "skiff,hypervisor");
+	assert_int_equal(nr_props(out, out_node("/hypervisor")), 1);
 
 	/* root */
 	for (i = 0; root_props[i]; i++) {

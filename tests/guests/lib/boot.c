@@ -228,6 +228,7 @@ static void read_device_tree(void)
 	    fdt_find_compatible(fdt, "arm,psci", &node))
 		plat.psci = fdt_prop_has_string(fdt, node.off, "method", "smc") ? PSCI_CONDUIT_SMC
 										: PSCI_CONDUIT_HVC;
+	plat.skiff = fdt_find_compatible(fdt, "skiff,hypervisor", &node);
 	if (fdt_find_compatible(fdt, "skiff,doorbell", &node)) {
 		uint32_t len;
 		const void *p;
@@ -378,7 +379,7 @@ void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
 	gic_cpu_init();
 	printk("# guest %s: %s, %u cpus, dtb 0x%lx, image 0x%lx-0x%lx, ram 0x%llx+0x%llx, "
 	       "psci %s, console 0x%lx\n",
-	       guest_name, plat.skiff ? "under skiff" : "native (no skiff,doorbell node)",
+	       guest_name, plat.skiff ? "under skiff" : "native (no skiff,hypervisor node)",
 	       plat.ncpus, (unsigned long)dtb, (unsigned long)plat.image_base,
 	       (unsigned long)plat.image_end, (unsigned long long)plat.ram_base,
 	       (unsigned long long)plat.ram_size, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc",
