@@ -157,7 +157,8 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 	/* skiff has no IOMMU driver: a DMA master reaches all memory, whatever stage 2 says */
 	for (i = 0; i < a->nr_devices; i++)
 		if (a->dev[i].node >= 0 && a->dev[i].dma != DMA_NONE)
-			printf("%s/%s: %s: %s, with no IOMMU skiff programs%s: it can read and write "
+			printf("%s/%s: %s: %s, with no IOMMU skiff programs%s: it can read and "
+			       "write "
 			       "any memory, skiff's and other guests' included\n",
 			       cg->name, cg->device[i].name, cg->device[i].path,
 			       dma_kind_name(a->dev[i].dma),

@@ -148,8 +148,10 @@ static void test_views(void **state)
 {
 	uint64_t t0 = view_total(0), t1 = view_total(1), ta = view_total(LOG_VIEW_ALL), total;
 	const char *boot = "skiff: memory: 0x40000000-0x7fffffff\n";
-	const char *mine = "skiff: guest@0: vcpu0: access at IPA 0x9000000 (PC 0xffff800010abc123)\n";
-	const char *theirs = "skiff: guest@1: vcpu0: access at IPA 0x1234 (PC 0xffff80001dead000)\n";
+	const char *mine =
+		"skiff: guest@0: vcpu0: access at IPA 0x9000000 (PC 0xffff800010abc123)\n";
+	const char *theirs =
+		"skiff: guest@1: vcpu0: access at IPA 0x1234 (PC 0xffff80001dead000)\n";
 	char expect[512];
 	const char *t;
 
@@ -212,7 +214,8 @@ static void test_console_sync(void **state)
 	log_info("one");
 	log_cpu(3, "two");
 	log_guest(2, "three");
-	assert_string_equal(printed_since(mark), "skiff: one\nskiff: cpu3: two\nskiff: guest@2: three\n");
+	assert_string_equal(printed_since(mark),
+			    "skiff: one\nskiff: cpu3: two\nskiff: guest@2: three\n");
 	assert_memory_equal(out + mark, "skiff: one\r\n", 12);
 	assert_int_equal(blocking_putcs - blocking, out_len - mark);
 }
@@ -249,7 +252,7 @@ static void test_eviction(void **state)
 	assert_true(strlen(t) < n2); /* the oldest are gone... */
 	assert_true(strlen(t) > LOG_RING_SIZE / 4);
 	assert_string_equal(t, expect2 + n2 - strlen(t)); /* ...and what is left is the newest */
-	assert_true(t == strstr(t, "skiff: ")); /* from a line's start */
+	assert_true(t == strstr(t, "skiff: "));		  /* from a line's start */
 	assert_null(strstr(t, "not for guest 2"));
 	/* an offset older than what is kept reads from the oldest kept */
 	mark = strlen(t);

@@ -1223,8 +1223,8 @@ static void test_route_own_cpu_from_setup(void **state)
 	boot_mpidrs = other_guest_mpidrs;
 	boot(IRQ_MODE_HW, LEVEL, IRQ_MODE_EOI, EDGE);
 	boot_mpidrs = mpidrs;
-	assert_null(virq_of(SPI_A)->target); /* IROUTER 0 names none of its vCPUs... */
-	expect_call(2, HW_ROUTE, SPI_A, 0x2);	/* ...yet the line is on its vCPU 0's CPU */
+	assert_null(virq_of(SPI_A)->target);  /* IROUTER 0 names none of its vCPUs... */
+	expect_call(2, HW_ROUTE, SPI_A, 0x2); /* ...yet the line is on its vCPU 0's CPU */
 	expect_call(5, HW_ROUTE, SPI_B, 0x2);
 	assert_int_equal(phys[SPI_A].route, 0x2);
 	guest_write(GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1 | GICD_CTLR_ARE);
@@ -1252,7 +1252,7 @@ static void test_quiesce_restart(void **state)
 {
 	enum irq_mode mode = mode_of(state);
 	struct virq *a;
-	int index = passthrough_find(&pt, SPI_A);
+	int index;
 
 	boot(mode, LEVEL, IRQ_MODE_HW, EDGE);
 	guest_init();
