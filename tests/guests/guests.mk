@@ -5,7 +5,7 @@
 #   -nographic -nic none -kernel build/guests/NAME.bin
 # or under skiff:     ... -M virt,virtualization=on,gic-version=3 -bios build/skiff.bin -kernel ...
 
-GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci
+GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci pmu_debug
 # SPI passthrough (tests/qemu/test_passthrough.py, with the configs dts/tests/pt-*.dts)
 GUESTS += pt_uart pt_rtc pt_gpio
 # the benchmark guest of `make bench` (tools/bench.py, bench/README.md)

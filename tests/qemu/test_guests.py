@@ -23,9 +23,33 @@ GUEST_TIMEOUT = 60  # each guest needs a few seconds; TCG on a loaded host is sl
 NATIVE = os.environ.get("SKIFF_NATIVE", "") not in ("", "0")
 NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
 
-# (guest, vCPUs): sgi at 2 and 4; psci needs a third vCPU that only sees a failing CPU_ON.
-CASES = [("gic_regs", 2), ("sgi", 2), ("sgi", 4), ("timer", 2), ("prio", 2),
-         ("disable_active", 2), ("doorbell", 2), ("abort", 2), ("psci", 3)]
+# (guest, vCPUs, variant): sgi at 2 and 4; psci needs a third vCPU that only sees a failing
+# CPU_ON; pmu_debug under -icount (its cycle counter counts instructions), on a PMUv3 that
+# skiff traps (cortex-a57), a PMUv3p5 that prohibits EL2 counting itself (max), and with the
+# test-only pmu-el2-counting (its guest on skiff's virtual console).
+CASES = [("gic_regs", 2, None), ("sgi", 2, None), ("sgi", 4, None), ("timer", 2, None),
+         ("prio", 2, None), ("disable_active", 2, None), ("doorbell", 2, None),
+         ("abort", 2, None), ("psci", 3, None), ("pmu_debug", 1, "trapped"),
+         ("pmu_debug", 1, "v3p5"), ("pmu_debug", 1, "el2")]
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+PMU_EL2_DTB = os.path.join(BUILD, "dts", "tests", "pmu-el2.dtb")
+PREFIX_RE = re.compile(r"^\[guest@\d+\] ", re.M)
+
+
+def variant_args(variant, native):
+    """Extra QEMU arguments of a case's variant (natively: no skiff configuration), and the
+    files they need."""
+    if variant == "trapped":
+        return ICOUNT, []
+    if variant == "v3p5":
+        return ICOUNT + ["-cpu", "max"], []  # QEMU takes the last -cpu
+    if variant == "el2" and not native:
+        return ICOUNT + ["-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(PMU_EL2_DTB),
+                         "-append", "pmu.el2=1"], [PMU_EL2_DTB]
+    if variant == "el2":
+        return ICOUNT, []
+    return [], []
+
 
 PLAN_RE = re.compile(r"^1\.\.(\d+)\s*$", re.M)
 RESULT_RE = re.compile(r"^(not ok|ok) (\d+)(?: - (.*))?$", re.M)
@@ -62,28 +86,34 @@ def guest_checks(console, guest, native):
     return f
 
 
-def case(guest, smp):
+def case(guest, smp, variant):
     mode = "native" if NATIVE else "skiff"
-    name = "%s-%s-smp%d" % (mode, guest, smp)
+    name = "%s-%s-smp%d%s" % (mode, guest, smp, "-" + variant if variant else "")
     image = os.path.join(GUEST_DIR, guest + ".bin")
 
     def run(tap):
-        missing = [p for p in ([image] if NATIVE else [SKIFF, image]) if not os.path.exists(p)]
+        extra, files = variant_args(variant, NATIVE)
+        need = [image] + files + ([] if NATIVE else [SKIFF])
+        missing = [p for p in need if not os.path.exists(p)]
         if missing:
             return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
         if NATIVE:
             args = NATIVE_MACHINE + ["-smp", str(smp), "-kernel", rel(image)]
         else:
             args = MACHINE + ["-smp", str(smp), "-bios", rel(SKIFF), "-kernel", rel(image)]
+        args += extra
         r = run_qemu(args, timeout=GUEST_TIMEOUT, name=name,
-                     expect=[r"^1\.\.\d+", r"^# guest %s done" % re.escape(guest)])
-        return tap.check(name, r, guest_checks(r.console, guest, NATIVE))
+                     expect=[r"^(\[guest@0\] )?1\.\.\d+",
+                             r"^(\[guest@0\] )?# guest %s done" % re.escape(guest)])
+        # a guest on skiff's virtual console: its lines carry a "[guest@0] " prefix
+        console = PREFIX_RE.sub("", r.console)
+        return tap.check(name, r, guest_checks(console, guest, NATIVE))
     return name, run
 
 
 def main():
     tap = Tap()
-    selected = [(n, fn) for n, fn in (case(g, s) for g, s in CASES) if tap.want(n)]
+    selected = [(n, fn) for n, fn in (case(g, s, v) for g, s, v in CASES) if tap.want(n)]
     tap.plan(len(selected))
     for _, fn in selected:
         fn(tap)

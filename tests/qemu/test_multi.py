@@ -10,6 +10,8 @@ devices, its kernel put in its RAM by QEMU's loader, its output on skiff's virtu
                      lifecycle resets itself twice and powers off while the others run
   reset-fw_cfg       the lifecycle guest alone, its kernel from fw_cfg: restarted twice,
                      read from fw_cfg afresh each time
+  idle-guest         a guest with nothing to run beside one that powers off: the machine
+                     powers off (a guest that never started is not running)
   hostile-1m         the canary beside the hostile guest running 1,000,000 operations, 1 + 1
                      CPUs (the seed is printed; `seed=` and `ops=` reproduce a run). With
                      more vCPUs than this machine's 2 cores, the hostile guest's vCPUs spin on
@@ -108,6 +110,14 @@ def checks(console, guests):
                                   () if has_rtc else ("no PL031 of its own",))
         if g["kind"] == "hostile" and "# hostile: leaks 0" not in lines:
             f.append("%s: no '# hostile: leaks 0' line" % g["name"])
+        if g["kind"] == "hostile":  # its virtio transports: named at boot as DMA masters
+            m = re.search(r"^skiff: %s: devices that master DMA, with no IOMMU skiff programs: "
+                          r"each can read and write any memory, skiff's and other guests' "
+                          r"included:\nskiff: %s:   (.*)$" % (g["name"], g["name"]), console,
+                          re.M)
+            if not m or m.group(1).split() != [d[0] for d in g["devices"]]:
+                f.append("skiff's boot log does not name %s's virtio transports as DMA "
+                         "masters" % g["name"])
         if g["kind"] == "lifecycle":
             for n in (1, 2):
                 if not re.search(r"^skiff: %s: restarting \(restart %d\)" % (g["name"], n),
@@ -190,9 +200,38 @@ def reset_fw_cfg_case():
     return name, run
 
 
+def idle_guest_case():
+    """A guest with no kernel to run (guest@1: kernel from fw_cfg, and QEMU has none) is not a
+    running guest: when guest@0 powers off, the machine does."""
+    name = "idle-guest"
+
+    def run(tap):
+        g0 = lifecycle("guest@0", [0], 0)
+        g0["bootargs"] = "lifecycle.resets=0"
+        idle = dict(name="guest@1", kind="idle", cpus=[1], ram=multi.slot(1)[0],
+                    image="fw_cfg", devices=[], bootargs="")
+        guests = [g0, idle]
+        if not os.path.exists(g0["image"]):
+            return tap.ok(False, name, ["%s not found: run make" % rel(g0["image"])])
+        dtb, err = multi.build_config(guests, os.path.join(LOGS, "multi-" + name))
+        if err:
+            return tap.ok(False, name, [err])
+        r = run_qemu(MACHINE + ["-smp", "2", "-bios", rel(SKIFF), "-fw_cfg",
+                                "name=opt/skiff/config.dtb,file=%s" % rel(dtb)] +
+                     multi.loader_args(guests), timeout=RUN_TIMEOUT, name="multi-" + name,
+                     expect=[r"^skiff: guest@1: no kernel to run",
+                             r"^skiff: guest@0: off\b",
+                             r"^skiff: all guests are off: powering off"])
+        f = multi.guest_failures(multi.split_console(r.console).get("guest@0", []),
+                                 "lifecycle", blocks=1)
+        return tap.check("%s: guest@1 has no kernel; guest@0's SYSTEM_OFF powers the machine "
+                         "off" % name, r, f, tail=30)
+    return name, run
+
+
 def main():
     tap = Tap()
-    cases = [case(*c) for c in CASES] + [reset_fw_cfg_case()]
+    cases = [case(*c) for c in CASES] + [reset_fw_cfg_case(), idle_guest_case()]
     selected = [(n, fn) for n, fn in cases if tap.want(n)]
     tap.plan(len(selected))
     for _, fn in selected:
