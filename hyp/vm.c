@@ -298,7 +298,6 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 struct vm *vm_handle_spi(uint32_t intid)
 {
 	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
-	unsigned int i;
 	int index;
 
 	if (!p)
@@ -307,10 +306,7 @@ struct vm *vm_handle_spi(uint32_t intid)
 	if (index < 0)
 		return NULL;
 	passthrough_handle(p, (unsigned int)index);
-	for (i = 0; i < dev_pt_used; i++)
-		if (&dev_pt[i] == p)
-			return vm_of_pt[i];
-	return NULL;
+	return p->src.vgic->priv; /* the VM (vm_vgic_ops) */
 }
 
 /* ---- stopping and restarting (hyp/lifecycle.c) */

@@ -255,7 +255,7 @@ static const struct irq_source_ops pt_spi_ops = {
 
 /* ---- set-up */
 
-static void pt_setup(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
+__attribute__((cold)) static void pt_setup(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
 		     const struct passthrough_hw *hw, uintptr_t frame,
 		     const struct irq_source_ops *ops, const uint32_t *intids, unsigned int count)
 {
@@ -275,7 +275,7 @@ static void pt_setup(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc
 		p->line[i].pintid = intids[i];
 }
 
-int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
+__attribute__((cold)) int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
 			  const struct passthrough_hw *hw, uintptr_t rd, const uint32_t *pintids,
 			  unsigned int count)
 {
@@ -292,7 +292,7 @@ int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cp
 	return 0;
 }
 
-int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct passthrough_hw *hw,
+__attribute__((cold)) int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct passthrough_hw *hw,
 			  uintptr_t gicd, const uint32_t *intids, const enum irq_mode *modes,
 			  const bool *edges, unsigned int count, const bool *no_deferral)
 {
@@ -336,7 +336,7 @@ int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct p
 
 /* ---- stopping and restarting the guest */
 
-void passthrough_quiesce(struct passthrough *p)
+__attribute__((cold)) void passthrough_quiesce(struct passthrough *p)
 {
 	unsigned int i;
 
@@ -357,7 +357,7 @@ void passthrough_quiesce(struct passthrough *p)
 	}
 }
 
-void passthrough_restart(struct passthrough *p)
+__attribute__((cold)) void passthrough_restart(struct passthrough *p)
 {
 	struct vgic *vg = p->src.vgic;
 	unsigned int i;

@@ -69,7 +69,7 @@ static void vgic_cpu_reset(struct vgic_cpu *vc)
 	vc->lr_fast = 0;
 }
 
-void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
+__attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
 	       struct vgic_cpu *const *cpus, unsigned int nr_cpus)
 {
 	unsigned int i, n;
@@ -110,7 +110,7 @@ void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_inti
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, vgic_route_target(vg, 0));
 }
 
-void vgic_reset(struct vgic *vg)
+__attribute__((cold)) void vgic_reset(struct vgic *vg)
 {
 	unsigned int i, n;
 
@@ -148,7 +148,7 @@ void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	spin_unlock(&vg->lock);
 }
 
-int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index)
+__attribute__((cold)) int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index)
 {
 	struct virq *v;
 	int ret = -1;
@@ -219,7 +219,7 @@ void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	spin_unlock(&vg->lock);
 }
 
-void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid)
+__attribute__((cold)) void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid)
 {
 	struct virq *v;
 
@@ -232,7 +232,7 @@ void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t
 	spin_unlock(&vg->lock);
 }
 
-void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struct irq_source *src,
+__attribute__((cold)) void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struct irq_source *src,
 		     unsigned int index)
 {
 	struct virq *v;

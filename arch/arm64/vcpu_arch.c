@@ -64,12 +64,6 @@ bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg)
 	       read_sysreg(mdcr_el2) == cfg->mdcr && read_sysreg(vmpidr_el2) == cfg->vmpidr;
 }
 
-bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg)
-{
-	return read_sysreg(vttbr_el2) == cfg->vttbr &&
-	       (read_sysreg(hcr_el2) & HCR_EL2_CONFINES) == (cfg->hcr & HCR_EL2_CONFINES);
-}
-
 void vcpu_arch_selftest_break(void)
 {
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) & ~HCR_EL2_VM);
