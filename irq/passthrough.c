@@ -255,9 +255,10 @@ static const struct irq_source_ops pt_spi_ops = {
 
 /* ---- set-up */
 
-__attribute__((cold)) static void pt_setup(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
-		     const struct passthrough_hw *hw, uintptr_t frame,
-		     const struct irq_source_ops *ops, const uint32_t *intids, unsigned int count)
+__attribute__((cold)) static void pt_setup(struct passthrough *p, struct vgic *vg,
+					   struct vgic_cpu *vc, const struct passthrough_hw *hw,
+					   uintptr_t frame, const struct irq_source_ops *ops,
+					   const uint32_t *intids, unsigned int count)
 {
 	unsigned int i;
 
@@ -275,9 +276,10 @@ __attribute__((cold)) static void pt_setup(struct passthrough *p, struct vgic *v
 		p->line[i].pintid = intids[i];
 }
 
-__attribute__((cold)) int passthrough_init_ppis(struct passthrough *p, struct vgic *vg, struct vgic_cpu *vc,
-			  const struct passthrough_hw *hw, uintptr_t rd, const uint32_t *pintids,
-			  unsigned int count)
+__attribute__((cold)) int passthrough_init_ppis(struct passthrough *p, struct vgic *vg,
+						struct vgic_cpu *vc,
+						const struct passthrough_hw *hw, uintptr_t rd,
+						const uint32_t *pintids, unsigned int count)
 {
 	unsigned int i;
 
@@ -292,9 +294,11 @@ __attribute__((cold)) int passthrough_init_ppis(struct passthrough *p, struct vg
 	return 0;
 }
 
-__attribute__((cold)) int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct passthrough_hw *hw,
-			  uintptr_t gicd, const uint32_t *intids, const enum irq_mode *modes,
-			  const bool *edges, unsigned int count, const bool *no_deferral)
+__attribute__((cold)) int passthrough_init_spis(struct passthrough *p, struct vgic *vg,
+						const struct passthrough_hw *hw, uintptr_t gicd,
+						const uint32_t *intids, const enum irq_mode *modes,
+						const bool *edges, unsigned int count,
+						const bool *no_deferral)
 {
 	unsigned int i;
 

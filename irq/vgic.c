@@ -69,8 +69,9 @@ static void vgic_cpu_reset(struct vgic_cpu *vc)
 	vc->lr_fast = 0;
 }
 
-__attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
-	       struct vgic_cpu *const *cpus, unsigned int nr_cpus)
+__attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops,
+				     unsigned int nr_intids, struct vgic_cpu *const *cpus,
+				     unsigned int nr_cpus)
 {
 	unsigned int i, n;
 
@@ -148,7 +149,8 @@ void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	spin_unlock(&vg->lock);
 }
 
-__attribute__((cold)) int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src, unsigned int index)
+__attribute__((cold)) int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src,
+					 unsigned int index)
 {
 	struct virq *v;
 	int ret = -1;
@@ -219,7 +221,8 @@ void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	spin_unlock(&vg->lock);
 }
 
-__attribute__((cold)) void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid)
+__attribute__((cold)) void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
+					uint32_t pintid)
 {
 	struct virq *v;
 
@@ -232,8 +235,8 @@ __attribute__((cold)) void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, ui
 	spin_unlock(&vg->lock);
 }
 
-__attribute__((cold)) void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struct irq_source *src,
-		     unsigned int index)
+__attribute__((cold)) void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
+					   struct irq_source *src, unsigned int index)
 {
 	struct virq *v;
 
