@@ -29,12 +29,16 @@
  * its own RAM, devices or console through the stream. Its own GIC state ends up wrecked on
  * purpose: it runs with interrupts masked and never depends on them.
  *
- * Bootargs: deny=NAME:BASE+SIZE,... (hex), ops=N (default 1000000), seed=N (default: from
- * the counter). The same seed, ops and vCPU count give the same streams.
+ * Bootargs: deny=NAME:BASE+SIZE,... (hex), ops=N (default 1000000; vCPU c runs N / vCPUs,
+ * the first N % vCPUs one more), seed=N (default: from the counter), seconds=N (stop the
+ * streams after N seconds even if fewer ops ran; default: no limit). vCPU c's stream depends
+ * only on the seed and c: its op n is the same whatever ops= says, so a failure reported as
+ * "cpuC op N" comes back with the same seed, the same vCPU count and ops >= (N + 1) * vCPUs.
  * Output: "# hostile: seed 0x...", the plan, progress "# hostile: N/M ops, leaks L" every
  * 100000 ops, the first few failures "# hostile: LEAK cpuC op N: ..." or
- * "# hostile: FAIL cpuC op N: ...", "# hostile: counts: ..." lines, one TAP line per kind of
- * check, "# hostile: done after N ops, seed 0x...", "# hostile: leaks N", then SYSTEM_OFF.
+ * "# hostile: FAIL cpuC op N: ...", "# hostile: counts: ..." lines, "# hostile: cpuC ran N of
+ * its M ops", one TAP line per kind of check, "# hostile: done after N ops, seed 0x...",
+ * "# hostile: leaks N", then SYSTEM_OFF.
  * Natively (no skiff) the denied ranges are its own RAM and devices: stores there and
  * branches into RAM are not executed, and the isolation checks are SKIP native; the stream
  * still runs to the end.
@@ -386,6 +390,8 @@ static unsigned int nr_deny;
 static bool deny_bad;
 static uint64_t seed;
 static uint64_t total_ops;
+static uint64_t deadline; /* counter value at which the streams stop (seconds=), or 0 */
+static volatile uint32_t out_of_time;
 static struct frame_range gicr_own[GUEST_MAX_CPUS];
 static uint64_t gicr_own_words; /* 32-bit words in the own frames */
 static uint64_t gicr_past_base, gicr_past_end;
@@ -1537,6 +1543,10 @@ static void run_stream(unsigned int cpu)
 			progress[cpu * 8] = op.n + 1;
 			if (cpu == 0)
 				print_progress(&next);
+			if (deadline && counter_now() >= deadline) {
+				out_of_time = 1;
+				break;
+			}
 		}
 	}
 	__atomic_store_n(&finished[cpu], 1, __ATOMIC_RELEASE);
@@ -1653,6 +1663,8 @@ static void setup(void)
 	total_ops = DEFAULT_OPS;
 	if (bootarg("ops", arg, sizeof(arg)))
 		total_ops = strtoul(arg, NULL, 0);
+	if (bootarg("seconds", arg, sizeof(arg)) && strtoul(arg, NULL, 0))
+		deadline = counter_now() + strtoul(arg, NULL, 0) * counter_freq();
 	deny_bad = !parse_deny();
 	/* DC ZVA zeroes a block of 4 << BS bytes; the form's size field holds up to 128 */
 	zva = 4U << (dczid & DCZID_BS_MASK);
@@ -1794,8 +1806,11 @@ void guest_main(void)
 		unexpected += stats[i].unexpected;
 
 	print_counts();
-	tap_ok(started && streams_ok, "every vCPU ran its stream to the end (%llu ops)",
-	       (unsigned long long)ops_done());
+	for (i = 0; i < plat.ncpus; i++)
+		printk("# hostile: cpu%u ran %llu of its %llu ops\n", i,
+		       (unsigned long long)stats[i].ops, (unsigned long long)ops_of(i));
+	tap_ok(started && streams_ok, "every vCPU ran its stream to the end (%llu ops)%s",
+	       (unsigned long long)ops_done(), out_of_time ? ", or to the seconds= budget" : "");
 	tap_check(CK_DENY, "abort");
 	tap_check(CK_UNOWNED, "abort");
 	tap_check(CK_IFETCH, "instruction abort");
