@@ -29,12 +29,16 @@
  * its own RAM, devices or console through the stream. Its own GIC state ends up wrecked on
  * purpose: it runs with interrupts masked and never depends on them.
  *
- * Bootargs: deny=NAME:BASE+SIZE,... (hex), ops=N (default 1000000), seed=N (default: from
- * the counter). The same seed, ops and vCPU count give the same streams.
+ * Bootargs: deny=NAME:BASE+SIZE,... (hex), ops=N (default 1000000; vCPU c runs N / vCPUs,
+ * the first N % vCPUs one more), seed=N (default: from the counter), seconds=N (stop the
+ * streams after N seconds even if fewer ops ran; default: no limit). vCPU c's stream depends
+ * only on the seed and c: its op n is the same whatever ops= says, so a failure reported as
+ * "cpuC op N" comes back with the same seed, the same vCPU count and ops >= (N + 1) * vCPUs.
  * Output: "# hostile: seed 0x...", the plan, progress "# hostile: N/M ops, leaks L" every
  * 100000 ops, the first few failures "# hostile: LEAK cpuC op N: ..." or
- * "# hostile: FAIL cpuC op N: ...", "# hostile: counts: ..." lines, one TAP line per kind of
- * check, "# hostile: done after N ops, seed 0x...", "# hostile: leaks N", then SYSTEM_OFF.
+ * "# hostile: FAIL cpuC op N: ...", "# hostile: counts: ..." lines, "# hostile: cpuC ran N of
+ * its M ops", one TAP line per kind of check, "# hostile: done after N ops, seed 0x...",
+ * "# hostile: leaks N", then SYSTEM_OFF.
  * Natively (no skiff) the denied ranges are its own RAM and devices: stores there and
  * branches into RAM are not executed, and the isolation checks are SKIP native; the stream
  * still runs to the end.
@@ -386,6 +390,8 @@ static unsigned int nr_deny;
 static bool deny_bad;
 static uint64_t seed;
 static uint64_t total_ops;
+static uint64_t deadline; /* counter value at which the streams stop (seconds=), or 0 */
+static volatile uint32_t out_of_time;
 static struct frame_range gicr_own[GUEST_MAX_CPUS];
 static uint64_t gicr_own_words; /* 32-bit words in the own frames */
 static uint64_t gicr_past_base, gicr_past_end;
@@ -1537,6 +1543,10 @@ static void run_stream(unsigned int cpu)
 			progress[cpu * 8] = op.n + 1;
 			if (cpu == 0)
 				print_progress(&next);
+			if (deadline && counter_now() >= deadline) {
+				out_of_time = 1;
+				break;
+			}
 		}
 	}
 	__atomic_store_n(&finished[cpu], 1, __ATOMIC_RELEASE);
@@ -1653,6 +1663,8 @@ static void setup(void)
 	total_ops = DEFAULT_OPS;
 	if (bootarg("ops", arg, sizeof(arg)))
 		total_ops = strtoul(arg, NULL, 0);
+	if (bootarg("seconds", arg, sizeof(arg)) && strtoul(arg, NULL, 0))
+		deadline = counter_now() + strtoul(arg, NULL, 0) * counter_freq();
 	deny_bad = !parse_deny();
 	/* DC ZVA zeroes a block of 4 << BS bytes; the form's size field holds up to 128 */
 	zva = 4U << (dczid & DCZID_BS_MASK);
@@ -1698,12 +1710,15 @@ static void tap_check(enum check ck, const char *expect)
 static void print_counts(void)
 {
 	uint64_t o[NR_OUTCOMES] = { 0 }, r[NR_RETS] = { 0 }, ops = 0, swept_d = 0, swept_r = 0;
+	uint64_t share_d = (GICD_SIZE / 4 + plat.ncpus - 1) / plat.ncpus;
+	uint64_t share_r = (gicr_own_words + plat.ncpus - 1) / plat.ncpus;
 	unsigned int i, k;
 
+	/* vCPU c sweeps from c / ncpus of the way in: together they cover what each reached */
 	for (i = 0; i < plat.ncpus; i++) {
 		ops += stats[i].ops;
-		swept_d += stats[i].gicd_swept;
-		swept_r += stats[i].gicr_swept;
+		swept_d += stats[i].gicd_swept < share_d ? stats[i].gicd_swept : share_d;
+		swept_r += stats[i].gicr_swept < share_r ? stats[i].gicr_swept : share_r;
 		for (k = 0; k < NR_OUTCOMES; k++)
 			o[k] += stats[i].outcomes[k];
 		for (k = 0; k < NR_RETS; k++)
@@ -1736,8 +1751,12 @@ static void print_counts(void)
 		       check_names[k], (unsigned long long)n, (unsigned long long)failed,
 		       (unsigned long long)leaks);
 	}
-	printk("# hostile: counts: sweeps: GICD %llu writes over %u offsets, GICR %llu over %llu\n",
-	       (unsigned long long)swept_d, GICD_SIZE / 4, (unsigned long long)swept_r,
+	printk("# hostile: counts: sweeps wrote %llu of the %u GICD offsets, %llu of the %llu in "
+	       "its "
+	       "GICR frames\n",
+	       (unsigned long long)(swept_d < GICD_SIZE / 4 ? swept_d : GICD_SIZE / 4),
+	       GICD_SIZE / 4,
+	       (unsigned long long)(swept_r < gicr_own_words ? swept_r : gicr_own_words),
 	       (unsigned long long)gicr_own_words);
 }
 
@@ -1794,8 +1813,11 @@ void guest_main(void)
 		unexpected += stats[i].unexpected;
 
 	print_counts();
-	tap_ok(started && streams_ok, "every vCPU ran its stream to the end (%llu ops)",
-	       (unsigned long long)ops_done());
+	for (i = 0; i < plat.ncpus; i++)
+		printk("# hostile: cpu%u ran %llu of its %llu ops\n", i,
+		       (unsigned long long)stats[i].ops, (unsigned long long)ops_of(i));
+	tap_ok(started && streams_ok, "every vCPU ran its stream to the end (%llu ops)%s",
+	       (unsigned long long)ops_done(), out_of_time ? ", or to the seconds= budget" : "");
 	tap_check(CK_DENY, "abort");
 	tap_check(CK_UNOWNED, "abort");
 	tap_check(CK_IFETCH, "instruction abort");
