@@ -1085,14 +1085,15 @@ static void op_sysreg(struct op *op, enum check ck, const struct sysreg *regs, u
 	/*
 	 * QEMU (7.2 to at least 9.x) checks a BPR write against the minimum before it keeps the
 	 * 3-bit field: ICC_BPR1_EL1 = 8 makes ICV_BPR1 0, and QEMU's icv_gprio_mask() then
-	 * asserts (FINDINGS.md). The bits above [2:0] are RES0: write the field only.
+	 * asserts (tests/guests/README.md). The bits above [2:0] are RES0: write the field only.
 	 */
 	if (write && (s->msr == probe_msr_icc_bpr0 || s->msr == probe_msr_icc_bpr1))
 		v &= 7;
 	/*
 	 * Natively QEMU's own GICv3 CPU interface segfaults (in gicv3_update()) after random
-	 * active priorities (ICC_AP*Rn writes) meet acknowledges and EOIs (FINDINGS.md); under
-	 * skiff these go to QEMU's separate virtual interface. Natively: not executed.
+	 * active priorities (ICC_AP*Rn writes) meet acknowledges and EOIs (see
+	 * tests/guests/README.md); under skiff these go to QEMU's separate virtual interface.
+	 * Natively: not executed.
 	 */
 	if (!plat.skiff && !must_undef_access(s, write, ck) &&
 	    ((write && s->apr >= 0) || s->mrs == probe_mrs_icc_iar0 ||
