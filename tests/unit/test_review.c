@@ -8,7 +8,11 @@
  *    interrupts" (pass_device_spis);
  *  - arch/arm64/stage2.c builds every guest's stage 2 from one pool of 64 tables, which nothing
  *    before vm_create() checks: "fatal: guest@1: cannot build stage-2 tables (error -2)"
- *    (map_stage2), naming no device.
+ *    (map_stage2), naming no device;
+ *  - the binding takes SPIs up to 987 (a device's interrupts, spi-window), the vGIC only
+ *    INTIDs below VGIC_MAX_INTIDS (512): "fatal: guest@0: cannot pass SPI 532 through" or
+ *    "cannot attach the doorbell device" (vm_create), on a GIC with that many SPIs (SoCs with
+ *    SPIs past 480 are common) as on one with fewer.
  * Both seen on QEMU with the host tree of host-review-many.dts added to QEMU's own (-dtb) and
  * rv-many-devices.dtb as opt/skiff/config.dtb. Each test fails while assign_guests() accepts
  * such a configuration.
@@ -29,11 +33,14 @@
 
 #include "arch/arm64/pgtable.h"
 #include "hyp/assign.h"
+#include "irq/virq.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull
 #define HOST_MANY "tests/config/host-review-many"
 #define CONFIG_MANY "tests/config/rv-many-devices"
+#define CONFIG_BIG_SPI "tests/config/rv-big-spi"
+#define CONFIG_DOORBELL_BIG_SPI "tests/config/rv-doorbell-big-spi"
 
 /* arch/arm64/stage2.c */
 #define S2_POOL_PAGES 64
@@ -132,11 +139,41 @@ static void test_stage2_fits_pool(void **state)
 	}
 }
 
+/* hyp/vm.c pass_device_spis() -> vgic_claim_spi(): INTIDs below VGIC_MAX_INTIDS only. */
+static void test_device_spi_fits_vgic(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	if (run(CONFIG_BIG_SPI, HOST_MANY))
+		return;
+	for (i = 0; i < out[0].nr_spis; i++)
+		if (out[0].spi[i].intid >= VGIC_MAX_INTIDS)
+			fail_msg("assign_guests accepted INTID %u for %s; the vGIC holds INTIDs "
+				 "below %d: skiff stops at boot (cannot pass SPI through)",
+				 out[0].spi[i].intid, cfg.guest[0].name, VGIC_MAX_INTIDS);
+}
+
+/* hyp/vm.c vm_create() -> doorbell_attach() -> emu_source_init(): the same for a doorbell. */
+static void test_doorbell_spi_fits_vgic(void **state)
+{
+	(void)state;
+	if (run(CONFIG_DOORBELL_BIG_SPI, HOST_MANY))
+		return;
+	if (out[0].doorbell_intid >= VGIC_MAX_INTIDS)
+		fail_msg(
+			"assign_guests gave the doorbell INTID %u; the vGIC holds INTIDs below %d: "
+			"skiff stops at boot (cannot attach the doorbell device)",
+			out[0].doorbell_intid, VGIC_MAX_INTIDS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_devices_with_spis_fit_vm, teardown),
 		cmocka_unit_test_teardown(test_stage2_fits_pool, teardown),
+		cmocka_unit_test_teardown(test_device_spi_fits_vgic, teardown),
+		cmocka_unit_test_teardown(test_doorbell_spi_fits_vgic, teardown),
 	};
 
 	return cmocka_run_group_tests_name("review", tests, NULL, NULL);
