@@ -12,6 +12,8 @@ GUESTS += pt_uart pt_rtc pt_gpio
 GUESTS += bench
 # isolation between guests running together: one attacks, one must not notice, one restarts
 GUESTS += hostile canary lifecycle
+# review reproducers (tests/qemu/test_review.py)
+GUESTS += reset_flood
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
