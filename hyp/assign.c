@@ -13,10 +13,13 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "arch/arm64/pgtable.h"
+#include "arch/arm64/stage2.h"
 #include "hyp/assign.h"
 #include "hyp/fdt_props.h"
 #include "hyp/fdt_index.h"
 #include "hyp/printf.h"
+#include "irq/virq.h"
 
 #define COMPAT_GIC_V3 "arm,gic-v3"
 #define PROP_REG "reg"
@@ -79,7 +82,9 @@ struct asg_ctx {
 	uint64_t skiff_base, skiff_end;
 	int gic_node;
 	uint32_t gic_icells;
-	int uart_node;	       /* the console UART's node, or -1 */
+	int uart_node; /* the console UART's node, or -1 */
+	/* devices with interrupts in all guests: at most CONFIG_MAX_DEVICES */
+	unsigned int irq_devices;
 	char where[WHERE_MAX]; /* what messages start with: "guest@0/uart: /pl011@9000000" */
 };
 
@@ -366,6 +371,17 @@ static int claim_skiff(struct asg_ctx *c)
 			    WHAT_UART);
 	if (ret < 0)
 		return ret;
+
+	set_where(c, "/skiff: spi-window");
+	if (c->cfg->spi_window.size &&
+	    GIC_SPI_BASE + c->cfg->spi_window.base + c->cfg->spi_window.size > VGIC_MAX_INTIDS)
+		return asg_fail(
+			c,
+			"SPIs %llu..%llu go past INTID %d: skiff's vGIC holds INTIDs below "
+			"%d",
+			(unsigned long long)c->cfg->spi_window.base,
+			(unsigned long long)(c->cfg->spi_window.base + c->cfg->spi_window.size - 1),
+			VGIC_MAX_INTIDS - 1, VGIC_MAX_INTIDS);
 
 	/* The doorbell window is guest address space: no RAM there (guest RAM is IPA = PA). */
 	set_where(c, "/skiff: device-window");
@@ -697,6 +713,12 @@ static int device_irq(struct asg_ctx *c, int g, unsigned int d, unsigned int ind
 	if (num >= GIC_NR_SPI)
 		return asg_fail(c, "interrupt %u: SPI %u is out of range (0..%d)", index, num,
 				GIC_NR_SPI - 1);
+	if (GIC_SPI_BASE + num >= VGIC_MAX_INTIDS)
+		return asg_fail(
+			c,
+			"interrupt %u: SPI %u (INTID %u) is beyond skiff's vGIC, which holds "
+			"INTIDs below %d",
+			index, num, GIC_SPI_BASE + num, VGIC_MAX_INTIDS);
 	if (trig == IRQ_TRIGGER_DT) {
 		flags &= IRQ_TYPE_SENSE_MASK;
 		if (flags != IRQ_TYPE_EDGE_RISING && flags != IRQ_TYPE_LEVEL_HIGH)
@@ -831,6 +853,11 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 		return ret;
 	ad->nr_reg = (uint8_t)(a->nr_regs - ad->first_reg);
 	ad->nr_spi = (uint8_t)(a->nr_spis - ad->first_spi);
+	if (ad->nr_spi && ++c->irq_devices > CONFIG_MAX_DEVICES)
+		return asg_fail(c,
+				"more than %d devices with interrupts in all guests (skiff's "
+				"limit)",
+				CONFIG_MAX_DEVICES);
 	if (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs)
 		return asg_fail(c, "%s has %u entries, but the device has %u interrupt%s",
 				dev->nr_modes > nr_irqs ? "interrupt-modes" : "interrupt-triggers",
@@ -886,6 +913,30 @@ static int assign_vconsole(struct asg_ctx *c, int g, struct assignment *a)
 	return 0;
 }
 
+/* One page of reg: the rest of it claimed for guest g, or (not claim_rest) refused. */
+static int page_rest_one(struct asg_ctx *c, int g, const struct plat_range *reg, uint64_t page,
+			 bool claim_rest)
+{
+	uint64_t gap, size;
+
+	while ((size = ledger_page_gap(c->l, g, page, &gap))) {
+		int ret;
+
+		if (!claim_rest)
+			return asg_fail(c,
+					"MMIO 0x%llx+0x%llx does not fill its page 0x%llx: the "
+					"guest would reach 0x%llx+0x%llx, which is not its own, as "
+					"well (give it what sits there, or say whole-pages)",
+					(unsigned long long)reg->base,
+					(unsigned long long)reg->size, (unsigned long long)page,
+					(unsigned long long)gap, (unsigned long long)size);
+		ret = claim(c, LEDGER_MMIO, g, gap, size, WHAT_PAGE_REST);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * Stage 2 maps whole pages, so a device whose registers do not fill their pages gives the guest
  * the rest of those pages too: whatever else sits there (another virtio-mmio transport, say).
@@ -907,35 +958,15 @@ static int page_rest(struct asg_ctx *c, int g, const struct assignment *a, bool 
 		set_where(c, "%s/%s: %s", cg->name, dev->name, dev->path);
 		for (r = ad->first_reg; r < (unsigned int)ad->first_reg + ad->nr_reg; r++) {
 			const struct plat_range *reg = &a->reg[r];
-			uint64_t page, last = (reg->base + reg->size - 1) & PAGE_MASK;
+			uint64_t first = reg->base & PAGE_MASK;
+			uint64_t last = (reg->base + reg->size - 1) & PAGE_MASK;
+			/* only the first and the last page can be partly someone else's */
+			int ret = page_rest_one(c, g, reg, first, claim_rest);
 
-			for (page = reg->base & PAGE_MASK;; page += PAGE) {
-				uint64_t gap, size;
-
-				while ((size = ledger_page_gap(c->l, g, page, &gap))) {
-					int ret;
-
-					if (!claim_rest)
-						return asg_fail(
-							c,
-							"MMIO 0x%llx+0x%llx does not fill its page "
-							"0x%llx: the guest would reach "
-							"0x%llx+0x%llx, "
-							"which is not its own, as well (give it "
-							"what "
-							"sits there, or say whole-pages)",
-							(unsigned long long)reg->base,
-							(unsigned long long)reg->size,
-							(unsigned long long)page,
-							(unsigned long long)gap,
-							(unsigned long long)size);
-					ret = claim(c, LEDGER_MMIO, g, gap, size, WHAT_PAGE_REST);
-					if (ret < 0)
-						return ret;
-				}
-				if (page == last)
-					break;
-			}
+			if (!ret && last != first)
+				ret = page_rest_one(c, g, reg, last, claim_rest);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
@@ -946,6 +977,31 @@ static int check_sub_pages(struct asg_ctx *c, int g, const struct assignment *a)
 	int ret = page_rest(c, g, a, true);
 
 	return ret ? ret : page_rest(c, g, a, false);
+}
+
+/* Every guest's stage 2 comes from one pool of STAGE2_POOL_TABLES tables (a 48-bit IPA, from
+ * level 0, the most a CPU needs): refused here, by name, rather than at boot. */
+static int check_stage2(struct asg_ctx *c, const struct assignment *out)
+{
+	unsigned int g, i, tables = 0;
+
+	set_where(c, "guests");
+	for (g = 0; g < c->cfg->nr_guests; g++) {
+		struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO];
+		unsigned int n = 0;
+
+		for (i = 0; i < out[g].nr_mem; i++)
+			r[n++] = (struct pt_range){ out[g].mem[i].base, out[g].mem[i].size };
+		for (i = 0; i < out[g].nr_mmio; i++)
+			r[n++] = (struct pt_range){ out[g].mmio[i].base, out[g].mmio[i].size };
+		tables += pt_tables_needed(r, n, 0);
+	}
+	if (tables > STAGE2_POOL_TABLES)
+		return asg_fail(c,
+				"their stage-2 maps need %u translation tables, more than skiff's "
+				"%d: give fewer, larger or 2 MiB-aligned RAM ranges and devices",
+				tables, STAGE2_POOL_TABLES);
+	return 0;
 }
 
 int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
@@ -1009,5 +1065,7 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		if (!ret && cfg->guest[g].vconsole)
 			ret = assign_vconsole(&c, (int)g, &out[g]);
 	}
+	if (!ret)
+		ret = check_stage2(&c, out);
 	return ret;
 }

@@ -129,3 +129,70 @@ uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
 	}
 	return 0;
 }
+
+#define TABLE_KEYS_MAX 512
+
+struct table_keys {
+	uint64_t key[TABLE_KEYS_MAX]; /* an entry's base, its level in the low bits */
+	unsigned int n;
+	bool overflow;
+};
+
+static void need_table(struct table_keys *t, uint64_t entry, unsigned int level)
+{
+	unsigned int k;
+
+	for (k = 0; k < t->n; k++)
+		if (t->key[k] == (entry | level))
+			return;
+	if (t->n == TABLE_KEYS_MAX)
+		t->overflow = true;
+	else
+		t->key[t->n++] = entry | level;
+}
+
+/* Whether one of the ranges covers [base, base + size) whole. */
+static bool covered_whole(const struct pt_range *r, unsigned int n, uint64_t base, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].base <= base && base - r[i].base <= r[i].size &&
+		    size <= r[i].size - (base - r[i].base))
+			return true;
+	return false;
+}
+
+unsigned int pt_tables_needed(const struct pt_range *r, unsigned int n, unsigned int start_level)
+{
+	static struct table_keys t;
+	unsigned int level, i;
+
+	t.n = 0;
+	t.overflow = false;
+	for (level = start_level; level < PT_LAST_LEVEL && !t.overflow; level++) {
+		uint64_t block = 1ULL << level_shift(level);
+
+		for (i = 0; i < n && !t.overflow; i++) {
+			uint64_t first = r[i].base & ~(block - 1);
+			uint64_t last = (r[i].base + r[i].size - 1) & ~(block - 1);
+
+			if (!r[i].size)
+				continue;
+			if (level < PT_FIRST_BLOCK_LEVEL) { /* no blocks: every entry a table */
+				for (uint64_t e = first; !t.overflow; e += block) {
+					need_table(&t, e, level);
+					if (e == last)
+						break;
+				}
+				continue;
+			}
+			/* the entries in between are covered whole: blocks */
+			if (!covered_whole(r, n, first, block))
+				need_table(&t, first, level);
+			if (last != first && !covered_whole(r, n, last, block))
+				need_table(&t, last, level);
+		}
+	}
+	return t.overflow ? PT_TABLES_MANY : 1 + t.n;
+}

@@ -57,6 +57,21 @@ uint64_t *pt_pool_alloc(void *pool);
  */
 int pt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs);
 
+/* A range of an identity map, for pt_tables_needed(). */
+struct pt_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/*
+ * How many tables pt_map() takes to map the n page-aligned ranges r (VA = PA, not overlapping)
+ * into an empty map starting at start_level, the root included: one for every entry at each
+ * level that is touched but not a block of its own (level 0 always; levels 1 and 2 unless one
+ * range covers the entry whole). PT_TABLES_MANY when more than it keeps count of.
+ */
+#define PT_TABLES_MANY 0xffffu
+unsigned int pt_tables_needed(const struct pt_range *r, unsigned int n, unsigned int start_level);
+
 /* The leaf descriptor translating va (0 if none); *level gets the level it was found at. */
 uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level);
 

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 
-#define S2_POOL_PAGES 64
 #define S2_MAX_IPA_BITS 48
 #define S2_MIN_L0_IPA_BITS 40 /* below this, start at level 1 (Arm ARM D8.2.5) */
 
@@ -17,8 +16,8 @@
 
 static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
-static uint64_t tables[S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
-static struct pt_pool pool = { .pages = tables, .count = S2_POOL_PAGES };
+static uint64_t tables[STAGE2_POOL_TABLES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
+static struct pt_pool pool = { .pages = tables, .count = STAGE2_POOL_TABLES };
 
 int stage2_init(struct stage2 *s2)
 {

@@ -30,6 +30,10 @@
 
 #define VTTBR_VMID_SHIFT 48
 
+/* Translation tables for every guest's stage 2 together (hyp/assign.c checks a configuration
+ * fits, with pt_tables_needed()). */
+#define STAGE2_POOL_TABLES 64
+
 struct stage2 {
 	struct pgtable pt;
 	uint64_t vtcr;

@@ -1,9 +1,9 @@
 # tests/unit/guest_dtb.mk - host test of hyp/guest_dtb.c: configurations of config.mk (the
-# default one, gdtb-*.dts and their host tree host-gdtb.dts) applied by hyp/assign.c hyp/dma.c hyp/fdt_index.c to the
+# default one, gdtb-*.dts and their host tree host-gdtb.dts) applied by hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c to the
 # QEMU virt dumps of platform.mk and to one more dump made here, with acpi=off (the PL061 and
 # its gpio-keys are in QEMU's tree only then, when it boots firmware).
 UNIT_TESTS += guest_dtb
-guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c hyp/fdt_index.c hyp/platform.c \
+guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c \
 	hyp/printf.c
 
 guest_dtb_ACPIOFF_DTB := $(BUILD)/tests/dtb/qemu-acpioff.dtb

@@ -20,6 +20,8 @@
 
 #include <libfdt.h>
 
+#include "arch/arm64/pgtable.h"
+#include "arch/arm64/stage2.h"
 #include "hyp/assign.h"
 
 #define SKIFF_BASE 0x40200000ull
@@ -35,6 +37,7 @@
 
 #define HOST_QEMU "tests/dtb/qemu-smp4"
 #define HOST_EXTRA "tests/config/host-extra"
+#define HOST_MANY "tests/config/host-many-devices"
 #define DEFAULT_CONFIG "dts/qemu-virt"
 
 static struct config cfg;
@@ -497,6 +500,19 @@ static const struct err_case err_cases[] = {
 	  "page 0xa003000 with guest@0 (/virtio_mmio@a003e00)" },
 	{ "vconsole-no-window", HOST_QEMU,
 	  "guest@0: virtual-console: no device-window in /skiff to place it in" },
+	/* what hyp/vm.c could not build at boot: refused here, naming node and resource */
+	{ "many-devices", HOST_MANY,
+	  "guest@1/dev48: /dev@26000000: more than 48 devices with interrupts in all guests "
+	  "(skiff's limit)" },
+	{ "big-spi", HOST_MANY,
+	  "guest@0/big: /bigspi@28000000: interrupt 0: SPI 500 (INTID 532) is beyond skiff's vGIC, "
+	  "which holds INTIDs below 512" },
+	{ "doorbell-big-spi", HOST_MANY,
+	  "/skiff: spi-window: SPIs 600..603 go past INTID 511: skiff's vGIC holds INTIDs below "
+	  "512" },
+	{ "stage2-full", HOST_MANY,
+	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
+	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
 	{ "window-ram", HOST_QEMU,
 	  "/skiff: device-window: 0x40000000+0x1000000 overlaps RAM 0x40000000+0x40000000" },
 };
@@ -554,6 +570,50 @@ static void test_skiff_range(void **state)
 	assert_string_equal(err, "config: assign_guests: bad arguments");
 }
 
+/* Accepted means buildable: every guest's stage 2 maps from one pool of STAGE2_POOL_TABLES,
+ * as hyp/vm.c builds them (start at level 0, as on 40- to 48-bit IPAs), at 48 devices with
+ * interrupts, skiff's limit. */
+static void test_accepted_builds(void **state)
+{
+	static uint64_t tables[STAGE2_POOL_TABLES][PT_ENTRIES] __attribute__((aligned(4096)));
+	static const char *const configs[] = { "tests/config/asg-devices-48",
+					       "tests/config/asg-two-guests", DEFAULT_CONFIG };
+	unsigned int k, g, i;
+
+	(void)state;
+	for (k = 0; k < sizeof(configs) / sizeof(configs[0]); k++) {
+		struct pt_pool pool = { .pages = tables, .count = STAGE2_POOL_TABLES };
+		unsigned int with_spis;
+
+		run_ok(configs[k], k ? HOST_QEMU : HOST_MANY);
+		memset(tables, 0, sizeof(tables));
+		with_spis = 0;
+		for (g = 0; g < cfg.nr_guests; g++) {
+			struct pgtable pt = { .alloc = pt_pool_alloc, .ctx = &pool };
+			int ret = 0;
+
+			pt.root = pt_pool_alloc(&pool);
+			assert_non_null(pt.root);
+			for (i = 0; i < out[g].nr_mem && !ret; i++)
+				ret = pt_map(&pt, out[g].mem[i].base, out[g].mem[i].base,
+					     out[g].mem[i].size, PTE_AF);
+			for (i = 0; i < out[g].nr_mmio && !ret; i++)
+				ret = pt_map(&pt, out[g].mmio[i].base, out[g].mmio[i].base,
+					     out[g].mmio[i].size, PTE_AF);
+			if (ret)
+				fail_msg("%s: accepted, but %s's stage 2 does not fit skiff's %d "
+					 "tables (error %d)",
+					 configs[k], cfg.guest[g].name, STAGE2_POOL_TABLES, ret);
+			for (i = 0; i < out[g].nr_devices; i++)
+				with_spis += out[g].dev[i].nr_spi != 0;
+		}
+		if (k == 0) {
+			assert_int_equal(with_spis, CONFIG_MAX_DEVICES);
+			assert_int_equal(pool.used, 56); /* 2 x (4 + 24): see the fixture */
+		}
+	}
+}
+
 /* Random byte flips in the host tree: when it still parses, assign errs or assigns, no crash. */
 static void test_fuzz_host(void **state)
 {
@@ -606,6 +666,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_subpage_whole, teardown),
 		cmocka_unit_test_teardown(test_kept_images, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
+		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 	};
 	size_t n = 0, i;

@@ -853,6 +853,53 @@ static void test_random(void **state)
 	free(rs);
 }
 
+/*
+ * pt_tables_needed() against the builder: random sets of identity ranges (few or many,
+ * tiny to gigabytes, aligned or a page off), mapped into an empty table from level 0 and
+ * from level 1; the estimate is exactly the tables pt_map() took, the root included. It is
+ * what lets assignment refuse a configuration whose stage 2 would not fit (issue 9 review).
+ */
+static void test_tables_needed(void **state)
+{
+	unsigned int round, level;
+
+	(void)state;
+	rng_state = 0x7ab1e5f00dULL;
+	for (round = 0; round < 200; round++) {
+		for (level = 0; level <= 1; level++) {
+			struct pt_range rs[24] = { { 0, 0 } };
+			struct fixture *f;
+			unsigned int n = 1 + rng_below(24), i, got = 0, tries = 0;
+
+			assert_int_equal(setup_level((void **)&f, level), 0);
+			while (got < n && ++tries < 10000) {
+				struct range r;
+				bool clash = false;
+
+				rand_range(&r);
+				if (level == 1 && r.va + r.size > (1ULL << 39))
+					continue;
+				for (i = 0; i < got && !clash; i++)
+					clash = r.va < rs[i].base + rs[i].size &&
+						rs[i].base < r.va + r.size;
+				if (clash)
+					continue;
+				rs[got].base = r.va;
+				rs[got++].size = r.size;
+				assert_int_equal(pt_map(&f->pt, r.va, r.va, r.size, r.attrs),
+						 PT_OK);
+			}
+			if (pt_tables_needed(rs, got, level) != f->pool.npages)
+				fail_msg("round %u, start level %u, %u ranges: estimate %u, built "
+					 "%u",
+					 round, level, got, pt_tables_needed(rs, got, level),
+					 f->pool.npages);
+			teardown((void **)&f);
+		}
+	}
+	assert_int_equal(pt_tables_needed(NULL, 0, 0), 1);
+}
+
 /* pt_pool_alloc: zeroed tables in order, NULL once the pool is used up. */
 static void test_pool_alloc(void **state)
 {
@@ -876,6 +923,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_alloc),
+		cmocka_unit_test(test_tables_needed),
 		cmocka_unit_test_setup_teardown(test_map_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_2m_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_1g_block, setup, teardown),
