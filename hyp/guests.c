@@ -32,7 +32,7 @@ static struct assignment assignment[CONFIG_MAX_GUESTS];
 static struct vm vms[CONFIG_MAX_GUESTS];
 static struct guest_image images[CONFIG_MAX_GUESTS];
 static bool runnable[CONFIG_MAX_GUESTS];
-static bool console_to_guest;
+static int console_guest = -1; /* the guest given skiff's console UART */
 static char fw_cmdline[CMDLINE_MAX];
 
 /* Whether fw_cfg's kernel is skiff itself: a boot loader (U-Boot on QEMU) loaded skiff from
@@ -208,7 +208,8 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc)
 			fatal("%s: %s", cfg.guest[i].name, err);
 		cache_clean_range(gi->lay.dtb, gi->lay.dtb + gi->dtb_size);
 		runnable[i] = true;
-		console_to_guest |= assignment[i].console_uart;
+		if (assignment[i].console_uart)
+			console_guest = (int)i;
 		log_guest((int)i, "%u vcpus, kernel at 0x%llx, dtb at 0x%llx%s%s", vms[i].nr_vcpus,
 			  (unsigned long long)gi->lay.entry, (unsigned long long)gi->lay.dtb,
 			  gi->lay.initrd ? ", initrd" : "",
@@ -225,13 +226,14 @@ _Noreturn void guests_start(void)
 	struct cpu *self = cpu_self();
 	unsigned int i;
 
-	if (console_to_guest)
-		log_info("guest: the console UART is a guest's now; skiff logs to its ring "
-			 "(SKIFF_HVC_LOG_READ) and prints it when the last guest is off");
+	if (console_guest >= 0)
+		log_info("guest: the console UART is %s's now; skiff logs to its ring "
+			 "(SKIFF_HVC_LOG_READ) and prints it when the last guest is off",
+			 cfg.guest[console_guest].name);
 	log_info("guest: entering");
 	log_flush();
-	if (console_to_guest)
-		log_handover_console();
+	if (console_guest >= 0)
+		log_handover_console(console_guest);
 	log_start_async();
 	for (i = 0; i < cfg.nr_guests; i++)
 		if (runnable[i])

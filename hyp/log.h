@@ -2,13 +2,15 @@
  * log.h - skiff's log: lines that start with "skiff: ", kept in a ring of records in memory
  * and copied to the console while skiff owns it. Every record says whom it concerns: skiff as
  * a whole (boot, the machine) or one guest ("skiff: guest@1: ..."). A guest reads, through
- * SKIFF_HVC_LOG_READ, the records about skiff as a whole and its own, nothing else.
+ * SKIFF_HVC_LOG_READ, the records about skiff as a whole and its own, nothing else. A guest's
+ * virtual console has a ring of its own, printed on the console in order with the log.
  *
- * No CPU ever waits for another CPU's console output: a line is copied into the ring under a
+ * No CPU ever waits for another CPU's console output: a line is copied into a ring under a
  * short lock, and the console is fed by whichever CPU gets its lock (a trylock), only as much
  * as the UART takes without waiting once guests run; the rest goes out later (log_poll()).
- * Lines a guest's behaviour causes (an access nobody owns, an SError) go through a per-guest
- * limit with a count of what it kept out.
+ * Lines a guest's behaviour causes (an access nobody owns, an SError, its SYSTEM_RESETs) go
+ * through a per-guest limit with a count of what it kept out; its virtual console through a
+ * byte budget.
  */
 #ifndef SKIFF_HYP_LOG_H
 #define SKIFF_HYP_LOG_H
@@ -17,18 +19,23 @@
 #include <stdint.h>
 
 #define LOG_RING_SIZE 65536
-#define LOG_MAX_GUESTS 4	/* CONFIG_MAX_GUESTS */
-#define LOG_SKIFF (-1)		/* a record about skiff as a whole: every guest may read it */
-#define LOG_VIEW_ALL (-2)	/* log_ring_read() of every record (skiff's own view) */
-#define LOG_LIMIT_BURST 10	/* lines a guest's behaviour may cause per window... */
-#define LOG_LIMIT_WINDOW_S 5	/* ...of this many seconds */
-#define LOG_CONSOLE_BURST 16384 /* bytes of a guest's virtual console per second */
+#define LOG_MAX_GUESTS 4	 /* CONFIG_MAX_GUESTS */
+#define LOG_SKIFF (-1)		 /* a record about skiff as a whole: every guest may read it */
+#define LOG_VIEW_ALL (-2)	 /* log_ring_read() of every record (skiff's own view) */
+#define LOG_LIMIT_BURST 10	 /* lines a guest's behaviour may cause per window... */
+#define LOG_LIMIT_WINDOW_S 5	 /* ...of this many seconds */
+#define LOG_CONSOLE_RING 16384	 /* each guest's virtual console ring */
+#define LOG_CONSOLE_BUDGET 16384 /* bytes of a guest's virtual console (as stored)... */
+#define LOG_CONSOLE_WINDOW_S 4	 /* ...per window of this many seconds */
 
 /* The console: a UART's polled output. try_putc must not wait: false when the UART cannot
- * take a character now. putc waits (boot, power-off, fatal errors). */
+ * take a character now. putc waits a bounded time (boot, power-off, fatal errors), then drops
+ * the character. save and restore (optional) keep the UART's set-up while a guest owns it. */
 struct log_console {
 	bool (*try_putc)(uintptr_t ctx, char c);
 	void (*putc)(uintptr_t ctx, char c);
+	void (*save)(uintptr_t ctx);
+	void (*restore)(uintptr_t ctx);
 	uintptr_t ctx;
 };
 
@@ -51,10 +58,11 @@ void log_enable_lock(void);
 /* Guests run: the console is fed without waiting from now on (see above). */
 void log_start_async(void);
 
-/* The console now belongs to a guest: lines go to the ring only, except alerts and fatal()
- * which are still printed. log_reclaim_console() undoes it (the last guest is off): what the
- * console missed meanwhile is printed then. */
-void log_handover_console(void);
+/* The console now belongs to guest g: lines go to the rings only, except alerts and fatal()
+ * about skiff as a whole or about g, which are still printed. log_reclaim_console() undoes it
+ * (the last guest is off): the UART's set-up is put back and what the console missed
+ * meanwhile is printed. */
+void log_handover_console(int g);
 void log_reclaim_console(void);
 /* Print everything the console has not printed yet, waiting for the UART (before power-off). */
 void log_flush(void);
@@ -83,7 +91,7 @@ void log_guest_alert(int g, const char *fmt, ...) __attribute__((format(printf, 
  * "N lines suppressed" follows a window that dropped some). false when it was kept out. */
 bool log_guest_limited(int g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line guest g wrote on its virtual console, len bytes without the newline: printed as
- * "[guest@N] text", within LOG_CONSOLE_BURST bytes per second. */
+ * "[guest@N] text", within LOG_CONSOLE_BUDGET bytes (as stored) per LOG_CONSOLE_WINDOW_S. */
 void log_guest_console(int g, const char *text, unsigned int len);
 _Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -44,6 +44,8 @@ static struct log_console early_console = {
 static struct log_console uart_console = {
 	.try_putc = pl011_try_putc,
 	.putc = pl011_putc,
+	.save = pl011_save,
+	.restore = pl011_restore,
 };
 
 static void log_retry_later(void)

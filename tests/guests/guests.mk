@@ -11,9 +11,7 @@ GUESTS += pt_uart pt_rtc pt_gpio
 # the benchmark guest of `make bench` (tools/bench.py, bench/README.md)
 GUESTS += bench
 # isolation between guests running together: one attacks, one must not notice, one restarts
-GUESTS += hostile canary lifecycle
-# review reproducers (tests/qemu/test_review.py)
-GUESTS += reset_flood
+GUESTS += hostile canary lifecycle reset_flood
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c

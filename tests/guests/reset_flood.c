@@ -1,16 +1,15 @@
 /*
- * reset_flood.c - review reproducer: a guest that calls PSCI SYSTEM_RESET as fast as it can,
- * reset_flood.resets times (default 300), then checks how many lines skiff logged about those
- * resets in its own view of the log (SKIFF_HVC_LOG_READ).
+ * reset_flood.c - a guest that calls PSCI SYSTEM_RESET as fast as it can, reset_flood.resets
+ * times (default 300), then checks how many lines skiff logged about those resets in its own
+ * view of the log (SKIFF_HVC_LOG_READ).
  *
- * hyp/lifecycle.c logs two lines per restart ("SYSTEM_RESET from vcpuN", "restarting
- * (restart N), ...") with log_guest(), which no limit applies to. README ("What a guest can
- * reach": a guest's lines are limited, 10 per 5 s, then counted) and hyp/trap.c ("nothing a
- * guest does makes skiff log without bound") say a guest cannot make skiff log without bound.
- * The check: the lines about its own resets in its view are within what the per-guest limit
+ * hyp/lifecycle.c logs a line per SYSTEM_RESET and per restart; a guest cannot make skiff log
+ * without bound (README, "What a guest can reach"), so those lines go through the per-guest
+ * limit. The check: the lines about its own resets in its view are within what the limit
  * allows for the time since the machine started (LOG_LIMIT_BURST per LOG_LIMIT_WINDOW_S, plus
- * one "suppressed" report per window). Fails today: every reset is logged, and a few hundred
- * resets turn the shared 64 KiB ring over (every other guest's and skiff's lines evicted).
+ * one "suppressed" report per window). Before the limit applied (issue 9 review) every reset
+ * was logged, and a few hundred resets turned the shared ring over, evicting every other
+ * guest's and skiff's lines.
  *
  * Each boot but the last prints nothing of TAP; the last prints the plan and the result.
  */

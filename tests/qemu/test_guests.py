@@ -26,11 +26,12 @@ NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G", 
 # (guest, vCPUs, variant): sgi at 2 and 4; psci needs a third vCPU that only sees a failing
 # CPU_ON; pmu_debug under -icount (its cycle counter counts instructions), on a PMUv3 that
 # skiff traps (cortex-a57), a PMUv3p5 that prohibits EL2 counting itself (max), and with the
-# test-only pmu-el2-counting (its guest on skiff's virtual console).
+# test-only pmu-el2-counting (its guest on skiff's virtual console); reset_flood restarts itself
+# 300 times and checks that skiff's lines about it stayed within the per-guest limit.
 CASES = [("gic_regs", 2, None), ("sgi", 2, None), ("sgi", 4, None), ("timer", 2, None),
          ("prio", 2, None), ("disable_active", 2, None), ("doorbell", 2, None),
          ("abort", 2, None), ("psci", 3, None), ("pmu_debug", 1, "trapped"),
-         ("pmu_debug", 1, "v3p5"), ("pmu_debug", 1, "el2")]
+         ("pmu_debug", 1, "v3p5"), ("pmu_debug", 1, "el2"), ("reset_flood", 1, None)]
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 PMU_EL2_DTB = os.path.join(BUILD, "dts", "tests", "pmu-el2.dtb")
 PREFIX_RE = re.compile(r"^\[guest@\d+\] ", re.M)

@@ -81,9 +81,25 @@ static void fake_later(void)
 	later_calls++;
 }
 
+static unsigned int saves, restores;
+
+static void fake_save(uintptr_t ctx)
+{
+	(void)ctx;
+	saves++;
+}
+
+static void fake_restore(uintptr_t ctx)
+{
+	(void)ctx;
+	restores++;
+}
+
 static const struct log_console console = {
 	.try_putc = fake_try_putc,
 	.putc = fake_putc,
+	.save = fake_save,
+	.restore = fake_restore,
 };
 
 static const struct log_clock clock = {
@@ -292,24 +308,69 @@ static void test_limit(void **state)
 	assert_false(log_guest_limited(-1, "nobody"));
 }
 
-/* A guest's virtual console: "[name] text" lines, within LOG_CONSOLE_BURST bytes a second. */
+/*
+ * A guest's virtual console: "[name] text" lines on the console, in a ring of its own (not in
+ * skiff's log, so not in any view), within LOG_CONSOLE_BUDGET bytes as stored per window.
+ * One-character lines are charged what they take, header and prefix included (the review
+ * found them charged 2 bytes for 16 stored): a guest flooding its console neither evicts
+ * another guest's log lines nor outruns its budget.
+ */
 static void test_virtual_console_budget(void **state)
 {
-	uint64_t before = log_guest_suppressed(2), t2 = view_total(2), total;
-	char text[100];
-	unsigned int i, sent = 0;
+	uint64_t before = log_guest_suppressed(2), t1, t2 = view_total(2), total;
+	size_t mark = out_len;
+	const char *p;
+	unsigned int i, lines = 0;
 
 	(void)state;
-	memset(text, 'x', sizeof(text));
 	now_ticks += 10 * FREQ;
+	t1 = view_total(1);
+	log_guest(1, "a line guest 1 wants to read back");
 	log_guest_console(2, "hello", 5);
-	assert_string_equal(view_text(2, t2, &total), "[guest@2] hello\n");
-	for (i = 0; i < 2 * LOG_CONSOLE_BURST / sizeof(text); i++)
-		log_guest_console(2, text, sizeof(text));
-	sent = (unsigned int)(2 * LOG_CONSOLE_BURST / sizeof(text) * (sizeof(text) + 1));
-	assert_true(log_guest_suppressed(2) - before >= sent - LOG_CONSOLE_BURST);
-	/* each line is "[guest@2] " + text + '\n' in the log: 10 more than it costs */
-	assert_true(view_total(2) - t2 <= (LOG_CONSOLE_BURST / 101 + 1) * 111);
+	assert_string_equal(printed_since(mark), "skiff: guest@1: a line guest 1 wants to read "
+						 "back\n[guest@2] hello\n");
+	assert_int_equal(view_total(2), t2); /* a console line is no log line */
+	mark = out_len;
+	for (i = 0; i < 4 * LOG_CONSOLE_BUDGET; i++)
+		log_guest_console(2, "x", 1);
+	p = printed_since(mark);
+	for (; (p = strstr(p, "[guest@2] x\n")); p++)
+		lines++;
+	/* each costs 8 (header) + 10 ("[guest@2] ") + 2 ("x\n") */
+	assert_true(lines <= LOG_CONSOLE_BUDGET / 20);
+	assert_true(lines >= LOG_CONSOLE_BUDGET / 20 - 1);
+	assert_int_equal(log_guest_suppressed(2) - before, (4 * LOG_CONSOLE_BUDGET - lines) * 20);
+	assert_non_null(strstr(view_text(1, t1, &total), "a line guest 1 wants to read back"));
+	/* the next window: a line says how much was dropped, then the console works again */
+	now_ticks += LOG_CONSOLE_WINDOW_S * FREQ;
+	mark = out_len;
+	log_guest_console(2, "again", 5);
+	p = printed_since(mark);
+	assert_non_null(strstr(p, "bytes of its virtual console output were dropped"));
+	assert_non_null(strstr(p, "[guest@2] again\n"));
+	/* no such guest: nothing */
+	mark = out_len;
+	log_guest_console(LOG_MAX_GUESTS, "nobody", 6);
+	log_guest_console(-1, "nobody", 6);
+	assert_int_equal(out_len, mark);
+}
+
+/* The console prints skiff's log and the guests' virtual consoles in the order the lines
+ * came, whichever ring they are in. */
+static void test_console_order_across_rings(void **state)
+{
+	size_t mark = out_len;
+
+	(void)state;
+	now_ticks += 10 * FREQ;
+	log_info("first");
+	log_guest_console(1, "second", 6);
+	log_guest(3, "third");
+	log_guest_console(3, "fourth", 6);
+	log_guest_console(1, "fifth", 5);
+	assert_string_equal(printed_since(mark),
+			    "skiff: first\n[guest@1] second\nskiff: guest@3: third\n"
+			    "[guest@3] fourth\n[guest@1] fifth\n");
 }
 
 /* ---- the console handed to a guest and taken back */
@@ -320,19 +381,28 @@ static void test_handover(void **state)
 	const char *p;
 
 	(void)state;
-	log_handover_console();
+	saves = restores = 0;
+	log_handover_console(0);
+	assert_int_equal(saves, 1); /* the UART's set-up kept */
 	mark = out_len;
 	log_guest(0, "while the guest has the UART");
 	log_info("a skiff line meanwhile");
+	log_guest_console(1, "another guest's output", 22);
 	assert_int_equal(out_len, mark); /* nothing on the guest's UART */
-	log_cpu_alert(1, "cpu lost");	 /* but an alert is */
-	assert_string_equal(printed_since(mark), "skiff: cpu1: cpu lost\n");
+	log_cpu_alert(1, "cpu lost");	 /* but an alert about skiff is */
+	log_guest_alert(0, "about the owner");
+	log_guest_alert(2, "about another guest"); /* not on the owner's UART */
+	assert_string_equal(printed_since(mark),
+			    "skiff: cpu1: cpu lost\nskiff: guest@0: about the owner\n");
 	mark = out_len;
 	log_reclaim_console();
+	assert_int_equal(restores, 1); /* put back before skiff writes again */
 	p = printed_since(mark);
 	assert_string_equal(p, "skiff: the console is skiff's again; what it missed follows\n"
 			       "skiff: guest@0: while the guest has the UART\n"
-			       "skiff: a skiff line meanwhile\n");
+			       "skiff: a skiff line meanwhile\n"
+			       "[guest@1] another guest's output\n"
+			       "skiff: guest@2: about another guest\n");
 }
 
 /* ---- a console that never waits (guests run) */
@@ -422,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_eviction),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_virtual_console_budget),
+		cmocka_unit_test(test_console_order_across_rings),
 		cmocka_unit_test(test_handover),
 		cmocka_unit_test(test_async_never_waits),
 		cmocka_unit_test(test_line_added_while_printing),
