@@ -44,6 +44,7 @@ int guest_image_load(struct guest_image *gi, const struct vm *vm, char *err, siz
 		memcpy((void *)(uintptr_t)lay.dtb, gi->dtb, gi->dtb_size);
 	end = lay.initrd ? lay.initrd + lay.initrd_size : lay.dtb + GUEST_DTB_MAX;
 	cache_clean_range(lay.base, end);
+	cache_icache_invalidate_all(); /* the guest's previous life ran other code there */
 	return 0;
 }
 

@@ -56,17 +56,6 @@ static _Noreturn void machine_off(void)
 	fatal("PSCI SYSTEM_OFF returned");
 }
 
-/* Steps 1-3 of the top comment; false if another vCPU is stopping this guest already. */
-static bool stop(struct vm *vm, struct vcpu *caller, const char *why)
-{
-	if (!vm_stop_vcpus(vm, VM_RUNNING))
-		return false;
-	log_guest((int)vm->id, "%s from vcpu%u", why, caller->id);
-	vm_wait_parked(vm, caller);
-	vm_quiesce(vm);
-	return true;
-}
-
 static void off(struct vm *vm)
 {
 	uint64_t dropped = log_guest_suppressed((int)vm->id);
@@ -75,6 +64,26 @@ static void off(struct vm *vm)
 	log_guest((int)vm->id, "off%s", dropped ? " (some of its log lines were suppressed)" : "");
 	if (!__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL))
 		machine_off();
+}
+
+/*
+ * Steps 1-3 of the top comment; false if another vCPU is stopping this guest already, or if a
+ * vCPU of it would not leave the guest: then nothing of it is reset or reloaded under that
+ * vCPU's feet, and the guest is left off. The lines go through the guest's log limit: a guest
+ * can restart itself as often as it likes.
+ */
+static bool stop(struct vm *vm, struct vcpu *caller, const char *why)
+{
+	if (!vm_stop_vcpus(vm, VM_RUNNING))
+		return false;
+	log_guest_limited((int)vm->id, "%s from vcpu%u", why, caller->id);
+	if (!vm_wait_parked(vm, caller)) {
+		log_guest_alert((int)vm->id, "a vCPU does not leave the guest: it stays off");
+		off(vm);
+		return false;
+	}
+	vm_quiesce(vm);
+	return true;
 }
 
 static void system_off(struct vm *vm, struct vcpu *caller)
@@ -97,8 +106,8 @@ static void system_reset(struct vm *vm, struct vcpu *caller)
 		return;
 	}
 	__atomic_add_fetch(&vm->resets, 1, __ATOMIC_RELAXED);
-	log_guest((int)vm->id, "restarting (restart %llu), the other guests running on",
-		  (unsigned long long)vm->resets);
+	log_guest_limited((int)vm->id, "restarting (restart %llu), the other guests running on",
+			  (unsigned long long)vm->resets);
 	vm_start(vm, gi->lay.entry, gi->lay.dtb);
 }
 

@@ -129,8 +129,20 @@ static void handle_call(struct vcpu *v, struct exc_frame *f)
 	f->x[0] = (uint64_t)r.ret;
 }
 
+/*
+ * FEAT_RAS error records, trapped by HCR_EL2.TERR (arch/arm64/vcpu_arch.c): the guest sees
+ * none (ERRIDR_EL1.NUM 0), so ERRSELR_EL1 and every ERX* register read as zero and ignore
+ * writes. op0 3, op1 0, CRn 5, CRm 3 (ERRIDR, ERRSELR), 4 and 5 (ERX*).
+ */
+static bool ras_record_reg(uint32_t key)
+{
+	return SYSREG_OP0(key) == 3 && SYSREG_OP1(key) == 0 && SYSREG_CRN(key) == 5 &&
+	       SYSREG_CRM(key) >= 3 && SYSREG_CRM(key) <= 5;
+}
+
 /* A trapped MSR/MRS: the SGI registers go to the vGIC, the PMU and debug registers to their
- * emulators (hyp/pmu_trap.c, hyp/debug_trap.c); anything else is UNDEF. */
+ * emulators (hyp/pmu_trap.c, hyp/debug_trap.c), error records read as none; anything else
+ * is UNDEF. */
 static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 {
 	uint32_t iss = f->esr & ESR_ISS_MASK;
@@ -154,6 +166,10 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 	res = pmu_trap(&pmu_hw_cpu, &v->pmu, key, read, &val);
 	if (res == SYSREG_NOT_MINE)
 		res = debug_trap(&debug_hw_cpu, &v->debug, key, read, &val);
+	if (res == SYSREG_NOT_MINE && ras_record_reg(key)) {
+		val = 0;
+		res = SYSREG_DONE;
+	}
 	if (res != SYSREG_DONE) {
 		inject_undef(v, f);
 		return;

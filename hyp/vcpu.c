@@ -12,6 +12,8 @@
 #include "hyp/vm_boot.h"
 #include "irq/lr.h"
 
+#include <string.h>
+
 void guest_enter(struct exc_frame *frame) __attribute__((noreturn));
 
 int selftest_entry_cpu = -1;
@@ -124,7 +126,10 @@ _Noreturn void vcpu_run(struct vcpu *v)
 	struct exc_frame *frame = cpu_guest_frame(cpu_self());
 
 	stop_guest_timers();
+	vcpu_lr_hw.write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
 	wait_power_on(v);
+	memset(&v->pmu, 0, sizeof(v->pmu)); /* the registers behind them are reset below */
+	memset(&v->debug, 0, sizeof(v->debug));
 	setup_this_cpu(v);
 	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
 	reset_timers(v);

@@ -23,8 +23,6 @@
 #include "hyp/vm_boot.h"
 #include "irq/passthrough.h"
 
-#include <string.h>
-
 #define PARK_TIMEOUT_US 1000000
 
 static struct stage2 guest_s2[CONFIG_MAX_GUESTS];
@@ -177,7 +175,7 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 		v->mpidr = a->cpu_mpidr[i];
 		v->vgic.mpidr = v->mpidr;
 		v->power = VCPU_OFF;
-		v->arch = (struct vcpu_arch_cfg){ .hcr = HCR_EL2_GUEST,
+		v->arch = (struct vcpu_arch_cfg){ .hcr = vcpu_arch_hcr(),
 						  .vttbr = vm->vttbr,
 						  .vtcr = vm->vtcr,
 						  .vmpidr = v->mpidr,
@@ -321,8 +319,8 @@ bool vm_stop_vcpus(struct vm *vm, enum vm_state from)
 		return false;
 	}
 	__atomic_store_n(&vm->state, VM_STOPPING, __ATOMIC_RELEASE);
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vcpu_set_power(&vm->vcpus[i], VCPU_OFF);
+	for (i = 0; i < vm->nr_vcpus; i++) /* then parked is read: see vcpu_settled() */
+		__atomic_store_n(&vm->vcpus[i].power, VCPU_OFF, __ATOMIC_SEQ_CST);
 	spin_unlock(&vm->power_lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vm_wake(&vm->vcpus[i]);
@@ -330,14 +328,15 @@ bool vm_stop_vcpus(struct vm *vm, enum vm_state from)
 }
 
 /* Whether v is out of its guest for good: parked, or on a CPU that never came up (where it
- * cannot run at all). */
+ * cannot run at all). Read after its power was set OFF, both sequentially consistent: see
+ * wait_power_on() in hyp/vcpu.c. */
 static bool vcpu_settled(const struct vcpu *v)
 {
-	return __atomic_load_n(&v->parked, __ATOMIC_ACQUIRE) ||
+	return __atomic_load_n(&v->parked, __ATOMIC_SEQ_CST) ||
 	       cpu_get_state(&cpus[v->pcpu]) != CPU_UP;
 }
 
-void vm_wait_parked(struct vm *vm, const struct vcpu *self)
+bool vm_wait_parked(struct vm *vm, const struct vcpu *self)
 {
 	uint64_t deadline = timer_count() + timer_us_to_ticks(PARK_TIMEOUT_US);
 	unsigned int i;
@@ -348,13 +347,14 @@ void vm_wait_parked(struct vm *vm, const struct vcpu *self)
 		while (v != self && !vcpu_settled(v)) {
 			if (timer_count() > deadline) {
 				/* a CPU that does not answer a kick for a second is lost at EL2 */
-				log_guest_alert(vm->id, "vcpu%u on cpu%u does not park: going on",
-						i, v->pcpu);
-				break;
+				log_guest_alert((int)vm->id, "vcpu%u on cpu%u does not park", i,
+						v->pcpu);
+				return false;
 			}
 			wfe();
 		}
 	}
+	return true;
 }
 
 void vm_quiesce(struct vm *vm)
@@ -377,8 +377,6 @@ void vm_quiesce(struct vm *vm)
 		v->lrs_clean = false;
 		v->boot_entry = 0;
 		v->boot_context = 0;
-		memset(&v->pmu, 0, sizeof(v->pmu));
-		memset(&v->debug, 0, sizeof(v->debug));
 	}
 }
 

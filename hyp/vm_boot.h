@@ -29,13 +29,14 @@ void vm_wake(struct vcpu *v);
  * The steps of stopping or restarting a guest (hyp/lifecycle.c), in this order:
  * vm_stop_vcpus: if the VM is in state from, make it STOPPING and every vCPU OFF, under its
  *   power_lock, and kick them; false (nothing done) if it was not in that state.
- * vm_wait_parked: wait until every vCPU but self is parked out of the guest.
+ * vm_wait_parked: wait until every vCPU but self is parked out of the guest; false if one
+ *   does not within a second (its CPU is lost at EL2): nothing may then be reset.
  * vm_quiesce: disable and deactivate its physical lines, reset its vGIC, doorbell and virtual
  *   console, forget its vCPUs' entry points. Its RAM is untouched.
  * vm_start: route its lines again and power on vCPU 0 at entry with x0 = context (RUNNING).
  */
 bool vm_stop_vcpus(struct vm *vm, enum vm_state from);
-void vm_wait_parked(struct vm *vm, const struct vcpu *self);
+bool vm_wait_parked(struct vm *vm, const struct vcpu *self);
 void vm_quiesce(struct vm *vm);
 void vm_start(struct vm *vm, uint64_t entry, uint64_t context);
 

@@ -1,7 +1,8 @@
 /*
  * cache.c - data cache maintenance by VA to the point of coherency, line size from
  * CTR_EL0.DminLine. Used at boot around the MMU switch and for data secondaries read
- * with their caches still off.
+ * with their caches still off; and the instruction caches, after code is loaded where other
+ * code ran.
  */
 #include "arch/arm64/cache.h"
 #include "arch/arm64/sysreg.h"
@@ -30,4 +31,9 @@ void cache_inval_range(uint64_t start, uint64_t end)
 	for (start &= ~(line - 1); start < end; start += line)
 		__asm__ volatile("dc ivac, %0" : : "r"(start) : "memory");
 	dsb_sy();
+}
+
+void cache_icache_invalidate_all(void)
+{
+	__asm__ volatile("ic ialluis\n dsb ish\n isb" ::: "memory");
 }

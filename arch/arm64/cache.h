@@ -8,5 +8,6 @@
 
 void cache_clean_range(uint64_t start, uint64_t end); /* dc cvac */
 void cache_inval_range(uint64_t start, uint64_t end); /* dc ivac */
+void cache_icache_invalidate_all(void);		      /* ic ialluis: every CPU's */
 
 #endif

@@ -38,6 +38,7 @@
 /* CPTR_EL2 (E2H == 0): TFP traps FP/SIMD; bits 13:12 and 9:0 are RES1 */
 #define CPTR_EL2_RES1 UL(0x33ff)
 #define CPTR_EL2_TFP BIT(10)
+#define CPTR_EL2_TTA BIT(20) /* trace registers trap to EL2 */
 
 /* ID_AA64PFR0_EL1.EL3 [15:12]: 0 = EL3 not implemented */
 #define ID_AA64PFR0_EL3_SHIFT 12

@@ -11,6 +11,10 @@
 
 #define SCTLR_EL1_RES1 0x30d00800ull
 #define ID_AA64DFR0_PMUVER_SHIFT 8
+#define ID_AA64DFR0_TRACEFILT_SHIFT 40
+#define ID_AA64PFR0_RAS_SHIFT 28
+#define ID_AA64MMFR0_FGT_SHIFT 56
+#define ID_AA64MMFR1_HCX_SHIFT 40
 #define ID_AA64DFR0_PMUVER_V3P5 6
 #define ID_AA64DFR0_PMUVER_IMPDEF 0xf
 #define PMCR_N_SHIFT 11
@@ -29,21 +33,72 @@
 #define VECTOR_LOW_A32 0x600
 #define ICH_VTR_LISTREGS 0x1f
 
+static uint64_t id_field(uint64_t reg, unsigned int shift)
+{
+	return (reg >> shift) & 0xf;
+}
+
+static bool has_pmu(void)
+{
+	uint64_t pmuver = id_field(read_sysreg(id_aa64dfr0_el1), ID_AA64DFR0_PMUVER_SHIFT);
+
+	return pmuver && pmuver != ID_AA64DFR0_PMUVER_IMPDEF;
+}
+
+uint64_t vcpu_arch_hcr(void)
+{
+	/* with FEAT_RAS, the error records (ERR*, possibly of a cluster's shared caches) are
+	 * skiff's to emulate (hyp/trap.c: no records), not the guest's to clear or inject into */
+	if (id_field(read_sysreg(id_aa64pfr0_el1), ID_AA64PFR0_RAS_SHIFT))
+		return HCR_EL2_GUEST | HCR_EL2_TERR;
+	return HCR_EL2_GUEST;
+}
+
 uint64_t vcpu_arch_mdcr(bool el2_counting)
 {
-	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
-	uint64_t pmuver = (read_sysreg(id_aa64dfr0_el1) >> ID_AA64DFR0_PMUVER_SHIFT) & 0xf;
-	uint64_t mdcr = (pmcr_n & MDCR_EL2_HPMN_MASK) | MDCR_EL2_DEBUG_TRAPS;
+	uint64_t pmuver = id_field(read_sysreg(id_aa64dfr0_el1), ID_AA64DFR0_PMUVER_SHIFT);
+	uint64_t mdcr = MDCR_EL2_DEBUG_TRAPS, pmcr_n;
 
-	if (el2_counting || pmuver == 0 || pmuver == ID_AA64DFR0_PMUVER_IMPDEF)
-		return mdcr; /* test-only, or no architected PMU to count with */
+	if (!has_pmu())
+		return mdcr; /* no architected PMU to count with */
+	pmcr_n = (read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
+	mdcr |= pmcr_n & MDCR_EL2_HPMN_MASK;
+	if (el2_counting)
+		return mdcr; /* test-only */
 	if (pmuver >= ID_AA64DFR0_PMUVER_V3P5)
 		return mdcr | MDCR_EL2_HPMD | MDCR_EL2_HCCD;
 	return mdcr | MDCR_EL2_TPM;
 }
 
+/*
+ * Registers whose reset value is UNKNOWN or IMPLEMENTATION DEFINED and that would give a guest
+ * more than skiff means to: ACTLR_EL2 (on Cortex-A53/A57/A72 it lets EL1 write CPUACTLR,
+ * CPUECTLR, L2CTLR, L2ECTLR: the cluster's shared L2), trace (CPTR_EL2.TTA; TRFCR_EL2 with
+ * FEAT_TRF), and with FEAT_FGT and FEAT_HCX the fine-grained trap and HCRX controls (0: none
+ * of their extra traps or features).
+ */
+static void quiet_extras(void)
+{
+	uint64_t dfr0 = read_sysreg(id_aa64dfr0_el1);
+
+	write_sysreg(actlr_el2, 0);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TTA);
+	if (id_field(dfr0, ID_AA64DFR0_TRACEFILT_SHIFT))
+		write_sysreg(S3_4_C1_C2_1, 0); /* TRFCR_EL2: no trace at EL2 */
+	if (id_field(read_sysreg(id_aa64mmfr0_el1), ID_AA64MMFR0_FGT_SHIFT)) {
+		write_sysreg(S3_4_C1_C1_4, 0); /* HFGRTR_EL2 */
+		write_sysreg(S3_4_C1_C1_5, 0); /* HFGWTR_EL2 */
+		write_sysreg(S3_4_C1_C1_6, 0); /* HFGITR_EL2 */
+		write_sysreg(S3_4_C3_C1_4, 0); /* HDFGRTR_EL2 */
+		write_sysreg(S3_4_C3_C1_5, 0); /* HDFGWTR_EL2 */
+	}
+	if (id_field(read_sysreg(id_aa64mmfr1_el1), ID_AA64MMFR1_HCX_SHIFT))
+		write_sysreg(S3_4_C1_C2_2, 0); /* HCRX_EL2 */
+}
+
 void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg)
 {
+	quiet_extras();
 	write_sysreg(vtcr_el2, cfg->vtcr);
 	write_sysreg(vttbr_el2, cfg->vttbr);
 	write_sysreg(vmpidr_el2, cfg->vmpidr);
@@ -59,7 +114,7 @@ void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg)
 bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg)
 {
 	isb();
-	return (read_sysreg(hcr_el2) & HCR_EL2_GUEST) == cfg->hcr &&
+	return (read_sysreg(hcr_el2) & (HCR_EL2_GUEST | HCR_EL2_TERR)) == cfg->hcr &&
 	       read_sysreg(vttbr_el2) == cfg->vttbr && read_sysreg(vtcr_el2) == cfg->vtcr &&
 	       read_sysreg(mdcr_el2) == cfg->mdcr && read_sysreg(vmpidr_el2) == cfg->vmpidr;
 }
@@ -97,12 +152,23 @@ static void reset_el1(void)
  * as the guest's copies (hyp/debug_trap.c, pmu_trap.c) are reset with it. */
 static void reset_debug_pmu(void)
 {
-	unsigned int n;
+	unsigned int n, counters;
 
 	for (n = 0; n < debug_hw_cpu.nr_bps(); n++)
 		debug_hw_cpu.write(DBG_BCR, n, 0);
 	for (n = 0; n < debug_hw_cpu.nr_wps(); n++)
 		debug_hw_cpu.write(DBG_WCR, n, 0);
+	if (!has_pmu())
+		return;
+	/* every event filter too: firmware or a previous owner may have left NSH (count at
+	 * EL2) set, which the guest's copy (hyp/pmu_trap.c) would not show */
+	counters = (unsigned int)(read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
+	for (n = 0; n < counters; n++) {
+		write_sysreg(pmselr_el0, n);
+		isb();
+		write_sysreg(pmxevtyper_el0, 0);
+	}
+	write_sysreg(pmselr_el0, 0);
 	write_sysreg(pmcntenclr_el0, ~0ull);
 	write_sysreg(pmintenclr_el1, ~0ull);
 	write_sysreg(pmovsclr_el0, ~0ull);

@@ -32,6 +32,11 @@
 #define SPSR_MODE_EL1H 0x5
 #define SPSR_MODE_RW_AARCH32 0x10
 
+#define HCR_EL2_TERR (1ull << 36) /* FEAT_RAS: error record accesses trap to EL2 */
+
+/* HCR_EL2 for a guest on this CPU: HCR_EL2_GUEST, and TERR where there are error records. */
+uint64_t vcpu_arch_hcr(void);
+
 /* The HCR_EL2 bits without which a guest is not confined: stage 2 on, SMC trapped, physical
  * interrupts and SErrors to EL2, AArch64 EL1. */
 #define HCR_EL2_CONFINES (HCR_EL2_VM | HCR_EL2_TSC | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO)
