@@ -11,6 +11,7 @@
 
 /* Substrings of compatible strings of devices that master DMA themselves. */
 static const char *const masters[] = {
+	"geni", /* Qualcomm's serial engines (UART, I2C, SPI) have DMA built in */
 	"virtio", "ahci",    "sata", "sdhci", "mmc",	  "nvme",     "xhci", "ehci",
 	"ohci",	  "dwc2",    "dwc3", "usb",   "gmac",	  "ethernet", "eqos", "fec",
 	"macb",	  "stmmac",  "dma",  "pcie",  "pci-host", "gpu",      "mali", "vpu",

@@ -56,6 +56,7 @@ static int setup(void **state)
 	NODE("noreg", "vendor,widget", false, NULL);
 	NODE("usb", "vendor,x\0snps,dwc3", true, NULL);
 	NODE("eth", "vendor,gmac-4.10", true, NULL);
+	NODE("geni", "qcom,geni-debug-uart", true, NULL); /* a UART, but with its own DMA */
 	node("bare", NULL, 0, true, NULL);
 	assert_int_equal(fdt_end_node(tree), 0);
 	assert_int_equal(fdt_finish(tree), 0);
@@ -87,6 +88,7 @@ static void test_kinds(void **state)
 	expect("/noreg", DMA_NONE, 0);
 	expect("/usb", DMA_MASTER, 0);
 	expect("/eth", DMA_MASTER, 0);
+	expect("/geni", DMA_MASTER, 0);
 	expect("/bare", DMA_UNKNOWN, 0);
 	assert_string_equal(dma_kind_name(DMA_MASTER), "masters DMA");
 	assert_string_equal(dma_kind_name(DMA_NONE), "no DMA");
