@@ -296,6 +296,11 @@ static int parse_memory(struct cfg_ctx *c, int node, struct config_guest *g)
 	return 0;
 }
 
+static const char *image_source_name(enum image_source src)
+{
+	return src == IMAGE_FW_CFG ? "\"" IMAGE_FW_CFG_NAME "\"" : "<address size>";
+}
+
 /* kernel / initrd: "fw_cfg", or <address size> in the root's cells. */
 static int parse_image(struct cfg_ctx *c, int node, const char *name, struct config_image *img)
 {
@@ -453,6 +458,10 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 			       IMAGE_FW_CFG_NAME);
 	if (!ret)
 		ret = parse_image(c, node, PROP_INITRD, &g->initrd);
+	if (!ret && g->initrd.source != IMAGE_NONE && g->initrd.source != g->kernel.source)
+		ret = cfg_fail(c, "%s: %s, but %s is %s: give both from fw_cfg or both in memory",
+			       PROP_INITRD, image_source_name(g->initrd.source), PROP_KERNEL,
+			       image_source_name(g->kernel.source));
 	if (ret < 0)
 		return ret;
 

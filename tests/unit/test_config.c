@@ -137,7 +137,9 @@ static void test_full(void **state)
 	assert_int_equal(g->kernel.source, IMAGE_MEMORY);
 	assert_int_equal(g->kernel.addr, 0x48000000);
 	assert_int_equal(g->kernel.size, 0x01000000);
-	assert_int_equal(g->initrd.source, IMAGE_FW_CFG);
+	assert_int_equal(g->initrd.source, IMAGE_MEMORY);
+	assert_int_equal(g->initrd.addr, 0x49000000);
+	assert_int_equal(g->initrd.size, 0x00100000);
 	assert_true(g->doorbell);
 	assert_true(g->vconsole);
 	assert_int_equal(g->nr_devices, 2);
@@ -265,6 +267,10 @@ static const struct err_case err_cases[] = {
 	{ "kernel-zero", "guest@0: kernel: 0x48000000+0x0 has size 0" },
 	{ "initrd-cells",
 	  "guest@0: initrd: 20 bytes, neither \"fw_cfg\" nor <address size> (4 cells)" },
+	{ "initrd-mixed-fw-cfg", "guest@0: initrd: <address size>, but kernel is \"fw_cfg\": give "
+				 "both from fw_cfg or both in memory" },
+	{ "initrd-mixed-memory", "guest@0: initrd: \"fw_cfg\", but kernel is <address size>: give "
+				 "both from fw_cfg or both in memory" },
 	{ "doorbell-value", "guest@0: doorbell: has a 4-byte value; it is a flag and takes none" },
 	{ "dev-no-device", "guest@0/uart: device: missing (the host device-tree path)" },
 	{ "dev-relative",
