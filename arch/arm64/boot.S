@@ -1,5 +1,6 @@
 /*
- * boot.S - the entry of skiff.bin: the arm64 Image header, then one path for both ways in.
+ * boot.S - the entry of skiff.bin (the arm64 Image header before it is the first slot of
+ * vectors.S's table, at the image's first byte), one path for both ways in.
  *
  * Payload (booti, QEMU -kernel): entered at EL2, MMU off, x0 = DTB, at a 2 MiB-aligned
  * address; runs in place. Firmware (QEMU -bios): entered from the reset vector in flash
@@ -16,19 +17,8 @@
 #include "arch/arm64/exception.h"
 
 
-	.section .text.head, "ax"
-	.globl	_start
-_start:
-	b	primary_entry			/* code0 */
-	.long	0				/* code1 */
-	.quad	0				/* text_offset */
-	.quad	__image_size			/* image_size, .bss included */
-	.quad	IMAGE_FLAGS_PAGE_4K | IMAGE_FLAGS_PHYS_ANYWHERE
-	.quad	0, 0, 0				/* res2..res4 */
-	.long	IMAGE_MAGIC
-	.long	0				/* res5: no PE header */
-
 	.section .text.boot, "ax"
+	.globl	primary_entry
 primary_entry:
 	mov	x19, x0				/* DTB from the loader, or 0 */
 	mrs	x20, CurrentEL
@@ -169,6 +159,7 @@ started_from_reset:
  * caches off, FP/SIMD not trapped.
  */
 el2_setup:
+	msr	spsel, #1			/* SP_EL2: vectors.S's SP_EL0 slots are never taken */
 	ldr	x0, =HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO
 	msr	hcr_el2, x0
 	ldr	x0, =SCTLR_EL2_RES1

@@ -1,5 +1,6 @@
 /*
- * debug_regs.c - MRS/MSR of the debug registers of debug_regs.h on this CPU. Nothing else.
+ * debug_regs.c - MRS/MSR of the debug registers of debug_regs.h on this CPU (the breakpoint and
+ * watchpoint registers through arch/arm64/debug_bp_regs.S). Nothing else.
  */
 #include "arch/arm64/debug_regs.h"
 #include "arch/arm64/sysreg.h"
@@ -8,83 +9,21 @@
 #define ID_AA64DFR0_WRPS_SHIFT 20
 #define ID_AA64DFR0_XRPS_MASK 0xf
 
-/* DBG{B,W}{V,C}R<n>_EL1: op0 2, op1 0, CRn 0, CRm n, op2 4 (BVR), 5 (BCR), 6 (WVR), 7 (WCR) */
-#define RD4(n)                                                \
-	case n:                                               \
-		switch (r) {                                  \
-		case DBG_BVR:                                 \
-			return read_sysreg(S2_0_C0_C##n##_4); \
-		case DBG_BCR:                                 \
-			return read_sysreg(S2_0_C0_C##n##_5); \
-		case DBG_WVR:                                 \
-			return read_sysreg(S2_0_C0_C##n##_6); \
-		default:                                      \
-			return read_sysreg(S2_0_C0_C##n##_7); \
-		}
-#define WR4(n)                                               \
-	case n:                                              \
-		switch (r) {                                 \
-		case DBG_BVR:                                \
-			write_sysreg(S2_0_C0_C##n##_4, val); \
-			break;                               \
-		case DBG_BCR:                                \
-			write_sysreg(S2_0_C0_C##n##_5, val); \
-			break;                               \
-		case DBG_WVR:                                \
-			write_sysreg(S2_0_C0_C##n##_6, val); \
-			break;                               \
-		default:                                     \
-			write_sysreg(S2_0_C0_C##n##_7, val); \
-			break;                               \
-		}                                            \
-		break
+#define BP_REGS 4 /* BVR, BCR, WVR, WCR: op2 4..7 */
+
+/* arch/arm64/debug_bp_regs.S: the register of index BP_REGS * n + r (n below DEBUG_MAX_BPS) */
+uint64_t debug_bp_read(unsigned int index);
+void debug_bp_write(unsigned int index, uint64_t val);
 
 static uint64_t bp_read(enum debug_reg r, unsigned int n)
 {
-	switch (n) {
-		RD4(0);
-		RD4(1);
-		RD4(2);
-		RD4(3);
-		RD4(4);
-		RD4(5);
-		RD4(6);
-		RD4(7);
-		RD4(8);
-		RD4(9);
-		RD4(10);
-		RD4(11);
-		RD4(12);
-		RD4(13);
-		RD4(14);
-		RD4(15);
-	default:
-		return 0;
-	}
+	return n < DEBUG_MAX_BPS ? debug_bp_read(BP_REGS * n + (unsigned int)r) : 0;
 }
 
 static void bp_write(enum debug_reg r, unsigned int n, uint64_t val)
 {
-	switch (n) {
-		WR4(0);
-		WR4(1);
-		WR4(2);
-		WR4(3);
-		WR4(4);
-		WR4(5);
-		WR4(6);
-		WR4(7);
-		WR4(8);
-		WR4(9);
-		WR4(10);
-		WR4(11);
-		WR4(12);
-		WR4(13);
-		WR4(14);
-		WR4(15);
-	default:
-		break;
-	}
+	if (n < DEBUG_MAX_BPS)
+		debug_bp_write(BP_REGS * n + (unsigned int)r, val);
 }
 
 static uint64_t dbg_read(enum debug_reg r, unsigned int n)
@@ -99,7 +38,7 @@ static uint64_t dbg_read(enum debug_reg r, unsigned int n)
 	case DBG_OSLAR:
 		return 0; /* write-only */
 	default:
-		return bp_read(r, n);
+		return r <= DBG_WCR ? bp_read(r, n) : 0;
 	}
 }
 
@@ -116,7 +55,8 @@ static void dbg_write(enum debug_reg r, unsigned int n, uint64_t val)
 	case DBG_AUTHSTATUS:
 		break; /* read-only */
 	default:
-		bp_write(r, n, val);
+		if (r <= DBG_WCR)
+			bp_write(r, n, val);
 		break;
 	}
 	isb();

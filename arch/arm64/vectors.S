@@ -1,10 +1,12 @@
 /*
- * vectors.S - the EL2 exception vector table. Every entry saves the general registers,
+ * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
+ * in its first slot (below). Every entry saves the general registers,
  * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
  * the vector slot, and returns with ERET. Policy lives in C (hyp/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
+#include "arch/arm64/layout.h"
 
 #define ICH_HCR_OVERFLOW 0xe /* UIE | LRENPIE | NPIE: the LRs do not hold everything */
 
@@ -18,11 +20,27 @@
 	b	exc_common
 .endm
 
-	.section .text, "ax"
-	.balign	2048
+/*
+ * The table is the image's first 2 KiB. Its first slot (synchronous exception at EL2 with
+ * SP_EL0) can never be taken - skiff runs on SP_EL2 from its first instruction (boot.S's
+ * el2_setup) - so it holds the arm64 Image header (Documentation/arch/arm64/booting.rst), which
+ * must be the image's first 64 bytes; the table needs 2 KiB alignment, and anywhere else it
+ * would cost up to 2 KiB of padding.
+ */
+	.section .text.head, "ax"
+	.balign	2048				/* VBAR_EL2 bits [10:0] are RES0 */
+	.globl	_start
 	.globl	el2_vectors
 el2_vectors:
-	ventry	0
+_start:
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	0				/* text_offset */
+	.quad	__image_size			/* image_size, .bss included */
+	.quad	IMAGE_FLAGS_PAGE_4K | IMAGE_FLAGS_PHYS_ANYWHERE
+	.quad	0, 0, 0				/* res2..res4 */
+	.long	IMAGE_MAGIC
+	.long	0				/* res5: no PE header */
 	ventry	1
 	ventry	2
 	ventry	3
