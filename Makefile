@@ -88,7 +88,7 @@ $(BUILD)/dts/%.dtb: dts/%.dts
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
-CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c \
+CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/guest_dtb.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c \
 	hyp/printf.c
 
 $(BUILD)/skiff-check: $(CHECK_SRCS) $(wildcard hyp/*.h) Makefile

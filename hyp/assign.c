@@ -21,7 +21,6 @@
 #include "hyp/printf.h"
 #include "irq/virq.h"
 
-#define COMPAT_GIC_V3 "arm,gic-v3"
 #define PROP_REG "reg"
 #define PROP_RANGES "ranges"
 #define PROP_STATUS "status"
@@ -303,13 +302,9 @@ static int find_nodes(struct asg_ctx *c)
 	int len;
 
 	set_where(c, "skiff: the GIC");
-	if (p->gic_phandle >= 0)
-		c->gic_node = fdt_index_by_phandle(c->ix, (uint32_t)p->gic_phandle);
-	else
-		c->gic_node = fdt_node_offset_by_compatible(c->fdt, -1, COMPAT_GIC_V3);
-	if (c->gic_node < 0)
-		return asg_fail(c, "not found in the host device tree: %s",
-				fdt_strerror(c->gic_node));
+	c->gic_node = p->gic_node;
+	if (c->gic_node < 0 || p->timer_node < 0)
+		return asg_fail(c, "the platform names no GIC or timer node");
 	v = fdt_getprop(c->fdt, c->gic_node, PROP_INTERRUPT_CELLS, &len);
 	if (!v || len != (int)CELL_BYTES)
 		return asg_fail(c, "no valid %s", PROP_INTERRUPT_CELLS);
@@ -318,9 +313,7 @@ static int find_nodes(struct asg_ctx *c)
 		return asg_fail(c, "%s %u is not supported (3 or 4)", PROP_INTERRUPT_CELLS,
 				c->gic_icells);
 
-	c->uart_node = -1;
-	if (p->uart_kind != PLAT_UART_NONE && p->uart_path[0])
-		c->uart_node = fdt_path_offset(c->fdt, p->uart_path);
+	c->uart_node = p->uart_kind != PLAT_UART_NONE ? p->uart_node : -1;
 	return 0;
 }
 
@@ -413,6 +406,7 @@ static int assign_cpus(struct asg_ctx *c, int g, struct assignment *a)
 		ret = claim(c, LEDGER_CPU, g, c->plat->cpu[idx].mpidr, 1, what);
 		if (ret < 0)
 			return ret;
+		a->cpu_node[a->nr_cpus] = c->plat->cpu[idx].node;
 		a->cpu_mpidr[a->nr_cpus++] = c->plat->cpu[idx].mpidr;
 	}
 	return 0;
@@ -806,6 +800,58 @@ static int device_irqs(struct asg_ctx *c, int g, unsigned int d, int node, struc
 	return 0;
 }
 
+/* Root nodes skiff writes into every guest tree itself (hyp/guest_dtb.c): the host's are
+ * never a guest's device. */
+static const char generated_roots[] = "chosen\0aliases\0psci\0memory\0reserved-memory\0cpus\0";
+
+/* What node x is, if it is no device a guest can be given: a CPU or memory node, or a root
+ * node skiff writes itself (above). NULL for a device. */
+static const char *not_a_device(const struct asg_ctx *c, int x)
+{
+	const char *type = fdt_getprop(c->fdt, x, "device_type", NULL);
+	const char *name, *g;
+
+	if (type && !strcmp(type, "cpu"))
+		return "a CPU node: CPUs are given with cpus";
+	if (type && !strcmp(type, "memory"))
+		return "a memory node: RAM is given with memory";
+	if (fdt_index_parent(c->ix, x) != 0)
+		return NULL;
+	name = fdt_get_name(c->fdt, x, NULL);
+	for (g = generated_roots; name && *g; g += strlen(g) + 1) {
+		size_t n = strlen(g);
+
+		if (!strncmp(name, g, n) && (name[n] == '\0' || name[n] == '@'))
+			return "a node skiff writes for each guest itself";
+	}
+	return NULL;
+}
+
+/* The device's node, the nodes above it and those inside it are all devices' (the guest gets
+ * its node whole, and the nodes above it as containers). */
+static int check_device_node(struct asg_ctx *c, int node)
+{
+	char path[CONFIG_PATH_MAX];
+	const char *what;
+	int x, depth = 0;
+
+	for (x = node; x > 0; x = fdt_index_parent(c->ix, x)) {
+		what = not_a_device(c, x);
+		if (what && x == node)
+			return asg_fail(c, "is %s", what);
+		if (what)
+			return asg_fail(c, "is inside %s, %s", path_of(c, x, path, sizeof(path)),
+					what);
+	}
+	for (x = fdt_next_node(c->fdt, node, &depth); x >= 0 && depth > 0;
+	     x = fdt_next_node(c->fdt, x, &depth)) {
+		what = not_a_device(c, x);
+		if (what)
+			return asg_fail(c, "holds %s, %s", path_of(c, x, path, sizeof(path)), what);
+	}
+	return 0;
+}
+
 static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assignment *a)
 {
 	const struct config_device *dev = &c->cfg->guest[g].device[d];
@@ -837,6 +883,9 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 		return asg_fail(c, "is disabled in the host device tree (status \"%.*s\")",
 				(int)strnlen(status, (size_t)len), status);
 
+	ret = check_device_node(c, node);
+	if (ret < 0)
+		return ret;
 	ad->node = node;
 	{
 		int iommu;
@@ -1036,6 +1085,8 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 			dev_node[g][d] = fdt_path_offset(host_fdt, cfg->guest[g].device[d].path);
 	for (g = 0; g < cfg->nr_guests; g++) {
 		memset(&out[g], 0, sizeof(out[g]));
+		out[g].gic_node = plat->gic_node;
+		out[g].timer_node = plat->timer_node;
 		l->owner_name[g] = cfg->guest[g].name;
 	}
 

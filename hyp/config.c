@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hyp/config.h"
+#include "hyp/fdt_struct.h"
 #include "hyp/fdt_props.h"
 #include "hyp/printf.h"
 
@@ -548,6 +549,7 @@ static int parse_root(struct cfg_ctx *c)
 int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, size_t err_size)
 {
 	struct cfg_ctx c = { .fdt = fdt, .cfg = cfg, .err = err, .err_size = err_size };
+	uint32_t at;
 	int ret;
 
 	fmt_snprintf(c.where, sizeof(c.where), "config");
@@ -569,6 +571,10 @@ int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, si
 	if (fdt_totalsize(fdt) > size)
 		return cfg_fail(&c, "totalsize %u is larger than its %zu bytes", fdt_totalsize(fdt),
 				size);
+	ret = fdt_struct_check(fdt, &at);
+	if (ret)
+		return cfg_fail(&c, "device tree structure: %s at structure offset 0x%x",
+				fdt_strerror(ret), at);
 	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (ret)
 		return cfg_fail(&c, "device tree structure: %s", fdt_strerror(ret));

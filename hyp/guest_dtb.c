@@ -14,7 +14,6 @@
 
 #define DT_ROOT_ADDR_CELLS_DEFAULT 2
 #define DT_ROOT_SIZE_CELLS_DEFAULT 1
-#define DT_CPUS_ADDR_CELLS_DEFAULT 1
 #define DT_IMAP_ADDR_CELLS_DEFAULT 2 /* a node's own #address-cells in its interrupt-map */
 /* More cells than any property of a 2 MiB tree has: a #xxx-cells that is missing (where one is
  * required) or larger makes the property that needs it malformed. */
@@ -58,7 +57,8 @@ struct gdtb {
 	const void *fdt;     /* the host's */
 	void *out;
 	const struct assignment *a;
-	const char *step; /* what is being done, for the error; NULL: host node at */
+	const char *step;	      /* what is being done, for the error; NULL: host node at */
+	char why[PLAT_PATH_MAX + 64]; /* a step that needs words of its own */
 	int at;
 	int gic, cpus;
 	int cpu[PLAT_MAX_CPUS]; /* host cpu node of each vCPU */
@@ -275,7 +275,8 @@ static int refs(struct gdtb *g, int node, const char *name, const fdt32_t *v, in
 			if (!ph)
 				continue; /* an empty entry (gpios) */
 			t = fdt_index_by_phandle(&g->ix, ph);
-			if (t < 0)
+			if (t <= 0) /* the root's phandle is not copied: a reference to it would
+				       dangle */
 				return 1;
 			if (f.imap)
 				i += cells(g->fdt, t, "#address-cells", 0) +
@@ -356,56 +357,79 @@ static int close_marks(struct gdtb *g)
 	return 0;
 }
 
-/* The host cpu node (under /cpus) whose reg is mpidr. */
-static int cpu_node(const struct gdtb *g, uint64_t mpidr)
+/*
+ * Whether owned node (what, for the error) may come into the guest tree with the nodes above it
+ * as containers: none of them, nor it, a CPU node not the guest's or a memory node (their reg
+ * would describe the host's), and none a root node written here (the copy would be left out,
+ * and references to it dangle).
+ */
+static int check_containers(struct gdtb *g, int node, const char *what)
 {
-	uint32_t ac = cells(g->fdt, g->cpus, "#address-cells", DT_CPUS_ADDR_CELLS_DEFAULT);
-	int node, len;
+	char path[PLAT_PATH_MAX];
+	int x, up = 0;
 
-	fdt_for_each_subnode(node, g->fdt, g->cpus)
-	{
-		const fdt32_t *r = fdt_getprop(g->fdt, node, "reg", &len);
-		const char *type = fdt_getprop(g->fdt, node, "device_type", NULL);
+	for (x = node; x > 0; x = up) {
+		const char *type = fdt_getprop(g->fdt, x, "device_type", NULL);
+		const char *bad = NULL;
 
-		if (!r || !type || strcmp(type, "cpu") || ac - 1 > 1 ||
-		    len < (int)ac * DT_CELL_BYTES)
+		up = fdt_index_parent(&g->ix, x);
+		if (type && !strcmp(type, "cpu") && !is_vcpu(g, x))
+			bad = "a CPU node not the guest's";
+		else if (type && !strcmp(type, "memory"))
+			bad = "a memory node";
+		else if (!up && generated_name(fdt_get_name(g->fdt, x, NULL)))
+			bad = "named like a node skiff writes";
+		if (!bad)
 			continue;
-		if ((ac == 2 ? (uint64_t)fdt32_ld(r) << 32 | fdt32_ld(r + 1) : fdt32_ld(r)) ==
-		    mpidr)
-			return node;
+		if (fdt_get_path(g->fdt, x, path, sizeof(path)))
+			path[0] = '\0';
+		fmt_snprintf(g->why, sizeof(g->why), "%s: %s is %s", what, path, bad);
+		g->step = g->why;
+		return -FDT_ERR_BADSTRUCTURE;
 	}
-	return -FDT_ERR_NOTFOUND;
+	return up < 0 ? up : 0;
 }
 
-/* The nodes the guest owns: the GIC, its vCPUs' cpu nodes, the timer, its devices. */
+/* The nodes the guest owns: its vCPUs' cpu nodes, the GIC, the timer, its devices; the GIC,
+ * cpu and timer nodes those plat_parse() took (the first enabled ones), found in the
+ * assignment. */
 static int mark_owned(struct gdtb *g)
 {
 	const struct assignment *a = g->a;
 	unsigned int i;
-	int ret, node;
+	int ret = 0;
 
-	g->step = "the GIC (arm,gic-v3)";
-	g->gic = fdt_node_offset_by_compatible(g->fdt, -1, "arm,gic-v3");
-	ret = g->gic < 0 ? g->gic : mark(g, g->gic, MARK_PARENT);
-	if (ret)
-		return ret;
 	g->step = "/cpus";
 	g->cpus = fdt_path_offset(g->fdt, "/cpus");
 	for (i = 0; !ret && i < a->nr_cpus; i++) {
-		g->cpu[i] = g->cpus < 0 ? g->cpus : cpu_node(g, a->cpu_mpidr[i]);
-		ret = g->cpu[i] < 0 ? g->cpu[i] : mark(g, g->cpu[i], MARK_WHOLE);
+		g->cpu[i] = a->cpu_node[i];
+		if (g->cpus < 0)
+			ret = g->cpus;
+		else if (fdt_index_parent(&g->ix, g->cpu[i]) != g->cpus)
+			ret = -FDT_ERR_NOTFOUND;
+		else
+			ret = mark(g, g->cpu[i], MARK_WHOLE);
 	}
 	if (ret)
 		return ret;
-	g->step = "the timer (arm,armv8-timer)";
-	node = fdt_node_offset_by_compatible(g->fdt, -1, "arm,armv8-timer");
-	ret = node < 0 ? node : mark(g, node, MARK_WHOLE);
+	g->step = "the GIC (arm,gic-v3)";
+	g->gic = a->gic_node >= 0 ? a->gic_node : -FDT_ERR_NOTFOUND;
+	ret = g->gic < 0 ? g->gic : mark(g, g->gic, MARK_PARENT);
+	if (!ret)
+		ret = check_containers(g, g->gic, "the GIC");
 	if (ret)
 		return ret;
-	g->step = "devices";
-	for (i = 0; !ret && i < a->nr_devices; i++)
+	g->step = "the timer (arm,armv8-timer)";
+	ret = a->timer_node < 0 ? -FDT_ERR_NOTFOUND : mark(g, a->timer_node, MARK_WHOLE);
+	if (!ret)
+		ret = check_containers(g, a->timer_node, "the timer");
+	for (i = 0; !ret && i < a->nr_devices; i++) {
+		g->step = "devices";
 		if (a->dev[i].node >= 0)
 			ret = mark(g, a->dev[i].node, MARK_WHOLE);
+		if (!ret && a->dev[i].node >= 0)
+			ret = check_containers(g, a->dev[i].node, "a device");
+	}
 	return ret;
 }
 
@@ -495,7 +519,10 @@ static int emit_aliases(struct gdtb *g)
 	fdt_for_each_property_offset(off, g->fdt, aliases)
 	{
 		const char *name, *v = fdt_getprop_by_offset(g->fdt, off, &name, &len);
-		int node = (v && len > 0 && !v[len - 1]) ? fdt_path_offset(g->fdt, v) : -1;
+		/* only full paths: libfdt resolves any other value as an alias again, and one that
+		 * names itself would recurse until skiff's stack overflowed */
+		int node = (v && len > 1 && !v[len - 1] && v[0] == '/') ? fdt_path_offset(g->fdt, v)
+									: -1;
 
 		if (!ret && node > 0 && place(g, node) == PLACE_IN)
 			ret = fdt_property(g->out, name, v, len);

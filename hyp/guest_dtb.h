@@ -13,11 +13,13 @@
  * - /memory@<first base>: reg = the guest's RAM ranges in the root's cells;
  * - /psci: "arm,psci-1.0", "arm,psci-0.2" over "hvc";
  * - /cpus with its host properties and one cpu node per vCPU, in vCPU order, copied from the
- *   host's cpu node of that MPIDR with enable-method "psci" and without cpu-release-addr and
- *   cpu-idle-states (skiff's CPU_SUSPEND is a standby); no cpu-map;
- * - the arm,gic-v3 node, its reg as the host's (skiff emulates GICD and GICR there), without
- *   its maintenance interrupt (interrupts) and ranges, and without the ITS (skiff emulates
- *   none) or any child but one a reference brings in; the arm,armv8-timer node;
+ *   host's cpu node of that MPIDR (the assignment's cpu_node) with enable-method "psci" and
+ *   without cpu-release-addr and cpu-idle-states (skiff's CPU_SUSPEND is a standby); no
+ *   cpu-map;
+ * - the GIC node skiff took (the first enabled arm,gic-v3: the assignment's gic_node), its
+ *   reg as the host's (skiff emulates GICD and GICR there), without its maintenance interrupt
+ *   (interrupts) and ranges, and without the ITS (skiff emulates none) or any child but one a
+ *   reference brings in; the timer node skiff took (timer_node);
  * - each assigned device's node, whole (every property, every subnode), at its host path; the
  *   nodes above it with their own properties but only the children the guest has;
  * - skiff's doorbell node (compatible "skiff,doorbell", reg, interrupts <0 SPI 4>) when the
@@ -25,7 +27,10 @@
  * - the nodes those reference by phandle (see below), transitively.
  * Nothing else: no /reserved-memory, no host memory node, no other CPU, no fw-cfg, flash,
  * PCIe, platform bus, PMU or device of skiff's or of another guest. Phandle values are the
- * host's, so references keep their meaning.
+ * host's, so references keep their meaning. A host tree that would break that is refused
+ * (-FDT_ERR_BADSTRUCTURE, the message naming the node): the GIC, the timer or a device inside
+ * a CPU node not the guest's or inside a memory node, or under a root node named like one
+ * written here.
  *
  * References. Properties that hold phandles are known by name: interrupt-parent, pinctrl-N,
  * *-supply, next-level-cache, memory-region, phy-handle, remote-endpoint... (phandle lists);
@@ -41,7 +46,7 @@
  *   /reserved-memory): a fixed clock, a regulator, an OPP table, a gpio-keys;
  * - otherwise (the node, or a node above it, is a device the guest does not own: the ITS,
  *   another guest's GPIO controller, skiff's UART, a reserved-memory region), and when a
- *   phandle names no node, the named node lacks the #xxx-cells the entry needs, or the
+ *   phandle names no node or the root, the named node lacks the #xxx-cells the entry needs, or the
  *   entries do not fill the property exactly, the whole property is left out of the copy.
  *   Example: a virtio node's msi-parent to the ITS is dropped.
  * The rule depends only on the host tree and the assignment: the same inputs give the same

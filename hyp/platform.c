@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hyp/platform.h"
+#include "hyp/fdt_struct.h"
 #include "hyp/fdt_props.h"
 #include "hyp/printf.h"
 
@@ -433,6 +434,7 @@ static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
 	}
 
 	c->cpu_node[p->cpu_count] = node;
+	p->cpu[p->cpu_count].node = node;
 	p->cpu[p->cpu_count].mpidr = mpidr;
 	method = fdt_getprop(c->fdt, node, PROP_ENABLE_METHOD, &len);
 	if (method)
@@ -561,6 +563,7 @@ static int parse_gic(struct plat_ctx *c)
 	if (!ret)
 		return gic_missing(c);
 	c->gic_node = node;
+	p->gic_node = node;
 
 	ret = reg_get(c, node, &r);
 	if (ret < 0)
@@ -615,6 +618,7 @@ static int parse_timer(struct plat_ctx *c)
 		return ret;
 	if (!ret)
 		return plat_fail(c, -1, "no timer node (compatible \"%s\")", COMPAT_TIMER);
+	c->p->timer_node = node;
 	ret = check_irq_parent(c, node);
 	if (ret < 0)
 		return ret;
@@ -695,6 +699,7 @@ static int parse_uart(struct plat_ctx *c)
 	if (ret < 0 && ret != -FDT_ERR_NOTFOUND)
 		return fdt_fail(c, node, PROP_COMPATIBLE, ret);
 	p->uart_kind = ret == 0 ? PLAT_UART_PL011 : PLAT_UART_OTHER;
+	p->uart_node = node;
 	ret = fdt_get_path(c->fdt, node, p->uart_path, sizeof(p->uart_path));
 	if (ret < 0)
 		return fdt_fail(c, node, "path", ret);
@@ -750,6 +755,7 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 		.err_size = err_size,
 		.gic_node = -1,
 	};
+	uint32_t at;
 	int ret;
 
 	if (err && err_size)
@@ -760,6 +766,9 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 		return plat_fail(&c, -1, "no struct platform to fill");
 	memset(p, 0, sizeof(*p));
 	p->gic_phandle = -1;
+	p->gic_node = -1;
+	p->timer_node = -1;
+	p->uart_node = -1;
 
 	/* libfdt wants 8 (and says so with an error its fdt_strerror cannot name). */
 	if ((uintptr_t)fdt % FDT_ALIGN)
@@ -774,6 +783,10 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 	if (fdt_totalsize(fdt) > buf_size)
 		return plat_fail(&c, -1, "device tree: totalsize %u is larger than its %zu bytes",
 				 fdt_totalsize(fdt), buf_size);
+	ret = fdt_struct_check(fdt, &at);
+	if (ret)
+		return plat_fail(&c, -1, "device tree structure: %s at structure offset 0x%x",
+				 fdt_strerror(ret), at);
 	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (ret)
 		return plat_fail(&c, -1, "device tree structure: %s", fdt_strerror(ret));

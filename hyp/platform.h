@@ -45,6 +45,7 @@ struct plat_range {
 struct plat_cpu {
 	uint64_t mpidr; /* affinity fields only, as the cpu node's reg gives them */
 	bool psci;	/* enable-method = "psci": skiff can start it */
+	int node;	/* its node (offset in the tree parsed) */
 };
 
 struct platform {
@@ -61,12 +62,15 @@ struct platform {
 	uint64_t gicr_stride; /* redistributor-stride, 0 when absent (use GICR_TYPER.Last) */
 	unsigned int gic_maint_intid; /* INTID of the maintenance interrupt (PPI 9 -> 25) */
 	int gic_phandle;
+	int gic_node; /* the node skiff takes as the GIC: the first enabled arm,gic-v3 */
 
 	unsigned int timer_intid[PLAT_TIMER_COUNT]; /* INTIDs, e.g. virt = 27 */
+	int timer_node;
 
 	enum plat_uart_kind uart_kind;
 	struct plat_range uart;
 	char uart_path[PLAT_PATH_MAX]; /* node path, options after ':' stripped */
+	int uart_node;		       /* -1 when uart_kind is NONE */
 
 	enum plat_psci_conduit psci;
 

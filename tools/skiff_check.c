@@ -1,7 +1,8 @@
 /*
  * skiff_check.c - build/skiff-check: checks a skiff configuration against a host device tree
  * on the build machine, with the same code skiff runs at boot (hyp/config.c, hyp/assign.c,
- * hyp/ledger.c, hyp/platform.c), and prints what each guest would get or the first error.
+ * hyp/ledger.c, hyp/platform.c, hyp/guest_dtb.c), and prints what each guest would get or the
+ * first error.
  * Reads the two files named on the command line; writes only to stdout and stderr.
  *
  *     skiff-check [--skiff BASE:END] CONFIG.dtb HOST.dtb
@@ -14,6 +15,8 @@
 
 #include "hyp/assign.h"
 #include "hyp/config.h"
+#include "hyp/guest_dtb.h"
+#include "hyp/guest_load.h"
 #include "hyp/ledger.h"
 #include "hyp/platform.h"
 
@@ -185,6 +188,34 @@ static void print_skiff(const struct config *cfg, const struct ledger *l)
 		printf("skiff: warning: test-only switches are on: not for a product\n");
 }
 
+/* Each guest's device tree, built as skiff builds it at boot (without the initrd's place and
+ * fw_cfg's command line, which add a few bytes): 0, or 1 with the error printed. */
+static int build_guest_trees(const char *config, const struct config *cfg, const void *host,
+			     const struct assignment *out)
+{
+	void *tree = malloc(GUEST_DTB_MAX);
+	char err[CONFIG_ERR_MAX];
+	unsigned int g;
+	int ret = 0;
+
+	if (!tree) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	for (g = 0; g < cfg->nr_guests && !ret; g++) {
+		const struct config_guest *cg = &cfg->guest[g];
+		struct guest_dtb_extra extra = { .bootargs =
+							 cg->has_bootargs ? cg->bootargs : NULL };
+
+		if (guest_dtb_build(host, tree, GUEST_DTB_MAX, &out[g], &extra, err, sizeof(err))) {
+			fprintf(stderr, PROG ": %s: %s: %s\n", config, cg->name, err);
+			ret = 1;
+		}
+	}
+	free(tree);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
@@ -239,6 +270,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: %s\n", files[0], err);
 		goto out;
 	}
+	if (build_guest_trees(files[0], &cfg, blobs[1], out))
+		goto out;
 
 	print_skiff(&cfg, &ledger);
 	for (g = 0; g < cfg.nr_guests; g++)

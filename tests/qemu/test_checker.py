@@ -242,6 +242,13 @@ def main():
 
         check(tap, "host with a GICv2", [DEFAULT_CONFIG, host_v2], 1,
               ["host-gicv2.dtb: /intc@8000000: GIC is not v3"], ["ok for"])
+        # a guest tree skiff would refuse to build at boot (unit fixtures: make unit)
+        fixtures = os.path.join(BUILD, "tests", "config")
+        check(tap, "guest device tree refused",
+              [os.path.join(fixtures, "minimal.dtb"),
+               os.path.join(fixtures, "host-gic-generated-name.dtb")], 1,
+              ["minimal.dtb: guest@0: guest device tree: the GIC: /reserved-memory@8000000 is "
+               "named like a node skiff writes"], ["ok for"])
         check(tap, "config and host swapped", [host, DEFAULT_CONFIG], 1,
               ["host.dtb: /: compatible: \"linux,dummy-virt\" is not \"skiff,config-1\""])
         check(tap, "missing file", [os.path.join(tmp, "nope.dtb"), host], 1,

@@ -3,7 +3,7 @@
 # on tests/unit/dts/base.dtsi) compiled into $(BUILD)/tests/config/*.dtb, plus the default
 # configuration dts/qemu-virt.dts (the Makefile's DEFAULT_CONFIG_DTB).
 UNIT_TESTS += config
-config_SRCS := hyp/config.c hyp/printf.c
+config_SRCS := hyp/config.c hyp/fdt_struct.c hyp/printf.c
 
 config_DTB_DIR := $(BUILD)/tests/config
 config_DTBS := $(patsubst tests/unit/config/%.dts,$(config_DTB_DIR)/%.dtb,\

@@ -3,7 +3,7 @@
 # QEMU virt dumps of platform.mk and to one more dump made here, with acpi=off (the PL061 and
 # its gpio-keys are in QEMU's tree only then, when it boots firmware).
 UNIT_TESTS += guest_dtb
-guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c \
+guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c \
 	hyp/printf.c
 
 guest_dtb_ACPIOFF_DTB := $(BUILD)/tests/dtb/qemu-acpioff.dtb

@@ -38,6 +38,7 @@
 #define HOST_QEMU "tests/dtb/qemu-smp4"
 #define HOST_EXTRA "tests/config/host-extra"
 #define HOST_MANY "tests/config/host-many-devices"
+#define HOST_ODD "tests/config/host-odd-shapes"
 #define DEFAULT_CONFIG "dts/qemu-virt"
 
 static struct config cfg;
@@ -500,6 +501,19 @@ static const struct err_case err_cases[] = {
 	  "page 0xa003000 with guest@0 (/virtio_mmio@a003e00)" },
 	{ "vconsole-no-window", HOST_QEMU,
 	  "guest@0: virtual-console: no device-window in /skiff to place it in" },
+	/* nodes that are no device (found by tests/fuzz's guest_dtb target: the guest tree got
+	 * every host CPU, or a host memory node, with them) */
+	{ "cpus-as-device", HOST_ODD,
+	  "guest@0/x: /cpus: is a node skiff writes for each guest itself" },
+	{ "nested-memory", HOST_ODD,
+	  "guest@0/x: /box@1d100000: holds /box@1d100000/memory@40000000, a memory node: RAM is "
+	  "given with memory" },
+	{ "in-cpu", HOST_ODD,
+	  "guest@0/x: /cpus/cpu@1/l2-cache: is inside /cpus/cpu@1, a CPU node: CPUs are given "
+	  "with cpus" },
+	{ "in-chosen", HOST_ODD,
+	  "guest@0/x: /chosen/framebuffer@1d200000: is inside /chosen, a node skiff writes for "
+	  "each guest itself" },
 	/* what hyp/vm.c could not build at boot: refused here, naming node and resource */
 	{ "many-devices", HOST_MANY,
 	  "guest@1/dev48: /dev@26000000: more than 48 devices with interrupts in all guests "

@@ -355,6 +355,30 @@ static void test_blob_errors(void **state)
 	assert_string_equal(err, "config: device tree header: FDT_ERR_BADMAGIC");
 	free(buf);
 
+	/* The root's first property's length made -12: libfdt 1.6.1's fdt_check_full() would
+	 * come back to the same property for ever (tests/fuzz's config_assign target). */
+	buf = copy_of(&b, b.size);
+	{
+		char msg[CONFIG_ERR_MAX];
+		int next, off = 0;
+		uint32_t tag;
+
+		do {
+			tag = fdt_next_tag(buf, off, &next);
+			if (tag != FDT_PROP)
+				off = next;
+		} while (tag != FDT_PROP && tag != FDT_END);
+		assert_int_equal(tag, FDT_PROP);
+		fdt32_st(buf + fdt_off_dt_struct(buf) + off + 4, 0xfffffff4);
+		assert_int_equal(config_parse(buf, b.size, &cfg, err, sizeof(err)), -1);
+		snprintf(msg, sizeof(msg),
+			 "config: device tree structure: FDT_ERR_BADSTRUCTURE at structure "
+			 "offset 0x%x",
+			 (unsigned int)off);
+		assert_string_equal(err, msg);
+	}
+	free(buf);
+
 	/* The message is cut to the buffer; no buffer at all is fine. */
 	assert_int_equal(config_parse(NULL, 0, &cfg, small, sizeof(small)), -1);
 	assert_string_equal(small, "config: no ");

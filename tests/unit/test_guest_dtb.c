@@ -822,6 +822,62 @@ static void test_two_guests_qemu(void **state)
 	assert_int_not_equal(asg[0].doorbell_base, asg[1].doorbell_base);
 }
 
+static void assert_build_fails(const struct assignment *a, int ret, const char *msg)
+{
+	assert_int_equal(guest_dtb_build(host.data, out, OUT_SIZE, a, &extra, err, sizeof(err)),
+			 ret);
+	assert_string_equal(err, msg);
+}
+
+/* A disabled GIC, cpu and timer node ahead of the enabled ones: the guest gets the ones skiff
+ * took (tests/config/host-disabled-first.dts). */
+static void test_disabled_first(void **state)
+{
+	int n;
+
+	(void)state;
+	assign("tests/config/minimal", "tests/config/host-disabled-first");
+	build(&asg[0], &extra);
+	out_node("/intc@8000000");
+	assert_no_node("/intc@7000000");
+	n = out_node("/");
+	assert_int_equal(
+		fdt_get_phandle(out, out_node("/intc@8000000")),
+		fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(out, n, "interrupt-parent", NULL)));
+	out_node("/cpus/cpu@0");
+	out_node("/cpus/cpu@1");
+	assert_no_node("/cpus/cpu-off@0");
+	out_node("/timer");
+	assert_no_node("/timer-off");
+}
+
+/* Host trees of shapes nobody writes on purpose, found by tests/fuzz's guest_dtb target: a
+ * reference to the root's phandle is left out (the root's phandle is not copied); an owned
+ * node inside another CPU's node, or named like a node skiff writes, stops the build with a
+ * message rather than bring the container along or leave a reference dangling. */
+static void test_odd_shapes(void **state)
+{
+	(void)state;
+	assign("tests/config/asg-odd-clocked", "tests/config/host-odd-shapes");
+	build(&asg[0], &extra);
+	assert_no_prop(out_node("/clocked@1d300000"), "clocks");
+	assert_no_node("/box@1d100000");
+
+	assign("tests/config/asg-cpu0", "tests/config/host-timer-in-cpu");
+	assert_build_fails(&asg[0], -FDT_ERR_BADSTRUCTURE,
+			   "guest device tree: the timer: /cpus/cpu@1 is a CPU node not the "
+			   "guest's: FDT_ERR_BADSTRUCTURE");
+	assign("tests/config/asg-cpu1", "tests/config/host-timer-in-cpu");
+	build(&asg[0], &extra);
+	out_node("/cpus/cpu@1/timer");
+	assert_no_node("/cpus/cpu@0");
+
+	assign("tests/config/minimal", "tests/config/host-gic-generated-name");
+	assert_build_fails(&asg[0], -FDT_ERR_BADSTRUCTURE,
+			   "guest device tree: the GIC: /reserved-memory@8000000 is named like a "
+			   "node skiff writes: FDT_ERR_BADSTRUCTURE");
+}
+
 /* ---- references on host-gdtb.dts ---- */
 
 static void test_refs_guest0(void **state)
@@ -1015,17 +1071,14 @@ static void test_small_buffers(void **state)
 			fail_msg("never saw \"%s\"", steps[i]);
 }
 
-static void assert_build_fails(const struct assignment *a, int ret, const char *msg)
-{
-	assert_int_equal(guest_dtb_build(host.data, out, OUT_SIZE, a, &extra, err, sizeof(err)),
-			 ret);
-	assert_string_equal(err, msg);
-}
-
-/* One vCPU (MPIDR 0) and 1 GiB at 0x40000000, nothing else. */
+/* One vCPU (MPIDR 0, /cpus/cpu@0) and 1 GiB at 0x40000000, nothing else; the host's first GIC
+ * and timer nodes, -1 where it has none. */
 static void minimal(struct assignment *a)
 {
 	memset(a, 0, sizeof(*a));
+	a->gic_node = fdt_node_offset_by_compatible(host.data, -1, "arm,gic-v3");
+	a->timer_node = fdt_node_offset_by_compatible(host.data, -1, "arm,armv8-timer");
+	a->cpu_node[0] = fdt_path_offset(host.data, "/cpus/cpu@0");
 	a->nr_cpus = 1;
 	a->nr_mem = 1;
 	a->mem[0].base = 0x40000000;
@@ -1042,7 +1095,7 @@ static void test_bad_inputs(void **state)
 	build(&a, &extra);
 	out_node("/cpus/cpu@0");
 
-	a.cpu_mpidr[0] = 0x100;
+	a.cpu_node[0] = a.gic_node; /* not a node under /cpus */
 	assert_build_fails(&a, -FDT_ERR_NOTFOUND, "guest device tree: /cpus: FDT_ERR_NOTFOUND");
 	minimal(&a);
 	a.nr_mem = 0;
@@ -1082,6 +1135,8 @@ int main(void)
 		cmocka_unit_test(test_default_bare),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_two_guests_qemu),
+		cmocka_unit_test(test_disabled_first),
+		cmocka_unit_test(test_odd_shapes),
 		cmocka_unit_test(test_refs_guest0),
 		cmocka_unit_test(test_refs_guest1),
 		cmocka_unit_test(test_missing_phandle),

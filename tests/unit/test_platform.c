@@ -567,6 +567,24 @@ static void test_bad_offsets(void **state)
 	expect_error(buf, b.size, NULL);
 	free(buf);
 
+	/* Lengths that wrap libfdt 1.6.1's int offset: -12 lands back on the same property, and
+	 * fdt_check_full() would loop for ever (found by tests/fuzz's platform target). */
+	{
+		static const uint32_t wraps[] = { 0xfffffff4, 0xfffffff0, 0x80000000, 0xffffffff };
+		char msg[PLAT_ERR_MAX];
+		unsigned int i;
+
+		snprintf(msg, sizeof(msg),
+			 "device tree structure: FDT_ERR_BADSTRUCTURE at structure offset 0x%x",
+			 (unsigned int)tag);
+		for (i = 0; i < sizeof(wraps) / sizeof(wraps[0]); i++) {
+			buf = copy_of(&b, b.size);
+			set_be32(buf, at + 4, wraps[i]);
+			expect_error(buf, b.size, msg);
+			free(buf);
+		}
+	}
+
 	/* The strings block made to end one byte early: the last name loses its NUL. */
 	buf = copy_of(&b, b.size);
 	set_be32(buf, offsetof(struct fdt_header, size_dt_strings),
@@ -574,6 +592,32 @@ static void test_bad_offsets(void **state)
 	expect_error(buf, b.size, NULL);
 	free(buf);
 
+	free(b.data);
+}
+
+/* A '/' in a node name (dtc will not write one; libfdt 1.6.1 accepts it, and fdt_get_path()
+ * then names other nodes: found by tests/fuzz's platform target). */
+static void test_slash_in_node_name(void **state)
+{
+	char msg[PLAT_ERR_MAX];
+	struct blob b;
+	uint8_t *buf;
+	int node, len;
+	const char *name;
+
+	(void)state;
+	load("good", &b);
+	node = fdt_path_offset(b.data, "/psci");
+	assert_true(node > 0);
+	name = fdt_get_name(b.data, node, &len);
+	assert_int_equal(len, 4);
+	buf = copy_of(&b, b.size);
+	buf[(size_t)(name - (const char *)b.data) + 2] = '/'; /* "ps/i" */
+	snprintf(msg, sizeof(msg),
+		 "device tree structure: FDT_ERR_BADSTRUCTURE at structure offset 0x%x",
+		 (unsigned int)node);
+	expect_error(buf, b.size, msg);
+	free(buf);
 	free(b.data);
 }
 
@@ -712,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_totalsize),
 		cmocka_unit_test(test_totalsize_larger),
 		cmocka_unit_test(test_bad_offsets),
+		cmocka_unit_test(test_slash_in_node_name),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_unaligned),
 		cmocka_unit_test(test_args),
