@@ -33,6 +33,7 @@ FUZZ_SRC = os.path.join(ROOT, "tests", "fuzz")
 TARGETS = {
     "abort": 1024,
     "psci": 2048,
+    "vgic_mmio": 2048,
     "platform": 65536,
     "config_assign": 65536,
     "guest_dtb": 131072,

@@ -14,13 +14,15 @@ FUZZ_LIBS := -lfdt
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
 
-FUZZ_TARGETS := abort psci platform config_assign guest_dtb
+FUZZ_TARGETS := abort psci vgic_mmio platform config_assign guest_dtb
 FUZZ_COMMON := tests/fuzz/fuzz_util.c
 FUZZ_DT := tests/fuzz/fdt_mutate.c
 
 # what each target drives: skiff's sources, instrumented for coverage
 fuzz_abort_SRCS := hyp/abort.c
 fuzz_psci_SRCS := hyp/psci.c hyp/vm_lookup.c
+fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_redist.c irq/vgic_mmio.c irq/sgi.c \
+	irq/lr.c irq/passthrough.c irq/emulated.c
 fuzz_platform_SRCS := hyp/platform.c hyp/printf.c
 fuzz_config_assign_SRCS := hyp/config.c hyp/ledger.c hyp/assign.c hyp/fdt_index.c \
 	hyp/platform.c hyp/printf.c
