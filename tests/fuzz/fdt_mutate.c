@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tests/fuzz/fdt_mutate.h"
+#include "tests/fuzz/fuzz.h"
 
 #define WORK_MAX (1u << 20)
 #define MAX_NODES 1024
@@ -69,11 +70,13 @@ static const char *list_pick(struct fdt_rng *r, const char *const *l)
 	return n ? l[fdt_rng_below(r, n)] : NULL;
 }
 
-/* Whether buf[0..size) is a tree libfdt's read-write code may be given. */
+/* Whether buf[0..size) is a tree libfdt's read-write code may be given (and that its checker
+ * returns for: fuzz_fdt_len_wraps). */
 static bool valid_tree(const void *buf, size_t size)
 {
-	return size >= sizeof(struct fdt_header) && !fdt_check_header(buf) &&
-	       fdt_totalsize(buf) <= size && !fdt_check_full(buf, fdt_totalsize(buf));
+	return size >= sizeof(struct fdt_header) && !fuzz_fdt_len_wraps(buf, size) &&
+	       !fdt_check_header(buf) && fdt_totalsize(buf) <= size &&
+	       !fdt_check_full(buf, fdt_totalsize(buf));
 }
 
 static unsigned int collect_nodes(const void *fdt, int *offs, unsigned int max)

@@ -44,6 +44,14 @@ void *fuzz_load(const char *rel, size_t *size);
 /* As fuzz_load, but a missing fixture stops the target with a hint (run make unit). */
 void *fuzz_load_fixture(const char *rel, size_t *size);
 
+/*
+ * Whether libfdt 1.6.1 (Debian 12's, which skiff links) would loop for ever over the device
+ * tree blob[0..size): a property whose length makes fdt_next_tag()'s int offset wrap, so that
+ * fdt_check_full() never returns (FINDINGS.md). Newer libfdt checks that sum. Reads only
+ * within blob.
+ */
+bool fuzz_fdt_len_wraps(const void *blob, size_t size);
+
 /* An error message as skiff promises them: non-empty, NUL-terminated within size, printable
  * ASCII only. what names the function, for the failure. */
 void fuzz_check_message(const char *what, const char *err, size_t size);

@@ -11,7 +11,9 @@
  * sorted and merged, overlapping no guest's RAM, skiff's memory, the GIC's, fw_cfg's or (unless
  * a guest has it) the console UART's registers, and each device reg byte-disjoint from host
  * RAM; doorbells inside the configured windows; the assignment's counts and indexes within
- * their arrays. Touches only its own memory; reads fixtures under the build directory.
+ * their arrays. A configuration blob with a property length that makes libfdt 1.6.1's offsets
+ * wrap hangs config_parse (in fdt_check_full, FINDINGS.md): skipped unless SKIFF_FUZZ_STRICT=1.
+ * Touches only its own memory; reads fixtures under the build directory.
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -46,6 +48,7 @@ struct host {
 };
 
 static struct host hosts[NR_HOSTS];
+static bool strict; /* SKIFF_FUZZ_STRICT=1: also what a known finding breaks */
 
 static const char *const props[] = {
 	"cpus",
@@ -106,11 +109,13 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1, const uint8_t *d2
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *s = getenv("SKIFF_FUZZ_STRICT");
 	char err[PLAT_ERR_MAX];
 	unsigned int i;
 
 	(void)argc;
 	(void)argv;
+	strict = s && *s == '1';
 	for (i = 0; i < NR_HOSTS; i++) {
 		hosts[i].fdt = fuzz_load_fixture(host_files[i], &hosts[i].size);
 		if (plat_parse_buf(hosts[i].fdt, hosts[i].size, &hosts[i].plat, err, sizeof(err)))
@@ -419,6 +424,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	blob = malloc(size - 1 ? size - 1 : 1);
 	FUZZ_CHECK(blob, "out of memory");
 	memcpy(blob, data + 1, size - 1);
+	/* known (FINDINGS.md): libfdt 1.6.1's fdt_check_full never returns for this blob */
+	if (!strict && fuzz_fdt_len_wraps(blob, size - 1))
+		goto out;
 	memset(err, 0x5a, sizeof(err));
 	ret = config_parse(blob, size - 1, &cfg, err, sizeof(err));
 	FUZZ_CHECK(ret == 0 || ret == -1, "config_parse returned %d", ret);

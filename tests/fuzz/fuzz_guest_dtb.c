@@ -17,7 +17,8 @@
  * those shapes unless SKIFF_FUZZ_STRICT=1: a memory node nested in a device, the GIC named
  * like a node the generator writes, a second arm,gic-v3 node, a phandle on the root, a node
  * the guest owns below /cpus;
- * strict mode also wants the error message printable.
+ * strict mode also wants the error message printable, and feeds blobs that hang libfdt 1.6.1's
+ * fdt_check_full (a property length that wraps its offsets) to the parsers.
  * Touches only its own memory; reads fixtures under the build directory.
  */
 #include <libfdt.h>
@@ -222,8 +223,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		struct fdt_dict dh = d;
 
 		memcpy(part, data + HEADER, hl);
-		dh.donor = hl >= sizeof(struct fdt_header) && !fdt_check_header(part) &&
-					   fdt_totalsize(part) <= hl && !fdt_check_full(part, hl)
+		dh.donor = hl >= sizeof(struct fdt_header) && !fuzz_fdt_len_wraps(part, hl) &&
+					   !fdt_check_header(part) && fdt_totalsize(part) <= hl &&
+					   !fdt_check_full(part, hl)
 				   ? part
 				   : NULL;
 		n = fdt_mutate(data + HEADER + hl, cl, max_size - HEADER - hl, fdt_rng_next(&r),
@@ -634,6 +636,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host = malloc(hl ? hl : 1);
 	FUZZ_CHECK(host, "out of memory");
 	memcpy(host, data + HEADER, hl);
+	/* known (FINDINGS.md): libfdt 1.6.1's fdt_check_full never returns for such blobs */
+	if (!strict && (fuzz_fdt_len_wraps(host, hl) || fuzz_fdt_len_wraps(data + HEADER + hl, cl)))
+		goto out;
 	if (plat_parse_buf(host, hl, &plat, err, sizeof(err)))
 		goto out;
 	if (cl) {

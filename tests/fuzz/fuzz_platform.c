@@ -10,6 +10,8 @@
  * INTIDs that are PPIs or SPIs, a stride of 64 KiB multiples, enums in range, a console path
  * that names a node of the tree. With SKIFF_FUZZ_STRICT=1 it also wants the GIC, console and
  * fw_cfg ranges not to wrap (platform.h does not promise that; see FINDINGS.md).
+ * A blob with a property length that makes libfdt 1.6.1's offsets wrap hangs plat_parse (in
+ * fdt_check_full, FINDINGS.md): skipped unless SKIFF_FUZZ_STRICT=1.
  * Touches only its own memory.
  */
 #include <libfdt.h>
@@ -207,6 +209,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(blob, "out of memory");
 	memcpy(blob, data, size);
+	/* known (FINDINGS.md): libfdt 1.6.1's fdt_check_full never returns for this blob */
+	if (!strict && fuzz_fdt_len_wraps(blob, size)) {
+		free(blob);
+		return 0;
+	}
 	memset(err, 0x5a, sizeof(err));
 	ret = plat_parse_buf(blob, size, &p, err, sizeof(err));
 	FUZZ_CHECK(ret <= 0, "plat_parse_buf returned %d", ret);

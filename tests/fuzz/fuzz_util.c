@@ -123,6 +123,50 @@ void *fuzz_load_fixture(const char *rel, size_t *size)
 	return buf;
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+bool fuzz_fdt_len_wraps(const void *blob, size_t size)
+{
+	const uint32_t fdt_begin_node = 1, fdt_end_node = 2, fdt_prop = 3, fdt_nop = 4;
+	const uint8_t *b = blob, *st;
+	uint64_t off, end;
+
+	if (size < 40 || be32_at(b) != 0xd00dfeedu)
+		return false;
+	off = be32_at(b + 8);				      /* off_dt_struct */
+	end = be32_at(b + 20) >= 17 ? be32_at(b + 36) : size; /* size_dt_struct (v17) */
+	if (off >= size)
+		return false;
+	if (end > size - off)
+		end = size - off;
+	st = b + off;
+	for (off = 0; off + 4 <= end;) {
+		uint32_t tag = be32_at(st + off);
+
+		if (tag == fdt_begin_node) {
+			off += 4;
+			while (off < end && st[off])
+				off++;
+			off = (off + 4) & ~3ull; /* the NUL, then 4-byte alignment */
+		} else if (tag == fdt_prop) {
+			if (off + 12 > end)
+				return false;
+			/* fdt_next_tag: int offset += 12 + len, then the bounds check */
+			if (off + 12 + be32_at(st + off + 4) > (uint64_t)INT32_MAX)
+				return true;
+			off = (off + 12 + be32_at(st + off + 4) + 3) & ~3ull;
+		} else if (tag == fdt_end_node || tag == fdt_nop) {
+			off += 4;
+		} else {
+			return false; /* FDT_END, or a tag libfdt stops at */
+		}
+	}
+	return false;
+}
+
 void fuzz_check_message(const char *what, const char *err, size_t size)
 {
 	size_t i, len = strnlen(err, size);
