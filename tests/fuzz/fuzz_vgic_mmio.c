@@ -483,7 +483,8 @@ static void guest_eoi(unsigned int cpu)
 /* Snapshot before a flush: what each virq's rank was (lr.c ranks by pend, priority, INTID). */
 static bool pend_before[NR_VIRQS];
 /* virqs whose active state a guest wrote (ISACTIVER/ICACTIVER) while they sat in a live LR: a
- * known finding (FINDINGS.md) breaks their physical-state checks; not kept in strict mode */
+ * known finding (FINDINGS.md) breaks their physical-state and one-LR checks; not kept in strict
+ * mode */
 static bool tainted[NR_VIRQS];
 
 static unsigned int virq_id(const struct virq *v)
@@ -876,7 +877,8 @@ static void check_live_lrs(void)
 				   intid);
 			if (intid < VGIC_NR_PRIVATE)
 				continue;
-			FUZZ_CHECK(where[intid] < 0 || where[intid] == (int8_t)i,
+			FUZZ_CHECK(where[intid] < 0 || where[intid] == (int8_t)i ||
+					   tainted[intid - VGIC_INTID_SPI_BASE],
 				   "SPI %u in LRs of vCPUs %d and %u", intid, where[intid], i);
 			where[intid] = (int8_t)i;
 		}
@@ -1255,7 +1257,8 @@ static void taint_other_ppi(unsigned int cpu, uint64_t off, unsigned int width, 
 		}
 }
 
-/* An I{S,C}ACTIVER write reaching a virq that sits in a live LR: taint it (see tainted[]). */
+/* An I{S,C}ACTIVER write reaching a virq that sits in a live LR (the vGIC's, or one the fast
+ * path wrote): taint it (see tainted[]). */
 static void taint_active_write(bool redist, uint64_t off, unsigned int width, uint64_t val)
 {
 	uint64_t rel = redist ? off % VGIC_GICR_STRIDE : off;
@@ -1274,7 +1277,7 @@ static void taint_active_write(bool redist, uint64_t off, unsigned int width, ui
 		v = redist ? (intid < VGIC_NR_PRIVATE ? &vcpus[frame].private_irqs[intid] : NULL)
 			   : (intid >= VGIC_INTID_SPI_BASE ? vgic_get_virq(&vg, NULL, intid)
 							   : NULL);
-		if (v && v->lr >= 0) {
+		if (v && (v->lr >= 0 || in_live_lr(v))) {
 			tainted[virq_id(v)] = true;
 			TRACE("  taint INTID %u\n", intid);
 		}
