@@ -2,6 +2,7 @@
 """Runs skiff's libFuzzer targets (`make fuzz`; tests/fuzz/README.md says what each checks).
 
     tools/fuzz.py [--build build] [--time SECONDS] [--target NAME] [--list]
+    tools/fuzz.py --coverage [--target NAME]   (after make fuzz-coverage-build)
 
 Each target build/fuzz/fuzz_<name> runs for --time seconds (default 300, FUZZ_TIME in make)
 over its corpus build/fuzz/corpus/<name>/ (kept between runs), seeded with the committed seeds
@@ -11,6 +12,10 @@ build/tests/config, build/dts) into build/fuzz/seeds/<name>/. A crash, leak, tim
 out-of-memory input goes to build/fuzz/crashes/<name>/; `build/fuzz/fuzz_<name> FILE` replays
 it. Prints per target the executions reached, coverage and whether anything was found; exits 1
 if a target found something or did not run, 0 otherwise. Logs: build/fuzz/logs/<name>.log.
+
+--coverage replays each target's corpus and seeds through build/fuzz/coverage/fuzz_<name> (clang
+source-based coverage, `make fuzz-coverage-build`) and prints llvm-cov's line and region coverage
+of the skiff sources the target drives (SOURCES), written to build/fuzz/coverage/<name>.txt.
 
 tests/fuzz/test_fuzz.py (the smoke run in `make test`) imports this module.
 Standard library only; writes only under the build directory.
@@ -37,6 +42,19 @@ TARGETS = {
     "platform": 65536,
     "config_assign": 65536,
     "guest_dtb": 131072,
+}
+
+# the skiff sources each target drives (tests/fuzz/fuzz.mk's fuzz_<name>_SRCS), for --coverage
+SOURCES = {
+    "abort": ["hyp/abort.c"],
+    "psci": ["hyp/psci.c", "hyp/vm_lookup.c"],
+    "vgic_mmio": ["irq/vgic.c", "irq/vgic_dist.c", "irq/vgic_redist.c", "irq/vgic_mmio.c",
+                  "irq/sgi.c", "irq/lr.c", "irq/passthrough.c", "irq/emulated.c"],
+    "platform": ["hyp/platform.c"],
+    "config_assign": ["hyp/config.c", "hyp/ledger.c", "hyp/assign.c", "hyp/fdt_index.c",
+                      "hyp/platform.c"],
+    "guest_dtb": ["hyp/guest_dtb.c", "hyp/config.c", "hyp/ledger.c", "hyp/assign.c",
+                  "hyp/fdt_index.c", "hyp/platform.c"],
 }
 
 FDT_MAGIC = 0xd00dfeed
@@ -247,12 +265,46 @@ def describe(r):
     return s
 
 
+def coverage(build, target):
+    """Line and region coverage of target's SOURCES under its corpus and seeds; the report's
+    lines, or an error line."""
+    fz = os.path.join(build, "fuzz")
+    exe = os.path.join(fz, "coverage", "fuzz_" + target)
+    raw = os.path.join(fz, "coverage", target + ".profraw")
+    data = os.path.join(fz, "coverage", target + ".profdata")
+    if not os.path.exists(exe):
+        return ["%s missing: make fuzz-coverage-build" % os.path.relpath(exe, ROOT)]
+    dirs = [d for d in [os.path.join(fz, "corpus", target)] + corpus_dirs(build, target)
+            if os.path.isdir(d)]
+    env = dict(os.environ, LLVM_PROFILE_FILE=raw, SKIFF_BUILD=build)
+    subprocess.run([exe, "-runs=0", "-max_len=%d" % TARGETS[target]] + dirs, cwd=ROOT,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["llvm-profdata", "merge", "-sparse", raw, "-o", data], check=True)
+    rep = subprocess.run(["llvm-cov", "report", exe, "-instr-profile=" + data] +
+                         SOURCES[target], cwd=ROOT, stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    with open(os.path.join(fz, "coverage", target + ".txt"), "w") as f:
+        f.write(rep)
+    out = []
+    for line in rep.splitlines():
+        col = line.split()
+        # Filename, Regions, Missed, Cover, Functions, Missed, Executed, Lines, Missed, Cover,
+        # Branches, Missed, Cover
+        if len(col) == 13 and col[1].isdigit():
+            lines, lmiss, br, brmiss = (int(col[i]) for i in (7, 8, 10, 11))
+            out.append("%s: lines %d/%d (%s), branches %d/%d (%s)" % (
+                col[0], lines - lmiss, lines, col[9], br - brmiss, br, col[12]))
+    return out or rep.splitlines()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--time", type=int, default=300, help="seconds per target (default 300)")
     ap.add_argument("--target", help="one target (%s)" % ", ".join(TARGETS))
     ap.add_argument("--list", action="store_true", help="list the targets")
+    ap.add_argument("--coverage", action="store_true",
+                    help="line coverage of each corpus (after make fuzz-coverage-build)")
     a = ap.parse_args()
     build = os.path.abspath(os.path.join(ROOT, a.build))
     if a.list:
@@ -265,6 +317,12 @@ def main():
             print("fuzz: no target %s (%s)" % (a.target, ", ".join(TARGETS)))
             return 2
         targets = [name]
+    if a.coverage:
+        for t in targets:
+            print("fuzz_%s:" % t)
+            for line in coverage(build, t):
+                print("  " + line)
+        return 0
     failed = []
     for t in targets:
         print("fuzz_%s: %d s ..." % (t, a.time), flush=True)

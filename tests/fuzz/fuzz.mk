@@ -56,9 +56,26 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
 -include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)
 
+# Line coverage of skiff's sources under a corpus (tools/fuzz.py --coverage): each target
+# built with clang's source-based coverage instead of the sanitizers, into build/fuzz/coverage/.
+FUZZ_COV_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O0 -g -I. -Iinclude -DSKIFF_HOST_TEST \
+	-fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_BINS := $(patsubst %,$(FUZZ_DIR)/coverage/fuzz_%,$(FUZZ_TARGETS))
+
+define fuzz_cov_rule
+$(FUZZ_DIR)/coverage/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) \
+		$$(fuzz_$(1)_HARNESS) $$(wildcard tests/fuzz/*.h hyp/*.h irq/*.h) tests/fuzz/fuzz.mk
+	@mkdir -p $$(dir $$@)
+	@$(if $(Q),echo "  FUZZCOV $$@")
+	$(Q)$(FUZZ_CC) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $$@ tests/fuzz/fuzz_$(1).c \
+		$$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) $$(fuzz_$(1)_HARNESS) $(FUZZ_LIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_cov_rule,$(t))))
+
 # what the runs need besides the binaries: the fixtures their seed corpora are made from
 FUZZ_DEPS := $(FUZZ_BINS) $(UNIT_FIXTURES) $(DEFAULT_CONFIG_DTB)
 QEMU_TEST_DEPS += $(FUZZ_DEPS)
 
-.PHONY: fuzz-build
+.PHONY: fuzz-build fuzz-coverage-build
 fuzz-build: $(FUZZ_DEPS)
+fuzz-coverage-build: $(FUZZ_COV_BINS) $(UNIT_FIXTURES) $(DEFAULT_CONFIG_DTB)
