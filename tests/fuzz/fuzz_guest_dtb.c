@@ -18,7 +18,8 @@
  * like a node the generator writes, a second arm,gic-v3 node, a phandle on the root, a node
  * the guest owns below a cpu or memory node;
  * strict mode also wants the error message printable, and feeds blobs that hang libfdt 1.6.1's
- * fdt_check_full (a property length that wraps its offsets) to the parsers.
+ * fdt_check_full (a property length that wraps its offsets) to the parsers and host trees with
+ * an alias that is not a full path (a loop overflows the stack) to guest_dtb_build.
  * Touches only its own memory; reads fixtures under the build directory.
  */
 #include <libfdt.h>
@@ -582,6 +583,24 @@ static bool gic_named_generated(const void *host)
 	return false;
 }
 
+/* An alias of the host's is not a full path: libfdt resolves it as an alias again, and for a
+ * loop recurses until the stack overflows (emit_aliases, FINDINGS.md). */
+static bool alias_relative(const void *host)
+{
+	int aliases = fdt_path_offset(host, "/aliases"), off, len;
+
+	if (aliases < 0)
+		return false;
+	for (off = fdt_first_property_offset(host, aliases); off >= 0;
+	     off = fdt_next_property_offset(host, off)) {
+		const char *v = fdt_getprop_by_offset(host, off, NULL, &len);
+
+		if (v && len > 0 && v[0] != '/')
+			return true;
+	}
+	return false;
+}
+
 /* The host has several arm,gic-v3 nodes: plat_parse() takes the first enabled one, the guest
  * tree the first one (FINDINGS.md). */
 static bool gic_twice(const void *host)
@@ -659,6 +678,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (assign_guests(host, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, err, sizeof(err)))
 		goto out;
 
+	/* known (FINDINGS.md): an alias loop overflows the stack in guest_dtb_build */
+	if (!strict && alias_relative(host))
+		goto out;
 	g = (data[0] & 3) % cfg.nr_guests;
 	if (data[0] & 4)
 		extra.bootargs =
