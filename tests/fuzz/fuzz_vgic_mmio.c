@@ -51,7 +51,11 @@
  *    above its running priority) waits outside the LRs while no LR offers the guest anything
  *    to acknowledge; and when the machine settles (kicks, maintenance and physical interrupts
  *    taken), it does so without an interrupt storm.
- * Touches only its own state.
+ * What breaks these checks in known ways (FINDINGS.md) is let through unless SKIFF_FUZZ_STRICT=1:
+ * LRs all written active outranking a pending interrupt, active-state writes to an interrupt in
+ * another vCPU's live LR or to another vCPU's timer PPI (the virqs are tainted), ICFGR after the
+ * no-deferral switch, and vcpu.c's skipped flush after a fold of fast-path LRs.
+ * SKIFF_FUZZ_TRACE=1 prints every step. Touches only its own state.
  */
 #include <stdbool.h>
 #include <stdint.h>
