@@ -16,7 +16,8 @@
  * message. Host trees of unusual shapes break some of these promises (FINDINGS.md); the checks skip
  * those shapes unless SKIFF_FUZZ_STRICT=1: a memory node nested in a device, the GIC named
  * like a node the generator writes, a second arm,gic-v3 node, a phandle on the root, a node
- * the guest owns below a cpu or memory node, a cpu node plat_parse skips;
+ * the guest owns below a cpu or memory node, a cpu node plat_parse skips, a device holding a
+ * cpu or memory node (a memory node in a device, /cpus given as a device);
  * strict mode also wants the error message printable, and feeds blobs that hang libfdt 1.6.1's
  * fdt_check_full (a property length that wraps its offsets) to the parsers and host trees with
  * an alias that is not a full path (a loop overflows the stack) to guest_dtb_build.
@@ -292,7 +293,8 @@ static void check_memory(const void *fdt, const struct assignment *a)
 		const fdt32_t *reg;
 		uint32_t ac, sc;
 
-		/* one inside a device the guest is given comes whole with it (FINDINGS.md) */
+		/* one inside a device the guest is given comes whole with it (FINDINGS.md;
+		 * device_holds_typed() skips the check at the root for those too) */
 		if (depth != 1 && !strict)
 			continue;
 		type = fdt_getprop(fdt, node, "device_type", NULL);
@@ -606,6 +608,26 @@ static bool alias_relative(const void *host)
 	return false;
 }
 
+/* A device the guest is given holds a node of device_type "cpu" or "memory" (/cpus itself, a
+ * memory node inside a device): it is copied whole with it (FINDINGS.md). */
+static bool device_holds_typed(const void *host, const struct assignment *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_devices; i++) {
+		int node = a->dev[i].node, depth = 0;
+
+		for (; node >= 0 && (node == a->dev[i].node || depth > 0);
+		     node = fdt_next_node(host, node, &depth)) {
+			const char *type = fdt_getprop(host, node, "device_type", NULL);
+
+			if (type && (!strcmp(type, "cpu") || !strcmp(type, "memory")))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* A cpu node below the host's /cpus that plat_parse() skips (disabled, or a reg that is not
  * #address-cells long): cpu_node() may take it for a vCPU whose MPIDR its reg starts with
  * (FINDINGS.md). */
@@ -738,7 +760,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   "guest tree of %u bytes in a %zu-byte buffer", fdt_totalsize(out_buf), out_size);
 	ret = fdt_check_full(out_buf, fdt_totalsize(out_buf));
 	FUZZ_CHECK(!ret, "guest tree fails fdt_check_full: %s", fdt_strerror(ret));
-	quirk = !strict && (owned_under_typed(host, &asg[g]) || cpus_skipped_node(host));
+	quirk = !strict && (owned_under_typed(host, &asg[g]) || cpus_skipped_node(host) ||
+			    device_holds_typed(host, &asg[g]));
 	if (!quirk)
 		check_memory(out_buf, &asg[g]);
 	if (strict || (!gic_twice(host) && !gic_named_generated(host)))
