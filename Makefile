@@ -43,7 +43,7 @@ HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS   := -lcmocka -lfdt
 
-.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size
+.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz
 all: $(BUILD)/skiff.bin check-size $(BUILD)/skiff-check $(DTS_DTBS)
 
 setup:
@@ -101,6 +101,8 @@ $(BUILD)/skiff-check: $(CHECK_SRCS) $(wildcard hyp/*.h) Makefile
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
+# ---- libFuzzer targets (build/fuzz/fuzz_*): adds them and their fixtures to QEMU_TEST_DEPS
+include tests/fuzz/fuzz.mk
 
 # ---- bare-metal EL1 test guests (build/guests/*.bin): adds GUEST_BINS to QEMU_TEST_DEPS
 -include tests/guests/guests.mk
@@ -140,6 +142,14 @@ bench:
 	@tools/setup.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin
 	@python3 tools/bench.py $(if $(filter update,$(BASELINE)),--update-baseline)
+
+# `make fuzz`: every libFuzzer target for FUZZ_TIME seconds (default 300), or FUZZ_TARGET=name
+# alone; corpora and crash files under build/fuzz/ (tests/fuzz/README.md).
+fuzz:
+	@tools/setup.sh
+	@$(MAKE) --no-print-directory fuzz-build
+	@python3 tools/fuzz.py --build $(BUILD) $(if $(FUZZ_TIME),--time $(FUZZ_TIME)) \
+		$(if $(FUZZ_TARGET),--target $(FUZZ_TARGET))
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/dts

@@ -4,14 +4,16 @@
 # Host packages come from apt; the image's libfdt (arm64) is unpacked under build/deps
 # because installing libfdt-dev:arm64 would remove the host's libfdt-dev.
 # The guest Linux (Debian's arm64 kernel, busybox-static) is fetched by tools/fetch-linux.sh
-# (make linux); xz-utils is for kernels whose modules are .ko.xz.
+# (make linux); xz-utils is for kernels whose modules are .ko.xz. clang, libfuzzer-14-dev and
+# libclang-rt-14-dev (the fuzzer and sanitizer runtimes: only a Recommends of clang) build the
+# libFuzzer targets (tests/fuzz/) that make test runs briefly and make fuzz at length.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 host_pkgs=(make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev cppcheck clang-format python3
-	u-boot-qemu xz-utils)
+	u-boot-qemu xz-utils clang libfuzzer-14-dev libclang-rt-14-dev)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
