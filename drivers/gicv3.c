@@ -123,6 +123,11 @@ bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid)
 	return (mmio_read32(rd + GICR_ISPENDR0) >> (intid % 32)) & 1;
 }
 
+bool gicv3_ppi_active(uintptr_t rd, unsigned int intid)
+{
+	return (mmio_read32(rd + GICR_ISACTIVER0) >> (intid % 32)) & 1;
+}
+
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on)
 {
 	uintptr_t reg = gicd + (on ? GICD_ISENABLER : GICD_ICENABLER) + (intid / 32) * 4;
@@ -180,4 +185,9 @@ void gicv3_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge)
 bool gicv3_spi_pending(uintptr_t gicd, unsigned int intid)
 {
 	return (mmio_read32(bit_reg(gicd, GICD_ISPENDR, intid)) >> (intid % 32)) & 1;
+}
+
+bool gicv3_spi_active(uintptr_t gicd, unsigned int intid)
+{
+	return (mmio_read32(bit_reg(gicd, GICD_ISACTIVER, intid)) >> (intid % 32)) & 1;
 }

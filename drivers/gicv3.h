@@ -29,6 +29,7 @@ bool gicv3_redist_init(uintptr_t rd);
 void gicv3_ppi_enable(uintptr_t rd, unsigned int intid, bool on);
 void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid); /* GICR_ICACTIVER0 */
 bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid);    /* GICR_ISPENDR0 */
+bool gicv3_ppi_active(uintptr_t rd, unsigned int intid);     /* GICR_ISACTIVER0 */
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on);
 void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr);
 void gicv3_spi_set_pending(uintptr_t gicd, unsigned int intid, bool on);
@@ -38,6 +39,7 @@ void gicv3_spi_set_priority(uintptr_t gicd, unsigned int intid, uint8_t prio);
  * IHI 0069 asks, and its enable restored. */
 void gicv3_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge);
 bool gicv3_spi_pending(uintptr_t gicd, unsigned int intid);
+bool gicv3_spi_active(uintptr_t gicd, unsigned int intid); /* GICD_ISACTIVER */
 
 /* CPU interface (ICC_* system registers at EL2) */
 void gicv3_cpuif_init(void);

@@ -13,6 +13,7 @@ struct vcpu;
 enum mmio_result {
 	MMIO_OK = 0,
 	MMIO_ABORT = -1, /* reported to the guest as a synchronous external abort */
+	MMIO_RETRY = 1,	 /* not done: the guest executes the access again */
 };
 
 struct mmio_region {

@@ -105,6 +105,8 @@ static void handle_mmio(struct vcpu *v, struct exc_frame *f)
 		if (ret == MMIO_OK)
 			abort_complete_read(&acc, val, f->x);
 	}
+	if (ret == MMIO_RETRY)
+		return; /* the guest's next attempt finds the emulation ready */
 	if (ret != MMIO_OK) {
 		inject_abort(v, f, acc.ipa, r->name);
 		return;

@@ -46,9 +46,15 @@ static bool ppi_is_pending(uintptr_t rd, uint32_t pintid)
 	return gicv3_ppi_pending(rd, pintid);
 }
 
+static bool ppi_is_active(uintptr_t rd, uint32_t pintid)
+{
+	return gicv3_ppi_active(rd, pintid);
+}
+
 static const struct passthrough_hw ppi_hw = {
 	.set_enable = ppi_set_enable,
 	.is_pending = ppi_is_pending,
+	.is_active = ppi_is_active,
 };
 
 static void spi_set_enable(uintptr_t gicd, uint32_t pintid, bool on)
@@ -59,6 +65,11 @@ static void spi_set_enable(uintptr_t gicd, uint32_t pintid, bool on)
 static bool spi_is_pending(uintptr_t gicd, uint32_t pintid)
 {
 	return gicv3_spi_pending(gicd, pintid);
+}
+
+static bool spi_is_active(uintptr_t gicd, uint32_t pintid)
+{
+	return gicv3_spi_active(gicd, pintid);
 }
 
 static void spi_set_pending(uintptr_t gicd, uint32_t pintid, bool on)
@@ -89,6 +100,7 @@ static void spi_route(uintptr_t gicd, uint32_t pintid, uint64_t mpidr)
 static const struct passthrough_hw spi_hw = {
 	.set_enable = spi_set_enable,
 	.is_pending = spi_is_pending,
+	.is_active = spi_is_active,
 	.set_pending = spi_set_pending,
 	.set_active = spi_set_active,
 	.set_priority = spi_set_priority,
@@ -106,12 +118,14 @@ static void vm_vgic_kick(struct vgic *vg, unsigned int id)
 	vm_wake(&vm->vcpus[id]);
 }
 
-static void vgic_deactivate_phys(struct vgic *vg, uint32_t pintid)
+/* A PPI is deactivated on the redistributor of its vCPU's CPU, whichever CPU asks. */
+static void vgic_deactivate_phys(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid)
 {
-	(void)vg;
-	if (pintid < VGIC_INTID_SPI_BASE)
-		gicv3_ppi_deactivate(cpu_self()->gicr, pintid);
-	else
+	struct vm *vm = vg->priv;
+
+	if (pintid < VGIC_INTID_SPI_BASE && vc)
+		gicv3_ppi_deactivate(cpus[vm->vcpus[vc->id].pcpu].gicr, pintid);
+	else if (pintid >= VGIC_INTID_SPI_BASE)
 		gicv3_deactivate(pintid);
 }
 
@@ -126,6 +140,10 @@ void vm_wake(struct vcpu *v)
 	if (cpu_self()->vcpu != v)
 		cpu_kick(&cpus[v->pcpu]);
 }
+
+_Static_assert((int)VGIC_ACCESS_OK == (int)MMIO_OK && (int)VGIC_ACCESS_ABORT == (int)MMIO_ABORT &&
+		       (int)VGIC_ACCESS_RETRY == (int)MMIO_RETRY,
+	       "the vGIC's access results are MMIO results");
 
 static int gicd_read(void *ctx, struct vcpu *v, uint64_t off, unsigned int w, uint64_t *val)
 {

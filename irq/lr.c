@@ -25,11 +25,15 @@
  * and the virqs hold the whole truth. While the guest runs, the LR holds the truth of the
  * virqs in it: their pending and active state as the guest sees it.
  *
- * Rank: pending beats active, then the higher priority (numerically lower), then the lower
- * INTID. lr_flush() puts the best nr_lrs of the entries that want an LR into the LRs, in
- * rank order (LR0 best). So if a pending interrupt is left out, every LR holds a pending
- * one, and everything left out ranks below everything in the LRs: the guest could not take
- * a left-out interrupt before the ones it has.
+ * Rank: an interrupt the guest can take (pending, delivered, not active) beats one it cannot
+ * (active, with or without a pending state it can take only after deactivating), then the
+ * higher priority (numerically lower), then the lower INTID. lr_flush() puts the best nr_lrs
+ * of the entries that want an LR into the LRs, in rank order (LR0 best). So if an interrupt the
+ * guest could take is left out, every LR holds one it can take, and everything left out ranks
+ * below everything in the LRs: the guest could not take a left-out interrupt before the ones
+ * it has. (Ranking a pending+active one with the pending ones would let LRs the guest can do
+ * nothing with until it deactivates them - an SGI made active by ISACTIVER, say - keep out an
+ * interrupt it could take, with nothing to bring the vCPU back.)
  *
  * An active interrupt can live outside the LRs: its priority stays in the guest's active
  * priority registers, and the guest's EOI of it, finding no LR, counts in EOIcount.
@@ -75,11 +79,13 @@
 
 #define LR_NONE (-1)
 
-/* One entry lr_flush() has chosen, or is about to: the virq and whether its pending state is
- * delivered (pending, enabled, group enabled). */
+/* One entry lr_flush() has chosen, or is about to: the virq, whether its pending state is
+ * delivered (pending, enabled, group enabled) and whether the guest can take it now (that,
+ * and not active). */
 struct lr_pick {
 	struct virq *v;
 	bool pend;
+	bool take;
 };
 
 static unsigned int lr_count(const struct lr_hw *hw)
@@ -102,8 +108,8 @@ static bool lr_can_pend(const struct vgic *vg, const struct virq *v)
 
 static bool lr_ranks_before(const struct lr_pick *a, const struct lr_pick *b)
 {
-	if (a->pend != b->pend)
-		return a->pend;
+	if (a->take != b->take)
+		return a->take;
 	if (a->v->priority != b->v->priority)
 		return a->v->priority < b->v->priority;
 	return a->v->intid < b->v->intid;
@@ -140,7 +146,7 @@ static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
 
 static void lr_left_out(const struct lr_pick *p, bool *pend_left, bool *active_left)
 {
-	if (p->pend)
+	if (p->take)
 		*pend_left = true;
 	if (p->v->active)
 		*active_left = true;
@@ -169,6 +175,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 			continue;
 		wanting++;
 		p.pend = lr_can_pend(vg, v);
+		p.take = p.pend && !v->active;
 
 		pos = used;
 		while (pos > 0 && lr_ranks_before(&p, &pick[pos - 1]))
@@ -226,7 +233,8 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 {
 	if (phys && vg->ops && vg->ops->deactivate_phys)
-		vg->ops->deactivate_phys(vg, v->pintid);
+		vg->ops->deactivate_phys(vg, v->intid < VGIC_NR_PRIVATE ? v->target : NULL,
+					 v->pintid);
 	if (v->src && v->src->ops && v->src->ops->eoi)
 		v->src->ops->eoi(v->src, v->src_index);
 }
@@ -301,6 +309,9 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 			v->pending_latch = true;
 		if (val & ICH_LR_ACTIVE)
 			v->active = true;
+		/* the state is the virq's now: the LR must not stay live if the next flush is
+		 * skipped (hyp/vcpu.c, nothing in flight here once the virq moved elsewhere) */
+		hw->write_lr(n, 0);
 		vgic_queue(vg, v);
 	}
 	vc->lr_fast = 0;
@@ -342,6 +353,8 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	}
 
 	for (n = 0; n < used; n++) {
+		if (vc->lr_virq[n]->lr_writes)
+			vgic_apply_lr_writes(vg, vc->lr_virq[n]);
 		vc->lr_virq[n] = NULL;
 		vc->lr_written[n] = 0;
 	}

@@ -78,8 +78,9 @@ static struct virq *pt_virq(struct passthrough *p, const struct passthrough_line
 
 /* ---- the physical GIC; a NULL member means that effect is not mirrored */
 
-static void pt_set_enable(struct passthrough *p, const struct passthrough_line *l, bool on)
+static void pt_set_enable(struct passthrough *p, struct passthrough_line *l, bool on)
 {
+	l->hw_enabled = on;
 	if (p->hw->set_enable)
 		p->hw->set_enable(p->frame, l->pintid, on);
 }
@@ -159,6 +160,13 @@ static bool pt_is_pending(struct irq_source *s, unsigned int index)
 	return p->hw->is_pending && p->hw->is_pending(p->frame, p->line[index].pintid);
 }
 
+static bool pt_is_active(struct irq_source *s, unsigned int index)
+{
+	struct passthrough *p = pt_of(s);
+
+	return p->hw->is_active && p->hw->is_active(p->frame, p->line[index].pintid);
+}
+
 static void pt_trigger(struct irq_source *s, unsigned int index)
 {
 	struct passthrough *p = pt_of(s);
@@ -215,8 +223,10 @@ static void pt_update_config(struct irq_source *s, unsigned int index, const str
 	struct virq *v = pt_virq(p, l);
 
 	if (cfg->edge != l->edge) {
-		/* ICFGR may only change while the interrupt is disabled (IHI 0069 12.9.9) */
-		bool live = v && v->enabled && !l->skiff_masked;
+		/* ICFGR may only change while the interrupt is disabled (IHI 0069 12.9.9): as
+		 * skiff last wrote its enable, which the test-only no_deferral can leave set
+		 * while the guest's is clear */
+		bool live = l->hw_enabled;
 
 		if (live)
 			pt_set_enable(p, l, false);
@@ -240,6 +250,7 @@ static const struct irq_source_ops pt_ppi_ops = {
 	.mask = pt_mask,
 	.unmask = pt_unmask,
 	.is_pending = pt_is_pending,
+	.is_active = pt_is_active,
 };
 
 static const struct irq_source_ops pt_spi_ops = {
@@ -251,6 +262,7 @@ static const struct irq_source_ops pt_spi_ops = {
 	.update_config = pt_update_config,
 	.eoi = pt_eoi,
 	.is_pending = pt_is_pending,
+	.is_active = pt_is_active,
 };
 
 /* ---- set-up */

@@ -22,12 +22,13 @@
 
 /*
  * The physical GIC as passthrough needs it; frame is a GICR RD_base (PPIs) or the GICD base
- * (SPIs). PPIs use set_enable and is_pending only. For SPIs every member may be NULL: that
- * effect is then simply not mirrored (a NULL set_pending keeps a guest's ISPENDR virtual).
+ * (SPIs). PPIs use set_enable, is_pending and is_active only. For SPIs every member may be NULL:
+ * that effect is then simply not mirrored (a NULL set_pending keeps a guest's ISPENDR virtual).
  */
 struct passthrough_hw {
 	void (*set_enable)(uintptr_t frame, uint32_t pintid, bool on);
 	bool (*is_pending)(uintptr_t frame, uint32_t pintid);
+	bool (*is_active)(uintptr_t frame, uint32_t pintid); /* GICR_ISACTIVER0 / GICD_ISACTIVER */
 	/* GICD_I{S,C}PENDR, GICD_I{S,C}ACTIVER, GICD_IPRIORITYR, GICD_ICFGR, GICD_IROUTER
 	 * (mpidr: affinity fields only, never IRM) */
 	void (*set_pending)(uintptr_t frame, uint32_t pintid, bool on);
@@ -47,6 +48,7 @@ struct passthrough_line {
 	enum irq_mode mode;
 	bool phys_active;  /* eoi/oneshot: skiff acknowledged it and has not deactivated it */
 	bool skiff_masked; /* oneshot: skiff disabled the physical line when it fired */
+	bool hw_enabled;   /* the physical line's enable as last written */
 	bool cfg_edge;	   /* trigger mode as configured: what a restart of the guest restores */
 	bool edge;	   /* trigger mode, priority and route as last written to the GIC */
 	bool prio_known;

@@ -39,6 +39,10 @@ struct irq_source_ops {
 	/* optional: whether the physical line behind it is pending right now (a passthrough
 	 * interrupt the guest disabled is held pending in the physical GIC, not in the vGIC) */
 	bool (*is_pending)(struct irq_source *s, unsigned int index);
+	/* optional: whether the physical interrupt behind it is active (acknowledged, not yet
+	 * deactivated): for a hardware-linked one the vGIC holds idle, in a list register the
+	 * hw-mode fast path wrote on some CPU */
+	bool (*is_active)(struct irq_source *s, unsigned int index);
 };
 
 enum irq_source_kind {

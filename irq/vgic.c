@@ -366,6 +366,21 @@ static void vgic_queue_list(struct vgic *vg, struct virq *v)
 	vgic_kick(vg, owner);
 }
 
+void vgic_apply_lr_writes(struct vgic *vg, struct virq *v)
+{
+	struct vgic_mmio m = { .vg = vg, .vc = v->target };
+	uint8_t w = v->lr_writes;
+
+	SPIN_ASSERT_HELD(&vg->lock);
+	v->lr_writes = 0;
+	if (w & VIRQ_WRITE_CLEAR_PENDING)
+		vgic_mmio_write_clear_pending(&m, v, 1);
+	if (w & VIRQ_WRITE_SET_ACTIVE)
+		vgic_mmio_write_set_active(&m, v, 1);
+	if (w & VIRQ_WRITE_CLEAR_ACTIVE)
+		vgic_mmio_write_clear_active(&m, v, 1);
+}
+
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
 {
 	struct virq **pp = &vc->ap_head;

@@ -23,6 +23,9 @@
 enum vgic_access {
 	VGIC_ACCESS_OK = 0,
 	VGIC_ACCESS_ABORT = -1, /* the access is reported to the guest as an external abort */
+	/* not done: the guest must execute it again (an interrupt it changes sits in a list
+	 * register the fast path wrote on another vCPU, which has been kicked to fold it) */
+	VGIC_ACCESS_RETRY = 1,
 };
 
 struct vgic;
@@ -32,8 +35,9 @@ struct vgic_ops {
 	 * if it is the vCPU this CPU is handling right now (its list is flushed before it
 	 * re-enters the guest) */
 	void (*kick)(struct vgic *vg, unsigned int vcpu);
-	/* the guest finished with a hardware-linked interrupt outside the list registers */
-	void (*deactivate_phys)(struct vgic *vg, uint32_t pintid);
+	/* the guest finished with a hardware-linked interrupt outside the list registers; vc is
+	 * the vCPU a private interrupt belongs to (its CPU's PPI), NULL for an SPI */
+	void (*deactivate_phys)(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid);
 	/* optional: v's state may have changed (enable, group, priority, target...); called at
 	 * the end of every vgic_queue(), lock held (the hw-mode fast path's table follows it) */
 	void (*changed)(struct vgic *vg, struct virq *v);
@@ -134,5 +138,8 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 /* Whether v needs a place in a list register: pending, enabled and its group enabled in
  * GICD_CTLR, or active (an active interrupt stays until deactivated, enabled or not). */
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
+/* v has just left a list register (lock held): apply what the guest wrote to its pending or
+ * active state meanwhile (v->lr_writes, see irq/vgic_mmio.c). */
+void vgic_apply_lr_writes(struct vgic *vg, struct virq *v);
 
 #endif

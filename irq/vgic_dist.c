@@ -140,11 +140,12 @@ int vgic_dist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, uns
 		    uint64_t val)
 {
 	struct vgic_mmio m = { .vg = vg, .vc = self };
+	int ret;
 
 	if (offset >= VGIC_GICD_SIZE)
 		return VGIC_ACCESS_OK;
 	spin_lock(&vg->lock);
-	vgic_mmio_write(&gicd_frame, &m, (uint32_t)offset, width, val);
+	ret = vgic_mmio_write(&gicd_frame, &m, (uint32_t)offset, width, val);
 	spin_unlock(&vg->lock);
-	return VGIC_ACCESS_OK;
+	return ret;
 }

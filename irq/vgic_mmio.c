@@ -75,19 +75,66 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
 	}
 }
 
-void vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
-		     unsigned int width, uint64_t val)
+/*
+ * A hardware-linked interrupt the model holds idle (in no LR lr_flush() wrote, neither pending
+ * nor active) whose physical interrupt is active sits in a list register the hw-mode fast path
+ * wrote on the CPU of one of the VM's vCPUs (arch/arm64/vectors.S): the model learns of it only
+ * when that vCPU folds. A write to its pending or active state now would act on a stale state
+ * (and put it in a second LR), so the access is retried after every vCPU is kicked to fold.
+ */
+static bool vgic_in_fast_lr(const struct virq *v)
+{
+	const struct irq_source_ops *ops = v->src ? v->src->ops : NULL;
+
+	return v->hw && v->lr < 0 && !v->active && !v->pending_latch && ops && ops->is_active &&
+	       ops->is_active(v->src, v->src_index);
+}
+
+/* Whether row r writes pending or active state (I{S,C}PENDR, I{S,C}ACTIVER). */
+static bool vgic_mmio_writes_state(const struct vgic_reg *r)
+{
+	return r->write_irq == vgic_mmio_write_set_pending ||
+	       r->write_irq == vgic_mmio_write_clear_pending ||
+	       r->write_irq == vgic_mmio_write_set_active ||
+	       r->write_irq == vgic_mmio_write_clear_active;
+}
+
+/* Before a state write: whether one of the interrupts whose bit is set is in a fast-path LR. */
+static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m,
+				 const struct vgic_reg *r, uint32_t intid, uint32_t n, uint64_t val)
+{
+	uint32_t i;
+
+	if (!vgic_mmio_writes_state(r))
+		return false;
+	for (i = 0; i < n; i++) {
+		struct virq *v = (val >> i) & 1 ? f->irq(m, intid + i) : NULL;
+
+		if (v && vgic_in_fast_lr(v)) {
+			for (i = 0; i < m->vg->nr_cpus; i++)
+				if (m->vg->ops && m->vg->ops->kick)
+					m->vg->ops->kick(m->vg, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
+		    unsigned int width, uint64_t val)
 {
 	const struct vgic_reg *r = vgic_mmio_match(f, offset, width);
 	uint32_t rel, intid, i, n;
 
 	if (!r || (r->type == VGIC_REG_BITS ? !r->write_irq : !r->write))
-		return;
+		return VGIC_ACCESS_OK;
 	rel = offset - r->offset;
 	switch (r->type) {
 	case VGIC_REG_BITS:
 		intid = rel * 8 / r->bpi;
 		n = width * 8 / r->bpi;
+		if (vgic_mmio_must_retry(f, m, r, intid, n, val))
+			return VGIC_ACCESS_RETRY;
 		for (i = 0; i < n; i++) {
 			struct virq *v = f->irq(m, intid + i);
 
@@ -114,6 +161,7 @@ void vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t o
 	default:
 		break;
 	}
+	return VGIC_ACCESS_OK;
 }
 
 /* ---- per-INTID fields shared by GICD and GICR */
@@ -122,6 +170,24 @@ void vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t o
 static const struct irq_source_ops *src_ops(const struct virq *v)
 {
 	return v->src ? v->src->ops : NULL;
+}
+
+/*
+ * A write to the pending or active state of an interrupt in a list register (v->lr >= 0: the
+ * writer folded its own LRs on its way here, so it is another vCPU's, running its guest) cannot
+ * act on the LR, which holds the truth until that vCPU folds. It is kept in v->lr_writes (the
+ * latest of set and clear wins) and that vCPU kicked; lr_fold() applies it
+ * (vgic_apply_lr_writes), as if it had come just after what the guest did with the LR meanwhile.
+ * True if deferred.
+ */
+static bool vgic_mmio_defer(struct vgic_mmio *m, struct virq *v, uint8_t write, uint8_t undo)
+{
+	if (v->lr < 0)
+		return false;
+	v->lr_writes = (uint8_t)((v->lr_writes & ~undo) | write);
+	if (m->vg->ops && m->vg->ops->kick && v->ap_owner)
+		m->vg->ops->kick(m->vg, v->ap_owner->id);
+	return true;
 }
 
 uint32_t vgic_mmio_read_group(struct vgic_mmio *m, struct virq *v)
@@ -182,7 +248,10 @@ void vgic_mmio_write_set_pending(struct vgic_mmio *m, struct virq *v, uint32_t f
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
-	if (!field || v->pending_latch)
+	if (!field)
+		return;
+	v->lr_writes &= (uint8_t)~VIRQ_WRITE_CLEAR_PENDING; /* a later set undoes a waiting clear */
+	if (v->pending_latch)
 		return;
 	v->pending_latch = true;
 	if (ops && ops->trigger)
@@ -204,12 +273,16 @@ void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t
 	const struct irq_source_ops *ops = src_ops(v);
 	bool latched = v->pending_latch;
 
-	if (!field || !vgic_mmio_read_pending(m, v))
+	if (!field)
+		return;
+	if (vgic_mmio_defer(m, v, VIRQ_WRITE_CLEAR_PENDING, 0))
+		return;
+	if (!vgic_mmio_read_pending(m, v))
 		return;
 	if (latched) {
 		v->pending_latch = false;
-		if (v->hw && !v->active && v->lr < 0 && m->vg->ops && m->vg->ops->deactivate_phys)
-			m->vg->ops->deactivate_phys(m->vg, v->pintid);
+		if (v->hw && !v->active && m->vg->ops && m->vg->ops->deactivate_phys)
+			m->vg->ops->deactivate_phys(m->vg, v->target, v->pintid);
 	}
 	if (ops && ops->clear_pending)
 		ops->clear_pending(v->src, v->src_index);
@@ -217,9 +290,14 @@ void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t
 		vgic_queue(m->vg, v);
 }
 
+/* The active state as the guest last wrote it: a write waiting for an LR's fold counts. */
 uint32_t vgic_mmio_read_active(struct vgic_mmio *m, struct virq *v)
 {
 	(void)m;
+	if (v->lr_writes & VIRQ_WRITE_SET_ACTIVE)
+		return 1;
+	if (v->lr_writes & VIRQ_WRITE_CLEAR_ACTIVE)
+		return 0;
 	return v->active;
 }
 
@@ -227,7 +305,9 @@ void vgic_mmio_write_set_active(struct vgic_mmio *m, struct virq *v, uint32_t fi
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
-	if (!field || v->active)
+	if (!field || vgic_mmio_defer(m, v, VIRQ_WRITE_SET_ACTIVE, VIRQ_WRITE_CLEAR_ACTIVE))
+		return;
+	if (v->active)
 		return;
 	v->active = true;
 	if (ops && ops->set_active)
@@ -244,11 +324,13 @@ void vgic_mmio_write_clear_active(struct vgic_mmio *m, struct virq *v, uint32_t 
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
-	if (!field || !v->active)
+	if (!field || vgic_mmio_defer(m, v, VIRQ_WRITE_CLEAR_ACTIVE, VIRQ_WRITE_SET_ACTIVE))
+		return;
+	if (!v->active)
 		return;
 	v->active = false;
 	if (v->hw && m->vg->ops && m->vg->ops->deactivate_phys)
-		m->vg->ops->deactivate_phys(m->vg, v->pintid);
+		m->vg->ops->deactivate_phys(m->vg, v->target, v->pintid);
 	if (ops && ops->set_active)
 		ops->set_active(v->src, v->src_index, false);
 	if (ops && ops->eoi)

@@ -163,8 +163,8 @@ struct vgic_frame {
 /* An access at offset of width bytes (lock held). Unmatched or ill-sized: RAZ/WI. */
 uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
 			unsigned int width);
-void vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
-		     unsigned int width, uint64_t val);
+int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
+		    unsigned int width, uint64_t val); /* VGIC_ACCESS_OK or _RETRY */
 
 /* Per-INTID fields common to GICD and GICR (IGROUPR, I{S,C}ENABLER, I{S,C}PENDR,
  * I{S,C}ACTIVER, IPRIORITYR, ICFGR). Every write that changes state ends in vgic_queue(). */

@@ -146,12 +146,13 @@ int vgic_redist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, u
 		      uint64_t val)
 {
 	struct vgic_mmio m = { .vg = vg, .vc = gicr_cpu(vg, offset) };
+	int ret;
 
 	(void)self;
 	if (!m.vc)
 		return VGIC_ACCESS_ABORT;
 	spin_lock(&vg->lock);
-	vgic_mmio_write(&gicr_frame, &m, (uint32_t)(offset % VGIC_GICR_STRIDE), width, val);
+	ret = vgic_mmio_write(&gicr_frame, &m, (uint32_t)(offset % VGIC_GICR_STRIDE), width, val);
 	spin_unlock(&vg->lock);
-	return VGIC_ACCESS_OK;
+	return ret;
 }

@@ -45,7 +45,14 @@ struct virq {
 	struct virq *ap_next;
 	struct vgic_cpu *ap_owner; /* NULL when on no list */
 	int8_t lr;		   /* list register holding it, -1 when none */
+	/* writes to its pending or active state (VIRQ_WRITE_*) that came while it sat in a list
+	 * register of a running vCPU, where its state is the LR's: applied when that vCPU folds */
+	uint8_t lr_writes;
 };
+
+#define VIRQ_WRITE_SET_ACTIVE (1u << 0)
+#define VIRQ_WRITE_CLEAR_ACTIVE (1u << 1)
+#define VIRQ_WRITE_CLEAR_PENDING (1u << 2)
 
 /* Pending as the GIC sees it: latched, or a level line that is high (IHI 0069 4.1). */
 static inline bool virq_pending(const struct virq *v)

@@ -51,10 +51,10 @@
  *    above its running priority) waits outside the LRs while no LR offers the guest anything
  *    to acknowledge; and when the machine settles (kicks, maintenance and physical interrupts
  *    taken), it does so without an interrupt storm.
- * What breaks these checks in known ways (FINDINGS.md) is let through unless SKIFF_FUZZ_STRICT=1:
- * LRs all written active outranking a pending interrupt, active-state writes to an interrupt in
- * another vCPU's live LR or to another vCPU's timer PPI (the virqs are tainted), ICFGR after the
- * no-deferral switch, and vcpu.c's skipped flush after a fold of fast-path LRs.
+ * Writes to the pending or active state of an interrupt in another vCPU's live LR wait for its
+ * fold (virq.lr_writes: only ever on a virq in an LR); one in an LR the fast path wrote is
+ * retried (VGIC_ACCESS_RETRY, only while some vCPU holds fast-path LRs), as the guest would.
+ * The findings of FINDINGS.md are fixed; their reproducers under regress/ pass.
  * SKIFF_FUZZ_TRACE=1 prints every step. Touches only its own state.
  */
 #include <stdbool.h>
@@ -100,7 +100,6 @@ static struct emu_source emu;
 static unsigned int nr_pts, nr_cpus, nr_lrs;
 static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/vcpu.c's fold/flush skips */
 static bool no_deferral, no_deferral_ever;
-static bool strict;	 /* SKIFF_FUZZ_STRICT=1: also the checks of known findings (FINDINGS.md) */
 static int cur_cpu = -1; /* the physical CPU (= vCPU) whose exit is being handled */
 static bool trace;	 /* SKIFF_FUZZ_TRACE=1: print what happens, to study a crash file */
 
@@ -186,10 +185,8 @@ static void hw_set_edge(uintptr_t frame, uint32_t intid, bool edge)
 {
 	struct pline *l = hw_line(frame, intid);
 
-	/* the architecture allows a change only while the interrupt is disabled (known finding
-	 * with the test-only no-deferral switch, FINDINGS.md) */
-	FUZZ_CHECK(!l->enabled || (no_deferral_ever && !strict),
-		   "ICFGR of SPI %u changed while it is enabled", intid);
+	/* the architecture allows a change only while the interrupt is disabled */
+	FUZZ_CHECK(!l->enabled, "ICFGR of SPI %u changed while it is enabled", intid);
 	l->edge = edge;
 }
 
@@ -213,9 +210,15 @@ static void hw_deactivate(uint32_t intid)
 	l->active = false;
 }
 
+static bool hw_is_active(uintptr_t frame, uint32_t intid)
+{
+	return hw_line(frame, intid)->active;
+}
+
 static const struct passthrough_hw fake_hw = {
 	.set_enable = hw_set_enable,
 	.is_pending = hw_is_pending,
+	.is_active = hw_is_active,
 	.set_pending = hw_set_pending,
 	.set_active = hw_set_active,
 	.set_priority = hw_set_priority,
@@ -227,6 +230,7 @@ static const struct passthrough_hw fake_hw = {
 static const struct passthrough_hw fake_ppi_hw = {
 	.set_enable = hw_set_enable,
 	.is_pending = hw_is_pending,
+	.is_active = hw_is_active,
 };
 
 /* ---- vgic_ops */
@@ -243,7 +247,6 @@ struct cpuif {
 	bool in_guest; /* flushed and not folded: the LRs hold the truth */
 	bool kicked;
 	bool lrs_clean;
-	bool fast_folded; /* the last fold took fast-path LRs, which it leaves in place */
 	uint64_t fast[VGIC_MAX_INTIDS]; /* the fast path's table on this CPU (hyp/fastirq.c) */
 };
 
@@ -267,14 +270,15 @@ static bool is_hw_spi(uint32_t pintid)
 
 /* vgic_ops gives the signature */
 // cppcheck-suppress constParameter
-static void ops_deactivate_phys(struct vgic *g, uint32_t pintid)
+static void ops_deactivate_phys(struct vgic *g, const struct vgic_cpu *vc, uint32_t pintid)
 {
 	FUZZ_CHECK(g == &vg, "deactivate_phys of another vGIC");
 	if (pintid < VGIC_NR_PRIVATE) {
-		/* hyp/vm.c deactivates a PPI on the CPU it runs on */
+		/* hyp/vm.c deactivates a PPI on the CPU of the vCPU it belongs to */
 		FUZZ_CHECK(have_timers && is_timer(pintid), "deactivate_phys of PPI %u", pintid);
-		FUZZ_CHECK(cur_cpu >= 0, "deactivate_phys of PPI %u outside a vCPU's exit", pintid);
-		ppi_phys[cur_cpu][pintid].active = false;
+		FUZZ_CHECK(vc >= vcpus && vc < vcpus + nr_cpus,
+			   "deactivate_phys of PPI %u names no vCPU", pintid);
+		ppi_phys[vc->id][pintid].active = false;
 		return;
 	}
 	FUZZ_CHECK(is_hw_spi(pintid), "deactivate_phys of SPI %u, not a hw-mode line of the VM",
@@ -485,12 +489,9 @@ static void guest_eoi(unsigned int cpu)
 
 /* ---- the run loop */
 
-/* Snapshot before a flush: what each virq's rank was (lr.c ranks by pend, priority, INTID). */
+/* Snapshot before a flush: whether each virq was deliverable (lr.c ranks what the guest can
+ * take - deliverable, not active - first, then by priority, INTID). */
 static bool pend_before[NR_VIRQS];
-/* virqs whose active state a guest wrote (ISACTIVER/ICACTIVER) while they sat in a live LR: a
- * known finding (FINDINGS.md) breaks their physical-state and one-LR checks; not kept in strict
- * mode */
-static bool tainted[NR_VIRQS];
 
 static unsigned int virq_id(const struct virq *v)
 {
@@ -596,8 +597,8 @@ static void check_flush(unsigned int cpu)
 		for (n = 0; n < used; n++) {
 			const struct virq *u = vc->lr_virq[n];
 
-			FUZZ_CHECK(ranks_before(pend_before[virq_id(u)], u, pend_before[virq_id(v)],
-						v),
+			FUZZ_CHECK(ranks_before(pend_before[virq_id(u)] && !u->active, u,
+						pend_before[virq_id(v)] && !v->active, v),
 				   "vCPU %u: INTID %u left out ranks above INTID %u in LR %u", cpu,
 				   v->intid, u->intid, n);
 		}
@@ -612,11 +613,9 @@ static void flush(unsigned int cpu)
 
 	c->kicked = false;
 	c->in_guest = true;
-	/* hyp/vcpu.c: nothing in flight and the last flush wrote no LR; not (unless strict) after
-	 * a fold of fast-path LRs, whose entries would stay live (a known finding, FINDINGS.md) */
-	if (skip_idle && c->lrs_clean && !vc->ap_head && (strict || !c->fast_folded))
+	/* hyp/vcpu.c: nothing in flight and the last flush wrote no LR */
+	if (skip_idle && c->lrs_clean && !vc->ap_head)
 		return;
-	c->fast_folded = false;
 	for (i = 0; i < nr_live; i++)
 		pend_before[virq_id(live[i])] = deliverable(live[i]);
 	cur_if = c;
@@ -643,7 +642,6 @@ static void fold(unsigned int cpu)
 	c->in_guest = false;
 	if (skip_idle && !vc->lr_used && !vc->lr_fast)
 		return;
-	c->fast_folded |= vc->lr_fast != 0;
 	if (trace) {
 		unsigned int n;
 
@@ -807,6 +805,11 @@ static void check_lists(void)
 	static uint8_t seen[NR_VIRQS];
 	unsigned int i, n;
 
+	/* a write waiting for a fold waits on a virq in an LR, which a fold will take out */
+	for (i = 0; i < nr_live; i++)
+		FUZZ_CHECK(!live[i]->lr_writes || live[i]->lr >= 0,
+			   "INTID %u: writes 0x%x wait, and it is in no LR", live[i]->intid,
+			   live[i]->lr_writes);
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < nr_cpus; i++) {
 		const struct vgic_cpu *vc = &vcpus[i];
@@ -885,8 +888,7 @@ static void check_live_lrs(void)
 				   intid);
 			if (intid < VGIC_NR_PRIVATE)
 				continue;
-			FUZZ_CHECK(where[intid] < 0 || where[intid] == (int8_t)i ||
-					   tainted[intid - VGIC_INTID_SPI_BASE],
+			FUZZ_CHECK(where[intid] < 0 || where[intid] == (int8_t)i,
 				   "SPI %u in LRs of vCPUs %d and %u", intid, where[intid], i);
 			where[intid] = (int8_t)i;
 		}
@@ -910,8 +912,6 @@ static void check_passthrough(void)
 					   "SPI %u physically %s, guest enable %d, skiff mask %d",
 					   l->pintid, ph->enabled ? "enabled" : "disabled",
 					   v->enabled, l->skiff_masked);
-			if (tainted[virq_id(v)])
-				continue;
 			if (l->mode == IRQ_MODE_HW) {
 				FUZZ_CHECK(!ph->active || alive(v),
 					   "hw SPI %u physically active, its virtual one idle: "
@@ -934,7 +934,7 @@ static void check_passthrough(void)
 			FUZZ_CHECK(ph->enabled == v->enabled,
 				   "vCPU %u PPI %u physically %d, guest %d", c, i, ph->enabled,
 				   v->enabled);
-			FUZZ_CHECK(tainted[virq_id(v)] || !ph->active || alive(v),
+			FUZZ_CHECK(!ph->active || alive(v),
 				   "vCPU %u timer PPI %u physically active, its virtual one idle",
 				   c, i);
 		}
@@ -981,8 +981,7 @@ static void check_all(void)
  * Nothing the guest could take waits outside the LRs with nothing in them to take: an
  * interrupt the guest could acknowledge natively (pending, enabled, its group enabled, not
  * active - a pending+active one waits for its deactivation - and above the running priority)
- * while no LR offers one. Unless SKIFF_FUZZ_STRICT=1, not when every LR was written active and
- * still is: that case is a known finding.
+ * while no LR offers one.
  */
 /* Whether some physical interrupt is about to fire (exits and kicks are coming). */
 static bool firing(void)
@@ -1019,21 +1018,10 @@ static void check_progress(void)
 		/* only a vCPU nothing will make exit: no kick, no maintenance (no IRQ coming) */
 		if (!c->in_guest || c->kicked || misr(c))
 			continue;
-		bool known = vcpus[i].lr_used == nr_lrs;
-
-		for (n = 0; n < nr_lrs; n++) {
+		for (n = 0; n < nr_lrs; n++)
 			if (LR_STATE(c->lr[n]) == ICH_LR_PENDING &&
 			    LR_PRIO(c->lr[n]) < running_prio(c))
 				offer = true;
-			/* the LR was written active (pending+active, or active with its pending
-			 * state held back) and still is */
-			known &= (vcpus[i].lr_written[n] & ICH_LR_ACTIVE) &&
-				 (c->lr[n] & ICH_LR_ACTIVE);
-		}
-		/* known (FINDINGS.md): entries written active, which the guest cannot
-		 * acknowledge, fill the LRs and outrank a pending one it could take */
-		if (known && !strict)
-			continue;
 		for (v = vcpus[i].ap_head; v && !offer; v = v->ap_next)
 			FUZZ_CHECK(v->lr >= 0 || v->active || !deliverable(v) ||
 					   v->priority >= running_prio(c),
@@ -1246,52 +1234,6 @@ static void check_gicd_read(uint64_t off, unsigned int width, uint64_t val)
 	}
 }
 
-/* A GICR_ICPENDR0 / ICACTIVER0 write by vCPU cpu to another vCPU's timer PPI: vgic_ops has no
- * vCPU for deactivate_phys, hyp/vm.c deactivates the PPI on the CPU it runs on, so the other
- * vCPU's physical PPI stays active (FINDINGS.md): taint it. */
-static void taint_other_ppi(unsigned int cpu, uint64_t off, unsigned int width, uint64_t val)
-{
-	unsigned int frame = (unsigned int)(off / VGIC_GICR_STRIDE);
-	uint64_t rel = off % VGIC_GICR_STRIDE;
-	unsigned int i;
-
-	if (!have_timers || width != 4 || frame == cpu || frame >= nr_cpus ||
-	    (rel != 0x10280 && rel != 0x10380))
-		return;
-	for (i = TIMER_VIRT; i <= TIMER_PHYS; i += TIMER_PHYS - TIMER_VIRT)
-		if (val & (1ull << i)) {
-			tainted[virq_id(&vcpus[frame].private_irqs[i])] = true;
-			TRACE("  taint vCPU %u PPI %u\n", frame, i);
-		}
-}
-
-/* An I{S,C}ACTIVER write reaching a virq that sits in a live LR (the vGIC's, or one the fast
- * path wrote): taint it (see tainted[]). */
-static void taint_active_write(bool redist, uint64_t off, unsigned int width, uint64_t val)
-{
-	uint64_t rel = redist ? off % VGIC_GICR_STRIDE : off;
-	unsigned int b, frame = (unsigned int)(off / VGIC_GICR_STRIDE);
-	uint64_t base = redist ? 0x10300 : 0x300;
-
-	if (width != 4 || off % 4 || rel < base || rel >= base + (redist ? 0x84 : 0x100) ||
-	    (redist && frame >= nr_cpus))
-		return;
-	for (b = 0; b < 32; b++) {
-		uint32_t intid = (uint32_t)((rel - base) % 0x80) * 8 + b;
-		struct virq *v;
-
-		if (!(val & (1ull << b)))
-			continue;
-		v = redist ? (intid < VGIC_NR_PRIVATE ? &vcpus[frame].private_irqs[intid] : NULL)
-			   : (intid >= VGIC_INTID_SPI_BASE ? vgic_get_virq(&vg, NULL, intid)
-							   : NULL);
-		if (v && (v->lr >= 0 || in_live_lr(v))) {
-			tainted[virq_id(v)] = true;
-			TRACE("  taint INTID %u\n", intid);
-		}
-	}
-}
-
 static void mmio(struct fuzz_in *in, bool redist, bool write)
 {
 	uint8_t how = fuzz_u8(in);
@@ -1327,10 +1269,6 @@ static void mmio(struct fuzz_in *in, bool redist, bool write)
 			off = fuzz_u64(in);
 	}
 
-	if (write && !strict)
-		taint_active_write(redist, off, width, val);
-	if (write && redist && !strict)
-		taint_other_ppi(cpu, off, width, val);
 	TRACE("  vCPU %u %s %s 0x%llx width %u val 0x%llx\n", cpu, redist ? "GICR" : "GICD",
 	      write ? "write" : "read", (unsigned long long)off, width, (unsigned long long)val);
 	cur_cpu = (int)cpu;
@@ -1347,14 +1285,24 @@ static void mmio(struct fuzz_in *in, bool redist, bool write)
 		ret = vgic_dist_read(&vg, &vcpus[cpu], off, width, &val);
 		check_gicd_read(off, width, val);
 	}
-	if (redist)
+	/* a write the vGIC asks to retry: some vCPU in its guest holds fast-path LRs */
+	if (write && ret == VGIC_ACCESS_RETRY) {
+		bool fast = false;
+
+		for (unsigned int i = 0; i < nr_cpus; i++)
+			fast |= cif[i].in_guest && vcpus[i].lr_fast;
+		FUZZ_CHECK(fast, "%s write at 0x%llx retried, no fast-path LR anywhere",
+			   redist ? "GICR" : "GICD", (unsigned long long)off);
+		TRACE("  retried\n");
+	} else if (redist) {
 		FUZZ_CHECK(ret == (off / VGIC_GICR_STRIDE < nr_cpus ? VGIC_ACCESS_OK
 								    : VGIC_ACCESS_ABORT),
 			   "GICR access at 0x%llx with %u vCPUs: %d", (unsigned long long)off,
 			   nr_cpus, ret);
-	else
+	} else {
 		FUZZ_CHECK(ret == VGIC_ACCESS_OK, "GICD access at 0x%llx: %d",
 			   (unsigned long long)off, ret);
+	}
 	if (redist && !write && ret == VGIC_ACCESS_ABORT)
 		FUZZ_CHECK(!val, "GICR read that aborts gives 0x%llx", (unsigned long long)val);
 	check_all();
@@ -1415,7 +1363,6 @@ static void setup(struct fuzz_in *in)
 	memset(ppi_phys, 0, sizeof(ppi_phys));
 	memset(spi_owner, 0, sizeof(spi_owner));
 	memset(spi_route, 0xff, sizeof(spi_route));
-	memset(tainted, 0, sizeof(tainted));
 	memset(pts, 0, sizeof(pts));
 	memset(ppis, 0, sizeof(ppis));
 	nr_pts = 0;
@@ -1728,8 +1675,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	trace = t && *t == '1';
-	t = getenv("SKIFF_FUZZ_STRICT");
-	strict = t && *t == '1';
 	return 0;
 }
 

@@ -238,8 +238,9 @@ static void ops_kick(struct vgic *g, unsigned int vcpu)
 	(void)vcpu;
 }
 
-static void ops_deactivate_phys(struct vgic *g, uint32_t pintid)
+static void ops_deactivate_phys(struct vgic *g, const struct vgic_cpu *vc, uint32_t pintid)
 {
+	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
 	assert_ptr_equal(g, &vg);
 	assert_true(pintid < MAX_PINTID);
 	hyp_phys_deact[pintid]++;
@@ -396,15 +397,20 @@ static void check_folded(void)
 }
 
 /* The vCPU leaves the guest, and enters it again. */
+/* lr_fold() and lr_flush() run under the vgic lock, as hyp/vcpu.c calls them */
 static void leave_guest(void)
 {
+	spin_lock(&vg.lock);
 	lr_fold(&vc, &hw);
+	spin_unlock(&vg.lock);
 	check_folded();
 }
 
 static void enter_guest(void)
 {
+	spin_lock(&vg.lock);
 	lr_flush(&vc, &hw);
+	spin_unlock(&vg.lock);
 	check_flushed();
 }
 
@@ -669,7 +675,12 @@ static void test_npie_and_uie_bring_back_pending(void **state)
 	check_idle();
 }
 
-static void test_npie_only_with_a_pending_lr(void **state)
+/*
+ * A pending+active interrupt cannot be taken before it is deactivated, so one the guest can
+ * take ranks above it. With one LR the pending+active one waits outside, its pending state in
+ * the virq and its EOI counted (LRENPIE); its second edge follows the deactivation.
+ */
+static void test_takeable_beats_pending_active(void **state)
 {
 	struct virq *a = irq(SPI(0), 0x20, true);
 
@@ -682,25 +693,54 @@ static void test_npie_only_with_a_pending_lr(void **state)
 	trigger(SPI(0)); /* again, while active */
 	trigger(SPI(1));
 	enter_guest();
-	/* the LR is pending+active: NPIE would fire at once, forever; the EOI bit brings the
-	 * vCPU back when the LR is free instead */
-	assert_int_equal(cpu.lr[0], SPI(0) | (0x20ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
-					    ICH_LR_PENDING | ICH_LR_ACTIVE | ICH_LR_EOI);
-	assert_int_equal(cpu.hcr, ICH_HCR_EN);
-	assert_false(a->pending_latch);
+	assert_int_equal(cpu.lr[0], SPI(1) | (0x30ull << ICH_LR_PRIORITY_SHIFT) | ICH_LR_GROUP |
+					    ICH_LR_PENDING);
+	/* nothing takeable left out: no NPIE (it would fire once SPI 1 is taken, for nothing) */
+	assert_int_equal(cpu.hcr, ICH_HCR_EN | ICH_HCR_LRENPIE);
+	assert_true(a->pending_latch && a->active);
 
-	assert_int_equal(guest_eoi_top(), SPI(0)); /* pending+active -> pending */
-	assert_int_equal(misr(), 0);
-	assert_int_equal(guest_ack(), SPI(0)); /* the second edge */
-	assert_int_equal(guest_eoi_top(), SPI(0));
-	assert_int_equal(misr(), ICH_MISR_EOI);
+	assert_int_equal(guest_eoi_top(), SPI(0)); /* outside the LRs: EOIcount */
+	assert_int_equal(misr(), ICH_MISR_LRENP);
 	exit_guest();
+	assert_int_equal(eoi_calls[SPI(0)], 1);
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(0)); /* its second edge, above SPI 1 */
+	ack_expect(SPI(0));
+	eoi_expect(SPI(0));
 	assert_int_equal(eoi_calls[SPI(0)], 2);
-	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
 	ack_expect(SPI(1));
 	eoi_expect(SPI(1));
 	exit_guest();
 	check_idle();
+}
+
+/*
+ * Finding 1 of tests/fuzz/FINDINGS.md: SGIs made active by GICR_ISACTIVER0 (so not in the
+ * guest's active priorities: its running priority stays idle) and pended again fill every LR
+ * as pending+active; an SGI the guest could take at once must still get an LR. Before, the
+ * pending+active ones ranked first and it waited for an exit nothing would cause.
+ */
+static void test_active_writes_do_not_starve(void **state)
+{
+	unsigned int n;
+
+	(void)state;
+	set_nr_lrs(4);
+	for (n = 0; n < 4; n++) {
+		struct virq *v = irq(n, 0x80, true);
+
+		v->active = true; /* as GICR_ISACTIVER0 leaves it */
+		trigger(n);
+	}
+	irq(5, 0x80, true);
+	trigger(5);
+	enter_guest();
+	assert_int_equal(guest_ack(), 5);
+	assert_int_equal(guest_eoi_top(), 5);
+	service_maintenance();
+	/* the guest never deactivates SGIs 0-3: they stay, nothing storms */
+	for (n = 0; n < 4; n++)
+		assert_true(vgic_get_virq(&vg, &vc, n)->active);
+	assert_int_equal(misr(), 0);
 }
 
 static void test_lrenpie(void **state)
@@ -1039,6 +1079,64 @@ static void test_fast_path_lr(void **state)
 	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
 	eoi_expect(TIMER_PPI);
 	exit_guest();
+	check_idle();
+}
+
+/* Finding 5 of tests/fuzz/FINDINGS.md: the fold of a fast-path LR moves its state into the virq
+ * and must clear the LR, or it stays live when the next flush is skipped (hyp/vcpu.c, nothing in
+ * flight: the interrupt moved to another vCPU or was disabled at this exit). */
+static void test_fast_path_fold_clears_lr(void **state)
+{
+	struct virq *v = irq(TIMER_PPI, 0x10, false);
+	unsigned int n;
+
+	(void)state;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	enter_guest();
+	n = fast_inject(TIMER_PPI, 0x10);
+	leave_guest();
+	assert_int_equal(cpu.lr[n], 0);
+	assert_true(v->pending_latch);
+	set_enabled(v, false); /* the exit's business: nothing is in flight any more */
+	assert_null(vc.ap_head);
+	/* no flush follows (skipped); the guest finds nothing to take */
+	assert_int_equal(guest_ack(), SPURIOUS);
+}
+
+/*
+ * Finding 2 of tests/fuzz/FINDINGS.md: an active-state write that finds the interrupt in a
+ * list register of a running vCPU waits for that vCPU's fold and applies to what the guest did
+ * with the LR meanwhile, rather than to the state the flush left in the virq (which the fold
+ * would overwrite). Here the guest deactivates it meanwhile and a set-active write comes: the
+ * fold counts the deactivation, then the write makes it active again.
+ */
+static void test_active_write_waits_for_fold(void **state)
+{
+	struct virq *v = irq(SPI(2), 0x40, true);
+	struct vgic_mmio m = { .vg = &vg, .vc = &vc };
+
+	(void)state;
+	enter_guest();
+	take(SPI(2)); /* active, in an LR */
+	assert_true(v->lr >= 0);
+	eoi_expect(SPI(2)); /* the guest deactivates it; the virq still says active */
+	vgic_mmio_write_set_active(&m, v, 1);
+	assert_true(v->lr >= 0);
+	assert_int_equal(vgic_mmio_read_active(&m, v), 1); /* as written */
+	leave_guest();
+	assert_int_equal(eoi_calls[SPI(2)], 1);
+	assert_true(v->active);
+	assert_int_equal(v->lr_writes, 0);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+
+	/* and a clear that finds it active in the LR deactivates it at the fold */
+	vgic_mmio_write_clear_active(&m, v, 1);
+	assert_int_equal(vgic_mmio_read_active(&m, v), 0);
+	leave_guest();
+	assert_false(v->active);
+	assert_int_equal(eoi_calls[SPI(2)], 2);
+	enter_guest();
 	check_idle();
 }
 
@@ -1806,7 +1904,8 @@ int main(void)
 		cmocka_unit_test_setup(test_pending_beats_active, setup),
 		cmocka_unit_test_setup(test_uie_threshold, setup),
 		cmocka_unit_test_setup(test_npie_and_uie_bring_back_pending, setup),
-		cmocka_unit_test_setup(test_npie_only_with_a_pending_lr, setup),
+		cmocka_unit_test_setup(test_takeable_beats_pending_active, setup),
+		cmocka_unit_test_setup(test_active_writes_do_not_starve, setup),
 		cmocka_unit_test_setup(test_lrenpie, setup),
 		cmocka_unit_test_setup(test_edge_latch, setup),
 		cmocka_unit_test_setup(test_edge_latch_across_lrs, setup),
@@ -1816,6 +1915,8 @@ int main(void)
 		cmocka_unit_test_setup(test_hw_fields, setup),
 		cmocka_unit_test_setup(test_level_repended_while_in_lr, setup),
 		cmocka_unit_test_setup(test_fast_path_lr, setup),
+		cmocka_unit_test_setup(test_fast_path_fold_clears_lr, setup),
+		cmocka_unit_test_setup(test_active_write_waits_for_fold, setup),
 		cmocka_unit_test_setup(test_fast_path_reuses_finished_lr, setup),
 		cmocka_unit_test_setup(test_hw_never_pending_active, setup),
 		cmocka_unit_test_setup(test_eoi_bit, setup),

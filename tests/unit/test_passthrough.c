@@ -142,6 +142,11 @@ static bool hw_is_pending(uintptr_t frame, uint32_t intid)
 	return phys_pending(phys_line(frame, intid));
 }
 
+static bool hw_is_active(uintptr_t frame, uint32_t intid)
+{
+	return phys_line(frame, intid)->active;
+}
+
 static void hw_set_pending(uintptr_t frame, uint32_t intid, bool on)
 {
 	record(HW_PENDING, frame, intid, on);
@@ -188,6 +193,7 @@ static void hw_deactivate(uint32_t intid)
 static const struct passthrough_hw fake_hw = {
 	.set_enable = hw_set_enable,
 	.is_pending = hw_is_pending,
+	.is_active = hw_is_active,
 	.set_pending = hw_set_pending,
 	.set_active = hw_set_active,
 	.set_priority = hw_set_priority,
@@ -222,14 +228,18 @@ static struct vgic_cpu vcpu[NR_VCPUS];
 static struct passthrough pt;
 static bool no_deferral;
 
+static unsigned int kicks[NR_VCPUS];
+
 static void ops_kick(struct vgic *g, unsigned int id)
 {
 	assert_ptr_equal(g, &vg);
 	assert_true(id < NR_VCPUS);
+	kicks[id]++;
 }
 
-static void ops_deactivate_phys(struct vgic *g, uint32_t pintid)
+static void ops_deactivate_phys(struct vgic *g, const struct vgic_cpu *vc, uint32_t pintid)
 {
+	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
 	assert_ptr_equal(g, &vg);
 	record(VGIC_DEACTIVATE, GICD_FRAME, pintid, 0);
 	if (pintid >= VGIC_INTID_SPI_BASE)
@@ -1091,6 +1101,73 @@ static void test_oneshot_no_deferral(void **state)
 	assert_false(phys[SPI_A].enabled);
 }
 
+/*
+ * Finding 4 of tests/fuzz/FINDINGS.md: with the test-only switch the mask is released at the
+ * EOI although the guest's enable is clear, so the physical line is enabled while the guest's
+ * is not; an ICFGR write must still disable it around the change (IHI 0069 12.9.9: the fake
+ * GIC asserts that) and leave it as it was.
+ */
+static void test_no_deferral_icfgr(void **state)
+{
+	(void)state;
+	boot(IRQ_MODE_ONESHOT, LEVEL, IRQ_MODE_HW, LEVEL);
+	no_deferral = true;
+	guest_init();
+	device_level(SPI_A, true);
+	assert_int_equal(guest_take(), SPI_A);
+	guest_bit(GICD_ICENABLER, SPI_A);
+	device_level(SPI_A, false); /* serviced before the EOI: nothing fires after the release */
+	guest_done(SPI_A);
+	assert_true(phys[SPI_A].enabled);
+	assert_false(virq_of(SPI_A)->enabled);
+	guest_write(GICD_ICFGR + SPI_A / 16 * 4, 4, GICD_ICFGR_EDGE << (2 * (SPI_A % 16)));
+	assert_true(phys[SPI_A].edge);
+	assert_true(phys[SPI_A].enabled);
+	no_deferral = false;
+}
+
+/*
+ * A hardware-linked SPI the hw-mode fast path put in a vCPU's LR is idle for the vGIC until that
+ * vCPU folds, while its physical interrupt is active. A write to its pending or active state is
+ * not done (VGIC_ACCESS_RETRY: the guest executes it again) and every vCPU is kicked to fold
+ * (finding 2 of tests/fuzz/FINDINGS.md: ISACTIVER made it active in a second vCPU's LR). The
+ * same write to an interrupt the model knows, or with the bit clear, is done at once.
+ */
+static void test_state_write_retries_for_fast_lr(void **state)
+{
+	struct virq *v;
+	unsigned int i;
+
+	(void)state;
+	boot(IRQ_MODE_ONESHOT, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	v = virq_of(SPI_B);
+	phys[SPI_B].active = true; /* acknowledged by the fast path, in some vCPU's LR */
+	memset(kicks, 0, sizeof(kicks));
+	assert_int_equal(
+		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ISACTIVER, SPI_B), 4, BIT_OF(SPI_B)),
+		VGIC_ACCESS_RETRY);
+	assert_false(v->active);
+	for (i = 0; i < NR_VCPUS; i++)
+		assert_int_equal(kicks[i], 1);
+	assert_int_equal(
+		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ICPENDR, SPI_B), 4, BIT_OF(SPI_B)),
+		VGIC_ACCESS_RETRY);
+	assert_true(phys[SPI_B].active); /* not deactivated under the LR's feet */
+	/* SPI_A (eoi/oneshot: not hardware-linked) and other bits are not held up */
+	assert_int_equal(
+		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ISACTIVER, SPI_B), 4, BIT_OF(SPI_A)),
+		VGIC_ACCESS_OK);
+	/* the fold put it in the model: the write is done */
+	spin_lock(&vg.lock);
+	v->pending_latch = true;
+	spin_unlock(&vg.lock);
+	assert_int_equal(
+		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ISACTIVER, SPI_B), 4, BIT_OF(SPI_B)),
+		VGIC_ACCESS_OK);
+	assert_true(v->active);
+}
+
 struct figures {
 	unsigned int fires;
 	unsigned int entries;
@@ -1533,6 +1610,8 @@ int main(void)
 		cmocka_unit_test(test_oneshot_threaded),
 		cmocka_unit_test(test_oneshot_asserted_at_unmask),
 		cmocka_unit_test(test_oneshot_no_deferral),
+		cmocka_unit_test(test_no_deferral_icfgr),
+		cmocka_unit_test(test_state_write_retries_for_fast_lr),
 		cmocka_unit_test(test_oneshot_figures),
 		cmocka_unit_test(test_routing),
 		cmocka_unit_test(test_foreign_spis),

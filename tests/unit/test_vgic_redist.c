@@ -37,6 +37,7 @@ static const uint64_t mpidrs[VGIC_MAX_CPUS] = {
 
 static unsigned int kicks[VGIC_MAX_CPUS];
 static uint32_t deact[16];
+static struct vgic_cpu *deact_vc[ARRAY_SIZE(deact)]; /* whose PPI */
 static unsigned int nr_deact;
 
 static void fake_kick(struct vgic *vg, unsigned int vcpu)
@@ -46,10 +47,12 @@ static void fake_kick(struct vgic *vg, unsigned int vcpu)
 	kicks[vcpu]++;
 }
 
-static void fake_deactivate_phys(struct vgic *vg, uint32_t pintid)
+static void fake_deactivate_phys(struct vgic *vg, struct vgic_cpu *vc, uint32_t pintid)
 {
+	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
 	(void)vg;
 	assert_true(nr_deact < ARRAY_SIZE(deact));
+	deact_vc[nr_deact] = vc;
 	deact[nr_deact++] = pintid;
 }
 
@@ -675,10 +678,18 @@ static void test_hw_ppi_deactivate(void **state)
 	wr(e, 3, GICR_ICACTIVER0, 4, 1u << 27);
 	assert_int_equal(nr_deact, 1);
 	assert_int_equal(deact[0], 27);
+	assert_ptr_equal(deact_vc[0], &e->cpu[3]);
 	/* the same PPI on another vCPU is not hardware-linked */
 	wr(e, 1, GICR_ISACTIVER0, 4, 1u << 27);
 	wr(e, 1, GICR_ICACTIVER0, 4, 1u << 27);
 	assert_int_equal(nr_deact, 1);
+	/* vCPU 0 deactivates vCPU 3's timer: the PPI of vCPU 3's CPU, not of the writer's
+	 * (finding 3 of tests/fuzz/FINDINGS.md) */
+	wr(e, 3, GICR_ISACTIVER0, 4, 1u << 27);
+	wr_as(e, 0, 3, GICR_ICACTIVER0, 4, 1u << 27);
+	assert_int_equal(nr_deact, 2);
+	assert_int_equal(deact[1], 27);
+	assert_ptr_equal(deact_vc[1], &e->cpu[3]);
 }
 
 static void test_ppi_source_callbacks(void **state)
