@@ -572,6 +572,9 @@ int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, si
 		return cfg_fail(&c, "totalsize %u is larger than its %zu bytes", fdt_totalsize(fdt),
 				size);
 	ret = fdt_struct_check(fdt, &at);
+	if (ret == -FDT_ERR_BADVERSION)
+		return cfg_fail(&c, "device tree version %u: skiff reads version %d and later",
+				fdt_version(fdt), FDT_STRUCT_MIN_VERSION);
 	if (ret)
 		return cfg_fail(&c, "device tree structure: %s at structure offset 0x%x",
 				fdt_strerror(ret), at);

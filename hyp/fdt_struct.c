@@ -26,6 +26,12 @@ int fdt_struct_check(const void *fdt, uint32_t *where)
 	uint64_t off = 0; /* 64 bits: the next offset is computed without wrapping, then bounded */
 	uint32_t depth = 0;
 
+	*where = 0;
+	/* before version 16 node names were full paths and property values aligned by their
+	 * offset: libfdt 1.6.1 accepts those versions and dereferences NULL in fdt_check_full() on
+	 * some such blobs (found by tests/fuzz); dtc, QEMU, U-Boot and Linux write 17 */
+	if (fdt_version(fdt) < FDT_STRUCT_MIN_VERSION)
+		return -FDT_ERR_BADVERSION;
 	if (fdt_version(fdt) >= 17 && fdt_size_dt_struct(fdt) < size)
 		size = fdt_size_dt_struct(fdt);
 	for (;;) {

@@ -10,10 +10,13 @@
 
 #include <libfdt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define DT_ROOT_ADDR_CELLS_DEFAULT 2
 #define DT_ROOT_SIZE_CELLS_DEFAULT 1
+#define DT_CPUS_ADDR_CELLS_DEFAULT 1
+#define DT_SIZE_CELLS_DEFAULT 1	     /* a node's #size-cells when it has none (DTSpec 2.3.5) */
 #define DT_IMAP_ADDR_CELLS_DEFAULT 2 /* a node's own #address-cells in its interrupt-map */
 /* More cells than any property of a 2 MiB tree has: a #xxx-cells that is missing (where one is
  * required) or larger makes the property that needs it malformed. */
@@ -42,6 +45,7 @@ struct mark {
 	int node;
 	uint8_t kind;
 	uint8_t scanned; /* the kind its properties were scanned for */
+	bool owned;	 /* a device or the timer of the assignment: its subtree is the guest's */
 };
 
 /* Where a phandle property keeps its phandles: see ref_format(). */
@@ -72,7 +76,7 @@ static struct gdtb gd;
 static const char generated_nodes[] = "chosen\0aliases\0psci\0memory\0reserved-memory\0";
 static const char root_props[] = "compatible\0model\0#address-cells\0#size-cells\0";
 static const char gic_skip[] = "interrupts\0ranges\0";
-static const char cpu_skip[] = "enable-method\0cpu-release-addr\0cpu-idle-states\0";
+static const char cpu_skip[] = "reg\0enable-method\0cpu-release-addr\0cpu-idle-states\0";
 static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
 /*
  * Properties that hold phandles (besides pinctrl-N, *-supply, *-gpios and *-gpio): the name,
@@ -193,20 +197,42 @@ static int mark(struct gdtb *g, int node, enum mark_kind kind)
 			m = &g->mark[g->nr++];
 			m->node = node;
 			m->scanned = MARK_NONE;
+			m->owned = false;
 		}
 		m->kind = kind;
 	}
 	return node < 0 ? node : 0;
 }
 
-static bool is_vcpu(const struct gdtb *g, int node)
+/* The vCPU whose host cpu node node is, or -1. */
+static int vcpu_of(const struct gdtb *g, int node)
 {
 	unsigned int i;
 
 	for (i = 0; i < g->a->nr_cpus; i++)
 		if (g->cpu[i] == node)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+static bool is_vcpu(const struct gdtb *g, int node)
+{
+	return vcpu_of(g, node) >= 0;
+}
+
+/* A vCPU's reg: its MPIDR as the guest reads it (the affinity fields: skiff drops any other bit
+ * the host's reg has) in /cpus's #address-cells. */
+static int put_vcpu_reg(struct gdtb *g, int node)
+{
+	uint32_t ac = cells(g->fdt, g->cpus, "#address-cells", DT_CPUS_ADDR_CELLS_DEFAULT);
+	uint64_t mpidr = g->a->cpu_mpidr[vcpu_of(g, node)];
+	fdt32_t reg[2];
+
+	if (ac - 1 > 1 || (ac == 1 && mpidr >> 32))
+		return -FDT_ERR_BADNCELLS;
+	reg[0] = cpu_to_fdt32((uint32_t)(ac == 2 ? mpidr >> 32 : mpidr));
+	reg[1] = cpu_to_fdt32((uint32_t)mpidr);
+	return fdt_property(g->out, "reg", reg, (int)(ac * DT_CELL_BYTES));
 }
 
 static bool generated_name(const char *name)
@@ -216,14 +242,57 @@ static bool generated_name(const char *name)
 	return name && list_find(generated_nodes, name, at ? (size_t)(at - name) : strlen(name), 1);
 }
 
+/* A memory node, a CPU node not the guest's, or a node with an address range (reg under a
+ * parent whose #size-cells is not 0): it describes something of the host's by itself. */
+static bool describes_host(const struct gdtb *g, int node, int parent)
+{
+	const char *type = fdt_getprop(g->fdt, node, "device_type", NULL);
+
+	if (type && (!strcmp(type, "memory") || (!strcmp(type, "cpu") && !is_vcpu(g, node))))
+		return true;
+	return fdt_getprop(g->fdt, node, "reg", NULL) &&
+	       cells(g->fdt, parent, "#size-cells", DT_SIZE_CELLS_DEFAULT) != 0;
+}
+
+static bool owned(struct gdtb *g, int node)
+{
+	const struct mark *m = find_mark(g, node);
+
+	return m && m->owned;
+}
+
+/*
+ * Whether host node, below a node copied whole, is left out of the copy: a subtree copied whole
+ * is the guest's when it is a device's (or the timer's) it owns; any other (a vCPU's cpu node, a
+ * node a property names) goes without the nodes in it that describe the host's own (its caches
+ * and idle states stay; a device or a memory node nested in it does not). filtered: no node
+ * above node up to the copy's top is owned. A marked node is never left out.
+ */
+static bool left_out(struct gdtb *g, int node, int parent, bool filtered)
+{
+	return filtered && !kind_of(g, node) && describes_host(g, node, parent);
+}
+
+/* left_out() for a node anywhere: filtered unless a node above it is owned. */
+static bool left_out_at(struct gdtb *g, int node)
+{
+	int parent = fdt_index_parent(&g->ix, node), x;
+
+	for (x = parent; x > 0; x = fdt_index_parent(&g->ix, x))
+		if (owned(g, x))
+			return false;
+	return parent >= 0 && left_out(g, node, parent, true);
+}
+
 /*
  * Where host node stands: in the guest tree when it is marked, or a node above it is marked
- * whole; else foreign when it or a node between it and the nearest marked one (or the root)
- * has reg; else free. Under a root node generated here, always foreign.
+ * whole and neither it nor a node between is left out of that copy (left_out()); else foreign
+ * when it or a node between it and the nearest marked one (or the root) has reg or describes
+ * the host's by itself; else free. Under a root node generated here, always foreign.
  */
 static enum node_place place(struct gdtb *g, int node)
 {
-	bool in = !node, reg = false, below_mark = true;
+	bool in = !node, out = false, reg = false, below_mark = true;
 	int x, up;
 
 	for (x = node; x > 0; x = up) {
@@ -233,15 +302,19 @@ static enum node_place place(struct gdtb *g, int node)
 		if (k == MARK_WHOLE || (k && x == node))
 			in = true;
 		if (k)
-			below_mark = false;
-		if (below_mark && fdt_getprop(g->fdt, x, "reg", NULL))
+			below_mark =
+				false; /* a marked node is never left out, nor those above it */
+		if (below_mark && up >= 0 &&
+		    (fdt_getprop(g->fdt, x, "reg", NULL) || describes_host(g, x, up)))
 			reg = true;
+		if (below_mark && left_out_at(g, x))
+			out = true;
 		if (!up && generated_name(fdt_get_name(g->fdt, x, NULL)))
 			return PLACE_FOREIGN;
 	}
 	if (x < 0)
 		return PLACE_FOREIGN;
-	return in ? PLACE_IN : reg ? PLACE_FOREIGN : PLACE_FREE;
+	return in && !out ? PLACE_IN : reg ? PLACE_FOREIGN : PLACE_FREE;
 }
 
 /*
@@ -322,9 +395,33 @@ static int props(struct gdtb *g, int node, bool marking)
 	}
 	if (off != -FDT_ERR_NOTFOUND)
 		return off;
-	if (!marking && skip == cpu_skip)
-		return fdt_property_string(g->out, "enable-method", "psci");
+	if (!marking && skip == cpu_skip) {
+		ret = put_vcpu_reg(g, node);
+		return ret ? ret : fdt_property_string(g->out, "enable-method", "psci");
+	}
 	return 0;
+}
+
+/* Scan host node's properties, and when whole those of the subtree the copy takes (filtered:
+ * see left_out()). */
+static int scan(struct gdtb *g, int node, bool whole, bool filtered)
+{
+	int child, ret;
+
+	g->step = NULL;
+	g->at = node;
+	ret = props(g, node, true);
+	if (ret || !whole)
+		return ret;
+	fdt_for_each_subnode(child, g->fdt, node)
+	{
+		if (left_out(g, child, node, filtered))
+			continue;
+		ret = scan(g, child, true, filtered && !owned(g, child));
+		if (ret)
+			return ret;
+	}
+	return child == -FDT_ERR_NOTFOUND ? 0 : child;
 }
 
 /* Scan every marked node (its whole subtree when marked whole) until no mark is new. */
@@ -338,20 +435,18 @@ static int close_marks(struct gdtb *g)
 		again = false;
 		for (i = 0; i < g->nr; i++) {
 			enum mark_kind k = g->mark[i].kind;
-			int depth = 0, node = g->mark[i].node;
+			int node = g->mark[i].node, x;
+			bool filtered = true;
 
 			if (g->mark[i].scanned == k)
 				continue;
 			g->mark[i].scanned = (uint8_t)k;
 			again = true;
-			do {
-				g->step = NULL;
-				g->at = node;
-				ret = props(g, node, true);
-				if (ret)
-					return ret;
-				node = k == MARK_WHOLE ? fdt_next_node(g->fdt, node, &depth) : -1;
-			} while (node >= 0 && depth > 0);
+			for (x = node; x > 0 && filtered; x = fdt_index_parent(&g->ix, x))
+				filtered = !owned(g, x);
+			ret = scan(g, node, k == MARK_WHOLE, filtered);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
@@ -390,6 +485,16 @@ static int check_containers(struct gdtb *g, int node, const char *what)
 	return up < 0 ? up : 0;
 }
 
+/* Mark a node the guest owns, with its subtree. */
+static int mark_owned_node(struct gdtb *g, int node)
+{
+	int ret = mark(g, node, MARK_WHOLE);
+
+	if (!ret)
+		find_mark(g, node)->owned = true;
+	return ret;
+}
+
 /* The nodes the guest owns: its vCPUs' cpu nodes, the GIC, the timer, its devices; the GIC,
  * cpu and timer nodes those plat_parse() took (the first enabled ones), found in the
  * assignment. */
@@ -420,13 +525,13 @@ static int mark_owned(struct gdtb *g)
 	if (ret)
 		return ret;
 	g->step = "the timer (arm,armv8-timer)";
-	ret = a->timer_node < 0 ? -FDT_ERR_NOTFOUND : mark(g, a->timer_node, MARK_WHOLE);
+	ret = a->timer_node < 0 ? -FDT_ERR_NOTFOUND : mark_owned_node(g, a->timer_node);
 	if (!ret)
 		ret = check_containers(g, a->timer_node, "the timer");
 	for (i = 0; !ret && i < a->nr_devices; i++) {
 		g->step = "devices";
 		if (a->dev[i].node >= 0)
-			ret = mark(g, a->dev[i].node, MARK_WHOLE);
+			ret = mark_owned_node(g, a->dev[i].node);
 		if (!ret && a->dev[i].node >= 0)
 			ret = check_containers(g, a->dev[i].node, "a device");
 	}
@@ -601,29 +706,32 @@ static int emit_vconsole(struct gdtb *g)
 	return end_node(g, ret);
 }
 
-static int emit_node(struct gdtb *g, int node, bool whole);
+static int emit_node(struct gdtb *g, int node, bool whole, bool filtered);
 
-/* The children of host node parent the guest gets; under /cpus the vCPUs first, in order. */
-static int emit_children(struct gdtb *g, int parent, bool whole)
+/* The children of host node parent the guest gets; under /cpus the vCPUs first, in order.
+ * whole: parent is copied whole (filtered: see left_out()). */
+static int emit_children(struct gdtb *g, int parent, bool whole, bool filtered)
 {
 	unsigned int i;
 	int child, ret = 0;
 
 	for (i = 0; parent == g->cpus && !ret && i < g->a->nr_cpus; i++)
-		ret = emit_node(g, g->cpu[i], true);
+		ret = emit_node(g, g->cpu[i], true, true);
 	fdt_for_each_subnode(child, g->fdt, parent)
 	{
 		enum mark_kind k = whole ? MARK_WHOLE : kind_of(g, child);
 
 		if (ret || !k || is_vcpu(g, child) ||
-		    (!parent && generated_name(fdt_get_name(g->fdt, child, NULL))))
+		    (!parent && generated_name(fdt_get_name(g->fdt, child, NULL))) ||
+		    (whole && left_out(g, child, parent, filtered)))
 			continue;
-		ret = emit_node(g, child, k == MARK_WHOLE);
+		ret = emit_node(g, child, k == MARK_WHOLE,
+				(!whole || filtered) && !owned(g, child));
 	}
 	return ret;
 }
 
-static int emit_node(struct gdtb *g, int node, bool whole)
+static int emit_node(struct gdtb *g, int node, bool whole, bool filtered)
 {
 	const char *name = fdt_get_name(g->fdt, node, NULL);
 	int ret;
@@ -634,7 +742,7 @@ static int emit_node(struct gdtb *g, int node, bool whole)
 	if (!ret)
 		ret = props(g, node, false);
 	if (!ret)
-		ret = emit_children(g, node, whole);
+		ret = emit_children(g, node, whole, filtered);
 	if (ret)
 		return ret;
 	g->step = NULL;
@@ -669,11 +777,22 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 	if (!ret)
 		ret = emit_vconsole(g);
 	if (!ret)
-		ret = emit_children(g, 0, false);
+		ret = emit_children(g, 0, false, true);
 	if (ret)
 		return ret;
 	g->step = "/";
 	return fdt_end_node(g->out);
+}
+
+/* The error message, host node names in it made printable. */
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t size, const char *fmt,
+							  ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_message(err, size, NULL, fmt, ap);
+	va_end(ap);
 }
 
 int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const struct assignment *a,
@@ -708,8 +827,8 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 
 		if (!g->step && fdt_get_path(host_fdt, g->at, path, sizeof(path)))
 			g->step = "?";
-		fmt_snprintf(err, err_size, "guest device tree: %s: %s", g->step ? g->step : path,
-			     fdt_strerror(ret));
+		set_err(err, err_size, "guest device tree: %s: %s", g->step ? g->step : path,
+			fdt_strerror(ret));
 	}
 	return ret;
 }

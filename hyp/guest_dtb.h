@@ -13,9 +13,12 @@
  * - /memory@<first base>: reg = the guest's RAM ranges in the root's cells;
  * - /psci: "arm,psci-1.0", "arm,psci-0.2" over "hvc";
  * - /cpus with its host properties and one cpu node per vCPU, in vCPU order, copied from the
- *   host's cpu node of that MPIDR (the assignment's cpu_node) with enable-method "psci" and
- *   without cpu-release-addr and cpu-idle-states (skiff's CPU_SUSPEND is a standby); no
- *   cpu-map;
+ *   host's cpu node of that MPIDR (the assignment's cpu_node) with reg the vCPU's MPIDR
+ *   (affinity fields only, as the guest reads it), enable-method "psci" and without
+ *   cpu-release-addr and cpu-idle-states (skiff's CPU_SUSPEND is a standby); no cpu-map;
+ *   the nodes in it (caches, idle and cooling nodes, graph ports) come along, but not one that
+ *   describes the host's own: a node with an address range (reg under a parent whose
+ *   #size-cells is not 0), a memory node, another CPU's node;
  * - the GIC node skiff took (the first enabled arm,gic-v3: the assignment's gic_node), its
  *   reg as the host's (skiff emulates GICD and GICR there), without its maintenance interrupt
  *   (interrupts) and ranges, and without the ITS (skiff emulates none) or any child but one a
@@ -40,9 +43,10 @@
  * node a copied property names is in the guest tree:
  * - a node already in it (the GIC, a vCPU's cpu node, an assigned device or a node inside
  *   one, a bus above one) is named as it is;
- * - a node not yet in it is added, whole, with the nodes above it as containers, when neither
- *   it nor any node between it and the nearest node of the guest tree (or the root) has reg,
- *   and it is not under a node generated above (/chosen, /aliases, /psci, /memory,
+ * - a node not yet in it is added, whole (less what describes the host's own, as for a cpu
+ *   node), with the nodes above it as containers, when neither it nor any node between it and
+ *   the nearest node of the guest tree (or the root) has reg or is a memory or another CPU's
+ *   node, and it is not under a node generated above (/chosen, /aliases, /psci, /memory,
  *   /reserved-memory): a fixed clock, a regulator, an OPP table, a gpio-keys;
  * - otherwise (the node, or a node above it, is a device the guest does not own: the ITS,
  *   another guest's GPIO controller, skiff's UART, a reserved-memory region), and when a

@@ -252,16 +252,24 @@ static struct plat_range reg_entry(const struct reg_prop *r, int i)
 	return range;
 }
 
+/* Entry i of r (of node), refused if it wraps around the address space. */
+static int reg_checked(struct plat_ctx *c, int node, const struct reg_prop *r, int i,
+		       struct plat_range *out)
+{
+	*out = reg_entry(r, i);
+	if (out->size && out->base + (out->size - 1) < out->base)
+		return plat_fail(c, node, "reg entry %d 0x%llx+0x%llx wraps around", i,
+				 (unsigned long long)out->base, (unsigned long long)out->size);
+	return 0;
+}
+
 /* The first reg entry of node. */
 static int reg_first(struct plat_ctx *c, int node, struct plat_range *out)
 {
 	struct reg_prop r;
 	int ret = reg_get(c, node, &r);
 
-	if (ret < 0)
-		return ret;
-	*out = reg_entry(&r, 0);
-	return 0;
+	return ret < 0 ? ret : reg_checked(c, node, &r, 0, out);
 }
 
 /*
@@ -351,6 +359,24 @@ static int check_irq_parent(struct plat_ctx *c, int node)
 	return plat_fail(c, node, "interrupt parent is not the GIC %s", gic);
 }
 
+/* A bank described twice would be given to two guests as two different pieces of RAM. */
+static int bank_overlaps(struct plat_ctx *c, int node, const struct plat_range *bank)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->p->mem_count; i++) {
+		const struct plat_range *o = &c->p->mem[i];
+
+		if (bank->base <= o->base + (o->size - 1) &&
+		    o->base <= bank->base + (bank->size - 1))
+			return plat_fail(c, node, "bank 0x%llx+0x%llx overlaps bank 0x%llx+0x%llx",
+					 (unsigned long long)bank->base,
+					 (unsigned long long)bank->size,
+					 (unsigned long long)o->base, (unsigned long long)o->size);
+	}
+	return 0;
+}
+
 static int parse_memory(struct plat_ctx *c)
 {
 	struct platform *p = c->p;
@@ -365,6 +391,10 @@ static int parse_memory(struct plat_ctx *c)
 		struct reg_prop r;
 		int i, ret;
 
+		/* RAM is described at the root (devicetree spec 3.4); a node typed "memory" inside
+		 * a device is that device's business, not the machine's RAM */
+		if (fdt_parent_offset(c->fdt, node) != 0)
+			continue;
 		ret = node_enabled(c, node);
 		if (ret < 0)
 			return ret;
@@ -386,6 +416,9 @@ static int parse_memory(struct plat_ctx *c)
 			if (p->mem_count == PLAT_MAX_MEM)
 				return plat_fail(c, node, "more than %d memory banks",
 						 PLAT_MAX_MEM);
+			ret = bank_overlaps(c, node, &bank);
+			if (ret < 0)
+				return ret;
 			p->mem[p->mem_count++] = bank;
 		}
 	}
@@ -577,9 +610,11 @@ static int parse_gic(struct plat_ctx *c)
 	if ((uint32_t)r.count < 1 + nr_redist)
 		return plat_fail(c, node, "reg has %d entr%s, need %u (GICD + %u GICR)", r.count,
 				 r.count == 1 ? "y" : "ies", 1 + nr_redist, nr_redist);
-	p->gicd = reg_entry(&r, 0);
-	for (i = 0; i < nr_redist; i++)
-		p->gicr[i] = reg_entry(&r, (int)i + 1);
+	ret = reg_checked(c, node, &r, 0, &p->gicd);
+	for (i = 0; !ret && i < nr_redist; i++)
+		ret = reg_checked(c, node, &r, (int)i + 1, &p->gicr[i]);
+	if (ret < 0)
+		return ret;
 	p->gicr_count = nr_redist;
 	ret = parse_gicr_stride(c, node);
 	if (ret < 0)
@@ -784,6 +819,9 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 		return plat_fail(&c, -1, "device tree: totalsize %u is larger than its %zu bytes",
 				 fdt_totalsize(fdt), buf_size);
 	ret = fdt_struct_check(fdt, &at);
+	if (ret == -FDT_ERR_BADVERSION)
+		return plat_fail(&c, -1, "device tree version %u: skiff reads version %d and later",
+				 fdt_version(fdt), FDT_STRUCT_MIN_VERSION);
 	if (ret)
 		return plat_fail(&c, -1, "device tree structure: %s at structure offset 0x%x",
 				 fdt_strerror(ret), at);

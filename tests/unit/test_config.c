@@ -379,6 +379,14 @@ static void test_blob_errors(void **state)
 	}
 	free(buf);
 
+	/* older than version 16: refused before libfdt's checker (see hyp/fdt_struct.c) */
+	buf = copy_of(&b, b.size);
+	fdt_set_version(buf, 3);
+	fdt_set_last_comp_version(buf, 2);
+	assert_int_equal(config_parse(buf, b.size, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "config: device tree version 3: skiff reads version 16 and later");
+	free(buf);
+
 	/* The message is cut to the buffer; no buffer at all is fine. */
 	assert_int_equal(config_parse(NULL, 0, &cfg, small, sizeof(small)), -1);
 	assert_string_equal(small, "config: no ");

@@ -878,6 +878,41 @@ static void test_odd_shapes(void **state)
 			   "node skiff writes: FDT_ERR_BADSTRUCTURE");
 }
 
+/* A vCPU's cpu node, and a node a property of it names, are copied with their caches, idle
+ * states and graph ports, and without the nodes in them that describe the host's own: a device,
+ * a memory node, another CPU (tests/config/host-cpu-children.dts); the reference to the device
+ * left out goes too. */
+static void test_cpu_children(void **state)
+{
+	static const char *const kept[] = {
+		"/cpus/cpu@0/l2-cache", "/cpus/cpu@0/thermal-idle",  "/cpus/cpu@0/ports/port@0",
+		"/opp-table",		"/opp-table/opp-1000000000", NULL,
+	};
+	static const char *const gone[] = {
+		"/cpus/cpu@0/uart@1d300000",
+		"/cpus/cpu@0/uart@1d300000/memory@40000000",
+		"/cpus/cpu@0/memory@60000000",
+		"/cpus/cpu@0/cpu@1",
+		"/cpus/cpu@1",
+		"/opp-table/sram@1d400000",
+		NULL,
+	};
+	const char *const *p;
+	int cpu;
+
+	(void)state;
+	assign("tests/config/asg-cpu0", "tests/config/host-cpu-children");
+	build(&asg[0], &extra);
+	for (p = kept; *p; p++)
+		out_node(*p);
+	for (p = gone; *p; p++)
+		assert_no_node(*p);
+	cpu = out_node("/cpus/cpu@0");
+	assert_non_null(fdt_getprop(out, cpu, "next-level-cache", NULL));
+	assert_non_null(fdt_getprop(out, cpu, "operating-points-v2", NULL));
+	assert_no_prop(cpu, "sram");
+}
+
 /* ---- references on host-gdtb.dts ---- */
 
 static void test_refs_guest0(void **state)
@@ -1101,6 +1136,20 @@ static void test_bad_inputs(void **state)
 	a.nr_mem = 0;
 	assert_build_fails(&a, -FDT_ERR_BADVALUE, "guest device tree: memory: FDT_ERR_BADVALUE");
 
+	/* a host cpu reg with bits outside the affinity fields: the guest's is its MPIDR */
+	load_host("tests/dtb/cpu-reg2");
+	minimal(&a);
+	a.cpu_node[0] = fdt_path_offset(host.data, "/cpus/cpu@c1000201");
+	a.cpu_mpidr[0] = 0x201;
+	build(&a, &extra);
+	{
+		const fdt32_t *r = fdt_getprop(out, out_node("/cpus/cpu@c1000201"), "reg", NULL);
+
+		assert_non_null(r);
+		assert_int_equal(fdt32_to_cpu(r[0]), 0);
+		assert_int_equal(fdt32_to_cpu(r[1]), 0x201);
+	}
+
 	load_host("tests/dtb/root-size1");
 	minimal(&a);
 	build(&a, &extra);
@@ -1124,25 +1173,16 @@ static void test_bad_inputs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_smp1),
-		cmocka_unit_test(test_default_smp2),
-		cmocka_unit_test(test_default_smp4),
-		cmocka_unit_test(test_default_smp12),
-		cmocka_unit_test(test_default_a53_512m),
-		cmocka_unit_test(test_default_max_3g),
-		cmocka_unit_test(test_default_acpioff),
-		cmocka_unit_test(test_default_secure),
-		cmocka_unit_test(test_default_bare),
-		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_two_guests_qemu),
-		cmocka_unit_test(test_disabled_first),
-		cmocka_unit_test(test_odd_shapes),
-		cmocka_unit_test(test_refs_guest0),
-		cmocka_unit_test(test_refs_guest1),
-		cmocka_unit_test(test_missing_phandle),
-		cmocka_unit_test(test_pcie),
-		cmocka_unit_test(test_small_buffers),
-		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_default_smp1),	 cmocka_unit_test(test_default_smp2),
+		cmocka_unit_test(test_default_smp4),	 cmocka_unit_test(test_default_smp12),
+		cmocka_unit_test(test_default_a53_512m), cmocka_unit_test(test_default_max_3g),
+		cmocka_unit_test(test_default_acpioff),	 cmocka_unit_test(test_default_secure),
+		cmocka_unit_test(test_default_bare),	 cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_two_guests_qemu),	 cmocka_unit_test(test_disabled_first),
+		cmocka_unit_test(test_odd_shapes),	 cmocka_unit_test(test_cpu_children),
+		cmocka_unit_test(test_refs_guest0),	 cmocka_unit_test(test_refs_guest1),
+		cmocka_unit_test(test_missing_phandle),	 cmocka_unit_test(test_pcie),
+		cmocka_unit_test(test_small_buffers),	 cmocka_unit_test(test_bad_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

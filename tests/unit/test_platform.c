@@ -238,6 +238,8 @@ static const struct err_case err_cases[] = {
 	{ "cpu-no-reg", "/cpus/cpu@1: no reg property" },
 	{ "cpu-dup", "/cpus/cpu@1: MPIDR 0x0 already used by /cpus/cpu@0" },
 	{ "cpu-dup-ignored", "/cpus/cpu@9: MPIDR 0x3 already used by /cpus/cpu@3" },
+	{ "mem-overlap", "/memory@60000000: bank 0x60000000+0x10000000 overlaps bank "
+			 "0x40000000+0x40000000" },
 	{ "no-gic", "no interrupt controller (no node compatible \"arm,gic-v3\")" },
 	{ "gic-v2", "/intc@8000000: GIC is not v3 (compatible \"arm,gic-400\")" },
 	{ "gic-other", "/intc@8000000: interrupt controller is not a GICv3 (compatible "
@@ -313,6 +315,17 @@ static void test_mem_two_banks(void **state)
 	assert_int_equal(p.mem_count, 2);
 	assert_range(&p.mem[0], VIRT_RAM_BASE, SZ_512M);
 	assert_range(&p.mem[1], 0x100000000ULL, SZ_1G);
+}
+
+static void test_mem_nested(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	parse_ok("mem-nested", &p);
+	assert_int_equal(p.mem_count, 1);
+	assert_int_equal(p.mem[0].base, 0x40000000);
+	assert_int_equal(p.mem[0].size, 0x40000000);
 }
 
 static void test_root_cells(void **state)
@@ -595,6 +608,23 @@ static void test_bad_offsets(void **state)
 	free(b.data);
 }
 
+/* A blob older than version 16 (names as full paths): refused before libfdt's checker, which
+ * dereferences NULL on some of them (libfdt 1.6.1, found by tests/fuzz). */
+static void test_old_version(void **state)
+{
+	struct blob b;
+	uint8_t *buf;
+
+	(void)state;
+	load("good", &b);
+	buf = copy_of(&b, b.size);
+	set_be32(buf, offsetof(struct fdt_header, version), 4);
+	set_be32(buf, offsetof(struct fdt_header, last_comp_version), 3);
+	expect_error(buf, b.size, "device tree version 4: skiff reads version 16 and later");
+	free(buf);
+	free(b.data);
+}
+
 /* A '/' in a node name (dtc will not write one; libfdt 1.6.1 accepts it, and fdt_get_path()
  * then names other nodes: found by tests/fuzz's platform target). */
 static void test_slash_in_node_name(void **state)
@@ -744,6 +774,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_mem_two_banks),
+		cmocka_unit_test(test_mem_nested),
 		cmocka_unit_test(test_root_cells),
 		cmocka_unit_test(test_cpu_reg2),
 		cmocka_unit_test(test_gic_two_redist),
@@ -757,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_totalsize_larger),
 		cmocka_unit_test(test_bad_offsets),
 		cmocka_unit_test(test_slash_in_node_name),
+		cmocka_unit_test(test_old_version),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_unaligned),
 		cmocka_unit_test(test_args),
