@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hyp/fdt_struct.h"
 #include "tests/fuzz/fdt_mutate.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -71,12 +72,12 @@ static const char *list_pick(struct fdt_rng *r, const char *const *l)
 }
 
 /* Whether buf[0..size) is a tree libfdt's read-write code may be given (and that its checker
- * returns for: fuzz_fdt_len_wraps). */
+ * returns for, without a NULL dereference: fuzz_fdt_len_wraps, version 16 or later). */
 static bool valid_tree(const void *buf, size_t size)
 {
 	return size >= sizeof(struct fdt_header) && !fuzz_fdt_len_wraps(buf, size) &&
-	       !fdt_check_header(buf) && fdt_totalsize(buf) <= size &&
-	       !fdt_check_full(buf, fdt_totalsize(buf));
+	       !fdt_check_header(buf) && fdt_version(buf) >= FDT_STRUCT_MIN_VERSION &&
+	       fdt_totalsize(buf) <= size && !fdt_check_full(buf, fdt_totalsize(buf));
 }
 
 static unsigned int collect_nodes(const void *fdt, int *offs, unsigned int max)

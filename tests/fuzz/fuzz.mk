@@ -23,11 +23,11 @@ fuzz_abort_SRCS := hyp/abort.c
 fuzz_psci_SRCS := hyp/psci.c hyp/vm_lookup.c
 fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_redist.c irq/vgic_mmio.c irq/sgi.c \
 	irq/lr.c irq/passthrough.c irq/emulated.c
-fuzz_platform_SRCS := hyp/platform.c hyp/printf.c
-fuzz_config_assign_SRCS := hyp/config.c hyp/ledger.c hyp/assign.c hyp/fdt_index.c \
-	hyp/platform.c hyp/printf.c
-fuzz_guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/fdt_index.c \
-	hyp/platform.c hyp/printf.c
+fuzz_platform_SRCS := hyp/platform.c hyp/fdt_struct.c hyp/printf.c
+fuzz_config_assign_SRCS := hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c \
+	hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c hyp/printf.c
+fuzz_guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c \
+	arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c hyp/printf.c
 # the harness beside fuzz_<name>.c and fuzz_util.c: not instrumented
 fuzz_platform_HARNESS := $(FUZZ_DT)
 fuzz_config_assign_HARNESS := $(FUZZ_DT)

@@ -8,19 +8,16 @@
  * mutated structurally (fdt_mutate.c).
  *
  * Checks on success: the output fits its buffer and passes fdt_check_full; its memory nodes
- * at the root hold only the guest's RAM, the generated one exactly the assignment's ranges;
+ * (at any depth) hold only the guest's RAM, the generated one exactly the assignment's ranges;
  * /cpus holds exactly the guest's vCPUs, enabled, in order; its GIC is an enabled arm,gic-v3 node
  * at the GICD skiff emulates, and the root's interrupt-parent names it; every phandle a property of
  * guest_dtb.h's reference list holds names a node inside the output that has the #xxx-cells the
  * entry needs, and the entries fill the property exactly. On failure: a non-empty, NUL-terminated
- * message. Host trees of unusual shapes break some of these promises (FINDINGS.md); the checks skip
- * those shapes unless SKIFF_FUZZ_STRICT=1: a memory node nested in a device, the GIC named
- * like a node the generator writes, a second arm,gic-v3 node, a phandle on the root, a node
- * the guest owns below a cpu or memory node, a cpu node plat_parse skips, a device holding a
- * cpu or memory node (a memory node in a device, /cpus given as a device);
- * strict mode also wants the error message printable, and feeds blobs that hang libfdt 1.6.1's
- * fdt_check_full (a property length that wraps its offsets) to the parsers and host trees with
- * an alias that is not a full path (a loop overflows the stack) to guest_dtb_build.
+ * printable message. Host trees of the unusual shapes that broke these promises before
+ * (FINDINGS.md: a memory node nested in a device, the GIC named like a node the generator
+ * writes, a disabled arm,gic-v3 or cpu node first, a phandle on the root, a node the guest owns
+ * below a cpu or memory node, /cpus given as a device, an alias loop, property lengths that wrap
+ * libfdt 1.6.1's offsets) are fed as any other and must meet them.
  * Touches only its own memory; reads fixtures under the build directory.
  */
 #include <libfdt.h>
@@ -29,6 +26,7 @@
 
 #include "hyp/assign.h"
 #include "hyp/config.h"
+#include "hyp/fdt_struct.h"
 #include "hyp/guest_dtb.h"
 #include "hyp/guest_load.h"
 #include "hyp/ledger.h"
@@ -139,7 +137,6 @@ static const char *const config_nodes[] = {
 
 static void *default_config, *default_host;
 static size_t default_config_size;
-static bool strict;
 static uint8_t out_buf[GUEST_DTB_MAX] __attribute__((aligned(8)));
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -150,12 +147,10 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1, const uint8_t *d2
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *s = getenv("SKIFF_FUZZ_STRICT");
 	size_t size;
 
 	(void)argc;
 	(void)argv;
-	strict = s && *s == '1';
 	default_config = fuzz_load_fixture("dts/qemu-virt.dtb", &default_config_size);
 	default_host = fuzz_load("tests/dtb/qemu-smp4.dtb", &size);
 	if (default_host &&
@@ -225,8 +220,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 
 		memcpy(part, data + HEADER, hl);
 		dh.donor = hl >= sizeof(struct fdt_header) && !fuzz_fdt_len_wraps(part, hl) &&
-					   !fdt_check_header(part) && fdt_totalsize(part) <= hl &&
-					   !fdt_check_full(part, hl)
+					   !fdt_check_header(part) &&
+					   fdt_version(part) >= FDT_STRUCT_MIN_VERSION &&
+					   fdt_totalsize(part) <= hl && !fdt_check_full(part, hl)
 				   ? part
 				   : NULL;
 		n = fdt_mutate(data + HEADER + hl, cl, max_size - HEADER - hl, fdt_rng_next(&r),
@@ -293,10 +289,6 @@ static void check_memory(const void *fdt, const struct assignment *a)
 		const fdt32_t *reg;
 		uint32_t ac, sc;
 
-		/* one inside a device the guest is given comes whole with it (FINDINGS.md;
-		 * device_holds_typed() skips the check at the root for those too) */
-		if (depth != 1 && !strict)
-			continue;
 		type = fdt_getprop(fdt, node, "device_type", NULL);
 		if (!type || strcmp(type, "memory"))
 			continue;
@@ -567,134 +559,6 @@ static void check_refs(const void *fdt)
 	}
 }
 
-/* The host's GIC is a root node named like one the generator writes itself (chosen, aliases,
- * psci, memory, reserved-memory): it is left out, yet the root's interrupt-parent names it.
- * (The other quirk skipped: a phandle on the host's root, which is named but not copied.
- * FINDINGS.md has both.) */
-static bool gic_named_generated(const void *host)
-{
-	static const char *const generated[] = { "chosen", "aliases",	      "psci",
-						 "memory", "reserved-memory", NULL };
-	int gic = fdt_node_offset_by_compatible(host, -1, "arm,gic-v3");
-	const char *name = gic > 0 ? fdt_get_name(host, gic, NULL) : NULL;
-	unsigned int i;
-
-	if (!name || fdt_parent_offset(host, gic) != 0)
-		return false;
-	for (i = 0; generated[i]; i++) {
-		size_t n = strlen(generated[i]);
-
-		if (!strncmp(name, generated[i], n) && (!name[n] || name[n] == '@'))
-			return true;
-	}
-	return false;
-}
-
-/* An alias of the host's is not a full path: libfdt resolves it as an alias again, and for a
- * loop recurses until the stack overflows (emit_aliases, FINDINGS.md). */
-static bool alias_relative(const void *host)
-{
-	int aliases = fdt_path_offset(host, "/aliases"), off, len;
-
-	if (aliases < 0)
-		return false;
-	for (off = fdt_first_property_offset(host, aliases); off >= 0;
-	     off = fdt_next_property_offset(host, off)) {
-		const char *v = fdt_getprop_by_offset(host, off, NULL, &len);
-
-		if (v && len > 0 && v[0] != '/')
-			return true;
-	}
-	return false;
-}
-
-/* A device the guest is given holds a node of device_type "cpu" or "memory" (/cpus itself, a
- * memory node inside a device): it is copied whole with it (FINDINGS.md). */
-static bool device_holds_typed(const void *host, const struct assignment *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->nr_devices; i++) {
-		int node = a->dev[i].node, depth = 0;
-
-		for (; node >= 0 && (node == a->dev[i].node || depth > 0);
-		     node = fdt_next_node(host, node, &depth)) {
-			const char *type = fdt_getprop(host, node, "device_type", NULL);
-
-			if (type && (!strcmp(type, "cpu") || !strcmp(type, "memory")))
-				return true;
-		}
-	}
-	return false;
-}
-
-/* A cpu node below the host's /cpus that plat_parse() skips (disabled, or a reg that is not
- * #address-cells long): cpu_node() may take it for a vCPU whose MPIDR its reg starts with
- * (FINDINGS.md). */
-static bool cpus_skipped_node(const void *host)
-{
-	int cpus = fdt_path_offset(host, "/cpus"), node, len;
-	const fdt32_t *ac;
-
-	if (cpus < 0)
-		return false;
-	ac = fdt_getprop(host, cpus, "#address-cells", &len);
-	fdt_for_each_subnode(node, host, cpus)
-	{
-		const char *type = fdt_getprop(host, node, "device_type", NULL);
-		const char *status = fdt_getprop(host, node, "status", &len);
-
-		if (!type || strcmp(type, "cpu"))
-			continue;
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
-			return true;
-		if (!fdt_getprop(host, node, "reg", &len) ||
-		    len != 4 * (int)(ac ? fdt32_ld(ac) : 1))
-			return true;
-	}
-	return false;
-}
-
-/* The host has several arm,gic-v3 nodes: plat_parse() takes the first enabled one, the guest
- * tree the first one (FINDINGS.md). */
-static bool gic_twice(const void *host)
-{
-	int first = fdt_node_offset_by_compatible(host, -1, "arm,gic-v3");
-
-	return first >= 0 && fdt_node_offset_by_compatible(host, first, "arm,gic-v3") >= 0;
-}
-
-/* A node the guest owns (the GIC, the timer, a device) sits below a node of device_type "cpu"
- * or "memory": the nodes above it come into the guest tree as its containers, with their own
- * properties, so the guest gets another CPU or host RAM (FINDINGS.md). One pass: a typed node's
- * subtree is the nodes after it deeper than it. */
-static bool owned_under_typed(const void *host, const struct assignment *a)
-{
-	int gic = fdt_node_offset_by_compatible(host, -1, "arm,gic-v3");
-	int timer = fdt_node_offset_by_compatible(host, -1, "arm,armv8-timer");
-	int node, depth = 0, typed = -1;
-	unsigned int i;
-
-	for (node = 0; node >= 0; node = fdt_next_node(host, node, &depth)) {
-		const char *type;
-
-		if (typed >= 0 && depth <= typed)
-			typed = -1;
-		if (typed >= 0) {
-			if (node == gic || node == timer)
-				return true;
-			for (i = 0; i < a->nr_devices; i++)
-				if (a->dev[i].node == node)
-					return true;
-			continue;
-		}
-		type = fdt_getprop(host, node, "device_type", NULL);
-		if (type && (!strcmp(type, "cpu") || !strcmp(type, "memory")))
-			typed = depth;
-	}
-	return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct platform plat;
@@ -706,7 +570,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t hl = host_len(data, size), cl, out_size;
 	uint8_t *host, *conf = NULL;
 	unsigned int g;
-	bool quirk;
 	int ret;
 
 	if (size < HEADER)
@@ -715,9 +578,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host = malloc(hl ? hl : 1);
 	FUZZ_CHECK(host, "out of memory");
 	memcpy(host, data + HEADER, hl);
-	/* known (FINDINGS.md): libfdt 1.6.1's fdt_check_full never returns for such blobs */
-	if (!strict && (fuzz_fdt_len_wraps(host, hl) || fuzz_fdt_len_wraps(data + HEADER + hl, cl)))
-		goto out;
 	if (plat_parse_buf(host, hl, &plat, err, sizeof(err)))
 		goto out;
 	if (cl) {
@@ -732,9 +592,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (assign_guests(host, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, err, sizeof(err)))
 		goto out;
 
-	/* known (FINDINGS.md): an alias loop overflows the stack in guest_dtb_build */
-	if (!strict && alias_relative(host))
-		goto out;
 	g = (data[0] & 3) % cfg.nr_guests;
 	if (data[0] & 4)
 		extra.bootargs =
@@ -752,24 +609,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(len && len < sizeof(err), "guest_dtb_build: error message of %zu bytes",
 			   len);
-		if (strict)
-			fuzz_check_message("guest_dtb_build", err, sizeof(err));
+		fuzz_check_message("guest_dtb_build", err, sizeof(err));
 		goto out;
 	}
 	FUZZ_CHECK(fdt_totalsize(out_buf) <= out_size,
 		   "guest tree of %u bytes in a %zu-byte buffer", fdt_totalsize(out_buf), out_size);
 	ret = fdt_check_full(out_buf, fdt_totalsize(out_buf));
 	FUZZ_CHECK(!ret, "guest tree fails fdt_check_full: %s", fdt_strerror(ret));
-	quirk = !strict && (owned_under_typed(host, &asg[g]) || cpus_skipped_node(host) ||
-			    device_holds_typed(host, &asg[g]));
-	if (!quirk)
-		check_memory(out_buf, &asg[g]);
-	if (strict || (!gic_twice(host) && !gic_named_generated(host)))
-		check_gic(out_buf, &plat);
-	if (!quirk)
-		check_cpus(out_buf, &asg[g]);
-	if (strict || (!gic_named_generated(host) && !fdt_get_phandle(host, 0) && !gic_twice(host)))
-		check_refs(out_buf);
+	check_memory(out_buf, &asg[g]);
+	check_gic(out_buf, &plat);
+	check_cpus(out_buf, &asg[g]);
+	check_refs(out_buf);
 out:
 	free(conf);
 	free(host);

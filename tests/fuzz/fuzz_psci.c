@@ -52,14 +52,20 @@ static void fake_wake(struct vcpu *v)
 	c->woken = v;
 }
 
-static void fake_system_off(struct vm *vm)
+// cppcheck-suppress constParameter ; the hook's type is vm_ops'
+static void fake_system_off(struct vm *vm, struct vcpu *caller)
 {
+	FUZZ_CHECK(caller >= vm->vcpus && caller < vm->vcpus + vm->nr_vcpus,
+		   "SYSTEM_OFF's caller is not one of its VM's vCPUs");
 	calls[vm_index(vm)].system_off++;
 	calls[vm_index(vm)].vm = vm;
 }
 
-static void fake_system_reset(struct vm *vm)
+// cppcheck-suppress constParameter ; the hook's type is vm_ops'
+static void fake_system_reset(struct vm *vm, struct vcpu *caller)
 {
+	FUZZ_CHECK(caller >= vm->vcpus && caller < vm->vcpus + vm->nr_vcpus,
+		   "SYSTEM_RESET's caller is not one of its VM's vCPUs");
 	calls[vm_index(vm)].system_reset++;
 	calls[vm_index(vm)].vm = vm;
 }
@@ -97,6 +103,8 @@ static void setup_vm(struct vm *vm, unsigned int id, struct fuzz_in *in)
 	vm->id = id;
 	vm->ops = &fake_ops;
 	vm->nr_vcpus = 1 + fuzz_below(in, VM_MAX_VCPUS);
+	/* mostly running; sometimes being stopped or restarted, when CPU_ON is refused */
+	vm->state = (fuzz_u8(in) & 7) ? VM_RUNNING : (int)fuzz_below(in, VM_OFF + 1);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint8_t how = fuzz_u8(in);
@@ -319,6 +327,8 @@ static void check_call(unsigned int m, struct vcpu *caller, uint32_t fid, uint64
 
 		if (on_target < 0)
 			expect = PSCI_RET_INVALID_PARAMS;
+		else if (vm_get_state(vm) != VM_RUNNING)
+			expect = PSCI_RET_DENIED;
 		else if (s->power[m][on_target] == VCPU_ON)
 			expect = PSCI_RET_ALREADY_ON;
 		else if (s->power[m][on_target] == VCPU_ON_PENDING)
