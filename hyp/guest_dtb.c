@@ -45,7 +45,7 @@ struct mark {
 	int node;
 	uint8_t kind;
 	uint8_t scanned; /* the kind its properties were scanned for */
-	bool owned;	 /* a device or the timer of the assignment: its subtree is the guest's */
+	bool owned;	 /* a device of the assignment: its subtree is the guest's */
 };
 
 /* Where a phandle property keeps its phandles: see ref_format(). */
@@ -263,7 +263,7 @@ static bool owned(struct gdtb *g, int node)
 
 /*
  * Whether host node, below a node copied whole, is left out of the copy: a subtree copied whole
- * is the guest's when it is a device's (or the timer's) it owns; any other (a vCPU's cpu node, a
+ * is the guest's when it is a device's it owns; any other (a vCPU's cpu node, the timer's, a
  * node a property names) goes without the nodes in it that describe the host's own (its caches
  * and idle states stay; a device or a memory node nested in it does not). filtered: no node
  * above node up to the copy's top is owned. A marked node is never left out.
@@ -525,7 +525,7 @@ static int mark_owned(struct gdtb *g)
 	if (ret)
 		return ret;
 	g->step = "the timer (arm,armv8-timer)";
-	ret = a->timer_node < 0 ? -FDT_ERR_NOTFOUND : mark_owned_node(g, a->timer_node);
+	ret = a->timer_node < 0 ? -FDT_ERR_NOTFOUND : mark(g, a->timer_node, MARK_WHOLE);
 	if (!ret)
 		ret = check_containers(g, a->timer_node, "the timer");
 	for (i = 0; !ret && i < a->nr_devices; i++) {

@@ -22,7 +22,8 @@
  * - the GIC node skiff took (the first enabled arm,gic-v3: the assignment's gic_node), its
  *   reg as the host's (skiff emulates GICD and GICR there), without its maintenance interrupt
  *   (interrupts) and ranges, and without the ITS (skiff emulates none) or any child but one a
- *   reference brings in; the timer node skiff took (timer_node);
+ *   reference brings in; the timer node skiff took (timer_node), less what describes the host's own
+ * as for a cpu node;
  * - each assigned device's node, whole (every property, every subnode), at its host path; the
  *   nodes above it with their own properties but only the children the guest has;
  * - skiff's doorbell node (compatible "skiff,doorbell", reg, interrupts <0 SPI 4>) when the

@@ -878,10 +878,10 @@ static void test_odd_shapes(void **state)
 			   "node skiff writes: FDT_ERR_BADSTRUCTURE");
 }
 
-/* A vCPU's cpu node, and a node a property of it names, are copied with their caches, idle
- * states and graph ports, and without the nodes in them that describe the host's own: a device,
- * a memory node, another CPU (tests/config/host-cpu-children.dts); the reference to the device
- * left out goes too. */
+/* A vCPU's cpu node, a node a property of it names and the timer are copied with their caches,
+ * idle states and graph ports, and without the nodes in them that describe the host's own: a
+ * device, a memory node, another CPU (tests/config/host-cpu-children.dts); the reference to the
+ * device left out goes too. */
 static void test_cpu_children(void **state)
 {
 	static const char *const kept[] = {
@@ -895,6 +895,8 @@ static void test_cpu_children(void **state)
 		"/cpus/cpu@0/cpu@1",
 		"/cpus/cpu@1",
 		"/opp-table/sram@1d400000",
+		"/timer/box/memory@40000000",
+		"/timer/box/sram@1d500000",
 		NULL,
 	};
 	const char *const *p;
