@@ -149,7 +149,7 @@ fuzz:
 	@tools/setup.sh
 	@$(MAKE) --no-print-directory fuzz-build
 	@python3 tools/fuzz.py --build $(BUILD) $(if $(FUZZ_TIME),--time $(FUZZ_TIME)) \
-		$(if $(FUZZ_TARGET),--target $(FUZZ_TARGET))
+		$(if $(FUZZ_TARGET),--target $(FUZZ_TARGET)) $(if $(FUZZ_JOBS),--jobs $(FUZZ_JOBS))
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/dts

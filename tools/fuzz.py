@@ -59,7 +59,8 @@ SOURCES = {
 
 FDT_MAGIC = 0xd00dfeed
 STAT_RE = re.compile(r"^stat::(\w+):\s*(\d+)")
-PROGRESS_RE = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+)(?: corp: (\d+)/)?")
+# "#N  NEW  cov: C ft: F corp: K/...", or with --jobs (libFuzzer's -fork) "#N: cov: C ft: F corp: K"
+PROGRESS_RE = re.compile(r"^#(\d+)(?::|\s+\w+)\s+cov: (\d+) ft: (\d+)(?: corp: (\d+)\b)?")
 DONE_RE = re.compile(r"^Done (\d+) runs in (\d+) second")
 ARTIFACT_RE = re.compile(r"Test unit written to (\S+)")
 
@@ -302,6 +303,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--time", type=int, default=300, help="seconds per target (default 300)")
     ap.add_argument("--target", help="one target (%s)" % ", ".join(TARGETS))
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="processes per target (libFuzzer's -fork; default 1)")
     ap.add_argument("--list", action="store_true", help="list the targets")
     ap.add_argument("--coverage", action="store_true",
                     help="line coverage of each corpus (after make fuzz-coverage-build)")
@@ -328,7 +331,8 @@ def main():
         print("fuzz_%s: %d s ..." % (t, a.time), flush=True)
         fz = os.path.join(build, "fuzz")
         r = run(build, t, a.time, os.path.join(fz, "corpus", t), corpus_dirs(build, t),
-                os.path.join(fz, "crashes", t), os.path.join(fz, "logs", t + ".log"))
+                os.path.join(fz, "crashes", t), os.path.join(fz, "logs", t + ".log"),
+                ["-fork=%d" % a.jobs] if a.jobs > 1 else [])
         # the corpus size on disk, after libFuzzer's own additions
         cdir = os.path.join(fz, "corpus", t)
         r.corp = max(r.corp, len(os.listdir(cdir)) if os.path.isdir(cdir) else 0)
