@@ -109,8 +109,11 @@ include tests/fuzz/fuzz.mk
 # ---- the guest Linux (build/linux/: Image, initramfs.cpio.gz): adds them to QEMU_TEST_DEPS
 -include tests/linux/linux.mk
 
+# Each test is compiled from several sources in one command, so gcc cannot write their header
+# dependencies: every test depends on every header of the tree.
+UNIT_HDRS := $(shell find arch drivers hyp irq include tests/unit -name '*.h')
 define unit_rule
-$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h) Makefile
+$(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(UNIT_HDRS) Makefile
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  HOSTCC  $$@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c $$($(1)_SRCS) $(HOST_LIBS)

@@ -34,7 +34,7 @@ static const uint64_t mpidrs[] = { 0x0, 0x80000001, 0x10000, 0x100000001 };
 
 static unsigned int kicks[VGIC_MAX_CPUS];
 static uint32_t deact[32];
-static struct vgic_cpu *deact_vc[ARRAY_SIZE(deact)]; /* whose PPI */
+static const struct vgic_cpu *deact_vc[ARRAY_SIZE(deact)]; /* whose PPI */
 static unsigned int nr_deact;
 
 static void fake_kick(struct vgic *vg, unsigned int vcpu)
@@ -44,7 +44,7 @@ static void fake_kick(struct vgic *vg, unsigned int vcpu)
 	kicks[vcpu]++;
 }
 
-static void fake_deactivate_phys(struct vgic *vg, struct vgic_cpu *vc, uint32_t pintid)
+static void fake_deactivate_phys(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid)
 {
 	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
 	(void)vg;

@@ -37,7 +37,7 @@ static const uint64_t mpidrs[VGIC_MAX_CPUS] = {
 
 static unsigned int kicks[VGIC_MAX_CPUS];
 static uint32_t deact[16];
-static struct vgic_cpu *deact_vc[ARRAY_SIZE(deact)]; /* whose PPI */
+static const struct vgic_cpu *deact_vc[ARRAY_SIZE(deact)]; /* whose PPI */
 static unsigned int nr_deact;
 
 static void fake_kick(struct vgic *vg, unsigned int vcpu)
@@ -47,7 +47,7 @@ static void fake_kick(struct vgic *vg, unsigned int vcpu)
 	kicks[vcpu]++;
 }
 
-static void fake_deactivate_phys(struct vgic *vg, struct vgic_cpu *vc, uint32_t pintid)
+static void fake_deactivate_phys(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid)
 {
 	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
 	(void)vg;
