@@ -103,21 +103,22 @@ static bool vgic_mmio_writes_state(const struct vgic_reg *r)
 static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m,
 				 const struct vgic_reg *r, uint32_t intid, uint32_t n, uint64_t val)
 {
-	uint32_t i;
+	uint32_t i, c;
 
 	if (!vgic_mmio_writes_state(r))
 		return false;
 	for (i = 0; i < n; i++) {
 		struct virq *v = (val >> i) & 1 ? f->irq(m, intid + i) : NULL;
 
-		if (v && vgic_in_fast_lr(v)) {
-			for (i = 0; i < m->vg->nr_cpus; i++)
-				if (m->vg->ops && m->vg->ops->kick)
-					m->vg->ops->kick(m->vg, i);
-			return true;
-		}
+		if (v && vgic_in_fast_lr(v))
+			break;
 	}
-	return false;
+	if (i == n)
+		return false;
+	for (c = 0; c < m->vg->nr_cpus; c++)
+		if (m->vg->ops && m->vg->ops->kick)
+			m->vg->ops->kick(m->vg, c);
+	return true;
 }
 
 int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
