@@ -360,18 +360,30 @@ static void check_cpus(const void *fdt, const struct assignment *a)
 	FUZZ_CHECK(n == a->nr_cpus, "%u cpu nodes for %u vCPUs", n, a->nr_cpus);
 }
 
-/* The guest tree's GIC is the one skiff emulates: an enabled arm,gic-v3 node whose first reg
- * entry is plat's GICD, and the root's interrupt-parent (when there is one) names it. */
+/* The guest tree's GIC is the one skiff emulates: the node the root's interrupt-parent names
+ * (without one, the first enabled arm,gic-v3 node; a device the guest owns may hold another,
+ * FINDINGS.md) is an enabled arm,gic-v3 node whose first reg entry is plat's GICD. */
 static void check_gic(const void *fdt, const struct platform *plat)
 {
 	int gic, len, parent;
-	const fdt32_t *reg, *ip;
+	const fdt32_t *reg, *ip = fdt_getprop(fdt, 0, "interrupt-parent", &len);
+	const char *status;
 	uint32_t ac, sc;
 
-	for (gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"); gic >= 0;
+	if (ip) {
+		FUZZ_CHECK(len == 4, "the root's interrupt-parent has %d bytes", len);
+		gic = fdt_node_offset_by_phandle(fdt, fdt32_ld(ip));
+		FUZZ_CHECK(gic >= 0 && !fdt_node_check_compatible(fdt, gic, "arm,gic-v3"),
+			   "the root's interrupt-parent does not name an arm,gic-v3 node");
+		status = fdt_getprop(fdt, gic, "status", &len);
+		FUZZ_CHECK(!status || (len == 5 && !memcmp(status, "okay", 5)) ||
+				   (len == 3 && !memcmp(status, "ok", 3)),
+			   "the root's interrupt-parent names a disabled GIC");
+	} else
+		gic = -FDT_ERR_NOTFOUND;
+	for (gic = ip ? gic : fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"); !ip && gic >= 0;
 	     gic = fdt_node_offset_by_compatible(fdt, gic, "arm,gic-v3")) {
-		const char *status = fdt_getprop(fdt, gic, "status", &len);
-
+		status = fdt_getprop(fdt, gic, "status", &len);
 		if (!status || (len == 5 && !memcmp(status, "okay", 5)) ||
 		    (len == 3 && !memcmp(status, "ok", 3)))
 			break;
@@ -384,9 +396,6 @@ static void check_gic(const void *fdt, const struct platform *plat)
 	FUZZ_CHECK(reg && ac >= 1 && ac <= 2 && sc <= 2 && len >= (int)(4 * (ac + sc)) &&
 			   read_cells(reg, ac) == plat->gicd.base,
 		   "the guest's GIC is not at GICD 0x%llx", (unsigned long long)plat->gicd.base);
-	ip = fdt_getprop(fdt, 0, "interrupt-parent", &len);
-	FUZZ_CHECK(!ip || (len == 4 && fdt_node_offset_by_phandle(fdt, fdt32_ld(ip)) == gic),
-		   "the root's interrupt-parent does not name the guest's GIC");
 }
 
 /* guest_dtb.h's reference properties: name, then the #xxx-cells of the named node, "-" for a
