@@ -147,6 +147,20 @@ static const char *path_of(const struct asg_ctx *c, int node, char *buf, size_t 
 	return buf;
 }
 
+/* Every phandle skiff follows must name one node (fdt_index_duplicate_phandle). */
+static int unique_phandles(struct asg_ctx *c)
+{
+	char path[2][CONFIG_PATH_MAX];
+	int first, second;
+
+	if (!fdt_index_duplicate_phandle(c->ix, &first, &second))
+		return 0;
+	return asg_fail(c, "the host tree's %s and %s have the same phandle 0x%x",
+			path_of(c, first, path[0], sizeof(path[0])),
+			path_of(c, second, path[1], sizeof(path[1])),
+			fdt_get_phandle(c->fdt, second));
+}
+
 static bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
 	return a < b + b_size && b < a + a_size;
@@ -1080,6 +1094,9 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	if (!host_fdt || !plat || !cfg || !l || !out || cfg->nr_guests > CONFIG_MAX_GUESTS)
 		return asg_fail(&c, "assign_guests: bad arguments");
 	fdt_index_build(&ix, host_fdt);
+	ret = unique_phandles(&c);
+	if (ret)
+		return ret;
 	for (g = 0; g < cfg->nr_guests; g++)
 		for (d = 0; d < cfg->guest[g].nr_devices; d++)
 			dev_node[g][d] = fdt_path_offset(host_fdt, cfg->guest[g].device[d].path);

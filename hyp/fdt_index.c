@@ -1,6 +1,7 @@
 /*
  * fdt_index.c - one pass over a device tree recording each node's parent and phandle, then
- * binary search by node offset. Reads the blob only.
+ * binary search by node offset, and a check that no two nodes share a phandle. Reads the blob
+ * only.
  */
 #include "hyp/fdt_index.h"
 
@@ -67,4 +68,51 @@ int fdt_index_by_phandle(const struct fdt_index *ix, uint32_t phandle)
 		if (ix->phandle[i] == phandle)
 			return ix->offset[i];
 	return -FDT_ERR_NOTFOUND;
+}
+
+/*
+ * A phandle names one node (Devicetree Specification, "phandle"); dtc refuses a tree where two
+ * nodes share one, but a boot loader's edits can make such a tree. skiff follows phandles to a
+ * device's interrupt controller, so a shared phandle would let it read the wrong node.
+ */
+static bool indexed_duplicate(const struct fdt_index *ix, int *first, int *second)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < ix->count; i++) {
+		if (ix->phandle[i] == 0 || ix->phandle[i] == ~0u)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (ix->phandle[j] == ix->phandle[i]) {
+				*first = ix->offset[j];
+				*second = ix->offset[i];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool fdt_index_duplicate_phandle(const struct fdt_index *ix, int *first, int *second)
+{
+	int node, depth = 0;
+
+	if (ix->complete)
+		return indexed_duplicate(ix, first, second);
+	/* Not indexed: a node whose phandle libfdt finds first elsewhere shares it. */
+	for (node = fdt_next_node(ix->fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(ix->fdt, node, &depth)) {
+		uint32_t phandle = fdt_get_phandle(ix->fdt, node);
+		int found;
+
+		if (phandle == 0 || phandle == ~0u)
+			continue;
+		found = fdt_node_offset_by_phandle(ix->fdt, phandle);
+		if (found != node) {
+			*first = found;
+			*second = node;
+			return true;
+		}
+	}
+	return false;
 }

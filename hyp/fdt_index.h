@@ -26,5 +26,7 @@ void fdt_index_build(struct fdt_index *ix, const void *fdt);
 /* As fdt_parent_offset() and fdt_node_offset_by_phandle(), from the index when it can. */
 int fdt_index_parent(const struct fdt_index *ix, int node);
 int fdt_index_by_phandle(const struct fdt_index *ix, uint32_t phandle);
+/* True, with the two nodes' offsets, when two nodes of the tree have the same phandle. */
+bool fdt_index_duplicate_phandle(const struct fdt_index *ix, int *first, int *second);
 
 #endif

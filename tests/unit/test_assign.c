@@ -23,6 +23,7 @@
 #include "arch/arm64/pgtable.h"
 #include "arch/arm64/stage2.h"
 #include "hyp/assign.h"
+#include "hyp/fdt_index.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull
@@ -584,6 +585,52 @@ static void test_skiff_range(void **state)
 	assert_string_equal(err, "config: assign_guests: bad arguments");
 }
 
+/*
+ * Two host nodes with one phandle (a boot loader's edit can make such a tree; dtc cannot):
+ * refused before anything is assigned, naming both, whether or not the tree fits the phandle
+ * index (found by tests/fuzz's guest_dtb target: the guest's interrupt-parent named a CPU).
+ */
+static void test_duplicate_phandle(void **state)
+{
+	static const char msg[] = "config: the host tree's /pl011@9000000 and /intc@8000000 have "
+				  "the same phandle 0x%x";
+	char want[sizeof(msg) + 16];
+	uint32_t gic_phandle;
+	int size, i, n;
+	void *fdt;
+
+	(void)state;
+	run_ok(DEFAULT_CONFIG, HOST_QEMU);
+	size = (int)host.size + 64 * 1024;
+	fdt = malloc((size_t)size);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(host.data, fdt, size), 0);
+	gic_phandle = fdt_get_phandle(fdt, fdt_path_offset(fdt, "/intc@8000000"));
+	assert_true(gic_phandle != 0);
+	snprintf(want, sizeof(want), msg, gic_phandle);
+	assert_int_equal(fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/pl011@9000000"), "phandle",
+					 gic_phandle),
+			 0);
+	for (i = 0; i < 2; i++) {
+		ledger_init(&ledger);
+		assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger,
+					       out, err, sizeof(err)),
+				 -1);
+		assert_string_equal(err, want);
+		assert_int_equal(ledger.count, 0);
+		/* then with more nodes than fdt_index holds: found by libfdt's walk */
+		for (n = 0; i == 0 && n <= FDT_INDEX_MAX_NODES; n++) {
+			int filler = n ? fdt_path_offset(fdt, "/filler")
+				       : fdt_add_subnode(fdt, 0, "filler");
+			char name[32];
+
+			snprintf(name, sizeof(name), "f%d", n);
+			assert_true(filler >= 0 && fdt_add_subnode(fdt, filler, name) >= 0);
+		}
+	}
+	free(fdt);
+}
+
 /* Accepted means buildable: every guest's stage 2 maps from one pool of STAGE2_POOL_TABLES,
  * as hyp/vm.c builds them (start at level 0, as on 40- to 48-bit IPAs), at 48 devices with
  * interrupts, skiff's limit. */
@@ -680,6 +727,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_subpage_whole, teardown),
 		cmocka_unit_test_teardown(test_kept_images, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
+		cmocka_unit_test_teardown(test_duplicate_phandle, teardown),
 		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 	};
