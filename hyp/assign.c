@@ -932,6 +932,18 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 	return 0;
 }
 
+/* size bytes of the config's device-window for guest g's what (the window exists). */
+static int window_alloc(struct asg_ctx *c, int g, uint64_t size, const char *what, uint64_t *base)
+{
+	const struct config_range *w = &c->cfg->device_window;
+
+	*base = ledger_alloc_mmio(c->l, g, size, w->base, w->base + w->size, what);
+	if (!*base)
+		return asg_fail(c, "device-window 0x%llx+0x%llx is full",
+				(unsigned long long)w->base, (unsigned long long)w->size);
+	return 0;
+}
+
 static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 {
 	const struct config *cfg = c->cfg;
@@ -942,13 +954,8 @@ static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 		return asg_fail(c, "no device-window in /skiff to place it in");
 	if (!cfg->spi_window.size)
 		return asg_fail(c, "no spi-window in /skiff to take its SPI from");
-	a->doorbell_base =
-		ledger_alloc_mmio(c->l, g, ASSIGN_DOORBELL_SIZE, cfg->device_window.base,
-				  cfg->device_window.base + cfg->device_window.size, WHAT_DOORBELL);
-	if (!a->doorbell_base)
-		return asg_fail(c, "device-window 0x%llx+0x%llx is full",
-				(unsigned long long)cfg->device_window.base,
-				(unsigned long long)cfg->device_window.size);
+	if (window_alloc(c, g, ASSIGN_DOORBELL_SIZE, WHAT_DOORBELL, &a->doorbell_base))
+		return ASG_EFAIL;
 	a->doorbell_intid =
 		ledger_alloc_spi(c->l, g, (uint32_t)spi_lo,
 				 (uint32_t)(spi_lo + cfg->spi_window.size), WHAT_DOORBELL);
@@ -966,14 +973,7 @@ static int assign_vconsole(struct asg_ctx *c, int g, struct assignment *a)
 	set_where(c, "%s: virtual-console", cfg->guest[g].name);
 	if (!cfg->device_window.size)
 		return asg_fail(c, "no device-window in /skiff to place it in");
-	a->vconsole_base =
-		ledger_alloc_mmio(c->l, g, ASSIGN_VCONSOLE_SIZE, cfg->device_window.base,
-				  cfg->device_window.base + cfg->device_window.size, WHAT_VCONSOLE);
-	if (!a->vconsole_base)
-		return asg_fail(c, "device-window 0x%llx+0x%llx is full",
-				(unsigned long long)cfg->device_window.base,
-				(unsigned long long)cfg->device_window.size);
-	return 0;
+	return window_alloc(c, g, ASSIGN_VCONSOLE_SIZE, WHAT_VCONSOLE, &a->vconsole_base);
 }
 
 /* One page of reg: the rest of it claimed for guest g, or (not claim_rest) refused. */
