@@ -30,13 +30,13 @@ IMG_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DE
 IMG_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack -z max-page-size=4096 \
 	--gc-sections --no-undefined -T arch/arm64/skiff.ld -Map $(BUILD)/skiff.map
 
-IMG_DIRS := arch/arm64 hyp irq drivers
+IMG_DIRS := arch/arm64 lib drivers irq hyp/plan hyp/exit hyp/dev hyp/core hyp/guests hyp
 IMG_SRCS := $(foreach d,$(IMG_DIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S))
 IMG_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(IMG_SRCS))
 # what runs on every guest exit and interrupt is built for speed, the rest for size
 HOT_SRCS := irq/lr.c irq/vgic.c irq/vgic_mmio.c irq/vgic_dist.c irq/vgic_redist.c \
-	irq/passthrough.c irq/sgi.c hyp/trap.c hyp/vcpu.c hyp/cpu.c hyp/exception.c hyp/abort.c \
-	hyp/mmio.c hyp/psci.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c
+	irq/passthrough.c irq/sgi.c hyp/exit/trap.c hyp/core/vcpu.c hyp/core/cpu.c hyp/exit/exception.c hyp/exit/abort.c \
+	hyp/exit/mmio.c hyp/exit/psci.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c
 $(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_OPT := -O2
 
 HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -I. -Iinclude -DSKIFF_HOST_TEST \
@@ -80,7 +80,7 @@ check-size: $(BUILD)/skiff.bin
 # default one. guest@N nodes have a unit address and no reg by design: dtc's warning is off.
 DTS_DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts))
 DEFAULT_CONFIG_DTB := $(BUILD)/dts/qemu-virt.dtb
-$(BUILD)/obj/hyp/default_config.S.o: $(DEFAULT_CONFIG_DTB)
+$(BUILD)/obj/hyp/plan/default_config.S.o: $(DEFAULT_CONFIG_DTB)
 
 $(BUILD)/dts/%.dtb: dts/%.dts
 	@mkdir -p $(dir $@)
@@ -88,10 +88,10 @@ $(BUILD)/dts/%.dtb: dts/%.dts
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
-CHECK_SRCS := tools/skiff_check.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/guest_dtb.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c \
-	hyp/printf.c
+CHECK_SRCS := tools/skiff_check.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/guest_dtb.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/fdt_struct.c \
+	lib/printf.c
 
-$(BUILD)/skiff-check: $(CHECK_SRCS) $(wildcard hyp/*.h) Makefile
+$(BUILD)/skiff-check: $(CHECK_SRCS) $(shell find lib hyp -name "*.h") Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I. -Iinclude \
@@ -111,7 +111,7 @@ include tests/fuzz/fuzz.mk
 
 # Each test is compiled from several sources in one command, so gcc cannot write their header
 # dependencies: every test depends on every header of the tree.
-UNIT_HDRS := $(shell find arch drivers hyp irq include tests/unit -name '*.h')
+UNIT_HDRS := $(shell find arch drivers lib hyp irq include tests/unit -name '*.h')
 define unit_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(UNIT_HDRS) Makefile
 	@mkdir -p $$(dir $$@)

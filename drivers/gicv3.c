@@ -5,7 +5,7 @@
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/mmio.h"
-#include "hyp/spinlock.h"
+#include "lib/spinlock.h"
 
 #define GIC_MAX_INTIDS 1020
 #define GIC_POLL_LIMIT 10000000u

@@ -14,11 +14,11 @@
 #include "drivers/gicv3.h"
 #include "drivers/pl011.h"
 #include "drivers/timer.h"
-#include "hyp/cpu.h"
-#include "hyp/guests.h"
-#include "hyp/log.h"
-#include "hyp/smp.h"
-#include "hyp/vm_boot.h"
+#include "hyp/core/cpu.h"
+#include "hyp/guests/guests.h"
+#include "lib/log.h"
+#include "hyp/core/smp.h"
+#include "hyp/core/vm_boot.h"
 
 #define FDT_SIZE_MAX (32u << 20)
 #define FDT_HEADER_SIZE 40

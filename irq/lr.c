@@ -310,7 +310,7 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 		if (val & ICH_LR_ACTIVE)
 			v->active = true;
 		/* the state is the virq's now: the LR must not stay live if the next flush is
-		 * skipped (hyp/vcpu.c, nothing in flight here once the virq moved elsewhere) */
+		 * skipped (hyp/core/vcpu.c, nothing in flight here once the virq moved elsewhere) */
 		hw->write_lr(n, 0);
 		vgic_queue(vg, v);
 	}

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hyp/config.h"
+#include "hyp/plan/config.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hyp/spinlock.h"
+#include "lib/spinlock.h"
 #include "irq/source.h"
 #include "irq/virq.h"
 

@@ -307,7 +307,7 @@ def footprint():
         fp["reserved"] = "n/a: %s" % ("no _end symbol in skiff.elf" if end is None else
                                       "no 'boot: firmware at' line (log %s)" % rel(r.log_path))
     lines = {}
-    for d in ("arch", "hyp", "irq", "drivers"):
+    for d in ("arch", "lib", "hyp", "irq", "drivers"):
         per = {".c": 0, ".h": 0, ".S": 0}
         for dirpath, _, names in os.walk(os.path.join(ROOT, d)):
             for n in names:
@@ -508,13 +508,13 @@ def table(fig, changed, g, linux, linux_why, fp):
                   "%d KiB from %s (load address + _end = %d bytes, up to 2 MiB)" % (
                       res // 1024, fp["load"], fp["_end"]) if isinstance(res, int) else res])
     tot = 0
-    for d in sorted(fp["lines"], key=("arch", "hyp", "irq", "drivers").index):
+    for d in sorted(fp["lines"], key=("arch", "lib", "hyp", "irq", "drivers").index):
         per = fp["lines"][d]
         s = sum(per.values())
         tot += s
         frows.append(["  source lines %s/" % d, "%d (.c %d, .h %d, .S %d)" % (
             s, per[".c"], per[".h"], per[".S"])])
-    frows.append(["  source lines, all four", str(tot)])
+    frows.append(["  source lines, all five", str(tot)])
     out.append("")
     out.append(render(frows, ["6. footprint", ""], left=2))
     return "\n".join(out)

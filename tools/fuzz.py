@@ -46,15 +46,15 @@ TARGETS = {
 
 # the skiff sources each target drives (tests/fuzz/fuzz.mk's fuzz_<name>_SRCS), for --coverage
 SOURCES = {
-    "abort": ["hyp/abort.c"],
-    "psci": ["hyp/psci.c", "hyp/vm_lookup.c"],
+    "abort": ["hyp/exit/abort.c"],
+    "psci": ["hyp/exit/psci.c", "hyp/core/vm_lookup.c"],
     "vgic_mmio": ["irq/vgic.c", "irq/vgic_dist.c", "irq/vgic_redist.c", "irq/vgic_mmio.c",
                   "irq/sgi.c", "irq/lr.c", "irq/passthrough.c", "irq/emulated.c"],
-    "platform": ["hyp/platform.c"],
-    "config_assign": ["hyp/config.c", "hyp/ledger.c", "hyp/assign.c", "hyp/fdt_index.c",
-                      "hyp/platform.c"],
-    "guest_dtb": ["hyp/guest_dtb.c", "hyp/config.c", "hyp/ledger.c", "hyp/assign.c",
-                  "hyp/fdt_index.c", "hyp/platform.c"],
+    "platform": ["hyp/plan/platform.c"],
+    "config_assign": ["hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c", "hyp/plan/fdt_index.c",
+                      "hyp/plan/platform.c"],
+    "guest_dtb": ["hyp/plan/guest_dtb.c", "hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c",
+                  "hyp/plan/fdt_index.c", "hyp/plan/platform.c"],
 }
 
 FDT_MAGIC = 0xd00dfeed

@@ -2,7 +2,7 @@
 # tools/lint.sh - `make lint`: clang-format, cppcheck, Python syntax and -Werror builds; exits
 # non-zero on any finding and says which check found it. Writes only under build/.
 #
-# Files: every tracked or untracked (not ignored) .c/.h under arch hyp irq drivers tests tools
+# Files: every tracked or untracked (not ignored) .c/.h under arch lib hyp irq drivers tests tools
 # include. cppcheck runs twice: the image sources as the image is compiled, and the host-test
 # sources (tests/, tools/, and the image files that tests/unit/*.mk compile for the host) with
 # -DSKIFF_HOST_TEST. Suppress a justified cppcheck finding in place with
@@ -12,7 +12,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 BUILD=${BUILD:-build}
-dirs=(arch hyp irq drivers tests tools include)
+dirs=(arch lib hyp irq drivers tests tools include)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 existing_dirs=()

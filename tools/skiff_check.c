@@ -1,7 +1,7 @@
 /*
  * skiff_check.c - build/skiff-check: checks a skiff configuration against a host device tree
- * on the build machine, with the same code skiff runs at boot (hyp/config.c, hyp/assign.c,
- * hyp/ledger.c, hyp/platform.c, hyp/guest_dtb.c), and prints what each guest would get or the
+ * on the build machine, with the same code skiff runs at boot (hyp/plan/config.c, hyp/plan/assign.c,
+ * hyp/plan/ledger.c, hyp/plan/platform.c, hyp/plan/guest_dtb.c), and prints what each guest would get or the
  * first error.
  * Reads the two files named on the command line; writes only to stdout and stderr.
  *
@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hyp/assign.h"
-#include "hyp/config.h"
-#include "hyp/guest_dtb.h"
-#include "hyp/guest_load.h"
-#include "hyp/ledger.h"
-#include "hyp/platform.h"
+#include "hyp/plan/assign.h"
+#include "hyp/plan/config.h"
+#include "hyp/plan/guest_dtb.h"
+#include "hyp/guests/guest_load.h"
+#include "hyp/plan/ledger.h"
+#include "hyp/plan/platform.h"
 
 #define PROG "skiff-check"
 #define FILE_MAX (64u << 20) /* larger is not a device tree */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "hyp/platform.h"
+#include "hyp/plan/platform.h"
 
 #define PSCI_FN_VERSION 0x84000000u
 #define PSCI_FN_CPU_OFF 0x84000002u

@@ -30,7 +30,7 @@
 
 #define VTTBR_VMID_SHIFT 48
 
-/* Translation tables for every guest's stage 2 together (hyp/assign.c checks a configuration
+/* Translation tables for every guest's stage 2 together (hyp/plan/assign.c checks a configuration
  * fits, with pt_tables_needed()). */
 #define STAGE2_POOL_TABLES 64
 

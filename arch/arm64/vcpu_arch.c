@@ -48,7 +48,7 @@ static bool has_pmu(void)
 uint64_t vcpu_arch_hcr(void)
 {
 	/* with FEAT_RAS, the error records (ERR*, possibly of a cluster's shared caches) are
-	 * skiff's to emulate (hyp/trap.c: no records), not the guest's to clear or inject into */
+	 * skiff's to emulate (hyp/exit/trap.c: no records), not the guest's to clear or inject into */
 	if (id_field(read_sysreg(id_aa64pfr0_el1), ID_AA64PFR0_RAS_SHIFT))
 		return HCR_EL2_GUEST | HCR_EL2_TERR;
 	return HCR_EL2_GUEST;
@@ -149,7 +149,7 @@ static void reset_el1(void)
 }
 
 /* Breakpoints, watchpoints and PMU state a previous life of the vCPU (or firmware) left: off,
- * as the guest's copies (hyp/debug_trap.c, pmu_trap.c) are reset with it. */
+ * as the guest's copies (hyp/exit/debug_trap.c, pmu_trap.c) are reset with it. */
 static void reset_debug_pmu(void)
 {
 	unsigned int n, counters;
@@ -161,7 +161,7 @@ static void reset_debug_pmu(void)
 	if (!has_pmu())
 		return;
 	/* every event filter too: firmware or a previous owner may have left NSH (count at
-	 * EL2) set, which the guest's copy (hyp/pmu_trap.c) would not show */
+	 * EL2) set, which the guest's copy (hyp/exit/pmu_trap.c) would not show */
 	counters = (unsigned int)(read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
 	for (n = 0; n < counters; n++) {
 		write_sysreg(pmselr_el0, n);

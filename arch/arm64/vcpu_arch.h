@@ -68,9 +68,9 @@ struct vcpu_arch_cfg {
 
 /*
  * MDCR_EL2 for a guest: every PMU counter is the guest's (HPMN = PMCR_EL0.N), debug register
- * accesses trap (skiff emulates them, hyp/debug_trap.c), and the guest cannot count at EL2:
+ * accesses trap (skiff emulates them, hyp/exit/debug_trap.c), and the guest cannot count at EL2:
  * with FEAT_PMUv3p5 through HPMD and HCCD, on older PMUs by trapping the PMU registers
- * (hyp/pmu_trap.c clears the filters' NSH bit). el2_counting (a test-only configuration
+ * (hyp/exit/pmu_trap.c clears the filters' NSH bit). el2_counting (a test-only configuration
  * flag, for make bench) leaves the PMU untrapped and EL2 counting allowed.
  */
 uint64_t vcpu_arch_mdcr(bool el2_counting);

@@ -2,7 +2,7 @@
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
  * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
- * the vector slot, and returns with ERET. Policy lives in C (hyp/exception.c).
+ * the vector slot, and returns with ERET. Policy lives in C (hyp/exit/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
@@ -63,7 +63,7 @@ _start:
 	ventry	15
 
 /*
- * The hw-mode fast path (DESIGN.md §4, mode hw): a physical interrupt that hyp/fastirq.c has
+ * The hw-mode fast path (DESIGN.md §4, mode hw): a physical interrupt that hyp/core/fastirq.c has
  * an LR value for on this CPU is acknowledged, its priority dropped (EOImode 1: it stays
  * active until the guest's deactivation, through the LR's HW bit), and written pending into
  * an empty list register; then straight back to the guest. Four registers, no lock, no call.

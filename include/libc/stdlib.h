@@ -1,4 +1,4 @@
-/* stdlib.h - the one stdlib function libfdt needs in the freestanding image (hyp/string.c). */
+/* stdlib.h - the one stdlib function libfdt needs in the freestanding image (lib/string.c). */
 #ifndef SKIFF_LIBC_STDLIB_H
 #define SKIFF_LIBC_STDLIB_H
 

@@ -1,4 +1,4 @@
-/* string.h - the freestanding image's string functions (hyp/string.c); no libc here. */
+/* string.h - the freestanding image's string functions (lib/string.c); no libc here. */
 #ifndef SKIFF_LIBC_STRING_H
 #define SKIFF_LIBC_STRING_H
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hyp/fdt_struct.h"
+#include "hyp/plan/fdt_struct.h"
 #include "tests/fuzz/fdt_mutate.h"
 #include "tests/fuzz/fuzz.h"
 

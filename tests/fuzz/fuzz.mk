@@ -19,15 +19,15 @@ FUZZ_COMMON := tests/fuzz/fuzz_util.c
 FUZZ_DT := tests/fuzz/fdt_mutate.c
 
 # what each target drives: skiff's sources, instrumented for coverage
-fuzz_abort_SRCS := hyp/abort.c
-fuzz_psci_SRCS := hyp/psci.c hyp/vm_lookup.c
+fuzz_abort_SRCS := hyp/exit/abort.c
+fuzz_psci_SRCS := hyp/exit/psci.c hyp/core/vm_lookup.c
 fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_redist.c irq/vgic_mmio.c irq/sgi.c \
 	irq/lr.c irq/passthrough.c irq/emulated.c
-fuzz_platform_SRCS := hyp/platform.c hyp/fdt_struct.c hyp/printf.c
-fuzz_config_assign_SRCS := hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c \
-	hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c hyp/printf.c
-fuzz_guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c \
-	arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c hyp/printf.c
+fuzz_platform_SRCS := hyp/plan/platform.c hyp/plan/fdt_struct.c lib/printf.c
+fuzz_config_assign_SRCS := hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/dma.c arch/arm64/pgtable.c \
+	hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/fdt_struct.c lib/printf.c
+fuzz_guest_dtb_SRCS := hyp/plan/guest_dtb.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/dma.c \
+	arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/fdt_struct.c lib/printf.c
 # the harness beside fuzz_<name>.c and fuzz_util.c: not instrumented
 fuzz_platform_HARNESS := $(FUZZ_DT)
 fuzz_config_assign_HARNESS := $(FUZZ_DT)
@@ -64,7 +64,7 @@ FUZZ_COV_BINS := $(patsubst %,$(FUZZ_DIR)/coverage/fuzz_%,$(FUZZ_TARGETS))
 
 define fuzz_cov_rule
 $(FUZZ_DIR)/coverage/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(fuzz_$(1)_SRCS) $(FUZZ_COMMON) \
-		$$(fuzz_$(1)_HARNESS) $$(wildcard tests/fuzz/*.h hyp/*.h irq/*.h) tests/fuzz/fuzz.mk
+		$$(fuzz_$(1)_HARNESS) $$(wildcard tests/fuzz/*.h lib/*.h hyp/*/*.h irq/*.h) tests/fuzz/fuzz.mk
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  FUZZCOV $$@")
 	$(Q)$(FUZZ_CC) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $$@ tests/fuzz/fuzz_$(1).c \

@@ -1,6 +1,6 @@
 /*
- * fuzz_config_assign.c - libFuzzer target for hyp/config.c config_parse() and hyp/assign.c
- * assign_guests() (with hyp/ledger.c, hyp/fdt_index.c, hyp/platform.c). Input: byte 0 picks
+ * fuzz_config_assign.c - libFuzzer target for hyp/plan/config.c config_parse() and hyp/plan/assign.c
+ * assign_guests() (with hyp/plan/ledger.c, hyp/plan/fdt_index.c, hyp/plan/platform.c). Input: byte 0 picks
  * the host device tree (low nibble: one of the QEMU virt dumps and host-*.dts trees the unit
  * tests build) and where skiff's own 2 MiB sit (high nibble); the rest is the configuration
  * blob, mutated structurally (fdt_mutate.c) with the binding's names and the host's paths and
@@ -12,17 +12,17 @@
  * a guest has it) the console UART's registers, and each device reg byte-disjoint from host
  * RAM; doorbells inside the configured windows; the assignment's counts and indexes within
  * their arrays. Configuration blobs whose property lengths wrap libfdt 1.6.1's offsets (a hang
- * in fdt_check_full before hyp/fdt_struct.c, FINDINGS.md) are fed as any other.
+ * in fdt_check_full before hyp/plan/fdt_struct.c, FINDINGS.md) are fed as any other.
  * Touches only its own memory; reads fixtures under the build directory.
  */
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hyp/assign.h"
-#include "hyp/config.h"
-#include "hyp/ledger.h"
-#include "hyp/platform.h"
+#include "hyp/plan/assign.h"
+#include "hyp/plan/config.h"
+#include "hyp/plan/ledger.h"
+#include "hyp/plan/platform.h"
 #include "tests/fuzz/fdt_mutate.h"
 #include "tests/fuzz/fuzz.h"
 

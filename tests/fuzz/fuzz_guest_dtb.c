@@ -1,5 +1,5 @@
 /*
- * fuzz_guest_dtb.c - libFuzzer target for hyp/guest_dtb.c guest_dtb_build(), run the way
+ * fuzz_guest_dtb.c - libFuzzer target for hyp/plan/guest_dtb.c guest_dtb_build(), run the way
  * skiff boots: a host device tree parsed by plat_parse_buf(), a configuration (the default
  * dts/qemu-virt.dts, or a fuzzed one) parsed and assigned, then one guest's tree built into a
  * buffer. Input: byte 0 flags (bits 0-1: which guest; bit 2: bootargs; bit 3: an initrd; bits
@@ -25,13 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hyp/assign.h"
-#include "hyp/config.h"
-#include "hyp/fdt_struct.h"
-#include "hyp/guest_dtb.h"
-#include "hyp/guest_load.h"
-#include "hyp/ledger.h"
-#include "hyp/platform.h"
+#include "hyp/plan/assign.h"
+#include "hyp/plan/config.h"
+#include "hyp/plan/fdt_struct.h"
+#include "hyp/plan/guest_dtb.h"
+#include "hyp/guests/guest_load.h"
+#include "hyp/plan/ledger.h"
+#include "hyp/plan/platform.h"
 #include "tests/fuzz/fdt_mutate.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_platform.c - libFuzzer target for hyp/platform.c: the input is a host device tree
+ * fuzz_platform.c - libFuzzer target for hyp/plan/platform.c: the input is a host device tree
  * (mutated structurally by fdt_mutate.c; seeds are the QEMU virt dumps and hand-made trees
  * the unit tests build). plat_parse_buf() on it, and plat_parse() when the blob keeps that
  * function's contract (totalsize within the buffer), must agree. Checks: no crash, no hang,
@@ -10,14 +10,14 @@
  * INTIDs that are PPIs or SPIs, a stride of 64 KiB multiples, enums in range, a console path
  * that names a node of the tree, GIC, console and fw_cfg ranges that do not wrap. Blobs whose
  * property lengths wrap libfdt 1.6.1's offsets (a hang in fdt_check_full before
- * hyp/fdt_struct.c, FINDINGS.md) and node names with a '/' are fed as any other.
+ * hyp/plan/fdt_struct.c, FINDINGS.md) and node names with a '/' are fed as any other.
  * Touches only its own memory.
  */
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hyp/platform.h"
+#include "hyp/plan/platform.h"
 #include "tests/fuzz/fdt_mutate.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_psci.c - libFuzzer target for hyp/psci.c (with hyp/vm_lookup.c): two fake VMs (as in
+ * fuzz_psci.c - libFuzzer target for hyp/exit/psci.c (with hyp/core/vm_lookup.c): two fake VMs (as in
  * tests/unit/test_psci.c: vCPUs with MPIDRs, RAM ranges, vm_ops that record every call), then
  * a sequence of calls with random function IDs (mostly near the PSCI and SMCCC ranges) and
  * arguments from random vCPUs of either VM, mixed with the run loop's own moves (a vCPU
@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hyp/psci.h"
-#include "hyp/vm.h"
+#include "hyp/exit/psci.h"
+#include "hyp/core/vm.h"
 #include "tests/fuzz/fuzz.h"
 
 #define NR_VMS 2
@@ -183,7 +183,7 @@ static bool is_fn(uint32_t fid, uint32_t fn32, uint32_t fn64)
 	return fid == fn32 || (fn64 && fid == fn64);
 }
 
-/* Whether skiff offers fid (hyp/psci.c's header lists them). */
+/* Whether skiff offers fid (hyp/exit/psci.c's header lists them). */
 static bool offered(uint32_t fid)
 {
 	switch (fid) {
@@ -265,7 +265,7 @@ static void check_call(unsigned int m, struct vcpu *caller, uint32_t fid, uint64
 	else
 		FUZZ_CHECK(psci_code(r.ret), "fid 0x%x returned %lld, not a PSCI code", fid,
 			   (long long)r.ret);
-	/* the choices hyp/psci.c's header states */
+	/* the choices hyp/exit/psci.c's header states */
 	if (is_fn(fid, PSCI_1_0_FN_PSCI_FEATURES, 0) || is_fn(fid, SMCCC_ARCH_FEATURES, 0)) {
 		bool known = is_fn(fid, SMCCC_ARCH_FEATURES, 0)
 				     ? (uint32_t)a1 == SMCCC_VERSION ||

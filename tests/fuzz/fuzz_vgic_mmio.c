@@ -10,7 +10,7 @@
  *    (DIR, also of INTIDs in no LR: EOIcount), HW=1 deactivation of the physical interrupt,
  *    ICH_MISR_EL2's maintenance conditions, ICH_ELRSR_EL2's empty LRs;
  *  - the run loop: a trapped access, a physical IRQ or a kick folds the vCPU's LRs, handles it
- *    and flushes again (optionally skipping fold and flush as hyp/vcpu.c does when nothing is
+ *    and flushes again (optionally skipping fold and flush as hyp/core/vcpu.c does when nothing is
  *    in flight); the hw-mode fast path of arch/arm64/vectors.S (a hardware-linked interrupt
  *    written pending into an empty LR without the lock, lr_fast) as its comment describes it.
  *
@@ -98,7 +98,7 @@ static struct vgic_cpu vcpus[VGIC_MAX_CPUS];
 static struct passthrough pts[NR_PT], ppis[VGIC_MAX_CPUS];
 static struct emu_source emu;
 static unsigned int nr_pts, nr_cpus, nr_lrs;
-static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/vcpu.c's fold/flush skips */
+static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/core/vcpu.c's fold/flush skips */
 static bool no_deferral, no_deferral_ever;
 static int cur_cpu = -1; /* the physical CPU (= vCPU) whose exit is being handled */
 static bool trace;	 /* SKIFF_FUZZ_TRACE=1: print what happens, to study a crash file */
@@ -247,7 +247,7 @@ struct cpuif {
 	bool in_guest; /* flushed and not folded: the LRs hold the truth */
 	bool kicked;
 	bool lrs_clean;
-	uint64_t fast[VGIC_MAX_INTIDS]; /* the fast path's table on this CPU (hyp/fastirq.c) */
+	uint64_t fast[VGIC_MAX_INTIDS]; /* the fast path's table on this CPU (hyp/core/fastirq.c) */
 };
 
 static struct cpuif cif[VGIC_MAX_CPUS];
@@ -274,7 +274,7 @@ static void ops_deactivate_phys(struct vgic *g, const struct vgic_cpu *vc, uint3
 {
 	FUZZ_CHECK(g == &vg, "deactivate_phys of another vGIC");
 	if (pintid < VGIC_NR_PRIVATE) {
-		/* hyp/vm.c deactivates a PPI on the CPU of the vCPU it belongs to */
+		/* hyp/core/vm.c deactivates a PPI on the CPU of the vCPU it belongs to */
 		FUZZ_CHECK(have_timers && is_timer(pintid), "deactivate_phys of PPI %u", pintid);
 		FUZZ_CHECK(vc >= vcpus && vc < vcpus + nr_cpus,
 			   "deactivate_phys of PPI %u names no vCPU", pintid);
@@ -298,7 +298,7 @@ static bool virq_of_vm(const struct virq *v)
 	return false;
 }
 
-/* The fast path's table, kept as hyp/fastirq.c's comment says: an LR value on the CPU of the
+/* The fast path's table, kept as hyp/core/fastirq.c's comment says: an LR value on the CPU of the
  * target vCPU while the vGIC would deliver it at once (hardware-linked, enabled, its group
  * enabled, routed to a vCPU), 0 elsewhere. */
 static void ops_changed(struct vgic *g, struct virq *v)
@@ -613,7 +613,7 @@ static void flush(unsigned int cpu)
 
 	c->kicked = false;
 	c->in_guest = true;
-	/* hyp/vcpu.c: nothing in flight and the last flush wrote no LR */
+	/* hyp/core/vcpu.c: nothing in flight and the last flush wrote no LR */
 	if (skip_idle && c->lrs_clean && !vc->ap_head)
 		return;
 	for (i = 0; i < nr_live; i++)
@@ -697,7 +697,7 @@ static bool fast_path(unsigned int cpu, uint32_t intid)
 }
 
 /* Physical interrupt intid taken by CPU cpu (-1: none of the VM's): acknowledged (active, an
- * edge or software latch consumed), then the fast path or the general one (hyp/cpu.c). */
+ * edge or software latch consumed), then the fast path or the general one (hyp/core/cpu.c). */
 static void take_irq(int cpu, struct pline *l, uint32_t intid)
 {
 	int saved = cur_cpu;
@@ -1455,7 +1455,7 @@ static void setup(struct fuzz_in *in)
 	/* what claiming changed is the owner's; the rest must stay as it is */
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
 		unowned_ref[i] = vg.spis[i];
-	collect_live(); /* lrs_clean starts false, as in hyp/vcpu.c: the first flush is real */
+	collect_live(); /* lrs_clean starts false, as in hyp/core/vcpu.c: the first flush is real */
 	if (b3 & 1)
 		guest_init(b3);
 	if (trace) {

@@ -22,7 +22,7 @@
  */
 #include <string.h>
 
-#include "hyp/printf.h"
+#include "lib/printf.h"
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/psci.h"

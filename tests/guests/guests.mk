@@ -1,6 +1,6 @@
 # tests/guests/guests.mk - bare-metal EL1 test guests (arm64 Images), included by the Makefile.
 # Each guest is tests/guests/NAME.c linked with the runtime in tests/guests/lib/ (and skiff's
-# own hyp/printf.c and hyp/string.c) into build/guests/NAME.bin, position-independent.
+# own lib/printf.c and lib/string.c) into build/guests/NAME.bin, position-independent.
 # Boot one natively:  qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 1G \
 #   -nographic -nic none -kernel build/guests/NAME.bin
 # or under skiff:     ... -M virt,virtualization=on,gic-version=3 -bios build/skiff.bin -kernel ...
@@ -14,7 +14,7 @@ GUESTS += bench
 GUESTS += hostile canary lifecycle reset_flood
 
 GUEST_DIR       := $(BUILD)/guests
-GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S hyp/printf.c hyp/string.c
+GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S lib/printf.c lib/string.c
 GUEST_LIB_OBJS  := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_LIB_SRCS))
 GUEST_BINS      := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS))
 GUEST_LDS       := tests/guests/lib/guest.ld

@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hyp/printf.h"
+#include "lib/printf.h"
 #include "tests/guests/lib/devices.h"
 #include "tests/guests/lib/fdt.h"
 #include "tests/guests/lib/gic.h"

@@ -3,7 +3,7 @@
  * times (default 300), then checks how many lines skiff logged about those resets in its own
  * view of the log (SKIFF_HVC_LOG_READ).
  *
- * hyp/lifecycle.c logs a line per SYSTEM_RESET and per restart; a guest cannot make skiff log
+ * hyp/guests/lifecycle.c logs a line per SYSTEM_RESET and per restart; a guest cannot make skiff log
  * without bound (README, "What a guest can reach"), so those lines go through the per-guest
  * limit. The check: the lines about its own resets in its view are within what the limit
  * allows for the time since the machine started (LOG_LIMIT_BURST per LOG_LIMIT_WINDOW_S, plus
@@ -22,9 +22,9 @@
 #include "tests/guests/lib/tap.h"
 
 #define DEFAULT_RESETS 300
-#define LIMIT_BURST 10	 /* hyp/log.h LOG_LIMIT_BURST */
-#define LIMIT_WINDOW_S 5 /* hyp/log.h LOG_LIMIT_WINDOW_S */
-#define RING_SIZE 65536	 /* hyp/log.h LOG_RING_SIZE */
+#define LIMIT_BURST 10	 /* lib/log.h LOG_LIMIT_BURST */
+#define LIMIT_WINDOW_S 5 /* lib/log.h LOG_LIMIT_WINDOW_S */
+#define RING_SIZE 65536	 /* lib/log.h LOG_RING_SIZE */
 #define CHUNK 4096
 
 const char guest_name[] = "reset_flood";

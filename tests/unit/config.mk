@@ -1,9 +1,9 @@
-# tests/unit/config.mk - host test of hyp/config.c, and the device-tree fixtures it shares
+# tests/unit/config.mk - host test of hyp/plan/config.c, and the device-tree fixtures it shares
 # with test_assign: tests/unit/config/*.dts (configurations, and host-*.dts host trees built
 # on tests/unit/dts/base.dtsi) compiled into $(BUILD)/tests/config/*.dtb, plus the default
 # configuration dts/qemu-virt.dts (the Makefile's DEFAULT_CONFIG_DTB).
 UNIT_TESTS += config
-config_SRCS := hyp/config.c hyp/fdt_struct.c hyp/printf.c
+config_SRCS := hyp/plan/config.c hyp/plan/fdt_struct.c lib/printf.c
 
 config_DTB_DIR := $(BUILD)/tests/config
 config_DTBS := $(patsubst tests/unit/config/%.dts,$(config_DTB_DIR)/%.dtb,\

@@ -1,10 +1,10 @@
-# tests/unit/guest_dtb.mk - host test of hyp/guest_dtb.c: configurations of config.mk (the
-# default one, gdtb-*.dts and their host tree host-gdtb.dts) applied by hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c to the
+# tests/unit/guest_dtb.mk - host test of hyp/plan/guest_dtb.c: configurations of config.mk (the
+# default one, gdtb-*.dts and their host tree host-gdtb.dts) applied by hyp/plan/assign.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c to the
 # QEMU virt dumps of platform.mk and to one more dump made here, with acpi=off (the PL061 and
 # its gpio-keys are in QEMU's tree only then, when it boots firmware).
 UNIT_TESTS += guest_dtb
-guest_dtb_SRCS := hyp/guest_dtb.c hyp/config.c hyp/ledger.c hyp/assign.c hyp/dma.c arch/arm64/pgtable.c hyp/fdt_index.c hyp/platform.c hyp/fdt_struct.c \
-	hyp/printf.c
+guest_dtb_SRCS := hyp/plan/guest_dtb.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/fdt_struct.c \
+	lib/printf.c
 
 guest_dtb_ACPIOFF_DTB := $(BUILD)/tests/dtb/qemu-acpioff.dtb
 UNIT_FIXTURES += $(guest_dtb_ACPIOFF_DTB)

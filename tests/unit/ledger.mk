@@ -1,3 +1,3 @@
-# tests/unit/ledger.mk - host test of hyp/ledger.c (no fixtures).
+# tests/unit/ledger.mk - host test of hyp/plan/ledger.c (no fixtures).
 UNIT_TESTS += ledger
-ledger_SRCS := hyp/ledger.c hyp/printf.c
+ledger_SRCS := hyp/plan/ledger.c lib/printf.c

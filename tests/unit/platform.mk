@@ -1,8 +1,8 @@
-# tests/unit/platform.mk - host test of hyp/platform.c (and hyp/fdt_struct.c) and its device-tree fixtures: QEMU
+# tests/unit/platform.mk - host test of hyp/plan/platform.c (and hyp/plan/fdt_struct.c) and its device-tree fixtures: QEMU
 # virt's own DTBs (dumped with dumpdtb, one per machine shape) and the hand-made edge and
 # broken cases in tests/unit/dts/*.dts. Everything it makes goes under $(BUILD)/tests/dtb.
 UNIT_TESTS += platform
-platform_SRCS := hyp/platform.c hyp/fdt_struct.c hyp/printf.c
+platform_SRCS := hyp/plan/platform.c hyp/plan/fdt_struct.c lib/printf.c
 
 platform_DTB_DIR := $(BUILD)/tests/dtb
 platform_QEMU := qemu-system-aarch64

@@ -1,2 +1,2 @@
 UNIT_TESTS += printf
-printf_SRCS := hyp/printf.c
+printf_SRCS := lib/printf.c

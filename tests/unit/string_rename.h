@@ -1,6 +1,6 @@
 /*
- * string_rename.h - force-included (string_CFLAGS) into the host build of hyp/string.c and
- * its test: renames each function hyp/string.c defines to skiff_<name>, so it links beside
+ * string_rename.h - force-included (string_CFLAGS) into the host build of lib/string.c and
+ * its test: renames each function lib/string.c defines to skiff_<name>, so it links beside
  * the host's libc. The host's own headers come first, so they keep the libc names.
  * Test-only; must not be included by anything in the image.
  */

@@ -1,5 +1,5 @@
 /*
- * test_assign.c - host tests of hyp/assign.c: the default configuration on QEMU virt's own
+ * test_assign.c - host tests of hyp/plan/assign.c: the default configuration on QEMU virt's own
  * device trees (exact devices, SPIs, modes, pages), two guests splitting a machine, mode and
  * trigger overrides, bus address translation, doorbell allocation, and each refusal with its
  * exact message. Configs come from $SKIFF_BUILD (else build)/tests/config (config.mk) and
@@ -22,8 +22,8 @@
 
 #include "arch/arm64/pgtable.h"
 #include "arch/arm64/stage2.h"
-#include "hyp/assign.h"
-#include "hyp/fdt_index.h"
+#include "hyp/plan/assign.h"
+#include "hyp/plan/fdt_index.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull
@@ -515,7 +515,7 @@ static const struct err_case err_cases[] = {
 	{ "in-chosen", HOST_ODD,
 	  "guest@0/x: /chosen/framebuffer@1d200000: is inside /chosen, a node skiff writes for "
 	  "each guest itself" },
-	/* what hyp/vm.c could not build at boot: refused here, naming node and resource */
+	/* what hyp/core/vm.c could not build at boot: refused here, naming node and resource */
 	{ "many-devices", HOST_MANY,
 	  "guest@1/dev48: /dev@26000000: more than 48 devices with interrupts in all guests "
 	  "(skiff's limit)" },
@@ -632,7 +632,7 @@ static void test_duplicate_phandle(void **state)
 }
 
 /* Accepted means buildable: every guest's stage 2 maps from one pool of STAGE2_POOL_TABLES,
- * as hyp/vm.c builds them (start at level 0, as on 40- to 48-bit IPAs), at 48 devices with
+ * as hyp/core/vm.c builds them (start at level 0, as on 40- to 48-bit IPAs), at 48 devices with
  * interrupts, skiff's limit. */
 static void test_accepted_builds(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * test_config.c - host tests of hyp/config.c: the default configuration (dts/qemu-virt.dts),
+ * test_config.c - host tests of hyp/plan/config.c: the default configuration (dts/qemu-virt.dts),
  * every property of the binding (tests/unit/config/full.dts and friends), each refusal with
  * its exact message (tests/unit/config/bad-*.dts), and blobs truncated, corrupted or
  * misplaced. Reads fixtures from $SKIFF_BUILD (else build)/tests/config and /dts; writes
@@ -19,7 +19,7 @@
 
 #include <libfdt.h>
 
-#include "hyp/config.h"
+#include "hyp/plan/config.h"
 
 #define FUZZ_ROUNDS 3000
 #define NR_VIRTIO 32
@@ -379,7 +379,7 @@ static void test_blob_errors(void **state)
 	}
 	free(buf);
 
-	/* older than version 16: refused before libfdt's checker (see hyp/fdt_struct.c) */
+	/* older than version 16: refused before libfdt's checker (see hyp/plan/fdt_struct.c) */
 	buf = copy_of(&b, b.size);
 	fdt_set_version(buf, 3);
 	fdt_set_last_comp_version(buf, 2);

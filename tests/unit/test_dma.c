@@ -1,5 +1,5 @@
 /*
- * test_dma.c - host unit tests for hyp/dma.c: which device-tree nodes skiff takes as able to
+ * test_dma.c - host unit tests for hyp/plan/dma.c: which device-tree nodes skiff takes as able to
  * master DMA (what its own properties say first, then its compatible strings against the two
  * lists, and anything unknown with registers taken as a master). Builds its trees in memory.
  */
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "hyp/dma.h"
+#include "hyp/plan/dma.h"
 
 #define TREE_SIZE 8192
 

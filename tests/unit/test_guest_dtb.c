@@ -1,5 +1,5 @@
 /*
- * test_guest_dtb.c - host tests of hyp/guest_dtb.c: the default configuration on QEMU virt's
+ * test_guest_dtb.c - host tests of hyp/plan/guest_dtb.c: the default configuration on QEMU virt's
  * own device trees (every node and property of the guest tree against the host's), two guests
  * splitting QEMU virt and host-gdtb.dts (each tree holds only its own devices; references
  * followed or dropped by guest_dtb.h's rule), QEMU's PCIe bridge (interrupt-map kept, msi-map
@@ -22,8 +22,8 @@
 
 #include <libfdt.h>
 
-#include "hyp/guest_dtb.h"
-#include "hyp/vconsole.h"
+#include "hyp/plan/guest_dtb.h"
+#include "hyp/dev/vconsole.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull

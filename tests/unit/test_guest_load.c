@@ -1,5 +1,5 @@
 /*
- * test_guest_load.c - hyp/guest_load.c against Linux's arm64 boot protocol
+ * test_guest_load.c - hyp/guests/guest_load.c against Linux's arm64 boot protocol
  * (Documentation/arch/arm64/booting.rst): header checks with their messages, placement of
  * the image at a 2 MiB-aligned base plus text_offset, the DTB 2 MiB-aligned after the image,
  * the initrd after the DTB's 2 MiB, and a boot loader's images moved in RAM without one
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "hyp/guest_load.h"
+#include "hyp/guests/guest_load.h"
 
 #define SZ_2M 0x200000ull
 #define MIB (1024ull * 1024)

@@ -1,6 +1,6 @@
 /*
- * test_hvc.c - host unit tests for hyp/hvc.c, skiff's own hypercalls, with the real log
- * (hyp/log.c) behind SKIFF_HVC_LOG_READ: two guests, each reads skiff's lines and its own but
+ * test_hvc.c - host unit tests for hyp/exit/hvc.c, skiff's own hypercalls, with the real log
+ * (lib/log.c) behind SKIFF_HVC_LOG_READ: two guests, each reads skiff's lines and its own but
  * never the other's (issue 9, defect 4); the log buffer must lie in the caller's RAM; the test
  * switch needs test-controls and changes the caller's guest only (defect 6); the counters of
  * the caller's own vCPUs and guest, and errors for everything else. Touches only its VMs and
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "hyp/hvc.h"
-#include "hyp/log.h"
+#include "hyp/exit/hvc.h"
+#include "lib/log.h"
 #include "skiff/hvc.h"
 
 #define RAM_SIZE 0x10000

@@ -1,5 +1,5 @@
 /*
- * test_ledger.c - host tests of hyp/ledger.c: claims of each kind and their conflicts with the
+ * test_ledger.c - host tests of hyp/plan/ledger.c: claims of each kind and their conflicts with the
  * exact messages, the sub-page rule, limits, allocation around existing claims, ledger_owner.
  * Needs no fixtures; writes nothing.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hyp/ledger.h"
+#include "hyp/plan/ledger.h"
 
 #define G0 0
 #define G1 1

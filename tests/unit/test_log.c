@@ -1,5 +1,5 @@
 /*
- * test_log.c - host unit tests for hyp/log.c: each guest's view of the log (skiff's lines and
+ * test_log.c - host unit tests for lib/log.c: each guest's view of the log (skiff's lines and
  * its own, never another guest's), views across ring eviction, the per-guest limit with its
  * count and report, the virtual console's byte budget, the console handed to a guest and taken
  * back (what it missed printed once, after a marker), and a console that never makes a CPU
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "hyp/log.h"
+#include "lib/log.h"
 
 #define OUT_MAX (1u << 20)
 #define FREQ 1000 /* fake clock ticks per second */

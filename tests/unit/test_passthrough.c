@@ -22,7 +22,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hyp/config.h"
+#include "hyp/plan/config.h"
 #include "include/skiff/hvc.h"
 #include "irq/lr.h"
 #include "irq/passthrough.h"
@@ -1505,7 +1505,7 @@ static bool ppi_is_pending(uintptr_t frame, uint32_t intid)
 	return false;
 }
 
-/* What hyp/vm.c gives the timer PPIs: these two and nothing else. */
+/* What hyp/core/vm.c gives the timer PPIs: these two and nothing else. */
 static const struct passthrough_hw ppi_hw = {
 	.set_enable = ppi_set_enable,
 	.is_pending = ppi_is_pending,

@@ -1,5 +1,5 @@
 /*
- * test_platform.c - host tests of hyp/platform.c: QEMU virt's own device trees (dumped by
+ * test_platform.c - host tests of hyp/plan/platform.c: QEMU virt's own device trees (dumped by
  * tests/unit/platform.mk), the hand-made edge and broken trees of tests/unit/dts/, and blobs
  * corrupted here (truncated, bad header, bad offsets, random byte flips). Reads fixtures from
  * $SKIFF_DTB_DIR (else $SKIFF_BUILD/tests/dtb, else build/tests/dtb) and writes nothing.
@@ -19,7 +19,7 @@
 
 #include <libfdt.h>
 
-#include "hyp/platform.h"
+#include "hyp/plan/platform.h"
 
 #define SZ_512M 0x20000000ULL
 #define SZ_1G 0x40000000ULL

@@ -1,5 +1,5 @@
 /*
- * test_printf.c - host unit tests for hyp/printf.c: fmt_snprintf against the host's snprintf
+ * test_printf.c - host unit tests for lib/printf.c: fmt_snprintf against the host's snprintf
  * on a table of formats (flags, widths, precisions, lengths, limits, truncation at every
  * interesting size) and on every combination the generator below builds; then the documented
  * differences (%p of NULL, %s of NULL with a precision, unknown conversions) spelled out.
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "hyp/printf.h"
+#include "lib/printf.h"
 
 #define BUF_SIZE 1024
 #define CANARY 0x5a
@@ -402,7 +402,7 @@ static void test_vsnprintf(void **state)
 }
 
 /*
- * What hyp/printf.c documents where it differs from glibc on purpose, or where C leaves the
+ * What lib/printf.c documents where it differs from glibc on purpose, or where C leaves the
  * output undefined. GCC's format checking rejects most of these, so it is off here.
  */
 #pragma GCC diagnostic push

@@ -1,5 +1,5 @@
 /*
- * test_psci.c - host unit tests for hyp/psci.c and hyp/vm_lookup.c: every PSCI 1.1 and SMCCC
+ * test_psci.c - host unit tests for hyp/exit/psci.c and hyp/core/vm_lookup.c: every PSCI 1.1 and SMCCC
  * function skiff offers, every error code CPU_ON and AFFINITY_INFO can return, the 32-bit
  * argument truncation of SMC32 calls, PSCI_FEATURES and SMCCC_ARCH_FEATURES answers, and
  * NOT_SUPPORTED for every other function ID in the ranges psci_owns claims. A fake struct
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "hyp/psci.h"
-#include "hyp/vm.h"
+#include "hyp/exit/psci.h"
+#include "hyp/core/vm.h"
 
 /* Function IDs skiff does not implement (DEN 0022 Table 5-1, DEN 0028 Table 6-2). */
 #define PSCI_0_2_FN64_VERSION 0xc4000000u /* there is no SMC64 VERSION, CPU_OFF... */

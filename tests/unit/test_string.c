@@ -1,5 +1,5 @@
 /*
- * test_string.c - host unit tests for hyp/string.c. string_rename.h (force-included by
+ * test_string.c - host unit tests for lib/string.c. string_rename.h (force-included by
  * string.mk) renames skiff's functions to skiff_<name>; each is checked against the host
  * libc on the same inputs: random bytes from a fixed seed, every alignment 0..15 of source
  * and destination, lengths 0..64 and a few large ones, overlaps both ways, strtoul edge

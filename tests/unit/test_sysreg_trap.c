@@ -1,5 +1,5 @@
 /*
- * test_sysreg_trap.c - host unit tests for hyp/pmu_trap.c and hyp/debug_trap.c, the emulation
+ * test_sysreg_trap.c - host unit tests for hyp/exit/pmu_trap.c and hyp/exit/debug_trap.c, the emulation
  * of a guest's trapped PMU and debug register accesses, against fake register files: every
  * PMU register reaches the hardware except the filters' NSH bit (the guest cannot count at
  * EL2, yet reads back what it wrote), PMSELR is put back after an indirect access, counters
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "hyp/debug_trap.h"
-#include "hyp/pmu_trap.h"
+#include "hyp/exit/debug_trap.h"
+#include "hyp/exit/pmu_trap.h"
 
 #define NR_COUNTERS 6
 #define PMCR_N (NR_COUNTERS << 11)

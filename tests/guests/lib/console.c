@@ -3,7 +3,7 @@
  * a line buffer written whole under a lock with IRQs masked, so lines from several CPUs and
  * from interrupt handlers never interleave. bail_out() ends a run that cannot go on.
  */
-#include "hyp/printf.h"
+#include "lib/printf.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/psci.h"
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "hyp/printf.h"
+#include "lib/printf.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/tap.h"
 

@@ -4,7 +4,7 @@
  */
 #include "tests/guests/lib/tap.h"
 
-#include "hyp/printf.h"
+#include "lib/printf.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/psci.h"
 

@@ -1,0 +1,156 @@
+/*
+ * cpu.c - per-CPU EL2 bring-up and the EL2 interrupt handler: wakes this CPU's
+ * redistributor, turns on its CPU interface and proves the path timer -> GIC -> vector ->
+ * EOI/DIR with one hypervisor-timer interrupt.
+ */
+#include "hyp/core/cpu.h"
+
+#include <stddef.h>
+#include "arch/arm64/exception.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/gicv3.h"
+#include "drivers/gicv3_regs.h"
+#include "drivers/timer.h"
+#include "lib/log.h"
+#include "hyp/core/vm.h"
+#include "hyp/core/vm_boot.h"
+
+#define SELFTEST_TIMER_US 10 /* short: under QEMU -icount every microsecond waited costs 1000 */
+#define SELFTEST_TIMEOUT_US 100000
+
+struct cpu cpus[SKIFF_MAX_CPUS];
+unsigned int cpu_count;
+struct platform plat;
+
+struct cpu *cpu_self(void)
+{
+	return (struct cpu *)read_sysreg(tpidr_el2);
+}
+
+void cpu_set_state(struct cpu *c, enum cpu_state s)
+{
+	__atomic_store_n(&c->state, (int)s, __ATOMIC_RELEASE);
+	dsb_ish();
+	sev(); /* the boot CPU waits for this with WFE */
+}
+
+enum cpu_state cpu_get_state(const struct cpu *c)
+{
+	return (enum cpu_state)__atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+}
+
+extern char boot_stacks[];
+
+struct exc_frame *cpu_guest_frame(const struct cpu *c)
+{
+	return (struct exc_frame *)(boot_stacks + (c->idx + 1) * SKIFF_STACK_SIZE - EXC_FRAME_SIZE);
+}
+
+void cpu_kick(const struct cpu *c)
+{
+	gicv3_send_sgi(c->mpidr, CPU_SGI_KICK);
+}
+
+static bool is_guest_timer(unsigned int intid)
+{
+	return intid == plat.timer_intid[PLAT_TIMER_VIRT] ||
+	       intid == plat.timer_intid[PLAT_TIMER_PHYS];
+}
+
+/*
+ * Physical interrupts at EL2 (EOImode = 1: EOIR drops priority, DIR deactivates). A guest
+ * timer PPI is hardware-linked: it stays active until the guest deactivates the virtual one
+ * through its list register. The kick SGI and the maintenance interrupt need no work here:
+ * the vCPU's list registers are folded and flushed around every exit.
+ */
+_Static_assert(offsetof(struct cpu, fast) == 0, "vectors.S reads fast at TPIDR_EL2");
+
+void cpu_handle_irq(void)
+{
+	struct cpu *self = cpu_self();
+	struct vcpu *v = self->vcpu;
+	unsigned int intid;
+
+	if (self->fast.acked) { /* the fast path acknowledged it and handed it on */
+		intid = (unsigned int)(self->fast.acked - 1);
+		self->fast.acked = 0;
+	} else {
+		intid = gicv3_ack();
+	}
+
+	if (intid == GIC_INTID_SPURIOUS)
+		return;
+	gicv3_eoi(intid);
+	if (v && is_guest_timer(intid)) {
+		vgic_trigger(&v->vm->vgic, &v->vgic, intid);
+		return;
+	}
+	/* a passed-through SPI stays active until its guest is done with it */
+	if (intid >= GIC_INTID_SPI_BASE) {
+		const struct vm *owner = vm_handle_spi(intid);
+
+		if (owner) {
+			if (v && owner != v->vm)
+				v->exits[SKIFF_EXIT_FOREIGN]++; /* never, with SPIs routed at set-up
+								 */
+			return;
+		}
+	}
+	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
+		timer_hyp_stop();
+		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
+		log_poll(); /* the console's retry (hyp/main.c) */
+	} else if (intid == CPU_SGI_KICK) {
+		if (v)
+			v->exits[SKIFF_EXIT_KICK]++;
+	} else if (intid == plat.gic_maint_intid) {
+		if (v)
+			v->exits[SKIFF_EXIT_MAINT]++;
+	} else {
+		if (v)
+			v->exits[SKIFF_EXIT_FOREIGN]++;
+		if (!(self->unexpected_logged++))
+			log_cpu(self->idx, "unexpected interrupt %u (logged once per CPU)", intid);
+	}
+	gicv3_deactivate(intid);
+}
+
+static bool timer_round_trip(struct cpu *c)
+{
+	unsigned int intid = plat.timer_intid[PLAT_TIMER_HYP_PHYS];
+	uint64_t deadline = timer_count() + timer_us_to_ticks(SELFTEST_TIMEOUT_US);
+
+	c->timer_fired = false;
+	gicv3_ppi_enable(c->gicr, intid, true);
+	timer_hyp_arm(timer_us_to_ticks(SELFTEST_TIMER_US));
+	irq_enable();
+	while (!__atomic_load_n(&c->timer_fired, __ATOMIC_ACQUIRE) && timer_count() < deadline)
+		;
+	irq_disable();
+	timer_hyp_stop();
+	return c->timer_fired; /* the PPI stays enabled: the log's console retries use it */
+}
+
+bool cpu_bring_up(struct cpu *c)
+{
+	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);
+	if (!c->gicr) {
+		log_cpu(c->idx, "no redistributor has affinity 0x%llx",
+			(unsigned long long)c->mpidr);
+		return false;
+	}
+	if (!gicv3_redist_init(c->gicr)) {
+		log_cpu(c->idx, "redistributor at 0x%lx does not wake", (unsigned long)c->gicr);
+		return false;
+	}
+	gicv3_cpuif_init();
+	gicv3_ppi_enable(c->gicr, CPU_SGI_KICK, true);
+	gicv3_ppi_enable(c->gicr, plat.gic_maint_intid, true);
+	timer_allow_el1_physical();
+	if (!timer_round_trip(c)) {
+		log_cpu(c->idx, "hyp timer interrupt %u did not arrive",
+			plat.timer_intid[PLAT_TIMER_HYP_PHYS]);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,79 @@
+/*
+ * fastirq.c - keeps the fast path's per-CPU tables (arch/arm64/fastirq.h) in step with the
+ * vGIC: an INTID gets an LR value on the CPU of its target vCPU only while the vGIC itself
+ * would deliver it straight away - hardware-linked, enabled, its group enabled, routed to a
+ * vCPU - and 0 everywhere else, which sends it down the general path. Written under the
+ * vGIC lock, read by vectors.S without it (64-bit stores are single-copy atomic).
+ */
+#include "hyp/core/fastirq.h"
+#include "hyp/core/cpu.h"
+#include "irq/lr.h"
+
+#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
+#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
+
+_Static_assert(FAST_MAX_INTIDS == VGIC_MAX_INTIDS, "one fast entry per vGIC INTID");
+
+static struct fast_irq fast_table[SKIFF_MAX_CPUS][FAST_MAX_INTIDS];
+
+void fastirq_attach(struct vcpu *v)
+{
+	struct fast_cpu *f = &cpus[v->pcpu].fast;
+
+	f->lr_fast = &v->vgic.lr_fast;
+	f->exits_irq = &v->exits[SKIFF_EXIT_IRQ];
+	f->cost_irq = &v->el2_cost[SKIFF_EXIT_IRQ];
+	f->acked = 0;
+	__atomic_store_n(&f->table, fast_table[v->pcpu], __ATOMIC_RELEASE);
+}
+
+static struct vcpu *vcpu_of(struct vgic_cpu *vc)
+{
+	return vc ? (struct vcpu *)((char *)vc - offsetof(struct vcpu, vgic)) : NULL;
+}
+
+static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
+{
+	uint32_t grp = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
+
+	if (!v->hw || !v->enabled || !v->target || !(vg->ctlr & grp))
+		return 0;
+	return ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
+	       (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) |
+	       ((uint64_t)v->priority << ICH_LR_PRIORITY_SHIFT) | v->intid;
+}
+
+void fastirq_changed(struct vgic *vg, struct virq *v)
+{
+	const struct vm *vm = vg->priv;
+	struct vcpu *target = vcpu_of(v->target);
+	uint64_t lr = fast_lr(vg, v);
+	unsigned int i;
+
+	if (v->intid >= FAST_MAX_INTIDS)
+		return;
+	if (v->intid < VGIC_NR_PRIVATE) {
+		if (target)
+			__atomic_store_n(&fast_table[target->pcpu][v->intid].lr, lr,
+					 __ATOMIC_RELAXED);
+		return;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *u = &vm->vcpus[i];
+
+		__atomic_store_n(&fast_table[u->pcpu][v->intid].lr, u == target ? lr : 0,
+				 __ATOMIC_RELAXED);
+	}
+}
+
+uint64_t fastirq_count(const struct vm *vm, uint32_t intid)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	if (intid >= FAST_MAX_INTIDS)
+		return 0;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		n += __atomic_load_n(&fast_table[vm->vcpus[i].pcpu][intid].count, __ATOMIC_RELAXED);
+	return n;
+}

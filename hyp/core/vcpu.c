@@ -1,0 +1,170 @@
+/*
+ * vcpu.c - a vCPU's life on its physical CPU: wait until it is powered on (PSCI CPU_ON or
+ * boot), reset it, flush its interrupts and enter the guest; around every exit, fold the
+ * list registers back, let hyp/exit/trap.c handle the exit, and flush again before returning.
+ */
+#include "arch/arm64/sysreg.h"
+#include "arch/arm64/vcpu_arch.h"
+#include "drivers/gicv3.h"
+#include "hyp/core/cpu.h"
+#include "lib/log.h"
+#include "hyp/exit/trap.h"
+#include "hyp/core/vm_boot.h"
+#include "irq/lr.h"
+
+#include <string.h>
+
+void guest_enter(struct exc_frame *frame) __attribute__((noreturn));
+
+int selftest_entry_cpu = -1;
+
+/*
+ * Every time the vCPU starts (boot, CPU_ON, a restart of its guest) this CPU is programmed
+ * for it afresh, and read back: skiff never enters a guest whose stage 2 and traps are not
+ * in force here. The general exit checks the registers that confine the guest again
+ * (vcpu_exit); nothing on an exit writes them.
+ */
+static void setup_this_cpu(struct vcpu *v)
+{
+	vcpu_lr_hw_init();
+	vcpu_arch_setup(&v->arch);
+	if (selftest_entry_cpu == (int)v->pcpu) {
+		selftest_entry_cpu = -1;
+		vcpu_arch_selftest_break(); /* test-only: the check below must refuse the entry */
+	}
+	if (!vcpu_arch_in_force(&v->arch))
+		fatal("cpu%u: %s vcpu%u: stage 2 and traps are not in force (HCR_EL2 0x%llx, "
+		      "VTTBR_EL2 0x%llx): not entering",
+		      v->pcpu, v->vm->name, v->id, (unsigned long long)read_sysreg(hcr_el2),
+		      (unsigned long long)read_sysreg(vttbr_el2));
+}
+
+/*
+ * Most exits (MMIO, HVC, SGIs sent) happen with nothing in flight: then there is no LR to
+ * fold and no list to flush, and the VM's lock is left alone. The flush may be skipped only
+ * when the last one wrote no LR (v->lrs_clean): a finished LR can still hold an EOI bit whose
+ * maintenance interrupt lasts until the LR is rewritten. Then every LR holds 0 or an entry
+ * of the fast path (hardware-linked: never a maintenance interrupt) and ICH_HCR_EL2 just
+ * En. The list head is read without the lock: a CPU that adds to this vCPU's list kicks it
+ * afterwards, so a stale empty read only moves the flush to that kick's exit.
+ */
+static void flush(struct vcpu *v)
+{
+	if (v->lrs_clean && !__atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
+		return;
+	spin_lock(&v->vm->vgic.lock);
+	lr_flush(&v->vgic, &vcpu_lr_hw);
+	v->lrs_clean = v->vgic.lr_used == 0;
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+static void fold(struct vcpu *v)
+{
+	if (!v->vgic.lr_used && !v->vgic.lr_fast)
+		return;
+	spin_lock(&v->vm->vgic.lock);
+	lr_fold(&v->vgic, &vcpu_lr_hw);
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+/*
+ * Park until powered on, then take the vCPU from ON_PENDING to ON. IRQs stay masked around the
+ * check so a wake-up kick that lands between the check and WFI still ends the WFI (a pending
+ * IRQ wakes it, masked or not). While parked the vCPU is out of the guest and touches none of
+ * its guest's state: what a SYSTEM_OFF or SYSTEM_RESET of the guest waits for
+ * (vm_wait_parked). The move to ON is a compare-and-swap, with parked cleared before it: a
+ * guest stopped in between (its vCPUs set OFF, then parked read) either sees this vCPU not
+ * parked and waits for it, or makes the swap fail. Both sides order their store before their
+ * load (sequentially consistent), so they cannot each miss the other's.
+ */
+static void wait_power_on(struct vcpu *v)
+{
+	irq_disable();
+	__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+	sev();
+	for (;;) {
+		int pending = VCPU_ON_PENDING;
+
+		irq_disable();
+		if (vcpu_get_power(v) == VCPU_ON_PENDING) {
+			__atomic_store_n(&v->parked, false, __ATOMIC_SEQ_CST);
+			if (__atomic_compare_exchange_n(&v->power, &pending, VCPU_ON, false,
+							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+				return;
+			__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
+			sev();
+			continue;
+		}
+		wfi();
+		irq_enable();
+	}
+}
+
+/* Leaving the guest for good (CPU_OFF, or its guest stopped): its EL1 timers are the guest's,
+ * stopped so they do not fire at a parked CPU. */
+static void stop_guest_timers(void)
+{
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
+}
+
+/* The hardware-linked timer PPIs may have been left active by a previous life, and a fire
+ * of its timers since then latched in the vGIC: neither belongs to the life starting now. */
+static void reset_timers(struct vcpu *v)
+{
+	struct cpu *c = cpu_self();
+	unsigned int t;
+
+	for (t = PLAT_TIMER_PHYS; t <= PLAT_TIMER_VIRT; t++) {
+		gicv3_ppi_deactivate(c->gicr, plat.timer_intid[t]);
+		vgic_clear_pending(&v->vm->vgic, &v->vgic, plat.timer_intid[t]);
+	}
+}
+
+_Noreturn void vcpu_run(struct vcpu *v)
+{
+	struct exc_frame *frame = cpu_guest_frame(cpu_self());
+
+	stop_guest_timers();
+	vcpu_lr_hw.write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
+	wait_power_on(v);
+	memset(&v->pmu, 0, sizeof(v->pmu)); /* the registers behind them are reset below */
+	memset(&v->debug, 0, sizeof(v->debug));
+	setup_this_cpu(v);
+	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
+	reset_timers(v);
+	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list */
+	flush(v);
+	guest_enter(frame);
+}
+
+/*
+ * Added to the difference of an exit's two PMCCNTR_EL0 reads to get its instructions from the
+ * vector to the ERET without the 3 of the measurement itself (the two reads and the store of
+ * the first), counted from the disassembly (objdump -d build/skiff.elf): the difference holds
+ * the first read and its store (-2) but not SUB and STP before them (+2), the 12 after the
+ * read here (the rest of this function) nor the 21 of exc_return (restore and ERET).
+ */
+#define EXIT_UNCOUNTED_INSNS (2 - 2 + 12 + 21)
+
+static uint64_t pmu_cycles(void)
+{
+	return read_sysreg(pmccntr_el0);
+}
+
+void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	unsigned int reason;
+
+	if (!vcpu_arch_guard(&v->arch))
+		fatal("cpu%u: %s vcpu%u: stage 2 or traps changed under the guest (HCR_EL2 0x%llx, "
+		      "VTTBR_EL2 0x%llx)",
+		      v->pcpu, v->vm->name, v->id, (unsigned long long)read_sysreg(hcr_el2),
+		      (unsigned long long)read_sysreg(vttbr_el2));
+	fold(v);
+	reason = trap_handle(v, f, slot);
+	if (vcpu_get_power(v) != VCPU_ON)
+		vcpu_run(v); /* CPU_OFF: park; the stack is reset on the next entry */
+	flush(v);
+	v->el2_cost[reason] += pmu_cycles() - f->entry_cycles + EXIT_UNCOUNTED_INSNS;
+}

@@ -1,0 +1,119 @@
+/*
+ * vm.h - a guest: its vCPUs (each pinned to one physical CPU for life), RAM, stage-2
+ * address space, emulated MMIO regions and vGIC. Plain data plus the few hooks that need
+ * hardware (struct vm_ops), so PSCI and trap handling can be tested on the host.
+ */
+#ifndef SKIFF_HYP_VM_H
+#define SKIFF_HYP_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/arm64/pgtable.h"
+#include "arch/arm64/vcpu_arch.h"
+#include "hyp/exit/debug_trap.h"
+#include "hyp/exit/mmio.h"
+#include "hyp/exit/pmu_trap.h"
+#include "hyp/plan/platform.h"
+#include "irq/vgic.h"
+#include "skiff/hvc.h"
+
+#define VM_MAX_VCPUS VGIC_MAX_CPUS
+#define VM_MAX_RAM 8 /* ASSIGN_MAX_MEM: RAM can come in pieces */
+
+enum vcpu_power {
+	VCPU_OFF,
+	VCPU_ON_PENDING, /* CPU_ON accepted, not yet running */
+	VCPU_ON,
+};
+
+/*
+ * A guest's life (hyp/guests/lifecycle.c): built at boot (IDLE), RUNNING once its first vCPU is
+ * powered on, STOPPING while SYSTEM_OFF or SYSTEM_RESET parks its vCPUs and resets its
+ * interrupts, then OFF for good or RUNNING again. Changed only under the VM's power_lock, with
+ * __atomic stores so lock-free readers see whole values.
+ */
+enum vm_state {
+	VM_IDLE,
+	VM_RUNNING,
+	VM_STOPPING,
+	VM_OFF,
+};
+
+/* Why a vCPU left the guest, counted per vCPU: the SKIFF_EXIT_* reasons of the hypercall
+ * ABI (include/skiff/hvc.h), which the guest reads with SKIFF_HVC_COUNTER. */
+#define VCPU_EXIT_COUNT SKIFF_EXIT_COUNT
+
+struct vm;
+
+struct vcpu {
+	unsigned int id;
+	struct vm *vm;
+	unsigned int pcpu;	   /* skiff's logical CPU that runs it */
+	uint64_t mpidr;		   /* virtual MPIDR: the physical CPU's affinity */
+	int power;		   /* enum vcpu_power, written with __atomic */
+	bool parked;		   /* its CPU waits in vcpu_run, out of the guest (__atomic) */
+	uint64_t boot_entry;	   /* from CPU_ON (or the kernel entry for vCPU 0) */
+	uint64_t boot_context;	   /* x0 at entry */
+	struct vcpu_arch_cfg arch; /* HCR, VTTBR, VTCR, MDCR, VMPIDR while it runs */
+	struct pmu_shadow pmu;	   /* what skiff keeps from the PMU (hyp/exit/pmu_trap.h) */
+	struct debug_shadow debug; /* and from the debug registers (hyp/exit/debug_trap.h) */
+	struct vgic_cpu vgic;
+	bool lrs_clean; /* the last flush wrote no LR (hyp/core/vcpu.c) */
+	uint64_t exits[VCPU_EXIT_COUNT];
+	uint64_t el2_cost[VCPU_EXIT_COUNT]; /* PMU cycles at EL2 per reason (hvc.h) */
+};
+
+struct vm_ops {
+	/* a vCPU changed power state: wake its physical CPU so it acts on it */
+	void (*wake)(struct vcpu *v);
+	/* PSCI SYSTEM_OFF / SYSTEM_RESET from vCPU caller: stop this guest, or restart it */
+	void (*system_off)(struct vm *vm, struct vcpu *caller);
+	void (*system_reset)(struct vm *vm, struct vcpu *caller);
+};
+
+/*
+ * Locks, in the order they may be taken: a VM's power_lock, then its vgic.lock, then the
+ * log's locks. power_lock serialises the power changes of the VM's vCPUs (CPU_ON, the start
+ * and stop of the whole guest) with its state.
+ */
+struct vm {
+	unsigned int id;
+	const char *name; /* the configuration's node name, "guest@0" */
+	int state;	  /* enum vm_state, under power_lock */
+	struct spinlock power_lock;
+	const struct vm_ops *ops;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	struct plat_range ram[VM_MAX_RAM];
+	unsigned int nr_ram;
+	struct pgtable s2;
+	uint64_t vttbr;
+	uint64_t vtcr;
+	struct mmio_bus mmio;
+	struct vgic vgic;
+	bool oneshot_no_deferral; /* test-only (SKIFF_TEST_ONESHOT_NO_DEFERRAL), its lines only */
+	uint64_t resets;	  /* times SYSTEM_RESET restarted it */
+};
+
+/* The vCPU whose MPIDR affinity is mpidr, or NULL. */
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t mpidr);
+/* Whether [ipa, ipa + size) lies inside the VM's RAM. */
+bool vm_ipa_in_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+static inline enum vcpu_power vcpu_get_power(const struct vcpu *v)
+{
+	return (enum vcpu_power)__atomic_load_n(&v->power, __ATOMIC_ACQUIRE);
+}
+
+static inline void vcpu_set_power(struct vcpu *v, enum vcpu_power p)
+{
+	__atomic_store_n(&v->power, (int)p, __ATOMIC_RELEASE);
+}
+
+static inline enum vm_state vm_get_state(const struct vm *vm)
+{
+	return (enum vm_state)__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+}
+
+#endif

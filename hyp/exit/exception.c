@@ -1,0 +1,89 @@
+/*
+ * exception.c - what skiff does with an exception taken to EL2: interrupts go to the
+ * interrupt handler; anything unexpected is reported (ESR, ELR, FAR, CPU) and stops only
+ * the CPU that took it.
+ */
+#include "arch/arm64/exception.h"
+#include "arch/arm64/sysreg.h"
+#include "hyp/core/cpu.h"
+#include "lib/log.h"
+#include "hyp/core/vm_boot.h"
+
+extern void cpu_halt(void) __attribute__((noreturn));
+
+static const char *const slot_names[] = {
+	"sync from EL2 (SP0)",	 "irq from EL2 (SP0)",	"fiq from EL2 (SP0)",
+	"serror from EL2 (SP0)", "sync from EL2",	"irq from EL2",
+	"fiq from EL2",		 "serror from EL2",	"sync from a lower EL",
+	"irq from a lower EL",	 "fiq from a lower EL", "serror from a lower EL",
+	"sync from AArch32",	 "irq from AArch32",	"fiq from AArch32",
+	"serror from AArch32",
+};
+
+const char *exc_slot_name(unsigned long slot)
+{
+	return slot < sizeof(slot_names) / sizeof(slot_names[0]) ? slot_names[slot] : "?";
+}
+
+static const char *ec_name(unsigned int ec)
+{
+	switch (ec) {
+	case 0x00:
+		return "unknown reason";
+	case 0x07:
+		return "FP/SIMD access";
+	case 0x0e:
+		return "illegal execution state";
+	case 0x16:
+		return "HVC";
+	case 0x17:
+		return "SMC";
+	case 0x18:
+		return "system register access";
+	case 0x21:
+		return "instruction abort";
+	case 0x22:
+		return "PC alignment";
+	case 0x25:
+		return "data abort";
+	case 0x26:
+		return "SP alignment";
+	case 0x2f:
+		return "SError";
+	case 0x3c:
+		return "BRK";
+	default:
+		return "other";
+	}
+}
+
+static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
+{
+	struct cpu *self = cpu_self();
+	unsigned int idx = self ? self->idx : 0;
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	log_cpu_alert(idx,
+		      "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
+		      exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
+		      (unsigned long long)f->elr, (unsigned long long)f->far);
+	if (self)
+		cpu_set_state(self, CPU_STOPPED);
+	log_cpu_alert(idx, "stopped");
+	cpu_halt();
+}
+
+void exc_handle(struct exc_frame *f, unsigned long slot)
+{
+	struct cpu *self = cpu_self();
+
+	if (slot == EXC_CUR_SPX_IRQ) {
+		cpu_handle_irq();
+		return;
+	}
+	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu) {
+		vcpu_exit(self->vcpu, f, slot);
+		return;
+	}
+	unexpected(f, slot);
+}

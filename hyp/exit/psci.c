@@ -1,0 +1,266 @@
+/*
+ * psci.c - PSCI 1.1 (Arm DEN 0022) and the SMCCC 1.1 Arm Architecture calls (Arm DEN 0028)
+ * as a guest sees them over HVC or SMC. Checks arguments, moves vCPUs between OFF, ON_PENDING
+ * and ON, and tells the run loop what to do next. Touches no system register and no other
+ * vCPU state than power, boot_entry and boot_context; starting, parking and powering off
+ * physical CPUs is the business of vm->ops and the run loop.
+ *
+ * Choices where the specifications leave room:
+ * - CPU_SUSPEND (mandatory since PSCI 1.0) is a standby that returns SUCCESS at once, as a
+ *   wake-up event may end any suspend (DEN 0022 5.4); a power-down request is thereby
+ *   demoted to standby, which the caller sees as a state with no context lost. Its
+ *   PSCI_FEATURES flags are 0: the original power_state format. Nothing beyond the functions
+ *   in psci_calls[] is offered (SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT...).
+ * - CPU_ON checks, in this order: the target MPIDR (bits outside Aff3..Aff0 or no such vCPU:
+ *   INVALID_PARAMS), the guest's state (being stopped or restarted: DENIED), the target's
+ *   power state (ALREADY_ON, ON_PENDING), then the entry point (outside the VM's RAM or not
+ *   4-byte aligned: INVALID_ADDRESS).
+ * - SYSTEM_OFF stops this guest alone and SYSTEM_RESET restarts it alone (hyp/guests/lifecycle.c);
+ *   the machine is powered off when the last guest is off.
+ * - CPU_OFF always succeeds, even for the last vCPU on; there is no Trusted OS to refuse it.
+ * - AFFINITY_INFO answers lowest_affinity_level 0 only and returns INVALID_PARAMS for higher
+ *   levels, which PSCI 1.0 and later allow. Target MPIDRs are checked as for CPU_ON.
+ * - MIGRATE_INFO_TYPE says 2 (no Trusted OS needing migration), so MIGRATE and
+ *   MIGRATE_INFO_UP_CPU are NOT_SUPPORTED.
+ * - SMCCC_ARCH_FEATURES reports 0 for SMCCC_VERSION and SMCCC_ARCH_FEATURES and
+ *   NOT_SUPPORTED for everything else, SMCCC_ARCH_WORKAROUND_1/2/3 and SMCCC_ARCH_SOC_ID
+ *   included: skiff implements none of them, so a guest must not call them.
+ * - PSCI_FEATURES reports 0 for every function in psci_calls[], SMCCC_VERSION and
+ *   SMCCC_ARCH_FEATURES included, and NOT_SUPPORTED otherwise.
+ */
+#include <stddef.h>
+
+#include "arch/arm64/regs.h"
+#include "hyp/exit/psci.h"
+
+/* Function ID ranges this module answers (DEN 0028 Table 6-2 "Allocation of values"). */
+#define PSCI_FN32_FIRST 0x84000000u
+#define PSCI_FN32_LAST 0x8400001fu
+#define PSCI_FN64_FIRST 0xc4000000u
+#define PSCI_FN64_LAST 0xc400001fu
+#define SMCCC_ARCH_FIRST 0x80000000u
+#define SMCCC_ARCH_LAST 0x8000ffffu
+
+#define SMCCC_FN64 (1u << 30) /* the call uses the SMC64/HVC64 convention */
+#define SMCCC_ARG32_MASK 0xffffffffull
+
+#define PSCI_AFFINITY_LEVEL_CPU 0
+#define PSCI_ENTRY_ALIGN 4 /* an A64 instruction */
+
+struct psci_args {
+	struct vm *vm;
+	struct vcpu *caller;
+	uint64_t a1, a2, a3;
+};
+
+struct psci_call {
+	uint32_t fid;
+	struct psci_result (*handle)(const struct psci_args *args);
+};
+
+/*
+ * CPU_ON takes a vCPU out of OFF under the VM's power_lock, the lock under which the whole
+ * guest is started and stopped (hyp/guests/lifecycle.c): a target seen OFF gets its entry point and
+ * context written before its state becomes ON_PENDING, two CPU_ONs aimed at one vCPU cannot
+ * both succeed, and no vCPU is started once SYSTEM_OFF or SYSTEM_RESET has begun to stop its
+ * guest (DENIED). A vCPU leaves ON_PENDING and ON only by itself (the run loop, CPU_OFF) or
+ * when its guest is stopped.
+ */
+static struct psci_result psci_ret(int64_t ret)
+{
+	struct psci_result r = { .ret = ret, .action = PSCI_ACTION_RETURN };
+
+	return r;
+}
+
+/* The vCPU a PSCI call names, or NULL if mpidr has non-affinity bits or no vCPU has it. */
+static struct vcpu *psci_target(struct vm *vm, uint64_t mpidr)
+{
+	if (mpidr & ~MPIDR_AFF_MASK)
+		return NULL;
+	return vm_vcpu_by_mpidr(vm, mpidr);
+}
+
+static struct psci_result psci_version(const struct psci_args *args)
+{
+	(void)args;
+	return psci_ret(PSCI_VERSION_1_1);
+}
+
+static struct psci_result psci_cpu_off(const struct psci_args *args)
+{
+	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_CPU_OFF };
+
+	/* On success CPU_OFF does not return: ret is never written to the guest. */
+	vcpu_set_power(args->caller, VCPU_OFF);
+	return r;
+}
+
+static struct psci_result psci_cpu_on(const struct psci_args *args)
+{
+	struct vcpu *target = psci_target(args->vm, args->a1);
+	uint64_t entry = args->a2;
+	int64_t ret = PSCI_RET_INTERNAL_FAILURE; /* a power state outside the enum */
+
+	if (!target)
+		return psci_ret(PSCI_RET_INVALID_PARAMS);
+
+	spin_lock(&args->vm->power_lock);
+	if (vm_get_state(args->vm) != VM_RUNNING) {
+		spin_unlock(&args->vm->power_lock);
+		return psci_ret(PSCI_RET_DENIED); /* the guest is being stopped or restarted */
+	}
+	switch (vcpu_get_power(target)) {
+	case VCPU_ON:
+		ret = PSCI_RET_ALREADY_ON;
+		break;
+	case VCPU_ON_PENDING:
+		ret = PSCI_RET_ON_PENDING;
+		break;
+	case VCPU_OFF:
+		if (entry % PSCI_ENTRY_ALIGN || !vm_ipa_in_ram(args->vm, entry, PSCI_ENTRY_ALIGN)) {
+			ret = PSCI_RET_INVALID_ADDRESS;
+			break;
+		}
+		target->boot_entry = entry;
+		target->boot_context = args->a3;
+		vcpu_set_power(target, VCPU_ON_PENDING); /* release: entry and context first */
+		ret = PSCI_RET_SUCCESS;
+		break;
+	}
+	spin_unlock(&args->vm->power_lock);
+
+	if (ret == PSCI_RET_SUCCESS)
+		args->vm->ops->wake(target);
+	return psci_ret(ret);
+}
+
+static struct psci_result psci_affinity_info(const struct psci_args *args)
+{
+	struct vcpu *target = psci_target(args->vm, args->a1);
+
+	/* lowest_affinity_level is a uint32 in both the SMC32 and the SMC64 call */
+	if (!target || (uint32_t)args->a2 != PSCI_AFFINITY_LEVEL_CPU)
+		return psci_ret(PSCI_RET_INVALID_PARAMS);
+
+	switch (vcpu_get_power(target)) {
+	case VCPU_ON:
+		return psci_ret(PSCI_AFFINITY_ON);
+	case VCPU_ON_PENDING:
+		return psci_ret(PSCI_AFFINITY_ON_PENDING);
+	case VCPU_OFF:
+		break;
+	}
+	return psci_ret(PSCI_AFFINITY_OFF);
+}
+
+static struct psci_result psci_migrate_info_type(const struct psci_args *args)
+{
+	(void)args;
+	return psci_ret(PSCI_MIGRATE_INFO_NOT_REQUIRED);
+}
+
+static struct psci_result psci_system_off(const struct psci_args *args)
+{
+	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_OFF };
+
+	args->vm->ops->system_off(args->vm, args->caller);
+	return r;
+}
+
+static struct psci_result psci_system_reset(const struct psci_args *args)
+{
+	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_RESET };
+
+	args->vm->ops->system_reset(args->vm, args->caller);
+	return r;
+}
+
+static struct psci_result psci_features(const struct psci_args *args);
+
+static struct psci_result psci_cpu_suspend(const struct psci_args *args)
+{
+	(void)args;
+	return psci_ret(PSCI_RET_SUCCESS);
+}
+
+static struct psci_result smccc_version(const struct psci_args *args)
+{
+	(void)args;
+	return psci_ret(SMCCC_VERSION_1_1);
+}
+
+static struct psci_result smccc_arch_features(const struct psci_args *args)
+{
+	switch ((uint32_t)args->a1) {
+	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+		return psci_ret(PSCI_RET_SUCCESS);
+	default:
+		return psci_ret(PSCI_RET_NOT_SUPPORTED);
+	}
+}
+
+/* Every function offered; anything else is NOT_SUPPORTED, to callers and to PSCI_FEATURES. */
+static const struct psci_call psci_calls[] = {
+	{ PSCI_0_2_FN_VERSION, psci_version },
+	{ PSCI_0_2_FN_CPU_SUSPEND, psci_cpu_suspend },
+	{ PSCI_0_2_FN64_CPU_SUSPEND, psci_cpu_suspend },
+	{ PSCI_0_2_FN_CPU_OFF, psci_cpu_off },
+	{ PSCI_0_2_FN_CPU_ON, psci_cpu_on },
+	{ PSCI_0_2_FN64_CPU_ON, psci_cpu_on },
+	{ PSCI_0_2_FN_AFFINITY_INFO, psci_affinity_info },
+	{ PSCI_0_2_FN64_AFFINITY_INFO, psci_affinity_info },
+	{ PSCI_0_2_FN_MIGRATE_INFO_TYPE, psci_migrate_info_type },
+	{ PSCI_0_2_FN_SYSTEM_OFF, psci_system_off },
+	{ PSCI_0_2_FN_SYSTEM_RESET, psci_system_reset },
+	{ PSCI_1_0_FN_PSCI_FEATURES, psci_features },
+	{ SMCCC_VERSION, smccc_version },
+	{ SMCCC_ARCH_FEATURES, smccc_arch_features },
+};
+
+#define PSCI_NR_CALLS (sizeof(psci_calls) / sizeof(psci_calls[0]))
+
+static const struct psci_call *psci_lookup(uint32_t fid)
+{
+	size_t i;
+
+	for (i = 0; i < PSCI_NR_CALLS; i++) {
+		if (psci_calls[i].fid == fid)
+			return &psci_calls[i];
+	}
+	return NULL;
+}
+
+static struct psci_result psci_features(const struct psci_args *args)
+{
+	/* psci_func_id is a uint32; 0 means "implemented, no feature flags" */
+	if (psci_lookup((uint32_t)args->a1))
+		return psci_ret(PSCI_RET_SUCCESS);
+	return psci_ret(PSCI_RET_NOT_SUPPORTED);
+}
+
+bool psci_owns(uint32_t fid)
+{
+	return (fid >= PSCI_FN32_FIRST && fid <= PSCI_FN32_LAST) ||
+	       (fid >= PSCI_FN64_FIRST && fid <= PSCI_FN64_LAST) ||
+	       (fid >= SMCCC_ARCH_FIRST && fid <= SMCCC_ARCH_LAST);
+}
+
+struct psci_result psci_handle(struct vm *vm, struct vcpu *caller, uint32_t fid, uint64_t a1,
+			       uint64_t a2, uint64_t a3)
+{
+	const struct psci_call *call = psci_lookup(fid);
+	struct psci_args args = { .vm = vm, .caller = caller, .a1 = a1, .a2 = a2, .a3 = a3 };
+
+	if (!call)
+		return psci_ret(PSCI_RET_NOT_SUPPORTED);
+	if (!(fid & SMCCC_FN64)) {
+		args.a1 &= SMCCC_ARG32_MASK;
+		args.a2 &= SMCCC_ARG32_MASK;
+		args.a3 &= SMCCC_ARG32_MASK;
+	}
+	/* the result is a value holding no pointer: cppcheck takes it for one built from &args */
+	// cppcheck-suppress returnDanglingLifetime
+	return call->handle(&args);
+}

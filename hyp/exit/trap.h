@@ -1,0 +1,15 @@
+/*
+ * trap.h - what an exception from a guest means and what skiff does about it: emulated
+ * MMIO, PSCI/SMCCC calls, trapped GIC system registers, physical interrupts; anything else
+ * the architecture's way (UNDEF or an external abort injected into the guest).
+ */
+#ifndef SKIFF_HYP_TRAP_H
+#define SKIFF_HYP_TRAP_H
+
+#include "arch/arm64/exception.h"
+#include "hyp/core/vm.h"
+
+/* Returns the SKIFF_EXIT_* reason the exit counts under. */
+unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * assign.h - applies a parsed configuration to the host platform: which CPUs, RAM, MMIO
+ * pages and SPIs each guest gets, every one claimed in the ownership ledger so that nothing
+ * is given twice and nothing skiff needs is given away. Plain C over libfdt: the same code
+ * runs in the hypervisor and in tools/skiff-check.
+ */
+#ifndef SKIFF_HYP_ASSIGN_H
+#define SKIFF_HYP_ASSIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hyp/plan/config.h"
+#include "hyp/plan/dma.h"
+#include "hyp/plan/ledger.h"
+#include "hyp/plan/platform.h"
+
+#define ASSIGN_MAX_MEM 8   /* RAM ranges of one guest ("all RAM" can come in pieces) */
+#define ASSIGN_MAX_REGS 64 /* reg entries of a guest's devices, as the host DT gives them */
+#define ASSIGN_MAX_MMIO 64 /* page ranges to map into a guest's stage 2 */
+#define ASSIGN_MAX_SPIS 64 /* passed-through SPIs of one guest */
+#define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/dev/doorbell.h's DOORBELL_SIZE */
+#define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/dev/vconsole.h's VCONSOLE_SIZE */
+
+struct assign_spi {
+	uint32_t intid;	    /* physical = virtual INTID (SPI number + 32) */
+	enum irq_mode mode; /* from interrupt-modes; hw when not given */
+	bool edge;	    /* edge-triggered (interrupt-triggers, else the host DT's flags) */
+	uint8_t device;	    /* index into config_guest.device[] and assignment.dev[] */
+	uint8_t index;	    /* which interrupt of that device (0 for its first) */
+};
+
+struct assign_device {
+	int node;	   /* host device-tree node offset (for the guest device tree) */
+	enum dma_kind dma; /* whether it can master DMA (hyp/plan/dma.h): no IOMMU stops it */
+	bool iommu;	   /* its node names an IOMMU, which skiff does not program */
+	uint8_t first_reg; /* its reg entries are reg[first_reg .. + nr_reg) */
+	uint8_t nr_reg;
+	uint8_t first_spi; /* its interrupts are spi[first_spi .. + nr_spi) */
+	uint8_t nr_spi;
+};
+
+struct assignment {
+	unsigned int nr_cpus;
+	uint64_t cpu_mpidr[PLAT_MAX_CPUS]; /* host MPIDRs (affinity fields), host DT order */
+	int cpu_node[PLAT_MAX_CPUS];	   /* their host cpu nodes */
+	int gic_node;			   /* the host's GIC and timer nodes, as plat_parse chose */
+	int timer_node;
+	unsigned int nr_mem;
+	struct plat_range mem[ASSIGN_MAX_MEM]; /* guest RAM, IPA = PA, 4 KiB-aligned */
+	unsigned int nr_devices;
+	struct assign_device dev[CONFIG_MAX_DEVICES]; /* in config order */
+	unsigned int nr_regs;
+	struct plat_range reg[ASSIGN_MAX_REGS]; /* device MMIO as claimed (CPU addresses) */
+	unsigned int nr_mmio;
+	struct plat_range mmio[ASSIGN_MAX_MMIO]; /* to map, IPA = PA: page-rounded, sorted,
+						    overlapping and adjacent pages merged */
+	unsigned int nr_spis;
+	struct assign_spi spi[ASSIGN_MAX_SPIS];
+	bool console_uart;	/* the guest was given skiff's console UART: hand it over */
+	uint64_t doorbell_base; /* skiff's doorbell (ASSIGN_DOORBELL_SIZE bytes); 0: none */
+	uint32_t doorbell_intid;
+	uint64_t vconsole_base; /* skiff's virtual console (ASSIGN_VCONSOLE_SIZE); 0: none */
+	/* pages of the configured memory left out of the guest's RAM: the kernel and initrd a
+	 * boot loader put there, kept as loaded for restarts (hyp/guests/guest_image.h) */
+	unsigned int nr_kept;
+	struct plat_range kept[2];
+};
+
+/*
+ * Apply cfg (config_parse'd) to the host described by host_fdt and plat (plat_parse'd
+ * from it). skiff's own memory is [skiff_base, skiff_end). l must be fresh (ledger_init);
+ * it is filled with every claim and names guests by cfg's names, so it must not outlive cfg.
+ * out has cfg->nr_guests entries. 0, or -1 with err naming the guest, config node, host
+ * node and resource ("guest@0/uart: /pl011@9000000: no such node in the host device tree").
+ */
+int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
+		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
+		  char *err, size_t err_size);
+
+#endif

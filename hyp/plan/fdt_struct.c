@@ -1,0 +1,81 @@
+/*
+ * fdt_struct.c - the structure-block walk of fdt_struct.h: the offset only grows and never
+ * passes the block's end, so it ends on any input. Reads the blob only.
+ */
+#include "hyp/plan/fdt_struct.h"
+
+#include <libfdt.h>
+
+#define TAG_SIZE 4u
+#define PROP_HEADER 12u /* tag, len, nameoff */
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint64_t align4(uint64_t v)
+{
+	return (v + 3u) & ~(uint64_t)3u;
+}
+
+int fdt_struct_check(const void *fdt, uint32_t *where)
+{
+	const uint8_t *s = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint32_t size = fdt_totalsize(fdt) - fdt_off_dt_struct(fdt); /* checked by the header */
+	uint64_t off = 0; /* 64 bits: the next offset is computed without wrapping, then bounded */
+	uint32_t depth = 0;
+
+	*where = 0;
+	/* before version 16 node names were full paths and property values aligned by their
+	 * offset: libfdt 1.6.1 accepts those versions and dereferences NULL in fdt_check_full() on
+	 * some such blobs (found by tests/fuzz); dtc, QEMU, U-Boot and Linux write 17 */
+	if (fdt_version(fdt) < FDT_STRUCT_MIN_VERSION)
+		return -FDT_ERR_BADVERSION;
+	if (fdt_version(fdt) >= 17 && fdt_size_dt_struct(fdt) < size)
+		size = fdt_size_dt_struct(fdt);
+	for (;;) {
+		uint32_t tag, n;
+
+		*where = (uint32_t)off;
+		if (size - off < TAG_SIZE)
+			return -FDT_ERR_TRUNCATED;
+		tag = be32_at(s + off);
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			for (n = (uint32_t)off + TAG_SIZE; n < size && s[n]; n++)
+				if (s[n] == '/')
+					return -FDT_ERR_BADSTRUCTURE;
+			if (n >= size)
+				return -FDT_ERR_TRUNCATED;
+			off = align4(n + 1);
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (!depth)
+				return -FDT_ERR_BADSTRUCTURE;
+			depth--;
+			off += TAG_SIZE;
+			break;
+		case FDT_PROP:
+			if (!depth)
+				return -FDT_ERR_BADSTRUCTURE;
+			if (size - off < PROP_HEADER)
+				return -FDT_ERR_TRUNCATED;
+			n = be32_at(s + off + TAG_SIZE);
+			if (n > size - (uint32_t)off - PROP_HEADER)
+				return -FDT_ERR_BADSTRUCTURE;
+			off = align4(off + PROP_HEADER + n);
+			break;
+		case FDT_NOP:
+			off += TAG_SIZE;
+			break;
+		case FDT_END:
+			return depth ? -FDT_ERR_BADSTRUCTURE : 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		if (off > size)
+			return -FDT_ERR_TRUNCATED;
+	}
+}

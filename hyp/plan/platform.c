@@ -1,0 +1,862 @@
+/*
+ * platform.c - reads the platform facts skiff needs (memory, CPUs, GICv3, generic timer,
+ * console UART, PSCI conduit, fw_cfg) out of the host's flattened device tree with libfdt.
+ * Reads the blob only: never writes to it, touches no hardware, keeps no state beyond the
+ * struct platform it fills. Every length and offset libfdt hands back is checked, so a
+ * malformed blob gives a message, never an out-of-bounds read.
+ *
+ * Addresses are taken as-is in the cells of the node's parent: no "ranges" translation is
+ * done. Every node skiff reads sits at the root on QEMU virt; a board that puts its GIC or
+ * UART under a translating bus needs ranges support added to reg_get().
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "hyp/plan/platform.h"
+#include "hyp/plan/fdt_struct.h"
+#include "hyp/plan/fdt_props.h"
+#include "lib/printf.h"
+
+/* Property names (Devicetree Specification v0.4 and the bindings named beside them). */
+#define PROP_ADDRESS_CELLS "#address-cells"
+#define PROP_SIZE_CELLS "#size-cells"
+#define PROP_COMPATIBLE "compatible"
+#define PROP_DEVICE_TYPE "device_type"
+#define PROP_STATUS "status"
+#define PROP_REG "reg"
+#define PROP_INTERRUPTS "interrupts"
+#define PROP_INTERRUPT_PARENT "interrupt-parent"
+#define PROP_INTERRUPT_CELLS "#interrupt-cells"
+#define PROP_ENABLE_METHOD "enable-method"	     /* cpus.yaml */
+#define PROP_REDIST_REGIONS "#redistributor-regions" /* arm,gic-v3.yaml */
+#define PROP_REDIST_STRIDE "redistributor-stride"    /* arm,gic-v3.yaml */
+#define PROP_STDOUT_PATH "stdout-path"		     /* chosen */
+#define PROP_LINUX_STDOUT_PATH "linux,stdout-path"   /* chosen, the older spelling */
+#define PROP_METHOD "method"			     /* arm,psci.yaml */
+
+#define PATH_CPUS "/cpus"
+#define PATH_CHOSEN "/chosen"
+#define PATH_ALIASES "/aliases"
+
+#define DEVICE_TYPE_MEMORY "memory"
+#define DEVICE_TYPE_CPU "cpu"
+#define ENABLE_METHOD_PSCI "psci"
+#define COMPAT_GIC_V3 "arm,gic-v3"
+#define COMPAT_TIMER "arm,armv8-timer"
+#define COMPAT_PL011 "arm,pl011"
+#define COMPAT_FW_CFG "qemu,fw-cfg-mmio"
+
+/* DT spec 2.3.5: what a client assumes when #address-cells / #size-cells are absent. */
+#define DT_DEFAULT_ADDRESS_CELLS 2
+#define DT_DEFAULT_SIZE_CELLS 1
+
+/* Interrupt specifier of the GIC bindings: <type number flags [ppi-partition]>. */
+#define GIC_DT_TYPE_SPI 0
+#define GIC_DT_TYPE_PPI 1
+#define GIC_DT_MIN_CELLS 3
+#define GIC_DT_MAX_CELLS 4
+#define GIC_PPI_BASE 16
+#define GIC_NR_PPI 16
+#define GIC_SPI_BASE 32
+#define GIC_NR_SPI 988 /* INTIDs 32..1019 */
+
+#define GICR_STRIDE_ALIGN 0x10000ULL   /* redistributor-stride is a multiple of 64 KiB */
+#define MPIDR_AFF_MASK 0xff00ffffffULL /* Aff3 [39:32], Aff2..Aff0 [23:0] */
+
+#define FDT_ALIGN 8 /* the blob's alignment: libfdt's, and the arm64 boot protocol's */
+
+#define PLAT_EFAIL (-1)
+
+struct plat_ctx {
+	const void *fdt;
+	struct platform *p;
+	char *err;
+	size_t err_size;
+	int cpu_node[PLAT_MAX_CPUS]; /* node of each cpu kept, to name it in messages */
+	int gic_node;
+	uint32_t gic_icells; /* #interrupt-cells of the GIC */
+};
+
+/* A reg property: count (address, size) pairs of ac and sc cells. */
+struct reg_prop {
+	const fdt32_t *cell;
+	int count;
+	uint32_t ac;
+	uint32_t sc;
+};
+
+static const char *const gic_v3_compat[] = { COMPAT_GIC_V3, NULL };
+
+/* GICv1/v2 compatibles (arm,gic.yaml): found instead of a GICv3, they get a clear no. */
+static const char *const gic_v2_compat[] = {
+	"arm,gic-400",	   "arm,cortex-a15-gic",	 "arm,cortex-a9-gic", "arm,cortex-a7-gic",
+	"arm,arm11mp-gic", "arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic",    "arm,pl390",
+	"arm,tc11mp-gic",  "qcom,msm-8660-qgic",	 "qcom,msm-qgic2",    NULL,
+};
+
+static const char *const timer_compat[] = { COMPAT_TIMER, NULL };
+static const char *const psci_compat[] = { "arm,psci-1.0", "arm,psci-0.2", "arm,psci", NULL };
+static const char *const fw_cfg_compat[] = { COMPAT_FW_CFG, NULL };
+
+/* The node's full path for a message; a description of it when libfdt cannot give one. */
+static void node_path(const void *fdt, int node, char *buf, size_t size)
+{
+	int ret = fdt_get_path(fdt, node, buf, (int)size);
+
+	if (ret < 0)
+		fmt_snprintf(buf, size, "(node at offset %d: %s)", node, fdt_strerror(ret));
+}
+
+/* Writes "<path of node>: <message>" (no path when node < 0) and returns PLAT_EFAIL. */
+static int __attribute__((format(printf, 3, 4)))
+plat_fail(struct plat_ctx *c, int node, const char *fmt, ...)
+{
+	char path[PLAT_PATH_MAX];
+	va_list ap;
+
+	if (node >= 0)
+		node_path(c->fdt, node, path, sizeof(path));
+	va_start(ap, fmt);
+	fmt_message(c->err, c->err_size, node >= 0 ? path : NULL, fmt, ap);
+	va_end(ap);
+	return PLAT_EFAIL;
+}
+
+/* A libfdt error met while reading what of node. */
+static int fdt_fail(struct plat_ctx *c, int node, const char *what, int err)
+{
+	return plat_fail(c, node, "%s: %s", what, fdt_strerror(err));
+}
+
+/* True if a property value of len bytes is exactly the string s. */
+static bool prop_is(const char *v, int len, const char *s)
+{
+	return v && len >= 1 && (size_t)len == strlen(s) + 1 && !memcmp(v, s, (size_t)len);
+}
+
+/* The string property name of node in *s: 1 when present, 0 when absent, or fails. */
+static int prop_string(struct plat_ctx *c, int node, const char *name, const char **s)
+{
+	int len;
+	const char *v = fdt_getprop(c->fdt, node, name, &len);
+
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, node, name, len);
+	if (!fdt_prop_is_string(v, len))
+		return plat_fail(c, node, "%s is not a string", name);
+	*s = v;
+	return 1;
+}
+
+/* The one-cell property name of node in *out: 1 when present, 0 when absent, or fails. */
+static int prop_u32(struct plat_ctx *c, int node, const char *name, uint32_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, node, name, &len);
+
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, node, name, len);
+	if (len != (int)sizeof(*v))
+		return plat_fail(c, node, "%s is %d bytes, not 4", name, len);
+	*out = fdt32_ld(v);
+	return 1;
+}
+
+/* 1 if node's status is okay (or absent), 0 if anything else, or fails. */
+static int node_enabled(struct plat_ctx *c, int node)
+{
+	int len;
+	const char *v = fdt_getprop(c->fdt, node, PROP_STATUS, &len);
+
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND ? 1 : fdt_fail(c, node, PROP_STATUS, len);
+	return prop_is(v, len, "okay") || prop_is(v, len, "ok");
+}
+
+/* The first enabled node compatible with one of compats (in order): 1 and *out, 0, or fails. */
+static int find_compatible(struct plat_ctx *c, const char *const *compats, int *out)
+{
+	for (; *compats; compats++) {
+		int node;
+
+		for (node = fdt_node_offset_by_compatible(c->fdt, -1, *compats); node >= 0;
+		     node = fdt_node_offset_by_compatible(c->fdt, node, *compats)) {
+			int ret = node_enabled(c, node);
+
+			if (ret < 0)
+				return ret;
+			if (ret) {
+				*out = node;
+				return 1;
+			}
+		}
+		if (node != -FDT_ERR_NOTFOUND)
+			return fdt_fail(c, -1, *compats, node);
+	}
+	return 0;
+}
+
+/* #address-cells and #size-cells of node, for its children; DT spec defaults when absent. */
+static int node_cells(struct plat_ctx *c, int node, uint32_t *ac, uint32_t *sc)
+{
+	int ret;
+
+	*ac = DT_DEFAULT_ADDRESS_CELLS;
+	*sc = DT_DEFAULT_SIZE_CELLS;
+	ret = prop_u32(c, node, PROP_ADDRESS_CELLS, ac);
+	if (ret < 0)
+		return ret;
+	ret = prop_u32(c, node, PROP_SIZE_CELLS, sc);
+	return ret < 0 ? ret : 0;
+}
+
+/* node's reg property, in the cells of its parent (1 or 2 each). Absent or empty fails. */
+static int reg_get(struct plat_ctx *c, int node, struct reg_prop *r)
+{
+	int parent = fdt_parent_offset(c->fdt, node);
+	uint32_t entry;
+	int ret, len;
+
+	if (parent < 0)
+		return fdt_fail(c, node, "parent", parent);
+	ret = node_cells(c, parent, &r->ac, &r->sc);
+	if (ret < 0)
+		return ret;
+	if (r->ac < 1 || r->ac > 2)
+		return plat_fail(c, parent, "#address-cells %u is not supported (1 or 2)", r->ac);
+	if (r->sc < 1 || r->sc > 2)
+		return plat_fail(c, parent, "#size-cells %u is not supported (1 or 2)", r->sc);
+
+	r->cell = fdt_getprop(c->fdt, node, PROP_REG, &len);
+	if (!r->cell) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return plat_fail(c, node, "no reg property");
+		return fdt_fail(c, node, PROP_REG, len);
+	}
+	entry = (r->ac + r->sc) * (uint32_t)sizeof(fdt32_t);
+	if (len == 0)
+		return plat_fail(c, node, "reg is empty");
+	if ((uint32_t)len % entry)
+		return plat_fail(c, node, "reg is %d bytes, not a multiple of %u", len, entry);
+	r->count = (int)((uint32_t)len / entry);
+	return 0;
+}
+
+static struct plat_range reg_entry(const struct reg_prop *r, int i)
+{
+	const fdt32_t *cell = r->cell + (uint32_t)i * (r->ac + r->sc);
+	struct plat_range range;
+
+	range.base = fdt_cells_read(cell, r->ac);
+	range.size = fdt_cells_read(cell + r->ac, r->sc);
+	return range;
+}
+
+/* Entry i of r (of node), refused if it wraps around the address space. */
+static int reg_checked(struct plat_ctx *c, int node, const struct reg_prop *r, int i,
+		       struct plat_range *out)
+{
+	*out = reg_entry(r, i);
+	if (out->size && out->base + (out->size - 1) < out->base)
+		return plat_fail(c, node, "reg entry %d 0x%llx+0x%llx wraps around", i,
+				 (unsigned long long)out->base, (unsigned long long)out->size);
+	return 0;
+}
+
+/* The first reg entry of node. */
+static int reg_first(struct plat_ctx *c, int node, struct plat_range *out)
+{
+	struct reg_prop r;
+	int ret = reg_get(c, node, &r);
+
+	return ret < 0 ? ret : reg_checked(c, node, &r, 0, out);
+}
+
+/*
+ * The interrupt parent of node (interrupt-parent of the node or its nearest ancestor that
+ * has one) in *out, or -1 when no node on the way up names one.
+ */
+static int interrupt_parent(struct plat_ctx *c, int node, int *out)
+{
+	*out = -1;
+	while (node >= 0) {
+		uint32_t phandle;
+		int ret = prop_u32(c, node, PROP_INTERRUPT_PARENT, &phandle);
+
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			*out = fdt_node_offset_by_phandle(c->fdt, phandle);
+			if (*out < 0)
+				return plat_fail(c, node, "interrupt-parent 0x%x names no node",
+						 phandle);
+			return 0;
+		}
+		if (node == 0)
+			break;
+		node = fdt_parent_offset(c->fdt, node);
+		if (node < 0)
+			return fdt_fail(c, -1, "parent", node);
+	}
+	return 0;
+}
+
+/* node's interrupts property, as specifiers of the GIC's #interrupt-cells. */
+static int irq_prop(struct plat_ctx *c, int node, const fdt32_t **spec, int *count)
+{
+	uint32_t spec_bytes = c->gic_icells * (uint32_t)sizeof(fdt32_t);
+	int len;
+
+	*spec = fdt_getprop(c->fdt, node, PROP_INTERRUPTS, &len);
+	if (!*spec) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return plat_fail(c, node, "no interrupts property");
+		return fdt_fail(c, node, PROP_INTERRUPTS, len);
+	}
+	if (len == 0 || (uint32_t)len % spec_bytes)
+		return plat_fail(c, node, "interrupts is %d bytes, not a multiple of %u (%s %u)",
+				 len, spec_bytes, PROP_INTERRUPT_CELLS, c->gic_icells);
+	*count = (int)((uint32_t)len / spec_bytes);
+	return 0;
+}
+
+/* The INTID of interrupt specifier i of node: SPI n is 32 + n, PPI n is 16 + n. */
+static int irq_intid(struct plat_ctx *c, int node, const fdt32_t *spec, int i, unsigned int *intid)
+{
+	const fdt32_t *s = spec + (uint32_t)i * c->gic_icells;
+	uint32_t type = fdt32_ld(&s[0]);
+	uint32_t num = fdt32_ld(&s[1]);
+
+	switch (type) {
+	case GIC_DT_TYPE_SPI:
+		if (num >= GIC_NR_SPI)
+			return plat_fail(c, node, "interrupt %d: SPI %u is out of range", i, num);
+		*intid = GIC_SPI_BASE + num;
+		return 0;
+	case GIC_DT_TYPE_PPI:
+		if (num >= GIC_NR_PPI)
+			return plat_fail(c, node, "interrupt %d: PPI %u is out of range", i, num);
+		*intid = GIC_PPI_BASE + num;
+		return 0;
+	default:
+		return plat_fail(c, node, "interrupt %d: type %u is neither SPI (0) nor PPI (1)", i,
+				 type);
+	}
+}
+
+/* Interrupts of node must go to the GIC found (or to no named parent at all). */
+static int check_irq_parent(struct plat_ctx *c, int node)
+{
+	char gic[PLAT_PATH_MAX];
+	int parent, ret;
+
+	ret = interrupt_parent(c, node, &parent);
+	if (ret < 0)
+		return ret;
+	if (parent < 0 || parent == c->gic_node)
+		return 0;
+	node_path(c->fdt, c->gic_node, gic, sizeof(gic));
+	return plat_fail(c, node, "interrupt parent is not the GIC %s", gic);
+}
+
+/* A bank described twice would be given to two guests as two different pieces of RAM. */
+static int bank_overlaps(struct plat_ctx *c, int node, const struct plat_range *bank)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->p->mem_count; i++) {
+		const struct plat_range *o = &c->p->mem[i];
+
+		if (bank->base <= o->base + (o->size - 1) &&
+		    o->base <= bank->base + (bank->size - 1))
+			return plat_fail(c, node, "bank 0x%llx+0x%llx overlaps bank 0x%llx+0x%llx",
+					 (unsigned long long)bank->base,
+					 (unsigned long long)bank->size,
+					 (unsigned long long)o->base, (unsigned long long)o->size);
+	}
+	return 0;
+}
+
+static int parse_memory(struct plat_ctx *c)
+{
+	struct platform *p = c->p;
+	bool found = false;
+	int node;
+
+	for (node = fdt_node_offset_by_prop_value(c->fdt, -1, PROP_DEVICE_TYPE, DEVICE_TYPE_MEMORY,
+						  sizeof(DEVICE_TYPE_MEMORY));
+	     node >= 0;
+	     node = fdt_node_offset_by_prop_value(c->fdt, node, PROP_DEVICE_TYPE,
+						  DEVICE_TYPE_MEMORY, sizeof(DEVICE_TYPE_MEMORY))) {
+		struct reg_prop r;
+		int i, ret;
+
+		/* RAM is described at the root (devicetree spec 3.4); a node typed "memory" inside
+		 * a device is that device's business, not the machine's RAM */
+		if (fdt_parent_offset(c->fdt, node) != 0)
+			continue;
+		ret = node_enabled(c, node);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			continue;
+		found = true;
+		ret = reg_get(c, node, &r);
+		if (ret < 0)
+			return ret;
+		for (i = 0; i < r.count; i++) {
+			struct plat_range bank = reg_entry(&r, i);
+
+			if (!bank.size)
+				continue;
+			if (bank.base + (bank.size - 1) < bank.base)
+				return plat_fail(c, node, "bank 0x%llx+0x%llx wraps around",
+						 (unsigned long long)bank.base,
+						 (unsigned long long)bank.size);
+			if (p->mem_count == PLAT_MAX_MEM)
+				return plat_fail(c, node, "more than %d memory banks",
+						 PLAT_MAX_MEM);
+			ret = bank_overlaps(c, node, &bank);
+			if (ret < 0)
+				return ret;
+			p->mem[p->mem_count++] = bank;
+		}
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return fdt_fail(c, -1, "memory nodes", node);
+	if (!found)
+		return plat_fail(c, -1, "no memory node");
+	if (!p->mem_count)
+		return plat_fail(c, -1, "no memory: every memory bank has size 0");
+	return 0;
+}
+
+/* One cpu node: its MPIDR (checked against those kept so far), kept or counted as ignored. */
+static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
+{
+	struct platform *p = c->p;
+	const fdt32_t *reg;
+	const char *method;
+	uint64_t mpidr;
+	unsigned int i;
+	int len;
+
+	reg = fdt_getprop(c->fdt, node, PROP_REG, &len);
+	if (!reg) {
+		if (len == -FDT_ERR_NOTFOUND)
+			return plat_fail(c, node, "no reg property");
+		return fdt_fail(c, node, PROP_REG, len);
+	}
+	if (len != (int)(ac * sizeof(fdt32_t)))
+		return plat_fail(c, node, "reg is %d bytes, not %u (%s %u)", len,
+				 ac * (uint32_t)sizeof(fdt32_t), PROP_ADDRESS_CELLS, ac);
+	mpidr = fdt_cells_read(reg, ac) & MPIDR_AFF_MASK;
+
+	for (i = 0; i < p->cpu_count; i++) {
+		char other[PLAT_PATH_MAX];
+
+		if (p->cpu[i].mpidr != mpidr)
+			continue;
+		node_path(c->fdt, c->cpu_node[i], other, sizeof(other));
+		return plat_fail(c, node, "MPIDR 0x%llx already used by %s",
+				 (unsigned long long)mpidr, other);
+	}
+	if (p->cpu_count == PLAT_MAX_CPUS) {
+		p->cpus_ignored++;
+		return 0;
+	}
+
+	c->cpu_node[p->cpu_count] = node;
+	p->cpu[p->cpu_count].node = node;
+	p->cpu[p->cpu_count].mpidr = mpidr;
+	method = fdt_getprop(c->fdt, node, PROP_ENABLE_METHOD, &len);
+	if (method)
+		p->cpu[p->cpu_count].psci =
+			fdt_stringlist_contains(method, len, ENABLE_METHOD_PSCI);
+	else if (len != -FDT_ERR_NOTFOUND)
+		return fdt_fail(c, node, PROP_ENABLE_METHOD, len);
+	p->cpu_count++;
+	return 0;
+}
+
+/*
+ * Children of /cpus with device_type "cpu" and status okay. MPIDRs are checked for
+ * duplicates against the cpus kept (the first PLAT_MAX_CPUS); duplicates among the cpus
+ * ignored beyond those are not looked for, since skiff never touches them.
+ */
+static int parse_cpus(struct plat_ctx *c)
+{
+	uint32_t ac, sc;
+	int cpus, node, ret;
+
+	cpus = fdt_path_offset(c->fdt, PATH_CPUS);
+	if (cpus == -FDT_ERR_NOTFOUND)
+		return plat_fail(c, -1, "no %s node", PATH_CPUS);
+	if (cpus < 0)
+		return fdt_fail(c, -1, PATH_CPUS, cpus);
+	ret = node_cells(c, cpus, &ac, &sc);
+	if (ret < 0)
+		return ret;
+	if (ac < 1 || ac > 2)
+		return plat_fail(c, cpus, "#address-cells %u is not supported (1 or 2)", ac);
+
+	for (node = fdt_first_subnode(c->fdt, cpus); node >= 0;
+	     node = fdt_next_subnode(c->fdt, node)) {
+		int len;
+		const char *type = fdt_getprop(c->fdt, node, PROP_DEVICE_TYPE, &len);
+
+		if (!prop_is(type, len, DEVICE_TYPE_CPU))
+			continue;
+		ret = node_enabled(c, node);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			continue;
+		ret = parse_cpu(c, node, ac);
+		if (ret < 0)
+			return ret;
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return fdt_fail(c, cpus, "subnodes", node);
+	if (!c->p->cpu_count)
+		return plat_fail(c, cpus, "no cpu nodes");
+	return 0;
+}
+
+/* No enabled arm,gic-v3 node: say what there is instead. */
+static int gic_missing(struct plat_ctx *c)
+{
+	const char *compat;
+	int node, len, ret;
+	bool v2;
+
+	ret = find_compatible(c, gic_v2_compat, &node);
+	if (ret < 0)
+		return ret;
+	v2 = ret;
+	if (!v2) {
+		/* Not a GIC we know; perhaps the root names some other interrupt controller. */
+		ret = interrupt_parent(c, 0, &node);
+		if (ret < 0)
+			return ret;
+		if (node < 0)
+			return plat_fail(c, -1,
+					 "no interrupt controller (no node compatible \"%s\")",
+					 COMPAT_GIC_V3);
+	}
+	compat = fdt_stringlist_get(c->fdt, node, PROP_COMPATIBLE, 0, &len);
+	if (!compat) {
+		compat = "";
+		len = 0;
+	}
+	if (v2)
+		return plat_fail(c, node, "GIC is not v3 (compatible \"%.*s\")", len, compat);
+	ret = node_enabled(c, node);
+	if (ret < 0)
+		return ret;
+	if (!len)
+		return plat_fail(c, node, "interrupt controller is %s (no compatible)",
+				 ret ? "not a GICv3" : "disabled");
+	return plat_fail(c, node, "interrupt controller is %s (compatible \"%.*s\")",
+			 ret ? "not a GICv3" : "disabled", len, compat);
+}
+
+/* The redistributor-stride property: 0 when absent, else a multiple of 64 KiB. */
+static int parse_gicr_stride(struct plat_ctx *c, int node)
+{
+	const fdt32_t *v;
+	uint64_t stride;
+	int len;
+
+	v = fdt_getprop(c->fdt, node, PROP_REDIST_STRIDE, &len);
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, node, PROP_REDIST_STRIDE, len);
+	if (len != 4 && len != 8)
+		return plat_fail(c, node, "%s is %d bytes, not 4 or 8", PROP_REDIST_STRIDE, len);
+	stride = fdt_cells_read(v, (uint32_t)len / sizeof(fdt32_t));
+	if (stride % GICR_STRIDE_ALIGN)
+		return plat_fail(c, node, "%s 0x%llx is not a multiple of 64 KiB",
+				 PROP_REDIST_STRIDE, (unsigned long long)stride);
+	c->p->gicr_stride = stride;
+	return 0;
+}
+
+static int parse_gic(struct plat_ctx *c)
+{
+	struct platform *p = c->p;
+	const fdt32_t *spec;
+	struct reg_prop r;
+	uint32_t nr_redist = 1, phandle;
+	int node, ret, count;
+	unsigned int i;
+
+	ret = find_compatible(c, gic_v3_compat, &node);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return gic_missing(c);
+	c->gic_node = node;
+	p->gic_node = node;
+
+	ret = reg_get(c, node, &r);
+	if (ret < 0)
+		return ret;
+	ret = prop_u32(c, node, PROP_REDIST_REGIONS, &nr_redist);
+	if (ret < 0)
+		return ret;
+	if (nr_redist < 1 || nr_redist > PLAT_MAX_GICR)
+		return plat_fail(c, node, "%s %u is not supported (1 to %d)", PROP_REDIST_REGIONS,
+				 nr_redist, PLAT_MAX_GICR);
+	if ((uint32_t)r.count < 1 + nr_redist)
+		return plat_fail(c, node, "reg has %d entr%s, need %u (GICD + %u GICR)", r.count,
+				 r.count == 1 ? "y" : "ies", 1 + nr_redist, nr_redist);
+	ret = reg_checked(c, node, &r, 0, &p->gicd);
+	for (i = 0; !ret && i < nr_redist; i++)
+		ret = reg_checked(c, node, &r, (int)i + 1, &p->gicr[i]);
+	if (ret < 0)
+		return ret;
+	p->gicr_count = nr_redist;
+	ret = parse_gicr_stride(c, node);
+	if (ret < 0)
+		return ret;
+
+	phandle = fdt_get_phandle(c->fdt, node);
+	if (phandle > (uint32_t)INT32_MAX)
+		return plat_fail(c, node, "phandle 0x%x is out of range", phandle);
+	p->gic_phandle = phandle ? (int)phandle : -1;
+
+	ret = prop_u32(c, node, PROP_INTERRUPT_CELLS, &c->gic_icells);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return plat_fail(c, node, "no %s property", PROP_INTERRUPT_CELLS);
+	if (c->gic_icells < GIC_DT_MIN_CELLS || c->gic_icells > GIC_DT_MAX_CELLS)
+		return plat_fail(c, node, "%s %u is not supported (3 or 4)", PROP_INTERRUPT_CELLS,
+				 c->gic_icells);
+
+	/* The maintenance interrupt is the GIC's own interrupts property (arm,gic-v3.yaml). */
+	if (!fdt_getprop(c->fdt, node, PROP_INTERRUPTS, NULL))
+		return plat_fail(c, node, "no maintenance interrupt (no interrupts property)");
+	ret = irq_prop(c, node, &spec, &count);
+	if (ret < 0)
+		return ret;
+	return irq_intid(c, node, spec, 0, &p->gic_maint_intid);
+}
+
+static int parse_timer(struct plat_ctx *c)
+{
+	const fdt32_t *spec;
+	int node, ret, count, i;
+
+	ret = find_compatible(c, timer_compat, &node);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return plat_fail(c, -1, "no timer node (compatible \"%s\")", COMPAT_TIMER);
+	c->p->timer_node = node;
+	ret = check_irq_parent(c, node);
+	if (ret < 0)
+		return ret;
+	ret = irq_prop(c, node, &spec, &count);
+	if (ret < 0)
+		return ret;
+	if (count < PLAT_TIMER_COUNT)
+		return plat_fail(c, node, "interrupts has %d specifier%s, need %d", count,
+				 count == 1 ? "" : "s", PLAT_TIMER_COUNT);
+	for (i = 0; i < PLAT_TIMER_COUNT; i++) {
+		ret = irq_intid(c, node, spec, i, &c->p->timer_intid[i]);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * An alias that stdout-path starts with must be a full path before libfdt follows it:
+ * fdt_path_offset_namelen runs strlen over the alias's value, and follows a value that is
+ * itself an alias again, without end if it names itself.
+ */
+static int check_alias(struct plat_ctx *c, const char *path, int namelen)
+{
+	const char *slash = strchr(path, '/');
+	int aliases, len;
+	const char *v;
+
+	aliases = fdt_path_offset(c->fdt, PATH_ALIASES);
+	if (aliases == -FDT_ERR_NOTFOUND)
+		return 0; /* fdt_path_offset_namelen will not find the alias either */
+	if (aliases < 0)
+		return fdt_fail(c, -1, PATH_ALIASES, aliases);
+	if (slash && slash - path < namelen)
+		namelen = (int)(slash - path);
+	v = fdt_getprop_namelen(c->fdt, aliases, path, namelen, &len);
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, aliases, "alias", len);
+	if (!fdt_prop_is_string(v, len))
+		return plat_fail(c, aliases, "%.*s is not a string", namelen, path);
+	if (v[0] != '/')
+		return plat_fail(c, aliases, "%.*s is not a full path (\"%s\")", namelen, path, v);
+	return 0;
+}
+
+static int parse_uart(struct plat_ctx *c)
+{
+	struct platform *p = c->p;
+	const char *prop = PROP_STDOUT_PATH, *path, *colon;
+	int chosen, node, namelen, ret;
+
+	chosen = fdt_path_offset(c->fdt, PATH_CHOSEN);
+	if (chosen == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (chosen < 0)
+		return fdt_fail(c, -1, PATH_CHOSEN, chosen);
+	ret = prop_string(c, chosen, prop, &path);
+	if (!ret) {
+		prop = PROP_LINUX_STDOUT_PATH;
+		ret = prop_string(c, chosen, prop, &path);
+	}
+	if (ret <= 0)
+		return ret;
+
+	/* "serial0:115200n8": an alias or a full path, then options after a ':'. */
+	colon = strchr(path, ':');
+	namelen = colon ? (int)(colon - path) : (int)strlen(path);
+	if (namelen && path[0] != '/') {
+		ret = check_alias(c, path, namelen);
+		if (ret < 0)
+			return ret;
+	}
+	node = namelen ? fdt_path_offset_namelen(c->fdt, path, namelen) : -FDT_ERR_BADPATH;
+	if (node < 0)
+		return plat_fail(c, chosen, "%s \"%s\" does not resolve to a node", prop, path);
+
+	ret = fdt_node_check_compatible(c->fdt, node, COMPAT_PL011);
+	if (ret < 0 && ret != -FDT_ERR_NOTFOUND)
+		return fdt_fail(c, node, PROP_COMPATIBLE, ret);
+	p->uart_kind = ret == 0 ? PLAT_UART_PL011 : PLAT_UART_OTHER;
+	p->uart_node = node;
+	ret = fdt_get_path(c->fdt, node, p->uart_path, sizeof(p->uart_path));
+	if (ret < 0)
+		return fdt_fail(c, node, "path", ret);
+
+	/* A UART skiff has no driver for may lack reg (a firmware console, say). */
+	if (p->uart_kind == PLAT_UART_OTHER && !fdt_getprop(c->fdt, node, PROP_REG, NULL))
+		return 0;
+	return reg_first(c, node, &p->uart);
+}
+
+static int parse_psci(struct plat_ctx *c)
+{
+	const char *method;
+	int node, ret;
+
+	ret = find_compatible(c, psci_compat, &node);
+	if (ret <= 0)
+		return ret;
+	ret = prop_string(c, node, PROP_METHOD, &method);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return plat_fail(c, node, "no %s property", PROP_METHOD);
+	if (!strcmp(method, "smc"))
+		c->p->psci = PLAT_PSCI_SMC;
+	else if (!strcmp(method, "hvc"))
+		c->p->psci = PLAT_PSCI_HVC;
+	else
+		return plat_fail(c, node, "method \"%s\" is neither \"smc\" nor \"hvc\"", method);
+	return 0;
+}
+
+static int parse_fw_cfg(struct plat_ctx *c)
+{
+	int node, ret;
+
+	ret = find_compatible(c, fw_cfg_compat, &node);
+	if (ret <= 0)
+		return ret;
+	ret = reg_first(c, node, &c->p->fw_cfg);
+	if (ret < 0)
+		return ret;
+	c->p->has_fw_cfg = true;
+	return 0;
+}
+
+int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *err, size_t err_size)
+{
+	struct plat_ctx c = {
+		.fdt = fdt,
+		.p = p,
+		.err = err,
+		.err_size = err_size,
+		.gic_node = -1,
+	};
+	uint32_t at;
+	int ret;
+
+	if (err && err_size)
+		err[0] = '\0';
+	if (!fdt)
+		return plat_fail(&c, -1, "no device tree");
+	if (!p)
+		return plat_fail(&c, -1, "no struct platform to fill");
+	memset(p, 0, sizeof(*p));
+	p->gic_phandle = -1;
+	p->gic_node = -1;
+	p->timer_node = -1;
+	p->uart_node = -1;
+
+	/* libfdt wants 8 (and says so with an error its fdt_strerror cannot name). */
+	if ((uintptr_t)fdt % FDT_ALIGN)
+		return plat_fail(&c, -1, "device tree: address 0x%lx is not %d-byte aligned",
+				 (unsigned long)(uintptr_t)fdt, FDT_ALIGN);
+	if (buf_size < sizeof(struct fdt_header))
+		return plat_fail(&c, -1, "device tree: %zu bytes, smaller than its header",
+				 buf_size);
+	ret = fdt_check_header(fdt);
+	if (ret)
+		return plat_fail(&c, -1, "device tree header: %s", fdt_strerror(ret));
+	if (fdt_totalsize(fdt) > buf_size)
+		return plat_fail(&c, -1, "device tree: totalsize %u is larger than its %zu bytes",
+				 fdt_totalsize(fdt), buf_size);
+	ret = fdt_struct_check(fdt, &at);
+	if (ret == -FDT_ERR_BADVERSION)
+		return plat_fail(&c, -1, "device tree version %u: skiff reads version %d and later",
+				 fdt_version(fdt), FDT_STRUCT_MIN_VERSION);
+	if (ret)
+		return plat_fail(&c, -1, "device tree structure: %s at structure offset 0x%x",
+				 fdt_strerror(ret), at);
+	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (ret)
+		return plat_fail(&c, -1, "device tree structure: %s", fdt_strerror(ret));
+
+	ret = parse_memory(&c);
+	if (!ret)
+		ret = parse_cpus(&c);
+	if (!ret)
+		ret = parse_gic(&c);
+	if (!ret)
+		ret = parse_timer(&c);
+	if (!ret)
+		ret = parse_uart(&c);
+	if (!ret)
+		ret = parse_psci(&c);
+	if (!ret)
+		ret = parse_fw_cfg(&c);
+	return ret;
+}
+
+int plat_parse(const void *fdt, struct platform *p, char *err, size_t err_size)
+{
+	return plat_parse_buf(fdt, SIZE_MAX, p, err, err_size);
+}
+
+int plat_cpu_index(const struct platform *p, uint64_t mpidr)
+{
+	unsigned int i;
+
+	mpidr &= MPIDR_AFF_MASK;
+	for (i = 0; i < p->cpu_count && i < PLAT_MAX_CPUS; i++)
+		if (p->cpu[i].mpidr == mpidr)
+			return (int)i;
+	return -1;
+}
