@@ -30,13 +30,14 @@ IMG_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DE
 IMG_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack -z max-page-size=4096 \
 	--gc-sections --no-undefined -T arch/arm64/skiff.ld -Map $(BUILD)/skiff.map
 
-IMG_DIRS := arch/arm64 lib drivers irq hyp/plan hyp/exit hyp/dev hyp/core hyp/guests hyp
+IMG_DIRS := arch/arm64 lib drivers irq hyp/plan hyp/emul hyp/core hyp/exit hyp/run hyp/guests hyp
 IMG_SRCS := $(foreach d,$(IMG_DIRS),$(wildcard $(d)/*.c) $(wildcard $(d)/*.S))
 IMG_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(IMG_SRCS))
 # what runs on every guest exit and interrupt is built for speed, the rest for size
 HOT_SRCS := irq/lr.c irq/vgic.c irq/vgic_mmio.c irq/vgic_dist.c irq/vgic_redist.c \
-	irq/passthrough.c irq/sgi.c hyp/exit/trap.c hyp/core/vcpu.c hyp/core/cpu.c hyp/exit/exception.c hyp/exit/abort.c \
-	hyp/exit/mmio.c hyp/exit/psci.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c
+	irq/passthrough.c irq/sgi.c hyp/exit/trap.c hyp/run/vcpu.c hyp/core/cpu.c hyp/run/exception.c hyp/emul/abort.c \
+	hyp/emul/mmio.c hyp/exit/psci.c hyp/run/irq_entry.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c \
+	drivers/gicv3_lr.c
 $(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_OPT := -O2
 
 HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -I. -Iinclude -DSKIFF_HOST_TEST \

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hyp/plan/platform.h"
+#include "lib/range.h"
 
 /* Distributor: checks the architecture revision, disables and resets every SPI to group 1,
  * default priority, level, disabled, routed to route_mpidr; then enables group 1 with

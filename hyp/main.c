@@ -6,6 +6,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "arch/arm64/boot.h"
 #include "arch/arm64/layout.h"
 #include "arch/arm64/mmu.h"
 #include "arch/arm64/psci_fw.h"
@@ -17,8 +18,9 @@
 #include "hyp/core/cpu.h"
 #include "hyp/guests/guests.h"
 #include "lib/log.h"
-#include "hyp/core/smp.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/run/smp.h"
+#include "hyp/core/vm.h"
+#include "hyp/run/vcpu.h"
 
 #define FDT_SIZE_MAX (32u << 20)
 #define FDT_HEADER_SIZE 40
@@ -26,8 +28,6 @@
 #define SELFTEST_FILE "opt/skiff/selftest"
 #define SELFTEST_EL2_FAULT "el2-fault"
 #define SELFTEST_ENTRY_CHECK "entry-check"
-
-unsigned int vm_boot_nr_intids;
 
 static struct fw_cfg fw_cfg;
 static bool have_fw_cfg;
@@ -211,6 +211,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	unsigned int up, guests;
 	int ret;
 
+	log_set_halt(cpu_halt);
 	if (EARLY_UART)
 		log_set_console(&early_console);
 	if (el != 2)

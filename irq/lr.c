@@ -16,6 +16,7 @@
 #include "irq/lr.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
+#include "irq/vgic_mmio.h"
 #include "irq/virq.h"
 
 /*
@@ -310,7 +311,7 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 		if (val & ICH_LR_ACTIVE)
 			v->active = true;
 		/* the state is the virq's now: the LR must not stay live if the next flush is
-		 * skipped (hyp/core/vcpu.c, nothing in flight here once the virq moved elsewhere) */
+		 * skipped (hyp/run/vcpu.c, nothing in flight here once the virq moved elsewhere) */
 		hw->write_lr(n, 0);
 		vgic_queue(vg, v);
 	}

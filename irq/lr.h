@@ -8,47 +8,8 @@
 
 #include <stdint.h>
 
+#include "drivers/lr_hw.h"
 #include "irq/vgic.h"
-
-/* ICH_LR<n>_EL2 (IHI 0069 12.4.6) */
-#define ICH_LR_VINTID_MASK 0xffffffffull
-#define ICH_LR_PINTID_SHIFT 32
-#define ICH_LR_PINTID_MASK (0x1fffull << ICH_LR_PINTID_SHIFT)
-#define ICH_LR_EOI (1ull << 41)
-#define ICH_LR_PRIORITY_SHIFT 48
-#define ICH_LR_PRIORITY_MASK (0xffull << ICH_LR_PRIORITY_SHIFT)
-#define ICH_LR_GROUP (1ull << 60)
-#define ICH_LR_HW (1ull << 61)
-#define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_STATE_MASK (3ull << ICH_LR_STATE_SHIFT)
-#define ICH_LR_PENDING (1ull << 62)
-#define ICH_LR_ACTIVE (1ull << 63)
-
-/* ICH_HCR_EL2 (12.4.2) */
-#define ICH_HCR_EN (1u << 0)
-#define ICH_HCR_UIE (1u << 1)
-#define ICH_HCR_LRENPIE (1u << 2)
-#define ICH_HCR_NPIE (1u << 3)
-#define ICH_HCR_TDIR (1u << 14)
-#define ICH_HCR_EOICOUNT_SHIFT 27
-#define ICH_HCR_EOICOUNT_MASK (0x1fu << ICH_HCR_EOICOUNT_SHIFT)
-
-/* ICH_MISR_EL2 (12.4.7) */
-#define ICH_MISR_EOI (1u << 0)
-#define ICH_MISR_U (1u << 1)
-#define ICH_MISR_LRENP (1u << 2)
-#define ICH_MISR_NP (1u << 3)
-
-/* ICH_VTR_EL2 (12.4.9) */
-#define ICH_VTR_LISTREGS_MASK 0x1f
-
-struct lr_hw {
-	unsigned int nr_lrs;
-	uint64_t (*read_lr)(unsigned int n);
-	void (*write_lr)(unsigned int n, uint64_t val);
-	uint32_t (*read_hcr)(void);
-	void (*write_hcr)(uint32_t val);
-};
 
 /* Both with the VM's vgic lock held, on the CPU that runs vc. */
 void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw);

@@ -9,8 +9,10 @@
  * registers or MMIO, nor any interrupt it was not given.
  */
 #include "irq/passthrough.h"
+
+#include <stddef.h>
 #include "arch/arm64/regs.h"
-#include "include/skiff/hvc.h"
+#include "skiff/hvc.h"
 
 /*
  * The rules for an SPI, and why they keep DESIGN.md §4's invariants. Skiff runs its CPU

@@ -13,12 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hyp/plan/config.h"
+#include "irq/mode.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
 
 /* One struct passthrough per assigned device (or per vCPU for its timer PPIs). */
-#define PASSTHROUGH_MAX_LINES CONFIG_MAX_DEV_IRQS
+#define PASSTHROUGH_MAX_LINES IRQ_MAX_DEV_LINES
 
 /*
  * The physical GIC as passthrough needs it; frame is a GICR RD_base (PPIs) or the GICD base

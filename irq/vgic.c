@@ -9,7 +9,7 @@
 
 #include "irq/sgi.h"
 #include "irq/vgic.h"
-#include "irq/vgic_mmio.h"
+#include "drivers/gicv3_regs.h"
 
 _Static_assert(VGIC_MAX_CPUS <= SGI_MAX_CPUS, "SGI target masks hold every vCPU");
 
@@ -364,21 +364,6 @@ static void vgic_queue_list(struct vgic *vg, struct virq *v)
 	}
 	/* still on owner's list: it must refresh its LRs (or fold one so prune can move it) */
 	vgic_kick(vg, owner);
-}
-
-void vgic_apply_lr_writes(struct vgic *vg, struct virq *v)
-{
-	struct vgic_mmio m = { .vg = vg, .vc = v->target };
-	uint8_t w = v->lr_writes;
-
-	SPIN_ASSERT_HELD(&vg->lock);
-	v->lr_writes = 0;
-	if (w & VIRQ_WRITE_CLEAR_PENDING)
-		vgic_mmio_write_clear_pending(&m, v, 1);
-	if (w & VIRQ_WRITE_SET_ACTIVE)
-		vgic_mmio_write_set_active(&m, v, 1);
-	if (w & VIRQ_WRITE_CLEAR_ACTIVE)
-		vgic_mmio_write_clear_active(&m, v, 1);
 }
 
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)

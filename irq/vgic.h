@@ -43,9 +43,18 @@ struct vgic_ops {
 	void (*changed)(struct vgic *vg, struct virq *v);
 };
 
+/* GICD_CTLR as a single Security state sees it (GICD_CTLR.DS == 1) */
+#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
+#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
+#define GICD_CTLR_ARE (1u << 4)
+
+/* Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]: the fields IROUTER stores */
+#define GICD_IROUTER_AFF_MASK 0xff00ffffffull
+
 struct vgic_cpu {
-	unsigned int id; /* vCPU index in the VM */
-	uint64_t mpidr;	 /* its affinity, as GICR_TYPER and IROUTER use it */
+	unsigned int id;       /* vCPU index in the VM */
+	uint64_t mpidr;	       /* its affinity, as GICR_TYPER and IROUTER use it */
+	unsigned int host_cpu; /* the physical CPU it is pinned to (set by its VM's builder) */
 	struct vgic *vgic;
 	struct virq private_irqs[VGIC_NR_PRIVATE];
 	struct virq *ap_head; /* in-flight list, unordered; lr_flush orders it */
@@ -138,8 +147,13 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 /* Whether v needs a place in a list register: pending, enabled and its group enabled in
  * GICD_CTLR, or active (an active interrupt stays until deactivated, enabled or not). */
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
-/* v has just left a list register (lock held): apply what the guest wrote to its pending or
- * active state meanwhile (v->lr_writes, see irq/vgic_mmio.c). */
-void vgic_apply_lr_writes(struct vgic *vg, struct virq *v);
+
+/* For the vGIC's register files (irq/vgic_mmio.c and its users), lock held. */
+/* The vCPU whose affinity is route's Aff3.Aff2.Aff1.Aff0, or NULL. */
+struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route);
+/* Tell v's source (if any) its trigger mode, priority or target changed. */
+void vgic_notify_config(struct virq *v);
+/* vgic_queue() every interrupt of the VM (a group was enabled or disabled). */
+void vgic_queue_all(struct vgic *vg);
 
 #endif

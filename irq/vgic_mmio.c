@@ -399,3 +399,18 @@ uint32_t vgic_mmio_idreg(uint32_t idx)
 
 	return idx < GIC_IDREGS_COUNT ? id[idx] : 0;
 }
+
+void vgic_apply_lr_writes(struct vgic *vg, struct virq *v)
+{
+	struct vgic_mmio m = { .vg = vg, .vc = v->target };
+	uint8_t w = v->lr_writes;
+
+	SPIN_ASSERT_HELD(&vg->lock);
+	v->lr_writes = 0;
+	if (w & VIRQ_WRITE_CLEAR_PENDING)
+		vgic_mmio_write_clear_pending(&m, v, 1);
+	if (w & VIRQ_WRITE_SET_ACTIVE)
+		vgic_mmio_write_set_active(&m, v, 1);
+	if (w & VIRQ_WRITE_CLEAR_ACTIVE)
+		vgic_mmio_write_clear_active(&m, v, 1);
+}

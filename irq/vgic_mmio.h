@@ -27,11 +27,6 @@
 #define GICD_SPENDSGIR 0x0f20
 #define GICD_PIDR4 0xffd0 /* first of the identification registers, up to CIDR3 at 0xfffc */
 
-/* GICD_CTLR as a single Security state sees it (GICD_CTLR.DS == 1) */
-#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
-#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
-#define GICD_CTLR_ARE (1u << 4)
-
 #define GICD_TYPER_CPUNUMBER_SHIFT 5
 #define GICD_TYPER_SECURITYEXTN (1u << 10)
 #define GICD_TYPER_MBIS (1u << 16)
@@ -47,8 +42,6 @@
 #define GICD_IIDR_PRODUCTID_SHIFT 24
 
 #define GICD_IROUTER_IRM (1ull << 31)
-/* Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]: the fields IROUTER stores */
-#define GICD_IROUTER_AFF_MASK 0xff00ffffffull
 
 #define GICD_ICFGR_EDGE 0x2u /* Int_config[1] of an INTID's 2-bit field */
 
@@ -186,12 +179,8 @@ void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
 /* Identification register idx of a frame (0 = PIDR4 at 0xffd0, ..., 11 = CIDR3) */
 uint32_t vgic_mmio_idreg(uint32_t idx);
 
-/* From irq/vgic.c, for the register files (lock held). */
-/* The vCPU whose affinity is route's Aff3.Aff2.Aff1.Aff0, or NULL. */
-struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route);
-/* Tell v's source (if any) its trigger mode, priority or target changed. */
-void vgic_notify_config(struct virq *v);
-/* vgic_queue() every interrupt of the VM (a group was enabled or disabled). */
-void vgic_queue_all(struct vgic *vg);
+/* v has just left a list register (lock held): apply what the guest wrote to its pending or
+ * active state meanwhile (v->lr_writes, see irq/vgic_mmio.c). */
+void vgic_apply_lr_writes(struct vgic *vg, struct virq *v);
 
 #endif

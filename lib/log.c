@@ -37,8 +37,6 @@
 #define READ_BATCH 64 /* records a LOG_READ walks per hold of ring_lock */
 #define NO_OWNER (-3) /* of the console: skiff's own, or no guest's */
 
-extern void cpu_halt(void) __attribute__((noreturn));
-
 struct rec {
 	unsigned int len; /* text bytes, the '\n' included */
 	int owner;	  /* LOG_SKIFF or a guest */
@@ -109,6 +107,13 @@ void log_set_console(const struct log_console *c)
 void log_set_clock(const struct log_clock *c)
 {
 	clock = c;
+}
+
+static log_halt_fn halt_fn;
+
+void log_set_halt(log_halt_fn halt)
+{
+	halt_fn = halt;
 }
 
 void log_set_guest_name(int g, const char *name)
@@ -668,5 +673,8 @@ void fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_v(LOG_SKIFF, true, "fatal: ", fmt, ap);
 	va_end(ap);
-	cpu_halt();
+	if (halt_fn)
+		halt_fn();
+	for (;;)
+		;
 }

@@ -51,6 +51,10 @@ struct log_clock {
 /* Where lines go; NULL sends them to the ring only. */
 void log_set_console(const struct log_console *console);
 void log_set_clock(const struct log_clock *clock);
+/* What fatal() calls once its line is out: the CPU's halt (hyp/main.c passes arch/arm64's
+ * cpu_halt). Until one is set, fatal() spins. */
+typedef void (*log_halt_fn)(void);
+void log_set_halt(log_halt_fn halt);
 /* Name guest g's records ("guest@0"); the string must outlive the log. */
 void log_set_guest_name(int g, const char *name);
 /* Serialise between CPUs (once the MMU is on: exclusives need normal memory). */

@@ -46,7 +46,7 @@ TARGETS = {
 
 # the skiff sources each target drives (tests/fuzz/fuzz.mk's fuzz_<name>_SRCS), for --coverage
 SOURCES = {
-    "abort": ["hyp/exit/abort.c"],
+    "abort": ["hyp/emul/abort.c"],
     "psci": ["hyp/exit/psci.c", "hyp/core/vm_lookup.c"],
     "vgic_mmio": ["irq/vgic.c", "irq/vgic_dist.c", "irq/vgic_redist.c", "irq/vgic_mmio.c",
                   "irq/sgi.c", "irq/lr.c", "irq/passthrough.c", "irq/emulated.c"],

@@ -96,6 +96,14 @@ if ! make --no-print-directory -s all unit; then
 	failed+=("build (make all unit)")
 fi
 
+# ---- 5. dependencies point one way (docs/layers.md): no include or symbol up the layers, no
+# cycle between files; reads the objects step 4 built
+echo "lint: dependencies (tools/check-deps.py)"
+if ! deps_out=$(python3 tools/check-deps.py --build "$BUILD"); then
+	printf '%s\n' "$deps_out"
+	failed+=("dependencies (python3 tools/check-deps.py)")
+fi
+
 if [ "${#failed[@]}" -gt 0 ]; then
 	echo "lint: FAILED: ${failed[*]}"
 	exit 1

@@ -1,9 +1,9 @@
 /*
  * skiff_check.c - build/skiff-check: checks a skiff configuration against a host device tree
- * on the build machine, with the same code skiff runs at boot (hyp/plan/config.c, hyp/plan/assign.c,
- * hyp/plan/ledger.c, hyp/plan/platform.c, hyp/plan/guest_dtb.c), and prints what each guest would get or the
- * first error.
- * Reads the two files named on the command line; writes only to stdout and stderr.
+ * on the build machine, with the same code skiff runs at boot (hyp/plan/config.c,
+ * hyp/plan/assign.c, hyp/plan/ledger.c, hyp/plan/platform.c, hyp/plan/guest_dtb.c), and prints what
+ * each guest would get or the first error. Reads the two files named on the command line; writes
+ * only to stdout and stderr.
  *
  *     skiff-check [--skiff BASE:END] CONFIG.dtb HOST.dtb
  */

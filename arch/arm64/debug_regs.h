@@ -1,7 +1,7 @@
 /*
  * debug_regs.h - the self-hosted debug registers (Arm ARM D2, "AArch64 Self-hosted Debug") by
  * name and index, read and written at EL2 on this CPU, for the emulation of a guest's trapped
- * accesses (hyp/exit/debug_trap.c), and how many breakpoints and watchpoints this CPU has.
+ * accesses (hyp/emul/debug_trap.c), and how many breakpoints and watchpoints this CPU has.
  */
 #ifndef SKIFF_ARCH_DEBUG_REGS_H
 #define SKIFF_ARCH_DEBUG_REGS_H

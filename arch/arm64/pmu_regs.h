@@ -1,6 +1,6 @@
 /*
  * pmu_regs.h - the PMU registers (Arm ARM D12, PMUv3) by name, read and written at EL2 on this
- * CPU, for the emulation of a guest's trapped accesses (hyp/exit/pmu_trap.c). Event counters and
+ * CPU, for the emulation of a guest's trapped accesses (hyp/emul/pmu_trap.c). Event counters and
  * their types are reached through PMSELR_EL0 and PMXEV*, which the caller saves around.
  */
 #ifndef SKIFF_ARCH_PMU_REGS_H

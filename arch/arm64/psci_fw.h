@@ -7,7 +7,12 @@
 
 #include <stdint.h>
 
-#include "hyp/plan/platform.h"
+/* How skiff reaches the firmware's PSCI (the device tree's /psci method). */
+enum plat_psci_conduit {
+	PLAT_PSCI_NONE,
+	PLAT_PSCI_SMC,
+	PLAT_PSCI_HVC,
+};
 
 #define PSCI_FN_VERSION 0x84000000u
 #define PSCI_FN_CPU_OFF 0x84000002u

@@ -31,7 +31,6 @@
 #define VECTOR_CUR_SPX 0x200
 #define VECTOR_LOW_A64 0x400
 #define VECTOR_LOW_A32 0x600
-#define ICH_VTR_LISTREGS 0x1f
 
 static uint64_t id_field(uint64_t reg, unsigned int shift)
 {
@@ -48,7 +47,8 @@ static bool has_pmu(void)
 uint64_t vcpu_arch_hcr(void)
 {
 	/* with FEAT_RAS, the error records (ERR*, possibly of a cluster's shared caches) are
-	 * skiff's to emulate (hyp/exit/trap.c: no records), not the guest's to clear or inject into */
+	 * skiff's to emulate (hyp/exit/trap.c: no records), not the guest's to clear or inject into
+	 */
 	if (id_field(read_sysreg(id_aa64pfr0_el1), ID_AA64PFR0_RAS_SHIFT))
 		return HCR_EL2_GUEST | HCR_EL2_TERR;
 	return HCR_EL2_GUEST;
@@ -149,7 +149,7 @@ static void reset_el1(void)
 }
 
 /* Breakpoints, watchpoints and PMU state a previous life of the vCPU (or firmware) left: off,
- * as the guest's copies (hyp/exit/debug_trap.c, pmu_trap.c) are reset with it. */
+ * as the guest's copies (hyp/emul/debug_trap.c, pmu_trap.c) are reset with it. */
 static void reset_debug_pmu(void)
 {
 	unsigned int n, counters;
@@ -161,7 +161,7 @@ static void reset_debug_pmu(void)
 	if (!has_pmu())
 		return;
 	/* every event filter too: firmware or a previous owner may have left NSH (count at
-	 * EL2) set, which the guest's copy (hyp/exit/pmu_trap.c) would not show */
+	 * EL2) set, which the guest's copy (hyp/emul/pmu_trap.c) would not show */
 	counters = (unsigned int)(read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) & PMCR_N_MASK;
 	for (n = 0; n < counters; n++) {
 		write_sysreg(pmselr_el0, n);
@@ -176,25 +176,12 @@ static void reset_debug_pmu(void)
 	write_sysreg(pmccfiltr_el0, 0);
 }
 
-static void reset_vcpu_if(void)
-{
-	unsigned int n;
-
-	for (n = 0; n < vcpu_lr_hw.nr_lrs; n++)
-		vcpu_lr_hw.write_lr(n, 0);
-	write_sysreg(S3_4_C12_C9_0, 0);	 /* ICH_AP1R0_EL2 */
-	write_sysreg(S3_4_C12_C8_0, 0);	 /* ICH_AP0R0_EL2 */
-	write_sysreg(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
-	vcpu_lr_hw.write_hcr(ICH_HCR_EN);
-}
-
 void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
 {
 	unsigned int i;
 
 	reset_el1();
 	reset_debug_pmu();
-	reset_vcpu_if();
 	isb();
 	for (i = 0; i < 31; i++)
 		frame->x[i] = 0;
@@ -253,89 +240,4 @@ void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, boo
 void vcpu_inject_undef(struct exc_frame *frame)
 {
 	take_sync(frame, ESR_ELX_IL); /* EC 0x00 (ESR_EC_UNKNOWN): unknown reason */
-}
-
-#define LR_CASE(n) \
-	case n:    \
-		return read_sysreg(S3_4_C12_C12_##n)
-#define LR_CASE_HI(n, m) \
-	case n:          \
-		return read_sysreg(S3_4_C12_C13_##m)
-#define LR_SET(n)                                    \
-	case n:                                      \
-		write_sysreg(S3_4_C12_C12_##n, val); \
-		break
-#define LR_SET_HI(n, m)                              \
-	case n:                                      \
-		write_sysreg(S3_4_C12_C13_##m, val); \
-		break
-
-/* ICH_LR<n>_EL2: n = 0..7 at S3_4_C12_C12_<n>, 8..15 at S3_4_C12_C13_<n-8> */
-static uint64_t ich_read_lr(unsigned int n)
-{
-	switch (n) {
-		LR_CASE(0);
-		LR_CASE(1);
-		LR_CASE(2);
-		LR_CASE(3);
-		LR_CASE(4);
-		LR_CASE(5);
-		LR_CASE(6);
-		LR_CASE(7);
-		LR_CASE_HI(8, 0);
-		LR_CASE_HI(9, 1);
-		LR_CASE_HI(10, 2);
-		LR_CASE_HI(11, 3);
-		LR_CASE_HI(12, 4);
-		LR_CASE_HI(13, 5);
-		LR_CASE_HI(14, 6);
-		LR_CASE_HI(15, 7);
-	}
-	return 0;
-}
-
-static void ich_write_lr(unsigned int n, uint64_t val)
-{
-	switch (n) {
-		LR_SET(0);
-		LR_SET(1);
-		LR_SET(2);
-		LR_SET(3);
-		LR_SET(4);
-		LR_SET(5);
-		LR_SET(6);
-		LR_SET(7);
-		LR_SET_HI(8, 0);
-		LR_SET_HI(9, 1);
-		LR_SET_HI(10, 2);
-		LR_SET_HI(11, 3);
-		LR_SET_HI(12, 4);
-		LR_SET_HI(13, 5);
-		LR_SET_HI(14, 6);
-		LR_SET_HI(15, 7);
-	}
-}
-
-static uint32_t ich_read_hcr(void)
-{
-	return (uint32_t)read_sysreg(S3_4_C12_C11_0); /* ICH_HCR_EL2 */
-}
-
-static void ich_write_hcr(uint32_t val)
-{
-	write_sysreg(S3_4_C12_C11_0, val);
-}
-
-struct lr_hw vcpu_lr_hw = {
-	.read_lr = ich_read_lr,
-	.write_lr = ich_write_lr,
-	.read_hcr = ich_read_hcr,
-	.write_hcr = ich_write_hcr,
-};
-
-void vcpu_lr_hw_init(void)
-{
-	vcpu_lr_hw.nr_lrs = (read_sysreg(S3_4_C12_C11_1) & ICH_VTR_LISTREGS) + 1; /* ICH_VTR_EL2 */
-	if (vcpu_lr_hw.nr_lrs > VGIC_MAX_LRS)
-		vcpu_lr_hw.nr_lrs = VGIC_MAX_LRS;
 }

@@ -12,7 +12,6 @@
 
 #include "arch/arm64/exception.h"
 #include "arch/arm64/regs.h"
-#include "irq/lr.h"
 
 /* HCR_EL2 while a guest runs (Arm ARM D17.2.48) */
 #define HCR_EL2_VM (1ull << 0)
@@ -68,9 +67,9 @@ struct vcpu_arch_cfg {
 
 /*
  * MDCR_EL2 for a guest: every PMU counter is the guest's (HPMN = PMCR_EL0.N), debug register
- * accesses trap (skiff emulates them, hyp/exit/debug_trap.c), and the guest cannot count at EL2:
+ * accesses trap (skiff emulates them, hyp/emul/debug_trap.c), and the guest cannot count at EL2:
  * with FEAT_PMUv3p5 through HPMD and HCCD, on older PMUs by trapping the PMU registers
- * (hyp/exit/pmu_trap.c clears the filters' NSH bit). el2_counting (a test-only configuration
+ * (hyp/emul/pmu_trap.c clears the filters' NSH bit). el2_counting (a test-only configuration
  * flag, for make bench) leaves the PMU untrapped and EL2 counting allowed.
  */
 uint64_t vcpu_arch_mdcr(bool el2_counting);
@@ -93,7 +92,7 @@ static inline bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg)
  * that the test can see skiff refuse to enter the guest. */
 void vcpu_arch_selftest_break(void);
 
-/* Reset the guest's EL1 state and the virtual CPU interface, and build the entry frame
+/* Reset the guest's EL1 state, and build the entry frame
  * (EL1h, DAIF masked, MMU off, x0 = arg0) for entry at pc. */
 void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0);
 
@@ -101,9 +100,5 @@ void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0);
  * FAR_EL1, ELR_EL1, SPSR_EL1 from the frame, then PC = VBAR_EL1 + the right vector. */
 void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, bool fetch);
 void vcpu_inject_undef(struct exc_frame *frame);
-
-/* The virtual CPU interface's list registers on this CPU. */
-extern struct lr_hw vcpu_lr_hw;
-void vcpu_lr_hw_init(void);
 
 #endif

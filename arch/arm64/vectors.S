@@ -2,7 +2,7 @@
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
  * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
- * the vector slot, and returns with ERET. Policy lives in C (hyp/exit/exception.c).
+ * the vector slot, and returns with ERET. Policy lives in C (hyp/run/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"

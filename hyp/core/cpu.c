@@ -1,7 +1,7 @@
 /*
- * cpu.c - per-CPU EL2 bring-up and the EL2 interrupt handler: wakes this CPU's
- * redistributor, turns on its CPU interface and proves the path timer -> GIC -> vector ->
- * EOI/DIR with one hypervisor-timer interrupt.
+ * cpu.c - the physical CPUs: their table, state and kick, and per-CPU EL2 bring-up: wakes this
+ * CPU's redistributor, turns on its CPU interface and proves the path timer -> GIC -> vector ->
+ * EOI/DIR with one hypervisor-timer interrupt (handled by hyp/run/irq_entry.c).
  */
 #include "hyp/core/cpu.h"
 
@@ -12,8 +12,6 @@
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "lib/log.h"
-#include "hyp/core/vm.h"
-#include "hyp/core/vm_boot.h"
 
 #define SELFTEST_TIMER_US 10 /* short: under QEMU -icount every microsecond waited costs 1000 */
 #define SELFTEST_TIMEOUT_US 100000
@@ -49,70 +47,6 @@ struct exc_frame *cpu_guest_frame(const struct cpu *c)
 void cpu_kick(const struct cpu *c)
 {
 	gicv3_send_sgi(c->mpidr, CPU_SGI_KICK);
-}
-
-static bool is_guest_timer(unsigned int intid)
-{
-	return intid == plat.timer_intid[PLAT_TIMER_VIRT] ||
-	       intid == plat.timer_intid[PLAT_TIMER_PHYS];
-}
-
-/*
- * Physical interrupts at EL2 (EOImode = 1: EOIR drops priority, DIR deactivates). A guest
- * timer PPI is hardware-linked: it stays active until the guest deactivates the virtual one
- * through its list register. The kick SGI and the maintenance interrupt need no work here:
- * the vCPU's list registers are folded and flushed around every exit.
- */
-_Static_assert(offsetof(struct cpu, fast) == 0, "vectors.S reads fast at TPIDR_EL2");
-
-void cpu_handle_irq(void)
-{
-	struct cpu *self = cpu_self();
-	struct vcpu *v = self->vcpu;
-	unsigned int intid;
-
-	if (self->fast.acked) { /* the fast path acknowledged it and handed it on */
-		intid = (unsigned int)(self->fast.acked - 1);
-		self->fast.acked = 0;
-	} else {
-		intid = gicv3_ack();
-	}
-
-	if (intid == GIC_INTID_SPURIOUS)
-		return;
-	gicv3_eoi(intid);
-	if (v && is_guest_timer(intid)) {
-		vgic_trigger(&v->vm->vgic, &v->vgic, intid);
-		return;
-	}
-	/* a passed-through SPI stays active until its guest is done with it */
-	if (intid >= GIC_INTID_SPI_BASE) {
-		const struct vm *owner = vm_handle_spi(intid);
-
-		if (owner) {
-			if (v && owner != v->vm)
-				v->exits[SKIFF_EXIT_FOREIGN]++; /* never, with SPIs routed at set-up
-								 */
-			return;
-		}
-	}
-	if (intid == plat.timer_intid[PLAT_TIMER_HYP_PHYS]) {
-		timer_hyp_stop();
-		__atomic_store_n(&self->timer_fired, true, __ATOMIC_RELEASE);
-		log_poll(); /* the console's retry (hyp/main.c) */
-	} else if (intid == CPU_SGI_KICK) {
-		if (v)
-			v->exits[SKIFF_EXIT_KICK]++;
-	} else if (intid == plat.gic_maint_intid) {
-		if (v)
-			v->exits[SKIFF_EXIT_MAINT]++;
-	} else {
-		if (v)
-			v->exits[SKIFF_EXIT_FOREIGN]++;
-		if (!(self->unexpected_logged++))
-			log_cpu(self->idx, "unexpected interrupt %u (logged once per CPU)", intid);
-	}
-	gicv3_deactivate(intid);
 }
 
 static bool timer_round_trip(struct cpu *c)

@@ -46,9 +46,6 @@ enum cpu_state cpu_get_state(const struct cpu *c);
  * Returns false (after logging why) if any step fails. */
 bool cpu_bring_up(struct cpu *c);
 
-/* A physical interrupt taken to EL2, at EL2 or from a guest. */
-void cpu_handle_irq(void);
-
 /* Where this CPU's guest register frame lives: the top of its stack (boot.S). */
 struct exc_frame;
 struct exc_frame *cpu_guest_frame(const struct cpu *c);

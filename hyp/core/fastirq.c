@@ -9,27 +9,19 @@
 #include "hyp/core/cpu.h"
 #include "irq/lr.h"
 
-#define GICD_CTLR_ENABLE_GRP0 (1u << 0)
-#define GICD_CTLR_ENABLE_GRP1 (1u << 1)
-
 _Static_assert(FAST_MAX_INTIDS == VGIC_MAX_INTIDS, "one fast entry per vGIC INTID");
 
 static struct fast_irq fast_table[SKIFF_MAX_CPUS][FAST_MAX_INTIDS];
 
-void fastirq_attach(struct vcpu *v)
+void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, uint64_t *cost_irq)
 {
-	struct fast_cpu *f = &cpus[v->pcpu].fast;
+	struct fast_cpu *f = &cpus[pcpu].fast;
 
-	f->lr_fast = &v->vgic.lr_fast;
-	f->exits_irq = &v->exits[SKIFF_EXIT_IRQ];
-	f->cost_irq = &v->el2_cost[SKIFF_EXIT_IRQ];
+	f->lr_fast = lr_fast;
+	f->exits_irq = exits_irq;
+	f->cost_irq = cost_irq;
 	f->acked = 0;
-	__atomic_store_n(&f->table, fast_table[v->pcpu], __ATOMIC_RELEASE);
-}
-
-static struct vcpu *vcpu_of(struct vgic_cpu *vc)
-{
-	return vc ? (struct vcpu *)((char *)vc - offsetof(struct vcpu, vgic)) : NULL;
+	__atomic_store_n(&f->table, fast_table[pcpu], __ATOMIC_RELEASE);
 }
 
 static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
@@ -45,8 +37,7 @@ static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 
 void fastirq_changed(struct vgic *vg, struct virq *v)
 {
-	const struct vm *vm = vg->priv;
-	struct vcpu *target = vcpu_of(v->target);
+	const struct vgic_cpu *target = v->target;
 	uint64_t lr = fast_lr(vg, v);
 	unsigned int i;
 
@@ -54,26 +45,27 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 		return;
 	if (v->intid < VGIC_NR_PRIVATE) {
 		if (target)
-			__atomic_store_n(&fast_table[target->pcpu][v->intid].lr, lr,
+			__atomic_store_n(&fast_table[target->host_cpu][v->intid].lr, lr,
 					 __ATOMIC_RELAXED);
 		return;
 	}
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		const struct vcpu *u = &vm->vcpus[i];
+	for (i = 0; i < vg->nr_cpus; i++) {
+		const struct vgic_cpu *u = vg->cpus[i];
 
-		__atomic_store_n(&fast_table[u->pcpu][v->intid].lr, u == target ? lr : 0,
+		__atomic_store_n(&fast_table[u->host_cpu][v->intid].lr, u == target ? lr : 0,
 				 __ATOMIC_RELAXED);
 	}
 }
 
-uint64_t fastirq_count(const struct vm *vm, uint32_t intid)
+uint64_t fastirq_count(const struct vgic *vg, uint32_t intid)
 {
 	uint64_t n = 0;
 	unsigned int i;
 
 	if (intid >= FAST_MAX_INTIDS)
 		return 0;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		n += __atomic_load_n(&fast_table[vm->vcpus[i].pcpu][intid].count, __ATOMIC_RELAXED);
+	for (i = 0; i < vg->nr_cpus; i++)
+		n += __atomic_load_n(&fast_table[vg->cpus[i]->host_cpu][intid].count,
+				     __ATOMIC_RELAXED);
 	return n;
 }

@@ -8,13 +8,14 @@
 
 #include <stdint.h>
 
-#include "hyp/core/vm.h"
+#include "irq/vgic.h"
 
-/* Point v's physical CPU's fast path at v (its table, LR mask and counters). */
-void fastirq_attach(struct vcpu *v);
+/* Point physical CPU pcpu's fast path at the vCPU pinned there: its table, the vCPU's mask of
+ * LRs the fast path filled (struct vgic_cpu's lr_fast) and its IRQ exit and cost counters. */
+void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, uint64_t *cost_irq);
 /* vgic_ops.changed: recompute the fast-path entry of v (lock held). */
 void fastirq_changed(struct vgic *vg, struct virq *v);
-/* Injections the fast path made for intid into vm's vCPUs. */
-uint64_t fastirq_count(const struct vm *vm, uint32_t intid);
+/* Injections the fast path made for intid into the vCPUs of vg. */
+uint64_t fastirq_count(const struct vgic *vg, uint32_t intid);
 
 #endif

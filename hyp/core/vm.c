@@ -15,12 +15,10 @@
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
-#include "hyp/dev/doorbell.h"
+#include "hyp/emul/doorbell.h"
 #include "hyp/core/fastirq.h"
-#include "hyp/exit/hvc.h"
 #include "lib/log.h"
-#include "hyp/dev/vconsole.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/emul/vconsole.h"
 #include "irq/passthrough.h"
 
 #define PARK_TIMEOUT_US 1000000
@@ -192,6 +190,7 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 		v->pcpu = (unsigned int)pcpu;
 		v->mpidr = a->cpu_mpidr[i];
 		v->vgic.mpidr = v->mpidr;
+		v->vgic.host_cpu = v->pcpu;
 		v->power = VCPU_OFF;
 		v->arch = (struct vcpu_arch_cfg){ .hcr = vcpu_arch_hcr(),
 						  .vttbr = vm->vttbr,
@@ -200,7 +199,8 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 						  .mdcr = mdcr };
 		vcs[i] = &v->vgic;
 		cpus[pcpu].vcpu = v;
-		fastirq_attach(v);
+		fastirq_attach(v->pcpu, &v->vgic.lr_fast, &v->exits[SKIFF_EXIT_IRQ],
+			       &v->el2_cost[SKIFF_EXIT_IRQ]);
 	}
 	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
 	vm->vgic.priv = vm;
@@ -304,10 +304,11 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 	add_vgic_frames(vm);
 	for (i = 0; i < a->nr_devices; i++)
 		pass_device_spis(vm, a, &a->dev[i]);
-	if (a->doorbell_base &&
-	    doorbell_attach(&doorbells[idx], vm, a->doorbell_base, a->doorbell_intid))
+	if (a->doorbell_base && doorbell_attach(&doorbells[idx], &vm->mmio, &vm->vgic,
+						a->doorbell_base, a->doorbell_intid))
 		fatal("%s: cannot attach the doorbell device", vm->name);
-	if (a->vconsole_base && vconsole_attach(&vconsoles[idx], vm, a->vconsole_base))
+	if (a->vconsole_base &&
+	    vconsole_attach(&vconsoles[idx], &vm->mmio, (int)vm->id, a->vconsole_base))
 		fatal("%s: cannot attach the virtual console", vm->name);
 }
 
@@ -347,7 +348,7 @@ bool vm_stop_vcpus(struct vm *vm, enum vm_state from)
 
 /* Whether v is out of its guest for good: parked, or on a CPU that never came up (where it
  * cannot run at all). Read after its power was set OFF, both sequentially consistent: see
- * wait_power_on() in hyp/core/vcpu.c. */
+ * wait_power_on() in hyp/run/vcpu.c. */
 static bool vcpu_settled(const struct vcpu *v)
 {
 	return __atomic_load_n(&v->parked, __ATOMIC_SEQ_CST) ||
@@ -420,7 +421,7 @@ void vm_start(struct vm *vm, uint64_t entry, uint64_t context)
 	vm_wake(v0);
 }
 
-static bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val)
+bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val)
 {
 	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
 	unsigned int i;
@@ -432,15 +433,14 @@ static bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id,
 			return false;
 		*val = passthrough_counter(p, (unsigned int)passthrough_find(p, intid), id);
 		if (id == SKIFF_CNT_SPI_TAKEN || id == SKIFF_CNT_SPI_INJECTED)
-			*val += fastirq_count(vm, intid); /* hw mode: the fast path counts these */
+			*val += fastirq_count(&vm->vgic,
+					      intid); /* hw mode: the fast path counts these */
 		return true;
 	}
 	return false;
 }
 
-struct hvc_vm_info hvc_info = {
-	.spi_counter = vm_spi_counter,
-};
+unsigned int vm_boot_nr_intids;
 
 void vm_print_stats(const struct vm *vm)
 {
@@ -470,9 +470,9 @@ void vm_print_stats(const struct vm *vm)
 				  "unmasked %llu",
 				  p->line[l].pintid, irq_mode_name(p->line[l].mode),
 				  (unsigned long long)(p->line[l].taken +
-						       fastirq_count(vm, p->line[l].pintid)),
+						       fastirq_count(&vm->vgic, p->line[l].pintid)),
 				  (unsigned long long)(p->line[l].injected +
-						       fastirq_count(vm, p->line[l].pintid)),
+						       fastirq_count(&vm->vgic, p->line[l].pintid)),
 				  (unsigned long long)p->line[l].maint,
 				  (unsigned long long)p->line[l].unmasked);
 	}

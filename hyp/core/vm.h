@@ -11,9 +11,11 @@
 
 #include "arch/arm64/pgtable.h"
 #include "arch/arm64/vcpu_arch.h"
-#include "hyp/exit/debug_trap.h"
-#include "hyp/exit/mmio.h"
-#include "hyp/exit/pmu_trap.h"
+#include "hyp/emul/debug_trap.h"
+#include "hyp/emul/mmio.h"
+#include "hyp/emul/pmu_trap.h"
+#include "hyp/plan/assign.h"
+#include "hyp/plan/config.h"
 #include "hyp/plan/platform.h"
 #include "irq/vgic.h"
 #include "skiff/hvc.h"
@@ -56,10 +58,10 @@ struct vcpu {
 	uint64_t boot_entry;	   /* from CPU_ON (or the kernel entry for vCPU 0) */
 	uint64_t boot_context;	   /* x0 at entry */
 	struct vcpu_arch_cfg arch; /* HCR, VTTBR, VTCR, MDCR, VMPIDR while it runs */
-	struct pmu_shadow pmu;	   /* what skiff keeps from the PMU (hyp/exit/pmu_trap.h) */
-	struct debug_shadow debug; /* and from the debug registers (hyp/exit/debug_trap.h) */
+	struct pmu_shadow pmu;	   /* what skiff keeps from the PMU (hyp/emul/pmu_trap.h) */
+	struct debug_shadow debug; /* and from the debug registers (hyp/emul/debug_trap.h) */
 	struct vgic_cpu vgic;
-	bool lrs_clean; /* the last flush wrote no LR (hyp/core/vcpu.c) */
+	bool lrs_clean; /* the last flush wrote no LR (hyp/run/vcpu.c) */
 	uint64_t exits[VCPU_EXIT_COUNT];
 	uint64_t el2_cost[VCPU_EXIT_COUNT]; /* PMU cycles at EL2 per reason (hvc.h) */
 };
@@ -115,5 +117,44 @@ static inline enum vm_state vm_get_state(const struct vm *vm)
 {
 	return (enum vm_state)__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 }
+
+/* ---- creating guests at boot, stopping and restarting them (vm.c) */
+
+/* The physical distributor's INTID count (hyp/main.c sets it before vm_create). */
+extern unsigned int vm_boot_nr_intids;
+
+/* Build guest idx of the configuration from its assignment: vCPUs on the CPUs it names,
+ * stage-2 with its RAM and device pages, vGIC, timers, SPIs in their modes, doorbell, virtual
+ * console. ops are its power hooks (hyp/guests/lifecycle.c). The VM starts IDLE. */
+void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
+	       const struct assignment *a, const struct vm_ops *ops);
+
+/* A physical SPI skiff acknowledged: give it to the guest that owns it; that guest, or NULL if
+ * none owns it. */
+struct vm *vm_handle_spi(uint32_t intid);
+
+/* Make v's physical CPU look at it (a kick), unless that is this CPU. */
+void vm_wake(struct vcpu *v);
+
+/*
+ * The steps of stopping or restarting a guest (hyp/guests/lifecycle.c), in this order:
+ * vm_stop_vcpus: if the VM is in state from, make it STOPPING and every vCPU OFF, under its
+ *   power_lock, and kick them; false (nothing done) if it was not in that state.
+ * vm_wait_parked: wait until every vCPU but self is parked out of the guest; false if one
+ *   does not within a second (its CPU is lost at EL2): nothing may then be reset.
+ * vm_quiesce: disable and deactivate its physical lines, reset its vGIC, doorbell and virtual
+ *   console, forget its vCPUs' entry points. Its RAM is untouched.
+ * vm_start: route its lines again and power on vCPU 0 at entry with x0 = context (RUNNING).
+ */
+bool vm_stop_vcpus(struct vm *vm, enum vm_state from);
+bool vm_wait_parked(struct vm *vm, const struct vcpu *self);
+void vm_quiesce(struct vm *vm);
+void vm_start(struct vm *vm, uint64_t entry, uint64_t context);
+
+/* Print every vCPU's exits and every passed-through SPI's counters. */
+void vm_print_stats(const struct vm *vm);
+
+/* SKIFF_CNT_SPI_* (skiff/hvc.h) of an SPI vm owns into *val; false if it does not own it. */
+bool vm_spi_counter(const struct vm *vm, uint32_t intid, unsigned int id, uint64_t *val);
 
 #endif

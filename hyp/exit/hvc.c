@@ -14,6 +14,8 @@
 #define HVC_RET_DENIED ((uint64_t)-3)
 #define HVC_FN_LAST SKIFF_HVC_TEST_SET
 
+struct hvc_vm_info hvc_info; /* set at boot (hyp/guests/guests.c) */
+
 bool hvc_owns(uint32_t fid)
 {
 	return fid >= SKIFF_HVC_BASE && fid <= HVC_FN_LAST;

@@ -7,15 +7,15 @@
 #include "hyp/exit/trap.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/vcpu_arch.h"
-#include "hyp/exit/abort.h"
+#include "hyp/emul/abort.h"
 #include "hyp/plan/config.h"
 #include "hyp/core/cpu.h"
-#include "hyp/exit/debug_trap.h"
+#include "hyp/emul/debug_trap.h"
 #include "hyp/exit/hvc.h"
 #include "lib/log.h"
-#include "hyp/exit/pmu_trap.h"
+#include "hyp/emul/pmu_trap.h"
 #include "hyp/exit/psci.h"
-#include "hyp/exit/sysreg_trap.h"
+#include "hyp/emul/sysreg_trap.h"
 
 #define EC_WFX 0x01
 #define EC_HVC64 0x16
@@ -143,7 +143,7 @@ static bool ras_record_reg(uint32_t key)
 }
 
 /* A trapped MSR/MRS: the SGI registers go to the vGIC, the PMU and debug registers to their
- * emulators (hyp/exit/pmu_trap.c, hyp/exit/debug_trap.c), error records read as none; anything else
+ * emulators (hyp/emul/pmu_trap.c, hyp/emul/debug_trap.c), error records read as none; anything else
  * is UNDEF. */
 static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 {
@@ -252,9 +252,8 @@ unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot
 		handle_sync(v, f);
 		break;
 	case 1:
-	case 5:
+	case 5: /* the caller (hyp/run/vcpu.c) takes the interrupt */
 		v->exits[SKIFF_EXIT_IRQ]++;
-		cpu_handle_irq();
 		break;
 	default: /* FIQ (no group 0 physical sources) or SError */
 		v->exits[SKIFF_EXIT_OTHER]++;

@@ -9,7 +9,8 @@
 #include "arch/arm64/exception.h"
 #include "hyp/core/vm.h"
 
-/* Returns the SKIFF_EXIT_* reason the exit counts under. */
+/* Returns the SKIFF_EXIT_* reason the exit counts under. An interrupt is only counted: the
+ * caller (hyp/run/vcpu.c) takes it. */
 unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot);
 
 #endif

@@ -19,7 +19,8 @@
 #include "hyp/guests/lifecycle.h"
 #include "lib/log.h"
 #include "lib/printf.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/core/vm.h"
+#include "hyp/run/vcpu.h"
 
 #include <string.h>
 
@@ -143,6 +144,7 @@ static void load_config(const void *host_fdt, struct fw_cfg *fc)
 		log_dma_masters(i);
 	}
 	hvc_info.test_controls = cfg.test_controls;
+	hvc_info.spi_counter = vm_spi_counter;
 }
 
 /* Where guest i's kernel and initrd come from; false when it has none to run. */

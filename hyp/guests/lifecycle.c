@@ -15,7 +15,7 @@
 #include "arch/arm64/psci_fw.h"
 #include "hyp/plan/config.h"
 #include "lib/log.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/core/vm.h"
 
 static struct vm *vms[CONFIG_MAX_GUESTS];
 static struct guest_image *images[CONFIG_MAX_GUESTS];

@@ -20,8 +20,8 @@
 #define ASSIGN_MAX_REGS 64 /* reg entries of a guest's devices, as the host DT gives them */
 #define ASSIGN_MAX_MMIO 64 /* page ranges to map into a guest's stage 2 */
 #define ASSIGN_MAX_SPIS 64 /* passed-through SPIs of one guest */
-#define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/dev/doorbell.h's DOORBELL_SIZE */
-#define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/dev/vconsole.h's VCONSOLE_SIZE */
+#define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/emul/doorbell.h's DOORBELL_SIZE */
+#define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/emul/vconsole.h's VCONSOLE_SIZE */
 
 struct assign_spi {
 	uint32_t intid;	    /* physical = virtual INTID (SPI number + 32) */

@@ -12,21 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "irq/mode.h"
+
 #define CONFIG_MAX_GUESTS 4
 #define CONFIG_MAX_CPUS 8
 #define CONFIG_MAX_MEM 4
 #define CONFIG_MAX_DEVICES 48
-#define CONFIG_MAX_DEV_IRQS 8
+#define CONFIG_MAX_DEV_IRQS IRQ_MAX_DEV_LINES
 #define CONFIG_PATH_MAX 128
 #define CONFIG_NAME_MAX 32
 #define CONFIG_BOOTARGS_MAX 1024
 #define CONFIG_ERR_MAX 256
-
-enum irq_mode {
-	IRQ_MODE_HW,	  /* LR HW bit: the guest's deactivation deactivates the physical line */
-	IRQ_MODE_EOI,	  /* LR EOI bit: maintenance interrupt, then skiff deactivates */
-	IRQ_MODE_ONESHOT, /* eoi, and the line stays masked until the guest unmasks */
-};
 
 enum irq_trigger {
 	IRQ_TRIGGER_DT, /* as the host device tree says */
@@ -75,7 +71,7 @@ struct config_guest {
 	struct config_image kernel;
 	struct config_image initrd;
 	bool doorbell; /* give the guest skiff's doorbell test device */
-	bool vconsole; /* give the guest skiff's virtual console (hyp/dev/vconsole.c) */
+	bool vconsole; /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
 	unsigned int nr_devices;
 	struct config_device device[CONFIG_MAX_DEVICES];
 };

@@ -692,7 +692,7 @@ static int emit_hypervisor(struct gdtb *g)
 	return end_node(g, ret);
 }
 
-/* skiff's virtual console (hyp/dev/vconsole.h): no interrupt, polled output only. */
+/* skiff's virtual console (hyp/emul/vconsole.h): no interrupt, polled output only. */
 static int emit_vconsole(struct gdtb *g)
 {
 	const struct plat_range r = { g->a->vconsole_base, ASSIGN_VCONSOLE_SIZE };

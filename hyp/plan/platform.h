@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/arm64/psci_fw.h"
+#include "lib/range.h"
+
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_CPUS 8
 #define PLAT_MAX_GICR 4
@@ -25,21 +28,10 @@ enum plat_timer_irq {
 	PLAT_TIMER_COUNT,
 };
 
-enum plat_psci_conduit {
-	PLAT_PSCI_NONE,
-	PLAT_PSCI_SMC,
-	PLAT_PSCI_HVC,
-};
-
 enum plat_uart_kind {
 	PLAT_UART_NONE,
 	PLAT_UART_PL011,
 	PLAT_UART_OTHER, /* found, but skiff has no driver for it */
-};
-
-struct plat_range {
-	uint64_t base;
-	uint64_t size;
 };
 
 struct plat_cpu {

@@ -19,7 +19,7 @@ FUZZ_COMMON := tests/fuzz/fuzz_util.c
 FUZZ_DT := tests/fuzz/fdt_mutate.c
 
 # what each target drives: skiff's sources, instrumented for coverage
-fuzz_abort_SRCS := hyp/exit/abort.c
+fuzz_abort_SRCS := hyp/emul/abort.c
 fuzz_psci_SRCS := hyp/exit/psci.c hyp/core/vm_lookup.c
 fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_redist.c irq/vgic_mmio.c irq/sgi.c \
 	irq/lr.c irq/passthrough.c irq/emulated.c

@@ -1,5 +1,5 @@
 /*
- * fuzz_abort.c - libFuzzer target for hyp/exit/abort.c, the data-abort syndrome decoder: random
+ * fuzz_abort.c - libFuzzer target for hyp/emul/abort.c, the data-abort syndrome decoder: random
  * ESR_EL2 / HPFAR_EL2 / FAR_EL2 values and register files. Checks, against values worked out
  * here from the Arm ARM's field layout (not from the code under test): the IPA is HPFAR's
  * page plus FAR's page offset, whatever the syndrome; an access is decoded exactly when it is
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hyp/exit/abort.h"
+#include "hyp/emul/abort.h"
 #include "tests/fuzz/fuzz.h"
 
 #define NR_REGS 31

@@ -1,16 +1,16 @@
 /*
- * fuzz_config_assign.c - libFuzzer target for hyp/plan/config.c config_parse() and hyp/plan/assign.c
- * assign_guests() (with hyp/plan/ledger.c, hyp/plan/fdt_index.c, hyp/plan/platform.c). Input: byte 0 picks
- * the host device tree (low nibble: one of the QEMU virt dumps and host-*.dts trees the unit
- * tests build) and where skiff's own 2 MiB sit (high nibble); the rest is the configuration
- * blob, mutated structurally (fdt_mutate.c) with the binding's names and the host's paths and
- * cell values. Checks: no crash; a failure gives a non-empty, NUL-terminated, printable
- * message; a success is cross-checked against the host platform: no CPU, SPI or MMIO page
- * given to two guests, every CPU one of the host's; guest RAM page-aligned, inside one host
- * RAM bank, overlapping neither skiff's memory nor other guest RAM; MMIO pages page-aligned,
- * sorted and merged, overlapping no guest's RAM, skiff's memory, the GIC's, fw_cfg's or (unless
- * a guest has it) the console UART's registers, and each device reg byte-disjoint from host
- * RAM; doorbells inside the configured windows; the assignment's counts and indexes within
+ * fuzz_config_assign.c - libFuzzer target for hyp/plan/config.c config_parse() and
+ * hyp/plan/assign.c assign_guests() (with hyp/plan/ledger.c, hyp/plan/fdt_index.c,
+ * hyp/plan/platform.c). Input: byte 0 picks the host device tree (low nibble: one of the QEMU virt
+ * dumps and host-*.dts trees the unit tests build) and where skiff's own 2 MiB sit (high nibble);
+ * the rest is the configuration blob, mutated structurally (fdt_mutate.c) with the binding's names
+ * and the host's paths and cell values. Checks: no crash; a failure gives a non-empty,
+ * NUL-terminated, printable message; a success is cross-checked against the host platform: no CPU,
+ * SPI or MMIO page given to two guests, every CPU one of the host's; guest RAM page-aligned, inside
+ * one host RAM bank, overlapping neither skiff's memory nor other guest RAM; MMIO pages
+ * page-aligned, sorted and merged, overlapping no guest's RAM, skiff's memory, the GIC's, fw_cfg's
+ * or (unless a guest has it) the console UART's registers, and each device reg byte-disjoint from
+ * host RAM; doorbells inside the configured windows; the assignment's counts and indexes within
  * their arrays. Configuration blobs whose property lengths wrap libfdt 1.6.1's offsets (a hang
  * in fdt_check_full before hyp/plan/fdt_struct.c, FINDINGS.md) are fed as any other.
  * Touches only its own memory; reads fixtures under the build directory.

@@ -1,9 +1,9 @@
 /*
- * fuzz_psci.c - libFuzzer target for hyp/exit/psci.c (with hyp/core/vm_lookup.c): two fake VMs (as in
- * tests/unit/test_psci.c: vCPUs with MPIDRs, RAM ranges, vm_ops that record every call), then
- * a sequence of calls with random function IDs (mostly near the PSCI and SMCCC ranges) and
- * arguments from random vCPUs of either VM, mixed with the run loop's own moves (a vCPU
- * powered on starts running). After every call, checks, from a model kept here:
+ * fuzz_psci.c - libFuzzer target for hyp/exit/psci.c (with hyp/core/vm_lookup.c): two fake VMs (as
+ * in tests/unit/test_psci.c: vCPUs with MPIDRs, RAM ranges, vm_ops that record every call), then a
+ * sequence of calls with random function IDs (mostly near the PSCI and SMCCC ranges) and arguments
+ * from random vCPUs of either VM, mixed with the run loop's own moves (a vCPU powered on starts
+ * running). After every call, checks, from a model kept here:
  *  - the return value is a PSCI code, or the version / state / type the function returns;
  *    a function outside skiff's list returns NOT_SUPPORTED and changes nothing;
  *  - power moves only OFF -> ON_PENDING through CPU_ON (success, with a target MPIDR of the

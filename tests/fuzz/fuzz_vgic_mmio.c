@@ -10,7 +10,7 @@
  *    (DIR, also of INTIDs in no LR: EOIcount), HW=1 deactivation of the physical interrupt,
  *    ICH_MISR_EL2's maintenance conditions, ICH_ELRSR_EL2's empty LRs;
  *  - the run loop: a trapped access, a physical IRQ or a kick folds the vCPU's LRs, handles it
- *    and flushes again (optionally skipping fold and flush as hyp/core/vcpu.c does when nothing is
+ *    and flushes again (optionally skipping fold and flush as hyp/run/vcpu.c does when nothing is
  *    in flight); the hw-mode fast path of arch/arm64/vectors.S (a hardware-linked interrupt
  *    written pending into an empty LR without the lock, lr_fast) as its comment describes it.
  *
@@ -98,7 +98,7 @@ static struct vgic_cpu vcpus[VGIC_MAX_CPUS];
 static struct passthrough pts[NR_PT], ppis[VGIC_MAX_CPUS];
 static struct emu_source emu;
 static unsigned int nr_pts, nr_cpus, nr_lrs;
-static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/core/vcpu.c's fold/flush skips */
+static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/run/vcpu.c's fold/flush skips */
 static bool no_deferral, no_deferral_ever;
 static int cur_cpu = -1; /* the physical CPU (= vCPU) whose exit is being handled */
 static bool trace;	 /* SKIFF_FUZZ_TRACE=1: print what happens, to study a crash file */
@@ -613,7 +613,7 @@ static void flush(unsigned int cpu)
 
 	c->kicked = false;
 	c->in_guest = true;
-	/* hyp/core/vcpu.c: nothing in flight and the last flush wrote no LR */
+	/* hyp/run/vcpu.c: nothing in flight and the last flush wrote no LR */
 	if (skip_idle && c->lrs_clean && !vc->ap_head)
 		return;
 	for (i = 0; i < nr_live; i++)
@@ -1455,7 +1455,7 @@ static void setup(struct fuzz_in *in)
 	/* what claiming changed is the owner's; the rest must stay as it is */
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
 		unowned_ref[i] = vg.spis[i];
-	collect_live(); /* lrs_clean starts false, as in hyp/core/vcpu.c: the first flush is real */
+	collect_live(); /* lrs_clean starts false, as in hyp/run/vcpu.c: the first flush is real */
 	if (b3 & 1)
 		guest_init(b3);
 	if (trace) {

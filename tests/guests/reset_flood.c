@@ -3,8 +3,8 @@
  * times (default 300), then checks how many lines skiff logged about those resets in its own
  * view of the log (SKIFF_HVC_LOG_READ).
  *
- * hyp/guests/lifecycle.c logs a line per SYSTEM_RESET and per restart; a guest cannot make skiff log
- * without bound (README, "What a guest can reach"), so those lines go through the per-guest
+ * hyp/guests/lifecycle.c logs a line per SYSTEM_RESET and per restart; a guest cannot make skiff
+ * log without bound (README, "What a guest can reach"), so those lines go through the per-guest
  * limit. The check: the lines about its own resets in its view are within what the limit
  * allows for the time since the machine started (LOG_LIMIT_BURST per LOG_LIMIT_WINDOW_S, plus
  * one "suppressed" report per window). Before the limit applied (issue 9 review) every reset

@@ -1,3 +1,3 @@
-# tests/unit/abort.mk - host test of the data-abort syndrome decoder, hyp/exit/abort.c.
+# tests/unit/abort.mk - host test of the data-abort syndrome decoder, hyp/emul/abort.c.
 UNIT_TESTS += abort
-abort_SRCS := hyp/exit/abort.c
+abort_SRCS := hyp/emul/abort.c

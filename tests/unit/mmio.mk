@@ -1,3 +1,3 @@
-# tests/unit/mmio.mk - host test of the emulated-MMIO region table, hyp/exit/mmio.c.
+# tests/unit/mmio.mk - host test of the emulated-MMIO region table, hyp/emul/mmio.c.
 UNIT_TESTS += mmio
-mmio_SRCS := hyp/exit/mmio.c
+mmio_SRCS := hyp/emul/mmio.c

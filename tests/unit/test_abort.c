@@ -1,5 +1,5 @@
 /*
- * test_abort.c - host unit tests for hyp/exit/abort.c: decoding every field of a data-abort
+ * test_abort.c - host unit tests for hyp/emul/abort.c: decoding every field of a data-abort
  * syndrome, the syndromes that must be refused (ISV == 0, S1PTW, FnV, another EC), the IPA
  * built from HPFAR_EL2 and FAR_EL2, and moving data to and from the guest's registers for
  * every width x sign extension x W/X register, XZR included. Expected register values come
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "hyp/exit/abort.h"
+#include "hyp/emul/abort.h"
 
 #define EC_SHIFT 26
 #define EC_IABT_LOW 0x20

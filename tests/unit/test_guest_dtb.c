@@ -23,7 +23,7 @@
 #include <libfdt.h>
 
 #include "hyp/plan/guest_dtb.h"
-#include "hyp/dev/vconsole.h"
+#include "hyp/emul/vconsole.h"
 
 #define SKIFF_BASE 0x40200000ull
 #define SKIFF_END 0x40400000ull

@@ -39,8 +39,6 @@ static bool fake_spi_counter(const struct vm *vm, uint32_t intid, unsigned int i
 	return true;
 }
 
-struct hvc_vm_info hvc_info = { .spi_counter = fake_spi_counter };
-
 static struct vm vms[2];
 static uint8_t ram[2][RAM_SIZE] __attribute__((aligned(16)));
 
@@ -49,6 +47,8 @@ static int setup(void **state)
 	unsigned int g;
 
 	(void)state;
+	log_set_halt(cpu_halt);
+	hvc_info.spi_counter = fake_spi_counter;
 	memset(vms, 0, sizeof(vms));
 	for (g = 0; g < 2; g++) {
 		struct vm *vm = &vms[g];

@@ -146,6 +146,7 @@ static const char *printed_since(size_t mark)
 static int setup_group(void **state)
 {
 	(void)state;
+	log_set_halt(cpu_halt);
 	log_set_console(&console);
 	log_set_clock(&clock);
 	log_enable_lock();

@@ -397,7 +397,7 @@ static void check_folded(void)
 }
 
 /* The vCPU leaves the guest, and enters it again. */
-/* lr_fold() and lr_flush() run under the vgic lock, as hyp/core/vcpu.c calls them */
+/* lr_fold() and lr_flush() run under the vgic lock, as hyp/run/vcpu.c calls them */
 static void leave_guest(void)
 {
 	spin_lock(&vg.lock);
@@ -1083,8 +1083,8 @@ static void test_fast_path_lr(void **state)
 }
 
 /* Finding 5 of tests/fuzz/FINDINGS.md: the fold of a fast-path LR moves its state into the virq
- * and must clear the LR, or it stays live when the next flush is skipped (hyp/core/vcpu.c, nothing in
- * flight: the interrupt moved to another vCPU or was disabled at this exit). */
+ * and must clear the LR, or it stays live when the next flush is skipped (hyp/run/vcpu.c, nothing
+ * in flight: the interrupt moved to another vCPU or was disabled at this exit). */
 static void test_fast_path_fold_clears_lr(void **state)
 {
 	struct virq *v = irq(TIMER_PPI, 0x10, false);

@@ -1,5 +1,5 @@
 /*
- * test_mmio.c - host unit tests for hyp/exit/mmio.c: adding regions (overlaps on every side,
+ * test_mmio.c - host unit tests for hyp/emul/mmio.c: adding regions (overlaps on every side,
  * touching neighbours, a full table, empty and wrapping regions) and finding the region an
  * access lies wholly inside (edges, straddles, gaps, accesses that would wrap past 2^64).
  * Touches nothing but its own tables.
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "hyp/exit/mmio.h"
+#include "hyp/emul/mmio.h"
 
 #define GICD_BASE 0x08000000ull
 #define GICD_SIZE 0x10000ull

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "hyp/plan/config.h"
-#include "include/skiff/hvc.h"
+#include "skiff/hvc.h"
 #include "irq/lr.h"
 #include "irq/passthrough.h"
 #include "irq/vgic.h"

@@ -1,6 +1,6 @@
 /*
- * test_psci.c - host unit tests for hyp/exit/psci.c and hyp/core/vm_lookup.c: every PSCI 1.1 and SMCCC
- * function skiff offers, every error code CPU_ON and AFFINITY_INFO can return, the 32-bit
+ * test_psci.c - host unit tests for hyp/exit/psci.c and hyp/core/vm_lookup.c: every PSCI 1.1 and
+ * SMCCC function skiff offers, every error code CPU_ON and AFFINITY_INFO can return, the 32-bit
  * argument truncation of SMC32 calls, PSCI_FEATURES and SMCCC_ARCH_FEATURES answers, and
  * NOT_SUPPORTED for every other function ID in the ranges psci_owns claims. A fake struct
  * vm_ops counts its calls so each test can say exactly which hooks ran.

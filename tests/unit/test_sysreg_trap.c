@@ -1,7 +1,7 @@
 /*
- * test_sysreg_trap.c - host unit tests for hyp/exit/pmu_trap.c and hyp/exit/debug_trap.c, the emulation
- * of a guest's trapped PMU and debug register accesses, against fake register files: every
- * PMU register reaches the hardware except the filters' NSH bit (the guest cannot count at
+ * test_sysreg_trap.c - host unit tests for hyp/emul/pmu_trap.c and hyp/emul/debug_trap.c, the
+ * emulation of a guest's trapped PMU and debug register accesses, against fake register files:
+ * every PMU register reaches the hardware except the filters' NSH bit (the guest cannot count at
  * EL2, yet reads back what it wrote), PMSELR is put back after an indirect access, counters
  * and breakpoints that do not exist and wrong directions give UNDEF, a breakpoint or
  * watchpoint never matches at EL2, and the debug registers that concern an external debugger
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "hyp/exit/debug_trap.h"
-#include "hyp/exit/pmu_trap.h"
+#include "hyp/emul/debug_trap.h"
+#include "hyp/emul/pmu_trap.h"
 
 #define NR_COUNTERS 6
 #define PMCR_N (NR_COUNTERS << 11)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "include/skiff/hvc.h"
+#include "skiff/hvc.h"
 
 /* x0 of the call, or NOT_SUPPORTED natively; *x1 (if not NULL) gets x1. */
 int64_t skiff_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t *x1);

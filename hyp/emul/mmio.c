@@ -5,7 +5,7 @@
  */
 #include <stddef.h>
 
-#include "hyp/exit/mmio.h"
+#include "hyp/emul/mmio.h"
 
 /* [base, base + size) is non-empty and does not wrap past the top of the address space. */
 static bool region_valid(const struct mmio_region *r)

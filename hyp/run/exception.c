@@ -3,27 +3,14 @@
  * interrupt handler; anything unexpected is reported (ESR, ELR, FAR, CPU) and stops only
  * the CPU that took it.
  */
+#include "arch/arm64/boot.h"
 #include "arch/arm64/exception.h"
 #include "arch/arm64/sysreg.h"
 #include "hyp/core/cpu.h"
+#include "hyp/run/irq_entry.h"
 #include "lib/log.h"
-#include "hyp/core/vm_boot.h"
-
-extern void cpu_halt(void) __attribute__((noreturn));
-
-static const char *const slot_names[] = {
-	"sync from EL2 (SP0)",	 "irq from EL2 (SP0)",	"fiq from EL2 (SP0)",
-	"serror from EL2 (SP0)", "sync from EL2",	"irq from EL2",
-	"fiq from EL2",		 "serror from EL2",	"sync from a lower EL",
-	"irq from a lower EL",	 "fiq from a lower EL", "serror from a lower EL",
-	"sync from AArch32",	 "irq from AArch32",	"fiq from AArch32",
-	"serror from AArch32",
-};
-
-const char *exc_slot_name(unsigned long slot)
-{
-	return slot < sizeof(slot_names) / sizeof(slot_names[0]) ? slot_names[slot] : "?";
-}
+#include "hyp/core/vm.h"
+#include "hyp/run/vcpu.h"
 
 static const char *ec_name(unsigned int ec)
 {
@@ -78,7 +65,7 @@ void exc_handle(struct exc_frame *f, unsigned long slot)
 	struct cpu *self = cpu_self();
 
 	if (slot == EXC_CUR_SPX_IRQ) {
-		cpu_handle_irq();
+		irq_entry();
 		return;
 	}
 	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu) {

@@ -5,7 +5,7 @@
  * registers. Pure logic over the values it is given: it reads no system register, does not
  * advance the guest's PC and knows nothing of which device owns the address.
  */
-#include "hyp/exit/abort.h"
+#include "hyp/emul/abort.h"
 
 #define ESR_EC_SHIFT 26
 #define ESR_EC_MASK 0x3f

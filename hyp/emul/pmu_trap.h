@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "arch/arm64/pmu_regs.h"
-#include "hyp/exit/sysreg_trap.h"
+#include "hyp/emul/sysreg_trap.h"
 
 #define PMEVTYPER_NSH (1ull << 27) /* count at (non-secure) EL2 */
 #define PMU_CYCLE_COUNTER 31	   /* PMSELR_EL0.SEL value naming PMCCFILTR_EL0 */

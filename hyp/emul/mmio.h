@@ -1,6 +1,6 @@
 /*
  * mmio.h - emulated MMIO regions of a VM: a guest access to an IPA that stage-2 leaves
- * unmapped is decoded (hyp/exit/abort.c) and handed to the region that owns the address.
+ * unmapped is decoded (hyp/emul/abort.c) and handed to the region that owns the address.
  */
 #ifndef SKIFF_HYP_MMIO_H
 #define SKIFF_HYP_MMIO_H

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "arch/arm64/debug_regs.h"
-#include "hyp/exit/sysreg_trap.h"
+#include "hyp/emul/sysreg_trap.h"
 
 #define DBGXCR_HMC (1ull << 13) /* higher mode control: match at EL2 */
 

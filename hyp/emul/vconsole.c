@@ -2,9 +2,9 @@
  * vconsole.c - the virtual console's registers (vconsole.h) and its line buffer. Touches only
  * its own state and the log.
  */
-#include "hyp/dev/vconsole.h"
+#include "hyp/emul/vconsole.h"
 #include "lib/log.h"
-#include "hyp/core/vm.h"
+#include "hyp/emul/mmio.h"
 
 static void flush_line(struct vconsole *c)
 {
@@ -53,7 +53,7 @@ static int vconsole_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned i
 	return MMIO_OK;
 }
 
-int vconsole_attach(struct vconsole *c, struct vm *vm, uint64_t base)
+int vconsole_attach(struct vconsole *c, struct mmio_bus *bus, int guest, uint64_t base)
 {
 	struct mmio_region r = {
 		.base = base,
@@ -64,9 +64,9 @@ int vconsole_attach(struct vconsole *c, struct vm *vm, uint64_t base)
 		.write = vconsole_write,
 	};
 
-	c->guest = (int)vm->id;
+	c->guest = guest;
 	c->len = 0;
-	return mmio_add(&vm->mmio, &r) ? 0 : -1;
+	return mmio_add(bus, &r) ? 0 : -1;
 }
 
 void vconsole_reset(struct vconsole *c)

@@ -2,7 +2,7 @@
  * pmu_trap.c - emulation of a guest's trapped PMU register accesses (pmu_trap.h). Plain C: the
  * registers come through struct pmu_hw. Touches only the PMU registers and the vCPU's shadow.
  */
-#include "hyp/exit/pmu_trap.h"
+#include "hyp/emul/pmu_trap.h"
 
 #define PMCR_N_SHIFT 11
 #define PMCR_N_MASK 0x1f

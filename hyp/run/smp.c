@@ -3,13 +3,14 @@
  * logical index as context, then waits a bounded time for each to report. A CPU that fails
  * stops alone; the others carry on.
  */
-#include "hyp/core/smp.h"
+#include "hyp/run/smp.h"
 #include "arch/arm64/psci_fw.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
 #include "lib/log.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/core/vm.h"
+#include "hyp/run/vcpu.h"
 
 #define SMP_BOOT_TIMEOUT_US 2000000
 #define SMP_FAULT_ADDR 0xdead0000ul /* never mapped at EL2 */

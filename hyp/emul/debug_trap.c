@@ -3,7 +3,7 @@
  * C: the registers come through struct debug_hw. Touches only the debug registers and the
  * vCPU's shadow.
  */
-#include "hyp/exit/debug_trap.h"
+#include "hyp/emul/debug_trap.h"
 
 #define CLAIM_MASK 0xffu
 #define OSDLR_DLK 1u

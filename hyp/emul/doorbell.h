@@ -20,7 +20,7 @@
 #define DOORBELL_EOIS 0xc
 #define DOORBELL_SIZE 0x1000
 
-struct vm;
+struct mmio_bus;
 
 struct doorbell {
 	struct emu_source emu;
@@ -31,7 +31,8 @@ struct doorbell {
 };
 
 /* Put a doorbell at IPA base with interrupt intid into the VM. 0 on success. */
-int doorbell_attach(struct doorbell *d, struct vm *vm, uint64_t base, uint32_t intid);
+int doorbell_attach(struct doorbell *d, struct mmio_bus *bus, struct vgic *vgic, uint64_t base,
+		    uint32_t intid);
 /* Its guest restarts: line low, no EOIs seen (the vGIC's side is vgic_reset's). */
 void doorbell_reset(struct doorbell *d);
 

@@ -2,8 +2,10 @@
  * doorbell.c - the doorbell virtual device: MMIO register emulation and its level line,
  * through an emulated interrupt source. Touches only its own state and the vGIC.
  */
-#include "hyp/dev/doorbell.h"
-#include "hyp/core/vm.h"
+#include "hyp/emul/doorbell.h"
+
+#include <stddef.h>
+#include "hyp/emul/mmio.h"
 
 static void doorbell_resample(void *dev, unsigned int index)
 {
@@ -45,7 +47,8 @@ static int doorbell_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned i
 	return MMIO_OK;
 }
 
-int doorbell_attach(struct doorbell *d, struct vm *vm, uint64_t base, uint32_t intid)
+int doorbell_attach(struct doorbell *d, struct mmio_bus *bus, struct vgic *vgic, uint64_t base,
+		    uint32_t intid)
 {
 	struct mmio_region r = {
 		.base = base,
@@ -56,13 +59,13 @@ int doorbell_attach(struct doorbell *d, struct vm *vm, uint64_t base, uint32_t i
 		.write = doorbell_write,
 	};
 
-	d->vgic = &vm->vgic;
+	d->vgic = vgic;
 	d->intid = intid;
 	d->line = false;
 	d->eois = 0;
-	if (emu_source_init(&d->emu, &vm->vgic, intid, 1, doorbell_resample, d))
+	if (emu_source_init(&d->emu, vgic, intid, 1, doorbell_resample, d))
 		return -1;
-	return mmio_add(&vm->mmio, &r) ? 0 : -1;
+	return mmio_add(bus, &r) ? 0 : -1;
 }
 
 void doorbell_reset(struct doorbell *d)

@@ -21,7 +21,7 @@
 #define VCONSOLE_UARTFR_TXFE (1u << 7)
 #define VCONSOLE_LINE_MAX 200
 
-struct vm;
+struct mmio_bus;
 
 struct vconsole {
 	int guest; /* the log's owner index of its lines */
@@ -31,7 +31,7 @@ struct vconsole {
 };
 
 /* Put a virtual console at IPA base into the VM. 0 on success. */
-int vconsole_attach(struct vconsole *c, struct vm *vm, uint64_t base);
+int vconsole_attach(struct vconsole *c, struct mmio_bus *bus, int guest, uint64_t base);
 /* Its guest restarts: a line left unfinished is written out as it is. */
 void vconsole_reset(struct vconsole *c);
 

@@ -3,13 +3,17 @@
  * boot), reset it, flush its interrupts and enter the guest; around every exit, fold the
  * list registers back, let hyp/exit/trap.c handle the exit, and flush again before returning.
  */
+#include "hyp/run/vcpu.h"
+
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/vcpu_arch.h"
 #include "drivers/gicv3.h"
+#include "drivers/gicv3_lr.h"
 #include "hyp/core/cpu.h"
 #include "lib/log.h"
 #include "hyp/exit/trap.h"
-#include "hyp/core/vm_boot.h"
+#include "hyp/run/irq_entry.h"
+#include "hyp/core/vm.h"
 #include "irq/lr.h"
 
 #include <string.h>
@@ -26,7 +30,7 @@ int selftest_entry_cpu = -1;
  */
 static void setup_this_cpu(struct vcpu *v)
 {
-	vcpu_lr_hw_init();
+	gicv3_lr_hw_init(VGIC_MAX_LRS);
 	vcpu_arch_setup(&v->arch);
 	if (selftest_entry_cpu == (int)v->pcpu) {
 		selftest_entry_cpu = -1;
@@ -53,7 +57,7 @@ static void flush(struct vcpu *v)
 	if (v->lrs_clean && !__atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
 		return;
 	spin_lock(&v->vm->vgic.lock);
-	lr_flush(&v->vgic, &vcpu_lr_hw);
+	lr_flush(&v->vgic, &gicv3_lr_hw);
 	v->lrs_clean = v->vgic.lr_used == 0;
 	spin_unlock(&v->vm->vgic.lock);
 }
@@ -63,7 +67,7 @@ static void fold(struct vcpu *v)
 	if (!v->vgic.lr_used && !v->vgic.lr_fast)
 		return;
 	spin_lock(&v->vm->vgic.lock);
-	lr_fold(&v->vgic, &vcpu_lr_hw);
+	lr_fold(&v->vgic, &gicv3_lr_hw);
 	spin_unlock(&v->vm->vgic.lock);
 }
 
@@ -126,12 +130,13 @@ _Noreturn void vcpu_run(struct vcpu *v)
 	struct exc_frame *frame = cpu_guest_frame(cpu_self());
 
 	stop_guest_timers();
-	vcpu_lr_hw.write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
+	gicv3_lr_hw.write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
 	wait_power_on(v);
 	memset(&v->pmu, 0, sizeof(v->pmu)); /* the registers behind them are reset below */
 	memset(&v->debug, 0, sizeof(v->debug));
 	setup_this_cpu(v);
 	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
+	gicv3_vcpu_if_reset();
 	reset_timers(v);
 	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list */
 	flush(v);
@@ -163,6 +168,8 @@ void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 		      (unsigned long long)read_sysreg(vttbr_el2));
 	fold(v);
 	reason = trap_handle(v, f, slot);
+	if (reason == SKIFF_EXIT_IRQ)
+		irq_entry();
 	if (vcpu_get_power(v) != VCPU_ON)
 		vcpu_run(v); /* CPU_OFF: park; the stack is reset on the next entry */
 	flush(v);
