@@ -12,7 +12,7 @@ FDT_LIB    := $(FDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Where QEMU virt puts the DTB for firmware (-bios) boot: the start of RAM. Only used when
-# skiff finds itself started from the reset vector with no DTB in x0 (see DESIGN.md §2).
+# skiff finds itself started from the reset vector with no DTB in x0 (docs/boot.md, "Firmware mode").
 FW_DTB_ADDR     ?= 0x40000000
 # Console used before the device tree is parsed and for fatal errors about the device tree
 # itself (like Linux's earlycon); QEMU virt's PL011. Set EARLY_UART=0 on a board without one.

@@ -1,6 +1,6 @@
 /*
  * passthrough.c - passthrough interrupt sources: the state machine of a guest interrupt
- * backed by a physical line, in the three SPI modes of DESIGN.md §4 (hw, eoi, oneshot), and
+ * backed by a physical line, in the three SPI modes of docs/interrupts.md (hw, eoi, oneshot), and
  * the hardware-linked timer PPIs. It mirrors what the guest writes to the physical GIC and
  * decides when skiff deactivates, masks and unmasks the physical line.
  *
@@ -15,7 +15,7 @@
 #include "skiff/hvc.h"
 
 /*
- * The rules for an SPI, and why they keep DESIGN.md §4's invariants. Skiff runs its CPU
+ * The rules for an SPI, and why they keep the invariants of docs/interrupts.md ("Invariants of the modes"). Skiff runs its CPU
  * interface with EOImode 1: when the physical SPI fires, skiff acknowledges it and drops its
  * priority at once, then passthrough_handle() injects it. From then on the physical interrupt
  * is active, and an active interrupt does not fire again, whatever its line does, until it is

@@ -12,8 +12,8 @@
  * through a per-guest limit with a count of what it kept out; its virtual console through a
  * byte budget.
  */
-#ifndef SKIFF_HYP_LOG_H
-#define SKIFF_HYP_LOG_H
+#ifndef SKIFF_LIB_LOG_H
+#define SKIFF_LIB_LOG_H
 
 #include <stdbool.h>
 #include <stdint.h>

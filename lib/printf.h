@@ -2,8 +2,8 @@
  * printf.h - printf-style formatting into a buffer, for the log and error messages.
  * Pure logic: writes only into the caller's buffer; knows nothing of consoles.
  */
-#ifndef SKIFF_HYP_PRINTF_H
-#define SKIFF_HYP_PRINTF_H
+#ifndef SKIFF_LIB_PRINTF_H
+#define SKIFF_LIB_PRINTF_H
 
 #include <stdarg.h>
 #include <stddef.h>

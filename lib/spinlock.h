@@ -4,8 +4,8 @@
  * normal memory. spin_is_locked() is for assertions (SPIN_ASSERT_HELD): it says the lock is
  * held by someone, which is what a function that needs its caller to hold it can check.
  */
-#ifndef SKIFF_HYP_SPINLOCK_H
-#define SKIFF_HYP_SPINLOCK_H
+#ifndef SKIFF_LIB_SPINLOCK_H
+#define SKIFF_LIB_SPINLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -63,7 +63,7 @@ _start:
 	ventry	15
 
 /*
- * The hw-mode fast path (DESIGN.md §4, mode hw): a physical interrupt that hyp/core/fastirq.c has
+ * The hw-mode fast path (docs/interrupts.md, "The hw fast path"): a physical interrupt that hyp/core/fastirq.c has
  * an LR value for on this CPU is acknowledged, its priority dropped (EOImode 1: it stays
  * active until the guest's deactivation, through the LR's HW bit), and written pending into
  * an empty list register; then straight back to the guest. Four registers, no lock, no call.

@@ -10,7 +10,7 @@
  * to the runtime's (tests/guests/lib/start.S). The device is the PL011's TX interrupt
  * (INTID 33, level): a write to UARTDR with UARTIMSC.TXIM set raises it, UARTICR lowers it.
  *
- *  1. calibration: a 100-iteration loop reads 202 (DESIGN.md §7): PMCCNTR counts instructions;
+ *  1. calibration: a 100-iteration loop reads 202 (bench/README.md): PMCCNTR counts instructions;
  *  2. PL011 latency and round trip, N_LAT interrupts: t0 = PMCCNTR just before the UARTDR
  *     store, t1 = the vector's first instruction, t2 = right after the ICC_EOIR1_EL1 write;
  *     skiff's counters (SPI 33, vCPU0 exits and EL2 cost) around them;
@@ -327,7 +327,7 @@ static uint64_t calib_loop(void)
 {
 	uint64_t t0, t1, n;
 
-	/* the loop of DESIGN.md §7: MOV, 100 x (SUBS, B.NE), and one of the two reads */
+	/* the calibration loop of bench/README.md: MOV, 100 x (SUBS, B.NE), and one of the two reads */
 	asm volatile("mrs	%0, pmccntr_el0\n\t"
 		     "mov	%2, %3\n"
 		     "1:	subs	%2, %2, #1\n\t"

@@ -33,7 +33,7 @@ BUILD = os.path.abspath(os.environ.get("SKIFF_BUILD", os.path.join(ROOT, "build"
 LOG_DIR = os.path.join(BUILD, "test-logs")
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
-# The machine every test boots unless it says otherwise (DESIGN.md §7). Without -nic none,
+# The machine every test boots unless it says otherwise (docs/boot.md, "The reference machine"). Without -nic none,
 # QEMU 7.2 looks for efi-virtio.rom for the default NIC and fails.
 MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
            "-nic", "none"]

@@ -1,6 +1,6 @@
 /*
  * test_passthrough.c - host unit tests for irq/passthrough.c: passthrough SPIs in the three
- * modes of DESIGN.md §4 (hw, eoi, oneshot) and the timer PPIs, run with the real vGIC
+ * modes of docs/interrupts.md (hw, eoi, oneshot) and the timer PPIs, run with the real vGIC
  * (irq/vgic.c, vgic_dist.c, vgic_mmio.c, vgic_redist.c, sgi.c) and list-register manager
  * (irq/lr.c). Around them:
  *  - a fake physical GIC behind struct passthrough_hw that records every call and keeps each

@@ -1,7 +1,7 @@
 /*
  * pt.c - shared part of the passthrough test guests: the expected mode from the command
  * line, counter snapshots through skiff's SKIFF_HVC_COUNTER, and the per-mode expectations
- * for a handling cycle (DESIGN.md §4, "SPI passthrough: three modes"). No device access.
+ * for a handling cycle (docs/interrupts.md, "SPI passthrough modes"). No device access.
  */
 #include "tests/guests/lib/pt.h"
 
