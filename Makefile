@@ -50,6 +50,17 @@ all: $(BUILD)/skiff.bin check-size $(BUILD)/skiff-check $(DTS_DTBS)
 setup:
 	@tools/setup.sh
 
+# What tools/setup.sh installs, checked before the first compile: on a fresh clone `make` stops
+# here with one line instead of a compiler error (make run and make test run setup first).
+.PHONY: need-setup
+need-setup:
+	@missing=; \
+	command -v $(CC) >/dev/null 2>&1 || missing="$$missing $(CC)"; \
+	[ -f $(FDT_LIB) ] || missing="$$missing libfdt-for-arm64"; \
+	command -v dtc >/dev/null 2>&1 || missing="$$missing dtc"; \
+	[ -f /usr/include/libfdt.h ] || missing="$$missing libfdt-dev"; \
+	[ -z "$$missing" ] || { echo "skiff: missing$$missing: run make setup (tools/setup.sh) first"; exit 1; }
+
 # V=1 shows the commands
 Q := $(if $(V),,@)
 
@@ -157,5 +168,7 @@ fuzz:
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/dts
+
+$(IMG_OBJS) $(BUILD)/skiff-check $(DTS_DTBS) $(UNIT_BINS): | need-setup
 
 -include $(IMG_OBJS:.o=.d)
