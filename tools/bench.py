@@ -38,7 +38,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from harness import BUILD, DEFAULT_FORBID, QEMU, run_qemu  # noqa: E402
+from harness import BUILD, DEFAULT_FORBID, QEMU, machine, run_qemu  # noqa: E402
 
 BENCH_DIR = os.path.join(BUILD, "bench")
 LOG_DIR = os.path.join(BENCH_DIR, "logs")
@@ -55,12 +55,11 @@ OUT = os.path.join(BUILD, "bench.json")
 CROSS = os.environ.get("CROSS", "aarch64-linux-gnu-")
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
-CPU = ["-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
-SKIFF_M = ["-M", "virt,virtualization=on,gic-version=3"] + CPU
-NATIVE_M = ["-M", "virt,gic-version=3"] + CPU
+SKIFF_M = machine()
+NATIVE_M = machine(native=True)
 # as tests/linux/test_linux.py boots Linux (with acpi=off QEMU describes the PL061 in the DT)
-SKIFF_M_LINUX = ["-M", "virt,virtualization=on,gic-version=3,acpi=off"] + CPU
-NATIVE_M_LINUX = ["-M", "virt,gic-version=3,acpi=off"] + CPU
+SKIFF_M_LINUX = machine(options="acpi=off")
+NATIVE_M_LINUX = machine(native=True, options="acpi=off")
 
 MODES = ["hw", "eoi", "oneshot"]
 COLUMNS = ["native"] + MODES

@@ -37,6 +37,9 @@ UNIT_TIMEOUT = 120
 SUITE_TIMEOUT = 600
 TERM_GRACE = 10
 
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+from harness import kill_group  # noqa: E402
+
 RESULT_RE = re.compile(r"^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?(.*?)\s*$")
 DIRECTIVE_RE = re.compile(r"(?:^|\s)#\s*(SKIP|TODO)\S*\s*(.*)$", re.IGNORECASE)
 PLAN_RE = re.compile(r"^1\.\.(\d+)\s*(?:#.*)?$")
@@ -161,24 +164,6 @@ def find_suites(build, timeout):
     return suites
 
 
-def kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        pass
-    end = time.monotonic() + TERM_GRACE
-    while proc.poll() is None and time.monotonic() < end:
-        time.sleep(0.05)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 def rel(path):
     r = os.path.relpath(path, ROOT)
     return path if r.startswith("..") else r
@@ -246,9 +231,9 @@ def run_suite(s, build, only, verbose):
                     timed_out = True
         finally:
             if proc.poll() is None or timed_out:
-                kill_group(proc)
+                kill_group(proc, TERM_GRACE)
             else:
-                kill_group_quiet(proc)
+                kill_group(proc, grace=0)  # it exited: anything left in its group
             proc.stdout.close()
         elapsed = time.monotonic() - start
         tap.finish()
@@ -269,14 +254,6 @@ def run_suite(s, build, only, verbose):
     if skipped_entirely:
         extra = []
     return tap, extra, elapsed, skipped_entirely, log_path, lines
-
-
-def kill_group_quiet(proc):
-    """The suite exited: remove anything it left in its process group."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def handle_line(s, tap, text, lines, verbose, filtered):

@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "qemu"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 import multi  # noqa: E402
-from harness import BUILD, DEFAULT_FORBID, LOG_DIR, ROOT, Tap, run_qemu  # noqa: E402
+from harness import BUILD, DEFAULT_FORBID, LOG_DIR, ROOT, Tap, machine, run_qemu  # noqa: E402
 import mkinitramfs  # noqa: E402
 
 # 3 runs; Linux under TCG reaches its initramfs in a few seconds and the test sequence takes
@@ -62,10 +62,8 @@ DISK_SIZE = 16 << 20
 APPEND = "console=ttyAMA0 skiff.test=1"
 NATIVE = os.environ.get("SKIFF_NATIVE", "") not in ("", "0")
 
-SKIFF_MACHINE = ["-M", "virt,virtualization=on,gic-version=3,acpi=off", "-cpu", "cortex-a57",
-                 "-m", "1G", "-nic", "none"]
-NATIVE_MACHINE = ["-M", "virt,gic-version=3,acpi=off", "-cpu", "cortex-a57", "-m", "1G",
-                  "-nic", "none"]
+SKIFF_MACHINE = machine(options="acpi=off")
+NATIVE_MACHINE = machine(native=True, options="acpi=off")
 
 # The guest's checks, in order: each result line's description starts with one of these.
 CHECKS = ["cpus online", "cpu1 offline", "cpu1 online again", "uart", "interrupts: arch timer",

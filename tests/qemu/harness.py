@@ -33,10 +33,20 @@ BUILD = os.path.abspath(os.environ.get("SKIFF_BUILD", os.path.join(ROOT, "build"
 LOG_DIR = os.path.join(BUILD, "test-logs")
 QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 
-# The machine every test boots unless it says otherwise (docs/boot.md, "The reference machine"). Without -nic none,
-# QEMU 7.2 looks for efi-virtio.rom for the default NIC and fails.
-MACHINE = ["-M", "virt,virtualization=on,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
-           "-nic", "none"]
+# The machine every test and benchmark boots unless it says otherwise (docs/boot.md, "The
+# reference machine"). Without -nic none, QEMU 7.2 looks for efi-virtio.rom for the default NIC
+# and fails.
+CPU_ARGS = ["-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
+
+
+def machine(native=False, options=""):
+    """QEMU's arguments for the virt machine with a GICv3: with EL2 for skiff (native: without,
+    for a guest run directly), plus options such as "acpi=off"."""
+    m = "virt,gic-version=3" if native else "virt,virtualization=on,gic-version=3"
+    return ["-M", m + ("," + options if options else "")] + CPU_ARGS
+
+
+MACHINE = machine()
 
 DEFAULT_FORBID = [r"skiff: fatal", r"Unhandled exception", r"panic"]
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD, MACHINE, QEMU, ROOT, AnyOrder, Tap, run_qemu  # noqa: E402
+from harness import BUILD, CPU_ARGS, MACHINE, QEMU, ROOT, AnyOrder, Tap, machine, run_qemu  # noqa: E402
 
 SUITE_TIMEOUT = 1000
 
@@ -171,9 +171,8 @@ def host_many_devices():
     work = os.path.join(BUILD, "test-logs")
     os.makedirs(work, exist_ok=True)
     dump = os.path.join(work, "qemu-virt-smp2.dtb")
-    subprocess.run([QEMU, "-M", "virt,virtualization=on,gic-version=3,dumpdtb=" + dump,
-                    "-cpu", "cortex-a57", "-smp", "2", "-m", "1G", "-nographic", "-nic",
-                    "none"], check=True, capture_output=True, timeout=30)
+    subprocess.run([QEMU] + machine(options="dumpdtb=" + dump) + ["-smp", "2", "-nographic"],
+                   check=True, capture_output=True, timeout=30)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dump], check=True,
                          capture_output=True, text=True, timeout=30).stdout
     add = "".join('\tdev@%x {\n\t\tcompatible = "test,dev";\n\t\treg = <0x0 0x%x 0x0 0x1000>;'
@@ -227,16 +226,14 @@ def cases():
     img = rel(IMAGE)
     c = [boot_case(smp, path) for smp in (1, 2, 4) for path in ("firmware", "payload", "uboot")]
     c.append(fatal_case("fatal-gicv2",
-                        ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a57",
-                         "-m", "1G", "-nic", "none", "-bios", img],
+                        ["-M", "virt,virtualization=on,gic-version=2"] + CPU_ARGS + ["-bios", img],
                         r"^skiff: fatal: .*GIC is not v3"))
     c.append(fatal_case("fatal-no-dtb",
                         MACHINE + ["-device",
                                    "loader,file=%s,addr=0x40200000,cpu-num=0" % img],
                         r"^skiff: fatal: .*device tree"))
     c.append(fatal_case("fatal-el1",
-                        ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G",
-                         "-nic", "none", "-kernel", img],
+                        machine(native=True) + ["-kernel", img],
                         r"^skiff: fatal: .*EL2"))
     c.append(el2_fault_case())
     c.append(entry_check_case())

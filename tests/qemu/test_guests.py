@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD, MACHINE, ROOT, Tap, run_qemu  # noqa: E402
+from harness import BUILD, MACHINE, ROOT, Tap, machine, run_qemu  # noqa: E402
 
 SUITE_TIMEOUT = 900
 
@@ -21,7 +21,7 @@ SKIFF = os.path.join(BUILD, "skiff.bin")
 GUEST_DIR = os.path.join(BUILD, "guests")
 GUEST_TIMEOUT = 60  # each guest needs a few seconds; TCG on a loaded host is slow
 NATIVE = os.environ.get("SKIFF_NATIVE", "") not in ("", "0")
-NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
+NATIVE_MACHINE = machine(native=True)
 
 # (guest, vCPUs, variant): sgi at 2 and 4; psci needs a third vCPU that only sees a failing
 # CPU_ON; pmu_debug under -icount (its cycle counter counts instructions), on a PMUv3 that

@@ -28,7 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import multi  # noqa: E402
-from harness import BUILD, ROOT, Tap, run_qemu  # noqa: E402
+from harness import BUILD, ROOT, Tap, machine, run_qemu  # noqa: E402
 
 SUITE_TIMEOUT = 900
 RUN_TIMEOUT = 240
@@ -36,8 +36,7 @@ RUN_TIMEOUT = 240
 SKIFF = os.path.join(BUILD, "skiff.bin")
 GUESTS = os.path.join(BUILD, "guests")
 LOGS = os.path.join(BUILD, "test-logs")
-MACHINE = ["-M", "virt,virtualization=on,gic-version=3,acpi=off", "-cpu", "cortex-a57",
-           "-m", "1G", "-nic", "none"]
+MACHINE = machine(options="acpi=off")
 PAIR_OPS = 100000
 TRIO_OPS = 50000
 BIG_OPS = 1000000

@@ -20,7 +20,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD, MACHINE, ROOT, Tap, run_qemu  # noqa: E402
+from harness import BUILD, ROOT, Tap, machine, run_qemu  # noqa: E402
 
 # 9 runs under skiff, each bounded by GUEST_TIMEOUT (they need 2-10 s), plus start-up.
 GUEST_TIMEOUT = 60
@@ -36,16 +36,8 @@ GUESTS = ["pt_uart", "pt_rtc", "pt_gpio"]
 QMP_PRESSES = 2  # pt_gpio asks for system_powerdown twice
 
 
-def with_acpi_off(machine):
-    out = list(machine)
-    i = out.index("-M")
-    out[i + 1] += ",acpi=off"
-    return out
-
-
-SKIFF_MACHINE = with_acpi_off(MACHINE)
-NATIVE_MACHINE = ["-M", "virt,gic-version=3,acpi=off", "-cpu", "cortex-a57", "-m", "1G",
-                  "-nic", "none"]
+SKIFF_MACHINE = machine(options="acpi=off")
+NATIVE_MACHINE = machine(native=True, options="acpi=off")
 
 PLAN_RE = re.compile(r"^1\.\.(\d+)\s*$", re.M)
 RESULT_RE = re.compile(r"^(not ok|ok) (\d+)(?: - (.*))?$", re.M)
