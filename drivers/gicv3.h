@@ -35,8 +35,9 @@ void gicv3_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr);
 void gicv3_spi_set_pending(uintptr_t gicd, unsigned int intid, bool on);
 void gicv3_spi_set_active(uintptr_t gicd, unsigned int intid, bool on);
 void gicv3_spi_set_priority(uintptr_t gicd, unsigned int intid, uint8_t prio);
-/* GICD_ICFGR is shared by 16 INTIDs: serialised; the line is disabled around the change as
- * IHI 0069 asks, and its enable restored. */
+/* GICD_ICFGR is shared by 16 INTIDs: serialised by a lock of the driver's own, a leaf taken
+ * under a VM's vgic lock (docs/locks.md); the line is disabled around the change as IHI 0069
+ * asks, and its enable restored. */
 void gicv3_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge);
 bool gicv3_spi_pending(uintptr_t gicd, unsigned int intid);
 bool gicv3_spi_active(uintptr_t gicd, unsigned int intid); /* GICD_ISACTIVER */

@@ -1,7 +1,8 @@
 /*
  * gicv3_cpuif.c - the physical GICv3 CPU interface at EL2 through the ICC_* system
  * registers: system-register access on, group 1 on, EOImode = 1 so that EOIR only drops
- * priority and DIR deactivates (docs/interrupts.md, "EOImode 1 at EL2"). Touches no memory-mapped frame.
+ * priority and DIR deactivates (docs/interrupts.md, "EOImode 1 at EL2"). Touches no memory-mapped
+ * frame.
  */
 #include "drivers/gicv3.h"
 #include "arch/arm64/sysreg.h"

@@ -164,6 +164,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	uint32_t hcr = ICH_HCR_EN;
 	struct virq *v;
 
+	SPIN_ASSERT_HELD(&vc->vgic->lock);
 	vgic_prune(vg, vc);
 
 	/* Keep the best nr entries in pick[], sorted by rank; what falls off is left out. */
@@ -325,6 +326,7 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	unsigned int used = vc->lr_used;
 	unsigned int n, i, eoicount;
 
+	SPIN_ASSERT_HELD(&vc->vgic->lock);
 	if (used > VGIC_MAX_LRS)
 		used = VGIC_MAX_LRS;
 

@@ -15,11 +15,12 @@
 #include "skiff/hvc.h"
 
 /*
- * The rules for an SPI, and why they keep the invariants of docs/interrupts.md ("Invariants of the modes"). Skiff runs its CPU
- * interface with EOImode 1: when the physical SPI fires, skiff acknowledges it and drops its
- * priority at once, then passthrough_handle() injects it. From then on the physical interrupt
- * is active, and an active interrupt does not fire again, whatever its line does, until it is
- * deactivated. Deactivation is therefore the one point that lets a line fire again:
+ * The rules for an SPI, and why they keep the invariants of docs/interrupts.md ("Invariants of the
+ * modes"). Skiff runs its CPU interface with EOImode 1: when the physical SPI fires, skiff
+ * acknowledges it and drops its priority at once, then passthrough_handle() injects it. From then
+ * on the physical interrupt is active, and an active interrupt does not fire again, whatever its
+ * line does, until it is deactivated. Deactivation is therefore the one point that lets a line fire
+ * again:
  *  - hw: the LR carries HW=1 and the pINTID; the guest's deactivation deactivates the physical
  *    interrupt in the GIC. Skiff sees nothing: one hypervisor entry per interrupt.
  *  - eoi: the LR carries the EOI bit; the guest's deactivation raises a maintenance interrupt,

@@ -1,11 +1,11 @@
 /*
  * passthrough.h - the passthrough kind of interrupt source: guest interrupts backed by
- * physical lines (docs/interrupts.md, "SPI passthrough modes"). The guest's enable, pending and active state, priority,
- * trigger mode and routing of its own lines are mirrored to the physical GIC; the physical
- * pending state shows through. A timer PPI is hardware-linked to its physical INTID; an SPI
- * runs in one of the three modes of enum irq_mode (hw, eoi, oneshot), whose state machine
- * lives in passthrough.c. The physical GIC is reached only through struct passthrough_hw, so
- * host tests can fake it.
+ * physical lines (docs/interrupts.md, "SPI passthrough modes"). The guest's enable, pending and
+ * active state, priority, trigger mode and routing of its own lines are mirrored to the physical
+ * GIC; the physical pending state shows through. A timer PPI is hardware-linked to its physical
+ * INTID; an SPI runs in one of the three modes of enum irq_mode (hw, eoi, oneshot), whose state
+ * machine lives in passthrough.c. The physical GIC is reached only through struct passthrough_hw,
+ * so host tests can fake it.
  */
 #ifndef SKIFF_IRQ_PASSTHROUGH_H
 #define SKIFF_IRQ_PASSTHROUGH_H

@@ -1,8 +1,8 @@
 /*
- * source.h - interrupt sources (docs/interrupts.md, "Interrupt sources"): a device's interrupts as a group with one
- * operation table. The vGIC calls these when the guest changes an interrupt's state, so a
- * source can mirror it (passthrough) or react (emulated); devices raise interrupts through
- * vgic_set_level()/vgic_trigger(). The vGIC never needs to know which kind is behind it.
+ * source.h - interrupt sources (docs/interrupts.md, "Interrupt sources"): a device's interrupts as
+ * a group with one operation table. The vGIC calls these when the guest changes an interrupt's
+ * state, so a source can mirror it (passthrough) or react (emulated); devices raise interrupts
+ * through vgic_set_level()/vgic_trigger(). The vGIC never needs to know which kind is behind it.
  */
 #ifndef SKIFF_IRQ_SOURCE_H
 #define SKIFF_IRQ_SOURCE_H

@@ -188,6 +188,7 @@ void vgic_set_level_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
 {
 	struct virq *v = vgic_get_virq(vg, vc, intid);
 
+	SPIN_ASSERT_HELD(&vg->lock);
 	if (!v)
 		return;
 	/* an edge-triggered interrupt latches on the rising edge of its line */
@@ -201,6 +202,7 @@ void vgic_trigger_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 {
 	struct virq *v = vgic_get_virq(vg, vc, intid);
 
+	SPIN_ASSERT_HELD(&vg->lock);
 	if (!v)
 		return;
 	v->pending_latch = true;
@@ -339,6 +341,7 @@ static void vgic_queue_list(struct vgic *vg, struct virq *v);
 
 void vgic_queue(struct vgic *vg, struct virq *v)
 {
+	SPIN_ASSERT_HELD(&vg->lock);
 	vgic_queue_list(vg, v);
 	if (vg->ops && vg->ops->changed)
 		vg->ops->changed(vg, v);
@@ -370,6 +373,7 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
 {
 	struct virq **pp = &vc->ap_head;
 
+	SPIN_ASSERT_HELD(&vg->lock);
 	while (*pp) {
 		struct virq *v = *pp;
 
@@ -391,6 +395,7 @@ void vgic_queue_all(struct vgic *vg)
 {
 	unsigned int i, n;
 
+	SPIN_ASSERT_HELD(&vg->lock);
 	for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
 		if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
 			vgic_queue(vg, &vg->spis[i - VGIC_INTID_SPI_BASE]);

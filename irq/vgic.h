@@ -149,7 +149,8 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
 
 /* For the vGIC's register files (irq/vgic_mmio.c and its users), lock held. */
-/* The vCPU whose affinity is route's Aff3.Aff2.Aff1.Aff0, or NULL. */
+/* The vCPU whose affinity is route's Aff3.Aff2.Aff1.Aff0, or NULL (affinities are fixed at
+ * vgic_init: no lock needed). */
 struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route);
 /* Tell v's source (if any) its trigger mode, priority or target changed. */
 void vgic_notify_config(struct virq *v);

@@ -46,6 +46,7 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
 	uint32_t rel, intid, i, n;
 	uint64_t val = 0, full;
 
+	SPIN_ASSERT_HELD(&m->vg->lock);
 	if (!r)
 		return 0;
 	rel = offset - r->offset;
@@ -127,6 +128,7 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 	const struct vgic_reg *r = vgic_mmio_match(f, offset, width);
 	uint32_t rel, intid, i, n;
 
+	SPIN_ASSERT_HELD(&m->vg->lock);
 	if (!r || (r->type == VGIC_REG_BITS ? !r->write_irq : !r->write))
 		return VGIC_ACCESS_OK;
 	rel = offset - r->offset;

@@ -1,6 +1,7 @@
 /*
- * stage2.c - builds stage-2 tables for VMs (identity IPA == PA as docs/isolation.md, "Stage 2", asks, but
- * the API takes both) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only tables.
+ * stage2.c - builds stage-2 tables for VMs (identity IPA == PA, docs/isolation.md "Stage 2",
+ * though the API takes both) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only
+ * tables.
  */
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/sysreg.h"

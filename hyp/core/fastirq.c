@@ -41,6 +41,7 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	uint64_t lr = fast_lr(vg, v);
 	unsigned int i;
 
+	SPIN_ASSERT_HELD(&vg->lock);
 	if (v->intid >= FAST_MAX_INTIDS)
 		return;
 	if (v->intid < VGIC_NR_PRIVATE) {

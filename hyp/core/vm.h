@@ -75,9 +75,9 @@ struct vm_ops {
 };
 
 /*
- * Locks, in the order they may be taken: a VM's power_lock, then its vgic.lock, then the
- * log's locks. power_lock serialises the power changes of the VM's vCPUs (CPU_ON, the start
- * and stop of the whole guest) with its state.
+ * power_lock serialises the power changes of the VM's vCPUs (CPU_ON, the start and stop of the
+ * whole guest) with its state; nothing is taken under it. Every lock and the order they nest
+ * in: docs/locks.md.
  */
 struct vm {
 	unsigned int id;

@@ -42,8 +42,12 @@ static int doorbell_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned i
 	if (width != 4 || (offset != DOORBELL_RAISE && offset != DOORBELL_ACK))
 		return MMIO_OK;
 	level = offset == DOORBELL_RAISE;
+	/* STATUS and the vGIC's line level change together: two vCPUs writing RAISE and ACK at
+	 * once leave both at the later write */
+	spin_lock(&d->vgic->lock);
 	__atomic_store_n(&d->line, level, __ATOMIC_RELAXED);
-	vgic_set_level(d->vgic, NULL, d->intid, level);
+	vgic_set_level_locked(d->vgic, NULL, d->intid, level);
+	spin_unlock(&d->vgic->lock);
 	return MMIO_OK;
 }
 

@@ -327,7 +327,8 @@ static uint64_t calib_loop(void)
 {
 	uint64_t t0, t1, n;
 
-	/* the calibration loop of bench/README.md: MOV, 100 x (SUBS, B.NE), and one of the two reads */
+	/* the calibration loop of bench/README.md: MOV, 100 x (SUBS, B.NE), and one of the two
+	 * reads */
 	asm volatile("mrs	%0, pmccntr_el0\n\t"
 		     "mov	%2, %3\n"
 		     "1:	subs	%2, %2, #1\n\t"

@@ -294,20 +294,32 @@ static struct virq *irq(uint32_t intid, uint8_t prio, bool edge)
 	return v;
 }
 
+/* As a source would inject: with the vgic lock held (the functions assert it). */
 static void trigger(uint32_t intid)
 {
+	spin_lock(&vg.lock);
 	vgic_trigger_locked(&vg, &vc, intid);
+	spin_unlock(&vg.lock);
 }
 
 static void set_level(uint32_t intid, bool level)
 {
+	spin_lock(&vg.lock);
 	vgic_set_level_locked(&vg, &vc, intid, level);
+	spin_unlock(&vg.lock);
+}
+
+static void queue(struct virq *v)
+{
+	spin_lock(&vg.lock);
+	vgic_queue(&vg, v);
+	spin_unlock(&vg.lock);
 }
 
 static void set_enabled(struct virq *v, bool on)
 {
 	v->enabled = on;
-	vgic_queue(&vg, v);
+	queue(v);
 }
 
 static bool on_list(const struct virq *v)
@@ -1256,7 +1268,7 @@ static void test_group_disabled_while_active(void **state)
 	assert_true(v->pending_latch);
 	leave_guest();
 	vg.ctlr |= GICD_CTLR_ENABLE_GRP1;
-	vgic_queue(&vg, v);
+	queue(v);
 	enter_guest();
 	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
 	drain();
@@ -1682,7 +1694,7 @@ static void model_eoi_hook(uint32_t intid)
 
 	if (!m->edge && m->resample && m->line && rnd(2)) {
 		m->line = false;
-		set_level(intid, false);
+		vgic_set_level_locked(&vg, &vc, intid, false); /* eoi() runs with the lock held */
 	}
 }
 
