@@ -78,7 +78,6 @@ uint64_t vcpu_arch_mdcr(bool el2_counting);
 void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg);
 /* Whether the registers of cfg are in force on this CPU, as read back. */
 bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg);
-#ifndef SKIFF_HOST_TEST
 #include "arch/arm64/sysreg.h"
 
 /* The cheap check of every general exit: VTTBR_EL2 and HCR_EL2's confining bits. */
@@ -87,7 +86,6 @@ static inline bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg)
 	return read_sysreg(vttbr_el2) == cfg->vttbr &&
 	       (read_sysreg(hcr_el2) & HCR_EL2_CONFINES) == (cfg->hcr & HCR_EL2_CONFINES);
 }
-#endif
 /* Test-only (the opt/skiff/selftest "entry-check" switch): turn stage 2 off on this CPU, so
  * that the test can see skiff refuse to enter the guest. */
 void vcpu_arch_selftest_break(void);

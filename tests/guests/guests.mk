@@ -20,7 +20,7 @@ GUEST_BINS      := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS))
 GUEST_LDS       := tests/guests/lib/guest.ld
 
 GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-Iinclude/libc -I. -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-Iinclude/libc -I. -Iinclude -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
 	-fpie -fno-plt -fno-common -fno-stack-protector -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -Wall -Wextra -Werror
 GUEST_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a

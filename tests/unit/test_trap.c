@@ -1,0 +1,562 @@
+/*
+ * test_trap.c - hyp/exit/trap.c's dispatch of guest exits by exception class, with the real
+ * abort decoder, MMIO bus, PMU/debug emulators and log, and fakes for what lies outside:
+ * the injection of aborts and UNDEFs (arch), skiff's hypercalls, PSCI and the vGIC's SGIs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arch/arm64/debug_regs.h"
+#include "arch/arm64/pmu_regs.h"
+#include "hyp/core/vm.h"
+#include "hyp/emul/abort.h"
+#include "hyp/emul/sysreg_trap.h"
+#include "hyp/exit/hvc.h"
+#include "hyp/exit/psci.h"
+#include "hyp/exit/trap.h"
+#include "lib/log.h"
+#include "tests/unit/fake_cpu.h"
+
+#define EC_WFX 0x01u
+#define EC_HVC64 0x16u
+#define EC_SMC64 0x17u
+#define EC_SYS64 0x18u
+#define EC_IABT_LOW 0x20u
+#define EC_UNKNOWN_HERE 0x07u /* SVE/SIMD access: nothing skiff handles */
+#define DEV_BASE 0x0b000000ull
+#define DEV_SIZE 0x1000ull
+#define PC 0x40080000ull
+#define SLOT_SYNC EXC_LOWER64_SYNC
+#define SLOT_IRQ (EXC_LOWER64_SYNC + 1)
+#define SLOT_FIQ (EXC_LOWER64_SYNC + 2)
+#define SLOT_SERROR (EXC_LOWER64_SYNC + 3)
+#define SLOT_A32_IRQ (EXC_LOWER64_SYNC + 5)
+#define SKIFF_FID 0xc6000000u /* SKIFF_HVC_VERSION's range (fake hvc_owns) */
+#define PSCI_FID 0x84000000u  /* PSCI_VERSION (fake psci_owns) */
+
+static struct vm vm;
+static struct vcpu *v;
+static struct exc_frame f;
+
+/* ---- fakes of what trap.c calls outside the units linked here */
+
+static struct {
+	unsigned int calls;
+	uint64_t far;
+	bool write, fetch;
+} inj_abort;
+static unsigned int inj_undef;
+
+void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, bool fetch)
+{
+	assert_ptr_equal(frame, &f);
+	inj_abort.calls++;
+	inj_abort.far = far;
+	inj_abort.write = is_write;
+	inj_abort.fetch = fetch;
+}
+
+void vcpu_inject_undef(struct exc_frame *frame)
+{
+	assert_ptr_equal(frame, &f);
+	inj_undef++;
+}
+
+struct hvc_vm_info hvc_info;
+static unsigned int hvc_calls;
+
+bool hvc_owns(uint32_t fid)
+{
+	return (fid & 0xff000000u) == SKIFF_FID;
+}
+
+void hvc_handle(struct vcpu *vc, struct exc_frame *frame)
+{
+	assert_ptr_equal(vc, v);
+	hvc_calls++;
+	frame->x[0] = 0x5eed;
+}
+
+static struct {
+	unsigned int calls;
+	uint32_t fid;
+	uint64_t a1, a2, a3;
+} psci;
+
+bool psci_owns(uint32_t fid)
+{
+	return (fid & 0xff000000u) == 0x84000000u || (fid & 0xff000000u) == 0xc4000000u;
+}
+
+struct psci_result psci_handle(struct vm *m, struct vcpu *caller, uint32_t fid, uint64_t a1,
+			       uint64_t a2, uint64_t a3)
+{
+	struct psci_result r = { 0x10001, PSCI_ACTION_RETURN };
+
+	assert_ptr_equal(m, &vm);
+	assert_ptr_equal(caller, v);
+	psci.calls++;
+	psci.fid = fid;
+	psci.a1 = a1;
+	psci.a2 = a2;
+	psci.a3 = a3;
+	return r;
+}
+
+static struct {
+	unsigned int calls;
+	uint64_t sgir;
+	unsigned int group;
+} sgi;
+
+void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+{
+	assert_ptr_equal(vg, &vm.vgic);
+	assert_ptr_equal(self, &v->vgic);
+	sgi.calls++;
+	sgi.sgir = sgir;
+	sgi.group = group;
+}
+
+/* The PMU and debug registers as the emulators reach them: all zero, writes dropped. */
+static uint64_t pmu_read(enum pmu_reg r)
+{
+	(void)r;
+	return 0;
+}
+
+static void pmu_write(enum pmu_reg r, uint64_t val)
+{
+	(void)r;
+	(void)val;
+}
+
+const struct pmu_hw pmu_hw_cpu = { pmu_read, pmu_write };
+
+static uint64_t dbg_read(enum debug_reg r, unsigned int n)
+{
+	(void)r;
+	(void)n;
+	return 0;
+}
+
+static void dbg_write(enum debug_reg r, unsigned int n, uint64_t val)
+{
+	(void)r;
+	(void)n;
+	(void)val;
+}
+
+static unsigned int dbg_count(void)
+{
+	return 2;
+}
+
+const struct debug_hw debug_hw_cpu = { dbg_read, dbg_write, dbg_count, dbg_count };
+
+void cpu_halt(void) __attribute__((noreturn));
+void cpu_halt(void)
+{
+	fail_msg("cpu_halt");
+	abort();
+}
+
+/* ---- the log, captured */
+
+static char out[1 << 16];
+static size_t out_len;
+
+static void con_putc(uintptr_t ctx, char c)
+{
+	(void)ctx;
+	if (out_len + 1 < sizeof(out))
+		out[out_len++] = c;
+	out[out_len] = '\0';
+}
+
+static bool con_try_putc(uintptr_t ctx, char c)
+{
+	con_putc(ctx, c);
+	return true;
+}
+
+static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
+
+static unsigned int count_lines(const char *needle)
+{
+	unsigned int n = 0;
+	const char *p = out;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+/* ---- an emulated device at DEV_BASE */
+
+static struct {
+	unsigned int reads, writes;
+	uint64_t offset, val;
+	unsigned int width;
+	int ret;
+} dev;
+
+static int dev_read(void *ctx, struct vcpu *vc, uint64_t offset, unsigned int width, uint64_t *val)
+{
+	(void)ctx;
+	assert_ptr_equal(vc, v);
+	dev.reads++;
+	dev.offset = offset;
+	dev.width = width;
+	*val = dev.val;
+	return dev.ret;
+}
+
+static int dev_write(void *ctx, struct vcpu *vc, uint64_t offset, unsigned int width, uint64_t val)
+{
+	(void)ctx;
+	assert_ptr_equal(vc, v);
+	dev.writes++;
+	dev.offset = offset;
+	dev.width = width;
+	dev.val = val;
+	return dev.ret;
+}
+
+static int setup(void **state)
+{
+	static const struct mmio_region r = {
+		.base = DEV_BASE,
+		.size = DEV_SIZE,
+		.name = "testdev",
+		.read = dev_read,
+		.write = dev_write,
+	};
+	static unsigned int guest_id;
+
+	(void)state;
+	memset(&vm, 0, sizeof(vm));
+	/* a fresh guest id per test: trap.c remembers the addresses it logged per guest */
+	vm.id = guest_id++ % CONFIG_MAX_GUESTS;
+	vm.name = "guest@0";
+	vm.nr_vcpus = 1;
+	v = &vm.vcpus[0];
+	v->vm = &vm;
+	assert_true(mmio_add(&vm.mmio, &r));
+	memset(&f, 0, sizeof(f));
+	f.elr = PC;
+	memset(&inj_abort, 0, sizeof(inj_abort));
+	inj_undef = hvc_calls = 0;
+	memset(&psci, 0, sizeof(psci));
+	memset(&sgi, 0, sizeof(sgi));
+	memset(&dev, 0, sizeof(dev));
+	fake_cpu_reset();
+	out_len = 0;
+	out[0] = '\0';
+	log_set_halt(cpu_halt);
+	log_set_console(&console);
+	return 0;
+}
+
+static uint64_t esr(unsigned int ec, uint32_t iss)
+{
+	return ((uint64_t)ec << ESR_EC_SHIFT) | ESR_IL | iss;
+}
+
+/* A data abort at ipa: sas 0..3 (1 to 8 bytes), register rt, write or read. */
+static unsigned int dabt(uint64_t ipa, unsigned int sas, unsigned int rt, bool write)
+{
+	f.esr = esr(ESR_EC_DABT_LOW, (uint32_t)(ESR_ISS_ISV | ((uint64_t)sas << ESR_ISS_SAS_SHIFT) |
+						((uint64_t)rt << ESR_ISS_SRT_SHIFT) | ESR_ISS_SF |
+						(write ? ESR_ISS_WNR : 0)));
+	f.far = 0xffff000012345000ull | (ipa & 0xfff);
+	fake_sysreg_set("hpfar_el2", (ipa >> 12) << 4);
+	return trap_handle(v, &f, SLOT_SYNC);
+}
+
+static uint32_t sysreg_iss(uint32_t key, unsigned int rt, bool read)
+{
+	return key | (rt << SYSREG_ISS_RT_SHIFT) | (read ? SYSREG_ISS_DIR_READ : 0);
+}
+
+/* ---- data aborts: the emulated device, and everything else */
+
+static void test_mmio_write(void **state)
+{
+	(void)state;
+	f.x[3] = 0x1122334455667788ull;
+	assert_int_equal(dabt(DEV_BASE + 0x10, 2, 3, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(dev.writes, 1);
+	assert_int_equal(dev.offset, 0x10);
+	assert_int_equal(dev.width, 4);
+	assert_int_equal(dev.val, 0x55667788); /* a 32-bit store writes the register's low word */
+	assert_int_equal(f.elr, PC + 4);       /* done: the guest goes on after the store */
+	assert_int_equal(v->exits[SKIFF_EXIT_MMIO], 1);
+	assert_int_equal(inj_abort.calls, 0);
+}
+
+static void test_mmio_read(void **state)
+{
+	(void)state;
+	dev.val = 0xab;
+	f.x[5] = ~0ull;
+	assert_int_equal(dabt(DEV_BASE + 0xff8, 3, 5, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(dev.reads, 1);
+	assert_int_equal(dev.offset, 0xff8);
+	assert_int_equal(dev.width, 8);
+	assert_int_equal(f.x[5], 0xab);
+	assert_int_equal(f.elr, PC + 4);
+	/* a load into XZR reads the device and writes no register */
+	f.elr = PC;
+	assert_int_equal(dabt(DEV_BASE, 2, 31, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(dev.reads, 2);
+	assert_int_equal(f.elr, PC + 4);
+}
+
+static void test_mmio_retry_and_refusal(void **state)
+{
+	(void)state;
+	dev.ret = MMIO_RETRY; /* not ready: the guest executes the access again */
+	assert_int_equal(dabt(DEV_BASE, 2, 0, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(inj_abort.calls, 0);
+	dev.ret = MMIO_ABORT; /* the device refuses: an external abort, PC unchanged */
+	assert_int_equal(dabt(DEV_BASE + 4, 2, 0, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(inj_abort.calls, 1);
+	assert_false(inj_abort.write);
+	assert_int_equal(count_lines("testdev at IPA 0xb000004"), 1);
+}
+
+static void test_unowned_address(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(dabt(0x09000000, 2, 1, true), SKIFF_EXIT_MMIO);
+		assert_int_equal(inj_abort.calls, i + 1);
+		assert_true(inj_abort.write);
+		assert_false(inj_abort.fetch);
+		assert_int_equal(inj_abort.far, f.far);
+		assert_int_equal(f.elr, PC); /* the guest takes the abort at the access */
+	}
+	assert_int_equal(v->exits[SKIFF_EXIT_ABORT], 3);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	/* logged once per address, however often the guest tries */
+	assert_int_equal(count_lines("access to an address nobody owns at IPA 0x9000000"), 1);
+	/* an access that straddles the device's end reaches no handler either */
+	assert_int_equal(dabt(DEV_BASE + DEV_SIZE - 4, 3, 1, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(inj_abort.calls, 4);
+	assert_int_equal(dev.reads + dev.writes, 0);
+}
+
+static void test_undecodable(void **state)
+{
+	(void)state;
+	/* no instruction syndrome (ISV 0: a pair or exclusive access): abort, nothing called */
+	f.esr = esr(ESR_EC_DABT_LOW, ESR_ISS_WNR);
+	fake_sysreg_set("hpfar_el2", (DEV_BASE >> 12) << 4);
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_MMIO);
+	assert_int_equal(inj_abort.calls, 1);
+	assert_int_equal(dev.reads + dev.writes, 0);
+	assert_int_equal(count_lines("access skiff cannot decode"), 1);
+}
+
+static void test_instruction_fetch(void **state)
+{
+	(void)state;
+	f.esr = esr(EC_IABT_LOW, 0x10);
+	f.far = 0x7000000;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_ABORT);
+	assert_int_equal(inj_abort.calls, 1);
+	assert_true(inj_abort.fetch);
+	assert_int_equal(inj_abort.far, 0x7000000);
+	assert_int_equal(v->exits[SKIFF_EXIT_ABORT], 1);
+}
+
+/* ---- calls */
+
+static void test_hvc(void **state)
+{
+	(void)state;
+	/* skiff's own */
+	f.esr = esr(EC_HVC64, 0);
+	f.x[0] = SKIFF_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(hvc_calls, 1);
+	assert_int_equal(f.x[0], 0x5eed);
+	assert_int_equal(f.elr, PC); /* HVC's preferred return is already the next instruction */
+	/* PSCI, with its three arguments */
+	f.x[0] = PSCI_FID;
+	f.x[1] = 1;
+	f.x[2] = 2;
+	f.x[3] = 3;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(psci.calls, 1);
+	assert_int_equal(psci.fid, PSCI_FID);
+	assert_int_equal(psci.a1 + psci.a2 * 10 + psci.a3 * 100, 321);
+	assert_int_equal(f.x[0], 0x10001);
+	/* nobody's: NOT_SUPPORTED, and nothing called */
+	f.x[0] = 0x82000000;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	/* an HVC with an immediate other than 0 is no SMCCC call */
+	f.esr = esr(EC_HVC64, 1);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	assert_int_equal(psci.calls, 1);
+	assert_int_equal(hvc_calls, 1);
+	assert_int_equal(v->exits[SKIFF_EXIT_HVC], 4);
+}
+
+static void test_smc(void **state)
+{
+	(void)state;
+	/* a trapped SMC returns to itself: skiff steps over it, then handles it as a call */
+	f.esr = esr(EC_SMC64, 0);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(f.elr, PC + 4);
+	assert_int_equal(psci.calls, 1);
+	assert_int_equal(f.x[0], 0x10001);
+	f.x[0] = 0xc2000001; /* a firmware call skiff does not own never reaches the firmware */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	assert_int_equal(v->exits[SKIFF_EXIT_SMC], 2);
+}
+
+/* ---- trapped system registers */
+
+static void test_sgi_registers(void **state)
+{
+	static const struct {
+		uint32_t key;
+		unsigned int group;
+	} regs[] = {
+		{ SYSREG_KEY(3, 0, 12, 11, 5), 1 }, /* ICC_SGI1R_EL1 */
+		{ SYSREG_KEY(3, 0, 12, 11, 6), 0 }, /* ICC_ASGI1R_EL1 */
+		{ SYSREG_KEY(3, 0, 12, 11, 7), 0 }, /* ICC_SGI0R_EL1 */
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		f.elr = PC;
+		f.x[7] = 0x10000ull * (i + 1) | 1;
+		f.esr = esr(EC_SYS64, sysreg_iss(regs[i].key, 7, false));
+		assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+		assert_int_equal(sgi.calls, i + 1);
+		assert_int_equal(sgi.sgir, 0x10000ull * (i + 1) | 1);
+		assert_int_equal(sgi.group, regs[i].group);
+		assert_int_equal(f.elr, PC + 4);
+	}
+	/* XZR as the source writes 0 */
+	f.esr = esr(EC_SYS64, sysreg_iss(regs[0].key, 31, false));
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(sgi.sgir, 0);
+	/* reading an SGI register (write-only) is UNDEF */
+	f.elr = PC;
+	f.esr = esr(EC_SYS64, sysreg_iss(regs[0].key, 7, true));
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 1);
+	assert_int_equal(sgi.calls, 4);
+	assert_int_equal(f.elr, PC);
+}
+
+static void test_ras_and_unknown_registers(void **state)
+{
+	(void)state;
+	/* FEAT_RAS error records: none, so ERRIDR_EL1 and ERX* read 0 and ignore writes */
+	f.x[2] = 0xdead;
+	f.esr = esr(EC_SYS64, sysreg_iss(SYSREG_KEY(3, 0, 5, 3, 0), 2, true)); /* ERRIDR_EL1 */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.x[2], 0);
+	assert_int_equal(f.elr, PC + 4);
+	f.x[2] = 0xbeef; /* a write leaves the source register as it was */
+	f.esr = esr(EC_SYS64, sysreg_iss(SYSREG_KEY(3, 0, 5, 4, 3), 2, false)); /* ERXADDR_EL1 */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.elr, PC + 8);
+	assert_int_equal(f.x[2], 0xbeef);
+	f.x[4] = 0xdead;
+	f.esr = esr(EC_SYS64, sysreg_iss(SYSREG_KEY(3, 0, 5, 5, 0), 4, true)); /* ERXMISC0_EL1 */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.x[4], 0);
+	assert_int_equal(f.elr, PC + 12);
+	assert_int_equal(inj_undef, 0);
+	/* a register nobody emulates: UNDEF, the register untouched, PC unchanged */
+	f.elr = PC;
+	f.x[2] = 0xdead;
+	f.esr = esr(EC_SYS64, sysreg_iss(SYSREG_KEY(3, 0, 5, 2, 0), 2, true)); /* ESR_EL1's */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 1);
+	assert_int_equal(f.x[2], 0xdead);
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(v->exits[SKIFF_EXIT_UNDEF], 1);
+	assert_int_equal(v->exits[SKIFF_EXIT_SYSREG], 4);
+}
+
+/* ---- the rest */
+
+static void test_wfx_and_unknown_class(void **state)
+{
+	(void)state;
+	f.esr = esr(EC_WFX, 0); /* trapped WFI/WFE: a hint, stepped over */
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_OTHER);
+	assert_int_equal(f.elr, PC + 4);
+	assert_int_equal(inj_undef, 0);
+	f.elr = PC;
+	f.esr = esr(EC_UNKNOWN_HERE, 0);
+	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_OTHER);
+	assert_int_equal(inj_undef, 1);
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(v->exits[SKIFF_EXIT_OTHER], 1);
+	assert_int_equal(count_lines("unhandled trap ESR"), 1);
+}
+
+static void test_interrupt_slots(void **state)
+{
+	(void)state;
+	/* an interrupt exit is only counted here: the run loop takes the interrupt */
+	assert_int_equal(trap_handle(v, &f, SLOT_IRQ), SKIFF_EXIT_IRQ);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_IRQ), SKIFF_EXIT_IRQ);
+	assert_int_equal(v->exits[SKIFF_EXIT_IRQ], 2);
+	assert_int_equal(f.elr, PC);
+	/* FIQ and SError from the guest: counted and logged (limited), nothing injected */
+	assert_int_equal(trap_handle(v, &f, SLOT_FIQ), SKIFF_EXIT_OTHER);
+	assert_int_equal(trap_handle(v, &f, SLOT_SERROR), SKIFF_EXIT_OTHER);
+	assert_int_equal(v->exits[SKIFF_EXIT_OTHER], 2);
+	assert_int_equal(inj_abort.calls + inj_undef, 0);
+	assert_int_equal(count_lines("fiq from a lower EL"), 1);
+	assert_int_equal(count_lines("serror from a lower EL"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_mmio_write, setup),
+		cmocka_unit_test_setup(test_mmio_read, setup),
+		cmocka_unit_test_setup(test_mmio_retry_and_refusal, setup),
+		cmocka_unit_test_setup(test_unowned_address, setup),
+		cmocka_unit_test_setup(test_undecodable, setup),
+		cmocka_unit_test_setup(test_instruction_fetch, setup),
+		cmocka_unit_test_setup(test_hvc, setup),
+		cmocka_unit_test_setup(test_smc, setup),
+		cmocka_unit_test_setup(test_sgi_registers, setup),
+		cmocka_unit_test_setup(test_ras_and_unknown_registers, setup),
+		cmocka_unit_test_setup(test_wfx_and_unknown_class, setup),
+		cmocka_unit_test_setup(test_interrupt_slots, setup),
+	};
+
+	return cmocka_run_group_tests_name("trap", tests, NULL, NULL);
+}
