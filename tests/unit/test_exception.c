@@ -1,0 +1,211 @@
+/*
+ * test_exception.c - hyp/run/exception.c: where each exception taken to EL2 goes (an
+ * interrupt at EL2 to the interrupt handler, a guest's exit to its vCPU's exit handling,
+ * anything else reported and only this CPU stopped), with the real log and slot names and
+ * fakes for the CPU table, the handlers and the halt.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arch/arm64/exception.h"
+#include "hyp/core/cpu.h"
+#include "hyp/run/irq_entry.h"
+#include "hyp/run/vcpu.h"
+#include "lib/log.h"
+#include "tests/unit/fake_cpu.h"
+
+static struct cpu this_cpu;
+static struct cpu *self = &this_cpu;
+static struct vcpu vcpu;
+static struct exc_frame frame;
+static unsigned int irqs, exits, halts;
+static unsigned long exit_slot;
+static struct vcpu *exit_vcpu;
+static enum cpu_state state_set;
+static jmp_buf halted;
+
+struct cpu *cpu_self(void)
+{
+	return self;
+}
+
+void cpu_set_state(struct cpu *c, enum cpu_state s)
+{
+	assert_ptr_equal(c, self);
+	state_set = s;
+}
+
+void irq_entry(void)
+{
+	irqs++;
+}
+
+void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	assert_ptr_equal(f, &frame);
+	exits++;
+	exit_vcpu = v;
+	exit_slot = slot;
+}
+
+_Noreturn void cpu_halt(void)
+{
+	halts++;
+	longjmp(halted, 1);
+}
+
+/* ---- the log, captured */
+
+static char out[1 << 14];
+static size_t out_len;
+
+static void con_putc(uintptr_t ctx, char c)
+{
+	(void)ctx;
+	if (out_len + 1 < sizeof(out))
+		out[out_len++] = c;
+	out[out_len] = '\0';
+}
+
+static bool con_try_putc(uintptr_t ctx, char c)
+{
+	con_putc(ctx, c);
+	return true;
+}
+
+static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&this_cpu, 0, sizeof(this_cpu));
+	this_cpu.idx = 3;
+	this_cpu.state = CPU_UP;
+	self = &this_cpu;
+	memset(&vcpu, 0, sizeof(vcpu));
+	memset(&frame, 0, sizeof(frame));
+	irqs = exits = halts = 0;
+	exit_slot = 0;
+	exit_vcpu = NULL;
+	state_set = CPU_UP;
+	out_len = 0;
+	out[0] = '\0';
+	fake_cpu_reset();
+	log_set_console(&console);
+	log_set_halt(cpu_halt);
+	return 0;
+}
+
+/* exc_handle(), catching the halt of an unexpected exception; true if it halted. */
+static bool take(unsigned long slot)
+{
+	if (setjmp(halted))
+		return true;
+	exc_handle(&frame, slot);
+	return false;
+}
+
+static void test_irq_at_el2(void **state)
+{
+	(void)state;
+	this_cpu.vcpu = &vcpu;
+	assert_false(take(EXC_CUR_SPX_IRQ));
+	assert_int_equal(irqs, 1);
+	assert_int_equal(exits, 0);
+	assert_int_equal(out_len, 0);
+}
+
+static void test_guest_exits(void **state)
+{
+	unsigned long slot;
+
+	(void)state;
+	this_cpu.vcpu = &vcpu;
+	/* every lower-EL slot, AArch64 and AArch32, sync to SError, is the vCPU's exit */
+	for (slot = EXC_LOWER64_SYNC; slot < EXC_LOWER64_SYNC + 8; slot++) {
+		assert_false(take(slot));
+		assert_int_equal(exit_slot, slot);
+		assert_ptr_equal(exit_vcpu, &vcpu);
+	}
+	assert_int_equal(exits, 8);
+	assert_int_equal(irqs, 0);
+	assert_int_equal(halts, 0);
+}
+
+static void test_unexpected_at_el2(void **state)
+{
+	(void)state;
+	this_cpu.vcpu = &vcpu;
+	frame.esr = (0x25ull << 26) | (1ull << 25) | 0x45; /* a data abort at EL2 */
+	frame.elr = 0x40212345;
+	frame.far = 0xdead0000;
+	assert_true(take(EXC_CUR_SPX_SYNC));
+	assert_int_equal(halts, 1);
+	assert_int_equal(state_set, CPU_STOPPED); /* this CPU only: the others carry on */
+	assert_int_equal(exits + irqs, 0);
+	assert_non_null(strstr(out, "cpu3: unexpected exception: sync from EL2, ESR 0x96000045 (EC "
+				    "0x25 data abort), ELR 0x40212345, FAR 0xdead0000"));
+	assert_non_null(strstr(out, "cpu3: stopped"));
+}
+
+static void test_every_el2_slot_but_irq_stops(void **state)
+{
+	static const unsigned long slots[] = {
+		EXC_CUR_SP0_SYNC, EXC_CUR_SP0_SYNC + 1, EXC_CUR_SP0_SYNC + 2, EXC_CUR_SP0_SYNC + 3,
+		EXC_CUR_SPX_SYNC, EXC_CUR_SPX_FIQ,	EXC_CUR_SPX_SERROR,
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		assert_true(take(slots[i]));
+		assert_int_equal(halts, i + 1);
+	}
+	assert_int_equal(irqs + exits, 0);
+	assert_non_null(strstr(out, "serror from EL2"));
+	assert_non_null(strstr(out, "fiq from EL2 (SP0)"));
+}
+
+static void test_guest_exit_without_vcpu(void **state)
+{
+	(void)state;
+	/* a lower-EL exception on a CPU that runs no vCPU cannot be anyone's exit */
+	this_cpu.vcpu = NULL;
+	frame.esr = 0x16ull << 26; /* HVC */
+	assert_true(take(EXC_LOWER64_SYNC));
+	assert_int_equal(exits, 0);
+	assert_non_null(strstr(out, "sync from a lower EL, ESR 0x58000000 (EC 0x16 HVC)"));
+}
+
+static void test_before_the_cpu_table(void **state)
+{
+	(void)state;
+	/* so early that TPIDR_EL2 names no struct cpu: reported as CPU 0, nothing to stop */
+	self = NULL;
+	frame.esr = 0x3cull << 26; /* BRK */
+	assert_true(take(EXC_CUR_SPX_SYNC));
+	assert_int_equal(state_set, CPU_UP);
+	assert_non_null(strstr(out, "cpu0: unexpected exception: sync from EL2, ESR 0xf0000000 (EC "
+				    "0x3c BRK)"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_irq_at_el2, setup),
+		cmocka_unit_test_setup(test_guest_exits, setup),
+		cmocka_unit_test_setup(test_unexpected_at_el2, setup),
+		cmocka_unit_test_setup(test_every_el2_slot_but_irq_stops, setup),
+		cmocka_unit_test_setup(test_guest_exit_without_vcpu, setup),
+		cmocka_unit_test_setup(test_before_the_cpu_table, setup),
+	};
+
+	return cmocka_run_group_tests_name("exception", tests, NULL, NULL);
+}
