@@ -190,6 +190,35 @@ static void probe_fw_cfg(void)
 	}
 }
 
+/*
+ * The host's device tree, copied into skiff's own memory once it has been checked: the boot
+ * loader may have put the original in RAM a guest is given, where loading that guest's images
+ * could overwrite it and where the guest could read it. guests_prepare zeroes what of the
+ * original lies in a guest's RAM. QEMU pads its tree to 1 MiB: the padding is not copied.
+ */
+#define HOST_DTB_COPY_MAX (256u << 10)
+static uint8_t host_dtb[HOST_DTB_COPY_MAX] __attribute__((aligned(8)));
+
+static uint64_t copy_device_tree(uint64_t dtb)
+{
+	const void *fdt = (const void *)(uintptr_t)dtb;
+	uint32_t rsv = fdt_off_mem_rsvmap(fdt), st = fdt_off_dt_struct(fdt);
+	uint32_t str = fdt_off_dt_strings(fdt), used = str + fdt_size_dt_strings(fdt);
+
+	/* the blocks in dtc's order, ending before the padding (parse_device_tree checked each) */
+	if (rsv < FDT_HEADER_SIZE || st < rsv || str < st + fdt_size_dt_struct(fdt) || used < str ||
+	    used > fdt_totalsize(fdt))
+		fatal("device tree at 0x%llx: its blocks are not in the usual order (header, "
+		      "reserved memory, structure, strings); skiff copies only such trees",
+		      (unsigned long long)dtb);
+	if (used > sizeof(host_dtb))
+		fatal("device tree at 0x%llx: %u bytes, more than skiff's copy holds (%u KiB)",
+		      (unsigned long long)dtb, used, HOST_DTB_COPY_MAX >> 10);
+	memcpy(host_dtb, fdt, used);
+	fdt_set_totalsize(host_dtb, used);
+	return (uint64_t)(uintptr_t)host_dtb;
+}
+
 static void parse_device_tree(uint64_t dtb)
 {
 	char err[PLAT_ERR_MAX];
@@ -209,6 +238,7 @@ static void parse_device_tree(uint64_t dtb)
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 {
 	unsigned int up, guests;
+	uint64_t host;
 	int ret;
 
 	log_set_halt(cpu_halt);
@@ -223,7 +253,9 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 		fatal("mmu: cannot build the boot map (error %d)", ret);
 	log_enable_lock();
 	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
-	parse_device_tree(dtb);
+	parse_device_tree(dtb); /* checked where the boot loader left it, then copied */
+	host = copy_device_tree(dtb);
+	parse_device_tree(host);
 	log_info("boot: %s at 0x%llx, dtb at 0x%llx",
 		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
 		 (unsigned long long)dtb);
@@ -245,7 +277,9 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
 		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
 	probe_fw_cfg();
-	guests = guests_prepare((const void *)(uintptr_t)dtb, have_fw_cfg ? &fw_cfg : NULL);
+	guests = guests_prepare(
+		(const void *)(uintptr_t)host, have_fw_cfg ? &fw_cfg : NULL,
+		(struct plat_range){ dtb, fdt_totalsize((const void *)(uintptr_t)dtb) });
 	up = smp_start_secondaries();
 	if (up == cpu_count)
 		log_info("all %u cpus up", up);

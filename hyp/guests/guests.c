@@ -117,9 +117,11 @@ static void log_dma_masters(unsigned int g)
 	}
 }
 
+static struct config_blob blob; /* where the configuration came from: scrubbed from guest RAM */
+
 static void load_config(const void *host_fdt, struct fw_cfg *fc)
 {
-	struct config_blob blob = config_source_find(fc, host_fdt);
+	blob = config_source_find(fc, host_fdt);
 	struct mmu_reserved res = mmu_reserved();
 	char err[CONFIG_ERR_MAX];
 	unsigned int i;
@@ -186,11 +188,36 @@ static void build_dtb(unsigned int i, const void *host_fdt, const struct guest_l
 		fatal("%s: %s", g->name, err);
 }
 
-unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc)
+static void scrub(uint64_t base, uint64_t size)
+{
+	unsigned int g, m;
+
+	for (g = 0; g < cfg.nr_guests; g++)
+		for (m = 0; m < assignment[g].nr_mem; m++) {
+			const struct plat_range *r = &assignment[g].mem[m];
+			uint64_t b = base > r->base ? base : r->base;
+			uint64_t e =
+				base + size < r->base + r->size ? base + size : r->base + r->size;
+
+			if (b >= e)
+				continue;
+			memset((void *)(uintptr_t)b, 0, e - b);
+			cache_clean_range(b, e);
+			log_guest((int)g,
+				  "0x%llx+0x%llx of its RAM held the boot loader's device tree "
+				  "or configuration: zeroed",
+				  (unsigned long long)b, (unsigned long long)(e - b));
+		}
+}
+
+unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc, struct plat_range loader_dtb)
 {
 	unsigned int i, n = 0;
 
 	load_config(host_fdt, fc);
+	scrub(loader_dtb.base, loader_dtb.size);
+	if (blob.fdt)
+		scrub((uint64_t)(uintptr_t)blob.fdt, blob.size);
 	read_fw_cmdline(fc);
 	for (i = 0; i < cfg.nr_guests; i++) {
 		struct guest_image *gi = &images[i];

@@ -4,14 +4,18 @@
  * EC 0x25 (data abort, same EL), DFSC 0x10, WnR as the access, FAR_EL1 the address. The
  * EL1 sync vector reports it and skips the instruction; afterwards the guest still runs
  * (an SGI round trip) and took exactly one exception per access. Under skiff all of this
- * is required; natively QEMU decides: matching results pass, others are skipped.
+ * is required; natively QEMU decides: matching results pass, others are skipped. And the page
+ * the boot loader left the host's device tree in either aborts (not the guest's RAM) or reads
+ * as zeros (skiff zeroed it): the guest reads nothing of the host's description.
  */
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/tap.h"
 
-#define NR_TESTS 6
+#define NR_TESTS 7
 #define UNOWNED_ADDR 0x0b100000UL
+#define LOADER_DTB 0x40000000UL /* where QEMU's firmware boot leaves the host's device tree */
+#define LOADER_DTB_CHECK 4096
 #define SGI_PING 7
 #define TIMEOUT_US 2000000
 #define INSN_SIZE 4
@@ -93,6 +97,30 @@ static void test_access(enum access a, uintptr_t addr, const char *what)
 	       taken ? wnr : 0, (unsigned long long)(taken ? last.far : 0));
 }
 
+/* The page QEMU's firmware boot put the host's device tree in: an abort if it is not this
+ * guest's RAM, zeros if it is (skiff zeroed it); never the tree. */
+static void test_loader_dtb_unreadable(void)
+{
+	const volatile uint64_t *p = (const volatile uint64_t *)LOADER_DTB;
+	uint32_t before = naborts;
+	uint64_t any = 0;
+	unsigned int i;
+
+	if (!plat.skiff) {
+		tap_skip_native("the host's device tree is the guest's own natively");
+		return;
+	}
+	set_sync_hook(abort_hook);
+	for (i = 0; i < LOADER_DTB_CHECK / sizeof(*p) && naborts == before; i++)
+		any |= p[i];
+	set_sync_hook(NULL);
+	tap_ok(naborts != before || any == 0,
+	       "the page that held the host's device tree (0x%lx) %s", LOADER_DTB,
+	       naborts != before ? "aborts"
+	       : any		 ? "still holds data"
+				 : "reads as zeros");
+}
+
 void guest_main(void)
 {
 	bool pinged;
@@ -112,4 +140,5 @@ void guest_main(void)
 	pinged = wait_until(pings == 1, TIMEOUT_US);
 	local_irq_disable();
 	tap_ok(pinged, "the guest keeps running after the aborts: an SGI round trip works");
+	test_loader_dtb_unreadable();
 }
