@@ -19,6 +19,7 @@
 #include "hyp/run/irq_entry.h"
 #include "hyp/run/vcpu.h"
 #include "lib/log.h"
+#include "tests/unit/fake_console.h"
 #include "tests/unit/fake_cpu.h"
 
 static struct cpu this_cpu;
@@ -61,27 +62,6 @@ _Noreturn void cpu_halt(void)
 	longjmp(halted, 1);
 }
 
-/* ---- the log, captured */
-
-static char out[1 << 14];
-static size_t out_len;
-
-static void con_putc(uintptr_t ctx, char c)
-{
-	(void)ctx;
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c;
-	out[out_len] = '\0';
-}
-
-static bool con_try_putc(uintptr_t ctx, char c)
-{
-	con_putc(ctx, c);
-	return true;
-}
-
-static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
-
 static int setup(void **state)
 {
 	(void)state;
@@ -95,10 +75,8 @@ static int setup(void **state)
 	exit_slot = 0;
 	exit_vcpu = NULL;
 	state_set = CPU_UP;
-	out_len = 0;
-	out[0] = '\0';
 	fake_cpu_reset();
-	log_set_console(&console);
+	fake_console_install();
 	log_set_halt(cpu_halt);
 	return 0;
 }
@@ -119,7 +97,7 @@ static void test_irq_at_el2(void **state)
 	assert_false(take(EXC_CUR_SPX_IRQ));
 	assert_int_equal(irqs, 1);
 	assert_int_equal(exits, 0);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(fake_console_len(), 0);
 }
 
 static void test_guest_exits(void **state)
@@ -150,9 +128,10 @@ static void test_unexpected_at_el2(void **state)
 	assert_int_equal(halts, 1);
 	assert_int_equal(state_set, CPU_STOPPED); /* this CPU only: the others carry on */
 	assert_int_equal(exits + irqs, 0);
-	assert_non_null(strstr(out, "cpu3: unexpected exception: sync from EL2, ESR 0x96000045 (EC "
-				    "0x25 data abort), ELR 0x40212345, FAR 0xdead0000"));
-	assert_non_null(strstr(out, "cpu3: stopped"));
+	assert_non_null(strstr(fake_console_text(),
+			       "cpu3: unexpected exception: sync from EL2, ESR 0x96000045 (EC "
+			       "0x25 data abort), ELR 0x40212345, FAR 0xdead0000"));
+	assert_non_null(strstr(fake_console_text(), "cpu3: stopped"));
 }
 
 static void test_every_el2_slot_but_irq_stops(void **state)
@@ -169,8 +148,8 @@ static void test_every_el2_slot_but_irq_stops(void **state)
 		assert_int_equal(halts, i + 1);
 	}
 	assert_int_equal(irqs + exits, 0);
-	assert_non_null(strstr(out, "serror from EL2"));
-	assert_non_null(strstr(out, "fiq from EL2 (SP0)"));
+	assert_non_null(strstr(fake_console_text(), "serror from EL2"));
+	assert_non_null(strstr(fake_console_text(), "fiq from EL2 (SP0)"));
 }
 
 static void test_guest_exit_without_vcpu(void **state)
@@ -181,7 +160,8 @@ static void test_guest_exit_without_vcpu(void **state)
 	frame.esr = 0x16ull << 26; /* HVC */
 	assert_true(take(EXC_LOWER64_SYNC));
 	assert_int_equal(exits, 0);
-	assert_non_null(strstr(out, "sync from a lower EL, ESR 0x58000000 (EC 0x16 HVC)"));
+	assert_non_null(
+		strstr(fake_console_text(), "sync from a lower EL, ESR 0x58000000 (EC 0x16 HVC)"));
 }
 
 static void test_before_the_cpu_table(void **state)
@@ -192,8 +172,9 @@ static void test_before_the_cpu_table(void **state)
 	frame.esr = 0x3cull << 26; /* BRK */
 	assert_true(take(EXC_CUR_SPX_SYNC));
 	assert_int_equal(state_set, CPU_UP);
-	assert_non_null(strstr(out, "cpu0: unexpected exception: sync from EL2, ESR 0xf0000000 (EC "
-				    "0x3c BRK)"));
+	assert_non_null(strstr(fake_console_text(),
+			       "cpu0: unexpected exception: sync from EL2, ESR 0xf0000000 (EC "
+			       "0x3c BRK)"));
 }
 
 int main(void)

@@ -22,6 +22,7 @@
 #include "hyp/core/vm.h"
 #include "hyp/run/irq_entry.h"
 #include "lib/log.h"
+#include "tests/unit/fake_console.h"
 
 #define TIMER_VIRT 27
 #define TIMER_PHYS 30
@@ -95,25 +96,6 @@ _Noreturn void cpu_halt(void)
 	abort();
 }
 
-static char out[1 << 12];
-static size_t out_len;
-
-static void con_putc(uintptr_t ctx, char c)
-{
-	(void)ctx;
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c;
-	out[out_len] = '\0';
-}
-
-static bool con_try_putc(uintptr_t ctx, char c)
-{
-	con_putc(ctx, c);
-	return true;
-}
-
-static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
-
 static int setup(void **state)
 {
 	(void)state;
@@ -129,9 +111,7 @@ static int setup(void **state)
 	plat.gic_maint_intid = MAINT;
 	trail[0] = '\0';
 	triggered = timer_stops = 0;
-	out_len = 0;
-	out[0] = '\0';
-	log_set_console(&console);
+	fake_console_install();
 	log_set_halt(cpu_halt);
 	return 0;
 }
@@ -182,8 +162,9 @@ static void test_passed_through_spis(void **state)
 	assert_string_equal(trail, "a50 e50 d50");
 	take(NOBODYS_SPI);
 	assert_int_equal(exits(SKIFF_EXIT_FOREIGN), 3);
-	assert_non_null(strstr(out, "cpu2: unexpected interrupt 50 (logged once per CPU)"));
-	assert_null(strstr(strstr(out, "unexpected interrupt") + 1, "unexpected interrupt"));
+	assert_non_null(
+		strstr(fake_console_text(), "cpu2: unexpected interrupt 50 (logged once per CPU)"));
+	assert_int_equal(fake_console_count("unexpected interrupt"), 1);
 }
 
 static void test_skiffs_own(void **state)
@@ -200,7 +181,7 @@ static void test_skiffs_own(void **state)
 	assert_string_equal(trail, "a25 e25 d25");
 	assert_int_equal(exits(SKIFF_EXIT_MAINT), 1);
 	assert_int_equal(exits(SKIFF_EXIT_FOREIGN), 0);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(fake_console_len(), 0);
 }
 
 static void test_spurious_and_fast_path(void **state)

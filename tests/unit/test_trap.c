@@ -22,6 +22,7 @@
 #include "hyp/exit/psci.h"
 #include "hyp/exit/trap.h"
 #include "lib/log.h"
+#include "tests/unit/fake_console.h"
 #include "tests/unit/fake_cpu.h"
 
 #define EC_WFX 0x01u
@@ -168,39 +169,6 @@ void cpu_halt(void)
 	abort();
 }
 
-/* ---- the log, captured */
-
-static char out[1 << 16];
-static size_t out_len;
-
-static void con_putc(uintptr_t ctx, char c)
-{
-	(void)ctx;
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c;
-	out[out_len] = '\0';
-}
-
-static bool con_try_putc(uintptr_t ctx, char c)
-{
-	con_putc(ctx, c);
-	return true;
-}
-
-static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
-
-static unsigned int count_lines(const char *needle)
-{
-	unsigned int n = 0;
-	const char *p = out;
-
-	while ((p = strstr(p, needle))) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
-}
-
 /* ---- an emulated device at DEV_BASE */
 
 static struct {
@@ -260,10 +228,8 @@ static int setup(void **state)
 	memset(&sgi, 0, sizeof(sgi));
 	memset(&dev, 0, sizeof(dev));
 	fake_cpu_reset();
-	out_len = 0;
-	out[0] = '\0';
 	log_set_halt(cpu_halt);
-	log_set_console(&console);
+	fake_console_install();
 	return 0;
 }
 
@@ -334,7 +300,7 @@ static void test_mmio_retry_and_refusal(void **state)
 	assert_int_equal(f.elr, PC);
 	assert_int_equal(inj_abort.calls, 1);
 	assert_false(inj_abort.write);
-	assert_int_equal(count_lines("testdev at IPA 0xb000004"), 1);
+	assert_int_equal(fake_console_count("testdev at IPA 0xb000004"), 1);
 }
 
 static void test_unowned_address(void **state)
@@ -353,7 +319,8 @@ static void test_unowned_address(void **state)
 	assert_int_equal(v->exits[SKIFF_EXIT_ABORT], 3);
 	assert_int_equal(dev.reads + dev.writes, 0);
 	/* logged once per address, however often the guest tries */
-	assert_int_equal(count_lines("access to an address nobody owns at IPA 0x9000000"), 1);
+	assert_int_equal(fake_console_count("access to an address nobody owns at IPA 0x9000000"),
+			 1);
 	/* an access that straddles the device's end reaches no handler either */
 	assert_int_equal(dabt(DEV_BASE + DEV_SIZE - 4, 3, 1, false), SKIFF_EXIT_MMIO);
 	assert_int_equal(inj_abort.calls, 4);
@@ -369,7 +336,7 @@ static void test_undecodable(void **state)
 	assert_int_equal(trap_handle(v, &f, SLOT_SYNC), SKIFF_EXIT_MMIO);
 	assert_int_equal(inj_abort.calls, 1);
 	assert_int_equal(dev.reads + dev.writes, 0);
-	assert_int_equal(count_lines("access skiff cannot decode"), 1);
+	assert_int_equal(fake_console_count("access skiff cannot decode"), 1);
 }
 
 static void test_instruction_fetch(void **state)
@@ -521,7 +488,7 @@ static void test_wfx_and_unknown_class(void **state)
 	assert_int_equal(inj_undef, 1);
 	assert_int_equal(f.elr, PC);
 	assert_int_equal(v->exits[SKIFF_EXIT_OTHER], 1);
-	assert_int_equal(count_lines("unhandled trap ESR"), 1);
+	assert_int_equal(fake_console_count("unhandled trap ESR"), 1);
 }
 
 static void test_interrupt_slots(void **state)
@@ -537,8 +504,8 @@ static void test_interrupt_slots(void **state)
 	assert_int_equal(trap_handle(v, &f, SLOT_SERROR), SKIFF_EXIT_OTHER);
 	assert_int_equal(v->exits[SKIFF_EXIT_OTHER], 2);
 	assert_int_equal(inj_abort.calls + inj_undef, 0);
-	assert_int_equal(count_lines("fiq from a lower EL"), 1);
-	assert_int_equal(count_lines("serror from a lower EL"), 1);
+	assert_int_equal(fake_console_count("fiq from a lower EL"), 1);
+	assert_int_equal(fake_console_count("serror from a lower EL"), 1);
 }
 
 int main(void)

@@ -25,6 +25,7 @@
 #include "hyp/run/vcpu.h"
 #include "irq/lr.h"
 #include "lib/log.h"
+#include "tests/unit/fake_console.h"
 #include "tests/unit/fake_cpu.h"
 
 #define VTTBR 0x0001000040100000ull
@@ -211,27 +212,6 @@ _Noreturn void cpu_halt(void)
 	longjmp(escape, 2);
 }
 
-/* ---- the log, captured */
-
-static char out[1 << 14];
-static size_t out_len;
-
-static void con_putc(uintptr_t ctx, char c)
-{
-	(void)ctx;
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c;
-	out[out_len] = '\0';
-}
-
-static bool con_try_putc(uintptr_t ctx, char c)
-{
-	con_putc(ctx, c);
-	return true;
-}
-
-static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
-
 /* a CPU_ON that lands while the vCPU waits parked */
 static void power_on_at_wfi(void)
 {
@@ -275,9 +255,7 @@ static int setup(void **state)
 	fake_cpu_reset();
 	fake_sysreg_set("vttbr_el2", VTTBR);
 	fake_sysreg_set("hcr_el2", HCR);
-	out_len = 0;
-	out[0] = '\0';
-	log_set_console(&console);
+	fake_console_install();
 	log_set_halt(cpu_halt);
 	return 0;
 }
@@ -361,8 +339,9 @@ static void test_guard_refuses(void **state)
 	v->vgic.lr_used = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 2);
 	assert_string_equal(events, "H");
-	assert_non_null(strstr(out, "fatal: cpu1: guest@1 vcpu0: stage 2 or traps changed under "
-				    "the guest"));
+	assert_non_null(strstr(fake_console_text(),
+			       "fatal: cpu1: guest@1 vcpu0: stage 2 or traps changed under "
+			       "the guest"));
 	/* and a trap bit turned off the same */
 	setup(NULL);
 	fake_sysreg_set("hcr_el2", HCR & ~1ull); /* VM */
@@ -411,9 +390,10 @@ static void test_start_refused_without_stage2(void **state)
 		vcpu_run(v);
 	assert_int_equal(entries, 0);
 	assert_string_equal(events, "isH");
-	assert_non_null(strstr(out, "fatal: cpu1: guest@1 vcpu0: stage 2 and traps are not in "
-				    "force"));
-	assert_non_null(strstr(out, "not entering"));
+	assert_non_null(strstr(fake_console_text(),
+			       "fatal: cpu1: guest@1 vcpu0: stage 2 and traps are not in "
+			       "force"));
+	assert_non_null(strstr(fake_console_text(), "not entering"));
 }
 
 static void test_selftest_break(void **state)

@@ -24,6 +24,7 @@
 #include "hyp/emul/doorbell.h"
 #include "irq/vgic_mmio.h"
 #include "lib/log.h"
+#include "tests/unit/fake_console.h"
 #include "tests/unit/fake_cpu.h"
 
 #define GICD 0x08000000ull
@@ -185,27 +186,6 @@ _Noreturn void cpu_halt(void)
 	abort();
 }
 
-/* ---- the log, captured */
-
-static char out[1 << 14];
-static size_t out_len;
-
-static void con_putc(uintptr_t ctx, char c)
-{
-	(void)ctx;
-	if (out_len + 1 < sizeof(out))
-		out[out_len++] = c;
-	out[out_len] = '\0';
-}
-
-static bool con_try_putc(uintptr_t ctx, char c)
-{
-	con_putc(ctx, c);
-	return true;
-}
-
-static const struct log_console console = { .try_putc = con_try_putc, .putc = con_putc };
-
 /* ---- helpers: the guest's view through its vGIC frames */
 
 static uint64_t gicd_read(uint64_t off)
@@ -256,7 +236,7 @@ static int group_setup(void **state)
 	unsigned int i;
 
 	(void)state;
-	log_set_console(&console);
+	fake_console_install();
 	log_set_halt(cpu_halt);
 	fake_cpu_reset();
 	fake_sysreg_set("id_aa64mmfr0_el1", 5); /* PARange 48 bits */
@@ -363,7 +343,7 @@ static void test_wait_parked(void **state)
 	(void)state;
 	/* vCPU 1 never parks: after a second skiff gives up on it, saying so */
 	assert_false(vm_wait_parked(&vm, &vm.vcpus[0]));
-	assert_non_null(strstr(out, "vcpu1 on cpu1 does not park"));
+	assert_non_null(strstr(fake_console_text(), "vcpu1 on cpu1 does not park"));
 	/* a vCPU whose CPU never came up cannot run: settled */
 	cpus[1].state = CPU_STOPPED;
 	assert_true(vm_wait_parked(&vm, &vm.vcpus[0]));
