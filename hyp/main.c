@@ -199,7 +199,8 @@ static void probe_fw_cfg(void)
 #define HOST_DTB_COPY_MAX (256u << 10)
 static uint8_t host_dtb[HOST_DTB_COPY_MAX] __attribute__((aligned(8)));
 
-static uint64_t copy_device_tree(uint64_t dtb)
+/* Returns the copy's address; *used is how much of the original holds the tree. */
+static uint64_t copy_device_tree(uint64_t dtb, uint32_t *used_out)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	uint32_t rsv = fdt_off_mem_rsvmap(fdt), st = fdt_off_dt_struct(fdt);
@@ -216,6 +217,7 @@ static uint64_t copy_device_tree(uint64_t dtb)
 		      (unsigned long long)dtb, used, HOST_DTB_COPY_MAX >> 10);
 	memcpy(host_dtb, fdt, used);
 	fdt_set_totalsize(host_dtb, used);
+	*used_out = used;
 	return (uint64_t)(uintptr_t)host_dtb;
 }
 
@@ -239,6 +241,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 {
 	unsigned int up, guests;
 	uint64_t host;
+	uint32_t dtb_used;
 	int ret;
 
 	log_set_halt(cpu_halt);
@@ -254,7 +257,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_enable_lock();
 	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
 	parse_device_tree(dtb); /* checked where the boot loader left it, then copied */
-	host = copy_device_tree(dtb);
+	host = copy_device_tree(dtb, &dtb_used);
 	parse_device_tree(host);
 	log_info("boot: %s at 0x%llx, dtb at 0x%llx",
 		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
@@ -277,9 +280,8 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
 		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
 	probe_fw_cfg();
-	guests = guests_prepare(
-		(const void *)(uintptr_t)host, have_fw_cfg ? &fw_cfg : NULL,
-		(struct plat_range){ dtb, fdt_totalsize((const void *)(uintptr_t)dtb) });
+	guests = guests_prepare((const void *)(uintptr_t)host, have_fw_cfg ? &fw_cfg : NULL,
+				(struct plat_range){ dtb, dtb_used });
 	up = smp_start_secondaries();
 	if (up == cpu_count)
 		log_info("all %u cpus up", up);

@@ -121,11 +121,11 @@ static struct config_blob blob; /* where the configuration came from: scrubbed f
 
 static void load_config(const void *host_fdt, struct fw_cfg *fc)
 {
-	blob = config_source_find(fc, host_fdt);
 	struct mmu_reserved res = mmu_reserved();
 	char err[CONFIG_ERR_MAX];
 	unsigned int i;
 
+	blob = config_source_find(fc, host_fdt);
 	if (config_parse(blob.fdt, blob.size, &cfg, err, sizeof(err)))
 		fatal("config (%s): %s", blob.origin, err);
 	ledger_init(&ledger);
