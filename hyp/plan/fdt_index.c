@@ -75,19 +75,42 @@ int fdt_index_by_phandle(const struct fdt_index *ix, uint32_t phandle)
  * nodes share one, but a boot loader's edits can make such a tree. skiff follows phandles to a
  * device's interrupt controller, so a shared phandle would let it read the wrong node.
  */
-static bool indexed_duplicate(const struct fdt_index *ix, int *first, int *second)
-{
-	unsigned int i, j;
+#define PHANDLE_CHECK_MAX 4096 /* nodes with a phandle the sorted check holds */
 
-	for (i = 1; i < ix->count; i++) {
-		if (ix->phandle[i] == 0 || ix->phandle[i] == ~0u)
-			continue;
-		for (j = 0; j < i; j++) {
-			if (ix->phandle[j] == ix->phandle[i]) {
-				*first = ix->offset[j];
-				*second = ix->offset[i];
-				return true;
-			}
+struct ph_node {
+	uint32_t phandle;
+	int node;
+};
+
+static struct ph_node ph_nodes[PHANDLE_CHECK_MAX]; /* boot-time scratch: one caller at a time */
+
+static bool ph_before(const struct ph_node *a, const struct ph_node *b)
+{
+	return a->phandle < b->phandle || (a->phandle == b->phandle && a->node < b->node);
+}
+
+/* Sort by phandle, then offset (Shell sort: no recursion, no allocation); then a shared
+ * phandle is two neighbours, the first in blob order first. */
+static bool sorted_duplicate(unsigned int n, int *first, int *second)
+{
+	static const unsigned int gaps[] = { 1750, 701, 301, 132, 57, 23, 10, 4, 1 };
+	unsigned int g, i, j;
+
+	for (g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		for (i = gaps[g]; i < n; i++) {
+			struct ph_node t = ph_nodes[i];
+
+			for (j = i; j >= gaps[g] && ph_before(&t, &ph_nodes[j - gaps[g]]);
+			     j -= gaps[g])
+				ph_nodes[j] = ph_nodes[j - gaps[g]];
+			ph_nodes[j] = t;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		if (ph_nodes[i].phandle == ph_nodes[i - 1].phandle) {
+			*first = ph_nodes[i - 1].node;
+			*second = ph_nodes[i].node;
+			return true;
 		}
 	}
 	return false;
@@ -95,11 +118,24 @@ static bool indexed_duplicate(const struct fdt_index *ix, int *first, int *secon
 
 bool fdt_index_duplicate_phandle(const struct fdt_index *ix, int *first, int *second)
 {
+	unsigned int n = 0;
 	int node, depth = 0;
 
-	if (ix->complete)
-		return indexed_duplicate(ix, first, second);
-	/* Not indexed: a node whose phandle libfdt finds first elsewhere shares it. */
+	for (node = fdt_next_node(ix->fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(ix->fdt, node, &depth)) {
+		uint32_t phandle = fdt_get_phandle(ix->fdt, node);
+
+		if (phandle == 0 || phandle == ~0u)
+			continue;
+		if (n == PHANDLE_CHECK_MAX)
+			break;
+		ph_nodes[n].phandle = phandle;
+		ph_nodes[n++].node = node;
+	}
+	if (node < 0)
+		return sorted_duplicate(n, first, second);
+	/* More nodes with phandles than the scratch holds: a node whose phandle libfdt finds
+	 * first elsewhere shares it (slow, for trees no board has). */
 	for (node = fdt_next_node(ix->fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(ix->fdt, node, &depth)) {
 		uint32_t phandle = fdt_get_phandle(ix->fdt, node);
