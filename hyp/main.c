@@ -206,7 +206,8 @@ static uint64_t copy_device_tree(uint64_t dtb, uint32_t *used_out)
 	uint32_t rsv = fdt_off_mem_rsvmap(fdt), st = fdt_off_dt_struct(fdt);
 	uint32_t str = fdt_off_dt_strings(fdt), used = str + fdt_size_dt_strings(fdt);
 
-	/* the blocks in dtc's order, ending before the padding (parse_device_tree checked each) */
+	/* the blocks in dtc's order, ending before the padding (fdt_check_header put each inside
+	 * it) */
 	if (rsv < FDT_HEADER_SIZE || st < rsv || str < st + fdt_size_dt_struct(fdt) || used < str ||
 	    used > fdt_totalsize(fdt))
 		fatal("device tree at 0x%llx: its blocks are not in the usual order (header, "
@@ -221,9 +222,12 @@ static uint64_t copy_device_tree(uint64_t dtb, uint32_t *used_out)
 	return (uint64_t)(uintptr_t)host_dtb;
 }
 
-static void parse_device_tree(uint64_t dtb)
+/* Check the tree where the boot loader left it, copy it, and read the platform from the copy:
+ * the copy's address. */
+static uint64_t parse_device_tree(uint64_t dtb, uint32_t *used)
 {
 	char err[PLAT_ERR_MAX];
+	uint64_t copy;
 	int ret;
 
 	if (!dtb)
@@ -233,8 +237,10 @@ static void parse_device_tree(uint64_t dtb)
 	if (ret)
 		fatal("device tree at 0x%llx is not valid: %s", (unsigned long long)dtb,
 		      fdt_strerror(ret));
-	if (plat_parse((const void *)(uintptr_t)dtb, &plat, err, sizeof(err)))
+	copy = copy_device_tree(dtb, used);
+	if (plat_parse((const void *)(uintptr_t)copy, &plat, err, sizeof(err)))
 		fatal("device tree: %s", err);
+	return copy;
 }
 
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
@@ -256,9 +262,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 		fatal("mmu: cannot build the boot map (error %d)", ret);
 	log_enable_lock();
 	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
-	parse_device_tree(dtb); /* checked where the boot loader left it, then copied */
-	host = copy_device_tree(dtb, &dtb_used);
-	parse_device_tree(host);
+	host = parse_device_tree(dtb, &dtb_used);
 	log_info("boot: %s at 0x%llx, dtb at 0x%llx",
 		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
 		 (unsigned long long)dtb);

@@ -9,7 +9,6 @@
 #include "arch/arm64/vcpu_arch.h"
 #include "hyp/emul/abort.h"
 #include "hyp/plan/config.h"
-#include "hyp/core/cpu.h"
 #include "hyp/emul/debug_trap.h"
 #include "hyp/exit/hvc.h"
 #include "lib/log.h"
