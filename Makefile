@@ -14,9 +14,10 @@ VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # Where QEMU virt puts the DTB for firmware (-bios) boot: the start of RAM. Only used when
 # skiff finds itself started from the reset vector with no DTB in x0 (docs/boot.md, "Firmware mode").
 FW_DTB_ADDR     ?= 0x40000000
-# Console used before the device tree is parsed and for fatal errors about the device tree
-# itself (like Linux's earlycon); QEMU virt's PL011. Set EARLY_UART=0 on a board without one.
-EARLY_UART      ?= 0x09000000
+# skiff's console is the UART /chosen/stdout-path names, found before the rest of the tree is
+# read. EARLY_UART=<PL011 address> adds a PL011 at a fixed address for the lines before that, in
+# firmware mode only (debugging; never written in payload mode). Off by default.
+EARLY_UART      ?= 0
 
 # -Os keeps skiff.bin small; the paths that run per interrupt are built -O2 (HOT_SRCS)
 IMG_OPT ?= -Os
@@ -91,7 +92,7 @@ check-size: $(BUILD)/skiff.bin
 # ---- configurations (dts/README.md): dts/*.dts -> build/dts/*.dtb; the image embeds the
 # default one. guest@N nodes have a unit address and no reg by design: dtc's warning is off.
 DTS_DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts))
-DEFAULT_CONFIG_DTB := $(BUILD)/dts/qemu-virt.dtb
+DEFAULT_CONFIG_DTB := $(BUILD)/dts/default.dtb
 $(BUILD)/obj/hyp/plan/default_config.S.o: $(DEFAULT_CONFIG_DTB)
 
 $(BUILD)/dts/%.dtb: dts/%.dts
@@ -100,14 +101,23 @@ $(BUILD)/dts/%.dtb: dts/%.dts
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
-CHECK_SRCS := tools/skiff_check.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/guest_dtb.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/fdt_struct.c \
+CHECK_SRCS := tools/skiff_check.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/guest_dtb.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c \
 	lib/printf.c
 
-$(BUILD)/skiff-check: $(CHECK_SRCS) $(shell find lib hyp -name "*.h") Makefile
+# the built-in default configuration, the blob the image embeds, as a C array
+CHECK_DEFAULT := $(BUILD)/check/default_config.c
+$(CHECK_DEFAULT): $(DEFAULT_CONFIG_DTB)
+	@mkdir -p $(dir $@)
+	$(Q)python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); \
+		print("const unsigned char default_config[] __attribute__((aligned(8))) = {"); \
+		print(",".join(str(b) for b in d)); \
+		print("};\nconst unsigned int default_config_size = %d;" % len(d))' $< > $@
+
+$(BUILD)/skiff-check: $(CHECK_SRCS) $(CHECK_DEFAULT) $(shell find lib hyp drivers -name "*.h") Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I. -Iinclude \
-		-o $@ $(CHECK_SRCS) -lfdt
+		-o $@ $(CHECK_SRCS) $(CHECK_DEFAULT) -lfdt
 
 # ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...
 UNIT_TESTS :=

@@ -14,6 +14,7 @@
 #include "drivers/fw_cfg.h"
 #include "drivers/gicv3.h"
 #include "drivers/pl011.h"
+#include "drivers/uart.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
 #include "hyp/guests/guests.h"
@@ -36,17 +37,16 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
 
 #define LOG_RETRY_US 1000 /* a full UART FIFO: try again this much later */
 
+/* A PL011 at a fixed address for skiff's first lines, in firmware mode only: opt-in at build
+ * time (EARLY_UART=0x...), for debugging before the device tree is read. */
 static struct log_console early_console = {
 	.try_putc = pl011_try_putc,
 	.putc = pl011_putc,
 	.ctx = EARLY_UART,
 };
-static struct log_console uart_console = {
-	.try_putc = pl011_try_putc,
-	.putc = pl011_putc,
-	.save = pl011_save,
-	.restore = pl011_restore,
-};
+/* The console /chosen/stdout-path names (hyp/plan/console_dt.h), driven by drivers/uart.h. */
+static struct log_console uart_console;
+static struct plat_range console_mapped; /* its registers, once mapped */
 
 static void log_retry_later(void)
 {
@@ -85,8 +85,6 @@ static void map_platform(void)
 		ret = mmu_map_device(plat.gicd.base, plat.gicd.size);
 	for (i = 0; i < plat.gicr_count && !ret; i++)
 		ret = mmu_map_device(plat.gicr[i].base, plat.gicr[i].size);
-	if (!ret && plat.uart_kind == PLAT_UART_PL011)
-		ret = mmu_map_device(plat.uart.base, plat.uart.size);
 	if (!ret && plat.has_fw_cfg)
 		ret = mmu_map_device(plat.fw_cfg.base, plat.fw_cfg.size);
 	if (ret)
@@ -141,12 +139,11 @@ static void print_platform(void)
 	log_info("timer: %llu Hz, intids: phys %u, virt %u, hyp %u",
 		 (unsigned long long)timer_freq(), plat.timer_intid[PLAT_TIMER_PHYS],
 		 plat.timer_intid[PLAT_TIMER_VIRT], plat.timer_intid[PLAT_TIMER_HYP_PHYS]);
-	if (plat.uart_kind == PLAT_UART_PL011)
-		log_info("uart: pl011 at 0x%llx (%s)", (unsigned long long)plat.uart.base,
-			 plat.uart_path);
+	if (console_mapped.size)
+		log_info("console: %s at 0x%llx (%s)", uart_kind_name(plat.con.uart.kind),
+			 (unsigned long long)plat.con.uart.base, plat.con.path);
 	else
-		log_info("uart: %s", plat.uart_kind == PLAT_UART_NONE ? "none in /chosen"
-								      : "not a pl011, not used");
+		log_info("console: none (%s)", plat.con.why);
 	log_info("psci: %s", psci_name(plat.psci));
 }
 
@@ -243,6 +240,23 @@ static uint64_t parse_device_tree(uint64_t dtb, uint32_t *used)
 	return copy;
 }
 
+/*
+ * The console, as Linux's argument-less earlycon finds it: the UART /chosen/stdout-path names
+ * in the boot loader's tree, found before the tree is parsed whole so that what is wrong with
+ * the tree is printed. None is not an error: the lines stay in the ring (SKIFF_HVC_LOG_READ).
+ */
+static void console_from_dt(uint64_t dtb)
+{
+	if (!dtb || fdt_check_header((const void *)(uintptr_t)dtb))
+		return;
+	console_dt_find((const void *)(uintptr_t)dtb, &plat.con);
+	if (!plat.con.reg.size || !uart_console_init(&plat.con.uart, &uart_console) ||
+	    mmu_map_device(plat.con.reg.base, plat.con.reg.size))
+		return;
+	console_mapped = plat.con.reg;
+	log_set_console(&uart_console);
+}
+
 void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 {
 	unsigned int up, guests;
@@ -251,26 +265,24 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	int ret;
 
 	log_set_halt(cpu_halt);
-	if (EARLY_UART)
+	if (EARLY_UART && mode == BOOT_MODE_FIRMWARE)
 		log_set_console(&early_console);
 	if (el != 2)
 		fatal("entered at EL%llu: skiff must be started at EL2 "
 		      "(QEMU: -M virt,virtualization=on)",
 		      (unsigned long long)el);
-	ret = mmu_enable_boot(base, dtb, fdt_size_guess(dtb), EARLY_UART);
+	ret = mmu_enable_boot(base, dtb, fdt_size_guess(dtb),
+			      mode == BOOT_MODE_FIRMWARE ? EARLY_UART : 0);
 	if (ret)
 		fatal("mmu: cannot build the boot map (error %d)", ret);
 	log_enable_lock();
+	console_from_dt(dtb);
 	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
 	host = parse_device_tree(dtb, &dtb_used);
 	log_info("boot: %s at 0x%llx, dtb at 0x%llx",
 		 mode == BOOT_MODE_FIRMWARE ? "firmware" : "payload", (unsigned long long)base,
 		 (unsigned long long)dtb);
 	map_platform();
-	if (plat.uart_kind == PLAT_UART_PL011) {
-		uart_console.ctx = plat.uart.base;
-		log_set_console(&uart_console);
-	}
 	log_clock.freq = timer_freq();
 	log_set_clock(&log_clock);
 	print_platform();

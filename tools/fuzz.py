@@ -50,11 +50,13 @@ SOURCES = {
     "psci": ["hyp/exit/psci.c", "hyp/core/vm_lookup.c"],
     "vgic_mmio": ["irq/vgic.c", "irq/vgic_dist.c", "irq/vgic_redist.c", "irq/vgic_mmio.c",
                   "irq/sgi.c", "irq/lr.c", "irq/passthrough.c", "irq/emulated.c"],
-    "platform": ["hyp/plan/platform.c"],
-    "config_assign": ["hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c", "hyp/plan/fdt_index.c",
+    "platform": ["hyp/plan/platform.c", "hyp/plan/console_dt.c", "hyp/plan/fdt_addr.c"],
+    "config_assign": ["hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c", "hyp/plan/modules.c",
+                      "hyp/plan/fdt_addr.c", "hyp/plan/fdt_index.c",
                       "hyp/plan/platform.c"],
     "guest_dtb": ["hyp/plan/guest_dtb.c", "hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c",
-                  "hyp/plan/fdt_index.c", "hyp/plan/platform.c"],
+                  "hyp/plan/modules.c",
+                  "hyp/plan/fdt_addr.c", "hyp/plan/fdt_index.c", "hyp/plan/platform.c"],
 }
 
 FDT_MAGIC = 0xd00dfeed

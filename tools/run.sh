@@ -8,7 +8,8 @@
 #     KERNEL=build/linux/Image              the guest kernel (-kernel); KERNEL= for none
 #     INITRD=build/linux/initramfs.cpio.gz  (-initrd) default only with the default KERNEL
 #     APPEND="console=ttyAMA0"              (-append) default only with the default KERNEL
-#     CONFIG=config.dtb (given to skiff as fw_cfg file opt/skiff/config.dtb)
+#     CONFIG=config.dtb (given to skiff as fw_cfg file opt/skiff/config.dtb; default the QEMU
+#                       virt example build/dts/qemu-virt.dtb: the built-in one names no device)
 #     EXTRA="more qemu args"  BUILD=build  QEMU=qemu-system-aarch64
 #   e.g.  make run CPUS=4 APPEND="console=ttyAMA0 skiff.test=1"
 #         make run KERNEL=build/guests/sgi.bin
@@ -57,7 +58,8 @@ cmd=("$QEMU" -M virt,virtualization=on,gic-version=3,acpi=off -cpu cortex-a57 -s
 [ -n "${KERNEL:-}" ] && cmd+=(-kernel "$KERNEL")
 [ -n "${INITRD:-}" ] && cmd+=(-initrd "$INITRD")
 [ -n "${APPEND:-}" ] && cmd+=(-append "$APPEND")
-[ -n "${CONFIG:-}" ] && cmd+=(-fw_cfg "name=opt/skiff/config.dtb,file=$CONFIG")
+# skiff's built-in configuration names no machine's devices: on QEMU virt, the virt example
+cmd+=(-fw_cfg "name=opt/skiff/config.dtb,file=${CONFIG:-$BUILD/dts/qemu-virt.dtb}")
 if [ -n "${EXTRA:-}" ]; then
 	read -r -a extra_words <<<"$EXTRA" # split on blanks, as a user would type them
 	cmd+=("${extra_words[@]}")

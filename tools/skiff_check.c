@@ -5,9 +5,13 @@
  * each guest would get or the first error. Reads the two files named on the command line; writes
  * only to stdout and stderr.
  *
- *     skiff-check [--skiff BASE:END] CONFIG.dtb HOST.dtb
+ *     skiff-check [--skiff BASE:END] [--memory BASE:SIZE] [CONFIG.dtb] HOST.dtb
+ *
+ * Without CONFIG.dtb it checks skiff's built-in default configuration (the Makefile embeds
+ * the same blob as the image: build/check/default_config.c).
  */
 #include <errno.h>
+#include <libfdt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,31 +26,36 @@
 
 #define PROG "skiff-check"
 #define FILE_MAX (64u << 20) /* larger is not a device tree */
-#define DEFAULT_SKIFF_BASE 0x40200000ull
-#define DEFAULT_SKIFF_END 0x40400000ull
+#define SKIFF_SIZE 0x200000ull /* skiff's image, data and tables: 2 MiB, 2 MiB-aligned */
 #define EXIT_USAGE 2
+#define MEMORY_NODE_ROOM 256 /* bytes a /memory node adds to the host tree */
+
+extern const unsigned char default_config[];
+extern const unsigned int default_config_size;
 
 static const char *const trigger_word[] = { "level", "edge" };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--skiff BASE:END] CONFIG.dtb HOST.dtb\n"
+		"usage: " PROG " [--skiff BASE:END] [--memory BASE:SIZE] [CONFIG.dtb] HOST.dtb\n"
 		"\n"
-		"Checks the skiff configuration CONFIG.dtb (binding: dts/README.md) against the\n"
-		"host device tree HOST.dtb, as skiff does at boot: prints each guest's CPUs, RAM,\n"
-		"devices (MMIO, SPIs, interrupt modes), pages to map and doorbell, or the first "
-		"error.\n"
+		"Checks the skiff configuration CONFIG.dtb (binding: dts/README.md; skiff's\n"
+		"built-in default when absent) against the host device tree HOST.dtb, as skiff\n"
+		"does at boot: prints the console skiff would drive, the memory the firmware\n"
+		"keeps, each guest's CPUs, RAM, images, devices (MMIO, SPIs, interrupt modes),\n"
+		"pages to map and doorbell, or the first error.\n"
 		"\n"
-		"  --skiff BASE:END  skiff's own memory, [BASE, END) (hex or decimal); default\n"
-		"                    0x%llx:0x%llx: 2 MiB at the first 2 MiB boundary above\n"
-		"                    QEMU virt's DTB (at the start of RAM), where skiff runs "
-		"there\n"
-		"  -h, --help        this text\n"
+		"  --skiff BASE:END    skiff's own memory, [BASE, END) (hex or decimal); default:\n"
+		"                      the first 2 MiB-aligned 2 MiB of RAM at least 2 MiB above\n"
+		"                      its start (room for the boot loader's device tree) clear\n"
+		"                      of reserved memory: on QEMU virt, 0x40200000:0x40400000\n"
+		"  --memory BASE:SIZE  RAM as a boot loader would fill in /memory (replaces the\n"
+		"                      tree's memory nodes)\n"
+		"  -h, --help          this text\n"
 		"\n"
 		"Exit status: 0 the configuration is valid for this host, 1 it is not (or a file\n"
-		"cannot be read), 2 bad usage.\n",
-		DEFAULT_SKIFF_BASE, DEFAULT_SKIFF_END);
+		"cannot be read), 2 bad usage.\n");
 }
 
 /* The whole file in a malloc'd buffer (malloc's alignment suits libfdt), or NULL. */
@@ -113,11 +122,17 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 	printf("%s\n%s: memory", cg->all_cpus ? " (all)" : "", cg->name);
 	for (i = 0; i < a->nr_mem; i++)
 		printf(" 0x%" PRIx64 "+0x%" PRIx64, a->mem[i].base, a->mem[i].size);
-	printf("%s\n%s:", cg->all_memory ? " (all but skiff's and other guests')" : "", cg->name);
-	print_image(" kernel", &cg->kernel);
-	print_image(", initrd", &cg->initrd);
+	printf("%s\n", cg->all_memory ? " (all but skiff's, other guests' and reserved)" : "");
+	for (i = 0; i < a->nr_resv; i++)
+		printf("%s: reserved in its tree 0x%" PRIx64 "+0x%" PRIx64 "\n", cg->name,
+		       a->resv[i].base, a->resv[i].size);
+	printf("%s:", cg->name);
+	print_image(" kernel", &a->kernel);
+	print_image(", initrd", &a->initrd);
 	if (cg->has_bootargs)
 		printf(", bootargs \"%s\"\n", cg->bootargs);
+	else if (a->module_bootargs)
+		printf(", bootargs \"%s\" (the kernel module's)\n", a->module_bootargs);
 	else
 		printf(", bootargs from fw_cfg\n");
 
@@ -188,6 +203,100 @@ static void print_skiff(const struct config *cfg, const struct ledger *l)
 		printf("skiff: warning: test-only switches are on: not for a product\n");
 }
 
+/* The tree in *blob with its root memory nodes replaced by one memory@BASE node of reg
+ * <BASE SIZE> in the root's cells, as a boot loader fills it in: 0, or 1 with the error. */
+static int set_memory(void **blob, size_t *size, uint64_t base, uint64_t mem_size,
+		      const char *name)
+{
+	size_t room = *size + MEMORY_NODE_ROOM;
+	void *fdt = malloc(room);
+	fdt32_t reg[4];
+	char unit[32];
+	int node, ac, sc, n = 0, ret;
+
+	if (!fdt || fdt_check_header(*blob) || fdt_open_into(*blob, fdt, (int)room)) {
+		fprintf(stderr, PROG ": %s: cannot add a memory node\n", name);
+		free(fdt);
+		return 1;
+	}
+	while ((node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7)) >= 0 &&
+	       fdt_parent_offset(fdt, node) == 0)
+		fdt_del_node(fdt, node);
+	ac = fdt_address_cells(fdt, 0);
+	sc = fdt_size_cells(fdt, 0);
+	if (ac == 2)
+		reg[n++] = cpu_to_fdt32((uint32_t)(base >> 32));
+	reg[n++] = cpu_to_fdt32((uint32_t)base);
+	if (sc == 2)
+		reg[n++] = cpu_to_fdt32((uint32_t)(mem_size >> 32));
+	reg[n++] = cpu_to_fdt32((uint32_t)mem_size);
+	snprintf(unit, sizeof(unit), "memory@%" PRIx64, base);
+	node = fdt_add_subnode(fdt, 0, unit);
+	ret = node < 0 ? node : fdt_setprop_string(fdt, node, "device_type", "memory");
+	if (!ret)
+		ret = fdt_setprop(fdt, node, "reg", reg, n * (int)sizeof(reg[0]));
+	if (ret || ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		fprintf(stderr, PROG ": %s: cannot add a memory node: %s\n", name,
+			ret ? fdt_strerror(ret) : "root #address-cells/#size-cells not 1 or 2");
+		free(fdt);
+		return 1;
+	}
+	free(*blob);
+	*blob = fdt;
+	*size = room;
+	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+/* Where a boot loader would put skiff: 2 MiB-aligned, at least 2 MiB above the start of a
+ * bank, clear of reserved memory. false when no bank has room. */
+static bool place_skiff(const struct platform *p, uint64_t *base, uint64_t *end)
+{
+	unsigned int i, r;
+
+	for (i = 0; i < p->mem_count; i++) {
+		uint64_t b = ((p->mem[i].base + SKIFF_SIZE + SKIFF_SIZE - 1) & ~(SKIFF_SIZE - 1));
+
+		for (; b + SKIFF_SIZE <= p->mem[i].base + p->mem[i].size; b += SKIFF_SIZE) {
+			for (r = 0; r < p->resv_count; r++)
+				if (overlaps(b, SKIFF_SIZE, p->resv[r].r.base, p->resv[r].r.size))
+					break;
+			if (r == p->resv_count) {
+				*base = b;
+				*end = b + SKIFF_SIZE;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The console skiff would drive, on one line; the memory the firmware keeps. */
+static void print_platform(const void *fdt, const struct platform *p)
+{
+	unsigned int i;
+
+	if (p->con.uart.kind != UART_NONE && p->con.uart.kind != UART_OTHER)
+		printf("console: %s at 0x%" PRIx64 " (%s)\n", uart_kind_name(p->con.uart.kind),
+		       p->con.uart.base, p->con.path);
+	else
+		printf("console: none (%s)\n", p->con.why);
+	for (i = 0; i < p->resv_count; i++) {
+		char path[PLAT_PATH_MAX] = "/memreserve/";
+
+		if (p->resv[i].node >= 0 && fdt_get_path(fdt, p->resv[i].node, path, sizeof(path)))
+			snprintf(path, sizeof(path), "(node at offset %d)", p->resv[i].node);
+		printf("reserved: 0x%" PRIx64 "+0x%" PRIx64 " %s (%s)\n", p->resv[i].r.base,
+		       p->resv[i].r.size,
+		       p->resv[i].no_map ? "never given to a guest" : "reserved in guests' trees",
+		       path);
+	}
+}
+
 /* Each guest's device tree, built as skiff builds it at boot (without the initrd's place and
  * fw_cfg's command line, which add a few bytes): 0, or 1 with the error printed. */
 static int build_guest_trees(const char *config, const struct config *cfg, const void *host,
@@ -222,12 +331,15 @@ int main(int argc, char **argv)
 	static struct platform plat;
 	static struct ledger ledger;
 	static struct assignment out[CONFIG_MAX_GUESTS];
-	uint64_t skiff_base = DEFAULT_SKIFF_BASE, skiff_end = DEFAULT_SKIFF_END;
-	const char *files[2];
+	uint64_t skiff_base = 0, skiff_end = 0, mem_base = 0, mem_size = 0;
+	const char *files[2], *config_name, *host_name;
 	size_t sizes[2] = { 0, 0 };
 	void *blobs[2] = { NULL, NULL };
+	const void *config;
+	size_t config_size;
 	char err[CONFIG_ERR_MAX];
 	int i, nfiles = 0, status = EXIT_FAILURE;
+	bool have_skiff = false, have_memory = false;
 	unsigned int g;
 
 	for (i = 1; i < argc; i++) {
@@ -239,6 +351,14 @@ int main(int argc, char **argv)
 				fprintf(stderr, PROG ": --skiff %s: not BASE:END\n", argv[i]);
 				return EXIT_USAGE;
 			}
+			have_skiff = true;
+		} else if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
+			if (parse_skiff_range(argv[++i], &mem_base, &mem_size) || !mem_size ||
+			    mem_base + mem_size - 1 < mem_base) {
+				fprintf(stderr, PROG ": --memory %s: not BASE:SIZE\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			have_memory = true;
 		} else if (argv[i][0] == '-' || nfiles == 2) {
 			usage(stderr);
 			return EXIT_USAGE;
@@ -246,37 +366,52 @@ int main(int argc, char **argv)
 			files[nfiles++] = argv[i];
 		}
 	}
-	if (nfiles != 2) {
+	if (nfiles < 1) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nfiles; i++) {
 		blobs[i] = read_file(files[i], &sizes[i]);
 		if (!blobs[i])
 			goto out;
 	}
-	if (config_parse(blobs[0], sizes[0], &cfg, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s: %s\n", files[0], err);
+	host_name = files[nfiles - 1];
+	config_name = nfiles == 2 ? files[0] : "built-in default";
+	config = nfiles == 2 ? blobs[0] : default_config;
+	config_size = nfiles == 2 ? sizes[0] : default_config_size;
+	if (have_memory && set_memory(&blobs[nfiles - 1], &sizes[nfiles - 1], mem_base, mem_size,
+				      host_name))
+		goto out;
+	if (config_parse(config, config_size, &cfg, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s: %s\n", config_name, err);
 		goto out;
 	}
-	if (plat_parse_buf(blobs[1], sizes[1], &plat, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s: %s\n", files[1], err);
+	if (plat_parse_buf(blobs[nfiles - 1], sizes[nfiles - 1], &plat, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s: %s\n", host_name, err);
 		goto out;
 	}
+	if (!have_skiff && !place_skiff(&plat, &skiff_base, &skiff_end)) {
+		fprintf(stderr, PROG ": %s: no RAM clear of reserved memory for skiff's 2 MiB\n",
+			host_name);
+		goto out;
+	}
+	print_platform(blobs[nfiles - 1], &plat);
 	ledger_init(&ledger);
-	if (assign_guests(blobs[1], &plat, &cfg, skiff_base, skiff_end, &ledger, out, err,
+	if (assign_guests(blobs[nfiles - 1], &plat, &cfg, skiff_base, skiff_end, &ledger, out, err,
 			  sizeof(err))) {
-		fprintf(stderr, PROG ": %s: %s\n", files[0], err);
+		fprintf(stderr, PROG ": %s: %s\n", config_name, err);
 		goto out;
 	}
-	if (build_guest_trees(files[0], &cfg, blobs[1], out))
+	if (build_guest_trees(config_name, &cfg, blobs[nfiles - 1], out))
 		goto out;
 
+	printf("skiff: memory 0x%" PRIx64 "-0x%" PRIx64 "%s\n", skiff_base, skiff_end,
+	       have_skiff ? "" : " (where a boot loader would put it)");
 	print_skiff(&cfg, &ledger);
 	for (g = 0; g < cfg.nr_guests; g++)
 		print_guest(&cfg.guest[g], &out[g], &ledger, (int)g);
-	printf(PROG ": %s: ok for %s (%u guest%s)\n", files[0], files[1], cfg.nr_guests,
+	printf(PROG ": %s: ok for %s (%u guest%s)\n", config_name, host_name, cfg.nr_guests,
 	       cfg.nr_guests == 1 ? "" : "s");
 	status = EXIT_SUCCESS;
 out:

@@ -152,7 +152,7 @@ static void load_config(const void *host_fdt, struct fw_cfg *fc)
 /* Where guest i's kernel and initrd come from; false when it has none to run. */
 static bool find_images(unsigned int i, struct fw_cfg *fc, struct guest_image *gi)
 {
-	const struct config_guest *g = &cfg.guest[i];
+	const struct assignment *g = &assignment[i]; /* its images, multiboot/auto resolved */
 
 	gi->kernel_src = g->kernel.source;
 	if (g->kernel.source == IMAGE_FW_CFG) {
@@ -177,7 +177,9 @@ static void build_dtb(unsigned int i, const void *host_fdt, const struct guest_l
 {
 	const struct config_guest *g = &cfg.guest[i];
 	struct guest_dtb_extra extra = {
-		.bootargs = g->has_bootargs ? g->bootargs : fw_cmdline,
+		.bootargs = g->has_bootargs		   ? g->bootargs
+			    : assignment[i].module_bootargs ? assignment[i].module_bootargs
+							    : fw_cmdline,
 		.initrd_start = lay->initrd,
 		.initrd_end = lay->initrd + lay->initrd_size,
 	};

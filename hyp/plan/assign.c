@@ -6,9 +6,9 @@
  * the ledger. Reads the host device tree only (libfdt) and fills the caller's structs; maps
  * nothing, programs nothing.
  *
- * Addresses: a device's reg is in its parent's cells and is translated through the `ranges`
- * of every bus above it up to the root (an empty `ranges` is identity; a bus without one
- * is not memory-mapped, and its children cannot be assigned).
+ * Addresses: a device's reg is translated through the `ranges` of every bus above it
+ * (hyp/plan/fdt_addr.h); a bus without ranges is not memory-mapped, and its children
+ * cannot be assigned.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -16,24 +16,20 @@
 #include "arch/arm64/pgtable.h"
 #include "arch/arm64/stage2.h"
 #include "hyp/plan/assign.h"
+#include "hyp/plan/fdt_addr.h"
 #include "hyp/plan/fdt_props.h"
 #include "hyp/plan/fdt_index.h"
+#include "hyp/plan/modules.h"
 #include "lib/printf.h"
 #include "irq/virq.h"
 
 #define PROP_REG "reg"
-#define PROP_RANGES "ranges"
 #define PROP_STATUS "status"
-#define PROP_ADDRESS_CELLS "#address-cells"
-#define PROP_SIZE_CELLS "#size-cells"
 #define PROP_INTERRUPTS "interrupts"
 #define PROP_INTERRUPTS_EXT "interrupts-extended"
 #define PROP_INTERRUPT_PARENT "interrupt-parent"
 #define PROP_INTERRUPT_CELLS "#interrupt-cells"
 
-/* DT spec 2.3.5: what a client assumes when #address-cells / #size-cells are absent. */
-#define DT_DEFAULT_ADDRESS_CELLS 2
-#define DT_DEFAULT_SIZE_CELLS 1
 #define CELL_BYTES 4u
 
 /* Interrupt specifier of the GIC bindings: <type number flags [ppi-partition]>. */
@@ -49,9 +45,8 @@
 
 #define PAGE 0x1000ull
 #define PAGE_MASK (~(PAGE - 1))
-#define PA_LIMIT (1ull << 52) /* the largest physical address space AArch64 has */
 #define WHERE_MAX (2 * CONFIG_NAME_MAX + CONFIG_PATH_MAX + 8)
-#define MAX_HOLES (1 + CONFIG_MAX_GUESTS * CONFIG_MAX_MEM)
+#define MAX_HOLES (1 + CONFIG_MAX_GUESTS * CONFIG_MAX_MEM + PLAT_MAX_RESV)
 #define ASG_EFAIL (-1)
 
 #define WHAT_SKIFF_MEM "skiff's memory"
@@ -81,7 +76,8 @@ struct asg_ctx {
 	uint64_t skiff_base, skiff_end;
 	int gic_node;
 	uint32_t gic_icells;
-	int uart_node; /* the console UART's node, or -1 */
+	int uart_node; /* the console's node (/chosen/stdout-path), or -1 */
+	bool chosen_modules_taken; /* the modules right under /chosen went to a guest */
 	/* devices with interrupts in all guests: at most CONFIG_MAX_DEVICES */
 	unsigned int irq_devices;
 	char where[WHERE_MAX]; /* what messages start with: "guest@0/uart: /pl011@9000000" */
@@ -147,6 +143,14 @@ static const char *path_of(const struct asg_ctx *c, int node, char *buf, size_t 
 	return buf;
 }
 
+/* The name of reserved region i for a message: its node, or "/memreserve/". */
+static const char *resv_name(const struct asg_ctx *c, unsigned int i, char *buf, size_t size)
+{
+	if (c->plat->resv[i].node < 0)
+		return "/memreserve/";
+	return path_of(c, c->plat->resv[i].node, buf, size);
+}
+
 /* Every phandle skiff follows must name one node (fdt_index_duplicate_phandle). */
 static int unique_phandles(struct asg_ctx *c)
 {
@@ -166,128 +170,19 @@ static bool ranges_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_s
 	return a < b + b_size && b < a + a_size;
 }
 
-/* #address-cells and #size-cells of node (for its children): 1 or 2 each, else fails. */
-static int node_cells(struct asg_ctx *c, int node, uint32_t *ac, uint32_t *sc)
-{
-	const char *names[2] = { PROP_ADDRESS_CELLS, PROP_SIZE_CELLS };
-	uint32_t *out[2] = { ac, sc };
-	char path[CONFIG_PATH_MAX];
-	int i;
-
-	*ac = DT_DEFAULT_ADDRESS_CELLS;
-	*sc = DT_DEFAULT_SIZE_CELLS;
-	for (i = 0; i < 2; i++) {
-		int len;
-		const fdt32_t *v = fdt_getprop(c->fdt, node, names[i], &len);
-
-		if (!v && len != -FDT_ERR_NOTFOUND)
-			return asg_fail(c, "%s: %s: %s", path_of(c, node, path, sizeof(path)),
-					names[i], fdt_strerror(len));
-		if (v && len != (int)CELL_BYTES)
-			return asg_fail(c, "%s: %s is %d bytes, not 4",
-					path_of(c, node, path, sizeof(path)), names[i], len);
-		if (v)
-			*out[i] = fdt32_ld(v);
-		if (*out[i] < 1 || *out[i] > 2)
-			return asg_fail(c, "%s: %s %u is not supported (1 or 2)",
-					path_of(c, node, path, sizeof(path)), names[i], *out[i]);
-	}
-	return 0;
-}
-
-/* The entry of a non-empty ranges property v (len bytes) of bus holding r: *out, or fails. */
-static int ranges_entry(struct asg_ctx *c, int bus, int up, const fdt32_t *v, int len,
-			const struct plat_range *r, uint64_t *out)
-{
-	char path[CONFIG_PATH_MAX];
-	uint32_t cac, csc, pac, psc, entry, i;
-	int ret = node_cells(c, bus, &cac, &csc);
-
-	if (!ret)
-		ret = node_cells(c, up, &pac, &psc);
-	if (ret < 0)
-		return ret;
-	entry = (cac + pac + csc) * CELL_BYTES;
-	if ((uint32_t)len % entry)
-		return asg_fail(c, "%s: ranges is %d bytes, not a multiple of %u",
-				path_of(c, bus, path, sizeof(path)), len, entry);
-	for (i = 0; i < (uint32_t)len / entry; i++, v += cac + pac + csc) {
-		uint64_t child = fdt_cells_read(v, cac), size = fdt_cells_read(v + cac + pac, csc);
-
-		if (r->base >= child && r->base - child <= size &&
-		    r->size <= size - (r->base - child)) {
-			*out = fdt_cells_read(v + cac, pac) + (r->base - child);
-			return 0;
-		}
-	}
-	return asg_fail(c, "0x%llx+0x%llx is outside the ranges of %s", (unsigned long long)r->base,
-			(unsigned long long)r->size, path_of(c, bus, path, sizeof(path)));
-}
-
-/* A range in bus's child address space, translated up to the root's (CPU addresses). */
-static int translate(struct asg_ctx *c, int bus, struct plat_range *r)
-{
-	char path[CONFIG_PATH_MAX];
-
-	while (bus > 0) {
-		const fdt32_t *v;
-		int len, up = fdt_index_parent(c->ix, bus);
-
-		if (up < 0)
-			return asg_fail(c, "parent: %s", fdt_strerror(up));
-		v = fdt_getprop(c->fdt, bus, PROP_RANGES, &len);
-		if (!v && len == -FDT_ERR_NOTFOUND)
-			return asg_fail(c,
-					"bus %s has no ranges: its children are not memory-mapped",
-					path_of(c, bus, path, sizeof(path)));
-		if (!v)
-			return asg_fail(c, "%s: ranges: %s", path_of(c, bus, path, sizeof(path)),
-					fdt_strerror(len));
-		if (len) { /* empty ranges: identity */
-			int ret = ranges_entry(c, bus, up, v, len, r, &r->base);
-
-			if (ret < 0)
-				return ret;
-		}
-		bus = up;
-	}
-	return 0;
-}
-
-/* Entry i of node's reg, as a CPU address: 1, 0 when there is no entry i (or no reg), or fails. */
+/* Entry i of node's reg, as a CPU address (hyp/plan/fdt_addr.h): 1, 0 when there is no
+ * entry i (or no reg), or fails naming the node or bus at fault. */
 static int read_reg(struct asg_ctx *c, int node, int i, struct plat_range *r)
 {
-	uint32_t ac, sc, entry;
-	const fdt32_t *reg;
-	int len, ret, parent;
+	char path[CONFIG_PATH_MAX];
+	struct fdt_addr_err e;
+	int ret = fdt_addr_reg(c->fdt, c->ix, node, i, r, &e);
 
-	reg = fdt_getprop(c->fdt, node, PROP_REG, &len);
-	if (!reg)
-		return len == -FDT_ERR_NOTFOUND ? 0 : asg_fail(c, "reg: %s", fdt_strerror(len));
-	parent = fdt_index_parent(c->ix, node);
-	if (parent < 0)
-		return asg_fail(c, "parent: %s", fdt_strerror(parent));
-	ret = node_cells(c, parent, &ac, &sc);
-	if (ret < 0)
+	if (ret >= 0)
 		return ret;
-	entry = (ac + sc) * CELL_BYTES;
-	if ((uint32_t)len % entry)
-		return asg_fail(c, "reg is %d bytes, not a multiple of %u", len, entry);
-	if ((uint32_t)i >= (uint32_t)len / entry)
-		return 0;
-	reg += (uint32_t)i * (ac + sc);
-	r->base = fdt_cells_read(reg, ac);
-	r->size = fdt_cells_read(reg + ac, sc);
-	if (r->size && (r->base + (r->size - 1) < r->base))
-		return asg_fail(c, "reg %d: 0x%llx+0x%llx wraps around", i,
-				(unsigned long long)r->base, (unsigned long long)r->size);
-	ret = translate(c, parent, r);
-	if (ret < 0)
-		return ret;
-	if (r->size && r->base + (r->size - 1) >= PA_LIMIT)
-		return asg_fail(c, "MMIO 0x%llx+0x%llx is beyond the 52-bit physical address space",
-				(unsigned long long)r->base, (unsigned long long)r->size);
-	return 1;
+	if (e.node == node)
+		return asg_fail(c, "%s", e.msg);
+	return asg_fail(c, "%s: %s", path_of(c, e.node, path, sizeof(path)), e.msg);
 }
 
 /* Claim every reg entry of node for skiff. */
@@ -327,7 +222,7 @@ static int find_nodes(struct asg_ctx *c)
 		return asg_fail(c, "%s %u is not supported (3 or 4)", PROP_INTERRUPT_CELLS,
 				c->gic_icells);
 
-	c->uart_node = p->uart_kind != PLAT_UART_NONE ? p->uart_node : -1;
+	c->uart_node = p->con.node;
 	return 0;
 }
 
@@ -356,6 +251,20 @@ static int claim_skiff(struct asg_ctx *c)
 		return asg_fail(c, "0x%llx-0x%llx is not a non-empty, 4 KiB-aligned range",
 				(unsigned long long)c->skiff_base,
 				(unsigned long long)c->skiff_end);
+	for (i = 0; i < p->resv_count; i++) {
+		char path[CONFIG_PATH_MAX];
+
+		if (ranges_overlap(c->skiff_base, c->skiff_end - c->skiff_base, p->resv[i].r.base,
+				   p->resv[i].r.size))
+			return asg_fail(c,
+					"0x%llx-0x%llx overlaps reserved memory %s 0x%llx+0x%llx: "
+					"load skiff elsewhere",
+					(unsigned long long)c->skiff_base,
+					(unsigned long long)c->skiff_end,
+					resv_name(c, i, path, sizeof(path)),
+					(unsigned long long)p->resv[i].r.base,
+					(unsigned long long)p->resv[i].r.size);
+	}
 	ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, c->skiff_base, c->skiff_end - c->skiff_base,
 		    WHAT_SKIFF_MEM);
 	if (!ret)
@@ -372,9 +281,11 @@ static int claim_skiff(struct asg_ctx *c)
 	if (p->has_fw_cfg && p->fw_cfg.size)
 		ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, p->fw_cfg.base, p->fw_cfg.size,
 			    WHAT_FW_CFG);
-	set_where(c, "skiff: %s", p->uart_path);
-	if (!ret && p->uart_kind != PLAT_UART_NONE && p->uart.size && !uart_given(c))
-		ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, p->uart.base, p->uart.size,
+	/* the console skiff drives, unless a guest takes it over (one it cannot drive is not its) */
+	set_where(c, "skiff: %s", p->con.path);
+	if (!ret && p->con.uart.kind != UART_NONE && p->con.uart.kind != UART_OTHER &&
+	    p->con.reg.size && !uart_given(c))
+		ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, p->con.reg.base, p->con.reg.size,
 			    WHAT_UART);
 	if (ret < 0)
 		return ret;
@@ -440,7 +351,8 @@ static int add_mem(struct asg_ctx *c, struct assignment *a, uint64_t base, uint6
 	return 0;
 }
 
-/* "All RAM": every bank minus skiff's memory and the other guests' memory ranges. */
+/* "All RAM": every bank minus skiff's memory, the other guests' memory ranges and the
+ * memory the firmware keeps (/memreserve/, no-map reserved regions). */
 static int assign_all_memory(struct asg_ctx *c, int g, struct assignment *a)
 {
 	const struct config *cfg = c->cfg;
@@ -459,6 +371,11 @@ static int assign_all_memory(struct asg_ctx *c, int g, struct assignment *a)
 	}
 	hole[n].base = c->skiff_base;
 	hole[n++].size = c->skiff_end - c->skiff_base;
+	for (i = 0; i < c->plat->resv_count; i++)
+		if (c->plat->resv[i].no_map) {
+			hole[n].base = c->plat->resv[i].r.base;
+			hole[n++].size = c->plat->resv[i].r.size;
+		}
 	for (i = 1; i < n; i++) /* by base */
 		for (j = i; j > 0 && hole[j - 1].base > hole[j].base; j--) {
 			t = hole[j];
@@ -500,15 +417,63 @@ static bool in_ranges(const struct plat_range *r, unsigned int n, uint64_t base,
 	return false;
 }
 
+/* RAM configured for a guest must not take memory the firmware keeps. */
+static int check_resv(struct asg_ctx *c, uint64_t base, uint64_t size)
+{
+	char path[CONFIG_PATH_MAX];
+	unsigned int i;
+
+	for (i = 0; i < c->plat->resv_count; i++) {
+		const struct plat_resv *rv = &c->plat->resv[i];
+
+		if (rv->no_map && ranges_overlap(base, size, rv->r.base, rv->r.size))
+			return asg_fail(c, "0x%llx+0x%llx overlaps reserved memory %s 0x%llx+0x%llx",
+					(unsigned long long)base, (unsigned long long)size,
+					resv_name(c, i, path, sizeof(path)),
+					(unsigned long long)rv->r.base,
+					(unsigned long long)rv->r.size);
+	}
+	return 0;
+}
+
+/* The reserved regions (not no-map) inside the guest's RAM, clipped to it: its tree marks them
+ * reserved so that the guest leaves them alone as the host would. */
+static int note_resv(struct asg_ctx *c, struct assignment *a)
+{
+	unsigned int i, m;
+
+	for (i = 0; i < c->plat->resv_count; i++) {
+		const struct plat_resv *rv = &c->plat->resv[i];
+
+		for (m = 0; !rv->no_map && m < a->nr_mem; m++) {
+			uint64_t b = rv->r.base > a->mem[m].base ? rv->r.base : a->mem[m].base;
+			uint64_t e1 = rv->r.base + rv->r.size, e2 = a->mem[m].base + a->mem[m].size;
+			uint64_t e = e1 < e2 ? e1 : e2;
+
+			if (b >= e)
+				continue;
+			if (a->nr_resv == PLAT_MAX_RESV)
+				return asg_fail(c, "more than %d reserved regions in its RAM",
+						PLAT_MAX_RESV);
+			a->resv[a->nr_resv].base = b;
+			a->resv[a->nr_resv++].size = e - b;
+		}
+	}
+	return 0;
+}
+
 static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 {
 	const struct config *cfg = c->cfg;
 	const struct config_guest *cg = &cfg->guest[g];
 	unsigned int i, j, k;
+	int ret;
 
 	set_where(c, "%s: memory", cg->name);
-	if (cg->all_memory)
-		return assign_all_memory(c, g, a);
+	if (cg->all_memory) {
+		ret = assign_all_memory(c, g, a);
+		return ret < 0 ? ret : note_resv(c, a);
+	}
 	for (i = 0; i < cg->nr_mem; i++) {
 		const struct config_range *m = &cg->mem[i];
 
@@ -520,6 +485,9 @@ static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 					(unsigned long long)m->base, (unsigned long long)m->size,
 					(unsigned long long)c->skiff_base,
 					(unsigned long long)(c->skiff_end - c->skiff_base));
+		ret = check_resv(c, m->base, m->size);
+		if (ret < 0)
+			return ret;
 		for (j = 0; j < cfg->nr_guests; j++)
 			for (k = 0; k < cfg->guest[j].nr_mem; k++) {
 				const struct config_range *o = &cfg->guest[j].mem[k];
@@ -538,7 +506,7 @@ static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 		a->mem[a->nr_mem].base = m->base;
 		a->mem[a->nr_mem++].size = m->size;
 	}
-	return 0;
+	return note_resv(c, a);
 }
 
 /* Take [base, base + size), rounded out to pages, out of the guest's RAM ranges. */
@@ -597,6 +565,51 @@ static int check_image(struct asg_ctx *c, int g, const char *name, const struct 
 	a->kept[a->nr_kept].base = img->addr & PAGE_MASK;
 	a->kept[a->nr_kept++].size =
 		(((img->addr + img->size - 1) | (PAGE - 1)) + 1) - (img->addr & PAGE_MASK);
+	return 0;
+}
+
+/*
+ * "multiboot" and "auto" images: the modules in /chosen/<guest name>, else (for the first guest
+ * that asks) those right under /chosen (hyp/plan/modules.h). With none, "auto" is fw_cfg.
+ * The initrd comes from the same source as the kernel.
+ */
+static int resolve_images(struct asg_ctx *c, int g, struct assignment *a)
+{
+	const struct config_guest *cg = &c->cfg->guest[g];
+	char merr[CONFIG_ERR_MAX];
+	struct boot_modules m;
+	int chosen, node, ret = 0;
+
+	a->kernel = cg->kernel;
+	a->initrd = cg->initrd;
+	if (cg->kernel.source != IMAGE_MULTIBOOT && cg->kernel.source != IMAGE_AUTO)
+		return 0;
+	set_where(c, "%s: kernel", cg->name);
+	chosen = fdt_path_offset(c->fdt, "/chosen");
+	node = chosen >= 0 ? fdt_subnode_offset(c->fdt, chosen, cg->name) : -1;
+	if (node >= 0)
+		ret = modules_find(c->fdt, node, &m, merr, sizeof(merr));
+	if (!ret && chosen >= 0 && !c->chosen_modules_taken) {
+		ret = modules_find(c->fdt, chosen, &m, merr, sizeof(merr));
+		c->chosen_modules_taken = ret > 0;
+	}
+	if (ret < 0)
+		return asg_fail(c, "%s", merr);
+	if (!ret) {
+		if (cg->kernel.source == IMAGE_MULTIBOOT)
+			return asg_fail(c, "no %s module in /chosen/%s or /chosen",
+					MODULES_COMPAT_KERNEL, cg->name);
+		a->kernel.source = IMAGE_FW_CFG;
+		a->initrd.source = IMAGE_FW_CFG;
+		return 0;
+	}
+	a->kernel.source = IMAGE_MEMORY;
+	a->kernel.addr = m.kernel.base;
+	a->kernel.size = m.kernel.size;
+	a->initrd.source = m.ramdisk.size ? IMAGE_MEMORY : IMAGE_NONE;
+	a->initrd.addr = m.ramdisk.base;
+	a->initrd.size = m.ramdisk.size;
+	a->module_bootargs = m.bootargs;
 	return 0;
 }
 
@@ -1099,7 +1112,11 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		return ret;
 	for (g = 0; g < cfg->nr_guests; g++)
 		for (d = 0; d < cfg->guest[g].nr_devices; d++)
-			dev_node[g][d] = fdt_path_offset(host_fdt, cfg->guest[g].device[d].path);
+			dev_node[g][d] =
+				strcmp(cfg->guest[g].device[d].path, CONFIG_DEVICE_STDOUT)
+					? fdt_path_offset(host_fdt, cfg->guest[g].device[d].path)
+				: plat->con.node >= 0 ? plat->con.node
+						      : -FDT_ERR_NOTFOUND;
 	for (g = 0; g < cfg->nr_guests; g++) {
 		memset(&out[g], 0, sizeof(out[g]));
 		out[g].gic_node = plat->gic_node;
@@ -1115,9 +1132,11 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		if (!ret)
 			ret = assign_memory(&c, (int)g, &out[g]);
 		if (!ret)
-			ret = check_image(&c, (int)g, "kernel", &cfg->guest[g].kernel, &out[g]);
+			ret = resolve_images(&c, (int)g, &out[g]);
 		if (!ret)
-			ret = check_image(&c, (int)g, "initrd", &cfg->guest[g].initrd, &out[g]);
+			ret = check_image(&c, (int)g, "kernel", &out[g].kernel, &out[g]);
+		if (!ret)
+			ret = check_image(&c, (int)g, "initrd", &out[g].initrd, &out[g]);
 		for (d = 0; d < cfg->guest[g].nr_devices && !ret; d++)
 			ret = assign_device(&c, (int)g, d, &out[g]);
 	}

@@ -16,7 +16,7 @@
 #include "hyp/plan/ledger.h"
 #include "hyp/plan/platform.h"
 
-#define ASSIGN_MAX_MEM 8   /* RAM ranges of one guest ("all RAM" can come in pieces) */
+#define ASSIGN_MAX_MEM 12  /* RAM ranges of one guest ("all RAM" can come in pieces) */
 #define ASSIGN_MAX_REGS 64 /* reg entries of a guest's devices, as the host DT gives them */
 #define ASSIGN_MAX_MMIO 64 /* page ranges to map into a guest's stage 2 */
 #define ASSIGN_MAX_SPIS 64 /* passed-through SPIs of one guest */
@@ -49,6 +49,9 @@ struct assignment {
 	int timer_node;
 	unsigned int nr_mem;
 	struct plat_range mem[ASSIGN_MAX_MEM]; /* guest RAM, IPA = PA, 4 KiB-aligned */
+	/* reserved regions (not no-map) inside the guest's RAM, which its tree marks reserved */
+	unsigned int nr_resv;
+	struct plat_range resv[PLAT_MAX_RESV];
 	unsigned int nr_devices;
 	struct assign_device dev[CONFIG_MAX_DEVICES]; /* in config order */
 	unsigned int nr_regs;
@@ -62,6 +65,11 @@ struct assignment {
 	uint64_t doorbell_base; /* skiff's doorbell (ASSIGN_DOORBELL_SIZE bytes); 0: none */
 	uint32_t doorbell_intid;
 	uint64_t vconsole_base; /* skiff's virtual console (ASSIGN_VCONSOLE_SIZE); 0: none */
+	/* where its kernel and initrd come from: the configuration's, with "multiboot" and "auto"
+	 * resolved to IMAGE_MEMORY (the modules in /chosen) or IMAGE_FW_CFG */
+	struct config_image kernel;
+	struct config_image initrd;
+	const char *module_bootargs; /* the kernel module's bootargs (in the host tree), or NULL */
 	/* pages of the configured memory left out of the guest's RAM: the kernel and initrd a
 	 * boot loader put there, kept as loaded for restarts (hyp/guests/guest_image.h) */
 	unsigned int nr_kept;

@@ -297,12 +297,21 @@ static int parse_memory(struct cfg_ctx *c, int node, struct config_guest *g)
 	return 0;
 }
 
+/* The words kernel and initrd take, by enum image_source (IMAGE_NONE and IMAGE_MEMORY: none). */
+static const char *const image_words[] = {
+	[IMAGE_FW_CFG] = IMAGE_FW_CFG_NAME,
+	[IMAGE_MULTIBOOT] = "multiboot",
+	[IMAGE_AUTO] = "auto",
+};
+
 static const char *image_source_name(enum image_source src)
 {
-	return src == IMAGE_FW_CFG ? "\"" IMAGE_FW_CFG_NAME "\"" : "<address size>";
+	return src == IMAGE_FW_CFG ? "\"" IMAGE_FW_CFG_NAME "\""
+	       : src == IMAGE_MEMORY ? "<address size>"
+				     : image_words[src];
 }
 
-/* kernel / initrd: "fw_cfg", or <address size> in the root's cells. */
+/* kernel / initrd: "fw_cfg", "multiboot", "auto", or <address size> in the root's cells. */
 static int parse_image(struct cfg_ctx *c, int node, const char *name, struct config_image *img)
 {
 	struct config_range r;
@@ -312,11 +321,17 @@ static int parse_image(struct cfg_ctx *c, int node, const char *name, struct con
 	if (ret <= 0)
 		return ret;
 	if (fdt_prop_is_string(v, len)) {
-		if (strcmp(v, IMAGE_FW_CFG_NAME))
-			return cfg_fail(c, "%s: \"%s\" is not \"%s\" (or <address size>)", name,
-					(const char *)v, IMAGE_FW_CFG_NAME);
-		img->source = IMAGE_FW_CFG;
-		return 0;
+		enum image_source src;
+
+		for (src = IMAGE_FW_CFG; src <= IMAGE_AUTO; src++)
+			if (image_words[src] && !strcmp(v, image_words[src])) {
+				img->source = src;
+				return 0;
+			}
+		return cfg_fail(c,
+				"%s: \"%s\" is not \"%s\", \"multiboot\" or \"auto\" (or "
+				"<address size>)",
+				name, (const char *)v, IMAGE_FW_CFG_NAME);
 	}
 	if ((uint32_t)len != (c->ac + c->sc) * CELL_BYTES)
 		return cfg_fail(c, "%s: %d bytes, neither \"%s\" nor <address size> (%u cells)",
@@ -387,9 +402,10 @@ static int parse_device(struct cfg_ctx *c, int node, const char *name, struct co
 		return cfg_fail(c, "%s: missing (the host device-tree path)", PROP_DEVICE);
 	if (!fdt_prop_is_string(v, len))
 		return cfg_fail(c, "%s: not a string", PROP_DEVICE);
-	if (((const char *)v)[0] != '/')
-		return cfg_fail(c, "%s: \"%s\" is not a full path (it must start with '/')",
-				PROP_DEVICE, (const char *)v);
+	if (((const char *)v)[0] != '/' && strcmp(v, CONFIG_DEVICE_STDOUT))
+		return cfg_fail(c,
+				"%s: \"%s\" is not a full path (it must start with '/') nor \"%s\"",
+				PROP_DEVICE, (const char *)v, CONFIG_DEVICE_STDOUT);
 	if (len > CONFIG_PATH_MAX)
 		return cfg_fail(c, "%s: path is longer than %d bytes", PROP_DEVICE,
 				CONFIG_PATH_MAX - 1);
@@ -455,12 +471,12 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 	}
 	ret = parse_image(c, node, PROP_KERNEL, &g->kernel);
 	if (!ret && g->kernel.source == IMAGE_NONE)
-		ret = cfg_fail(c, "%s: missing (\"%s\" or <address size>)", PROP_KERNEL,
+		ret = cfg_fail(c, "%s: missing (\"%s\", \"multiboot\", \"auto\" or <address size>)", PROP_KERNEL,
 			       IMAGE_FW_CFG_NAME);
 	if (!ret)
 		ret = parse_image(c, node, PROP_INITRD, &g->initrd);
 	if (!ret && g->initrd.source != IMAGE_NONE && g->initrd.source != g->kernel.source)
-		ret = cfg_fail(c, "%s: %s, but %s is %s: give both from fw_cfg or both in memory",
+		ret = cfg_fail(c, "%s: %s, but %s is %s: give both from the same source",
 			       PROP_INITRD, image_source_name(g->initrd.source), PROP_KERNEL,
 			       image_source_name(g->kernel.source));
 	if (ret < 0)

@@ -34,6 +34,8 @@ enum image_source {
 	IMAGE_NONE,
 	IMAGE_FW_CFG, /* QEMU's -kernel / -initrd */
 	IMAGE_MEMORY, /* already in RAM at addr, size bytes (put there by a boot loader) */
+	IMAGE_MULTIBOOT, /* in RAM, named by multiboot modules in /chosen (hyp/plan/modules.h) */
+	IMAGE_AUTO,	 /* multiboot modules when /chosen has them, else fw_cfg */
 };
 
 struct config_image {
@@ -42,9 +44,12 @@ struct config_image {
 	uint64_t size;
 };
 
+/* A device's path that names the host's console: the node /chosen/stdout-path names. */
+#define CONFIG_DEVICE_STDOUT "stdout-path"
+
 struct config_device {
 	char name[CONFIG_NAME_MAX]; /* the config node's name, for messages */
-	char path[CONFIG_PATH_MAX]; /* host device-tree path */
+	char path[CONFIG_PATH_MAX]; /* host device-tree path, or CONFIG_DEVICE_STDOUT */
 	unsigned int nr_modes;	    /* interrupt-modes entries given; the rest default to hw */
 	enum irq_mode mode[CONFIG_MAX_DEV_IRQS];
 	unsigned int nr_triggers;

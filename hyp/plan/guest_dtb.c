@@ -657,6 +657,33 @@ static int emit_memory(struct gdtb *g)
 	return end_node(g, ret);
 }
 
+/* /reserved-memory: the host's reserved regions (not no-map) inside the guest's RAM, one
+ * region node each, in the root's cells (reserved-memory.yaml). */
+static int emit_reserved(struct gdtb *g)
+{
+	uint32_t ac = cells(g->fdt, 0, "#address-cells", DT_ROOT_ADDR_CELLS_DEFAULT);
+	uint32_t sc = cells(g->fdt, 0, "#size-cells", DT_ROOT_SIZE_CELLS_DEFAULT);
+	unsigned int i;
+	int ret;
+
+	if (!g->a->nr_resv)
+		return 0;
+	g->step = "reserved-memory";
+	ret = fdt_begin_node(g->out, "reserved-memory");
+	if (!ret)
+		ret = fdt_property_u32(g->out, "#address-cells", ac);
+	if (!ret)
+		ret = fdt_property_u32(g->out, "#size-cells", sc);
+	if (!ret)
+		ret = fdt_property(g->out, "ranges", NULL, 0);
+	for (i = 0; !ret && i < g->a->nr_resv; i++) {
+		ret = begin_reg_node(g, "region", &g->a->resv[i], 1);
+		ret = end_node(g, ret);
+	}
+	g->step = "reserved-memory";
+	return end_node(g, ret);
+}
+
 static int emit_doorbell(struct gdtb *g)
 {
 	const struct plat_range r = { g->a->doorbell_base, ASSIGN_DOORBELL_SIZE };
@@ -768,6 +795,8 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 		ret = emit_aliases(g);
 	if (!ret)
 		ret = emit_memory(g);
+	if (!ret)
+		ret = emit_reserved(g);
 	if (!ret)
 		ret = emit_psci(g);
 	if (!ret)

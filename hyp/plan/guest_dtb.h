@@ -11,6 +11,8 @@
  *   kaslr-seed and rng-seed;
  * - /aliases: the host's aliases whose path is a node of the guest tree;
  * - /memory@<first base>: reg = the guest's RAM ranges in the root's cells;
+ * - /reserved-memory, when the host reserves memory (without no-map) inside the guest's RAM:
+ *   a region@<base> node per range, clipped to the guest's RAM; none of the host's nodes;
  * - /psci: "arm,psci-1.0", "arm,psci-0.2" over "hvc";
  * - /cpus with its host properties and one cpu node per vCPU, in vCPU order, copied from the
  *   host's cpu node of that MPIDR (the assignment's cpu_node) with reg the vCPU's MPIDR
@@ -29,7 +31,7 @@
  * - skiff's doorbell node (compatible "skiff,doorbell", reg, interrupts <0 SPI 4>) when the
  *   guest has one;
  * - the nodes those reference by phandle (see below), transitively.
- * Nothing else: no /reserved-memory, no host memory node, no other CPU, no fw-cfg, flash,
+ * Nothing else: no host /reserved-memory node, no host memory node, no other CPU, no fw-cfg, flash,
  * PCIe, platform bus, PMU or device of skiff's or of another guest. Phandle values are the
  * host's, so references keep their meaning. A host tree that would break that is refused
  * (-FDT_ERR_BADSTRUCTURE, the message naming the node): the GIC, the timer or a device inside

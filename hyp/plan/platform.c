@@ -1,18 +1,18 @@
 /*
  * platform.c - reads the platform facts skiff needs (memory, CPUs, GICv3, generic timer,
- * console UART, PSCI conduit, fw_cfg) out of the host's flattened device tree with libfdt.
+ * console (hyp/plan/console_dt.c), PSCI conduit, fw_cfg) out of the host's flattened device tree with libfdt.
  * Reads the blob only: never writes to it, touches no hardware, keeps no state beyond the
  * struct platform it fills. Every length and offset libfdt hands back is checked, so a
  * malformed blob gives a message, never an out-of-bounds read.
  *
- * Addresses are taken as-is in the cells of the node's parent: no "ranges" translation is
- * done. Every node skiff reads sits at the root on QEMU virt; a board that puts its GIC or
- * UART under a translating bus needs ranges support added to reg_get().
+ * Addresses are CPU addresses: reg is translated through the ranges of every bus above the
+ * node (hyp/plan/fdt_addr.h), as for the devices assigned to guests.
  */
 #include <libfdt.h>
 #include <string.h>
 
 #include "hyp/plan/platform.h"
+#include "hyp/plan/fdt_addr.h"
 #include "hyp/plan/fdt_struct.h"
 #include "hyp/plan/fdt_props.h"
 #include "lib/printf.h"
@@ -30,20 +30,18 @@
 #define PROP_ENABLE_METHOD "enable-method"	     /* cpus.yaml */
 #define PROP_REDIST_REGIONS "#redistributor-regions" /* arm,gic-v3.yaml */
 #define PROP_REDIST_STRIDE "redistributor-stride"    /* arm,gic-v3.yaml */
-#define PROP_STDOUT_PATH "stdout-path"		     /* chosen */
-#define PROP_LINUX_STDOUT_PATH "linux,stdout-path"   /* chosen, the older spelling */
 #define PROP_METHOD "method"			     /* arm,psci.yaml */
 
+#define PROP_NO_MAP "no-map" /* reserved-memory.yaml */
+
 #define PATH_CPUS "/cpus"
-#define PATH_CHOSEN "/chosen"
-#define PATH_ALIASES "/aliases"
+#define PATH_RESERVED "/reserved-memory"
 
 #define DEVICE_TYPE_MEMORY "memory"
 #define DEVICE_TYPE_CPU "cpu"
 #define ENABLE_METHOD_PSCI "psci"
 #define COMPAT_GIC_V3 "arm,gic-v3"
 #define COMPAT_TIMER "arm,armv8-timer"
-#define COMPAT_PL011 "arm,pl011"
 #define COMPAT_FW_CFG "qemu,fw-cfg-mmio"
 
 /* DT spec 2.3.5: what a client assumes when #address-cells / #size-cells are absent. */
@@ -75,14 +73,6 @@ struct plat_ctx {
 	int cpu_node[PLAT_MAX_CPUS]; /* node of each cpu kept, to name it in messages */
 	int gic_node;
 	uint32_t gic_icells; /* #interrupt-cells of the GIC */
-};
-
-/* A reg property: count (address, size) pairs of ac and sc cells. */
-struct reg_prop {
-	const fdt32_t *cell;
-	int count;
-	uint32_t ac;
-	uint32_t sc;
 };
 
 static const char *const gic_v3_compat[] = { COMPAT_GIC_V3, NULL };
@@ -210,66 +200,36 @@ static int node_cells(struct plat_ctx *c, int node, uint32_t *ac, uint32_t *sc)
 	return ret < 0 ? ret : 0;
 }
 
-/* node's reg property, in the cells of its parent (1 or 2 each). Absent or empty fails. */
-static int reg_get(struct plat_ctx *c, int node, struct reg_prop *r)
+/* Entry i of node's reg as a CPU address (hyp/plan/fdt_addr.h): 1, 0 when absent, or fails. */
+static int reg_at(struct plat_ctx *c, int node, int i, struct plat_range *out)
 {
-	int parent = fdt_parent_offset(c->fdt, node);
-	uint32_t entry;
-	int ret, len;
+	struct fdt_addr_err e;
+	int ret = fdt_addr_reg(c->fdt, NULL, node, i, out, &e);
 
-	if (parent < 0)
-		return fdt_fail(c, node, "parent", parent);
-	ret = node_cells(c, parent, &r->ac, &r->sc);
+	return ret < 0 ? plat_fail(c, e.node, "%s", e.msg) : ret;
+}
+
+/* The number of entries in node's reg, which must have at least one. */
+static int reg_count(struct plat_ctx *c, int node)
+{
+	struct fdt_addr_err e;
+	int ret = fdt_addr_reg_count(c->fdt, NULL, node, &e);
+
 	if (ret < 0)
-		return ret;
-	if (r->ac < 1 || r->ac > 2)
-		return plat_fail(c, parent, "#address-cells %u is not supported (1 or 2)", r->ac);
-	if (r->sc < 1 || r->sc > 2)
-		return plat_fail(c, parent, "#size-cells %u is not supported (1 or 2)", r->sc);
-
-	r->cell = fdt_getprop(c->fdt, node, PROP_REG, &len);
-	if (!r->cell) {
-		if (len == -FDT_ERR_NOTFOUND)
-			return plat_fail(c, node, "no reg property");
-		return fdt_fail(c, node, PROP_REG, len);
-	}
-	entry = (r->ac + r->sc) * (uint32_t)sizeof(fdt32_t);
-	if (len == 0)
-		return plat_fail(c, node, "reg is empty");
-	if ((uint32_t)len % entry)
-		return plat_fail(c, node, "reg is %d bytes, not a multiple of %u", len, entry);
-	r->count = (int)((uint32_t)len / entry);
-	return 0;
+		return plat_fail(c, e.node, "%s", e.msg);
+	if (!ret)
+		return plat_fail(c, node, fdt_getprop(c->fdt, node, PROP_REG, NULL)
+						  ? "reg is empty"
+						  : "no reg property");
+	return ret;
 }
 
-static struct plat_range reg_entry(const struct reg_prop *r, int i)
-{
-	const fdt32_t *cell = r->cell + (uint32_t)i * (r->ac + r->sc);
-	struct plat_range range;
-
-	range.base = fdt_cells_read(cell, r->ac);
-	range.size = fdt_cells_read(cell + r->ac, r->sc);
-	return range;
-}
-
-/* Entry i of r (of node), refused if it wraps around the address space. */
-static int reg_checked(struct plat_ctx *c, int node, const struct reg_prop *r, int i,
-		       struct plat_range *out)
-{
-	*out = reg_entry(r, i);
-	if (out->size && out->base + (out->size - 1) < out->base)
-		return plat_fail(c, node, "reg entry %d 0x%llx+0x%llx wraps around", i,
-				 (unsigned long long)out->base, (unsigned long long)out->size);
-	return 0;
-}
-
-/* The first reg entry of node. */
+/* The first reg entry of node, which must have one. */
 static int reg_first(struct plat_ctx *c, int node, struct plat_range *out)
 {
-	struct reg_prop r;
-	int ret = reg_get(c, node, &r);
+	int ret = reg_count(c, node);
 
-	return ret < 0 ? ret : reg_checked(c, node, &r, 0, out);
+	return ret < 0 ? ret : reg_at(c, node, 0, out) < 0 ? PLAT_EFAIL : 0;
 }
 
 /*
@@ -388,8 +348,7 @@ static int parse_memory(struct plat_ctx *c)
 	     node >= 0;
 	     node = fdt_node_offset_by_prop_value(c->fdt, node, PROP_DEVICE_TYPE,
 						  DEVICE_TYPE_MEMORY, sizeof(DEVICE_TYPE_MEMORY))) {
-		struct reg_prop r;
-		int i, ret;
+		int i, count, ret;
 
 		/* RAM is described at the root (devicetree spec 3.4); a node typed "memory" inside
 		 * a device is that device's business, not the machine's RAM */
@@ -401,18 +360,16 @@ static int parse_memory(struct plat_ctx *c)
 		if (!ret)
 			continue;
 		found = true;
-		ret = reg_get(c, node, &r);
-		if (ret < 0)
-			return ret;
-		for (i = 0; i < r.count; i++) {
-			struct plat_range bank = reg_entry(&r, i);
+		count = reg_count(c, node);
+		if (count < 0)
+			return count;
+		for (i = 0; i < count; i++) {
+			struct plat_range bank;
 
+			if (reg_at(c, node, i, &bank) < 0)
+				return PLAT_EFAIL;
 			if (!bank.size)
 				continue;
-			if (bank.base + (bank.size - 1) < bank.base)
-				return plat_fail(c, node, "bank 0x%llx+0x%llx wraps around",
-						 (unsigned long long)bank.base,
-						 (unsigned long long)bank.size);
 			if (p->mem_count == PLAT_MAX_MEM)
 				return plat_fail(c, node, "more than %d memory banks",
 						 PLAT_MAX_MEM);
@@ -428,6 +385,71 @@ static int parse_memory(struct plat_ctx *c)
 		return plat_fail(c, -1, "no memory node");
 	if (!p->mem_count)
 		return plat_fail(c, -1, "no memory: every memory bank has size 0");
+	return 0;
+}
+
+static int add_resv(struct plat_ctx *c, int node, struct plat_range r, bool no_map)
+{
+	struct platform *p = c->p;
+
+	if (!r.size)
+		return 0;
+	if (r.base + (r.size - 1) < r.base)
+		return plat_fail(c, node, "reserved 0x%llx+0x%llx wraps around",
+				 (unsigned long long)r.base, (unsigned long long)r.size);
+	if (p->resv_count == PLAT_MAX_RESV)
+		return plat_fail(c, node, "more than %d reserved memory regions", PLAT_MAX_RESV);
+	p->resv[p->resv_count].r = r;
+	p->resv[p->resv_count].no_map = no_map;
+	p->resv[p->resv_count++].node = node;
+	return 0;
+}
+
+/*
+ * The memory the firmware keeps: /memreserve/ entries and the static regions (with reg) of
+ * /reserved-memory (reserved-memory.yaml). Regions given by size alone are placed by the OS,
+ * and a disabled region is not reserved.
+ */
+static int parse_reserved(struct plat_ctx *c)
+{
+	int i, n = fdt_num_mem_rsv(c->fdt), rm, node, ret;
+
+	if (n < 0)
+		return fdt_fail(c, -1, "/memreserve/", n);
+	for (i = 0; i < n; i++) {
+		struct plat_range r;
+
+		ret = fdt_get_mem_rsv(c->fdt, i, &r.base, &r.size);
+		if (ret < 0)
+			return fdt_fail(c, -1, "/memreserve/", ret);
+		if (add_resv(c, -1, r, true) < 0)
+			return PLAT_EFAIL;
+	}
+	rm = fdt_path_offset(c->fdt, PATH_RESERVED);
+	if (rm == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (rm < 0)
+		return fdt_fail(c, -1, PATH_RESERVED, rm);
+	fdt_for_each_subnode(node, c->fdt, rm)
+	{
+		bool no_map;
+		struct plat_range r;
+
+		ret = node_enabled(c, node);
+		if (ret <= 0) {
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		no_map = fdt_getprop(c->fdt, node, PROP_NO_MAP, NULL) != NULL;
+		for (i = 0; (ret = reg_at(c, node, i, &r)) > 0; i++)
+			if (add_resv(c, node, r, no_map) < 0)
+				return PLAT_EFAIL;
+		if (ret < 0)
+			return ret;
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return fdt_fail(c, rm, "subnodes", node);
 	return 0;
 }
 
@@ -585,9 +607,8 @@ static int parse_gic(struct plat_ctx *c)
 {
 	struct platform *p = c->p;
 	const fdt32_t *spec;
-	struct reg_prop r;
 	uint32_t nr_redist = 1, phandle;
-	int node, ret, count;
+	int node, ret, count, nr_reg;
 	unsigned int i;
 
 	ret = find_compatible(c, gic_v3_compat, &node);
@@ -598,21 +619,21 @@ static int parse_gic(struct plat_ctx *c)
 	c->gic_node = node;
 	p->gic_node = node;
 
-	ret = reg_get(c, node, &r);
-	if (ret < 0)
-		return ret;
+	nr_reg = reg_count(c, node);
+	if (nr_reg < 0)
+		return nr_reg;
 	ret = prop_u32(c, node, PROP_REDIST_REGIONS, &nr_redist);
 	if (ret < 0)
 		return ret;
 	if (nr_redist < 1 || nr_redist > PLAT_MAX_GICR)
 		return plat_fail(c, node, "%s %u is not supported (1 to %d)", PROP_REDIST_REGIONS,
 				 nr_redist, PLAT_MAX_GICR);
-	if ((uint32_t)r.count < 1 + nr_redist)
-		return plat_fail(c, node, "reg has %d entr%s, need %u (GICD + %u GICR)", r.count,
-				 r.count == 1 ? "y" : "ies", 1 + nr_redist, nr_redist);
-	ret = reg_checked(c, node, &r, 0, &p->gicd);
-	for (i = 0; !ret && i < nr_redist; i++)
-		ret = reg_checked(c, node, &r, (int)i + 1, &p->gicr[i]);
+	if ((uint32_t)nr_reg < 1 + nr_redist)
+		return plat_fail(c, node, "reg has %d entr%s, need %u (GICD + %u GICR)", nr_reg,
+				 nr_reg == 1 ? "y" : "ies", 1 + nr_redist, nr_redist);
+	ret = reg_at(c, node, 0, &p->gicd);
+	for (i = 0; ret > 0 && i < nr_redist; i++)
+		ret = reg_at(c, node, (int)i + 1, &p->gicr[i]);
 	if (ret < 0)
 		return ret;
 	p->gicr_count = nr_redist;
@@ -671,83 +692,9 @@ static int parse_timer(struct plat_ctx *c)
 	return 0;
 }
 
-/*
- * An alias that stdout-path starts with must be a full path before libfdt follows it:
- * fdt_path_offset_namelen runs strlen over the alias's value, and follows a value that is
- * itself an alias again, without end if it names itself.
- */
-static int check_alias(struct plat_ctx *c, const char *path, int namelen)
-{
-	const char *slash = strchr(path, '/');
-	int aliases, len;
-	const char *v;
-
-	aliases = fdt_path_offset(c->fdt, PATH_ALIASES);
-	if (aliases == -FDT_ERR_NOTFOUND)
-		return 0; /* fdt_path_offset_namelen will not find the alias either */
-	if (aliases < 0)
-		return fdt_fail(c, -1, PATH_ALIASES, aliases);
-	if (slash && slash - path < namelen)
-		namelen = (int)(slash - path);
-	v = fdt_getprop_namelen(c->fdt, aliases, path, namelen, &len);
-	if (!v)
-		return len == -FDT_ERR_NOTFOUND ? 0 : fdt_fail(c, aliases, "alias", len);
-	if (!fdt_prop_is_string(v, len))
-		return plat_fail(c, aliases, "%.*s is not a string", namelen, path);
-	if (v[0] != '/')
-		return plat_fail(c, aliases, "%.*s is not a full path (\"%s\")", namelen, path, v);
-	return 0;
-}
-
-static int parse_uart(struct plat_ctx *c)
-{
-	struct platform *p = c->p;
-	const char *prop = PROP_STDOUT_PATH, *path, *colon;
-	int chosen, node, namelen, ret;
-
-	chosen = fdt_path_offset(c->fdt, PATH_CHOSEN);
-	if (chosen == -FDT_ERR_NOTFOUND)
-		return 0;
-	if (chosen < 0)
-		return fdt_fail(c, -1, PATH_CHOSEN, chosen);
-	ret = prop_string(c, chosen, prop, &path);
-	if (!ret) {
-		prop = PROP_LINUX_STDOUT_PATH;
-		ret = prop_string(c, chosen, prop, &path);
-	}
-	if (ret <= 0)
-		return ret;
-
-	/* "serial0:115200n8": an alias or a full path, then options after a ':'. */
-	colon = strchr(path, ':');
-	namelen = colon ? (int)(colon - path) : (int)strlen(path);
-	if (namelen && path[0] != '/') {
-		ret = check_alias(c, path, namelen);
-		if (ret < 0)
-			return ret;
-	}
-	node = namelen ? fdt_path_offset_namelen(c->fdt, path, namelen) : -FDT_ERR_BADPATH;
-	if (node < 0)
-		return plat_fail(c, chosen, "%s \"%s\" does not resolve to a node", prop, path);
-
-	ret = fdt_node_check_compatible(c->fdt, node, COMPAT_PL011);
-	if (ret < 0 && ret != -FDT_ERR_NOTFOUND)
-		return fdt_fail(c, node, PROP_COMPATIBLE, ret);
-	p->uart_kind = ret == 0 ? PLAT_UART_PL011 : PLAT_UART_OTHER;
-	p->uart_node = node;
-	ret = fdt_get_path(c->fdt, node, p->uart_path, sizeof(p->uart_path));
-	if (ret < 0)
-		return fdt_fail(c, node, "path", ret);
-
-	/* A UART skiff has no driver for may lack reg (a firmware console, say). */
-	if (p->uart_kind == PLAT_UART_OTHER && !fdt_getprop(c->fdt, node, PROP_REG, NULL))
-		return 0;
-	return reg_first(c, node, &p->uart);
-}
-
 static int parse_psci(struct plat_ctx *c)
 {
-	const char *method;
+	const char *method = NULL;
 	int node, ret;
 
 	ret = find_compatible(c, psci_compat, &node);
@@ -803,7 +750,7 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 	p->gic_phandle = -1;
 	p->gic_node = -1;
 	p->timer_node = -1;
-	p->uart_node = -1;
+	p->con.node = -1;
 
 	/* libfdt wants 8 (and says so with an error its fdt_strerror cannot name). */
 	if ((uintptr_t)fdt % FDT_ALIGN)
@@ -831,13 +778,15 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 
 	ret = parse_memory(&c);
 	if (!ret)
+		ret = parse_reserved(&c);
+	if (!ret)
 		ret = parse_cpus(&c);
 	if (!ret)
 		ret = parse_gic(&c);
 	if (!ret)
 		ret = parse_timer(&c);
 	if (!ret)
-		ret = parse_uart(&c);
+		console_dt_find(fdt, &p->con);
 	if (!ret)
 		ret = parse_psci(&c);
 	if (!ret)

@@ -11,11 +11,13 @@
 #include <stdint.h>
 
 #include "arch/arm64/psci_fw.h"
+#include "hyp/plan/console_dt.h"
 #include "lib/range.h"
 
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_CPUS 8
 #define PLAT_MAX_GICR 4
+#define PLAT_MAX_RESV 16
 #define PLAT_PATH_MAX 128
 #define PLAT_ERR_MAX 160
 
@@ -28,21 +30,25 @@ enum plat_timer_irq {
 	PLAT_TIMER_COUNT,
 };
 
-enum plat_uart_kind {
-	PLAT_UART_NONE,
-	PLAT_UART_PL011,
-	PLAT_UART_OTHER, /* found, but skiff has no driver for it */
-};
-
 struct plat_cpu {
 	uint64_t mpidr; /* affinity fields only, as the cpu node's reg gives them */
 	bool psci;	/* enable-method = "psci": skiff can start it */
 	int node;	/* its node (offset in the tree parsed) */
 };
 
+/* A reserved range of memory: a /memreserve/ entry or a reg of a /reserved-memory child. */
+struct plat_resv {
+	struct plat_range r;
+	bool no_map; /* never given to a guest: /memreserve/, or the region has no-map */
+	int node;    /* its /reserved-memory child; -1 for a /memreserve/ entry */
+};
+
 struct platform {
 	struct plat_range mem[PLAT_MAX_MEM];
 	unsigned int mem_count;
+
+	struct plat_resv resv[PLAT_MAX_RESV]; /* /memreserve/ first, then /reserved-memory */
+	unsigned int resv_count;
 
 	struct plat_cpu cpu[PLAT_MAX_CPUS];
 	unsigned int cpu_count;
@@ -59,10 +65,7 @@ struct platform {
 	unsigned int timer_intid[PLAT_TIMER_COUNT]; /* INTIDs, e.g. virt = 27 */
 	int timer_node;
 
-	enum plat_uart_kind uart_kind;
-	struct plat_range uart;
-	char uart_path[PLAT_PATH_MAX]; /* node path, options after ':' stripped */
-	int uart_node;		       /* -1 when uart_kind is NONE */
+	struct plat_console con; /* the console: /chosen/stdout-path (hyp/plan/console_dt.h) */
 
 	enum plat_psci_conduit psci;
 
@@ -77,7 +80,7 @@ struct platform {
  * (compatible \"arm,cortex-a15-gic\")").
  * Required: a valid header, at least one memory bank, at least one cpu, an arm,gic-v3 node
  * with GICD and GICR frames and a maintenance interrupt, an arm,armv8-timer node with its
- * four PPIs. Optional: /chosen/stdout-path UART (uart_kind NONE when absent), psci
+ * four PPIs. Optional: the console (con.uart.kind UART_NONE when none, never an error), psci
  * (conduit NONE when absent), fw_cfg (qemu,fw-cfg-mmio).
  */
 int plat_parse(const void *fdt, struct platform *p, char *err, size_t err_size);

@@ -406,12 +406,14 @@ static void check_across(const struct config *cfg, const struct platform *p,
 				   "doorbell of guest %u in skiff's memory", g);
 	}
 	FUZZ_CHECK(consoles <= 1, "%u guests have the console UART", consoles);
-	for (g = 0; g < n && !consoles && p->uart_kind != PLAT_UART_NONE; g++)
+	for (g = 0; g < n && !consoles && p->con.uart.kind != UART_NONE &&
+		    p->con.uart.kind != UART_OTHER;
+	     g++)
 		for (i = 0; i < out[g].nr_mmio; i++)
 			FUZZ_CHECK(!page_overlap(out[g].mmio[i].base, out[g].mmio[i].size,
-						 p->uart.base, p->uart.size),
+						 p->con.reg.base, p->con.reg.size),
 				   "guest %u maps skiff's console UART 0x%llx", g,
-				   (unsigned long long)p->uart.base);
+				   (unsigned long long)p->con.reg.base);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -154,16 +154,20 @@ static void check_platform(const void *fdt, const struct platform *p)
 	FUZZ_CHECK(p->gic_phandle == -1 || p->gic_phandle > 0, "gic_phandle %d", p->gic_phandle);
 	for (i = 0; i < PLAT_TIMER_COUNT; i++)
 		FUZZ_CHECK(intid_ok(p->timer_intid[i]), "timer INTID %u: %u", i, p->timer_intid[i]);
-	FUZZ_CHECK(p->uart_kind == PLAT_UART_NONE || p->uart_kind == PLAT_UART_PL011 ||
-			   p->uart_kind == PLAT_UART_OTHER,
-		   "uart_kind %d", p->uart_kind);
-	FUZZ_CHECK(strnlen(p->uart_path, sizeof(p->uart_path)) < sizeof(p->uart_path),
-		   "uart_path not terminated");
-	if (p->uart_kind == PLAT_UART_NONE)
-		FUZZ_CHECK(!p->uart_path[0], "no UART but a path %s", p->uart_path);
+	FUZZ_CHECK(p->con.uart.kind >= UART_NONE && p->con.uart.kind <= UART_OTHER, "uart kind %d",
+		   p->con.uart.kind);
+	FUZZ_CHECK(strnlen(p->con.path, sizeof(p->con.path)) < sizeof(p->con.path),
+		   "console path not terminated");
+	FUZZ_CHECK(strnlen(p->con.why, sizeof(p->con.why)) < sizeof(p->con.why),
+		   "console why not terminated");
+	if (p->con.uart.kind == UART_NONE || p->con.uart.kind == UART_OTHER)
+		FUZZ_CHECK(p->con.why[0], "no console but no reason");
 	else
-		FUZZ_CHECK(p->uart_path[0] == '/' && fdt_path_offset(fdt, p->uart_path) >= 0,
-			   "uart_path \"%s\" names no node", p->uart_path);
+		FUZZ_CHECK(p->con.path[0] == '/' && fdt_path_offset(fdt, p->con.path) >= 0 &&
+				   p->con.uart.base >= p->con.reg.base &&
+				   p->con.uart.base - p->con.reg.base < p->con.reg.size,
+			   "console \"%s\" names no node, or its registers are outside its reg",
+			   p->con.path);
 	FUZZ_CHECK(p->psci == PLAT_PSCI_NONE || p->psci == PLAT_PSCI_SMC ||
 			   p->psci == PLAT_PSCI_HVC,
 		   "psci %d", p->psci);
@@ -173,8 +177,8 @@ static void check_platform(const void *fdt, const struct platform *p)
 		FUZZ_CHECK(!wraps(&p->gicr[i]), "GICR %u 0x%llx+0x%llx wraps", i,
 			   (unsigned long long)p->gicr[i].base,
 			   (unsigned long long)p->gicr[i].size);
-	FUZZ_CHECK(!wraps(&p->uart), "UART 0x%llx+0x%llx wraps", (unsigned long long)p->uart.base,
-		   (unsigned long long)p->uart.size);
+	FUZZ_CHECK(!wraps(&p->con.reg), "console 0x%llx+0x%llx wraps",
+		   (unsigned long long)p->con.reg.base, (unsigned long long)p->con.reg.size);
 	FUZZ_CHECK(!wraps(&p->fw_cfg), "fw_cfg 0x%llx+0x%llx wraps",
 		   (unsigned long long)p->fw_cfg.base, (unsigned long long)p->fw_cfg.size);
 }

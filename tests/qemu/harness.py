@@ -38,6 +38,22 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 # and fails.
 CPU_ARGS = ["-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
 
+# skiff's built-in configuration names no machine's devices (dts/default.dts): a run on QEMU
+# virt that brings no configuration of its own gets the virt example (dts/qemu-virt.dts) as the
+# fw_cfg file opt/skiff/config.dtb, as `make run` does. A kernel run natively ignores it.
+VIRT_CONFIG = os.path.join(BUILD, "dts", "qemu-virt.dtb")
+CONFIG_FILE = "opt/skiff/config.dtb"
+
+
+def with_virt_config(args):
+    """args, plus the virt example configuration when they boot QEMU virt without one."""
+    words = [str(a) for a in args]
+    virt = any(words[i] == "-M" and words[i + 1].startswith("virt")
+               for i in range(len(words) - 1))
+    if not virt or any(CONFIG_FILE in w for w in words):
+        return words
+    return words + ["-fw_cfg", "name=%s,file=%s" % (CONFIG_FILE, VIRT_CONFIG)]
+
 
 def machine(native=False, options=""):
     """QEMU's arguments for the virt machine with a GICv3: with EL2 for skiff (native: without,
@@ -318,7 +334,7 @@ class Qemu:
             self._tmpdir = tempfile.mkdtemp(prefix="skiff-qmp-")
             self.qmp_path = os.path.join(self._tmpdir, "qmp.sock")
             cmd += ["-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
-        cmd += [str(a) for a in args]
+        cmd += with_virt_config(args)
         self.res.cmd = cmd
         self.res.log_path = self.log_path
 

@@ -2,7 +2,7 @@
 # virt's own DTBs (dumped with dumpdtb, one per machine shape) and the hand-made edge and
 # broken cases in tests/unit/dts/*.dts. Everything it makes goes under $(BUILD)/tests/dtb.
 UNIT_TESTS += platform
-platform_SRCS := hyp/plan/platform.c hyp/plan/fdt_struct.c lib/printf.c
+platform_SRCS := hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_index.c hyp/plan/fdt_struct.c lib/printf.c
 
 platform_DTB_DIR := $(BUILD)/tests/dtb
 platform_QEMU := qemu-system-aarch64

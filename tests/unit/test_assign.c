@@ -39,6 +39,7 @@
 #define HOST_EXTRA "tests/config/host-extra"
 #define HOST_MANY "tests/config/host-many-devices"
 #define HOST_ODD "tests/config/host-odd-shapes"
+#define HOST_BOOT "tests/config/host-boot"
 #define DEFAULT_CONFIG "dts/qemu-virt"
 
 static struct config cfg;
@@ -402,6 +403,76 @@ static void test_kept_images(void **state)
 	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xb000000, PAGE), 0);
 }
 
+/*
+ * A board's boot: the kernel and ramdisk the boot loader named in /chosen become the guest's
+ * images (their pages kept out of its RAM), the kernel module's bootargs its command line;
+ * TF-A's no-map region is left out of "all RAM", the ramoops region stays in it and is marked
+ * reserved in the guest's tree.
+ */
+static void test_multiboot(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-multiboot", HOST_BOOT);
+	assert_int_equal(a->kernel.source, IMAGE_MEMORY);
+	assert_int_equal(a->kernel.addr, 0x48000000);
+	assert_int_equal(a->kernel.size, 0x1000800);
+	assert_int_equal(a->initrd.source, IMAGE_MEMORY);
+	assert_int_equal(a->initrd.addr, 0x4c000000);
+	assert_int_equal(a->initrd.size, 0x400000);
+	assert_string_equal(a->module_bootargs, "console=ttyAMA0 root=/dev/vda");
+	/* RAM: below skiff; skiff to the kernel; kernel to the initrd; the initrd to TF-A's
+	 * region; after it */
+	assert_int_equal(a->nr_mem, 5);
+	assert_range(&a->mem[0], RAM_BASE, SKIFF_BASE - RAM_BASE);
+	assert_range(&a->mem[1], SKIFF_END, 0x48000000 - SKIFF_END);
+	assert_range(&a->mem[2], 0x49001000, 0x4c000000 - 0x49001000);
+	assert_range(&a->mem[3], 0x4c400000, 0x7e000000 - 0x4c400000);
+	assert_range(&a->mem[4], 0x7e200000, 0x80000000 - 0x7e200000);
+	assert_int_equal(a->nr_resv, 1);
+	assert_range(&a->resv[0], 0x7f000000, 0x100000);
+}
+
+/* "auto": the first guest takes the modules right under /chosen, the next its own node's;
+ * with no modules at all, fw_cfg. */
+static void test_auto(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-auto-two", HOST_BOOT);
+	assert_int_equal(out[0].kernel.source, IMAGE_MEMORY);
+	assert_int_equal(out[0].kernel.addr, 0x48000000);
+	assert_int_equal(out[0].initrd.source, IMAGE_MEMORY);
+	assert_int_equal(out[1].kernel.source, IMAGE_MEMORY);
+	assert_int_equal(out[1].kernel.addr, 0x70000000);
+	assert_int_equal(out[1].kernel.size, 0x200000);
+	assert_int_equal(out[1].initrd.source, IMAGE_NONE);
+	assert_null(out[1].module_bootargs);
+	/* guest@1's configured RAM holds the ramoops region: marked reserved in its tree */
+	assert_int_equal(out[0].nr_resv, 0);
+	assert_int_equal(out[1].nr_resv, 1);
+
+	run_ok("tests/config/asg-auto-two", HOST_QEMU);
+	assert_int_equal(out[0].kernel.source, IMAGE_FW_CFG);
+	assert_int_equal(out[0].initrd.source, IMAGE_FW_CFG);
+	assert_int_equal(out[1].kernel.source, IMAGE_FW_CFG);
+	assert_int_equal(out[0].nr_kept, 0);
+}
+
+/* skiff loaded over memory the firmware keeps: refused, naming the region. */
+static void test_skiff_reserved(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-multiboot", HOST_BOOT);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x7f000000, 0x7f200000, &ledger,
+				       out, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "skiff: memory: 0x7f000000-0x7f200000 overlaps reserved memory "
+				 "/reserved-memory/ramoops@7f000000 0x7f000000+0x100000: load "
+				 "skiff elsewhere");
+}
+
 static void test_window_busy(void **state)
 {
 	(void)state;
@@ -527,6 +598,11 @@ static const struct err_case err_cases[] = {
 	{ "stage2-full", HOST_MANY,
 	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
 	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
+	{ "mem-reserved", HOST_BOOT,
+	  "guest@0: memory: 0x7c000000+0x4000000 overlaps reserved memory "
+	  "/reserved-memory/tfa@7e000000 0x7e000000+0x200000" },
+	{ "multiboot", HOST_QEMU,
+	  "guest@0: kernel: no multiboot,kernel module in /chosen/guest@0 or /chosen" },
 	{ "window-ram", HOST_QEMU,
 	  "/skiff: device-window: 0x40000000+0x1000000 overlaps RAM 0x40000000+0x40000000" },
 };
@@ -718,8 +794,6 @@ static void test_fuzz_host(void **state)
 
 int main(void)
 {
-	static struct CMUnitTest tests[NR_ERR_CASES + 16];
-	static char names[NR_ERR_CASES][64];
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test_teardown(test_default, teardown),
 		cmocka_unit_test_teardown(test_default_all_hosts, teardown),
@@ -731,11 +805,16 @@ int main(void)
 		cmocka_unit_test_teardown(test_window_busy, teardown),
 		cmocka_unit_test_teardown(test_subpage_whole, teardown),
 		cmocka_unit_test_teardown(test_kept_images, teardown),
+		cmocka_unit_test_teardown(test_multiboot, teardown),
+		cmocka_unit_test_teardown(test_auto, teardown),
+		cmocka_unit_test_teardown(test_skiff_reserved, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
 		cmocka_unit_test_teardown(test_duplicate_phandle, teardown),
 		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 	};
+	static struct CMUnitTest tests[NR_ERR_CASES + sizeof(fixed) / sizeof(fixed[0])];
+	static char names[NR_ERR_CASES][64];
 	size_t n = 0, i;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)

@@ -755,6 +755,41 @@ static void test_default_bare(void **state)
 	check_tree(0, &bare, &e);
 }
 
+/*
+ * A board's reserved memory: the region without no-map inside the guest's RAM is reserved in
+ * its tree, in the root's cells; TF-A's no-map region (outside its RAM) and the host's own
+ * /reserved-memory nodes are not there. The built-in default gives the guest the console.
+ */
+static void test_reserved_memory(void **state)
+{
+	fdt32_t reg[4], two = cpu_to_fdt32(2);
+	int rm;
+
+	(void)state;
+	put_cells(reg, 0x7f000000);
+	put_cells(reg + 2, 0x100000);
+	assign("tests/config/asg-multiboot", "tests/config/host-boot");
+	build(&asg[0], &extra);
+	rm = out_node("/reserved-memory");
+	assert_prop(rm, "#address-cells", &two, sizeof(two));
+	assert_prop(rm, "#size-cells", &two, sizeof(two));
+	assert_prop(rm, "ranges", NULL, 0);
+	assert_prop(out_node("/reserved-memory/region@7f000000"), "reg", reg, sizeof(reg));
+	assert_int_equal(fdt_first_subnode(out, out_node("/reserved-memory/region@7f000000")),
+			 -FDT_ERR_NOTFOUND);
+	assert_no_node("/reserved-memory/tfa@7e000000");
+	assert_no_node("/reserved-memory/ramoops@7f000000");
+	assert_no_node("/reserved-memory/region@7e000000");
+
+	/* no reserved memory: no node */
+	assign("dts/default", "tests/dtb/qemu-smp2");
+	build(&asg[0], &extra);
+	assert_no_node("/reserved-memory");
+	assert_true(asg[0].console_uart);
+	assert_int_equal(asg[0].nr_devices, 1);
+	out_node("/pl011@9000000");
+}
+
 /* The same inputs give the same bytes, in a buffer of exactly the tree's size too. */
 static void test_deterministic(void **state)
 {
@@ -1185,6 +1220,7 @@ int main(void)
 		cmocka_unit_test(test_refs_guest0),	 cmocka_unit_test(test_refs_guest1),
 		cmocka_unit_test(test_missing_phandle),	 cmocka_unit_test(test_pcie),
 		cmocka_unit_test(test_small_buffers),	 cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_reserved_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

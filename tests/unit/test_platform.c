@@ -133,9 +133,10 @@ static void assert_virt_devices(const struct platform *p)
 	assert_int_equal(p->timer_intid[PLAT_TIMER_VIRT], 27);
 	assert_int_equal(p->timer_intid[PLAT_TIMER_HYP_PHYS], 26);
 
-	assert_int_equal(p->uart_kind, PLAT_UART_PL011);
-	assert_range(&p->uart, VIRT_UART, VIRT_UART_SIZE);
-	assert_string_equal(p->uart_path, VIRT_UART_PATH);
+	assert_int_equal(p->con.uart.kind, UART_PL011);
+	assert_range(&p->con.reg, VIRT_UART, VIRT_UART_SIZE);
+	assert_int_equal(p->con.uart.base, VIRT_UART);
+	assert_string_equal(p->con.path, VIRT_UART_PATH);
 
 	assert_true(p->has_fw_cfg);
 	assert_range(&p->fw_cfg, VIRT_FW_CFG, VIRT_FW_CFG_SIZE);
@@ -228,7 +229,7 @@ static const struct err_case err_cases[] = {
 	{ "no-memory", "no memory node" },
 	{ "mem-bad-reg", "/memory@40000000: reg is 12 bytes, not a multiple of 16" },
 	{ "mem-too-many", "/memory@40000000: more than 8 memory banks" },
-	{ "mem-wrap", "/memory@40000000: bank 0xfffffffffff00000+0x200000 wraps around" },
+	{ "mem-wrap", "/memory@40000000: reg 0: 0xfffffffffff00000+0x200000 wraps around" },
 	{ "mem-empty", "no memory: every memory bank has size 0" },
 	{ "root-cells3", "/: #address-cells 3 is not supported (1 or 2)" },
 	{ "no-cpus", "no /cpus node" },
@@ -257,13 +258,9 @@ static const struct err_case err_cases[] = {
 	{ "timer-ppi-range", "/timer: interrupt 2: PPI 16 is out of range" },
 	{ "timer-parent", "/timer: interrupt parent is not the GIC /intc@8000000" },
 	{ "no-timer", "no timer node (compatible \"arm,armv8-timer\")" },
-	{ "stdout-missing",
-	  "/chosen: stdout-path \"/pl011@9999000:115200n8\" does not resolve to a node" },
-	{ "stdout-bad-alias", "/chosen: stdout-path \"serial3\" does not resolve to a node" },
-	{ "stdout-alias-binary", "/aliases: serial0 is not a string" },
-	/* libfdt 1.6.1 would follow this alias into itself until the stack runs out. */
-	{ "stdout-alias-loop", "/aliases: serial0 is not a full path (\"serial0\")" },
-	{ "uart-no-reg", "/pl011@9000000: no reg property" },
+	{ "ranges-outside", "/soc/intc@0: 0xa0000+0xf60000 is outside the ranges of /soc" },
+	{ "reserved-no-ranges", "/reserved-memory/tfa@7e000000: bus /reserved-memory has no ranges: "
+				"its children are not memory-mapped" },
 	{ "psci-foo", "/psci: method \"foo\" is neither \"smc\" nor \"hvc\"" },
 	{ "psci-no-method", "/psci: no method property" },
 };
@@ -399,14 +396,100 @@ static void test_stdout(void **state)
 
 	(void)state;
 	parse_ok("stdout-alias", &p);
-	assert_int_equal(p.uart_kind, PLAT_UART_PL011);
-	assert_range(&p.uart, VIRT_UART, VIRT_UART_SIZE);
-	assert_string_equal(p.uart_path, VIRT_UART_PATH);
+	assert_int_equal(p.con.uart.kind, UART_PL011);
+	assert_range(&p.con.reg, VIRT_UART, VIRT_UART_SIZE);
+	assert_string_equal(p.con.path, VIRT_UART_PATH);
 
+	/* linux,stdout-path; an 8250 with its registers 4 bytes apart */
 	parse_ok("stdout-linux", &p);
-	assert_int_equal(p.uart_kind, PLAT_UART_OTHER);
-	assert_range(&p.uart, 0x9100000, 0x100);
-	assert_string_equal(p.uart_path, "/serial@9100000");
+	assert_int_equal(p.con.uart.kind, UART_8250);
+	assert_range(&p.con.reg, 0x9100000, 0x100);
+	assert_int_equal(p.con.uart.base, 0x9100000);
+	assert_int_equal(p.con.uart.reg_shift, 2);
+	assert_int_equal(p.con.uart.io_width, 1);
+	assert_string_equal(p.con.path, "/serial@9100000");
+}
+
+/* A stdout-path that leads nowhere skiff can print is no console, with the reason: never an
+ * error (5 of Debian's board trees have such a stdout-path). */
+struct none_case {
+	const char *name;
+	const char *why;
+};
+
+static const struct none_case none_cases[] = {
+	{ "stdout-missing",
+	  "/chosen/stdout-path \"/pl011@9999000:115200n8\" does not resolve to a node" },
+	{ "stdout-bad-alias", "/chosen/stdout-path \"serial3\" does not resolve to a node" },
+	{ "stdout-alias-binary", "/aliases/serial0 is not a full path" },
+	/* libfdt 1.6.1 would follow this alias into itself until the stack runs out. */
+	{ "stdout-alias-loop", "/aliases/serial0 is not a full path" },
+	{ "uart-no-reg", "/pl011@9000000: no reg" },
+	{ "ranges-none", "/i2c/serial@48: no driver for compatible \"nxp,sc16is752\", and no MMIO" },
+	{ "minimal", "no stdout-path in /chosen" },
+};
+
+static void test_console_none(void **state)
+{
+	struct platform p;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(none_cases) / sizeof(none_cases[0]); i++) {
+		parse_ok(none_cases[i].name, &p);
+		assert_int_equal(p.con.uart.kind, UART_NONE);
+		assert_string_equal(p.con.why, none_cases[i].why);
+	}
+}
+
+/* GIC, console UART and fw_cfg behind a bus with ranges: their CPU addresses (QEMU virt's). */
+static void test_ranges(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	parse_ok("ranges-soc", &p);
+	assert_range(&p.gicd, 0x8000000, 0x10000);
+	assert_int_equal(p.gicr_count, 1);
+	assert_range(&p.gicr[0], 0x80a0000, 0xf60000);
+	assert_int_equal(p.con.uart.kind, UART_PL011);
+	assert_range(&p.con.reg, VIRT_UART, VIRT_UART_SIZE);
+	assert_int_equal(p.con.uart.base, VIRT_UART);
+	assert_string_equal(p.con.path, "/soc/serial@1000000");
+	assert_true(p.has_fw_cfg);
+	assert_range(&p.fw_cfg, 0x9020000, 0x18);
+}
+
+/* /memreserve/ entries first, then the static /reserved-memory regions that are enabled. */
+static void test_reserved(void **state)
+{
+	char err[PLAT_ERR_MAX];
+	struct platform p;
+	struct blob b;
+	uint8_t *buf;
+	size_t size;
+
+	(void)state;
+	load("reserved", &b);
+	size = b.size + 64;
+	buf = copy_of(&b, size);
+	assert_int_equal(fdt_open_into(b.data, buf, (int)size), 0);
+	assert_int_equal(fdt_add_mem_rsv(buf, 0x40000000, 0x1000), 0);
+	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.resv_count, 3);
+	assert_range(&p.resv[0].r, 0x40000000, 0x1000);
+	assert_true(p.resv[0].no_map);
+	assert_int_equal(p.resv[0].node, -1);
+	assert_range(&p.resv[1].r, 0x7e000000, 0x200000);
+	assert_true(p.resv[1].no_map);
+	assert_int_equal(p.resv[1].node, fdt_path_offset(buf, "/reserved-memory/tfa@7e000000"));
+	assert_range(&p.resv[2].r, 0x7f000000, 0x100000);
+	assert_false(p.resv[2].no_map);
+	free(buf);
+	free(b.data);
+
+	parse_ok("good", &p);
+	assert_int_equal(p.resv_count, 0);
 }
 
 static void test_minimal(void **state)
@@ -415,9 +498,9 @@ static void test_minimal(void **state)
 
 	(void)state;
 	parse_ok("minimal", &p);
-	assert_int_equal(p.uart_kind, PLAT_UART_NONE);
-	assert_string_equal(p.uart_path, "");
-	assert_range(&p.uart, 0, 0);
+	assert_int_equal(p.con.uart.kind, UART_NONE);
+	assert_string_equal(p.con.path, "");
+	assert_range(&p.con.reg, 0, 0);
 	assert_int_equal(p.psci, PLAT_PSCI_NONE);
 	assert_false(p.has_fw_cfg);
 	assert_int_equal(p.cpu_count, 2);
@@ -692,7 +775,7 @@ static void fuzz(const char *name, uint32_t seed)
 			assert_true(p.mem_count >= 1 && p.mem_count <= PLAT_MAX_MEM);
 			assert_true(p.cpu_count >= 1 && p.cpu_count <= PLAT_MAX_CPUS);
 			assert_true(p.gicr_count >= 1 && p.gicr_count <= PLAT_MAX_GICR);
-			assert_true(strlen(p.uart_path) < sizeof(p.uart_path));
+			assert_true(strlen(p.con.path) < sizeof(p.con.path));
 		}
 		assert_true(strlen(err) < sizeof(err));
 		free(buf);
@@ -780,6 +863,9 @@ int main(void)
 		cmocka_unit_test(test_gic_two_redist),
 		cmocka_unit_test(test_gic_maint_spi),
 		cmocka_unit_test(test_stdout),
+		cmocka_unit_test(test_console_none),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_reserved),
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_psci_hvc),
 		cmocka_unit_test(test_bad_header),

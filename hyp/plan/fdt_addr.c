@@ -1,0 +1,189 @@
+/*
+ * fdt_addr.c - reg entries as CPU addresses: read in the parent's #address-cells and
+ * #size-cells, then translated through each bus's `ranges` up to the root (Devicetree
+ * Specification v0.4, 2.3.8: an empty ranges is identity; a bus without one is not
+ * memory-mapped). Reads the blob only; errors are written into the caller's struct.
+ */
+#include <libfdt.h>
+#include <stdarg.h>
+
+#include "hyp/plan/fdt_addr.h"
+#include "hyp/plan/fdt_props.h"
+#include "lib/printf.h"
+
+#define PROP_REG "reg"
+#define PROP_RANGES "ranges"
+#define PROP_ADDRESS_CELLS "#address-cells"
+#define PROP_SIZE_CELLS "#size-cells"
+
+/* DT spec 2.3.5: what a client assumes when #address-cells / #size-cells are absent. */
+#define DT_DEFAULT_ADDRESS_CELLS 2
+#define DT_DEFAULT_SIZE_CELLS 1
+#define CELL_BYTES 4u
+#define PATH_MAX_LEN 128
+
+static int __attribute__((format(printf, 3, 4)))
+addr_fail(struct fdt_addr_err *e, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->node = node;
+	va_start(ap, fmt);
+	fmt_vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *path_of(const void *fdt, int node, char *buf)
+{
+	if (fdt_get_path(fdt, node, buf, PATH_MAX_LEN) < 0)
+		fmt_snprintf(buf, PATH_MAX_LEN, "(node at offset %d)", node);
+	return buf;
+}
+
+static int parent_of(const void *fdt, const struct fdt_index *ix, int node,
+		     struct fdt_addr_err *e)
+{
+	int up = ix ? fdt_index_parent(ix, node) : fdt_parent_offset(fdt, node);
+
+	return up < 0 ? addr_fail(e, node, "parent: %s", fdt_strerror(up)) : up;
+}
+
+/* #address-cells and #size-cells of node (for its children): 1 or 2 each, else fails. */
+static int node_cells(const void *fdt, int node, uint32_t cells[2], struct fdt_addr_err *e)
+{
+	static const char *const names[2] = { PROP_ADDRESS_CELLS, PROP_SIZE_CELLS };
+	int i;
+
+	cells[0] = DT_DEFAULT_ADDRESS_CELLS;
+	cells[1] = DT_DEFAULT_SIZE_CELLS;
+	for (i = 0; i < 2; i++) {
+		int len;
+		const fdt32_t *v = fdt_getprop(fdt, node, names[i], &len);
+
+		if (!v && len != -FDT_ERR_NOTFOUND)
+			return addr_fail(e, node, "%s: %s", names[i], fdt_strerror(len));
+		if (v && len != (int)CELL_BYTES)
+			return addr_fail(e, node, "%s is %d bytes, not 4", names[i], len);
+		if (v)
+			cells[i] = fdt32_ld(v);
+		if (cells[i] < 1 || cells[i] > 2)
+			return addr_fail(e, node, "%s %u is not supported (1 or 2)", names[i],
+					 cells[i]);
+	}
+	return 0;
+}
+
+/* The entry of bus's non-empty ranges v (len bytes) that holds *r: r->base moved up. */
+static int ranges_entry(const void *fdt, int bus, int up, const fdt32_t *v, int len,
+			struct plat_range *r, int asked, struct fdt_addr_err *e)
+{
+	char path[PATH_MAX_LEN];
+	uint32_t child_cells[2], parent_cells[2], n, entry, i;
+
+	if (node_cells(fdt, bus, child_cells, e) || node_cells(fdt, up, parent_cells, e))
+		return -1;
+	n = child_cells[0] + parent_cells[0] + child_cells[1];
+	entry = n * CELL_BYTES;
+	if ((uint32_t)len % entry)
+		return addr_fail(e, bus, "ranges is %d bytes, not a multiple of %u", len, entry);
+	for (i = 0; i < (uint32_t)len / entry; i++, v += n) {
+		uint64_t child = fdt_cells_read(v, child_cells[0]);
+		uint64_t size = fdt_cells_read(v + child_cells[0] + parent_cells[0], child_cells[1]);
+
+		if (r->base >= child && r->base - child <= size &&
+		    r->size <= size - (r->base - child)) {
+			r->base = fdt_cells_read(v + child_cells[0], parent_cells[0]) +
+				  (r->base - child);
+			return 0;
+		}
+	}
+	return addr_fail(e, asked, "0x%llx+0x%llx is outside the ranges of %s",
+			 (unsigned long long)r->base, (unsigned long long)r->size,
+			 path_of(fdt, bus, path));
+}
+
+static int translate(const void *fdt, const struct fdt_index *ix, int bus, int asked,
+		     struct plat_range *r, struct fdt_addr_err *e)
+{
+	char path[PATH_MAX_LEN];
+
+	while (bus > 0) {
+		const fdt32_t *v;
+		int len, up = parent_of(fdt, ix, bus, e);
+
+		if (up < 0)
+			return -1;
+		v = fdt_getprop(fdt, bus, PROP_RANGES, &len);
+		if (!v && len == -FDT_ERR_NOTFOUND)
+			return addr_fail(e, asked,
+					 "bus %s has no ranges: its children are not memory-mapped",
+					 path_of(fdt, bus, path));
+		if (!v)
+			return addr_fail(e, bus, "ranges: %s", fdt_strerror(len));
+		if (len && ranges_entry(fdt, bus, up, v, len, r, asked, e))
+			return -1;
+		bus = up;
+	}
+	return 0;
+}
+
+int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus,
+		       struct plat_range *r, struct fdt_addr_err *e)
+{
+	return translate(fdt, ix, bus, bus, r, e);
+}
+
+/* node's reg and its parent's cells: the entry count, 0 without reg, or -1. */
+static int reg_of(const void *fdt, const struct fdt_index *ix, int node, const fdt32_t **reg,
+		  int *parent, uint32_t cells[2], struct fdt_addr_err *e)
+{
+	uint32_t entry;
+	int len;
+
+	*reg = fdt_getprop(fdt, node, PROP_REG, &len);
+	if (!*reg)
+		return len == -FDT_ERR_NOTFOUND ? 0
+						: addr_fail(e, node, "reg: %s", fdt_strerror(len));
+	*parent = parent_of(fdt, ix, node, e);
+	if (*parent < 0 || node_cells(fdt, *parent, cells, e))
+		return -1;
+	entry = (cells[0] + cells[1]) * CELL_BYTES;
+	if ((uint32_t)len % entry)
+		return addr_fail(e, node, "reg is %d bytes, not a multiple of %u", len, entry);
+	return (int)((uint32_t)len / entry);
+}
+
+int fdt_addr_reg_count(const void *fdt, const struct fdt_index *ix, int node,
+		       struct fdt_addr_err *e)
+{
+	const fdt32_t *reg;
+	uint32_t cells[2];
+	int parent;
+
+	return reg_of(fdt, ix, node, &reg, &parent, cells, e);
+}
+
+int fdt_addr_reg(const void *fdt, const struct fdt_index *ix, int node, int i,
+		 struct plat_range *out, struct fdt_addr_err *e)
+{
+	const fdt32_t *reg;
+	uint32_t cells[2];
+	int parent, count = reg_of(fdt, ix, node, &reg, &parent, cells, e);
+
+	if (count <= 0 || i < 0 || i >= count)
+		return count < 0 ? -1 : 0;
+	reg += (uint32_t)i * (cells[0] + cells[1]);
+	out->base = fdt_cells_read(reg, cells[0]);
+	out->size = fdt_cells_read(reg + cells[0], cells[1]);
+	if (out->size && out->base + (out->size - 1) < out->base)
+		return addr_fail(e, node, "reg %d: 0x%llx+0x%llx wraps around", i,
+				 (unsigned long long)out->base, (unsigned long long)out->size);
+	if (translate(fdt, ix, parent, node, out, e))
+		return -1;
+	if (out->size && out->base + (out->size - 1) >= FDT_ADDR_PA_LIMIT)
+		return addr_fail(e, node,
+				 "MMIO 0x%llx+0x%llx is beyond the 52-bit physical address space",
+				 (unsigned long long)out->base, (unsigned long long)out->size);
+	return 1;
+}
