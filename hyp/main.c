@@ -104,8 +104,9 @@ static void order_cpus(void)
 	for (i = 0; i < plat.cpu_count; i++) {
 		if ((int)i == boot)
 			continue;
-		if (!plat.cpu[i].psci) {
-			log_info("cpu with mpidr 0x%llx: enable-method is not psci, not used",
+		if (plat.cpu[i].enable_method == PLAT_ENABLE_NONE) {
+			log_info("cpu with mpidr 0x%llx: enable-method is neither psci nor "
+				 "spin-table, not used",
 				 (unsigned long long)plat.cpu[i].mpidr);
 			continue;
 		}

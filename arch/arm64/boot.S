@@ -7,7 +7,8 @@
  * with x0 = 0; copies itself to RAM just above the DTB that QEMU put at FW_DTB_ADDR and
  * continues there. Either way it then applies its own relocations (RELR, packed at build),
  * clears .bss, takes the boot stack and calls boot_primary() in C.
- * Secondary CPUs enter at secondary_entry from PSCI CPU_ON with x0 = logical CPU index.
+ * Secondary CPUs enter at secondary_entry, from PSCI CPU_ON or released from a spin-table,
+ * and find their logical index by MPIDR in boot_cpu_ids (boot.h).
  * The top EXC_FRAME_SIZE bytes of each CPU's stack are kept free for the guest's register
  * frame (see guest_enter in vectors.S); C code runs below them.
  * Touches only registers, the image and its .bss; knows nothing of the platform.
@@ -172,14 +173,30 @@ el2_setup:
 	ret
 
 /*
- * Secondary CPUs: x0 = logical index. Turn the MMU on with the tables the boot CPU built
- * (mmu_boot_regs, cleaned to the point of coherency) before touching memory.
+ * Secondary CPUs, at EL2 with the MMU off and no register to trust (a spin-table passes
+ * nothing; Linux's booting.rst): x19 = the logical index of this CPU's MPIDR in boot_cpu_ids,
+ * which the boot CPU cleaned to the point of coherency; not there, halt. Then turn the MMU on
+ * with the tables the boot CPU built (mmu_boot_regs, cleaned likewise).
  */
 	.globl	secondary_entry
 secondary_entry:
-	mov	x19, x0
+	msr	daifset, #0xf
 	bl	el2_setup
-	adrp	x1, mmu_boot_regs
+	mrs	x0, mpidr_el1
+	ldr	x1, =MPIDR_AFF_MASK
+	and	x0, x0, x1
+	adrp	x1, boot_cpu_ids
+	add	x1, x1, :lo12:boot_cpu_ids
+	ldr	x2, [x1], #8			/* count, then the MPIDRs */
+	mov	x19, #0
+1:	cmp	x19, x2
+	b.hs	cpu_halt			/* not one of skiff's CPUs */
+	ldr	x3, [x1, x19, lsl #3]
+	cmp	x3, x0
+	b.eq	2f
+	add	x19, x19, #1
+	b	1b
+2:	adrp	x1, mmu_boot_regs
 	add	x1, x1, :lo12:mmu_boot_regs
 	ldp	x2, x3, [x1]			/* mair, tcr */
 	ldp	x4, x5, [x1, #16]		/* ttbr0, sctlr */
@@ -218,3 +235,8 @@ cpu_halt:
 	.globl	boot_stacks
 boot_stacks:
 	.skip	SKIFF_MAX_CPUS * SKIFF_STACK_SIZE
+
+	.balign	8
+	.globl	boot_cpu_ids
+boot_cpu_ids:
+	.skip	(1 + SKIFF_MAX_CPUS) * 8

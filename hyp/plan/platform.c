@@ -28,6 +28,7 @@
 #define PROP_INTERRUPT_PARENT "interrupt-parent"
 #define PROP_INTERRUPT_CELLS "#interrupt-cells"
 #define PROP_ENABLE_METHOD "enable-method"	     /* cpus.yaml */
+#define PROP_CPU_RELEASE_ADDR "cpu-release-addr"     /* cpus.yaml */
 #define PROP_REDIST_REGIONS "#redistributor-regions" /* arm,gic-v3.yaml */
 #define PROP_REDIST_STRIDE "redistributor-stride"    /* arm,gic-v3.yaml */
 #define PROP_METHOD "method"			     /* arm,psci.yaml */
@@ -40,6 +41,7 @@
 #define DEVICE_TYPE_MEMORY "memory"
 #define DEVICE_TYPE_CPU "cpu"
 #define ENABLE_METHOD_PSCI "psci"
+#define ENABLE_METHOD_SPIN_TABLE "spin-table"
 #define COMPAT_GIC_V3 "arm,gic-v3"
 #define COMPAT_TIMER "arm,armv8-timer"
 #define COMPAT_FW_CFG "qemu,fw-cfg-mmio"
@@ -451,6 +453,39 @@ static int parse_reserved(struct plat_ctx *c)
 	if (node != -FDT_ERR_NOTFOUND)
 		return fdt_fail(c, rm, "subnodes", node);
 	return 0;
+
+/*
+ * A spin-table cpu's cpu-release-addr: 8 bytes (a 64-bit address), where the cpu waits for
+ * its entry. skiff writes there with its MMU on, so it must lie in a RAM bank (skiff maps
+ * them all, /memreserve/ regions included) and be 8-byte aligned (the cpu reads it with its
+ * MMU off, as Device memory).
+ */
+static int parse_release_addr(struct plat_ctx *c, int node, struct plat_cpu *cpu)
+{
+	const struct platform *p = c->p;
+	const fdt32_t *v;
+	unsigned int i;
+	int len;
+
+	v = fdt_getprop(c->fdt, node, PROP_CPU_RELEASE_ADDR, &len);
+	if (!v)
+		return plat_fail(c, node,
+				 "enable-method \"" ENABLE_METHOD_SPIN_TABLE
+				 "\" without " PROP_CPU_RELEASE_ADDR);
+	if (len != (int)sizeof(uint64_t))
+		return plat_fail(c, node, PROP_CPU_RELEASE_ADDR " is %d bytes, not 8", len);
+	cpu->release_addr = fdt_cells_read(v, 2);
+	cpu->enable_method = PLAT_ENABLE_SPIN_TABLE;
+	for (i = 0; i < p->mem_count && cpu->release_addr % sizeof(uint64_t) == 0; i++) {
+		uint64_t off = cpu->release_addr - p->mem[i].base;
+
+		if (cpu->release_addr >= p->mem[i].base && off < p->mem[i].size &&
+		    p->mem[i].size - off >= sizeof(uint64_t))
+			return 0;
+	}
+	return plat_fail(c, node,
+			 PROP_CPU_RELEASE_ADDR " 0x%llx is not an 8-byte aligned address in RAM",
+			 (unsigned long long)cpu->release_addr);
 }
 
 /* One cpu node: its MPIDR (checked against those kept so far), kept or counted as ignored. */
@@ -458,6 +493,7 @@ static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
 {
 	struct platform *p = c->p;
 	const fdt32_t *reg;
+	struct plat_cpu *cpu;
 	const char *method;
 	uint64_t mpidr;
 	unsigned int i;
@@ -488,15 +524,18 @@ static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
 		return 0;
 	}
 
+	cpu = &p->cpu[p->cpu_count];
 	c->cpu_node[p->cpu_count] = node;
-	p->cpu[p->cpu_count].node = node;
-	p->cpu[p->cpu_count].mpidr = mpidr;
+	cpu->node = node;
+	cpu->mpidr = mpidr;
 	method = fdt_getprop(c->fdt, node, PROP_ENABLE_METHOD, &len);
-	if (method)
-		p->cpu[p->cpu_count].psci =
-			fdt_stringlist_contains(method, len, ENABLE_METHOD_PSCI);
-	else if (len != -FDT_ERR_NOTFOUND)
+	if (!method && len != -FDT_ERR_NOTFOUND)
 		return fdt_fail(c, node, PROP_ENABLE_METHOD, len);
+	if (method && fdt_stringlist_contains(method, len, ENABLE_METHOD_PSCI))
+		cpu->enable_method = PLAT_ENABLE_PSCI;
+	else if (method && fdt_stringlist_contains(method, len, ENABLE_METHOD_SPIN_TABLE) &&
+		 parse_release_addr(c, node, cpu) < 0)
+		return PLAT_EFAIL;
 	p->cpu_count++;
 	return 0;
 }

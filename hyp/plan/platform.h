@@ -30,10 +30,19 @@ enum plat_timer_irq {
 	PLAT_TIMER_COUNT,
 };
 
+/* How a secondary CPU is started: its node's enable-method (cpus.yaml). */
+enum plat_enable_method {
+	PLAT_ENABLE_NONE,	/* absent, or one skiff does not know: the cpu is not used */
+	PLAT_ENABLE_PSCI,	/* "psci": the firmware's CPU_ON */
+	PLAT_ENABLE_SPIN_TABLE, /* "spin-table": the entry written to release_addr */
+};
+
 struct plat_cpu {
 	uint64_t mpidr; /* affinity fields only, as the cpu node's reg gives them */
-	bool psci;	/* enable-method = "psci": skiff can start it */
-	int node;	/* its node (offset in the tree parsed) */
+	/* spin-table: its cpu-release-addr, 8-byte aligned in RAM; else 0 */
+	uint64_t release_addr;
+	enum plat_enable_method enable_method; /* psci when both are listed */
+	int node;			       /* its node (offset in the tree parsed) */
 };
 
 /* A reserved range of memory: a /memreserve/ entry or a reg of a /reserved-memory child. */
@@ -78,7 +87,8 @@ struct platform {
  * Returns 0 on success. On failure returns a negative number and writes a message naming
  * the node and property at fault into err (for example "/intc@8000000: GIC is not v3
  * (compatible \"arm,cortex-a15-gic\")").
- * Required: a valid header, at least one memory bank, at least one cpu, an arm,gic-v3 node
+ * Required: a valid header, at least one memory bank, at least one cpu (a spin-table one with
+ * an 8-byte cpu-release-addr, 8-byte aligned in a memory bank), an arm,gic-v3 node
  * with GICD and GICR frames and a maintenance interrupt, an arm,armv8-timer node with its
  * four PPIs. Optional: the console (con.uart.kind UART_NONE when none, never an error), psci
  * (conduit NONE when absent), fw_cfg (qemu,fw-cfg-mmio).

@@ -1,9 +1,17 @@
 /*
- * smp.c - brings up the secondary CPUs: PSCI CPU_ON to secondary_entry (boot.S) with the
- * logical index as context, then waits a bounded time for each to report. A CPU that fails
- * stops alone; the others carry on.
+ * smp.c - brings up the secondary CPUs at secondary_entry (boot.S), each as its cpu node's
+ * enable-method says: PSCI CPU_ON, or a release from the firmware's spin-table. The entry finds
+ * its logical index by MPIDR (boot_cpu_ids). Then waits a bounded time for each to report. A
+ * CPU that fails stops alone; the others carry on.
+ *
+ * A spin-table CPU cannot be given back to the firmware: nothing can stop or restart it.
+ * skiff never asks the firmware to (it has no CPU_OFF of its own): a guest's CPU_OFF parks
+ * the vCPU's physical CPU in skiff (hyp/run/vcpu.c), so every physical CPU is skiff's from
+ * here to power-off, however it was started.
  */
 #include "hyp/run/smp.h"
+#include "arch/arm64/boot.h"
+#include "arch/arm64/cache.h"
 #include "arch/arm64/psci_fw.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/timer.h"
@@ -57,16 +65,42 @@ static bool wait_settled(struct cpu *c, uint64_t deadline)
 	return false;
 }
 
+/*
+ * Start logical CPU i at entry (a physical address: skiff's map is the identity). A
+ * spin-table CPU waits in WFE for its cpu-release-addr to hold an entry (Linux's
+ * booting.rst): write it, clean it to the point of coherency (the CPU reads with its MMU
+ * off), DSB (in cache_clean_range), SEV. There is no answer to wait for.
+ */
+static int start_cpu(unsigned int i, uint64_t entry)
+{
+	int p = plat_cpu_index(&plat, cpus[i].mpidr);
+
+	if (p >= 0 && plat.cpu[p].enable_method == PLAT_ENABLE_SPIN_TABLE) {
+		uint64_t addr = plat.cpu[p].release_addr;
+
+		*(volatile uint64_t *)(uintptr_t)addr = entry;
+		cache_clean_range(addr, addr + sizeof(entry));
+		sev();
+		return PSCI_SUCCESS;
+	}
+	return psci_fw_cpu_on(cpus[i].mpidr, entry, 0);
+}
+
 unsigned int smp_start_secondaries(void)
 {
 	uint64_t entry = (uint64_t)(uintptr_t)secondary_entry;
 	unsigned int i, up = 0;
 
+	boot_cpu_ids.count = cpu_count;
+	for (i = 0; i < cpu_count; i++)
+		boot_cpu_ids.mpidr[i] = cpus[i].mpidr;
+	cache_clean_range((uint64_t)(uintptr_t)&boot_cpu_ids,
+			  (uint64_t)(uintptr_t)(&boot_cpu_ids + 1));
 	for (i = 1; i < cpu_count; i++) {
 		int ret;
 
 		cpu_set_state(&cpus[i], CPU_STARTING);
-		ret = psci_fw_cpu_on(cpus[i].mpidr, entry, i);
+		ret = start_cpu(i, entry);
 		if (ret != PSCI_SUCCESS) {
 			log_cpu(i, "PSCI CPU_ON failed: %s (%d)", psci_fw_error_name(ret), ret);
 			cpu_set_state(&cpus[i], CPU_STOPPED);

@@ -1,5 +1,5 @@
 /*
- * smp.h - starting the secondary CPUs through the firmware's PSCI and waiting for them.
+ * smp.h - starting the secondary CPUs (firmware PSCI or spin-table) and waiting for them.
  */
 #ifndef SKIFF_HYP_SMP_H
 #define SKIFF_HYP_SMP_H

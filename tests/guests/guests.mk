@@ -48,11 +48,20 @@ $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/tests/guests/%.c.o $(GUEST_LIB_OBJS) $(GUES
 	@tools/check-relocs.sh $@
 
 # A guest's own sources beyond NAME.c: one prerequisite line each (linked with the rest).
-GUEST_EXTRA_OBJS := $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
+GUEST_EXTRA_OBJS := $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o \
+	$(GUEST_DIR)/obj/tests/guests/spin_loader.S.o
 $(GUEST_DIR)/hostile.elf: $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
+
+# Not a guest: the spin-table boot loader of tests/qemu/test_spin_table.py, QEMU's -bios, one
+# assembly file linked to run from flash at 0.
+SPIN_LOADER := $(GUEST_DIR)/spin_loader.bin
+QEMU_TEST_DEPS += $(SPIN_LOADER)
+$(GUEST_DIR)/spin_loader.elf: $(GUEST_DIR)/obj/tests/guests/spin_loader.S.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -nostdlib -static -z noexecstack -Ttext=0 -e _start -o $@ $<
 
 .PRECIOUS: $(GUEST_DIR)/%.elf $(GUEST_DIR)/obj/%.c.o $(GUEST_DIR)/obj/%.S.o
 

@@ -200,7 +200,9 @@ static void test_qemu(void **state)
 	for (i = 0; i < kept; i++) {
 		assert_int_equal(p.cpu[i].mpidr, i);
 		/* QEMU gives a lone cpu no enable-method: nothing to start. */
-		assert_int_equal(p.cpu[i].psci, qc->cpus > 1);
+		assert_int_equal(p.cpu[i].enable_method,
+				 qc->cpus > 1 ? PLAT_ENABLE_PSCI : PLAT_ENABLE_NONE);
+		assert_int_equal(p.cpu[i].release_addr, 0);
 		assert_int_equal(plat_cpu_index(&p, i), (int)i);
 		/* MPIDR_EL1 as read on the cpu: RES1 bit 31 and U/MT bits do not matter. */
 		assert_int_equal(plat_cpu_index(&p, 0x80000000ULL | i), (int)i);
@@ -238,6 +240,13 @@ static const struct err_case err_cases[] = {
 	{ "cpu-reg-len", "/cpus/cpu@1: reg is 8 bytes, not 4 (#address-cells 1)" },
 	{ "cpu-no-reg", "/cpus/cpu@1: no reg property" },
 	{ "cpu-dup", "/cpus/cpu@1: MPIDR 0x0 already used by /cpus/cpu@0" },
+	{ "cpu-spin-no-release",
+	  "/cpus/cpu@1: enable-method \"spin-table\" without cpu-release-addr" },
+	{ "cpu-spin-release-short", "/cpus/cpu@1: cpu-release-addr is 4 bytes, not 8" },
+	{ "cpu-spin-release-unaligned",
+	  "/cpus/cpu@1: cpu-release-addr 0x400000e4 is not an 8-byte aligned address in RAM" },
+	{ "cpu-spin-release-not-ram",
+	  "/cpus/cpu@1: cpu-release-addr 0x80000000 is not an 8-byte aligned address in RAM" },
 	{ "cpu-dup-ignored", "/cpus/cpu@9: MPIDR 0x3 already used by /cpus/cpu@3" },
 	{ "mem-overlap", "/memory@60000000: bank 0x60000000+0x10000000 overlaps bank "
 			 "0x40000000+0x40000000" },
@@ -353,16 +362,37 @@ static void test_cpu_reg2(void **state)
 	assert_int_equal(p.cpu[1].mpidr, 0x100);
 	assert_int_equal(p.cpu[2].mpidr, 0x100000000ULL);
 	assert_int_equal(p.cpu[3].mpidr, 0x201); /* reg 0xc1000201: bits 31, 30, 24 dropped */
-	assert_true(p.cpu[0].psci);
-	assert_true(p.cpu[1].psci);
-	assert_true(p.cpu[2].psci);
-	assert_false(p.cpu[3].psci); /* spin-table */
+	assert_int_equal(p.cpu[0].enable_method, PLAT_ENABLE_PSCI);
+	assert_int_equal(p.cpu[1].enable_method, PLAT_ENABLE_PSCI);
+	assert_int_equal(p.cpu[2].enable_method, PLAT_ENABLE_PSCI);
+	assert_int_equal(p.cpu[3].enable_method, PLAT_ENABLE_SPIN_TABLE);
+	assert_int_equal(p.cpu[3].release_addr, 0x7ffffff8); /* the last 8 bytes of RAM */
 
 	assert_int_equal(plat_cpu_index(&p, 0x80000100ULL), 1);
 	assert_int_equal(plat_cpu_index(&p, 0x100000000ULL), 2);
 	assert_int_equal(plat_cpu_index(&p, 0x81000201ULL), 3);
 	assert_int_equal(plat_cpu_index(&p, 0x202), -1);
 	assert_int_equal(plat_cpu_index(&p, 0x10000), -1);
+}
+
+/* Each cpu's enable-method: spin-table with its release address, psci first when both are
+ * listed, and one skiff does not know (the cpu is kept, but not started). */
+static void test_cpu_spin_table(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	parse_ok("cpu-spin-table", &p);
+	assert_int_equal(p.cpu_count, 4);
+	assert_int_equal(p.cpu[0].enable_method, PLAT_ENABLE_SPIN_TABLE);
+	assert_int_equal(p.cpu[0].release_addr, 0x400000d8);
+	assert_int_equal(p.cpu[1].enable_method, PLAT_ENABLE_SPIN_TABLE);
+	assert_int_equal(p.cpu[1].release_addr, 0x400000e0);
+	assert_int_equal(p.cpu[2].enable_method, PLAT_ENABLE_PSCI);
+	assert_int_equal(p.cpu[2].release_addr, 0);
+	assert_int_equal(p.cpu[3].mpidr, 3);
+	assert_int_equal(p.cpu[3].enable_method, PLAT_ENABLE_NONE);
+	assert_int_equal(p.cpu[3].release_addr, 0);
 }
 
 static void test_gic_two_redist(void **state)
@@ -860,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_mem_nested),
 		cmocka_unit_test(test_root_cells),
 		cmocka_unit_test(test_cpu_reg2),
+		cmocka_unit_test(test_cpu_spin_table),
 		cmocka_unit_test(test_gic_two_redist),
 		cmocka_unit_test(test_gic_maint_spi),
 		cmocka_unit_test(test_stdout),
