@@ -1,4 +1,5 @@
-# skiff - one entry point: make, make run, make test, make bench, make lint.
+# skiff - one entry point: make, make run, make test, make bench, make lint (and make fuzz,
+# make boards).
 # `make run` and `make test` install what is missing first (tools/setup.sh).
 
 BUILD      := build
@@ -45,7 +46,7 @@ HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS   := -lcmocka -lfdt
 
-.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz
+.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz boards
 all: $(BUILD)/skiff.bin check-size $(BUILD)/skiff-check $(DTS_DTBS)
 
 setup:
@@ -119,6 +120,13 @@ $(BUILD)/skiff-check: $(CHECK_SRCS) $(CHECK_DEFAULT) $(shell find lib hyp driver
 	$(Q)$(HOSTCC) -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -I. -Iinclude \
 		-o $@ $(CHECK_SRCS) $(CHECK_DEFAULT) -lfdt
 
+# build/skiff-check-san: the same with ASan and UBSan, for `make boards` and its smoke in make test
+$(BUILD)/skiff-check-san: $(CHECK_SRCS) $(shell find lib hyp -name "*.h") Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CHECK_SRCS) -lfdt
+QEMU_TEST_DEPS += $(BUILD)/skiff-check-san
+
 # ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
@@ -176,9 +184,21 @@ fuzz:
 	@python3 tools/fuzz.py --build $(BUILD) $(if $(FUZZ_TIME),--time $(FUZZ_TIME)) \
 		$(if $(FUZZ_TARGET),--target $(FUZZ_TARGET)) $(if $(FUZZ_JOBS),--jobs $(FUZZ_JOBS))
 
-clean:
-	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/dts
+# `make boards`: build/skiff-check-san over the 500-odd board device trees of Debian's arm64
+# kernel package (fetched into build/linux/dl/ like `make linux`'s) and corrupted copies of each;
+# fails on a crash, hang or sanitizer report. A table by SoC family in build/boards/report.md.
+# SEED=n or SEED=random changes the corruptions, MUTANTS=n their number a tree (6), BOARDS=text
+# runs the trees whose path has it (tools/boards.py, README "Board corpus").
+boards:
+	@tools/setup.sh
+	@$(MAKE) --no-print-directory $(BUILD)/skiff-check-san
+	@python3 tools/boards.py --build $(BUILD) $(if $(SEED),--seed $(SEED)) \
+		$(if $(MUTANTS),--mutants $(MUTANTS)) $(if $(BOARDS),--only $(BOARDS))
 
-$(IMG_OBJS) $(BUILD)/skiff-check $(DTS_DTBS) $(UNIT_BINS): | need-setup
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/skiff.* $(BUILD)/skiff-check $(BUILD)/skiff-check-san \
+		$(BUILD)/dts $(BUILD)/boards
+
+$(IMG_OBJS) $(BUILD)/skiff-check $(BUILD)/skiff-check-san $(DTS_DTBS) $(UNIT_BINS): | need-setup
 
 -include $(IMG_OBJS:.o=.d)

@@ -15,7 +15,26 @@
 # build/linux/dl/; the unpacked trees are deleted once the files above are taken from them.
 # Idempotent: quick and offline when build/linux/ is complete (FORCE=1 fetches again).
 # Needs apt with the arm64 architecture (added here if missing) and python3 (tools/setup.sh).
+#
+#   tools/fetch-linux.sh --kernel-deb
+# only makes sure the kernel package is in build/linux/dl/ (the same download, shared with
+# `make boards`, tools/boards.py, which reads its device trees) and prints the .deb's path on
+# stdout, all else on stderr; no busybox, nothing unpacked. Quick and offline when the kernel
+# package it last named (build/linux/dl/kernel-package) is there.
 set -euo pipefail
+
+deb_only=0
+case "${1:-}" in
+--kernel-deb) # the path alone on stdout (fd 3), the rest on stderr
+	deb_only=1
+	exec 3>&1 1>&2
+	;;
+"") ;;
+*)
+	echo "usage: tools/fetch-linux.sh [--kernel-deb]" >&2
+	exit 2
+	;;
+esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/build/linux"
@@ -28,9 +47,23 @@ builtin_needed=(gpio-pl061 rtc-pl031 virtio virtio_ring)
 say() { echo "fetch-linux: $*"; }
 die() { echo "fetch-linux: error: $*" >&2; exit 1; }
 
-if [ "${FORCE:-0}" = 0 ] && [ -f "$out/.complete" ] && [ -f "$out/Image" ] &&
-	[ -f "$out/busybox" ] && [ -f "$out/modules/load-order" ]; then
+if [ "$deb_only" = 0 ] && [ "${FORCE:-0}" = 0 ] && [ -f "$out/.complete" ] &&
+	[ -f "$out/Image" ] && [ -f "$out/busybox" ] && [ -f "$out/modules/load-order" ]; then
 	exit 0
+fi
+
+deb_of() { # PKG -> the .deb of it in dl/ (empty if none)
+	local f
+	for f in "$dl/$1"_*_arm64.deb; do if [ -f "$f" ]; then echo "$f"; fi; done | tail -n 1
+}
+
+# --kernel-deb, offline: the kernel package named when it was last fetched, if still there
+if [ "$deb_only" = 1 ] && [ "${FORCE:-0}" = 0 ] && [ -f "$dl/kernel-package" ]; then
+	kdeb=$(deb_of "$(head -n 1 "$dl/kernel-package")")
+	if [ -n "$kdeb" ]; then
+		echo "$kdeb" >&3
+		exit 0
+	fi
 fi
 
 sudo_cmd=()
@@ -77,10 +110,6 @@ download() {
 	cat "$dl/apt.err" >&2
 	die "apt-get download $* failed"
 }
-deb_of() { # PKG -> the .deb of it in dl/ (empty if none)
-	local f
-	for f in "$dl/$1"_*_arm64.deb; do if [ -f "$f" ]; then echo "$f"; fi; done | tail -n 1
-}
 if [ "${FORCE:-0}" != 0 ]; then
 	rm -f "$dl"/*.deb
 fi
@@ -97,6 +126,12 @@ if [ -z "$kdeb" ]; then
 		[ -n "$(deb_of "$kpkg")" ] || download "$kpkg:arm64"
 	fi
 	kdeb=$(deb_of "$kpkg")
+fi
+[ -f "$kdeb" ] || die "downloaded $kpkg not found in $dl"
+echo "$kpkg" >"$dl/kernel-package"
+if [ "$deb_only" = 1 ]; then
+	echo "$kdeb" >&3
+	exit 0
 fi
 bdeb=$(deb_of busybox-static)
 if [ -z "$bdeb" ]; then

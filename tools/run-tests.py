@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Aggregate test runner behind `make test`: unit tests, fuzz smoke run, QEMU and Linux suites.
+"""Aggregate test runner behind `make test`: unit tests, fuzz and board smoke runs, QEMU and Linux
+suites.
 
     tools/run-tests.py [--build build] [--only SUBSTRING] [--timeout SECONDS] [-v] [--list]
 
 Suites, in order:
   unit/test_*   every executable build/tests/unit/test_* (CMocka, CMOCKA_MESSAGE_OUTPUT=TAP)
   fuzz/test_*   every tests/fuzz/test_*.py (each libFuzzer target briefly, tests/fuzz/README.md)
+  boards/test_* every tests/boards/test_*.py (skiff-check over board device trees, briefly)
   qemu/test_*   every tests/qemu/test_*.py
   linux/test_*  every tests/linux/test_*.py
 Each suite is a subprocess in its own process group with a timeout (a Python suite may set its
@@ -152,7 +154,7 @@ def find_suites(build, timeout):
             if f.startswith("test_") and os.path.isfile(p) and os.access(p, os.X_OK) and \
                     "." not in f:
                 suites.append(Suite("unit", f, [p], timeout or UNIT_TIMEOUT))
-    for kind in ("fuzz", "qemu", "linux"):
+    for kind in ("fuzz", "boards", "qemu", "linux"):
         d = os.path.join(ROOT, "tests", kind)
         if not os.path.isdir(d):
             continue
