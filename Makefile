@@ -121,10 +121,10 @@ $(BUILD)/skiff-check: $(CHECK_SRCS) $(CHECK_DEFAULT) $(shell find lib hyp driver
 		-o $@ $(CHECK_SRCS) $(CHECK_DEFAULT) -lfdt
 
 # build/skiff-check-san: the same with ASan and UBSan, for `make boards` and its smoke in make test
-$(BUILD)/skiff-check-san: $(CHECK_SRCS) $(shell find lib hyp -name "*.h") Makefile
+$(BUILD)/skiff-check-san: $(CHECK_SRCS) $(CHECK_DEFAULT) $(shell find lib hyp drivers -name "*.h") Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CHECK_SRCS) -lfdt
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CHECK_SRCS) $(CHECK_DEFAULT) -lfdt
 QEMU_TEST_DEPS += $(BUILD)/skiff-check-san
 
 # ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...

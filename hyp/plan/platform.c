@@ -453,6 +453,7 @@ static int parse_reserved(struct plat_ctx *c)
 	if (node != -FDT_ERR_NOTFOUND)
 		return fdt_fail(c, rm, "subnodes", node);
 	return 0;
+}
 
 /*
  * A spin-table cpu's cpu-release-addr: 8 bytes (a 64-bit address), where the cpu waits for
