@@ -2,9 +2,11 @@
  * pl011.c - polled transmit on a PL011 (Arm PrimeCell UART TRM, DDI 0183), waiting a bounded
  * time for room in the transmit FIFO or not at all; and saving and restoring its set-up
  * around the time a guest owns it. Leaves baud rate and interrupts as the firmware set them.
+ * Also describes the PL011 to uart_console.c (uart_pl011_ops). Touches only the UART.
  */
 #include "drivers/pl011.h"
 #include "drivers/mmio.h"
+#include "drivers/uart_port.h"
 
 #include <stdbool.h>
 
@@ -71,3 +73,31 @@ bool pl011_try_putc(uintptr_t base, char c)
 	mmio_write32(base + UARTDR, (uint8_t)c);
 	return true;
 }
+
+/* The same save and restore as steps, for the PL011 uart_console.c drives. */
+enum { S_IBRD, S_FBRD, S_LCR_H, S_IMSC, S_CR };
+
+static const struct uart_step save_pl011[] = {
+	UART_SAVE(UARTIBRD, S_IBRD), UART_SAVE(UARTFBRD, S_FBRD), UART_SAVE(UARTLCR_H, S_LCR_H),
+	UART_SAVE(UARTIMSC, S_IMSC), UART_SAVE(UARTCR, S_CR),	  UART_END,
+};
+
+static const struct uart_step restore_pl011[] = {
+	UART_PUT_BITS(UARTCR, S_CR, 0xffff & ~UARTCR_UARTEN, 0),
+	UART_PUT(UARTIBRD, S_IBRD),
+	UART_PUT(UARTFBRD, S_FBRD),
+	UART_PUT(UARTLCR_H, S_LCR_H),
+	UART_PUT(UARTIMSC, S_IMSC),
+	UART_PUT(UARTCR, S_CR),
+	UART_END,
+};
+
+const struct uart_ops uart_pl011_ops = {
+	.data = UARTDR,
+	.status = UARTFR,
+	.full_mask = UARTFR_TXFF,
+	.full_value = UARTFR_TXFF,
+	.last = UARTIMSC,
+	.save = save_pl011,
+	.restore = restore_pl011,
+};

@@ -1,5 +1,6 @@
 /*
- * pl011.h - polled output on an Arm PL011 UART, for skiff's console.
+ * pl011.h - polled output on an Arm PL011 UART, for skiff's console: by base address (the
+ * early console), or as a struct uart through uart_console_init() (drivers/uart.h).
  */
 #ifndef SKIFF_DRIVERS_PL011_H
 #define SKIFF_DRIVERS_PL011_H
@@ -15,5 +16,10 @@ bool pl011_try_putc(uintptr_t base, char c);
  * and put it back when skiff takes the UART again. */
 void pl011_save(uintptr_t base);
 void pl011_restore(uintptr_t base);
+
+/* The PL011 as uart_console.c drives it (drivers/uart_port.h): the same registers saved and
+ * restored in the same order as the two above. */
+struct uart_ops;
+extern const struct uart_ops uart_pl011_ops;
 
 #endif
