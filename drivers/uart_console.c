@@ -9,6 +9,7 @@
 #include "drivers/uart_port.h"
 #include "drivers/pl011.h"
 #include "drivers/uart_8250.h"
+#include "drivers/uart_cdns.h"
 #include "lib/log.h"
 
 static struct uart_port port;
@@ -16,6 +17,7 @@ static struct uart_port port;
 static const struct uart_ops *const uart_drivers[UART_OTHER] = {
 	[UART_PL011] = &uart_pl011_ops,
 	[UART_8250] = &uart_8250_ops,
+	[UART_CDNS] = &uart_cdns_ops,
 	[UART_BCM_AUX] = &uart_bcm_aux_ops,
 };
 
