@@ -10,14 +10,14 @@
 #include "drivers/pl011.h"
 #include "drivers/uart_8250.h"
 #include "drivers/uart_cdns.h"
+#include "drivers/uart_imx.h"
 #include "lib/log.h"
 
 static struct uart_port port;
 
 static const struct uart_ops *const uart_drivers[UART_OTHER] = {
-	[UART_PL011] = &uart_pl011_ops,
-	[UART_8250] = &uart_8250_ops,
-	[UART_CDNS] = &uart_cdns_ops,
+	[UART_PL011] = &uart_pl011_ops,	    [UART_8250] = &uart_8250_ops,
+	[UART_CDNS] = &uart_cdns_ops,	    [UART_IMX] = &uart_imx_ops,
 	[UART_BCM_AUX] = &uart_bcm_aux_ops,
 };
 
