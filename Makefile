@@ -127,6 +127,14 @@ $(BUILD)/skiff-check-san: $(CHECK_SRCS) $(CHECK_DEFAULT) $(shell find lib hyp dr
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CHECK_SRCS) $(CHECK_DEFAULT) -lfdt
 QEMU_TEST_DEPS += $(BUILD)/skiff-check-san
 
+# ---- build/early/skiff.bin: the image with the opt-in early UART at QEMU virt's PL011, for
+# test_boot's cases that show it is written in firmware mode only
+$(BUILD)/early/skiff.bin: FORCE
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/early FDT_DIR=$(FDT_DIR) EARLY_UART=0x09000000 $@
+QEMU_TEST_DEPS += $(BUILD)/early/skiff.bin
+.PHONY: FORCE
+FORCE:
+
 # ---- host unit tests: each tests/unit/*.mk adds UNIT_TESTS += name and name_SRCS := ...
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)

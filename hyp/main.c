@@ -246,15 +246,18 @@ static uint64_t parse_device_tree(uint64_t dtb, uint32_t *used)
  * in the boot loader's tree, found before the tree is parsed whole so that what is wrong with
  * the tree is printed. None is not an error: the lines stay in the ring (SKIFF_HVC_LOG_READ).
  */
-static void console_from_dt(uint64_t dtb)
+static void console_from_dt(uint64_t dtb, bool mmu_on)
 {
 	if (!dtb || fdt_check_header((const void *)(uintptr_t)dtb))
 		return;
 	console_dt_find((const void *)(uintptr_t)dtb, &plat.con);
-	if (!plat.con.reg.size || !uart_console_init(&plat.con.uart, &uart_console) ||
-	    mmu_map_device(plat.con.reg.base, plat.con.reg.size))
+	if (!plat.con.reg.size || !uart_console_init(&plat.con.uart, &uart_console))
 		return;
-	console_mapped = plat.con.reg;
+	if (mmu_on) {
+		if (mmu_map_device(plat.con.reg.base, plat.con.reg.size))
+			return;
+		console_mapped = plat.con.reg;
+	}
 	log_set_console(&uart_console);
 }
 
@@ -268,16 +271,18 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_set_halt(cpu_halt);
 	if (EARLY_UART && mode == BOOT_MODE_FIRMWARE)
 		log_set_console(&early_console);
-	if (el != 2)
+	if (el != 2) {
+		console_from_dt(dtb, false); /* MMU off: the UART at its own address */
 		fatal("entered at EL%llu: skiff must be started at EL2 "
 		      "(QEMU: -M virt,virtualization=on)",
 		      (unsigned long long)el);
+	}
 	ret = mmu_enable_boot(base, dtb, fdt_size_guess(dtb),
 			      mode == BOOT_MODE_FIRMWARE ? EARLY_UART : 0);
 	if (ret)
 		fatal("mmu: cannot build the boot map (error %d)", ret);
 	log_enable_lock();
-	console_from_dt(dtb);
+	console_from_dt(dtb, true);
 	log_info("skiff %s EL2 hypervisor", SKIFF_VERSION);
 	host = parse_device_tree(dtb, &dtb_used);
 	log_info("boot: %s at 0x%llx, dtb at 0x%llx",

@@ -23,7 +23,7 @@ A run fails, and the exit status is 1, when skiff-check crashes (a signal), hang
 unmodified trees and the copies alike) breaks its output contract:
 
     skiff-check [--skiff BASE:END] [--memory BASE:SIZE] [CONFIG.dtb] HOST.dtb
-    exit 0: one line `console: KIND at 0xADDRESS` or `console: none (WHY)` on stdout
+    exit 0: one line `console: KIND at 0xADDRESS (PATH)` or `console: none (WHY)` on stdout
     exit 1: `skiff-check: HOST.dtb: REASON` on stderr
     exit 2: bad usage
 
@@ -69,7 +69,7 @@ SAN_ENV_NO_LEAKS = dict(SAN_ENV, ASAN_OPTIONS=SAN_ENV["ASAN_OPTIONS"].replace("d
 SAN_RE = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|UndefinedBehaviorSanitizer|"
                     r"AddressSanitizer:DEADLYSIGNAL")
 CONSOLE_KINDS = ("pl011", "8250", "cadence", "imx", "bcm2835-aux")
-CONSOLE_RE = re.compile(r"^console: (%s) at 0x[0-9a-f]+$" % "|".join(map(re.escape,
+CONSOLE_RE = re.compile(r"^console: (%s) at 0x[0-9a-f]+ \(/[^)]*\)$" % "|".join(map(re.escape,
                                                                           CONSOLE_KINDS)))
 SILENT_RE = re.compile(r"^console: none \((.+)\)$")
 PROG = "skiff-check"

@@ -7,6 +7,9 @@ file-backed section and this tool rewrites it, in BIN_OUT, as a RELR table (abou
 word per 63 relocated words): a u64 count of RELR words, then the words. RELR addends are
 implicit, so each relocated location gets its addend written into the image. Anything but
 R_AARCH64_RELATIVE / R_AARCH64_NONE is refused. Reads ELF64 little-endian only.
+
+The file is dense (arch/arm64/skiff.ld): a section's place in BIN is its load address, not
+its address, so locations are found through the program headers.
 """
 import struct
 import sys
@@ -27,6 +30,18 @@ def sections(elf):
         start = strtab[4] + h[0]
         names[elf[start:elf.index(b"\0", start)].decode()] = h
     return names
+
+
+def file_offset(elf, addr):
+    """Where the byte the image has at address ADDR sits in skiff.bin: its load address."""
+    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
+    for i in range(phnum):
+        p_type, _, _, p_vaddr, p_paddr, p_filesz, _, _ = struct.unpack_from(
+            "<IIQQQQQQ", elf, phoff + i * phentsize)
+        if p_type == 1 and p_vaddr <= addr < p_vaddr + p_filesz:
+            return p_paddr + addr - p_vaddr
+    sys.exit("pack-relocs: 0x%x is in no loaded segment" % addr)
 
 
 def relr(offsets):
@@ -53,7 +68,7 @@ def main():
     elf = open(elf_path, "rb").read()
     image = bytearray(open(bin_in, "rb").read())
     rela = sections(elf)[".rela.dyn"]
-    addr, off, size = rela[3], rela[4], rela[5]
+    addr, off, size = file_offset(elf, rela[3]), rela[4], rela[5]
     if addr + size != len(image):
         sys.exit("pack-relocs: .rela.dyn must be the last thing in the image (ends at 0x%x, "
                  "image is 0x%x bytes)" % (addr + size, len(image)))
@@ -63,9 +78,12 @@ def main():
         kind = r_info & 0xffffffff
         if kind == R_AARCH64_NONE:
             continue
-        if kind != R_AARCH64_RELATIVE or r_offset % WORD or r_offset + WORD > addr:
+        if kind != R_AARCH64_RELATIVE or r_offset % WORD:
             sys.exit("pack-relocs: cannot pack relocation type %d at 0x%x" % (kind, r_offset))
-        struct.pack_into("<q", image, r_offset, r_addend)
+        where = file_offset(elf, r_offset)
+        if where + WORD > addr:
+            sys.exit("pack-relocs: relocation at 0x%x is not in the file" % r_offset)
+        struct.pack_into("<q", image, where, r_addend)
         offsets.append(r_offset)
     words = relr(sorted(offsets))
     table = struct.pack("<Q%dQ" % len(words), len(words), *words)

@@ -5,8 +5,9 @@
  * Payload (booti, QEMU -kernel): entered at EL2, MMU off, x0 = DTB, at a 2 MiB-aligned
  * address; runs in place. Firmware (QEMU -bios): entered from the reset vector in flash
  * with x0 = 0; copies itself to RAM just above the DTB that QEMU put at FW_DTB_ADDR and
- * continues there. Either way it then applies its own relocations (RELR, packed at build),
- * clears .bss, takes the boot stack and calls boot_primary() in C.
+ * continues there. Either way it then moves its read-only and read-write data from their
+ * places in the dense file to their pages (skiff.ld), applies its own relocations (RELR,
+ * packed at build), clears .bss, takes the boot stack and calls boot_primary() in C.
  * Secondary CPUs enter at secondary_entry, from PSCI CPU_ON or released from a spin-table,
  * and find their logical index by MPIDR in boot_cpu_ids (boot.h).
  * The top EXC_FRAME_SIZE bytes of each CPU's stack are kept free for the guest's register
@@ -73,6 +74,25 @@ primary_entry:
 
 relocate:
 	/*
+	 * skiff.bin is dense (skiff.ld): move the read-write data (with the RELR table), then
+	 * the read-only data, up from their places in the file to their own pages. Each moves
+	 * up, so backwards; the data first, as the read-only data's pages may hold its copy.
+	 */
+	adrp	x1, _data_load
+	add	x1, x1, :lo12:_data_load
+	adrp	x2, _image_file_end
+	add	x2, x2, :lo12:_image_file_end
+	adrp	x3, _rodata_end
+	add	x3, x3, :lo12:_rodata_end
+	bl	move_up
+	adrp	x1, _ro_load
+	add	x1, x1, :lo12:_ro_load
+	adrp	x2, _data_load
+	add	x2, x2, :lo12:_data_load
+	adrp	x3, _text_end
+	add	x3, x3, :lo12:_text_end
+	bl	move_up
+	/*
 	 * Apply the RELR table tools/pack-relocs.py left at __rela_start: a count, then words;
 	 * an even word is an offset to relocate (and the next ones follow it), an odd word a
 	 * bitmap of the 63 words after the last offset. Relocating adds the run-time base.
@@ -127,6 +147,20 @@ relocate:
 	mov	x3, x20
 	bl	boot_primary
 	b	cpu_halt
+
+/*
+ * Moves [x1, x2) up to x3 (x3 >= x1, all 16-byte aligned), last bytes first, so that the
+ * two ranges may overlap. Uses x1-x6.
+ */
+move_up:
+	sub	x4, x2, x1
+	add	x3, x3, x4
+1:	cmp	x2, x1
+	b.ls	2f
+	ldp	x5, x6, [x2, #-16]!
+	stp	x5, x6, [x3, #-16]!
+	b	1b
+2:	ret
 
 /* x0 = 1 if x19 points at an 8-byte aligned FDT header, else 0. */
 fdt_at_x19:

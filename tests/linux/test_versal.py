@@ -254,7 +254,7 @@ def run_case(tap, kind, dtb):
               r"skiff-guest: test start, .*cmdline: .*%s" % re.escape(BOOTARGS),
               r"skiff-guest: done"]
     if kind == "skiff":
-        expect = [r"^skiff: skiff .* EL2 hypervisor", r"^skiff: uart: pl011 at 0xff000000\b",
+        expect = [r"^skiff: skiff .* EL2 hypervisor", r"^skiff: console: pl011 at 0xff000000 \(/uart@ff000000\)",
                   r"^skiff: psci: smc", r"^skiff: all %d cpus up" % CPUS] + expect
     r = run_qemu(args, timeout=RUN_TIMEOUT, name=name, expect=expect,
                  forbid=test_linux.FORBID,
