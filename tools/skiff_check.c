@@ -25,7 +25,7 @@
 #include "hyp/plan/platform.h"
 
 #define PROG "skiff-check"
-#define FILE_MAX (64u << 20) /* larger is not a device tree */
+#define FILE_MAX (64u << 20)   /* larger is not a device tree */
 #define SKIFF_SIZE 0x200000ull /* skiff's image, data and tables: 2 MiB, 2 MiB-aligned */
 #define EXIT_USAGE 2
 #define MEMORY_NODE_ROOM 256 /* bytes a /memory node adds to the host tree */
@@ -205,8 +205,7 @@ static void print_skiff(const struct config *cfg, const struct ledger *l)
 
 /* The tree in *blob with its root memory nodes replaced by one memory@BASE node of reg
  * <BASE SIZE> in the root's cells, as a boot loader fills it in: 0, or 1 with the error. */
-static int set_memory(void **blob, size_t *size, uint64_t base, uint64_t mem_size,
-		      const char *name)
+static int set_memory(void **blob, size_t *size, uint64_t base, uint64_t mem_size, const char *name)
 {
 	size_t room = *size + MEMORY_NODE_ROOM;
 	void *fdt = malloc(room);
@@ -380,8 +379,8 @@ int main(int argc, char **argv)
 	config_name = nfiles == 2 ? files[0] : "built-in default";
 	config = nfiles == 2 ? blobs[0] : default_config;
 	config_size = nfiles == 2 ? sizes[0] : default_config_size;
-	if (have_memory && set_memory(&blobs[nfiles - 1], &sizes[nfiles - 1], mem_base, mem_size,
-				      host_name))
+	if (have_memory &&
+	    set_memory(&blobs[nfiles - 1], &sizes[nfiles - 1], mem_base, mem_size, host_name))
 		goto out;
 	if (config_parse(config, config_size, &cfg, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s: %s\n", config_name, err);

@@ -177,7 +177,7 @@ static void build_dtb(unsigned int i, const void *host_fdt, const struct guest_l
 {
 	const struct config_guest *g = &cfg.guest[i];
 	struct guest_dtb_extra extra = {
-		.bootargs = g->has_bootargs		   ? g->bootargs
+		.bootargs = g->has_bootargs		    ? g->bootargs
 			    : assignment[i].module_bootargs ? assignment[i].module_bootargs
 							    : fw_cmdline,
 		.initrd_start = lay->initrd,

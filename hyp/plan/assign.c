@@ -76,7 +76,7 @@ struct asg_ctx {
 	uint64_t skiff_base, skiff_end;
 	int gic_node;
 	uint32_t gic_icells;
-	int uart_node; /* the console's node (/chosen/stdout-path), or -1 */
+	int uart_node;		   /* the console's node (/chosen/stdout-path), or -1 */
 	bool chosen_modules_taken; /* the modules right under /chosen went to a guest */
 	/* devices with interrupts in all guests: at most CONFIG_MAX_DEVICES */
 	unsigned int irq_devices;
@@ -252,10 +252,10 @@ static int claim_skiff(struct asg_ctx *c)
 				(unsigned long long)c->skiff_base,
 				(unsigned long long)c->skiff_end);
 	for (i = 0; i < p->resv_count; i++) {
-		char path[CONFIG_PATH_MAX];
-
 		if (ranges_overlap(c->skiff_base, c->skiff_end - c->skiff_base, p->resv[i].r.base,
-				   p->resv[i].r.size))
+				   p->resv[i].r.size)) {
+			char path[CONFIG_PATH_MAX];
+
 			return asg_fail(c,
 					"0x%llx-0x%llx overlaps reserved memory %s 0x%llx+0x%llx: "
 					"load skiff elsewhere",
@@ -264,6 +264,7 @@ static int claim_skiff(struct asg_ctx *c)
 					resv_name(c, i, path, sizeof(path)),
 					(unsigned long long)p->resv[i].r.base,
 					(unsigned long long)p->resv[i].r.size);
+		}
 	}
 	ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, c->skiff_base, c->skiff_end - c->skiff_base,
 		    WHAT_SKIFF_MEM);
@@ -281,7 +282,8 @@ static int claim_skiff(struct asg_ctx *c)
 	if (p->has_fw_cfg && p->fw_cfg.size)
 		ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, p->fw_cfg.base, p->fw_cfg.size,
 			    WHAT_FW_CFG);
-	/* the console skiff drives, unless a guest takes it over (one it cannot drive is not its) */
+	/* the console skiff drives, unless a guest takes it over (one it cannot drive is not its)
+	 */
 	set_where(c, "skiff: %s", p->con.path);
 	if (!ret && p->con.uart.kind != UART_NONE && p->con.uart.kind != UART_OTHER &&
 	    p->con.reg.size && !uart_given(c))
@@ -427,11 +429,11 @@ static int check_resv(struct asg_ctx *c, uint64_t base, uint64_t size)
 		const struct plat_resv *rv = &c->plat->resv[i];
 
 		if (rv->no_map && ranges_overlap(base, size, rv->r.base, rv->r.size))
-			return asg_fail(c, "0x%llx+0x%llx overlaps reserved memory %s 0x%llx+0x%llx",
-					(unsigned long long)base, (unsigned long long)size,
-					resv_name(c, i, path, sizeof(path)),
-					(unsigned long long)rv->r.base,
-					(unsigned long long)rv->r.size);
+			return asg_fail(
+				c, "0x%llx+0x%llx overlaps reserved memory %s 0x%llx+0x%llx",
+				(unsigned long long)base, (unsigned long long)size,
+				resv_name(c, i, path, sizeof(path)), (unsigned long long)rv->r.base,
+				(unsigned long long)rv->r.size);
 	}
 	return 0;
 }

@@ -306,7 +306,7 @@ static const char *const image_words[] = {
 
 static const char *image_source_name(enum image_source src)
 {
-	return src == IMAGE_FW_CFG ? "\"" IMAGE_FW_CFG_NAME "\""
+	return src == IMAGE_FW_CFG   ? "\"" IMAGE_FW_CFG_NAME "\""
 	       : src == IMAGE_MEMORY ? "<address size>"
 				     : image_words[src];
 }
@@ -471,8 +471,8 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 	}
 	ret = parse_image(c, node, PROP_KERNEL, &g->kernel);
 	if (!ret && g->kernel.source == IMAGE_NONE)
-		ret = cfg_fail(c, "%s: missing (\"%s\", \"multiboot\", \"auto\" or <address size>)", PROP_KERNEL,
-			       IMAGE_FW_CFG_NAME);
+		ret = cfg_fail(c, "%s: missing (\"%s\", \"multiboot\", \"auto\" or <address size>)",
+			       PROP_KERNEL, IMAGE_FW_CFG_NAME);
 	if (!ret)
 		ret = parse_image(c, node, PROP_INITRD, &g->initrd);
 	if (!ret && g->initrd.source != IMAGE_NONE && g->initrd.source != g->kernel.source)

@@ -32,8 +32,8 @@ enum irq_trigger {
 
 enum image_source {
 	IMAGE_NONE,
-	IMAGE_FW_CFG, /* QEMU's -kernel / -initrd */
-	IMAGE_MEMORY, /* already in RAM at addr, size bytes (put there by a boot loader) */
+	IMAGE_FW_CFG,	 /* QEMU's -kernel / -initrd */
+	IMAGE_MEMORY,	 /* already in RAM at addr, size bytes (put there by a boot loader) */
 	IMAGE_MULTIBOOT, /* in RAM, named by multiboot modules in /chosen (hyp/plan/modules.h) */
 	IMAGE_AUTO,	 /* multiboot modules when /chosen has them, else fw_cfg */
 };

@@ -23,8 +23,8 @@
 #define REG_SHIFT_MAX 4
 
 /* No console: why, and false. */
-static bool __attribute__((format(printf, 2, 3))) none(struct plat_console *con, const char *fmt,
-						       ...)
+static bool __attribute__((format(printf, 2, 3)))
+none(struct plat_console *con, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -41,8 +41,7 @@ static const char *path_of(const void *fdt, int node, char *buf)
 	return buf;
 }
 
-static int parent_of(const void *fdt, const struct fdt_index *ix, int node,
-		     struct fdt_addr_err *e)
+static int parent_of(const void *fdt, const struct fdt_index *ix, int node, struct fdt_addr_err *e)
 {
 	int up = ix ? fdt_index_parent(ix, node) : fdt_parent_offset(fdt, node);
 
@@ -89,7 +88,8 @@ static int ranges_entry(const void *fdt, int bus, int up, const fdt32_t *v, int 
 		return addr_fail(e, bus, "ranges is %d bytes, not a multiple of %u", len, entry);
 	for (i = 0; i < (uint32_t)len / entry; i++, v += n) {
 		uint64_t child = fdt_cells_read(v, child_cells[0]);
-		uint64_t size = fdt_cells_read(v + child_cells[0] + parent_cells[0], child_cells[1]);
+		uint64_t size =
+			fdt_cells_read(v + child_cells[0] + parent_cells[0], child_cells[1]);
 
 		if (r->base >= child && r->base - child <= size &&
 		    r->size <= size - (r->base - child)) {
@@ -128,8 +128,8 @@ static int translate(const void *fdt, const struct fdt_index *ix, int bus, int a
 	return 0;
 }
 
-int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus,
-		       struct plat_range *r, struct fdt_addr_err *e)
+int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus, struct plat_range *r,
+		       struct fdt_addr_err *e)
 {
 	return translate(fdt, ix, bus, bus, r, e);
 }

@@ -36,7 +36,7 @@ int fdt_addr_reg_count(const void *fdt, const struct fdt_index *ix, int node,
 		       struct fdt_addr_err *e);
 
 /* A range in the child address space of bus, translated to CPU addresses: 0, or -1. */
-int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus,
-		       struct plat_range *r, struct fdt_addr_err *e);
+int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus, struct plat_range *r,
+		       struct fdt_addr_err *e);
 
 #endif

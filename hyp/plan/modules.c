@@ -63,8 +63,7 @@ static int module_reg(const void *fdt, int parent, int node, struct plat_range *
 	return 0;
 }
 
-int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err,
-		 size_t err_size)
+int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err, size_t err_size)
 {
 	bool kernel = false, ramdisk = false;
 	int node;
@@ -100,6 +99,7 @@ int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err,
 	if (node != -FDT_ERR_NOTFOUND)
 		return mod_fail(fdt, parent, err, err_size, "subnodes: %s", fdt_strerror(node));
 	if (ramdisk && !kernel)
-		return mod_fail(fdt, parent, err, err_size, "a ramdisk module but no kernel module");
+		return mod_fail(fdt, parent, err, err_size,
+				"a ramdisk module but no kernel module");
 	return kernel ? 1 : 0;
 }

@@ -29,7 +29,6 @@ struct boot_modules {
  * at fault (two kernels, a reg that is not one <address size> in parent's cells, size 0, a
  * range that wraps, bootargs that are not a string, a ramdisk without a kernel).
  */
-int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err,
-		 size_t err_size);
+int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err, size_t err_size);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * platform.c - reads the platform facts skiff needs (memory, CPUs, GICv3, generic timer,
- * console (hyp/plan/console_dt.c), PSCI conduit, fw_cfg) out of the host's flattened device tree with libfdt.
- * Reads the blob only: never writes to it, touches no hardware, keeps no state beyond the
- * struct platform it fills. Every length and offset libfdt hands back is checked, so a
+ * console (hyp/plan/console_dt.c), PSCI conduit, fw_cfg) out of the host's flattened device tree
+ * with libfdt. Reads the blob only: never writes to it, touches no hardware, keeps no state beyond
+ * the struct platform it fills. Every length and offset libfdt hands back is checked, so a
  * malformed blob gives a message, never an out-of-bounds read.
  *
  * Addresses are CPU addresses: reg is translated through the ranges of every bus above the
@@ -220,9 +220,9 @@ static int reg_count(struct plat_ctx *c, int node)
 	if (ret < 0)
 		return plat_fail(c, e.node, "%s", e.msg);
 	if (!ret)
-		return plat_fail(c, node, fdt_getprop(c->fdt, node, PROP_REG, NULL)
-						  ? "reg is empty"
-						  : "no reg property");
+		return plat_fail(c, node,
+				 fdt_getprop(c->fdt, node, PROP_REG, NULL) ? "reg is empty"
+									   : "no reg property");
 	return ret;
 }
 
@@ -825,10 +825,10 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 		ret = parse_gic(&c);
 	if (!ret)
 		ret = parse_timer(&c);
-	if (!ret)
+	if (!ret) {
 		console_dt_find(fdt, &p->con);
-	if (!ret)
 		ret = parse_psci(&c);
+	}
 	if (!ret)
 		ret = parse_fw_cfg(&c);
 	return ret;

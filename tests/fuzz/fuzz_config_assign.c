@@ -406,8 +406,8 @@ static void check_across(const struct config *cfg, const struct platform *p,
 				   "doorbell of guest %u in skiff's memory", g);
 	}
 	FUZZ_CHECK(consoles <= 1, "%u guests have the console UART", consoles);
-	for (g = 0; g < n && !consoles && p->con.uart.kind != UART_NONE &&
-		    p->con.uart.kind != UART_OTHER;
+	for (g = 0;
+	     g < n && !consoles && p->con.uart.kind != UART_NONE && p->con.uart.kind != UART_OTHER;
 	     g++)
 		for (i = 0; i < out[g].nr_mmio; i++)
 			FUZZ_CHECK(!page_overlap(out[g].mmio[i].base, out[g].mmio[i].size,

@@ -465,8 +465,8 @@ static void test_skiff_reserved(void **state)
 	(void)state;
 	run_ok("tests/config/asg-multiboot", HOST_BOOT);
 	ledger_init(&ledger);
-	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x7f000000, 0x7f200000, &ledger,
-				       out, err, sizeof(err)),
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x7f000000, 0x7f200000, &ledger, out,
+				       err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "skiff: memory: 0x7f000000-0x7f200000 overlaps reserved memory "
 				 "/reserved-memory/ramoops@7f000000 0x7f000000+0x100000: load "

@@ -262,8 +262,9 @@ static const struct err_case err_cases[] = {
 	{ "bootargs-cells", "guest@0: bootargs: not a string" },
 	{ "kernel-missing",
 	  "guest@0: kernel: missing (\"fw_cfg\", \"multiboot\", \"auto\" or <address size>)" },
-	{ "kernel-string", "guest@0: kernel: \"tftp\" is not \"fw_cfg\", \"multiboot\" or \"auto\" (or "
-			   "<address size>)" },
+	{ "kernel-string",
+	  "guest@0: kernel: \"tftp\" is not \"fw_cfg\", \"multiboot\" or \"auto\" (or "
+	  "<address size>)" },
 	{ "kernel-cells",
 	  "guest@0: kernel: 12 bytes, neither \"fw_cfg\" nor <address size> (4 cells)" },
 	{ "kernel-zero", "guest@0: kernel: 0x48000000+0x0 has size 0" },

@@ -268,8 +268,9 @@ static const struct err_case err_cases[] = {
 	{ "timer-parent", "/timer: interrupt parent is not the GIC /intc@8000000" },
 	{ "no-timer", "no timer node (compatible \"arm,armv8-timer\")" },
 	{ "ranges-outside", "/soc/intc@0: 0xa0000+0xf60000 is outside the ranges of /soc" },
-	{ "reserved-no-ranges", "/reserved-memory/tfa@7e000000: bus /reserved-memory has no ranges: "
-				"its children are not memory-mapped" },
+	{ "reserved-no-ranges",
+	  "/reserved-memory/tfa@7e000000: bus /reserved-memory has no ranges: "
+	  "its children are not memory-mapped" },
 	{ "psci-foo", "/psci: method \"foo\" is neither \"smc\" nor \"hvc\"" },
 	{ "psci-no-method", "/psci: no method property" },
 };
@@ -455,7 +456,8 @@ static const struct none_case none_cases[] = {
 	/* libfdt 1.6.1 would follow this alias into itself until the stack runs out. */
 	{ "stdout-alias-loop", "/aliases/serial0 is not a full path" },
 	{ "uart-no-reg", "/pl011@9000000: no reg" },
-	{ "ranges-none", "/i2c/serial@48: no driver for compatible \"nxp,sc16is752\", and no MMIO" },
+	{ "ranges-none",
+	  "/i2c/serial@48: no driver for compatible \"nxp,sc16is752\", and no MMIO" },
 	{ "minimal", "no stdout-path in /chosen" },
 };
 
