@@ -255,7 +255,19 @@ def main():
               ["nope.dtb: No such file or directory"])
         check(tap, "bad --skiff", ["--skiff", "0x40200000", DEFAULT_CONFIG, host], 2,
               ["--skiff 0x40200000: not BASE:END"])
-        check(tap, "one file", [DEFAULT_CONFIG], 2, ["usage: skiff-check"])
+        check(tap, "no file", [], 2, ["usage: skiff-check"])
+        check(tap, "host tree alone: the built-in default", [host], 0,
+              ["console: pl011 at 0x9000000 (/pl011@9000000)\n",
+               "guest@0: cpus 0x0 0x1 (all)",
+               "guest@0: memory 0x40000000+0x200000 0x40400000+0x3fc00000 (all but skiff's",
+               "guest@0/console: stdout-path: mmio 0x9000000+0x1000 intid 33 level hw",
+               "guest@0: gets the console UART",
+               "skiff-check: built-in default: ok for"])
+        check(tap, "a configuration alone is not a host tree", [DEFAULT_CONFIG], 1,
+              ["no memory node"])
+        check(tap, "--memory replaces the tree's RAM", ["--memory", "0x40000000:0x20000000",
+                                                       host], 0,
+              ["guest@0: memory 0x40000000+0x200000 0x40400000+0x1fc00000 (all"])
         check(tap, "--help", ["--help"], 0, ["usage: skiff-check", "0x40200000:0x40400000",
                                              "Exit status"])
     finally:
