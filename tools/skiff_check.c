@@ -213,8 +213,12 @@ static int set_memory(void **blob, size_t *size, uint64_t base, uint64_t mem_siz
 	char unit[32];
 	int node, ac, sc, n = 0, ret;
 
-	if (!fdt || fdt_check_header(*blob) || fdt_open_into(*blob, fdt, (int)room)) {
-		fprintf(stderr, PROG ": %s: cannot add a memory node\n", name);
+	/* the whole blob is checked against the file's size first: fdt_open_into() trusts the
+	 * header's offsets and sizes */
+	ret = fdt_check_full(*blob, *size);
+	if (ret || !fdt || fdt_open_into(*blob, fdt, (int)room)) {
+		fprintf(stderr, PROG ": %s: cannot add a memory node: %s\n", name,
+			ret ? fdt_strerror(ret) : "out of memory");
 		free(fdt);
 		return 1;
 	}

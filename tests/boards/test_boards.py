@@ -3,8 +3,10 @@
 device trees of Debian's arm64 kernel package spread across SoC families, 3 corrupted copies of
 each (tools/boards.py does the running and judging), one line per tree: not ok if a run crashed,
 hung, printed a sanitizer report, exited with neither 0 nor 1, or broke the output contract.
-Then the shape of two verdicts: FVP Base RevC is accepted (with one console: line, once
-skiff-check prints it), and a truncated tree is refused with `skiff-check: TREE: reason`.
+Then the shape of three verdicts: FVP Base RevC is accepted (with one console: line, once
+skiff-check prints it), a truncated tree is refused with `skiff-check: TREE: reason`, and so
+is a tree whose header claims more bytes than the file has, with --memory (which rewrites
+the tree: fdt_open_into() once read past the file's end there, under ASan).
 
 Runs when tools/fetch-linux.sh has put the package in build/linux/dl/ (make test does), else
 skips; unpacks its trees into build/boards/dtbs/ once. Needs make build/skiff-check-san."""
@@ -40,7 +42,8 @@ def main():
     dtbs = boards.unpack_dtbs(deb, os.path.join(work, "dtbs"))
     trees = boards.sample(boards.list_trees(dtbs), TREES, must=[KNOWN_GOOD])
     trees = [t for t in trees if tap.want(t)]
-    extra = [n for n in ("verdict shape: " + KNOWN_GOOD, "verdict shape: truncated tree")
+    extra = [n for n in ("verdict shape: " + KNOWN_GOOD, "verdict shape: truncated tree",
+                         "verdict shape: overstated totalsize with --memory")
              if tap.want(n)]
     tap.plan(len(trees) + len(extra))
     if not trees and not extra:
@@ -75,6 +78,20 @@ def main():
         tap.ok(v.kind == "refused" and run.err.startswith("skiff-check: %s: " % cut) and
                v.detail, "verdict shape: a truncated tree is refused naming the tree",
                [str(v), run.err[-2000:]])
+    if "verdict shape: overstated totalsize with --memory" in extra:
+        with open(os.path.join(dtbs, KNOWN_GOOD), "rb") as f:
+            blob = bytearray(f.read())
+        blob[4:8] = (len(blob) + 0x20).to_bytes(4, "big")  # totalsize past the file's end
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            bad = os.path.join(tmp, "overstated.dtb")
+            with open(bad, "wb") as f:
+                f.write(blob)
+            cmd = [checker.path, "--memory", "0x80000000:0x40000000", bad]
+            run = boards.run_checker(cmd, 10)
+        tap.ok(run.rc == 1 and "cannot add a memory node" in run.err and
+               "Sanitizer" not in run.err,
+               "verdict shape: overstated totalsize with --memory is refused",
+               ["exit %s" % run.rc, run.err[-2000:]])
     return 1 if tap.failed else 0
 
 
