@@ -186,6 +186,23 @@ static int read_reg(struct asg_ctx *c, int node, int i, struct plat_range *r)
 }
 
 /* Claim every reg entry of node for skiff. */
+/* Whether skiff already holds [r] whole for the same what (a GIC's ITS inside its GICD's
+ * reg, as on TI's J721S2: both the GIC's, nothing to refuse). Inside another of skiff's
+ * claims (its own memory) it is still refused. */
+static bool held_by_skiff(const struct asg_ctx *c, const struct plat_range *r, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->l->count; i++) {
+		const struct ledger_entry *e = &c->l->e[i];
+
+		if (e->kind == LEDGER_MMIO && e->owner == LEDGER_OWNER_SKIFF && e->what == what &&
+		    e->base <= r->base && r->base - e->base + r->size <= e->size)
+			return true;
+	}
+	return false;
+}
+
 static int claim_regs_skiff(struct asg_ctx *c, int node, const char *what)
 {
 	char path[CONFIG_PATH_MAX];
@@ -194,7 +211,7 @@ static int claim_regs_skiff(struct asg_ctx *c, int node, const char *what)
 
 	set_where(c, "skiff: %s", path_of(c, node, path, sizeof(path)));
 	for (i = 0; (ret = read_reg(c, node, i, &r)) > 0; i++) {
-		if (!r.size)
+		if (!r.size || held_by_skiff(c, &r, what))
 			continue;
 		ret = claim(c, LEDGER_MMIO, LEDGER_OWNER_SKIFF, r.base, r.size, what);
 		if (ret < 0)

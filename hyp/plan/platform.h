@@ -17,7 +17,7 @@
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_CPUS 8
 #define PLAT_MAX_GICR 4
-#define PLAT_MAX_RESV 16
+#define PLAT_MAX_RESV 64
 #define PLAT_PATH_MAX 128
 #define PLAT_ERR_MAX 160
 

@@ -712,6 +712,45 @@ static void test_duplicate_phandle(void **state)
 	free(fdt);
 }
 
+/* An ITS inside the GICD's reg (TI's J721S2 gives GICD 1 MiB; here up to the GICR): both
+ * skiff's, accepted; an overlap with anything but skiff's own GIC claims is still refused. */
+static void test_its_inside_gicd(void **state)
+{
+	fdt32_t gicd_1m[] = { 0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0xa0000),
+			      0, cpu_to_fdt32(0x80a0000), 0, cpu_to_fdt32(0xf60000) };
+	int size, gic;
+	void *fdt;
+
+	(void)state;
+	run_ok(DEFAULT_CONFIG, HOST_QEMU);
+	size = (int)host.size + 4096;
+	fdt = malloc((size_t)size);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(host.data, fdt, size), 0);
+	gic = fdt_path_offset(fdt, "/intc@8000000");
+	assert_true(gic > 0);
+	assert_int_equal(fdt_setprop(fdt, gic, "reg", gicd_1m, sizeof(gicd_1m)), 0);
+	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), 0);
+	ledger_init(&ledger);
+	if (assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x8080000, 0x20000),
+			 LEDGER_OWNER_SKIFF);
+	/* the ITS made no claim of its own: it is inside the GICD's */
+	assert_int_equal(ledger.count, 5 - 1 + 4 + 35 + 35 + 2);
+
+	/* a GICD that takes in the PL011 the guest is given: refused */
+	gicd_1m[3] = cpu_to_fdt32(0x1010000);
+	assert_int_equal(fdt_setprop(fdt, gic, "reg", gicd_1m, sizeof(gicd_1m)), 0);
+	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), 0);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
+				       sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "already assigned to skiff (the GIC)"));
+	free(fdt);
+}
+
 /* Accepted means buildable: every guest's stage 2 maps from one pool of STAGE2_POOL_TABLES,
  * as hyp/core/vm.c builds them (start at level 0, as on 40- to 48-bit IPAs), at 48 devices with
  * interrupts, skiff's limit. */
@@ -810,6 +849,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_skiff_reserved, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
 		cmocka_unit_test_teardown(test_duplicate_phandle, teardown),
+		cmocka_unit_test_teardown(test_its_inside_gicd, teardown),
 		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 	};

@@ -524,6 +524,36 @@ static void test_reserved(void **state)
 	assert_int_equal(p.resv_count, 0);
 }
 
+/* Up to PLAT_MAX_RESV regions (Qualcomm's trees have up to 44): all kept; one more is refused
+ * with the limit named. */
+static void test_reserved_many(void **state)
+{
+	char err[PLAT_ERR_MAX];
+	struct platform p;
+	struct blob b;
+	uint8_t *buf;
+	size_t size;
+	int i;
+
+	(void)state;
+	load("reserved", &b);
+	size = b.size + 16 * (PLAT_MAX_RESV + 1);
+	buf = copy_of(&b, size);
+	assert_int_equal(fdt_open_into(b.data, buf, (int)size), 0);
+	for (i = 0; i < PLAT_MAX_RESV - 2; i++) /* + tfa and ramoops */
+		assert_int_equal(fdt_add_mem_rsv(buf, 0x40000000 + (uint64_t)i * 0x10000, 0x1000), 0);
+	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), 0);
+	assert_int_equal(p.resv_count, PLAT_MAX_RESV);
+	assert_range(&p.resv[PLAT_MAX_RESV - 3].r, 0x40000000 + (PLAT_MAX_RESV - 3) * 0x10000ull,
+		     0x1000);
+	assert_range(&p.resv[PLAT_MAX_RESV - 1].r, 0x7f000000, 0x100000);
+	assert_int_equal(fdt_add_mem_rsv(buf, 0x50000000, 0x1000), 0);
+	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 64 reserved memory regions"));
+	free(buf);
+	free(b.data);
+}
+
 static void test_minimal(void **state)
 {
 	struct platform p;
@@ -899,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_console_none),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_reserved_many),
 		cmocka_unit_test(test_minimal),
 		cmocka_unit_test(test_psci_hvc),
 		cmocka_unit_test(test_bad_header),
