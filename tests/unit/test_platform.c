@@ -541,7 +541,8 @@ static void test_reserved_many(void **state)
 	buf = copy_of(&b, size);
 	assert_int_equal(fdt_open_into(b.data, buf, (int)size), 0);
 	for (i = 0; i < PLAT_MAX_RESV - 2; i++) /* + tfa and ramoops */
-		assert_int_equal(fdt_add_mem_rsv(buf, 0x40000000 + (uint64_t)i * 0x10000, 0x1000), 0);
+		assert_int_equal(fdt_add_mem_rsv(buf, 0x40000000 + (uint64_t)i * 0x10000, 0x1000),
+				 0);
 	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.resv_count, PLAT_MAX_RESV);
 	assert_range(&p.resv[PLAT_MAX_RESV - 3].r, 0x40000000 + (PLAT_MAX_RESV - 3) * 0x10000ull,
