@@ -196,6 +196,8 @@ static void test_minimal(void **state)
 	assert_int_equal(g->kernel.source, IMAGE_FW_CFG);
 	assert_int_equal(g->initrd.source, IMAGE_NONE);
 	assert_false(g->doorbell);
+	assert_false(g->all_devices);
+	assert_false(cfg.device_window_auto || cfg.spi_window_auto);
 	assert_int_equal(g->nr_devices, 0);
 }
 
@@ -294,10 +296,15 @@ static const struct err_case err_cases[] = {
 	{ "vconsole-value", "guest@0: virtual-console: has a 6-byte value; it is a flag and takes "
 			    "none" },
 	{ "window-len",
-	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells" },
+	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
 	{ "window-unaligned", "/skiff: device-window: 0xb000800+0x1000 is not 4 KiB-aligned" },
-	{ "spi-window-len", "/skiff: spi-window: 4 bytes, not <first count> (8)" },
+	{ "spi-window-len", "/skiff: spi-window: 4 bytes, not <first count> (8) nor \"auto\"" },
 	{ "spi-window-zero", "/skiff: spi-window: count is 0" },
+	{ "window-word",
+	  "/skiff: device-window: 5 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
+	{ "devices-value", "guest@0: devices: not \"all\"" },
+	{ "devices-twice", "guest@1: devices: \"all\", as for guest@0: only one guest can have "
+			   "every device" },
 	{ "spi-window-range", "/skiff: spi-window: SPIs 980..995 go past the last SPI (987)" },
 };
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
