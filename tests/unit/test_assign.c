@@ -42,6 +42,7 @@
 #define HOST_BOOT "tests/config/host-boot"
 #define HOST_ALL "tests/config/host-all"
 #define HOST_WINDOWS "tests/config/host-windows"
+#define BUILTIN_CONFIG "dts/default"
 #define DEFAULT_CONFIG "dts/qemu-virt"
 
 static struct config cfg;
@@ -878,6 +879,32 @@ static void test_devices_all(void **state)
 		assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, 32 + i, 1), -2);
 }
 
+/* The built-in default on QEMU virt: the console, then every device nobody else has; fw_cfg
+ * (skiff's), the PCI host bridge (its windows) and the PMU (a PPI) left out. */
+static void test_builtin_default(void **state)
+{
+	struct assignment *a = &out[0];
+	unsigned int i;
+
+	(void)state;
+	run_ok(BUILTIN_CONFIG, HOST_QEMU);
+	assert_int_equal(a->dev[0].node, node("/pl011@9000000"));
+	/* 32 virtio-mmio transports, the PL061, PL031 and the flash */
+	assert_int_equal(a->nr_devices, 1 + NR_VIRTIO + 3);
+	for (i = 1; i < a->nr_devices; i++)
+		assert_true(a->dev[i].node != node("/fw-cfg@9020000") &&
+			    a->dev[i].node != node("/pcie@10000000") &&
+			    a->dev[i].node != node("/pmu"));
+	assert_int_equal(nr_notes, 3);
+	assert_non_null(strstr(notes[0], "/fw-cfg@9020000: MMIO 0x9020000+0x18 already assigned"));
+	assert_non_null(strstr(notes[1], "/pcie@10000000: ranges opens"));
+	assert_non_null(strstr(notes[2], "/pmu: interrupt 0 is a PPI"));
+	/* the lowest 16 MiB QEMU virt leaves free: past the last virtio-mmio page */
+	assert_range((const struct plat_range *)&a->device_window, 0xa004000, 0x1000000);
+	assert_int_equal(a->spi_window.base, 48);
+	assert_int_equal(a->spi_window.size, 512 - 32 - 48);
+}
+
 /*
  * "auto" windows on host-windows.dts, where the obvious gaps are taken (flash, a PCI bridge's
  * window, a disabled node, RAM, a device up to 4 GiB): the largest gap, 12 MiB at 0x80000000;
@@ -990,6 +1017,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
 		cmocka_unit_test_teardown(test_devices_all, teardown),
+		cmocka_unit_test_teardown(test_builtin_default, teardown),
 		cmocka_unit_test_teardown(test_auto_windows, teardown),
 		cmocka_unit_test_teardown(test_all_limits, teardown),
 	};

@@ -235,6 +235,34 @@ static void test_mode_name(void **state)
 	assert_string_equal(irq_mode_name((enum irq_mode)7), "?");
 }
 
+/* The built-in configuration (dts/default.dts): one guest, every CPU and all RAM, its kernel
+ * "auto", the console, every other device (devices = "all") and both windows "auto". */
+static void test_builtin(void **state)
+{
+	struct config_guest *g = &cfg.guest[0];
+	struct blob b;
+
+	(void)state;
+	memset(&cfg, 0xa5, sizeof(cfg));
+	load_path("dts", "default", &b);
+	assert_int_equal(config_parse(b.data, b.size, &cfg, err, sizeof(err)), 0);
+	free(b.data);
+	assert_int_equal(cfg.nr_guests, 1);
+	assert_true(g->all_cpus && g->all_memory && g->all_devices);
+	assert_int_equal(g->kernel.source, IMAGE_AUTO);
+	assert_int_equal(g->nr_devices, 1);
+	assert_string_equal(g->device[0].path, CONFIG_DEVICE_STDOUT);
+	assert_true(cfg.device_window_auto && cfg.spi_window_auto);
+	assert_int_equal(cfg.device_window.size, 0);
+	assert_int_equal(cfg.spi_window.size, 0);
+
+	/* the example names its windows and devices */
+	load_path("dts", "qemu-virt", &b);
+	assert_int_equal(config_parse(b.data, b.size, &cfg, err, sizeof(err)), 0);
+	free(b.data);
+	assert_false(cfg.device_window_auto || cfg.spi_window_auto || g->all_devices);
+}
+
 /* ---- refusals: tests/unit/config/bad-<name>.dts and the exact message ---- */
 
 struct err_case {
@@ -461,7 +489,7 @@ int main(void)
 		cmocka_unit_test(test_minimal),	    cmocka_unit_test(test_cells1),
 		cmocka_unit_test(test_compat_list), cmocka_unit_test(test_mode_name),
 		cmocka_unit_test(test_blob_errors), cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_fuzz),	    cmocka_unit_test(test_builtin),
 	};
 	size_t n = 0, i;
 
