@@ -88,7 +88,7 @@ struct asg_ctx {
 	/* devices with interrupts in all guests: at most ASSIGN_MAX_IRQ_DEVICES */
 	unsigned int irq_devices;
 	struct assignment *out;		 /* every guest's: what devices = "all" must leave */
-	const struct config_device *dev; /* the device being assigned */
+	const struct config_device *dev; /* the device being assigned; NULL: devices = "all" */
 	const char *what;		 /* its name in the ledger, which outlives no blob */
 	bool fatal;			 /* the failure is a limit: devices = "all" stops too */
 	bool irq_ext;			 /* each_irq() reads a list with phandles */
@@ -97,8 +97,9 @@ struct asg_ctx {
 	char where[WHERE_MAX];	    /* what messages start with: "guest@0/uart: /pl011@9000000" */
 };
 
-/* What devices = "all" gives a device: the defaults of the binding, and the pages it sits in. */
-static const struct config_device auto_dev = { .name = "devices", .whole_pages = true };
+/* The config node messages name for a device devices = "all" gives: it has the defaults of the
+ * binding and whole-pages (c->dev NULL). */
+#define AUTO_NAME "devices"
 
 /* Writes "<where>: <message>" (non-printable bytes as '?') and returns ASG_EFAIL. */
 static int __attribute__((format(printf, 2, 3))) asg_fail(struct asg_ctx *c, const char *fmt, ...)
@@ -743,7 +744,8 @@ static int device_irq(struct asg_ctx *c, int g, unsigned int d, unsigned int ind
 {
 	const struct config_device *dev = c->dev;
 	uint32_t type = fdt32_ld(&spec[0]), num = fdt32_ld(&spec[1]), flags = fdt32_ld(&spec[2]);
-	enum irq_trigger trig = index < dev->nr_triggers ? dev->trigger[index] : IRQ_TRIGGER_DT;
+	enum irq_trigger trig =
+		dev && index < dev->nr_triggers ? dev->trigger[index] : IRQ_TRIGGER_DT;
 	struct assign_spi *s;
 	bool edge;
 	int ret;
@@ -784,7 +786,7 @@ static int device_irq(struct asg_ctx *c, int g, unsigned int d, unsigned int ind
 				c->cfg->guest[g].name);
 	s = &a->spi[a->nr_spis++];
 	s->intid = GIC_SPI_BASE + num;
-	s->mode = index < dev->nr_modes ? dev->mode[index] : IRQ_MODE_HW;
+	s->mode = dev && index < dev->nr_modes ? dev->mode[index] : IRQ_MODE_HW;
 	s->edge = edge;
 	s->device = (uint16_t)d;
 	s->index = (uint8_t)index;
@@ -808,9 +810,7 @@ static bool is_under(const struct asg_ctx *c, int x, int top)
 static bool other_controller(const struct asg_ctx *c, const struct assignment *a, unsigned int d,
 			     int ctl, uint32_t *cells)
 {
-	uint32_t n = c->dev == &auto_dev && ctl > 0
-			     ? fdt_u32_or(c->fdt, ctl, PROP_INTERRUPT_CELLS, 0)
-			     : 0;
+	uint32_t n = !c->dev && ctl > 0 ? fdt_u32_or(c->fdt, ctl, PROP_INTERRUPT_CELLS, 0) : 0;
 	unsigned int i;
 
 	if (n - 1 >= GIC_DT_MAX_CELLS)
@@ -1005,7 +1005,7 @@ static int give_device(struct asg_ctx *c, int g, unsigned int d, int node, struc
 				"more than %d devices with interrupts in all guests (skiff's "
 				"limit)",
 				ASSIGN_MAX_IRQ_DEVICES);
-	if (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs)
+	if (dev && (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs))
 		return asg_fail(c, "%s has %u entries, but the device has %u interrupt%s",
 				dev->nr_modes > nr_irqs ? "interrupt-modes" : "interrupt-triggers",
 				dev->nr_modes > nr_irqs ? dev->nr_modes : dev->nr_triggers, nr_irqs,
@@ -1098,9 +1098,9 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 	struct plat_range r;
 	int i, ret;
 
-	set_where(c, "%s/%s: %s", c->cfg->guest[g].name, auto_dev.name,
+	set_where(c, "%s/" AUTO_NAME ": %s", c->cfg->guest[g].name,
 		  path_of(c, node, path, sizeof(path)));
-	c->dev = &auto_dev;
+	c->dev = NULL;
 	c->what =
 		fdt_get_name(c->fdt, node, NULL); /* in the host tree, which outlives the ledger */
 	if (d == ASSIGN_MAX_DEVICES)
@@ -1342,13 +1342,13 @@ static int page_rest(struct asg_ctx *c, int g, const struct assignment *a, bool 
 
 	for (d = 0; d < a->nr_devices; d++) {
 		const struct assign_device *ad = &a->dev[d];
-		const struct config_device *dev = d < cg->nr_devices ? &cg->device[d] : &auto_dev;
+		const struct config_device *dev = d < cg->nr_devices ? &cg->device[d] : NULL;
 		char path[CONFIG_PATH_MAX];
 
-		if (claim_rest && !dev->whole_pages)
+		if (claim_rest && dev && !dev->whole_pages)
 			continue;
-		set_where(c, "%s/%s: %s", cg->name, dev->name,
-			  dev == &auto_dev ? path_of(c, ad->node, path, sizeof(path)) : dev->path);
+		set_where(c, "%s/%s: %s", cg->name, dev ? dev->name : AUTO_NAME,
+			  dev ? dev->path : path_of(c, ad->node, path, sizeof(path)));
 		for (r = ad->first_reg; r < (unsigned int)ad->first_reg + ad->nr_reg; r++) {
 			const struct plat_range *reg = &a->reg[r];
 			uint64_t first = reg->base & PAGE_MASK;
