@@ -296,6 +296,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	vm_boot_nr_intids = gicv3_dist_init(plat.gicd.base, cpus[0].mpidr);
 	if (!vm_boot_nr_intids)
 		fatal("gic: 0x%llx is not a GICv3 distributor", (unsigned long long)plat.gicd.base);
+	plat.gic_nr_intids = vm_boot_nr_intids; /* for spi-window = "auto" */
 	if (!cpu_bring_up(&cpus[0]))
 		fatal("boot cpu bring-up failed");
 	cpu_set_state(&cpus[0], CPU_UP);

@@ -35,6 +35,38 @@ extern const unsigned int default_config_size;
 
 static const char *const trigger_word[] = { "level", "edge" };
 
+/* What devices = "all" left out, and why (assign_guests' notes), printed after the guests. */
+static char **left_out;
+static unsigned int nr_left_out;
+
+static void note_left_out(const char *msg)
+{
+	char **grown = realloc(left_out, (nr_left_out + 1) * sizeof(*left_out));
+
+	if (!grown || !(grown[nr_left_out] = strdup(msg))) {
+		fprintf(stderr, PROG ": out of memory\n");
+		exit(EXIT_FAILURE);
+	}
+	left_out = grown;
+	nr_left_out++;
+}
+
+/* Device i of guest cg: its config node's name and host path, or for one devices = "all" gave,
+ * "devices" and its node's path (in buf). */
+static const char *device_label(const void *host, const struct config_guest *cg,
+				const struct assignment *a, unsigned int i, char *buf, size_t size)
+{
+	if (i < cg->nr_devices)
+		snprintf(buf, size, "%s/%s: %s", cg->name, cg->device[i].name, cg->device[i].path);
+	else {
+		int n = snprintf(buf, size, "%s/devices: ", cg->name);
+
+		if (fdt_get_path(host, a->dev[i].node, buf + n, (int)size - n))
+			snprintf(buf + n, size - n, "(node at offset %d)", a->dev[i].node);
+	}
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -111,9 +143,10 @@ static void print_image(const char *name, const struct config_image *img)
 		printf("%s none", name);
 }
 
-static void print_guest(const struct config_guest *cg, const struct assignment *a,
+static void print_guest(const void *host, const struct config_guest *cg, const struct assignment *a,
 			const struct ledger *l, int g)
 {
+	char label[2 * CONFIG_NAME_MAX + PLAT_PATH_MAX + 16];
 	unsigned int i, j;
 
 	printf("%s: cpus", cg->name);
@@ -139,7 +172,7 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 	for (i = 0; i < a->nr_devices; i++) {
 		const struct assign_device *d = &a->dev[i];
 
-		printf("%s/%s: %s:", cg->name, cg->device[i].name, cg->device[i].path);
+		printf("%s:", device_label(host, cg, a, i, label, sizeof(label)));
 		for (j = 0; j < d->nr_reg; j++)
 			printf(" mmio 0x%" PRIx64 "+0x%" PRIx64, a->reg[d->first_reg + j].base,
 			       a->reg[d->first_reg + j].size);
@@ -165,6 +198,10 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 		       "loader put there, loaded afresh at every restart\n",
 		       cg->name, a->kept[i].base, a->kept[i].size,
 		       i == 0 && cg->kernel.source == IMAGE_MEMORY ? "kernel" : "initrd");
+	if (cg->all_devices)
+		printf("%s: devices \"all\": %u configured, %u more from the host tree, %u left "
+		       "out\n",
+		       cg->name, cg->nr_devices, a->nr_devices - cg->nr_devices, nr_left_out);
 	if (a->doorbell_base)
 		printf("%s: doorbell 0x%" PRIx64 " intid %u\n", cg->name, a->doorbell_base,
 		       a->doorbell_intid);
@@ -175,15 +212,15 @@ static void print_guest(const struct config_guest *cg, const struct assignment *
 	/* skiff has no IOMMU driver: a DMA master reaches all memory, whatever stage 2 says */
 	for (i = 0; i < a->nr_devices; i++)
 		if (a->dev[i].node >= 0 && a->dev[i].dma != DMA_NONE)
-			printf("%s/%s: %s: %s, with no IOMMU skiff programs%s: it can read and "
-			       "write "
+			printf("%s: %s, with no IOMMU skiff programs%s: it can read and write "
 			       "any memory, skiff's and other guests' included\n",
-			       cg->name, cg->device[i].name, cg->device[i].path,
+			       device_label(host, cg, a, i, label, sizeof(label)),
 			       dma_kind_name(a->dev[i].dma),
 			       a->dev[i].iommu ? " (it names an IOMMU skiff leaves alone)" : "");
 }
 
-static void print_skiff(const struct config *cfg, const struct ledger *l)
+static void print_skiff(const struct config *cfg, const struct ledger *l,
+			const struct assignment *a)
 {
 	static const char *const kind[] = { "MMIO", "SPI", "CPU" };
 	unsigned int i;
@@ -199,6 +236,25 @@ static void print_skiff(const struct config *cfg, const struct ledger *l)
 	       "pmu-el2-counting %s\n",
 	       cfg->stats_at_exit ? "on" : "off", cfg->test_controls ? "on" : "off",
 	       cfg->oneshot_no_deferral ? "on" : "off", cfg->pmu_el2_counting ? "on" : "off");
+	if (a->device_window.size)
+		printf("skiff: device-window 0x%" PRIx64 "+0x%" PRIx64 "%s\n",
+		       a->device_window.base, a->device_window.size,
+		       cfg->device_window_auto ? " (auto)" : "");
+	else
+		printf("skiff: no device-window%s\n",
+		       cfg->device_window_auto ? " (auto: no free range below 4 GiB)" : "");
+	if (a->spi_window.size)
+		printf("skiff: spi-window <%" PRIu64 " %" PRIu64 "> (INTIDs %" PRIu64 "..%" PRIu64
+		       ")%s\n",
+		       a->spi_window.base, a->spi_window.size, a->spi_window.base + 32,
+		       a->spi_window.base + 32 + a->spi_window.size - 1,
+		       cfg->spi_window_auto
+			       ? " (auto: below INTID 512, skiff's vGIC; at boot below "
+				 "the GIC's own lines as well)"
+			       : "");
+	else
+		printf("skiff: no spi-window%s\n",
+		       cfg->spi_window_auto ? " (auto: no SPI free)" : "");
 	if (cfg->test_controls || cfg->oneshot_no_deferral || cfg->pmu_el2_counting)
 		printf("skiff: warning: test-only switches are on: not for a product\n");
 }
@@ -401,8 +457,8 @@ int main(int argc, char **argv)
 	}
 	print_platform(blobs[nfiles - 1], &plat);
 	ledger_init(&ledger);
-	if (assign_guests(blobs[nfiles - 1], &plat, &cfg, skiff_base, skiff_end, &ledger, out, err,
-			  sizeof(err))) {
+	if (assign_guests(blobs[nfiles - 1], &plat, &cfg, skiff_base, skiff_end, &ledger, out,
+			  note_left_out, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s: %s\n", config_name, err);
 		goto out;
 	}
@@ -411,9 +467,11 @@ int main(int argc, char **argv)
 
 	printf("skiff: memory 0x%" PRIx64 "-0x%" PRIx64 "%s\n", skiff_base, skiff_end,
 	       have_skiff ? "" : " (where a boot loader would put it)");
-	print_skiff(&cfg, &ledger);
+	print_skiff(&cfg, &ledger, &out[0]);
 	for (g = 0; g < cfg.nr_guests; g++)
-		print_guest(&cfg.guest[g], &out[g], &ledger, (int)g);
+		print_guest(blobs[nfiles - 1], &cfg.guest[g], &out[g], &ledger, (int)g);
+	for (g = 0; g < nr_left_out; g++)
+		printf("left out: %s\n", left_out[g]);
 	printf(PROG ": %s: ok for %s (%u guest%s)\n", config_name, host_name, cfg.nr_guests,
 	       cfg.nr_guests == 1 ? "" : "s");
 	status = EXIT_SUCCESS;

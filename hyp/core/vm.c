@@ -27,10 +27,10 @@ static struct stage2 guest_s2[CONFIG_MAX_GUESTS];
 static struct doorbell doorbells[CONFIG_MAX_GUESTS];
 static struct vconsole vconsoles[CONFIG_MAX_GUESTS];
 static struct passthrough timer_ppis[SKIFF_MAX_CPUS];
-static struct passthrough dev_pt[CONFIG_MAX_DEVICES]; /* every guest's devices with SPIs */
+static struct passthrough dev_pt[ASSIGN_MAX_IRQ_DEVICES]; /* every guest's devices with SPIs */
 static unsigned int dev_pt_used;
 static struct passthrough *spi_owner[VGIC_MAX_INTIDS]; /* physical SPI -> its source */
-static struct vm *vm_of_pt[CONFIG_MAX_DEVICES];
+static struct vm *vm_of_pt[ASSIGN_MAX_IRQ_DEVICES];
 
 /* ---- the physical GIC as passthrough sources see it */
 
@@ -268,8 +268,8 @@ static void pass_device_spis(struct vm *vm, const struct assignment *a,
 
 	if (!d->nr_spi)
 		return;
-	if (dev_pt_used == CONFIG_MAX_DEVICES)
-		fatal("%s: more than %u devices with interrupts", vm->name, CONFIG_MAX_DEVICES);
+	if (dev_pt_used == ASSIGN_MAX_IRQ_DEVICES)
+		fatal("%s: more than %u devices with interrupts", vm->name, ASSIGN_MAX_IRQ_DEVICES);
 	for (i = 0; i < d->nr_spi; i++) {
 		const struct assign_spi *s = &a->spi[d->first_spi + i];
 

@@ -22,6 +22,7 @@
 #include "hyp/core/vm.h"
 #include "hyp/run/vcpu.h"
 
+#include <libfdt.h>
 #include <string.h>
 
 #define CMDLINE_MAX CONFIG_BOOTARGS_MAX
@@ -81,7 +82,7 @@ static void read_fw_cmdline(struct fw_cfg *fc)
  * that can master DMA: such a device can read and write any memory, skiff's included. One line
  * per kind, then the devices, as many to a line as fit.
  */
-static void log_dma_masters(unsigned int g)
+static void log_dma_masters(const void *host_fdt, unsigned int g)
 {
 	const struct config_guest *cg = &cfg.guest[g];
 	const struct assignment *a = &assignment[g];
@@ -92,7 +93,10 @@ static void log_dma_masters(unsigned int g)
 		unsigned int d, n = 0, len = 0;
 
 		for (d = 0; d < a->nr_devices; d++) {
-			const char *name = cg->device[d].name;
+			/* a device devices = "all" gave: its host node's name */
+			const char *name = d < cg->nr_devices
+						   ? cg->device[d].name
+						   : fdt_get_name(host_fdt, a->dev[d].node, NULL);
 			size_t need = strlen(name) + (a->dev[d].iommu ? 8 : 1);
 
 			if (a->dev[d].node < 0 || a->dev[d].dma != k)
@@ -119,6 +123,12 @@ static void log_dma_masters(unsigned int g)
 
 static struct config_blob blob; /* where the configuration came from: scrubbed from guest RAM */
 
+/* A device devices = "all" leaves out, and why. */
+static void note_left_out(const char *msg)
+{
+	log_info("config: left out %s", msg);
+}
+
 static void load_config(const void *host_fdt, struct fw_cfg *fc)
 {
 	struct mmu_reserved res = mmu_reserved();
@@ -129,8 +139,8 @@ static void load_config(const void *host_fdt, struct fw_cfg *fc)
 	if (config_parse(blob.fdt, blob.size, &cfg, err, sizeof(err)))
 		fatal("config (%s): %s", blob.origin, err);
 	ledger_init(&ledger);
-	if (assign_guests(host_fdt, &plat, &cfg, res.base, res.end, &ledger, assignment, err,
-			  sizeof(err)))
+	if (assign_guests(host_fdt, &plat, &cfg, res.base, res.end, &ledger, assignment,
+			  note_left_out, err, sizeof(err)))
 		fatal("config: %s", err);
 	log_info("config: %s, %u guest%s", blob.origin, cfg.nr_guests,
 		 cfg.nr_guests == 1 ? "" : "s");
@@ -143,7 +153,7 @@ static void load_config(const void *host_fdt, struct fw_cfg *fc)
 			  a->console_uart ? ", the console UART" : "",
 			  a->doorbell_base ? ", doorbell" : "",
 			  a->vconsole_base ? ", virtual console" : "");
-		log_dma_masters(i);
+		log_dma_masters(host_fdt, i);
 	}
 	hvc_info.test_controls = cfg.test_controls;
 	hvc_info.spi_counter = vm_spi_counter;

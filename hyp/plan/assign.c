@@ -29,6 +29,9 @@
 #define PROP_INTERRUPTS_EXT "interrupts-extended"
 #define PROP_INTERRUPT_PARENT "interrupt-parent"
 #define PROP_INTERRUPT_CELLS "#interrupt-cells"
+#define PROP_INTERRUPT_MAP "interrupt-map"
+#define PROP_ADDRESS_CELLS "#address-cells"
+#define DT_IMAP_ADDRESS_CELLS 2 /* a nexus's own #address-cells when it has none */
 
 #define CELL_BYTES 4u
 
@@ -48,6 +51,8 @@
 #define WHERE_MAX (2 * CONFIG_NAME_MAX + CONFIG_PATH_MAX + 8)
 #define MAX_HOLES (1 + CONFIG_MAX_GUESTS * CONFIG_MAX_MEM + PLAT_MAX_RESV)
 #define ASG_EFAIL (-1)
+#define AUTO_WINDOW 0x1000000ull       /* device-window = "auto": 16 MiB when it can... */
+#define AUTO_WINDOW_TOP 0x100000000ull /* ...below 4 GiB, which every AArch64 IPA size reaches */
 
 #define WHAT_SKIFF_MEM "skiff's memory"
 #define WHAT_GIC "the GIC"
@@ -60,8 +65,10 @@
 _Static_assert(CONFIG_MAX_GUESTS <= sizeof(((struct ledger *)0)->owner_name) /
 					    sizeof(((struct ledger *)0)->owner_name[0]),
 	       "the ledger cannot name every guest");
-_Static_assert(CONFIG_MAX_DEVICES <= 255 && ASSIGN_MAX_REGS <= 255 && ASSIGN_MAX_SPIS <= 255,
-	       "struct assign_device's indexes are bytes");
+_Static_assert(ASSIGN_MAX_DEVICES <= 65536 && ASSIGN_MAX_REGS <= 65536 &&
+		       ASSIGN_MAX_SPIS <= 65536 && CONFIG_MAX_DEVICES <= ASSIGN_MAX_DEVICES,
+	       "struct assign_device's and assign_spi's indexes are 16 bits");
+_Static_assert(IRQ_MAX_DEV_LINES <= 255, "a device's interrupt count is a byte");
 
 struct asg_ctx {
 	const void *fdt;
@@ -78,10 +85,21 @@ struct asg_ctx {
 	uint32_t gic_icells;
 	int uart_node;		   /* the console's node (/chosen/stdout-path), or -1 */
 	bool chosen_modules_taken; /* the modules right under /chosen went to a guest */
-	/* devices with interrupts in all guests: at most CONFIG_MAX_DEVICES */
+	/* devices with interrupts in all guests: at most ASSIGN_MAX_IRQ_DEVICES */
 	unsigned int irq_devices;
-	char where[WHERE_MAX]; /* what messages start with: "guest@0/uart: /pl011@9000000" */
+	struct assignment *out;		 /* every guest's: what devices = "all" must leave */
+	const struct config_device *dev; /* the device being assigned; NULL: devices = "all" */
+	const char *what;		 /* its name in the ledger, which outlives no blob */
+	bool fatal;			 /* the failure is a limit: devices = "all" stops too */
+	bool irq_ext;			 /* each_irq() reads a list with phandles */
+	assign_note_fn *note;
+	struct config_range win[2]; /* device-window and spi-window, as used */
+	char where[WHERE_MAX];	    /* what messages start with: "guest@0/uart: /pl011@9000000" */
 };
+
+/* The config node messages name for a device devices = "all" gives: it has the defaults of the
+ * binding and whole-pages (c->dev NULL). */
+#define AUTO_NAME "devices"
 
 /* Writes "<where>: <message>" (non-printable bytes as '?') and returns ASG_EFAIL. */
 static int __attribute__((format(printf, 2, 3))) asg_fail(struct asg_ctx *c, const char *fmt, ...)
@@ -129,6 +147,7 @@ static int claim(struct asg_ctx *c, enum ledger_kind kind, int owner, uint64_t b
 		ret = ledger_claim_cpu(c->l, owner, base, what, lerr, sizeof(lerr));
 	if (!ret)
 		return 0;
+	c->fatal |= c->l->count == LEDGER_MAX;
 	if (!strncmp(lerr, who, nw) && !strncmp(lerr + nw, ": ", 2) &&
 	    !strncmp(lerr + nw + 2, what, nt) && !strncmp(lerr + nw + 2 + nt, ": ", 2))
 		msg += nw + 2 + nt + 2;
@@ -185,7 +204,17 @@ static int read_reg(struct asg_ctx *c, int node, int i, struct plat_range *r)
 	return asg_fail(c, "%s: %s", path_of(c, e.node, path, sizeof(path)), e.msg);
 }
 
-/* Claim every reg entry of node for skiff. */
+static bool in_ranges(const struct plat_range *r, unsigned int n, uint64_t base, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (base >= r[i].base && base - r[i].base <= r[i].size &&
+		    size <= r[i].size - (base - r[i].base))
+			return true;
+	return false;
+}
+
 /* Whether skiff already holds [r] whole for the same what (a GIC's ITS inside its GICD's
  * reg, as on TI's J721S2: both the GIC's, nothing to refuse). Inside another of skiff's
  * claims (its own memory) it is still refused. */
@@ -203,6 +232,7 @@ static bool held_by_skiff(const struct asg_ctx *c, const struct plat_range *r, c
 	return false;
 }
 
+/* Claim every reg entry of node for skiff. */
 static int claim_regs_skiff(struct asg_ctx *c, int node, const char *what)
 {
 	char path[CONFIG_PATH_MAX];
@@ -423,17 +453,6 @@ static int assign_all_memory(struct asg_ctx *c, int g, struct assignment *a)
 	if (!a->nr_mem)
 		return asg_fail(c, "no RAM is left for the guest");
 	return 0;
-}
-
-static bool in_ranges(const struct plat_range *r, unsigned int n, uint64_t base, uint64_t size)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (base >= r[i].base && base - r[i].base <= r[i].size &&
-		    size <= r[i].size - (base - r[i].base))
-			return true;
-	return false;
 }
 
 /* RAM configured for a guest must not take memory the firmware keeps. */
@@ -672,7 +691,8 @@ static int map_add(struct asg_ctx *c, struct assignment *a, uint64_t base, uint6
 	return 0;
 }
 
-static int device_regs(struct asg_ctx *c, int g, int node, const char *path, struct assignment *a)
+/* Claim node's MMIO for guest g (the pages to map are added once every device is in). */
+static int device_regs(struct asg_ctx *c, int g, int node, struct assignment *a)
 {
 	struct plat_range r;
 	unsigned int b;
@@ -681,7 +701,7 @@ static int device_regs(struct asg_ctx *c, int g, int node, const char *path, str
 	for (i = 0; (ret = read_reg(c, node, i, &r)) > 0; i++) {
 		if (!r.size)
 			continue;
-		ret = claim(c, LEDGER_MMIO, g, r.base, r.size, path);
+		ret = claim(c, LEDGER_MMIO, g, r.base, r.size, c->what);
 		if (ret < 0)
 			return ret;
 		for (b = 0; b < c->plat->mem_count; b++)
@@ -692,13 +712,11 @@ static int device_regs(struct asg_ctx *c, int g, int node, const char *path, str
 						(unsigned long long)r.size,
 						(unsigned long long)c->plat->mem[b].base,
 						(unsigned long long)c->plat->mem[b].size);
-		if (a->nr_regs == ASSIGN_MAX_REGS)
+		c->fatal = a->nr_regs == ASSIGN_MAX_REGS;
+		if (c->fatal)
 			return asg_fail(c, "more than %d reg entries in %s's devices",
 					ASSIGN_MAX_REGS, c->cfg->guest[g].name);
 		a->reg[a->nr_regs++] = r;
-		ret = map_add(c, a, r.base, r.size);
-		if (ret < 0)
-			return ret;
 	}
 	return ret;
 }
@@ -735,13 +753,14 @@ static int interrupt_parent(struct asg_ctx *c, int node, int *out)
 	return 0;
 }
 
-/* Interrupt index (a GIC specifier at spec) of device d of guest g. */
+/* Interrupt index (a GIC specifier at spec) of device d of guest g (c->dev). */
 static int device_irq(struct asg_ctx *c, int g, unsigned int d, unsigned int index,
 		      const fdt32_t *spec, struct assignment *a)
 {
-	const struct config_device *dev = &c->cfg->guest[g].device[d];
+	const struct config_device *dev = c->dev;
 	uint32_t type = fdt32_ld(&spec[0]), num = fdt32_ld(&spec[1]), flags = fdt32_ld(&spec[2]);
-	enum irq_trigger trig = index < dev->nr_triggers ? dev->trigger[index] : IRQ_TRIGGER_DT;
+	enum irq_trigger trig =
+		dev && index < dev->nr_triggers ? dev->trigger[index] : IRQ_TRIGGER_DT;
 	struct assign_spi *s;
 	bool edge;
 	int ret;
@@ -770,80 +789,145 @@ static int device_irq(struct asg_ctx *c, int g, unsigned int d, unsigned int ind
 	} else {
 		edge = trig == IRQ_TRIGGER_EDGE;
 	}
-	ret = claim(c, LEDGER_SPI, g, GIC_SPI_BASE + num, 1, dev->path);
+	if (a->nr_spis - a->dev[d].first_spi == IRQ_MAX_DEV_LINES)
+		return asg_fail(c, "interrupt %u: more than %d SPIs, skiff's limit for a device",
+				index, IRQ_MAX_DEV_LINES);
+	ret = claim(c, LEDGER_SPI, g, GIC_SPI_BASE + num, 1, c->what);
 	if (ret < 0)
 		return ret;
-	if (a->nr_spis == ASSIGN_MAX_SPIS)
+	c->fatal = a->nr_spis == ASSIGN_MAX_SPIS;
+	if (c->fatal)
 		return asg_fail(c, "more than %d SPIs in %s", ASSIGN_MAX_SPIS,
 				c->cfg->guest[g].name);
 	s = &a->spi[a->nr_spis++];
 	s->intid = GIC_SPI_BASE + num;
-	s->mode = index < dev->nr_modes ? dev->mode[index] : IRQ_MODE_HW;
+	s->mode = dev && index < dev->nr_modes ? dev->mode[index] : IRQ_MODE_HW;
 	s->edge = edge;
-	s->device = (uint8_t)d;
+	s->device = (uint16_t)d;
 	s->index = (uint8_t)index;
 	return 0;
 }
 
-/* interrupts-extended, else interrupts: *count interrupts, each to the GIC, each an SPI. */
-static int device_irqs(struct asg_ctx *c, int g, unsigned int d, int node, struct assignment *a,
-		       unsigned int *count)
+/* Whether node x is top or sits inside it. */
+static bool is_under(const struct asg_ctx *c, int x, int top)
 {
-	uint32_t spec = c->gic_icells;
-	char path[CONFIG_PATH_MAX];
+	for (; x > 0; x = fdt_index_parent(c->ix, x))
+		if (x == top)
+			return true;
+	return false;
+}
+
+/*
+ * For a device devices = "all" gives (device d of a): whether interrupt controller ctl, not the
+ * GIC, goes to the guest as well (it is, or sits in, one of its devices, d included), so that
+ * the device's interrupts through it need nothing of skiff's; *cells: its #interrupt-cells.
+ */
+static bool other_controller(const struct asg_ctx *c, const struct assignment *a, unsigned int d,
+			     int ctl, uint32_t *cells)
+{
+	uint32_t n = !c->dev && ctl > 0 ? fdt_u32_or(c->fdt, ctl, PROP_INTERRUPT_CELLS, 0) : 0;
+	unsigned int i;
+
+	if (n - 1 >= GIC_DT_MAX_CELLS)
+		return false;
+	*cells = n;
+	for (i = 0; i <= d; i++)
+		if (is_under(c, ctl, a->dev[i].node))
+			return true;
+	return false;
+}
+
+/* Told of each interrupt each_irq() finds: its index, controller, specifier and the cells left
+ * in the property; returns the cells the specifier takes (> 0), or fails. */
+typedef int irq_fn(struct asg_ctx *c, void *arg, unsigned int index, int ctl, const fdt32_t *spec,
+		   uint32_t left);
+
+/*
+ * Each interrupt of node to fn: interrupts-extended's, else those of interrupts on the inherited
+ * interrupt-parent; or (imap) interrupt-map's, whose entries hold the child's address and
+ * specifier before the phandle and the controller's address after it. *count: how many.
+ */
+static int each_irq(struct asg_ctx *c, int node, bool imap, irq_fn *fn, void *arg,
+		    unsigned int *count)
+{
+	const char *name = imap ? PROP_INTERRUPT_MAP : PROP_INTERRUPTS_EXT;
+	uint32_t pos, n, pre = 0;
 	const fdt32_t *v;
-	int len, ret, parent;
+	int len, ret = 0, ctl = -1;
 
 	*count = 0;
-	v = fdt_getprop(c->fdt, node, PROP_INTERRUPTS_EXT, &len);
-	if (v) {
-		uint32_t pos, cells = (uint32_t)len / CELL_BYTES;
-
-		if ((uint32_t)len % CELL_BYTES)
-			return asg_fail(c, "%s is %d bytes, not a multiple of 4",
-					PROP_INTERRUPTS_EXT, len);
-		for (pos = 0; pos < cells; pos += 1 + spec, (*count)++) {
-			parent = fdt_index_by_phandle(c->ix, fdt32_ld(&v[pos]));
-			if (parent != c->gic_node)
-				return asg_fail(c, "interrupt %u is not on the GIC (%s names %s)",
-						*count, PROP_INTERRUPTS_EXT,
-						parent < 0
-							? "no node"
-							: path_of(c, parent, path, sizeof(path)));
-			if (pos + 1 + spec > cells)
-				return asg_fail(c, "%s is %d bytes: interrupt %u is cut short",
-						PROP_INTERRUPTS_EXT, len, *count);
-			ret = device_irq(c, g, d, *count, &v[pos + 1], a);
-			if (ret < 0)
-				return ret;
-		}
-		return 0;
+	c->irq_ext = true;
+	v = fdt_getprop(c->fdt, node, name, &len);
+	if (!v && len == -FDT_ERR_NOTFOUND && !imap) {
+		c->irq_ext = false;
+		name = PROP_INTERRUPTS;
+		v = fdt_getprop(c->fdt, node, name, &len);
+		ret = v ? interrupt_parent(c, node, &ctl) : 0;
+		if (!ret && v && ctl < 0)
+			ret = asg_fail(c, "interrupt 0 has no interrupt parent");
 	}
-	if (len != -FDT_ERR_NOTFOUND)
-		return asg_fail(c, "%s: %s", PROP_INTERRUPTS_EXT, fdt_strerror(len));
-	v = fdt_getprop(c->fdt, node, PROP_INTERRUPTS, &len);
-	if (!v)
-		return len == -FDT_ERR_NOTFOUND
-			       ? 0
-			       : asg_fail(c, "%s: %s", PROP_INTERRUPTS, fdt_strerror(len));
-	ret = interrupt_parent(c, node, &parent);
-	if (ret < 0)
+	if (!v && len != -FDT_ERR_NOTFOUND)
+		ret = asg_fail(c, "%s: %s", name, fdt_strerror(len));
+	if (!ret && v && (uint32_t)len % CELL_BYTES)
+		ret = asg_fail(c, "%s is %d bytes, not a multiple of 4", name, len);
+	if (imap)
+		pre = fdt_u32_or(c->fdt, node, PROP_ADDRESS_CELLS, DT_IMAP_ADDRESS_CELLS) +
+		      fdt_u32_or(c->fdt, node, PROP_INTERRUPT_CELLS, 1);
+	if (ret || !v || pre > 2 * GIC_DT_MAX_CELLS)
 		return ret;
-	if (parent < 0)
-		return asg_fail(c, "interrupt 0 has no interrupt parent");
-	if (parent != c->gic_node)
-		return asg_fail(c, "interrupt 0 is not on the GIC (interrupt parent %s)",
-				path_of(c, parent, path, sizeof(path)));
-	if (!len || (uint32_t)len % (spec * CELL_BYTES))
-		return asg_fail(c, "%s is %d bytes, not a multiple of %u (the GIC's %s is %u)",
-				PROP_INTERRUPTS, len, spec * CELL_BYTES, PROP_INTERRUPT_CELLS,
-				spec);
-	for (; *count < (uint32_t)len / (spec * CELL_BYTES); (*count)++) {
-		ret = device_irq(c, g, d, *count, &v[*count * spec], a);
+	n = (uint32_t)len / CELL_BYTES;
+	for (pos = 0; pos < n; pos += (uint32_t)ret, (*count)++) {
+		if (c->irq_ext) { /* <[child address, specifier] phandle [address] specifier> */
+			pos += pre;
+			ctl = pos < n ? fdt_index_by_phandle(c->ix, fdt32_ld(&v[pos++])) : -1;
+			if (imap && ctl > 0)
+				pos += fdt_u32_or(c->fdt, ctl, PROP_ADDRESS_CELLS, 0) & 3;
+		}
+		ret = fn(c, arg, *count, ctl, &v[pos < n ? pos : n], pos < n ? n - pos : 0);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+/* Which device an interrupt is claimed for. */
+struct irq_dev {
+	int g;
+	unsigned int d;
+	struct assignment *a;
+};
+
+/* irq_fn of device_irqs(): an SPI on the GIC claimed (device_irq()); for devices = "all", one
+ * on a controller the guest gets as well (other_controller()) needs nothing. */
+static int claim_irq(struct asg_ctx *c, void *arg, unsigned int index, int ctl, const fdt32_t *spec,
+		     uint32_t left)
+{
+	const struct irq_dev *x = arg;
+	uint32_t cells = c->gic_icells;
+	int ret;
+
+	if (ctl != c->gic_node && !other_controller(c, x->a, x->d, ctl, &cells)) {
+		char path[CONFIG_PATH_MAX];
+
+		return asg_fail(c, "interrupt %u is not on the GIC (%s %s)", index,
+				c->irq_ext ? "interrupts-extended names" : "interrupt parent",
+				ctl < 0 ? "no node" : path_of(c, ctl, path, sizeof(path)));
+	}
+	if (left < cells)
+		return asg_fail(c, "%s: interrupt %u is cut short",
+				c->irq_ext ? PROP_INTERRUPTS_EXT : PROP_INTERRUPTS, index);
+	ret = ctl == c->gic_node ? device_irq(c, x->g, x->d, index, spec, x->a) : 0;
+	return ret < 0 ? ret : (int)cells;
+}
+
+/* The interrupts of device d of guest g (node): *count of them; each to the GIC, each an SPI (or,
+ * for devices = "all", on a controller the guest gets: other_controller()). */
+static int device_irqs(struct asg_ctx *c, int g, unsigned int d, int node, struct assignment *a,
+		       unsigned int *count)
+{
+	struct irq_dev x = { g, d, a };
+
+	return each_irq(c, node, false, claim_irq, &x, count);
 }
 
 /* Root nodes skiff writes into every guest tree itself (hyp/plan/guest_dtb.c): the host's are
@@ -898,20 +982,71 @@ static int check_device_node(struct asg_ctx *c, int node)
 	return 0;
 }
 
+/* The node's status when it says the node is disabled (anything but "okay", "ok" or none). */
+static const char *disabled(const struct asg_ctx *c, int node, int *len)
+{
+	const char *status = fdt_getprop(c->fdt, node, PROP_STATUS, len);
+
+	return status && !(*len == 5 && !memcmp(status, "okay", 5)) &&
+			       !(*len == 3 && !memcmp(status, "ok", 3))
+		       ? status
+		       : NULL;
+}
+
+/* Give host node to guest g as its device d, as c->dev says, named c->what in the ledger: its
+ * MMIO and SPIs claimed, its DMA classified. */
+static int give_device(struct asg_ctx *c, int g, unsigned int d, int node, struct assignment *a)
+{
+	const struct config_device *dev = c->dev;
+	struct assign_device *ad = &a->dev[d];
+	unsigned int nr_irqs = 0;
+	int iommu, ret;
+
+	ad->node = node;
+	ad->dma = dma_kind_of(c->fdt, node, &iommu);
+	ad->iommu = iommu != 0;
+	ad->first_reg = (uint16_t)a->nr_regs;
+	ad->first_spi = (uint16_t)a->nr_spis;
+	ret = device_regs(c, g, node, a);
+	if (!ret)
+		ret = device_irqs(c, g, d, node, a, &nr_irqs);
+	if (ret < 0)
+		return ret;
+	ad->nr_reg = (uint16_t)(a->nr_regs - ad->first_reg);
+	ad->nr_spi = (uint8_t)(a->nr_spis - ad->first_spi);
+	c->fatal = ad->nr_spi && ++c->irq_devices > ASSIGN_MAX_IRQ_DEVICES;
+	if (c->fatal)
+		return asg_fail(c,
+				"more than %d devices with interrupts in all guests (skiff's "
+				"limit)",
+				ASSIGN_MAX_IRQ_DEVICES);
+	if (dev && (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs))
+		return asg_fail(c, "%s has %u entries, but the device has %u interrupt%s",
+				dev->nr_modes > nr_irqs ? "interrupt-modes" : "interrupt-triggers",
+				dev->nr_modes > nr_irqs ? dev->nr_modes : dev->nr_triggers, nr_irqs,
+				nr_irqs == 1 ? "" : "s");
+	if (node == c->uart_node)
+		a->console_uart = true;
+	a->nr_devices = d + 1;
+	return 0;
+}
+
 static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assignment *a)
 {
 	const struct config_device *dev = &c->cfg->guest[g].device[d];
-	struct assign_device *ad = &a->dev[d];
-	unsigned int nr_irqs = 0;
 	const char *status;
 	int node, len, ret;
 
 	set_where(c, "%s/%s: %s", c->cfg->guest[g].name, dev->name, dev->path);
+	c->dev = dev;
+	c->what = dev->path;
 	node = c->dev_node[g][d];
 	if ((node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH) && dev->optional) {
+		struct assign_device *ad = &a->dev[d];
+
 		ad->node = -1; /* not on this host: nothing to claim or map */
-		ad->first_reg = (uint8_t)a->nr_regs;
-		ad->first_spi = (uint8_t)a->nr_spis;
+		ad->first_reg = (uint16_t)a->nr_regs;
+		ad->first_spi = (uint16_t)a->nr_spis;
 		ad->nr_reg = 0;
 		ad->nr_spi = 0;
 		a->nr_devices = d + 1;
@@ -923,51 +1058,231 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 		return asg_fail(c, "%s", fdt_strerror(node));
 	if (!node)
 		return asg_fail(c, "the root node cannot be assigned");
-	status = fdt_getprop(c->fdt, node, PROP_STATUS, &len);
-	if (status && !(len == 5 && !memcmp(status, "okay", 5)) &&
-	    !(len == 3 && !memcmp(status, "ok", 3)))
+	status = disabled(c, node, &len);
+	if (status)
 		return asg_fail(c, "is disabled in the host device tree (status \"%.*s\")",
 				(int)strnlen(status, (size_t)len), status);
-
 	ret = check_device_node(c, node);
-	if (ret < 0)
-		return ret;
-	ad->node = node;
-	{
-		int iommu;
+	return ret < 0 ? ret : give_device(c, g, d, node, a);
+}
 
-		ad->dma = dma_kind_of(c->fdt, node, &iommu);
-		ad->iommu = iommu != 0;
-	}
-	ad->first_reg = (uint8_t)a->nr_regs;
-	ad->first_spi = (uint8_t)a->nr_spis;
-	ret = device_regs(c, g, node, dev->path, a);
-	if (!ret)
-		ret = device_irqs(c, g, d, node, a, &nr_irqs);
-	if (ret < 0)
+/*
+ * devices = "all". What a walk of the host tree does with node x: leaves it out with its subtree
+ * (disabled; no device: a CPU, memory or generated node, the GIC, the timer, a node with neither
+ * reg nor interrupts; some guest's device already, or holding one), goes into it (a bus: a child
+ * has MMIO, and x is a simple-bus or has neither reg nor interrupts itself) or tries to give it,
+ * whole.
+ */
+enum { ALL_SKIP, ALL_INTO, ALL_TRY };
+
+static int all_kind(struct asg_ctx *c, int x)
+{
+	bool device = fdt_getprop(c->fdt, x, PROP_REG, NULL) ||
+		      fdt_getprop(c->fdt, x, PROP_INTERRUPTS, NULL) ||
+		      fdt_getprop(c->fdt, x, PROP_INTERRUPTS_EXT, NULL);
+	struct fdt_addr_err e;
+	struct plat_range r;
+	unsigned int g, d;
+	int len, y;
+
+	/* interrupt-affinity: per-CPU SPIs, a PMU's, which stays out of guests' trees */
+	if (disabled(c, x, &len) || not_a_device(c, x) || x == c->gic_node ||
+	    x == c->plat->timer_node || fdt_getprop(c->fdt, x, "interrupt-affinity", NULL))
+		return ALL_SKIP;
+	fdt_for_each_subnode(
+		y, c->fdt,
+		x) if ((!device || !fdt_node_check_compatible(c->fdt, x, "simple-bus")) &&
+		       fdt_addr_reg(c->fdt, c->ix, y, 0, &r, &e) > 0 && r.size) return ALL_INTO;
+	for (g = 0; g < c->cfg->nr_guests; g++)
+		for (d = 0; d < c->out[g].nr_devices; d++) {
+			/* one inside a device given is not reached: the walk leaves its subtree */
+			if (is_under(c, c->out[g].dev[d].node, x))
+				return ALL_SKIP;
+		}
+	return device ? ALL_TRY : ALL_SKIP;
+}
+
+/* Try node as guest g's next device: given, or (a problem of the device's, not a limit of
+ * skiff's) everything it claimed taken back and, when report, the reason told. */
+static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, bool report)
+{
+	unsigned int d = a->nr_devices, claims = c->l->count, regs = a->nr_regs, spis = a->nr_spis;
+	unsigned int irq_devices = c->irq_devices;
+	char path[CONFIG_PATH_MAX];
+	struct fdt_addr_err e;
+	struct plat_range r;
+	int i, ret;
+
+	set_where(c, "%s/" AUTO_NAME ": %s", c->cfg->guest[g].name,
+		  path_of(c, node, path, sizeof(path)));
+	c->dev = NULL;
+	c->what =
+		fdt_get_name(c->fdt, node, NULL); /* in the host tree, which outlives the ledger */
+	if (d == ASSIGN_MAX_DEVICES)
+		return asg_fail(c, "more than %d devices in %s", ASSIGN_MAX_DEVICES,
+				c->cfg->guest[g].name);
+	c->fatal = false;
+	ret = give_device(c, g, d, node, a);
+	/* a window its ranges opens beyond its own registers (a PCI host bridge's): skiff maps
+	 * reg only, and the guest would find nothing there */
+	for (i = 0; !ret && fdt_addr_ranges(c->fdt, c->ix, node, i, &r, &e) > 0; i++)
+		if (!in_ranges(&a->reg[regs], a->nr_regs - regs, r.base, r.size))
+			ret = asg_fail(c,
+				       "ranges opens 0x%llx+0x%llx, outside its reg: skiff "
+				       "maps reg only",
+				       (unsigned long long)r.base, (unsigned long long)r.size);
+	if (!ret || c->fatal)
 		return ret;
-	ad->nr_reg = (uint8_t)(a->nr_regs - ad->first_reg);
-	ad->nr_spi = (uint8_t)(a->nr_spis - ad->first_spi);
-	if (ad->nr_spi && ++c->irq_devices > CONFIG_MAX_DEVICES)
-		return asg_fail(c,
-				"more than %d devices with interrupts in all guests (skiff's "
-				"limit)",
-				CONFIG_MAX_DEVICES);
-	if (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs)
-		return asg_fail(c, "%s has %u entries, but the device has %u interrupt%s",
-				dev->nr_modes > nr_irqs ? "interrupt-modes" : "interrupt-triggers",
-				dev->nr_modes > nr_irqs ? dev->nr_modes : dev->nr_triggers, nr_irqs,
-				nr_irqs == 1 ? "" : "s");
-	if (node == c->uart_node)
-		a->console_uart = true;
-	a->nr_devices = d + 1;
+	a->nr_devices = d;
+	ledger_undo(c->l, claims);
+	a->nr_regs = regs;
+	a->nr_spis = spis;
+	c->irq_devices = irq_devices;
+	if (report && c->note)
+		c->note(c->err);
 	return 0;
 }
 
-/* size bytes of the config's device-window for guest g's what (the window exists). */
+/* One walk of the host tree, trying every device not given yet. */
+static int all_walk(struct asg_ctx *c, int g, struct assignment *a, bool report)
+{
+	int node, depth = 0, skip = 0, ret = 0;
+
+	for (node = fdt_next_node(c->fdt, 0, &depth); node >= 0 && depth > 0 && !ret;
+	     node = fdt_next_node(c->fdt, node, &depth)) {
+		int k;
+
+		if (skip && depth > skip)
+			continue;
+		k = all_kind(c, node);
+		skip = k == ALL_INTO ? 0 : depth;
+		if (k == ALL_TRY)
+			ret = try_device(c, g, node, a, report);
+	}
+	return ret;
+}
+
+/*
+ * devices = "all" for guest g, after every configured device of every guest: walks until one
+ * gives nothing more (a device whose interrupt controller comes later in the tree gets in on
+ * the next), then once more to report what is left out.
+ */
+static int assign_all(struct asg_ctx *c, int g, struct assignment *a)
+{
+	unsigned int before;
+	int ret;
+
+	do {
+		before = a->nr_devices;
+		ret = all_walk(c, g, a, false);
+	} while (!ret && a->nr_devices != before);
+	return ret ? ret : all_walk(c, g, a, true);
+}
+
+/* [b, b + size) seen from address s: *in, the furthest end of a range that holds s; *next, the
+ * nearest start above s. */
+static void busy(uint64_t b, uint64_t size, uint64_t s, uint64_t *in, uint64_t *next)
+{
+	if (size && b <= s && s - b < size && b + size > *in)
+		*in = b + size;
+	else if (b > s && b < *next)
+		*next = b;
+}
+
+/* busy() for RAM and every reg and ranges window of the host tree (skiff's claims are in those,
+ * or in the pages of those). */
+static void busy_all(struct asg_ctx *c, uint64_t s, uint64_t *in, uint64_t *next)
+{
+	struct fdt_addr_err e;
+	struct plat_range r;
+	unsigned int i;
+	int node, depth = 0, k;
+
+	*in = 0;
+	*next = AUTO_WINDOW_TOP;
+	for (i = 0; i < c->plat->mem_count; i++)
+		busy(c->plat->mem[i].base, c->plat->mem[i].size, s, in, next);
+	for (node = 0; node >= 0; node = fdt_next_node(c->fdt, node, &depth)) {
+		for (k = 0; fdt_addr_reg(c->fdt, c->ix, node, k, &r, &e) > 0; k++)
+			busy(r.base, r.size, s, in, next);
+		for (k = 0; fdt_addr_ranges(c->fdt, c->ix, node, k, &r, &e) > 0; k++)
+			busy(r.base, r.size, s, in, next);
+	}
+}
+
+/*
+ * device-window = "auto": the lowest AUTO_WINDOW of guest-physical space below AUTO_WINDOW_TOP,
+ * 4 KiB-aligned, that overlaps no RAM and no reg or ranges of any host node (so no page of
+ * anything claimed); else the largest such gap; else none.
+ */
+static void auto_device_window(struct asg_ctx *c, struct config_range *w)
+{
+	uint64_t s = PAGE, in, next;
+
+	while (s < AUTO_WINDOW_TOP && w->size < AUTO_WINDOW) {
+		busy_all(c, s, &in, &next);
+		next &= in ? next : PAGE_MASK; /* a gap ends at the page of what comes next */
+		if (!in && next > s + w->size) {
+			w->base = s;
+			w->size = next - s < AUTO_WINDOW ? next - s : AUTO_WINDOW;
+		}
+		s = in ? (in + PAGE - 1) & PAGE_MASK : next + PAGE;
+	}
+}
+
+/* irq_fn marking the SPIs on the GIC in used (arg); one on another controller is passed over
+ * by its #interrupt-cells. */
+static int mark_irq(struct asg_ctx *c, void *arg, unsigned int index, int ctl, const fdt32_t *spec,
+		    uint32_t left)
+{
+	uint32_t cells = ctl == c->gic_node ? c->gic_icells
+			 : ctl > 0	    ? fdt_u32_or(c->fdt, ctl, PROP_INTERRUPT_CELLS, 0)
+					    : 0;
+	uint32_t num = left > 1 ? fdt32_ld(&spec[1]) : 0;
+
+	(void)index;
+	if (cells - 1 >= GIC_DT_MAX_CELLS)
+		return ASG_EFAIL;
+	if (ctl == c->gic_node && left >= GIC_DT_MIN_CELLS &&
+	    fdt32_ld(&spec[0]) == GIC_DT_TYPE_SPI && num < VGIC_MAX_INTIDS - GIC_SPI_BASE)
+		((uint8_t *)arg)[(num + GIC_SPI_BASE) / 8] |=
+			(uint8_t)(1u << (num + GIC_SPI_BASE) % 8);
+	return (int)cells;
+}
+
+/* spi-window = "auto": the longest run of SPIs below the GIC's last INTID (and the vGIC's) that
+ * no interrupt of any host node names. */
+static void auto_spi_window(struct asg_ctx *c, struct config_range *w)
+{
+	uint8_t used[VGIC_MAX_INTIDS / 8] = { 0 };
+	unsigned int i, run = 0, end = c->plat->gic_nr_intids;
+	int node, depth = 0;
+
+	if (!end || end > VGIC_MAX_INTIDS)
+		end = VGIC_MAX_INTIDS;
+	for (node = 0; node >= 0; node = fdt_next_node(c->fdt, node, &depth)) {
+		unsigned int n;
+
+		each_irq(c, node, false, mark_irq, used, &n);
+		each_irq(c, node, true, mark_irq, used, &n);
+	}
+	for (i = GIC_SPI_BASE; i <= end; i++) {
+		if (i < end && !(used[i / 8] >> (i % 8) & 1)) {
+			run++;
+			continue;
+		}
+		if (run > w->size) {
+			w->base = i - run - GIC_SPI_BASE;
+			w->size = run;
+		}
+		run = 0;
+	}
+}
+
+/* size bytes of the device-window for guest g's what (the window exists). */
 static int window_alloc(struct asg_ctx *c, int g, uint64_t size, const char *what, uint64_t *base)
 {
-	const struct config_range *w = &c->cfg->device_window;
+	const struct config_range *w = &c->win[0];
 
 	*base = ledger_alloc_mmio(c->l, g, size, w->base, w->base + w->size, what);
 	if (!*base)
@@ -978,32 +1293,28 @@ static int window_alloc(struct asg_ctx *c, int g, uint64_t size, const char *wha
 
 static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 {
-	const struct config *cfg = c->cfg;
-	uint64_t spi_lo = GIC_SPI_BASE + cfg->spi_window.base;
+	const struct config_range *sw = &c->win[1];
+	uint64_t spi_lo = GIC_SPI_BASE + sw->base;
 
-	set_where(c, "%s: doorbell", cfg->guest[g].name);
-	if (!cfg->device_window.size)
+	set_where(c, "%s: doorbell", c->cfg->guest[g].name);
+	if (!c->win[0].size)
 		return asg_fail(c, "no device-window in /skiff to place it in");
-	if (!cfg->spi_window.size)
+	if (!sw->size)
 		return asg_fail(c, "no spi-window in /skiff to take its SPI from");
 	if (window_alloc(c, g, ASSIGN_DOORBELL_SIZE, WHAT_DOORBELL, &a->doorbell_base))
 		return ASG_EFAIL;
-	a->doorbell_intid =
-		ledger_alloc_spi(c->l, g, (uint32_t)spi_lo,
-				 (uint32_t)(spi_lo + cfg->spi_window.size), WHAT_DOORBELL);
+	a->doorbell_intid = ledger_alloc_spi(c->l, g, (uint32_t)spi_lo,
+					     (uint32_t)(spi_lo + sw->size), WHAT_DOORBELL);
 	if (!a->doorbell_intid)
-		return asg_fail(c, "spi-window <%llu %llu> is full",
-				(unsigned long long)cfg->spi_window.base,
-				(unsigned long long)cfg->spi_window.size);
+		return asg_fail(c, "spi-window <%llu %llu> is full", (unsigned long long)sw->base,
+				(unsigned long long)sw->size);
 	return 0;
 }
 
 static int assign_vconsole(struct asg_ctx *c, int g, struct assignment *a)
 {
-	const struct config *cfg = c->cfg;
-
-	set_where(c, "%s: virtual-console", cfg->guest[g].name);
-	if (!cfg->device_window.size)
+	set_where(c, "%s: virtual-console", c->cfg->guest[g].name);
+	if (!c->win[0].size)
 		return asg_fail(c, "no device-window in /skiff to place it in");
 	return window_alloc(c, g, ASSIGN_VCONSOLE_SIZE, WHAT_VCONSOLE, &a->vconsole_base);
 }
@@ -1046,11 +1357,13 @@ static int page_rest(struct asg_ctx *c, int g, const struct assignment *a, bool 
 
 	for (d = 0; d < a->nr_devices; d++) {
 		const struct assign_device *ad = &a->dev[d];
-		const struct config_device *dev = &cg->device[d];
+		const struct config_device *dev = d < cg->nr_devices ? &cg->device[d] : NULL;
+		char path[CONFIG_PATH_MAX];
 
-		if (claim_rest && !dev->whole_pages)
+		if (claim_rest && dev && !dev->whole_pages)
 			continue;
-		set_where(c, "%s/%s: %s", cg->name, dev->name, dev->path);
+		set_where(c, "%s/%s: %s", cg->name, dev ? dev->name : AUTO_NAME,
+			  dev ? dev->path : path_of(c, ad->node, path, sizeof(path)));
 		for (r = ad->first_reg; r < (unsigned int)ad->first_reg + ad->nr_reg; r++) {
 			const struct plat_range *reg = &a->reg[r];
 			uint64_t first = reg->base & PAGE_MASK;
@@ -1101,9 +1414,9 @@ static int check_stage2(struct asg_ctx *c, const struct assignment *out)
 
 int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
 		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
-		  char *err, size_t err_size)
+		  assign_note_fn *note, char *err, size_t err_size)
 {
-	static struct fdt_index ix; /* 6 KiB: not on skiff's boot stack */
+	static struct fdt_index ix; /* 12 KiB: not on skiff's boot stack */
 	static int dev_node[CONFIG_MAX_GUESTS][CONFIG_MAX_DEVICES];
 	struct asg_ctx c = {
 		.fdt = host_fdt,
@@ -1116,6 +1429,8 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		.err_size = err_size,
 		.skiff_base = skiff_base,
 		.skiff_end = skiff_end,
+		.out = out,
+		.note = note,
 	};
 	unsigned int g, d;
 	int ret;
@@ -1159,6 +1474,10 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		for (d = 0; d < cfg->guest[g].nr_devices && !ret; d++)
 			ret = assign_device(&c, (int)g, d, &out[g]);
 	}
+	/* after every configured device: those are the guests' whatever the order in the tree */
+	for (g = 0; g < cfg->nr_guests && !ret; g++)
+		if (cfg->guest[g].all_devices)
+			ret = assign_all(&c, (int)g, &out[g]);
 	for (g = 0; g < cfg->nr_guests && !ret; g++)
 		ret = carve_images(&c, (int)g, &out[g]);
 	/* After every device is claimed, so no other guest's device can be in the rest of a page
@@ -1166,6 +1485,19 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	for (g = 0; g < cfg->nr_guests && !ret; g++)
 		ret = check_sub_pages(&c, (int)g, &out[g]);
 	for (g = 0; g < cfg->nr_guests && !ret; g++) {
+		set_where(&c, "%s", cfg->guest[g].name);
+		for (d = 0; d < out[g].nr_regs && !ret; d++)
+			ret = map_add(&c, &out[g], out[g].reg[d].base, out[g].reg[d].size);
+	}
+	c.win[0] = cfg->device_window;
+	c.win[1] = cfg->spi_window;
+	if (!ret && cfg->device_window_auto)
+		auto_device_window(&c, &c.win[0]);
+	if (!ret && cfg->spi_window_auto)
+		auto_spi_window(&c, &c.win[1]);
+	for (g = 0; g < cfg->nr_guests && !ret; g++) {
+		out[g].device_window = c.win[0];
+		out[g].spi_window = c.win[1];
 		if (cfg->guest[g].doorbell)
 			ret = assign_doorbell(&c, (int)g, &out[g]);
 		if (!ret && cfg->guest[g].vconsole)
@@ -1173,5 +1505,7 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	}
 	if (!ret)
 		ret = check_stage2(&c, out);
+	if (!ret && err_size)
+		err[0] = '\0'; /* what devices = "all" tried and left out said */
 	return ret;
 }

@@ -16,10 +16,18 @@
 #include "hyp/plan/ledger.h"
 #include "hyp/plan/platform.h"
 
-#define ASSIGN_MAX_MEM 12  /* RAM ranges of one guest ("all RAM" can come in pieces) */
-#define ASSIGN_MAX_REGS 64 /* reg entries of a guest's devices, as the host DT gives them */
-#define ASSIGN_MAX_MMIO 64 /* page ranges to map into a guest's stage 2 */
-#define ASSIGN_MAX_SPIS 64 /* passed-through SPIs of one guest */
+/*
+ * Limits of one guest, sized for devices = "all" on real boards: of the 152 GICv3 boards in
+ * Linux 6.1's arm64 trees that skiff-check takes, the most (RK3399 Chromebooks) have 87
+ * devices with 92 reg entries, 70 ranges to map and 49 SPIs. Each struct assignment is static.
+ */
+#define ASSIGN_MAX_MEM 12      /* RAM ranges of one guest ("all RAM" can come in pieces) */
+#define ASSIGN_MAX_DEVICES 256 /* its configured devices, then those devices = "all" adds */
+#define ASSIGN_MAX_REGS 256    /* reg entries of a guest's devices, as the host DT gives them */
+#define ASSIGN_MAX_MMIO 192    /* page ranges to map into a guest's stage 2 */
+#define ASSIGN_MAX_SPIS 192    /* passed-through SPIs of one guest */
+/* devices with SPIs in all guests together: a struct passthrough each (528 bytes, vm.c) */
+#define ASSIGN_MAX_IRQ_DEVICES 128
 #define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/emul/doorbell.h's DOORBELL_SIZE */
 #define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/emul/vconsole.h's VCONSOLE_SIZE */
 
@@ -27,18 +35,18 @@ struct assign_spi {
 	uint32_t intid;	    /* physical = virtual INTID (SPI number + 32) */
 	enum irq_mode mode; /* from interrupt-modes; hw when not given */
 	bool edge;	    /* edge-triggered (interrupt-triggers, else the host DT's flags) */
-	uint8_t device;	    /* index into config_guest.device[] and assignment.dev[] */
+	uint16_t device;    /* index into assignment.dev[] (and config_guest.device[]) */
 	uint8_t index;	    /* which interrupt of that device (0 for its first) */
 };
 
 struct assign_device {
-	int node;	   /* host device-tree node offset (for the guest device tree) */
-	enum dma_kind dma; /* whether it can master DMA (hyp/plan/dma.h): no IOMMU stops it */
-	bool iommu;	   /* its node names an IOMMU, which skiff does not program */
-	uint8_t first_reg; /* its reg entries are reg[first_reg .. + nr_reg) */
-	uint8_t nr_reg;
-	uint8_t first_spi; /* its interrupts are spi[first_spi .. + nr_spi) */
-	uint8_t nr_spi;
+	int node;	    /* host device-tree node offset (for the guest device tree) */
+	enum dma_kind dma;  /* whether it can master DMA (hyp/plan/dma.h): no IOMMU stops it */
+	bool iommu;	    /* its node names an IOMMU, which skiff does not program */
+	uint8_t nr_spi;	    /* at most IRQ_MAX_DEV_LINES */
+	uint16_t first_reg; /* its reg entries are reg[first_reg .. + nr_reg) */
+	uint16_t nr_reg;
+	uint16_t first_spi; /* its interrupts are spi[first_spi .. + nr_spi) */
 };
 
 struct assignment {
@@ -53,7 +61,8 @@ struct assignment {
 	unsigned int nr_resv;
 	struct plat_range resv[PLAT_MAX_RESV];
 	unsigned int nr_devices;
-	struct assign_device dev[CONFIG_MAX_DEVICES]; /* in config order */
+	/* in config order (config_guest.device[]), then those devices = "all" adds */
+	struct assign_device dev[ASSIGN_MAX_DEVICES];
 	unsigned int nr_regs;
 	struct plat_range reg[ASSIGN_MAX_REGS]; /* device MMIO as claimed (CPU addresses) */
 	unsigned int nr_mmio;
@@ -65,6 +74,9 @@ struct assignment {
 	uint64_t doorbell_base; /* skiff's doorbell (ASSIGN_DOORBELL_SIZE bytes); 0: none */
 	uint32_t doorbell_intid;
 	uint64_t vconsole_base; /* skiff's virtual console (ASSIGN_VCONSOLE_SIZE); 0: none */
+	/* the windows those come from, as configured or as "auto" found them; size 0: none */
+	struct config_range device_window;
+	struct config_range spi_window; /* SPI numbers (INTID - 32) */
 	/* where its kernel and initrd come from: the configuration's, with "multiboot" and "auto"
 	 * resolved to IMAGE_MEMORY (the modules in /chosen) or IMAGE_FW_CFG */
 	struct config_image kernel;
@@ -76,15 +88,20 @@ struct assignment {
 	struct plat_range kept[2];
 };
 
+/* Told each device devices = "all" leaves out, and why: "guest@0/devices: /soc/its@1820000:
+ * MMIO 0x1820000+0x10000 already assigned to skiff (the GIC)". */
+typedef void assign_note_fn(const char *msg);
+
 /*
  * Apply cfg (config_parse'd) to the host described by host_fdt and plat (plat_parse'd
  * from it). skiff's own memory is [skiff_base, skiff_end). l must be fresh (ledger_init);
  * it is filled with every claim and names guests by cfg's names, so it must not outlive cfg.
- * out has cfg->nr_guests entries. 0, or -1 with err naming the guest, config node, host
- * node and resource ("guest@0/uart: /pl011@9000000: no such node in the host device tree").
+ * out has cfg->nr_guests entries. note (may be NULL) hears of the devices devices = "all"
+ * leaves out. 0, or -1 with err naming the guest, config node, host node and resource
+ * ("guest@0/uart: /pl011@9000000: no such node in the host device tree").
  */
 int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
 		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
-		  char *err, size_t err_size);
+		  assign_note_fn *note, char *err, size_t err_size);
 
 #endif

@@ -39,6 +39,9 @@
 #define PROP_NO_DEFERRAL "oneshot-no-deferral"
 #define PROP_DEVICE_WINDOW "device-window"
 #define PROP_SPI_WINDOW "spi-window"
+#define PROP_DEVICES "devices"
+#define WORD_AUTO "auto"
+#define WORD_ALL "all"
 
 /* DT spec 2.3.5: what a client assumes when #address-cells / #size-cells are absent. */
 #define DT_DEFAULT_ADDRESS_CELLS 2
@@ -71,8 +74,9 @@ static const char *const skiff_props[] = {
 	PROP_STATS,   PROP_TEST, PROP_NO_DEFERRAL, PROP_DEVICE_WINDOW, PROP_SPI_WINDOW,
 	PROP_PMU_EL2, NULL
 };
-static const char *const guest_props[] = { PROP_CPUS,	PROP_MEMORY,   PROP_BOOTARGS, PROP_KERNEL,
-					   PROP_INITRD, PROP_DOORBELL, PROP_VCONSOLE, NULL };
+static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTARGS,
+					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
+					   PROP_VCONSOLE, PROP_DEVICES, NULL };
 static const char *const device_props[] = { PROP_DEVICE,   PROP_MODES,	     PROP_TRIGGERS,
 					    PROP_OPTIONAL, PROP_WHOLE_PAGES, NULL };
 
@@ -142,6 +146,15 @@ static int check_props(struct cfg_ctx *c, int node, const char *const *allowed)
 	return 0;
 }
 
+/* Whether property name of node is the string word. */
+static bool is_word(const void *fdt, int node, const char *name, const char *word)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, node, name, &len);
+
+	return v && len > 0 && !strncmp(v, word, (size_t)len);
+}
+
 /* One cell of the root (#address-cells / #size-cells): 1 or 2, the default when absent. */
 static int root_cells(struct cfg_ctx *c, const char *name, uint32_t dflt, uint32_t *out)
 {
@@ -202,12 +215,16 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 	if (fdt_first_subnode(c->fdt, node) >= 0)
 		return cfg_fail(c, "has a subnode; it takes none");
 
-	ret = get_prop(c, node, PROP_DEVICE_WINDOW, &v, &len);
+	cfg->device_window_auto = is_word(c->fdt, node, PROP_DEVICE_WINDOW, WORD_AUTO);
+	cfg->spi_window_auto = is_word(c->fdt, node, PROP_SPI_WINDOW, WORD_AUTO);
+	ret = cfg->device_window_auto ? 0 : get_prop(c, node, PROP_DEVICE_WINDOW, &v, &len);
 	if (ret < 0)
 		return ret;
 	if (ret) {
 		if ((uint32_t)len != (c->ac + c->sc) * CELL_BYTES)
-			return cfg_fail(c, "%s: %d bytes, not one (address, size) pair of %u cells",
+			return cfg_fail(c,
+					"%s: %d bytes, not one (address, size) pair of %u cells "
+					"nor \"" WORD_AUTO "\"",
 					PROP_DEVICE_WINDOW, len, c->ac + c->sc);
 		ret = read_range(c, PROP_DEVICE_WINDOW, v, &cfg->device_window);
 		if (!ret)
@@ -216,11 +233,12 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 			return ret;
 	}
 
-	ret = get_prop(c, node, PROP_SPI_WINDOW, &v, &len);
+	ret = cfg->spi_window_auto ? 0 : get_prop(c, node, PROP_SPI_WINDOW, &v, &len);
 	if (ret <= 0)
 		return ret;
 	if (len != 2 * (int)CELL_BYTES)
-		return cfg_fail(c, "%s: %d bytes, not <first count> (8)", PROP_SPI_WINDOW, len);
+		return cfg_fail(c, "%s: %d bytes, not <first count> (8) nor \"" WORD_AUTO "\"",
+				PROP_SPI_WINDOW, len);
 	cfg->spi_window.base = fdt_cells_read(v, 1);
 	cfg->spi_window.size = fdt_cells_read((const fdt32_t *)v + 1, 1);
 	if (!cfg->spi_window.size)
@@ -437,6 +455,7 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 {
 	struct config_guest *g;
 	const void *v = NULL;
+	unsigned int i;
 	int len = 0, ret, sub;
 
 	fmt_snprintf(c->where, sizeof(c->where), "%s", name);
@@ -469,6 +488,15 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 		memcpy(g->bootargs, v, (size_t)len);
 		g->has_bootargs = true;
 	}
+	g->all_devices = is_word(c->fdt, node, PROP_DEVICES, WORD_ALL);
+	if (!g->all_devices && fdt_getprop(c->fdt, node, PROP_DEVICES, NULL))
+		return cfg_fail(c, "%s: not \"" WORD_ALL "\"", PROP_DEVICES);
+	for (i = 0; g->all_devices && i + 1 < c->cfg->nr_guests; i++)
+		if (c->cfg->guest[i].all_devices)
+			return cfg_fail(c,
+					"%s: \"" WORD_ALL "\", as for %s: only one guest can have "
+					"every device",
+					PROP_DEVICES, c->cfg->guest[i].name);
 	ret = parse_image(c, node, PROP_KERNEL, &g->kernel);
 	if (!ret && g->kernel.source == IMAGE_NONE)
 		ret = cfg_fail(c, "%s: missing (\"%s\", \"multiboot\", \"auto\" or <address size>)",

@@ -75,8 +75,9 @@ struct config_guest {
 	bool has_bootargs;
 	struct config_image kernel;
 	struct config_image initrd;
-	bool doorbell; /* give the guest skiff's doorbell test device */
-	bool vconsole; /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
+	bool doorbell;	  /* give the guest skiff's doorbell test device */
+	bool vconsole;	  /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
+	bool all_devices; /* devices = "all": every host device nobody else has, as well */
 	unsigned int nr_devices;
 	struct config_device device[CONFIG_MAX_DEVICES];
 };
@@ -88,6 +89,8 @@ struct config {
 	bool pmu_el2_counting;		   /* test-only: guests may count at EL2 (make bench) */
 	struct config_range device_window; /* IPA window for skiff's devices; size 0: none */
 	struct config_range spi_window;	   /* SPI numbers (INTID - 32) for them; size 0: none */
+	bool device_window_auto;	   /* "auto": hyp/plan/assign.c picks free ones */
+	bool spi_window_auto;
 	unsigned int nr_guests;
 	struct config_guest guest[CONFIG_MAX_GUESTS];
 };

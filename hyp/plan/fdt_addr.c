@@ -6,6 +6,7 @@
  */
 #include <libfdt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "hyp/plan/fdt_addr.h"
 #include "hyp/plan/fdt_props.h"
@@ -134,48 +135,63 @@ int fdt_addr_translate(const void *fdt, const struct fdt_index *ix, int bus, str
 	return translate(fdt, ix, bus, bus, r, e);
 }
 
-/* node's reg and its parent's cells: the entry count, 0 without reg, or -1. */
-static int reg_of(const void *fdt, const struct fdt_index *ix, int node, const fdt32_t **reg,
-		  int *parent, uint32_t cells[2], struct fdt_addr_err *e)
+/*
+ * node's reg (ranges false), or the parent side of its ranges (true): *v, the parent, and an
+ * entry's cells: c[0] to skip (ranges' child address: PCI's 3 cells too), c[1] address and
+ * c[2] size. The entry count; 0 without the property (or, for ranges, with cells skiff does not
+ * read); or -1.
+ */
+static int entries_of(const void *fdt, const struct fdt_index *ix, int node, bool ranges,
+		      const fdt32_t **v, int *parent, uint32_t c[3], struct fdt_addr_err *e)
 {
+	const char *name = ranges ? PROP_RANGES : PROP_REG;
 	uint32_t entry;
 	int len;
 
-	*reg = fdt_getprop(fdt, node, PROP_REG, &len);
-	if (!*reg)
-		return len == -FDT_ERR_NOTFOUND ? 0
-						: addr_fail(e, node, "reg: %s", fdt_strerror(len));
+	*v = fdt_getprop(fdt, node, name, &len);
+	if (!*v)
+		return len == -FDT_ERR_NOTFOUND
+			       ? 0
+			       : addr_fail(e, node, "%s: %s", name, fdt_strerror(len));
 	*parent = parent_of(fdt, ix, node, e);
-	if (*parent < 0 || node_cells(fdt, *parent, cells, e))
+	if (*parent < 0 || node_cells(fdt, *parent, c + 1, e))
 		return -1;
-	entry = (cells[0] + cells[1]) * CELL_BYTES;
+	c[0] = 0;
+	if (ranges) {
+		c[0] = fdt_u32_or(fdt, node, PROP_ADDRESS_CELLS, DT_DEFAULT_ADDRESS_CELLS);
+		c[2] = fdt_u32_or(fdt, node, PROP_SIZE_CELLS, DT_DEFAULT_SIZE_CELLS);
+		if (c[0] - 1 > 2 || c[2] - 1 > 1)
+			return 0;
+	}
+	entry = (c[0] + c[1] + c[2]) * CELL_BYTES;
 	if ((uint32_t)len % entry)
-		return addr_fail(e, node, "reg is %d bytes, not a multiple of %u", len, entry);
+		return addr_fail(e, node, "%s is %d bytes, not a multiple of %u", name, len, entry);
 	return (int)((uint32_t)len / entry);
 }
 
 int fdt_addr_reg_count(const void *fdt, const struct fdt_index *ix, int node,
 		       struct fdt_addr_err *e)
 {
-	const fdt32_t *reg;
-	uint32_t cells[2];
+	const fdt32_t *v;
+	uint32_t c[3];
 	int parent;
 
-	return reg_of(fdt, ix, node, &reg, &parent, cells, e);
+	return entries_of(fdt, ix, node, false, &v, &parent, c, e);
 }
 
-int fdt_addr_reg(const void *fdt, const struct fdt_index *ix, int node, int i,
-		 struct plat_range *out, struct fdt_addr_err *e)
+/* Entry i of node's reg or ranges (entries_of()) as a CPU address range. */
+static int addr_entry(const void *fdt, const struct fdt_index *ix, int node, bool ranges, int i,
+		      struct plat_range *out, struct fdt_addr_err *e)
 {
-	const fdt32_t *reg;
-	uint32_t cells[2];
-	int parent, count = reg_of(fdt, ix, node, &reg, &parent, cells, e);
+	const fdt32_t *v;
+	uint32_t c[3];
+	int parent, count = entries_of(fdt, ix, node, ranges, &v, &parent, c, e);
 
 	if (count <= 0 || i < 0 || i >= count)
 		return count < 0 ? -1 : 0;
-	reg += (uint32_t)i * (cells[0] + cells[1]);
-	out->base = fdt_cells_read(reg, cells[0]);
-	out->size = fdt_cells_read(reg + cells[0], cells[1]);
+	v += (uint32_t)i * (c[0] + c[1] + c[2]) + c[0];
+	out->base = fdt_cells_read(v, c[1]);
+	out->size = fdt_cells_read(v + c[1], c[2]);
 	if (out->size && out->base + (out->size - 1) < out->base)
 		return addr_fail(e, node, "reg %d: 0x%llx+0x%llx wraps around", i,
 				 (unsigned long long)out->base, (unsigned long long)out->size);
@@ -186,4 +202,16 @@ int fdt_addr_reg(const void *fdt, const struct fdt_index *ix, int node, int i,
 				 "MMIO 0x%llx+0x%llx is beyond the 52-bit physical address space",
 				 (unsigned long long)out->base, (unsigned long long)out->size);
 	return 1;
+}
+
+int fdt_addr_reg(const void *fdt, const struct fdt_index *ix, int node, int i,
+		 struct plat_range *out, struct fdt_addr_err *e)
+{
+	return addr_entry(fdt, ix, node, false, i, out, e);
+}
+
+int fdt_addr_ranges(const void *fdt, const struct fdt_index *ix, int node, int i,
+		    struct plat_range *out, struct fdt_addr_err *e)
+{
+	return addr_entry(fdt, ix, node, true, i, out, e);
 }

@@ -31,6 +31,15 @@ struct fdt_addr_err {
 int fdt_addr_reg(const void *fdt, const struct fdt_index *ix, int node, int i,
 		 struct plat_range *out, struct fdt_addr_err *e);
 
+/*
+ * Entry i of node's non-empty ranges: the window it opens, as a CPU address range in *out (the
+ * parent side, translated up). 1; 0 when node has no ranges, an empty one, fewer than i + 1
+ * entries or cells skiff does not read (child #address-cells 1 to 3, PCI's included;
+ * #size-cells 1 or 2); -1 with *e filled when the translation fails.
+ */
+int fdt_addr_ranges(const void *fdt, const struct fdt_index *ix, int node, int i,
+		    struct plat_range *out, struct fdt_addr_err *e);
+
 /* The number of entries in node's reg (0 when absent), or -1 with *e filled. */
 int fdt_addr_reg_count(const void *fdt, const struct fdt_index *ix, int node,
 		       struct fdt_addr_err *e);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FDT_INDEX_MAX_NODES 512
+#define FDT_INDEX_MAX_NODES 1024 /* RK3399 boards: up to 560 */
 
 struct fdt_index {
 	const void *fdt;

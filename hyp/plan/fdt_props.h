@@ -21,6 +21,15 @@ static inline uint64_t fdt_cells_read(const fdt32_t *cell, uint32_t n)
 	return v;
 }
 
+/* A one-cell property of node, or dflt when it is absent or not one cell. */
+static inline uint32_t fdt_u32_or(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	return v && len == 4 ? fdt32_ld(v) : dflt;
+}
+
 /* Whether a property value of len bytes is exactly one NUL-terminated string. */
 static inline bool fdt_prop_is_string(const char *v, int len)
 {

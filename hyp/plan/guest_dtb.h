@@ -70,7 +70,7 @@
 /* Host nodes the generator can mark: the GIC, the vCPUs' cpu nodes, the timer, the assigned
  * devices, the nodes references add, and the nodes above those (subnodes of a node copied
  * whole do not count). */
-#define GUEST_DTB_MAX_NODES 128
+#define GUEST_DTB_MAX_NODES 512 /* RK3399 with devices = "all": 198 */
 
 struct guest_dtb_extra {
 	const char *bootargs;  /* NULL or "" leaves /chosen/bootargs out */

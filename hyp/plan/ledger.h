@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEDGER_MAX 192
+#define LEDGER_MAX 512 /* claims: RK3399 with devices = "all" makes 199 */
 #define LEDGER_OWNER_SKIFF (-1)
 #define LEDGER_PAGE 0x1000ull
 
@@ -62,6 +62,13 @@ uint32_t ledger_alloc_spi(struct ledger *l, int owner, uint32_t lo, uint32_t hi,
 /* The first part of the 4 KiB page at page that no MMIO claim of owner covers: its size, 0
  * when owner's claims cover the whole page; *gap gets its address. */
 uint64_t ledger_page_gap(const struct ledger *l, int owner, uint64_t page, uint64_t *gap);
+
+/* Take back every claim made after the ledger held count (a device tried and left out). */
+static inline void ledger_undo(struct ledger *l, unsigned int count)
+{
+	if (count < l->count)
+		l->count = count;
+}
 
 /* Owner of the claim containing [base, base + size) of kind, or -2 when none. */
 int ledger_owner(const struct ledger *l, enum ledger_kind kind, uint64_t base, uint64_t size);

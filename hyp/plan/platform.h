@@ -70,6 +70,9 @@ struct platform {
 	unsigned int gic_maint_intid; /* INTID of the maintenance interrupt (PPI 9 -> 25) */
 	int gic_phandle;
 	int gic_node; /* the node skiff takes as the GIC: the first enabled arm,gic-v3 */
+	/* INTIDs the GIC implements (GICD_TYPER): 0 from plat_parse, which reads no hardware;
+	 * set at boot once the distributor is found */
+	unsigned int gic_nr_intids;
 
 	unsigned int timer_intid[PLAT_TIMER_COUNT]; /* INTIDs, e.g. virt = 27 */
 	int timer_node;

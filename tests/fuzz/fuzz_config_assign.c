@@ -48,6 +48,8 @@ static const char *const host_files[] = {
 	"tests/config/host-odd-shapes.dtb",
 	"tests/config/host-disabled-first.dtb",
 	"tests/config/host-many-devices.dtb",
+	"tests/config/host-all.dtb",
+	"tests/config/host-windows.dtb",
 };
 #define NR_HOSTS (sizeof(host_files) / sizeof(host_files[0]))
 
@@ -75,6 +77,7 @@ static const char *const props[] = {
 	"oneshot-no-deferral",
 	"device-window",
 	"spi-window",
+	"devices",
 	"compatible",
 	"#address-cells",
 	"#size-cells",
@@ -102,6 +105,8 @@ static const char *const strings[] = {
 	"/cpus",
 	"/intc@8000000",
 	"/fw-cfg@9020000",
+	"all",
+	"auto",
 	NULL,
 };
 
@@ -225,7 +230,9 @@ static void check_guest(const struct config *cfg, const struct platform *p, unsi
 
 	FUZZ_CHECK(a->nr_cpus <= PLAT_MAX_CPUS && a->nr_mem <= ASSIGN_MAX_MEM &&
 			   a->nr_regs <= ASSIGN_MAX_REGS && a->nr_mmio <= ASSIGN_MAX_MMIO &&
-			   a->nr_spis <= ASSIGN_MAX_SPIS && a->nr_devices == cg->nr_devices,
+			   a->nr_spis <= ASSIGN_MAX_SPIS && a->nr_devices <= ASSIGN_MAX_DEVICES &&
+			   (a->nr_devices == cg->nr_devices ||
+			    (cg->all_devices && a->nr_devices > cg->nr_devices)),
 		   "%s: counts cpus %u mem %u regs %u mmio %u spis %u devices %u", cg->name,
 		   a->nr_cpus, a->nr_mem, a->nr_regs, a->nr_mmio, a->nr_spis, a->nr_devices);
 	for (i = 0; i < a->nr_cpus; i++)
@@ -307,7 +314,7 @@ static void check_guest(const struct config *cfg, const struct platform *p, unsi
 				   cg->name, i, k, a->spi[i].device);
 	}
 	if (a->doorbell_base) {
-		const struct config_range *w = &cfg->device_window;
+		const struct config_range *w = &a->device_window; /* as configured, or "auto" */
 
 		FUZZ_CHECK(cg->doorbell && a->doorbell_base >= w->base &&
 				   (unsigned __int128)a->doorbell_base + ASSIGN_DOORBELL_SIZE <=
@@ -315,9 +322,9 @@ static void check_guest(const struct config *cfg, const struct platform *p, unsi
 				   !(a->doorbell_base & (PAGE - 1)),
 			   "%s: doorbell at 0x%llx outside the window", cg->name,
 			   (unsigned long long)a->doorbell_base);
-		FUZZ_CHECK(a->doorbell_intid >= SPI_FIRST + cfg->spi_window.base &&
+		FUZZ_CHECK(a->doorbell_intid >= SPI_FIRST + a->spi_window.base &&
 				   a->doorbell_intid <
-					   SPI_FIRST + cfg->spi_window.base + cfg->spi_window.size,
+					   SPI_FIRST + a->spi_window.base + a->spi_window.size,
 			   "%s: doorbell INTID %u outside the window", cg->name, a->doorbell_intid);
 	} else {
 		FUZZ_CHECK(!cg->doorbell, "%s: no doorbell placed", cg->name);
@@ -447,7 +454,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ledger_init(&ledger);
 	memset(out, 0xa5, sizeof(out));
 	memset(err, 0x5a, sizeof(err));
-	ret = assign_guests(h->fdt, &h->plat, &cfg, sb, se, &ledger, out, err, sizeof(err));
+	ret = assign_guests(h->fdt, &h->plat, &cfg, sb, se, &ledger, out, NULL, err, sizeof(err));
 	FUZZ_CHECK(ret == 0 || ret == -1, "assign_guests returned %d", ret);
 	if (ret) {
 		fuzz_check_message("assign_guests", err, sizeof(err));

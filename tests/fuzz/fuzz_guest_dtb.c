@@ -605,7 +605,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 sizeof(err)))
 		goto out;
 	ledger_init(&ledger);
-	if (assign_guests(host, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, err, sizeof(err)))
+	if (assign_guests(host, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, NULL, err,
+			  sizeof(err)))
 		goto out;
 
 	g = (data[0] & 3) % cfg.nr_guests;

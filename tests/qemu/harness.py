@@ -38,9 +38,10 @@ QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
 # and fails.
 CPU_ARGS = ["-cpu", "cortex-a57", "-m", "1G", "-nic", "none"]
 
-# skiff's built-in configuration names no machine's devices (dts/default.dts): a run on QEMU
-# virt that brings no configuration of its own gets the virt example (dts/qemu-virt.dts) as the
-# fw_cfg file opt/skiff/config.dtb, as `make run` does. A kernel run natively ignores it.
+# skiff's built-in configuration names no machine's devices (dts/default.dts: it takes every
+# device the tree has): a run on QEMU virt that brings no configuration of its own gets the virt
+# example (dts/qemu-virt.dts) as the fw_cfg file opt/skiff/config.dtb, as `make run` does. A
+# kernel run natively ignores it.
 VIRT_CONFIG = os.path.join(BUILD, "dts", "qemu-virt.dtb")
 CONFIG_FILE = "opt/skiff/config.dtb"
 

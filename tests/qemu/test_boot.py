@@ -249,8 +249,8 @@ def host_many_devices():
 def check_agrees_case(config):
     """What skiff-check says of a configuration is what skiff does at boot on the same tree:
     accepted, the guests are entered; refused, boot stops with the same message. The configs
-    are tests/unit/config/asg-<config>.dts on QEMU's tree plus 60 devices: at skiff's limit of
-    48 devices with interrupts (accepted), past it, and past the pool of stage-2 tables
+    are tests/unit/config/asg-<config>.dts on QEMU's tree plus 60 devices: 48 devices with
+    interrupts (accepted), and 60 or 48 each in its own 2 MiB, past the pool of stage-2 tables
     (issue 9 review: both used to pass the check and stop boot)."""
     name = "check-agrees-with-boot-" + config
     cfg = os.path.join(BUILD, "tests", "config", "asg-%s.dtb" % config)

@@ -40,6 +40,9 @@
 #define HOST_MANY "tests/config/host-many-devices"
 #define HOST_ODD "tests/config/host-odd-shapes"
 #define HOST_BOOT "tests/config/host-boot"
+#define HOST_ALL "tests/config/host-all"
+#define HOST_WINDOWS "tests/config/host-windows"
+#define BUILTIN_CONFIG "dts/default"
 #define DEFAULT_CONFIG "dts/qemu-virt"
 
 static struct config cfg;
@@ -48,6 +51,19 @@ static struct ledger ledger;
 static struct assignment out[CONFIG_MAX_GUESTS];
 static struct blob host;
 static char err[CONFIG_ERR_MAX];
+static unsigned int gic_nr_intids; /* what skiff reads from GICD_TYPER at boot; 0: not known */
+
+/* What devices = "all" left out, as assign_guests() told it. */
+#define MAX_NOTES 16
+static char notes[MAX_NOTES][CONFIG_ERR_MAX];
+static unsigned int nr_notes;
+
+static void note(const char *msg)
+{
+	if (nr_notes < MAX_NOTES)
+		snprintf(notes[nr_notes], sizeof(notes[0]), "%s", msg);
+	nr_notes++;
+}
 
 static void load(const char *name, struct blob *b)
 {
@@ -80,9 +96,11 @@ static int run(const char *config, const char *host_name)
 	load(host_name, &host);
 	if (plat_parse_buf(host.data, host.size, &plat, err, sizeof(err)))
 		fail_msg("%s: %s", host_name, err);
+	plat.gic_nr_intids = gic_nr_intids;
 	ledger_init(&ledger);
 	memset(out, 0xa5, sizeof(out)); /* assign_guests must set every field */
-	ret = assign_guests(host.data, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
+	nr_notes = 0;
+	ret = assign_guests(host.data, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note, err,
 			    sizeof(err));
 	assert_true(ret == 0 || ret == -1);
 	return ret;
@@ -466,7 +484,7 @@ static void test_skiff_reserved(void **state)
 	run_ok("tests/config/asg-multiboot", HOST_BOOT);
 	ledger_init(&ledger);
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x7f000000, 0x7f200000, &ledger, out,
-				       err, sizeof(err)),
+				       note, err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "skiff: memory: 0x7f000000-0x7f200000 overlaps reserved memory "
 				 "/reserved-memory/ramoops@7f000000 0x7f000000+0x100000: load "
@@ -587,8 +605,8 @@ static const struct err_case err_cases[] = {
 	  "each guest itself" },
 	/* what hyp/core/vm.c could not build at boot: refused here, naming node and resource */
 	{ "many-devices", HOST_MANY,
-	  "guest@1/dev48: /dev@26000000: more than 48 devices with interrupts in all guests "
-	  "(skiff's limit)" },
+	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
+	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
 	{ "big-spi", HOST_MANY,
 	  "guest@0/big: /bigspi@28000000: interrupt 0: SPI 500 (INTID 532) is beyond skiff's vGIC, "
 	  "which holds INTIDs below 512" },
@@ -627,35 +645,35 @@ static void test_skiff_range(void **state)
 	run_ok("tests/config/asg-no-uart", HOST_QEMU);
 	ledger_init(&ledger);
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, SKIFF_END, SKIFF_BASE, &ledger, out,
-				       err, sizeof(err)),
+				       note, err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "skiff: memory: 0x40400000-0x40200000 is not a non-empty, 4 "
 				 "KiB-aligned range");
 	ledger_init(&ledger);
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, SKIFF_BASE + 0x800, SKIFF_END,
-				       &ledger, out, err, sizeof(err)),
+				       &ledger, out, note, err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "skiff: memory: 0x40200800-0x40400000 is not a non-empty, 4 "
 				 "KiB-aligned range");
 	/* skiff placed over the GIC (a broken board description) */
 	ledger_init(&ledger);
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out,
-				       err, sizeof(err)),
+				       note, err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "skiff: /intc@8000000: MMIO 0x8000000+0x10000 already assigned to "
 				 "skiff (skiff's memory)");
 	/* Messages are cut to the buffer; none at all is fine. */
 	ledger_init(&ledger);
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out,
-				       small, sizeof(small)),
+				       note, small, sizeof(small)),
 			 -1);
 	assert_string_equal(small, "skiff: /i");
 	ledger_init(&ledger);
-	assert_int_equal(
-		assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out, NULL, 0),
-		-1);
-	assert_int_equal(assign_guests(NULL, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
-				       sizeof(err)),
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, 0x8000000, 0x8200000, &ledger, out,
+				       note, NULL, 0),
+			 -1);
+	assert_int_equal(assign_guests(NULL, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note,
+				       err, sizeof(err)),
 			 -1);
 	assert_string_equal(err, "config: assign_guests: bad arguments");
 }
@@ -690,7 +708,7 @@ static void test_duplicate_phandle(void **state)
 	for (i = 0; i < 2; i++) {
 		ledger_init(&ledger);
 		assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger,
-					       out, err, sizeof(err)),
+					       out, note, err, sizeof(err)),
 				 -1);
 		assert_string_equal(err, want);
 		assert_int_equal(ledger.count, 0);
@@ -789,7 +807,7 @@ static void test_accepted_builds(void **state)
 				with_spis += out[g].dev[i].nr_spi != 0;
 		}
 		if (k == 0) {
-			assert_int_equal(with_spis, CONFIG_MAX_DEVICES);
+			assert_int_equal(with_spis, 48);
 			assert_int_equal(pool.used, 56); /* 2 x (4 + 24): see the fixture */
 		}
 	}
@@ -821,7 +839,7 @@ static void test_fuzz_host(void **state)
 			parsed++;
 			ledger_init(&ledger);
 			if (assign_guests(buf, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out,
-					  err, sizeof(err)))
+					  note, err, sizeof(err)))
 				assert_true(err[0] != '\0');
 		}
 		free(buf);
@@ -829,6 +847,192 @@ static void test_fuzz_host(void **state)
 	assert_true(parsed > 0);
 	free(h.data);
 	free(c.data);
+}
+
+/* ---- devices = "all" and the "auto" windows ---- */
+
+static const char *const all_left_out[] = {
+	"guest@0/devices: /fw-cfg@9020000: MMIO 0x9020000+0x18 already assigned to skiff (fw_cfg)",
+	"guest@0/devices: /bus@1c000000/sensor@4000: interrupt 0 is not on the GIC "
+	"(interrupts-extended names /gpio@1d000000)",
+	"guest@0/devices: /overlap@8000000: MMIO 0x8000000+0x1000 already assigned to skiff (the "
+	"GIC)",
+	"guest@0/devices: /pcie@1e000000: ranges opens 0x30000000+0x1000000, outside its reg: "
+	"skiff maps reg only",
+	"guest@0/devices: /ppi-dev: interrupt 0 is a PPI, not an SPI",
+	"guest@0/devices: /many@1d002000: interrupt 8: more than 8 SPIs, skiff's limit for a "
+	"device",
+};
+
+/*
+ * devices = "all" (asg-all.dts on host-all.dts): after its UART, guest@0 gets the bus's GPIO
+ * controller, the device with a sub-block (whole) and the button whose interrupt is on that
+ * GPIO controller (found on the second walk: it comes first in the tree); not the bus, the
+ * disabled node, the regulator, guest@1's RTC and GPIO controller (given once) or the sensor on
+ * guest@1's controller; what it leaves out it says, with the reason, and none of it is claimed.
+ */
+static void test_devices_all(void **state)
+{
+	struct assignment *a = &out[0], *b = &out[1];
+	unsigned int i;
+
+	(void)state;
+	run_ok("tests/config/asg-all", HOST_ALL);
+	assert_int_equal(a->nr_devices, 4);
+	assert_int_equal(a->dev[0].node, node("/pl011@9000000"));
+	assert_int_equal(a->dev[1].node, node("/bus@1c000000/gpio@2000"));
+	assert_int_equal(a->dev[2].node, node("/bus@1c000000/eth@10000"));
+	assert_int_equal(a->dev[3].node, node("/bus@1c000000/button@1000"));
+	assert_int_equal(a->nr_regs, 4);
+	assert_range(&a->reg[1], 0x1c002000, PAGE);
+	assert_range(&a->reg[2], 0x1c010000, 0x10000);
+	assert_range(&a->reg[3], 0x1c001000, PAGE);
+	/* the button's interrupt is the GPIO controller's business: no SPI of its own */
+	assert_int_equal(a->nr_spis, 3);
+	assert_spi(&a->spi[0], 33, IRQ_MODE_HW, false, 0, 0);
+	assert_spi(&a->spi[1], 52, IRQ_MODE_HW, false, 1, 0);
+	assert_spi(&a->spi[2], 54, IRQ_MODE_HW, false, 2, 0);
+	assert_int_equal(a->dev[3].nr_spi, 0);
+	assert_int_equal(a->nr_mmio, 3);
+	assert_range(&a->mmio[0], 0x9000000, PAGE);
+	assert_range(&a->mmio[1], 0x1c001000, 2 * PAGE);
+	assert_range(&a->mmio[2], 0x1c010000, 0x10000);
+	assert_true(a->console_uart);
+
+	/* guest@1 keeps what it was given; guest@0 does not get it again */
+	assert_int_equal(b->nr_devices, 2);
+	assert_int_equal(b->dev[0].node, node("/rtc@1d001000"));
+	assert_int_equal(b->dev[1].node, node("/gpio@1d000000"));
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1d000000, PAGE), 1);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, 32 + 23, 1), 1);
+
+	/* left out, and why, in tree order; nothing of theirs is claimed */
+	assert_int_equal(nr_notes, sizeof(all_left_out) / sizeof(all_left_out[0]));
+	for (i = 0; i < nr_notes; i++)
+		assert_string_equal(notes[i], all_left_out[i]);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1c004000, PAGE), -2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1e000000, 0x100000), -2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1d002000, PAGE), -2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1c003000, PAGE), -2);
+	for (i = 25; i <= 38; i++)
+		assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, 32 + i, 1), -2);
+}
+
+/* The built-in default on QEMU virt: the console, then every device nobody else has; fw_cfg
+ * (skiff's), the PCI host bridge (its windows) and the PMU (a PPI) left out. */
+static void test_builtin_default(void **state)
+{
+	struct assignment *a = &out[0];
+	unsigned int i;
+
+	(void)state;
+	run_ok(BUILTIN_CONFIG, HOST_QEMU);
+	assert_int_equal(a->dev[0].node, node("/pl011@9000000"));
+	/* 32 virtio-mmio transports, the PL061, PL031 and the flash */
+	assert_int_equal(a->nr_devices, 1 + NR_VIRTIO + 3);
+	for (i = 1; i < a->nr_devices; i++)
+		assert_true(a->dev[i].node != node("/fw-cfg@9020000") &&
+			    a->dev[i].node != node("/pcie@10000000") &&
+			    a->dev[i].node != node("/pmu"));
+	assert_int_equal(nr_notes, 3);
+	assert_non_null(strstr(notes[0], "/fw-cfg@9020000: MMIO 0x9020000+0x18 already assigned"));
+	assert_non_null(strstr(notes[1], "/pcie@10000000: ranges opens"));
+	assert_non_null(strstr(notes[2], "/pmu: interrupt 0 is a PPI"));
+	/* the lowest 16 MiB QEMU virt leaves free: past the last virtio-mmio page */
+	assert_range((const struct plat_range *)&a->device_window, 0xa004000, 0x1000000);
+	assert_int_equal(a->spi_window.base, 48);
+	assert_int_equal(a->spi_window.size, 512 - 32 - 48);
+}
+
+/*
+ * "auto" windows on host-windows.dts, where the obvious gaps are taken (flash, a PCI bridge's
+ * window, a disabled node, RAM, a device up to 4 GiB): the largest gap, 12 MiB at 0x80000000;
+ * the longest run of SPIs no node names (interrupt-map and disabled nodes included), and below
+ * the GIC's own last INTID when skiff knows it. On QEMU virt, 16 MiB past its last device.
+ */
+static void test_auto_windows(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	run_ok("tests/config/asg-auto-windows", HOST_WINDOWS);
+	assert_range((const struct plat_range *)&a->device_window, 0x80000000, 0xc00000);
+	assert_int_equal(a->spi_window.base, 301);
+	assert_int_equal(a->spi_window.size, 179);
+	assert_int_equal(a->doorbell_base, 0x80000000);
+	assert_int_equal(a->doorbell_intid, 32 + 301);
+	assert_int_equal(a->vconsole_base, 0x80001000);
+
+	gic_nr_intids = 384;
+	run_ok("tests/config/asg-auto-windows", HOST_WINDOWS);
+	assert_int_equal(a->spi_window.base, 101);
+	assert_int_equal(a->spi_window.size, 109);
+	assert_int_equal(a->doorbell_intid, 32 + 101);
+
+	gic_nr_intids = 288; /* QEMU virt's */
+	run_ok("tests/config/asg-auto-windows", HOST_QEMU);
+	gic_nr_intids = 0;
+	assert_range((const struct plat_range *)&a->device_window, 0xa004000, 0x1000000);
+	assert_int_equal(a->doorbell_base, 0xa004000);
+	assert_int_equal(a->spi_window.base, 48);
+	assert_int_equal(a->spi_window.size, 288 - 32 - 48);
+	assert_int_equal(a->doorbell_intid, 80);
+}
+
+/* host-all.dts plus n devices under /lim, a page each from 0x20000000, SPI 100 + i when spis:
+ * devices = "all" on it stops at skiff's limit, naming the node and the limit. */
+static void test_all_limit(unsigned int n, bool spis, const char *msg)
+{
+	size_t size;
+	void *fdt;
+	int bus, i;
+
+	assert_int_equal(run("tests/config/asg-all", HOST_ALL), 0);
+	size = host.size + n * 160 + 4096;
+	fdt = malloc(size);
+	assert_non_null(fdt);
+	assert_int_equal(fdt_open_into(host.data, fdt, (int)size), 0);
+	bus = fdt_add_subnode(fdt, 0, "lim");
+	assert_true(bus > 0);
+	assert_int_equal(fdt_setprop_string(fdt, bus, "compatible", "simple-bus"), 0);
+	assert_int_equal(fdt_setprop(fdt, bus, "ranges", NULL, 0), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, bus, "#address-cells", 2), 0);
+	assert_int_equal(fdt_setprop_u32(fdt, bus, "#size-cells", 2), 0);
+	for (i = (int)n - 1; i >= 0; i--) { /* libfdt adds each first: the tree is in order */
+		fdt32_t reg[4] = { 0, cpu_to_fdt32(0x20000000 + (uint32_t)i * 0x1000), 0,
+				   cpu_to_fdt32(0x1000) };
+		fdt32_t irq[3] = { 0, cpu_to_fdt32(100 + (uint32_t)i), cpu_to_fdt32(4) };
+		char name[32];
+		int dev;
+
+		snprintf(name, sizeof(name), "dev@%x", 0x20000000 + i * 0x1000);
+		dev = fdt_add_subnode(fdt, bus, name);
+		assert_true(dev > 0);
+		assert_int_equal(fdt_setprop(fdt, dev, "reg", reg, sizeof(reg)), 0);
+		if (spis)
+			assert_int_equal(fdt_setprop(fdt, dev, "interrupts", irq, sizeof(irq)), 0);
+	}
+	assert_int_equal(plat_parse_buf(fdt, size, &plat, err, sizeof(err)), 0);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note,
+				       err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, msg);
+	free(fdt);
+}
+
+static void test_all_limits(void **state)
+{
+	(void)state;
+	/* /lim comes first in the tree: guest@1's 2 devices with SPIs, guest@0's UART, then 125
+	 * of /lim's make 128 */
+	test_all_limit(
+		130, true,
+		"guest@0/devices: /lim/dev@2007d000: more than 128 devices with interrupts in "
+		"all guests (skiff's limit)");
+	/* its UART and 255 of /lim's make 256 */
+	test_all_limit(260, false,
+		       "guest@0/devices: /lim/dev@200ff000: more than 256 devices in guest@0");
 }
 
 int main(void)
@@ -852,6 +1056,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_its_inside_gicd, teardown),
 		cmocka_unit_test_teardown(test_accepted_builds, teardown),
 		cmocka_unit_test_teardown(test_fuzz_host, teardown),
+		cmocka_unit_test_teardown(test_devices_all, teardown),
+		cmocka_unit_test_teardown(test_builtin_default, teardown),
+		cmocka_unit_test_teardown(test_auto_windows, teardown),
+		cmocka_unit_test_teardown(test_all_limits, teardown),
 	};
 	static struct CMUnitTest tests[NR_ERR_CASES + sizeof(fixed) / sizeof(fixed[0])];
 	static char names[NR_ERR_CASES][64];

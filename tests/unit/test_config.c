@@ -196,6 +196,8 @@ static void test_minimal(void **state)
 	assert_int_equal(g->kernel.source, IMAGE_FW_CFG);
 	assert_int_equal(g->initrd.source, IMAGE_NONE);
 	assert_false(g->doorbell);
+	assert_false(g->all_devices);
+	assert_false(cfg.device_window_auto || cfg.spi_window_auto);
 	assert_int_equal(g->nr_devices, 0);
 }
 
@@ -231,6 +233,34 @@ static void test_mode_name(void **state)
 	assert_string_equal(irq_mode_name(IRQ_MODE_EOI), "eoi");
 	assert_string_equal(irq_mode_name(IRQ_MODE_ONESHOT), "oneshot");
 	assert_string_equal(irq_mode_name((enum irq_mode)7), "?");
+}
+
+/* The built-in configuration (dts/default.dts): one guest, every CPU and all RAM, its kernel
+ * "auto", the console, every other device (devices = "all") and both windows "auto". */
+static void test_builtin(void **state)
+{
+	struct config_guest *g = &cfg.guest[0];
+	struct blob b;
+
+	(void)state;
+	memset(&cfg, 0xa5, sizeof(cfg));
+	load_path("dts", "default", &b);
+	assert_int_equal(config_parse(b.data, b.size, &cfg, err, sizeof(err)), 0);
+	free(b.data);
+	assert_int_equal(cfg.nr_guests, 1);
+	assert_true(g->all_cpus && g->all_memory && g->all_devices);
+	assert_int_equal(g->kernel.source, IMAGE_AUTO);
+	assert_int_equal(g->nr_devices, 1);
+	assert_string_equal(g->device[0].path, CONFIG_DEVICE_STDOUT);
+	assert_true(cfg.device_window_auto && cfg.spi_window_auto);
+	assert_int_equal(cfg.device_window.size, 0);
+	assert_int_equal(cfg.spi_window.size, 0);
+
+	/* the example names its windows and devices */
+	load_path("dts", "qemu-virt", &b);
+	assert_int_equal(config_parse(b.data, b.size, &cfg, err, sizeof(err)), 0);
+	free(b.data);
+	assert_false(cfg.device_window_auto || cfg.spi_window_auto || g->all_devices);
 }
 
 /* ---- refusals: tests/unit/config/bad-<name>.dts and the exact message ---- */
@@ -294,10 +324,15 @@ static const struct err_case err_cases[] = {
 	{ "vconsole-value", "guest@0: virtual-console: has a 6-byte value; it is a flag and takes "
 			    "none" },
 	{ "window-len",
-	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells" },
+	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
 	{ "window-unaligned", "/skiff: device-window: 0xb000800+0x1000 is not 4 KiB-aligned" },
-	{ "spi-window-len", "/skiff: spi-window: 4 bytes, not <first count> (8)" },
+	{ "spi-window-len", "/skiff: spi-window: 4 bytes, not <first count> (8) nor \"auto\"" },
 	{ "spi-window-zero", "/skiff: spi-window: count is 0" },
+	{ "window-word",
+	  "/skiff: device-window: 5 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
+	{ "devices-value", "guest@0: devices: not \"all\"" },
+	{ "devices-twice", "guest@1: devices: \"all\", as for guest@0: only one guest can have "
+			   "every device" },
 	{ "spi-window-range", "/skiff: spi-window: SPIs 980..995 go past the last SPI (987)" },
 };
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
@@ -454,7 +489,7 @@ int main(void)
 		cmocka_unit_test(test_minimal),	    cmocka_unit_test(test_cells1),
 		cmocka_unit_test(test_compat_list), cmocka_unit_test(test_mode_name),
 		cmocka_unit_test(test_blob_errors), cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_fuzz),	    cmocka_unit_test(test_builtin),
 	};
 	size_t n = 0, i;
 

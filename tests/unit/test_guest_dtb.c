@@ -105,7 +105,7 @@ static void assign(const char *config, const char *host_name)
 	free(c.data);
 	load_host(host_name);
 	ledger_init(&ledger);
-	if (assign_guests(host.data, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, err,
+	if (assign_guests(host.data, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, asg, NULL, err,
 			  sizeof(err)))
 		fail_msg("%s on %s: %s", config, host_name, err);
 }
@@ -786,8 +786,45 @@ static void test_reserved_memory(void **state)
 	build(&asg[0], &extra);
 	assert_no_node("/reserved-memory");
 	assert_true(asg[0].console_uart);
-	assert_int_equal(asg[0].nr_devices, 1);
 	out_node("/pl011@9000000");
+}
+
+/*
+ * devices = "all" (tests/config/asg-all.dts on host-all.dts): guest@0's tree has exactly its
+ * devices (the bus above them as a container, the sub-block of the device given whole), none
+ * of those it left out and none of guest@1's; guest@1's has only its own.
+ */
+static void test_devices_all(void **state)
+{
+	const struct expect e0 = { NULL, NULL, true }, e1 = { NULL, NULL, false };
+	static const char *const never[] = {
+		"/overlap@8000000", "/pcie@1e000000",  "/pmu", "/ppi-dev", "/many@1d002000",
+		"/regulator",	    "/fw-cfg@9020000", NULL
+	};
+	unsigned int i;
+
+	(void)state;
+	assign("tests/config/asg-all", "tests/config/host-all");
+	build(&asg[0], &extra);
+	check_tree(0, &extra, &e0);
+	out_node("/bus@1c000000/gpio@2000");
+	out_node("/bus@1c000000/button@1000");
+	out_node("/bus@1c000000/eth@10000/mdio@f00");
+	assert_no_node("/bus@1c000000/off@3000");
+	assert_no_node("/bus@1c000000/sensor@4000");
+	assert_no_node("/gpio@1d000000");
+	assert_no_node("/rtc@1d001000");
+	for (i = 0; never[i]; i++)
+		assert_no_node(never[i]);
+
+	build(&asg[1], &extra);
+	check_tree(1, &extra, &e1);
+	out_node("/gpio@1d000000");
+	out_node("/rtc@1d001000");
+	assert_no_node("/bus@1c000000");
+	assert_no_node("/pl011@9000000");
+	for (i = 0; never[i]; i++)
+		assert_no_node(never[i]);
 }
 
 /* The same inputs give the same bytes, in a buffer of exactly the tree's size too. */
@@ -1220,7 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_refs_guest0),	 cmocka_unit_test(test_refs_guest1),
 		cmocka_unit_test(test_missing_phandle),	 cmocka_unit_test(test_pcie),
 		cmocka_unit_test(test_small_buffers),	 cmocka_unit_test(test_bad_inputs),
-		cmocka_unit_test(test_reserved_memory),
+		cmocka_unit_test(test_reserved_memory),	 cmocka_unit_test(test_devices_all),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

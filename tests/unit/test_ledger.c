@@ -188,9 +188,9 @@ static void test_full(void **state)
 	for (i = 0; i < LEDGER_MAX; i++)
 		mmio_ok(G0, 0x100000000ull + i * 0x1000ull, 0x1000, "/many");
 	mmio_refused(G0, 0x1000, 0x1000, "/one-more",
-		     "guest@0: /one-more: MMIO 0x1000+0x1000: the ledger is full (192 claims)");
+		     "guest@0: /one-more: MMIO 0x1000+0x1000: the ledger is full (512 claims)");
 	assert_int_equal(ledger_claim_spi(&l, G0, 40, "/s", err, sizeof(err)), -1);
-	assert_string_equal(err, "guest@0: /s: SPI 8 (INTID 40): the ledger is full (192 claims)");
+	assert_string_equal(err, "guest@0: /s: SPI 8 (INTID 40): the ledger is full (512 claims)");
 	assert_int_equal(ledger_alloc_mmio(&l, G0, 0x1000, WIN_LO, WIN_HI, "doorbell"), 0);
 	assert_int_equal(ledger_alloc_spi(&l, G0, 132, 164, "doorbell"), 0);
 	/* Messages are cut to the buffer; a NULL buffer of size 0 is fine. */
