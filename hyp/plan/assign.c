@@ -1020,7 +1020,8 @@ static int give_device(struct asg_ctx *c, int g, unsigned int d, int node, struc
 				"more than %d devices with interrupts in all guests (skiff's "
 				"limit)",
 				ASSIGN_MAX_IRQ_DEVICES);
-	if (dev && (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs))
+	c->fatal = dev && (dev->nr_modes > nr_irqs || dev->nr_triggers > nr_irqs);
+	if (c->fatal) /* the configuration's mistake: never left out, even when optional */
 		return asg_fail(c, "%s has %u entries, but the device has %u interrupt%s",
 				dev->nr_modes > nr_irqs ? "interrupt-modes" : "interrupt-triggers",
 				dev->nr_modes > nr_irqs ? dev->nr_modes : dev->nr_triggers, nr_irqs,
@@ -1029,6 +1030,48 @@ static int give_device(struct asg_ctx *c, int g, unsigned int d, int node, struc
 		a->console_uart = true;
 	a->nr_devices = d + 1;
 	return 0;
+}
+
+/* Guest g's configured device d is not given: nothing claimed, nothing to map. */
+static int leave_out(unsigned int d, struct assignment *a)
+{
+	struct assign_device *ad = &a->dev[d];
+
+	ad->node = -1;
+	ad->first_reg = (uint16_t)a->nr_regs;
+	ad->first_spi = (uint16_t)a->nr_spis;
+	ad->nr_reg = 0;
+	ad->nr_spi = 0;
+	a->nr_devices = d + 1;
+	return 0;
+}
+
+/*
+ * An optional device this host cannot give for a reason of the device's (an interrupt skiff
+ * cannot pass: through another controller, beyond the vGIC; MMIO someone else has) is left
+ * out like a missing one: what it claimed taken back, the reason told. A limit of skiff's or
+ * a mistake in the configuration still stops assignment.
+ */
+static int give_optional(struct asg_ctx *c, int g, unsigned int d, int node, struct assignment *a)
+{
+	unsigned int claims = c->l->count, regs = a->nr_regs, spis = a->nr_spis;
+	unsigned int irq_devices = c->irq_devices;
+	bool console = a->console_uart;
+	int ret;
+
+	c->fatal = false;
+	ret = give_device(c, g, d, node, a);
+	if (!ret || c->fatal)
+		return ret;
+	ledger_undo(c->l, claims);
+	a->nr_regs = regs;
+	a->nr_spis = spis;
+	a->console_uart = console;
+	c->irq_devices = irq_devices;
+	if (c->note)
+		c->note(c->err);
+	c->err[0] = '\0';
+	return leave_out(d, a);
 }
 
 static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assignment *a)
@@ -1041,17 +1084,8 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 	c->dev = dev;
 	c->what = dev->path;
 	node = c->dev_node[g][d];
-	if ((node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH) && dev->optional) {
-		struct assign_device *ad = &a->dev[d];
-
-		ad->node = -1; /* not on this host: nothing to claim or map */
-		ad->first_reg = (uint16_t)a->nr_regs;
-		ad->first_spi = (uint16_t)a->nr_spis;
-		ad->nr_reg = 0;
-		ad->nr_spi = 0;
-		a->nr_devices = d + 1;
-		return 0;
-	}
+	if ((node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH) && dev->optional)
+		return leave_out(d, a); /* not on this host: nothing to claim or map */
 	if (node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH)
 		return asg_fail(c, "no such node in the host device tree");
 	if (node < 0)
@@ -1063,7 +1097,9 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 		return asg_fail(c, "is disabled in the host device tree (status \"%.*s\")",
 				(int)strnlen(status, (size_t)len), status);
 	ret = check_device_node(c, node);
-	return ret < 0 ? ret : give_device(c, g, d, node, a);
+	if (ret < 0)
+		return ret;
+	return dev->optional ? give_optional(c, g, d, node, a) : give_device(c, g, d, node, a);
 }
 
 /*

@@ -334,6 +334,31 @@ static void test_optional(void **state)
 	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9010000, 0x1000), 0);
 }
 
+/* optional: a device this host cannot give is left out like a missing one, with its reason;
+ * nothing of it is claimed and the next device is given. */
+static void test_optional_unpassable(void **state)
+{
+	struct assignment *a = &out[0];
+
+	(void)state;
+	nr_notes = 0;
+	run_ok("tests/config/asg-optional-unpassable", HOST_MANY);
+	assert_int_equal(nr_notes, 1);
+	assert_string_equal(notes[0], "guest@0/big: /bigspi@28000000: interrupt 0: SPI 500 "
+				      "(INTID 532) is beyond skiff's vGIC, which holds INTIDs "
+				      "below 512");
+	assert_int_equal(a->nr_devices, 2);
+	assert_int_equal(a->dev[0].node, -1);
+	assert_int_equal(a->dev[0].nr_reg, 0);
+	assert_int_equal(a->dev[0].nr_spi, 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x28000000, 0x1000), -2);
+	assert_int_equal(a->dev[1].node, node("/pl011@9000000"));
+	assert_int_equal(a->nr_spis, 1);
+	assert_spi(&a->spi[0], 33, IRQ_MODE_HW, false, 1, 0);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x9000000, 0x1000), 0);
+	assert_true(a->console_uart);
+}
+
 static void test_no_uart(void **state)
 {
 	(void)state;
@@ -607,6 +632,9 @@ static const struct err_case err_cases[] = {
 	{ "many-devices", HOST_MANY,
 	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
 	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
+	{ "optional-modes", HOST_MANY,
+	  "guest@0/uart: /pl011@9000000: interrupt-modes has 2 entries, but the device has 1 "
+	  "interrupt" },
 	{ "big-spi", HOST_MANY,
 	  "guest@0/big: /bigspi@28000000: interrupt 0: SPI 500 (INTID 532) is beyond skiff's vGIC, "
 	  "which holds INTIDs below 512" },
@@ -750,7 +778,8 @@ static void test_its_inside_gicd(void **state)
 	assert_int_equal(fdt_setprop(fdt, gic, "reg", gicd_1m, sizeof(gicd_1m)), 0);
 	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), 0);
 	ledger_init(&ledger);
-	if (assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err, sizeof(err)))
+	if (assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note, err,
+			  sizeof(err)))
 		fail_msg("%s", err);
 	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x8080000, 0x20000),
 			 LEDGER_OWNER_SKIFF);
@@ -762,8 +791,8 @@ static void test_its_inside_gicd(void **state)
 	assert_int_equal(fdt_setprop(fdt, gic, "reg", gicd_1m, sizeof(gicd_1m)), 0);
 	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), 0);
 	ledger_init(&ledger);
-	assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, err,
-				       sizeof(err)),
+	assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note,
+				       err, sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "already assigned to skiff (the GIC)"));
 	free(fdt);
@@ -1043,6 +1072,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_two_guests, teardown),
 		cmocka_unit_test_teardown(test_modes, teardown),
 		cmocka_unit_test_teardown(test_optional, teardown),
+		cmocka_unit_test_teardown(test_optional_unpassable, teardown),
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
