@@ -115,8 +115,11 @@ static bool find(const void *fdt, struct plat_console *con)
 		con->node = -1;
 		return none(con, "/chosen/%s \"%s\" does not resolve to a node", prop, path);
 	}
-	if (fdt_get_path(fdt, con->node, con->path, sizeof(con->path)) < 0)
+	if (fdt_get_path(fdt, con->node, con->path, sizeof(con->path)) < 0) {
 		con->path[0] = '\0';
+		return none(con, "/chosen/%s: the node's path is longer than %u bytes", prop,
+			    (unsigned int)sizeof(con->path) - 1);
+	}
 
 	compat = fdt_getprop(fdt, con->node, PROP_COMPATIBLE, &len);
 	uart_match(compat, compat ? len : 0, &con->uart);
@@ -130,6 +133,8 @@ static bool find(const void *fdt, struct plat_console *con)
 			return none(con, "%s: no reg", con->path);
 		return none(con, "%s: %s", con->path, e.msg);
 	}
+	if (!con->reg.size)
+		return none(con, "%s: reg is empty", con->path);
 	if (con->uart.kind == UART_OTHER) {
 		fmt_snprintf(con->why, sizeof(con->why), "%s: no driver for compatible \"%s\"",
 			     con->path, compat ? compat : "");

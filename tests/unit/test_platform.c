@@ -456,6 +456,7 @@ static const struct none_case none_cases[] = {
 	/* libfdt 1.6.1 would follow this alias into itself until the stack runs out. */
 	{ "stdout-alias-loop", "/aliases/serial0 is not a full path" },
 	{ "uart-no-reg", "/pl011@9000000: no reg" },
+	{ "uart-reg-empty", "/pl011@9000000: reg is empty" },
 	{ "ranges-none",
 	  "/i2c/serial@48: no driver for compatible \"nxp,sc16is752\", and no MMIO" },
 	{ "minimal", "no stdout-path in /chosen" },
