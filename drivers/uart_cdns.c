@@ -1,8 +1,9 @@
 /*
  * uart_cdns.c - the Cadence UART (cdns,uart-r1p8/r1p12; Xilinx Zynq and ZynqMP, register names
- * of the Zynq UltraScale+ TRM, UG1085) for skiff's console: where characters go, and the steps
- * that save and restore the set-up (mode, baud rate generator, modem control, interrupt mask,
- * enables) around the time a guest owns the UART. Data only: uart_port.c runs it.
+ * of the Zynq UltraScale+ TRM, UG1085) for skiff's console: where characters go, the step that
+ * turns the transmitter on before the first, and the steps that save and restore the set-up
+ * (mode, baud rate generator, modem control, interrupt mask, enables) around the time a guest
+ * owns the UART. Data only: uart_port.c runs it.
  */
 #include "drivers/uart_cdns.h"
 
@@ -28,6 +29,15 @@
 #define CDNS_SR_TXFULL (1u << 4)
 
 enum { S_CR, S_MR, S_IMR, S_BAUDGEN, S_BAUDDIV, S_MODEMCR };
+
+/* The transmitter on, the receiver as it was, before skiff's first character: firmware that
+ * leaves a Cadence UART to Linux may leave it disabled (QEMU's zcu102 resets it so), and
+ * Linux's earlycon enables it the same way. */
+static const struct uart_step start_cdns[] = {
+	UART_SAVE(CDNS_CR, S_CR),
+	UART_PUT_BITS(CDNS_CR, S_CR, CDNS_CR_RX_EN | CDNS_CR_RX_DIS, CDNS_CR_TX_EN),
+	UART_END,
+};
 
 static const struct uart_step save_cdns[] = {
 	UART_SAVE(CDNS_CR, S_CR),
@@ -62,6 +72,7 @@ const struct uart_ops uart_cdns_ops = {
 	.full_mask = CDNS_SR_TXFULL,
 	.full_value = CDNS_SR_TXFULL,
 	.last = CDNS_BAUDDIV,
+	.start = start_cdns,
 	.save = save_cdns,
 	.restore = restore_cdns,
 };

@@ -26,6 +26,12 @@ static bool uart_try_putc(uintptr_t ctx, char c)
 	struct uart_port *p = (struct uart_port *)ctx;
 	const struct uart_ops *ops = p->ops;
 
+	if (!p->started) {
+		p->started = true;
+		if (ops->start)
+			uart_run(p, ops->start);
+	}
+
 	if ((uart_read(p, ops->status) & ops->full_mask) == ops->full_value)
 		return false;
 	p->stuck = false;
@@ -77,6 +83,7 @@ bool uart_console_init(const struct uart *u, struct log_console *console)
 	port.u.io_width = (uint8_t)width;
 	port.ops = ops;
 	port.stuck = false;
+	port.started = false;
 	console->try_putc = uart_try_putc;
 	console->putc = uart_putc;
 	console->save = uart_save;

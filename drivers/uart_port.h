@@ -78,13 +78,16 @@ struct uart_ops {
 	uint8_t full_value;
 	uint8_t last;	/* the highest register the driver touches */
 	bool dt_layout; /* reg_shift and io_width come from the DT (8250s) */
-	const struct uart_step *save, *restore;
+	/* start: run once, before skiff's first character (NULL: nothing to do); save and
+	 * restore: around the time a guest owns the UART */
+	const struct uart_step *start, *save, *restore;
 };
 
 struct uart_port {
 	struct uart u; /* first: log_console.ctx points here */
 	const struct uart_ops *ops;
-	bool stuck; /* a character was dropped: wait for room no more until one goes */
+	bool stuck;   /* a character was dropped: wait for room no more until one goes */
+	bool started; /* ops->start has run */
 	uint32_t saved[UART_SAVED_MAX];
 };
 

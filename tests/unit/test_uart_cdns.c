@@ -214,6 +214,32 @@ static void test_tx(void **state)
 	assert_int_equal(fake.bad, 0);
 }
 
+/* Before skiff's first character the transmitter goes on (QEMU's zcu102 resets CR to 0x128:
+ * both paths disabled), the receiver left as it was; once only. */
+static void test_start_enables_tx(void **state)
+{
+	struct log_console c;
+
+	(void)state;
+	bind(&c);
+	fake.cr = CR_STPBRK | CR_TX_DIS | CR_RX_DIS;
+	c.putc(c.ctx, 'A');
+	assert_int_equal(fake.cr & (CR_TX_EN | CR_TX_DIS | CR_RX_EN | CR_RX_DIS),
+			 CR_TX_EN | CR_RX_DIS);
+	assert_int_equal(fake.resets, 0);
+	assert_string_equal(fake.sent, "A");
+	fake.cr = CR_TX_DIS; /* what a guest might leave: skiff does not turn it on again */
+	c.putc(c.ctx, 'B');
+	assert_int_equal(fake.cr, CR_TX_DIS);
+
+	bind(&c);
+	firmware_setup();
+	c.putc(c.ctx, 'C');
+	assert_int_equal(fake.cr & (CR_TX_EN | CR_TX_DIS | CR_RX_EN | CR_RX_DIS),
+			 CR_TX_EN | CR_RX_EN);
+	assert_int_equal(fake.bad, 0);
+}
+
 static void test_save_restore(void **state)
 {
 	struct log_console c;
@@ -302,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tx),
+		cmocka_unit_test(test_start_enables_tx),
 		cmocka_unit_test(test_what_is_taken),
 		cmocka_unit_test(test_save_restore),
 		cmocka_unit_test(test_restore_enables),
