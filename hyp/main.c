@@ -101,6 +101,7 @@ static void order_cpus(void)
 		fatal("boot CPU (MPIDR 0x%llx) is not in /cpus", (unsigned long long)cpu_mpidr());
 	// cppcheck-suppress negativeIndex ; fatal() does not return
 	cpus[0].mpidr = plat.cpu[boot].mpidr;
+	plat.boot_cpu = (unsigned int)boot;
 	for (i = 0; i < plat.cpu_count; i++) {
 		if ((int)i == boot)
 			continue;

@@ -377,6 +377,16 @@ static int assign_cpus(struct asg_ctx *c, int g, struct assignment *a)
 		if (idx < 0)
 			return asg_fail(c, "no CPU 0x%llx on this host",
 					(unsigned long long)cg->cpu_mpidr[i]);
+		/* skiff starts only what its enable-method lets it (hyp/main.c order_cpus) */
+		if ((unsigned int)idx != c->plat->boot_cpu &&
+		    c->plat->cpu[idx].enable_method == PLAT_ENABLE_NONE) {
+			if (cg->all_cpus)
+				continue;
+			return asg_fail(c,
+					"CPU 0x%llx has an enable-method skiff cannot start it "
+					"with (neither psci nor spin-table)",
+					(unsigned long long)c->plat->cpu[idx].mpidr);
+		}
 		ret = claim(c, LEDGER_CPU, g, c->plat->cpu[idx].mpidr, 1, what);
 		if (ret < 0)
 			return ret;

@@ -85,6 +85,9 @@ static bool layout_8250(const void *fdt, int node, struct plat_console *con)
 	u->io_width = (uint8_t)width;
 	u->base = con->reg.base + offset;
 	u->size = con->reg.size - offset;
+	if (u->base % width)
+		return none(con, "%s: registers at 0x%llx are not %u-byte aligned", con->path,
+			    (unsigned long long)u->base, width);
 	return true;
 }
 
@@ -144,6 +147,9 @@ static bool find(const void *fdt, struct plat_console *con)
 	con->uart.size = con->reg.size;
 	if (con->uart.kind == UART_8250 || con->uart.kind == UART_BCM_AUX)
 		return layout_8250(fdt, con->node, con);
+	if (con->uart.base % 4) /* the other drivers make 32-bit accesses */
+		return none(con, "%s: registers at 0x%llx are not 4-byte aligned", con->path,
+			    (unsigned long long)con->uart.base);
 	return true;
 }
 

@@ -455,6 +455,57 @@ static int parse_reserved(struct plat_ctx *c)
 	return 0;
 }
 
+static bool overlaps(const struct plat_range *a, const struct plat_range *b)
+{
+	return a->size && b->size && (a->base - b->base < b->size || b->base - a->base < a->size);
+}
+
+/* The console's registers are neither RAM nor the GIC's: a tree that says so is wrong, and
+ * skiff would write its lines there. */
+static int check_console(struct plat_ctx *c)
+{
+	const struct platform *p = c->p;
+	const struct plat_range *r = &p->con.reg;
+	unsigned int i;
+
+	if (p->con.uart.kind == UART_NONE)
+		return 0;
+	for (i = 0; i < p->mem_count; i++)
+		if (overlaps(r, &p->mem[i]))
+			return plat_fail(
+				c, p->con.node,
+				"console registers 0x%llx+0x%llx overlap RAM 0x%llx+0x%llx",
+				(unsigned long long)r->base, (unsigned long long)r->size,
+				(unsigned long long)p->mem[i].base,
+				(unsigned long long)p->mem[i].size);
+	for (i = 0; i <= p->gicr_count; i++)
+		if (overlaps(r, i ? &p->gicr[i - 1] : &p->gicd))
+			return plat_fail(c, p->con.node,
+					 "console registers 0x%llx+0x%llx overlap the GIC's",
+					 (unsigned long long)r->base, (unsigned long long)r->size);
+	return 0;
+}
+
+/*
+ * A spin-table release address is kept from every guest like no-map memory (its page): a cpu
+ * still in the firmware's pen (one skiff ignores, or one that never came up) jumps wherever
+ * that word says, at EL2, so no guest may write it, no guest image be loaded over it, and
+ * skiff not be placed over it.
+ */
+static int reserve_release(struct plat_ctx *c, int node, uint64_t addr)
+{
+	const struct platform *p = c->p;
+	struct plat_range page = { addr & ~(uint64_t)(PLAT_PAGE - 1), PLAT_PAGE };
+	unsigned int i;
+
+	for (i = 0; i < p->resv_count; i++)
+		if (p->resv[i].no_map && p->resv[i].r.base <= page.base &&
+		    page.base - p->resv[i].r.base < p->resv[i].r.size &&
+		    p->resv[i].r.size - (page.base - p->resv[i].r.base) >= PLAT_PAGE)
+			return 0;
+	return add_resv(c, node, page, true);
+}
+
 /*
  * A spin-table cpu's cpu-release-addr: 8 bytes (a 64-bit address), where the cpu waits for
  * its entry. skiff writes there with its MMU on, so it must lie in a RAM bank (skiff maps
@@ -482,7 +533,7 @@ static int parse_release_addr(struct plat_ctx *c, int node, struct plat_cpu *cpu
 
 		if (cpu->release_addr >= p->mem[i].base && off < p->mem[i].size &&
 		    p->mem[i].size - off >= sizeof(uint64_t))
-			return 0;
+			return reserve_release(c, node, cpu->release_addr);
 	}
 	return plat_fail(c, node,
 			 PROP_CPU_RELEASE_ADDR " 0x%llx is not an 8-byte aligned address in RAM",
@@ -521,7 +572,13 @@ static int parse_cpu(struct plat_ctx *c, int node, uint32_t ac)
 				 (unsigned long long)mpidr, other);
 	}
 	if (p->cpu_count == PLAT_MAX_CPUS) {
+		struct plat_cpu ignored;
+
+		/* never started, but its release address is kept from guests all the same */
 		p->cpus_ignored++;
+		method = fdt_getprop(c->fdt, node, PROP_ENABLE_METHOD, &len);
+		if (method && fdt_stringlist_contains(method, len, ENABLE_METHOD_SPIN_TABLE))
+			return parse_release_addr(c, node, &ignored);
 		return 0;
 	}
 
@@ -827,8 +884,10 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 		ret = parse_timer(&c);
 	if (!ret) {
 		console_dt_find(fdt, &p->con);
-		ret = parse_psci(&c);
+		ret = check_console(&c);
 	}
+	if (!ret)
+		ret = parse_psci(&c);
 	if (!ret)
 		ret = parse_fw_cfg(&c);
 	return ret;

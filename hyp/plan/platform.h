@@ -18,6 +18,7 @@
 #define PLAT_MAX_CPUS 8
 #define PLAT_MAX_GICR 4
 #define PLAT_MAX_RESV 64
+#define PLAT_PAGE 0x1000ull /* what a reserved release address keeps: its 4 KiB page */
 #define PLAT_PATH_MAX 128
 #define PLAT_ERR_MAX 160
 
@@ -62,6 +63,10 @@ struct platform {
 	struct plat_cpu cpu[PLAT_MAX_CPUS];
 	unsigned int cpu_count;
 	unsigned int cpus_ignored; /* present in the DT beyond PLAT_MAX_CPUS */
+	/* index in cpu[] of the CPU skiff boots on: plat_parse assumes the first (where boot
+	 * loaders start), main.c sets the one it runs on. The others run guests only with an
+	 * enable-method skiff can start them with. */
+	unsigned int boot_cpu;
 
 	struct plat_range gicd;
 	struct plat_range gicr[PLAT_MAX_GICR];

@@ -359,6 +359,20 @@ static void test_optional_unpassable(void **state)
 	assert_true(a->console_uart);
 }
 
+/* All CPUs: those skiff can start (psci, spin-table) and the boot CPU, not cpu@3 with a method
+ * skiff does not know; named in cpus, that one is refused. */
+static void test_cpus_startable(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-optional", "tests/dtb/cpu-spin-table");
+	assert_int_equal(out[0].nr_cpus, 3);
+	assert_int_equal(out[0].cpu_mpidr[2], 2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_CPU, 3, 1), -2);
+	assert_int_equal(run("tests/config/asg-cpu-no-method", "tests/dtb/cpu-spin-table"), -1);
+	assert_string_equal(err, "guest@0: cpus: CPU 0x3 has an enable-method skiff cannot start "
+				 "it with (neither psci nor spin-table)");
+}
+
 static void test_no_uart(void **state)
 {
 	(void)state;
@@ -759,7 +773,7 @@ static void test_duplicate_phandle(void **state)
 }
 
 /* An ITS inside the GICD's reg (TI's J721S2 gives GICD 1 MiB; here up to the GICR): both
- * skiff's, accepted; an overlap with anything but skiff's own GIC claims is still refused. */
+ * skiff's, accepted; the console inside the GIC's is refused. */
 static void test_its_inside_gicd(void **state)
 {
 	fdt32_t gicd_1m[] = { 0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0xa0000),
@@ -786,15 +800,12 @@ static void test_its_inside_gicd(void **state)
 	/* the ITS made no claim of its own: it is inside the GICD's */
 	assert_int_equal(ledger.count, 5 - 1 + 4 + 35 + 35 + 2);
 
-	/* a GICD that takes in the PL011 the guest is given: refused */
+	/* a GICD that takes in the console PL011: the host tree is refused before assignment */
 	gicd_1m[3] = cpu_to_fdt32(0x1010000);
 	assert_int_equal(fdt_setprop(fdt, gic, "reg", gicd_1m, sizeof(gicd_1m)), 0);
-	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), 0);
-	ledger_init(&ledger);
-	assert_int_equal(assign_guests(fdt, &plat, &cfg, SKIFF_BASE, SKIFF_END, &ledger, out, note,
-				       err, sizeof(err)),
-			 -1);
-	assert_non_null(strstr(err, "already assigned to skiff (the GIC)"));
+	assert_int_equal(plat_parse_buf(fdt, (size_t)size, &plat, err, sizeof(err)), -1);
+	assert_string_equal(err, "/pl011@9000000: console registers 0x9000000+0x1000 overlap the "
+				 "GIC's");
 	free(fdt);
 }
 
@@ -1073,6 +1084,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_modes, teardown),
 		cmocka_unit_test_teardown(test_optional, teardown),
 		cmocka_unit_test_teardown(test_optional_unpassable, teardown),
+		cmocka_unit_test_teardown(test_cpus_startable, teardown),
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),

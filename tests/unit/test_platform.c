@@ -394,6 +394,106 @@ static void test_cpu_spin_table(void **state)
 	assert_int_equal(p.cpu[3].mpidr, 3);
 	assert_int_equal(p.cpu[3].enable_method, PLAT_ENABLE_NONE);
 	assert_int_equal(p.cpu[3].release_addr, 0);
+	/* the release addresses' page is kept from guests like no-map memory, once */
+	assert_int_equal(p.resv_count, 1);
+	assert_range(&p.resv[0].r, 0x40000000, 0x1000);
+	assert_true(p.resv[0].no_map);
+}
+
+/* The console's registers in RAM or in the GIC's: a wrong tree, refused naming the node (skiff
+ * would write its lines there). Not 4-byte aligned: no console. */
+static void test_console_overlaps(void **state)
+{
+	static const struct {
+		uint64_t base;
+		const char *err;
+	} cases[] = {
+		{ 0x50000000, "/pl011@9000000: console registers 0x50000000+0x1000 overlap RAM "
+			      "0x40000000+0x40000000" },
+		{ 0x80a0000,
+		  "/pl011@9000000: console registers 0x80a0000+0x1000 overlap the GIC's" },
+		{ 0x8000ff0,
+		  "/pl011@9000000: console registers 0x8000ff0+0x1000 overlap the GIC's" },
+	};
+	char err[PLAT_ERR_MAX];
+	struct platform p;
+	struct blob b;
+	uint8_t *buf;
+	unsigned int i;
+	int uart;
+
+	(void)state;
+	load("good", &b);
+	buf = copy_of(&b, b.size);
+	uart = fdt_path_offset(buf, "/pl011@9000000");
+	assert_true(uart > 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fdt32_t reg[4] = { cpu_to_fdt32((uint32_t)(cases[i].base >> 32)),
+				   cpu_to_fdt32((uint32_t)cases[i].base), 0, cpu_to_fdt32(0x1000) };
+
+		assert_int_equal(fdt_setprop_inplace(buf, uart, "reg", reg, sizeof(reg)), 0);
+		assert_int_equal(plat_parse_buf(buf, b.size, &p, err, sizeof(err)), -1);
+		assert_string_equal(err, cases[i].err);
+	}
+	{
+		fdt32_t reg[4] = { 0, cpu_to_fdt32(0x9000002), 0, cpu_to_fdt32(0x1000) };
+
+		assert_int_equal(fdt_setprop_inplace(buf, uart, "reg", reg, sizeof(reg)), 0);
+		assert_int_equal(plat_parse_buf(buf, b.size, &p, err, sizeof(err)), 0);
+		assert_int_equal(p.con.uart.kind, UART_NONE);
+		assert_string_equal(
+			p.con.why, "/pl011@9000000: registers at 0x9000002 are not 4-byte aligned");
+	}
+	free(buf);
+	free(b.data);
+}
+
+/* A cpu beyond the PLAT_MAX_CPUS skiff starts stays in the firmware's pen: its release address
+ * is checked and kept from guests all the same. */
+static void test_cpu_spin_ignored(void **state)
+{
+	char err[PLAT_ERR_MAX], name[16];
+	struct platform p;
+	struct blob b;
+	uint8_t *buf;
+	size_t size;
+	int cpus, node, i;
+
+	(void)state;
+	load("cpu-spin-table", &b);
+	size = b.size + 4096;
+	buf = copy_of(&b, size);
+	assert_int_equal(fdt_open_into(b.data, buf, (int)size), 0);
+	cpus = fdt_path_offset(buf, "/cpus");
+	/* five more spin-table cpus; libfdt adds each before the others, so the tree's ninth
+	 * cpu is cpu@3, which becomes a spin-table cpu too */
+	for (i = 4; i <= PLAT_MAX_CPUS; i++) {
+		snprintf(name, sizeof(name), "cpu@%d", i);
+		node = fdt_add_subnode(buf, cpus, name);
+		assert_true(node >= 0);
+		assert_int_equal(fdt_setprop_string(buf, node, "device_type", "cpu"), 0);
+		assert_int_equal(fdt_setprop_u32(buf, node, "reg", (uint32_t)i), 0);
+		assert_int_equal(fdt_setprop_string(buf, node, "enable-method", "spin-table"), 0);
+		assert_int_equal(fdt_setprop_u64(buf, node, "cpu-release-addr", 0x400000f0ull), 0);
+	}
+	node = fdt_path_offset(buf, "/cpus/cpu@3");
+	assert_int_equal(fdt_setprop_string(buf, node, "enable-method", "spin-table"), 0);
+	assert_int_equal(fdt_setprop_u64(buf, node, "cpu-release-addr", 0x7ffff003ull), 0);
+	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "/cpus/cpu@3: cpu-release-addr 0x7ffff003 is not an 8-byte "
+				 "aligned address in RAM");
+	node = fdt_path_offset(buf, "/cpus/cpu@3");
+	assert_int_equal(fdt_setprop_u64(buf, node, "cpu-release-addr", 0x7ffff008ull), 0);
+	assert_int_equal(plat_parse_buf(buf, size, &p, err, sizeof(err)), 0);
+	node = fdt_path_offset(buf, "/cpus/cpu@3");
+	assert_int_equal(p.cpu_count, PLAT_MAX_CPUS);
+	assert_int_equal(p.cpus_ignored, 1);
+	assert_int_equal(p.resv_count, 2);
+	assert_range(&p.resv[1].r, 0x7ffff000, 0x1000);
+	assert_true(p.resv[1].no_map);
+	assert_int_equal(p.resv[1].node, node);
+	free(buf);
+	free(b.data);
 }
 
 static void test_gic_two_redist(void **state)
@@ -925,6 +1025,8 @@ int main(void)
 		cmocka_unit_test(test_root_cells),
 		cmocka_unit_test(test_cpu_reg2),
 		cmocka_unit_test(test_cpu_spin_table),
+		cmocka_unit_test(test_cpu_spin_ignored),
+		cmocka_unit_test(test_console_overlaps),
 		cmocka_unit_test(test_gic_two_redist),
 		cmocka_unit_test(test_gic_maint_spi),
 		cmocka_unit_test(test_stdout),
