@@ -5,7 +5,8 @@ the fatal paths: GICv2 machine, entered at EL1 (the fatal line on the console st
 names, found with the MMU off), a kernel that is not an arm64 Image or is larger than its
 header says; an EL2 fault that stops one CPU. The console: with no device tree, or one whose
 /chosen has no stdout-path, skiff writes nothing at all; the opt-in early UART
-(build/early/skiff.bin, EARLY_UART=0x09000000) is written in firmware mode only."""
+(build/early/skiff.bin, EARLY_UART=0x09000000) is written in firmware mode only; on QEMU's
+xlnx-zcu102 with Debian's own tree skiff prints on its Cadence UART and refuses the GICv2."""
 
 import os
 import re
@@ -122,6 +123,34 @@ def no_stdout_path_dtb():
                    timeout=30)
     subprocess.run(["fdtput", "-d", out, "/chosen", "stdout-path"], check=True, timeout=30)
     return out
+
+
+def cadence_case():
+    """A board's own tree on a second console kind: QEMU's xlnx-zcu102 (ZynqMP: Cadence UART,
+    GIC-400) with Debian's zynqmp-zcu102-rev1.0.dtb. skiff prints on the Cadence UART its
+    stdout-path names (turning the transmitter on: QEMU resets it off), then refuses the
+    GICv2 by name."""
+    name = "cadence-console-zcu102-gicv2-refused"
+
+    def run(tap):
+        sys.path.insert(0, os.path.join(ROOT, "tools"))
+        import boards  # noqa: E402
+        deb = boards.kernel_deb(fetch=False)
+        if not deb:
+            return tap.ok(False, name, ["no linux-image-*-arm64 .deb in build/linux/dl/ "
+                                        "(tools/fetch-linux.sh --kernel-deb)"])
+        dtb = os.path.join(boards.unpack_dtbs(deb, os.path.join(BUILD, "boards", "dtbs")),
+                           "xilinx", "zynqmp-zcu102-rev1.0.dtb")
+        r = run_qemu(["-M", "xlnx-zcu102,virtualization=on", "-m", "2G", "-nic", "none",
+                      "-audiodev", "none,id=snd0", "-kernel", rel(IMAGE), "-dtb", dtb],
+                     timeout=BOOT_TIMEOUT, name=name,
+                     expect=[r"^skiff: skiff .* EL2 hypervisor",
+                             r"^skiff: fatal: device tree: /axi/interrupt-controller@f9010000: "
+                             r"GIC is not v3 \(compatible \"arm,gic-400\"\)"],
+                     stop_on=r"skiff: fatal", forbid=[r"Unhandled exception", r"panic"],
+                     expect_exit=None, linger=0.5)
+        return tap.check(name, r)
+    return name, run
 
 
 def console_cases():
@@ -297,6 +326,7 @@ def cases():
     c += [check_agrees_case(n) for n in ("devices-48", "many-devices", "stage2-full")]
     c += bad_kernel_cases()
     c += console_cases()
+    c.append(cadence_case())
     return c
 
 
