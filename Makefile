@@ -35,7 +35,7 @@ IMG_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecsta
 # (-flto, about 3 KiB less); what runs per exit and interrupt (HOT_SRCS) is not: its code is
 # what it is compiled to, as make bench measures it.
 IMG_LTO := -flto
-IMG_LINK_FLAGS := -Os -flto=auto -g -fpie -ffreestanding -march=armv8-a -mgeneral-regs-only -mstrict-align \
+IMG_LINK_FLAGS := -Os -flto=auto -flto-partition=one -g -fpie -ffreestanding -march=armv8-a -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -fno-stack-protector -fno-asynchronous-unwind-tables -Wall -Wextra -Werror \
 	-nostdlib -nostartfiles
 

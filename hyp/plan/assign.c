@@ -1148,6 +1148,61 @@ static int all_kind(struct asg_ctx *c, int x)
 	return device ? ALL_TRY : ALL_SKIP;
 }
 
+/*
+ * Providers a device depends on, by property: the phandle, then the provider's #...-cells
+ * arguments. pinctrl-0 names pin configurations inside the pin controller (plain phandles).
+ */
+static const char provider_props[] = "clocks\0#clock-cells\0resets\0#reset-cells\0"
+				     "power-domains\0#power-domain-cells\0pinctrl-0\0\0";
+
+/* Whether node x, or a node inside it, provides device dev's clocks, resets, power domains or
+ * pins. */
+static bool provides(const struct asg_ctx *c, int x, int dev)
+{
+	const char *name, *cells;
+
+	for (name = provider_props; *name; name = cells + strlen(cells) + 1) {
+		const fdt32_t *v;
+		int len, i, n, p;
+
+		cells = name + strlen(name) + 1;
+		v = fdt_getprop(c->fdt, dev, name, &len);
+		n = v && len > 0 ? len / (int)CELL_BYTES : 0;
+		for (i = 0; i < n; i += 1 + (*cells ? (int)fdt_u32_or(c->fdt, p, cells, 0) : 0)) {
+			p = fdt_index_by_phandle(c->ix, fdt32_ld(&v[i]));
+			if (p < 0)
+				break;
+			if (is_under(c, p, x))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * For devices = "all": the device of another guest than g, or the console UART skiff keeps,
+ * whose clocks, resets, power domains or pins x provides (*whose: its owner), or -1. Such a
+ * provider is left to nobody: the guest that had it could gate or reset what it does not own
+ * (on some SoCs an access to an unclocked device stalls the CPU that makes it).
+ */
+static int provider_user(const struct asg_ctx *c, int g, int x, const char **whose)
+{
+	bool console_given = false;
+	unsigned int h, d;
+
+	for (h = 0; h < c->cfg->nr_guests; h++) {
+		console_given |= c->out[h].console_uart;
+		for (d = 0; (int)h != g && d < c->out[h].nr_devices; d++)
+			if (c->out[h].dev[d].node >= 0 && provides(c, x, c->out[h].dev[d].node)) {
+				*whose = c->cfg->guest[h].name;
+				return c->out[h].dev[d].node;
+			}
+	}
+	*whose = "skiff's console";
+	return !console_given && c->uart_node >= 0 && provides(c, x, c->uart_node) ? c->uart_node
+										   : -1;
+}
+
 /* Try node as guest g's next device: given, or (a problem of the device's, not a limit of
  * skiff's) everything it claimed taken back and, when report, the reason told. */
 static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, bool report)
@@ -1157,6 +1212,7 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 	char path[CONFIG_PATH_MAX];
 	struct fdt_addr_err e;
 	struct plat_range r;
+	const char *whose;
 	int i, ret;
 
 	set_where(c, "%s/" AUTO_NAME ": %s", c->cfg->guest[g].name,
@@ -1168,7 +1224,10 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 		return asg_fail(c, "more than %d devices in %s", ASSIGN_MAX_DEVICES,
 				c->cfg->guest[g].name);
 	c->fatal = false;
-	ret = give_device(c, g, d, node, a);
+	i = provider_user(c, g, node, &whose);
+	ret = i >= 0 ? asg_fail(c, "provides clocks, resets, power or pins to %s's %s", whose,
+				path_of(c, i, path, sizeof(path)))
+		     : give_device(c, g, d, node, a);
 	/* a window its ranges opens beyond its own registers (a PCI host bridge's): skiff maps
 	 * reg only, and the guest would find nothing there */
 	for (i = 0; !ret && fdt_addr_ranges(c->fdt, c->ix, node, i, &r, &e) > 0; i++)

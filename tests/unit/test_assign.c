@@ -373,6 +373,35 @@ static void test_cpus_startable(void **state)
 				 "it with (neither psci nor spin-table)");
 }
 
+/* devices = "all" beside another guest: the providers of that guest's device (clocks and
+ * resets, its pins' controller) go to nobody, told; a device that needs nothing is given. */
+static void test_devices_all_providers(void **state)
+{
+	unsigned int i, told;
+	bool timer = false;
+
+	(void)state;
+	nr_notes = 0;
+	run_ok("tests/config/asg-providers", "tests/config/host-providers");
+	for (i = 0; i < out[0].nr_devices; i++) {
+		assert_int_not_equal(out[0].dev[i].node, node("/clock-controller@a000000"));
+		assert_int_not_equal(out[0].dev[i].node, node("/pinctrl@a001000"));
+		timer |= out[0].dev[i].node == node("/timer@b001000");
+	}
+	assert_true(timer);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa000000, 0x1000), -2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa001000, 0x1000), -2);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xb000000, 0x1000), 1);
+	told = 0;
+	for (i = 0; i < nr_notes && i < MAX_NOTES; i++)
+		told += !strcmp(notes[i], "guest@0/devices: /clock-controller@a000000: provides "
+					  "clocks, resets, power or pins to guest@1's "
+					  "/serial@b000000") +
+			!strcmp(notes[i], "guest@0/devices: /pinctrl@a001000: provides clocks, "
+					  "resets, power or pins to guest@1's /serial@b000000");
+	assert_int_equal(told, 2);
+}
+
 static void test_no_uart(void **state)
 {
 	(void)state;
@@ -1085,6 +1114,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_optional, teardown),
 		cmocka_unit_test_teardown(test_optional_unpassable, teardown),
 		cmocka_unit_test_teardown(test_cpus_startable, teardown),
+		cmocka_unit_test_teardown(test_devices_all_providers, teardown),
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
