@@ -39,7 +39,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el);
 
 /* A PL011 at a fixed address for skiff's first lines, in firmware mode only: opt-in at build
  * time (EARLY_UART=0x...), for debugging before the device tree is read. */
-static struct log_console early_console = {
+static const struct log_console early_console = {
 	.try_putc = pl011_try_putc,
 	.putc = pl011_putc,
 	.ctx = EARLY_UART,
