@@ -111,14 +111,21 @@ def silent_case(name, args, halts):
     return name, run
 
 
-def no_stdout_path_dtb():
-    """QEMU virt's own tree for MACHINE, without /chosen/stdout-path."""
+def dump_virt(name, extra=()):
+    """QEMU virt's own tree for MACHINE plus extra arguments, dumped (1 MiB, padded) to
+    build/test-logs/NAME; its path."""
     work = os.path.join(BUILD, "test-logs")
     os.makedirs(work, exist_ok=True)
-    dump = os.path.join(work, "qemu-virt-dump.dtb")
-    out = os.path.join(work, "qemu-virt-no-stdout-path.dtb")
-    subprocess.run([QEMU] + machine(options="dumpdtb=" + dump) + ["-nographic"],
+    dump = os.path.join(work, name)
+    subprocess.run([QEMU] + machine(options="dumpdtb=" + dump) + list(extra) + ["-nographic"],
                    check=True, capture_output=True, timeout=30)
+    return dump
+
+
+def no_stdout_path_dtb():
+    """QEMU virt's own tree for MACHINE, compacted, without /chosen/stdout-path."""
+    dump = dump_virt("qemu-virt-dump.dtb")
+    out = os.path.join(os.path.dirname(dump), "qemu-virt-no-stdout-path.dtb")
     subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dtb", "-o", out, dump], check=True,
                    timeout=30)
     subprocess.run(["fdtput", "-d", out, "/chosen", "stdout-path"], check=True, timeout=30)
@@ -258,11 +265,8 @@ def bad_kernel_cases():
 def host_many_devices():
     """QEMU virt's own tree plus 60 interrupting devices at 0x20000000 + n * 2 MiB, SPI 100 + n:
     what tests/unit/config/host-many-devices.dts adds to the unit tests' base tree."""
-    work = os.path.join(BUILD, "test-logs")
-    os.makedirs(work, exist_ok=True)
-    dump = os.path.join(work, "qemu-virt-smp2.dtb")
-    subprocess.run([QEMU] + machine(options="dumpdtb=" + dump) + ["-smp", "2", "-nographic"],
-                   check=True, capture_output=True, timeout=30)
+    dump = dump_virt("qemu-virt-smp2.dtb", ["-smp", "2"])
+    work = os.path.dirname(dump)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dump], check=True,
                          capture_output=True, text=True, timeout=30).stdout
     add = "".join('\tdev@%x {\n\t\tcompatible = "test,dev";\n\t\treg = <0x0 0x%x 0x0 0x1000>;'
