@@ -1056,6 +1056,35 @@ static int leave_out(unsigned int d, struct assignment *a)
 	return 0;
 }
 
+/* What giving one device changes, so that a device left out can be taken back (the ledger's
+ * claims are append-only: its count is enough). */
+struct asg_mark {
+	unsigned int claims, regs, spis, irq_devices;
+	bool console_uart;
+};
+
+static void mark(const struct asg_ctx *c, const struct assignment *a, struct asg_mark *m)
+{
+	m->claims = c->l->count;
+	m->regs = a->nr_regs;
+	m->spis = a->nr_spis;
+	m->irq_devices = c->irq_devices;
+	m->console_uart = a->console_uart;
+}
+
+/* Everything since m taken back; the reason (c->err) told when report. */
+static void take_back(struct asg_ctx *c, struct assignment *a, const struct asg_mark *m,
+		      bool report)
+{
+	ledger_undo(c->l, m->claims);
+	a->nr_regs = m->regs;
+	a->nr_spis = m->spis;
+	c->irq_devices = m->irq_devices;
+	a->console_uart = m->console_uart;
+	if (report && c->note)
+		c->note(c->err);
+}
+
 /*
  * An optional device this host cannot give for a reason of the device's (an interrupt skiff
  * cannot pass: through another controller, beyond the vGIC; MMIO someone else has) is left
@@ -1064,22 +1093,15 @@ static int leave_out(unsigned int d, struct assignment *a)
  */
 static int give_optional(struct asg_ctx *c, int g, unsigned int d, int node, struct assignment *a)
 {
-	unsigned int claims = c->l->count, regs = a->nr_regs, spis = a->nr_spis;
-	unsigned int irq_devices = c->irq_devices;
-	bool console = a->console_uart;
+	struct asg_mark m;
 	int ret;
 
+	mark(c, a, &m);
 	c->fatal = false;
 	ret = give_device(c, g, d, node, a);
 	if (!ret || c->fatal)
 		return ret;
-	ledger_undo(c->l, claims);
-	a->nr_regs = regs;
-	a->nr_spis = spis;
-	a->console_uart = console;
-	c->irq_devices = irq_devices;
-	if (c->note)
-		c->note(c->err);
+	take_back(c, a, &m, true);
 	c->err[0] = '\0';
 	return leave_out(d, a);
 }
@@ -1207,9 +1229,9 @@ static int provider_user(const struct asg_ctx *c, int g, int x, const char **who
  * skiff's) everything it claimed taken back and, when report, the reason told. */
 static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, bool report)
 {
-	unsigned int d = a->nr_devices, claims = c->l->count, regs = a->nr_regs, spis = a->nr_spis;
-	unsigned int irq_devices = c->irq_devices;
+	unsigned int d = a->nr_devices;
 	char path[CONFIG_PATH_MAX];
+	struct asg_mark m;
 	struct fdt_addr_err e;
 	struct plat_range r;
 	const char *whose;
@@ -1223,6 +1245,7 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 	if (d == ASSIGN_MAX_DEVICES)
 		return asg_fail(c, "more than %d devices in %s", ASSIGN_MAX_DEVICES,
 				c->cfg->guest[g].name);
+	mark(c, a, &m);
 	c->fatal = false;
 	i = provider_user(c, g, node, &whose);
 	ret = i >= 0 ? asg_fail(c, "provides clocks, resets, power or pins to %s's %s", whose,
@@ -1231,7 +1254,7 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 	/* a window its ranges opens beyond its own registers (a PCI host bridge's): skiff maps
 	 * reg only, and the guest would find nothing there */
 	for (i = 0; !ret && fdt_addr_ranges(c->fdt, c->ix, node, i, &r, &e) > 0; i++)
-		if (!in_ranges(&a->reg[regs], a->nr_regs - regs, r.base, r.size))
+		if (!in_ranges(&a->reg[m.regs], a->nr_regs - m.regs, r.base, r.size))
 			ret = asg_fail(c,
 				       "ranges opens 0x%llx+0x%llx, outside its reg: skiff "
 				       "maps reg only",
@@ -1239,12 +1262,7 @@ static int try_device(struct asg_ctx *c, int g, int node, struct assignment *a, 
 	if (!ret || c->fatal)
 		return ret;
 	a->nr_devices = d;
-	ledger_undo(c->l, claims);
-	a->nr_regs = regs;
-	a->nr_spis = spis;
-	c->irq_devices = irq_devices;
-	if (report && c->note)
-		c->note(c->err);
+	take_back(c, a, &m, report);
 	return 0;
 }
 
