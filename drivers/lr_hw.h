@@ -1,7 +1,8 @@
 /*
  * lr_hw.h - a GIC's list registers and hypervisor control register as the interrupt core
  * (irq/lr.c) sees them: each GIC driver provides one, host tests a fake. Definitions only.
- * The values are in the GICv3 ICH_LR<n>_EL2 layout (irq/lr.h's ICH_LR_*).
+ * The values are in the GICv3 ICH_LR<n>_EL2 layout (irq/lr.h's ICH_LR_*); a GICv2 driver
+ * translates them to its GICH_LR<n> layout (drivers/gicv2_lr.h).
  */
 #ifndef SKIFF_DRIVERS_LR_HW_H
 #define SKIFF_DRIVERS_LR_HW_H
@@ -21,6 +22,13 @@
 #define ICH_LR_STATE_MASK (3ull << ICH_LR_STATE_SHIFT)
 #define ICH_LR_PENDING (1ull << 62)
 #define ICH_LR_ACTIVE (1ull << 63)
+/*
+ * skiff's own field in bits ICH_LR<n>_EL2 leaves RES0 when HW = 0: the CPU that requested a
+ * GICv2 guest's SGI, which GICH_LR<n>.CPUID carries and GICV_IAR reports. Set only for GICv2
+ * VMs, so never written to a GICv3's list register.
+ */
+#define LR_V2_CPUID_SHIFT 42
+#define LR_V2_CPUID_MASK (0x7ull << LR_V2_CPUID_SHIFT)
 
 /* ICH_HCR_EL2 (12.4.2) */
 #define ICH_HCR_EN (1u << 0)

@@ -86,6 +86,7 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 	vg->lock.next = 0;
 	vg->lock.owner = 0;
 	vg->ops = ops;
+	vg->version = VGIC_V3;
 	vg->nr_cpus = nr_cpus;
 	vg->nr_intids = nr_intids;
 	/* single Security state, affinity routing always on, both groups disabled */
@@ -109,6 +110,12 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 	/* IROUTER resets to 0: affinity 0.0.0.0, whichever vCPU has it */
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, vgic_route_target(vg, 0));
+}
+
+__attribute__((cold)) void vgic_set_v2(struct vgic *vg)
+{
+	vg->version = VGIC_V2;
+	vg->ctlr = 0; /* no affinity routing, both groups disabled */
 }
 
 __attribute__((cold)) void vgic_reset(struct vgic *vg)

@@ -17,6 +17,12 @@
 #define VGIC_MAX_CPUS 8
 #define VGIC_MAX_LRS 16
 #define VGIC_GICD_SIZE 0x10000
+#define VGIC_GICD_SIZE_V2 0x1000 /* a GICv2 distributor is one 4 KiB page */
+#define VGIC_GICC_SIZE_V2 0x2000 /* a GICv2 CPU interface: two 4 KiB pages */
+
+/* The GIC architecture a VM's guest sees (struct vgic.version) */
+#define VGIC_V2 2
+#define VGIC_V3 3
 #define VGIC_GICR_FRAME_SIZE 0x10000
 #define VGIC_GICR_STRIDE 0x20000 /* RD_base + SGI_base per vCPU */
 
@@ -79,6 +85,7 @@ struct vgic_cpu {
 struct vgic {
 	struct spinlock lock;
 	const struct vgic_ops *ops;
+	unsigned int version; /* VGIC_V3 from vgic_init, VGIC_V2 after vgic_set_v2 */
 	void *priv; /* the VM, for ops */
 	unsigned int nr_cpus;
 	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
@@ -94,6 +101,10 @@ struct vgic {
  * (RAZ/WI) until vgic_claim_spi(). */
 void vgic_init(struct vgic *vg, const struct vgic_ops *ops, unsigned int nr_intids,
 	       struct vgic_cpu *const *cpus, unsigned int nr_cpus);
+/* Make the VM's vGIC a GICv2 (IHI 0048B): a memory-mapped distributor of one page with the
+ * private interrupts banked per vCPU and ITARGETSR routing, SGIs by GICD_SGIR; the CPU interface
+ * is the hardware's GICV. Right after vgic_init, before any other use. */
+void vgic_set_v2(struct vgic *vg);
 /* Reset the VM's interrupt state as a restart of the guest finds it (GICD_CTLR, every virq's
  * enable, pending, active, priority, group, route; the redistributors; the in-flight lists
  * and list-register bookkeeping), keeping what skiff configured: ownership, sources, hardware
