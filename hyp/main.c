@@ -12,6 +12,8 @@
 #include "arch/arm64/psci_fw.h"
 #include "arch/arm64/sysreg.h"
 #include "drivers/fw_cfg.h"
+#include "drivers/gic.h"
+#include "drivers/gicv2.h"
 #include "drivers/gicv3.h"
 #include "drivers/pl011.h"
 #include "drivers/uart.h"
@@ -85,11 +87,39 @@ static void map_platform(void)
 		ret = mmu_map_device(plat.gicd.base, plat.gicd.size);
 	for (i = 0; i < plat.gicr_count && !ret; i++)
 		ret = mmu_map_device(plat.gicr[i].base, plat.gicr[i].size);
+	if (!ret && plat.gic_version == 2)
+		ret = mmu_map_device(plat.gicc.base, plat.gicc.size);
+	if (!ret && plat.gic_version == 2)
+		ret = mmu_map_device(plat.gich.base, plat.gich.size);
 	if (!ret && plat.has_fw_cfg)
 		ret = mmu_map_device(plat.fw_cfg.base, plat.fw_cfg.size);
 	if (ret)
 		fatal("mmu: cannot map the platform (error %d, %u tables used)", ret,
 		      mmu_tables_used());
+}
+
+/* The distributor of the GIC the tree names, and the operations of its version. */
+static unsigned int gic_init(void)
+{
+	unsigned int nr;
+
+	if (plat.gic_version == 2) {
+		struct gicv2_frames f = {
+			.gicd = plat.gicd.base,
+			.gicc = plat.gicc.base,
+			.gicc_page1 = gicv2_gicc_page1(plat.gicc.base, plat.gicc.size),
+			.gich = plat.gich.base,
+		};
+
+		gic = &gicv2_ops;
+		nr = gicv2_dist_init(&f);
+	} else {
+		nr = gicv3_dist_init(plat.gicd.base, cpus[0].mpidr);
+	}
+	if (!nr)
+		fatal("gic: 0x%llx is not a GICv%u distributor", (unsigned long long)plat.gicd.base,
+		      plat.gic_version);
+	return nr;
 }
 
 static void order_cpus(void)
@@ -116,8 +146,9 @@ static void order_cpus(void)
 	cpu_count = n;
 	for (i = 0; i < cpu_count; i++) {
 		cpus[i].idx = i;
-		cpus[i].gicr = gicv3_redist_find(plat.gicr, plat.gicr_count, plat.gicr_stride,
-						 cpus[i].mpidr);
+		if (plat.gic_version == 3)
+			cpus[i].gicr = gicv3_redist_find(plat.gicr, plat.gicr_count,
+							 plat.gicr_stride, cpus[i].mpidr);
 		log_cpu(i, "mpidr 0x%llx%s", (unsigned long long)cpus[i].mpidr,
 			i == 0 ? " (boot)" : "");
 	}
@@ -135,9 +166,17 @@ static void print_platform(void)
 			 (unsigned long long)(plat.mem[i].base + plat.mem[i].size - 1),
 			 (unsigned long long)(plat.mem[i].size / MIB));
 	order_cpus();
-	log_info("gic: v3 gicd 0x%llx, gicr 0x%llx+0x%llx (%u regions), maintenance intid %u",
-		 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicr[0].base,
-		 (unsigned long long)plat.gicr[0].size, plat.gicr_count, plat.gic_maint_intid);
+	if (plat.gic_version == 3)
+		log_info("gic: v3 gicd 0x%llx, gicr 0x%llx+0x%llx (%u regions), maintenance intid %u",
+			 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicr[0].base,
+			 (unsigned long long)plat.gicr[0].size, plat.gicr_count,
+			 plat.gic_maint_intid);
+	else
+		log_info("gic: v2 gicd 0x%llx, gicc 0x%llx, gich 0x%llx, gicv 0x%llx%s, maintenance "
+			 "intid %u; guests get a GICv2 (no system-register interface)",
+			 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicc.base,
+			 (unsigned long long)plat.gich.base, (unsigned long long)plat.gicv.base,
+			 plat.gicc.size >= 0x20000 ? " (64 KiB aliases)" : "", plat.gic_maint_intid);
 	log_info("timer: %llu Hz, intids: phys %u, virt %u, hyp %u",
 		 (unsigned long long)timer_freq(), plat.timer_intid[PLAT_TIMER_PHYS],
 		 plat.timer_intid[PLAT_TIMER_VIRT], plat.timer_intid[PLAT_TIMER_HYP_PHYS]);
@@ -294,9 +333,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	log_set_clock(&log_clock);
 	print_platform();
 	psci_fw_init(plat.psci);
-	vm_boot_nr_intids = gicv3_dist_init(plat.gicd.base, cpus[0].mpidr);
-	if (!vm_boot_nr_intids)
-		fatal("gic: 0x%llx is not a GICv3 distributor", (unsigned long long)plat.gicd.base);
+	vm_boot_nr_intids = gic_init();
 	plat.gic_nr_intids = vm_boot_nr_intids; /* for spi-window = "auto" */
 	if (!cpu_bring_up(&cpus[0]))
 		fatal("boot cpu bring-up failed");

@@ -1,6 +1,6 @@
 /*
  * stage2.c - builds stage-2 tables for VMs (identity IPA == PA, docs/isolation.md "Stage 2",
- * though the API takes both) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only
+ * but for a GICv2's virtual CPU interface, which the guest finds where GICC is) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only
  * tables.
  */
 #include "arch/arm64/stage2.h"
@@ -53,6 +53,11 @@ int stage2_map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size)
 int stage2_map_device(struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
 	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_DEVICE);
+}
+
+int stage2_map_device_at(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	return pt_map(&s2->pt, ipa, pa, size, S2_ATTR_DEVICE);
 }
 
 uint64_t stage2_vttbr(const struct stage2 *s2, unsigned int vmid)

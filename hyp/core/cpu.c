@@ -1,6 +1,7 @@
 /*
  * cpu.c - the physical CPUs: their table, state and kick, and per-CPU EL2 bring-up: wakes this
- * CPU's redistributor, turns on its CPU interface and proves the path timer -> GIC -> vector ->
+ * CPU's redistributor (GICv3) or resets its banked distributor registers (GICv2), turns on its
+ * CPU interface and proves the path timer -> GIC -> vector ->
  * EOI/DIR with one hypervisor-timer interrupt (handled by hyp/run/irq_entry.c).
  */
 #include "hyp/core/cpu.h"
@@ -8,7 +9,7 @@
 #include <stddef.h>
 #include "arch/arm64/exception.h"
 #include "arch/arm64/sysreg.h"
-#include "drivers/gicv3.h"
+#include "drivers/gic.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "lib/log.h"
@@ -46,7 +47,7 @@ struct exc_frame *cpu_guest_frame(const struct cpu *c)
 
 void cpu_kick(const struct cpu *c)
 {
-	gicv3_send_sgi(c->mpidr, CPU_SGI_KICK);
+	gic->send_sgi(c->mpidr, CPU_SGI_KICK);
 }
 
 static bool timer_round_trip(struct cpu *c)
@@ -55,7 +56,7 @@ static bool timer_round_trip(struct cpu *c)
 	uint64_t deadline = timer_count() + timer_us_to_ticks(SELFTEST_TIMEOUT_US);
 
 	c->timer_fired = false;
-	gicv3_ppi_enable(c->gicr, intid, true);
+	gic->ppi_enable(c->gicr, intid, true);
 	timer_hyp_arm(timer_us_to_ticks(SELFTEST_TIMER_US));
 	irq_enable();
 	while (!__atomic_load_n(&c->timer_fired, __ATOMIC_ACQUIRE) && timer_count() < deadline)
@@ -68,18 +69,21 @@ static bool timer_round_trip(struct cpu *c)
 bool cpu_bring_up(struct cpu *c)
 {
 	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);
-	if (!c->gicr) {
+	if (gic->version == 3 && !c->gicr) {
 		log_cpu(c->idx, "no redistributor has affinity 0x%llx",
 			(unsigned long long)c->mpidr);
 		return false;
 	}
-	if (!gicv3_redist_init(c->gicr)) {
-		log_cpu(c->idx, "redistributor at 0x%lx does not wake", (unsigned long)c->gicr);
+	if (!gic->cpu_init(c->gicr)) {
+		if (gic->version == 3)
+			log_cpu(c->idx, "redistributor at 0x%lx does not wake",
+				(unsigned long)c->gicr);
+		else
+			log_cpu(c->idx, "no GICv2 CPU interface slot left");
 		return false;
 	}
-	gicv3_cpuif_init();
-	gicv3_ppi_enable(c->gicr, CPU_SGI_KICK, true);
-	gicv3_ppi_enable(c->gicr, plat.gic_maint_intid, true);
+	gic->ppi_enable(c->gicr, CPU_SGI_KICK, true);
+	gic->ppi_enable(c->gicr, plat.gic_maint_intid, true);
 	timer_allow_el1_physical();
 	if (!timer_round_trip(c)) {
 		log_cpu(c->idx, "hyp timer interrupt %u did not arrive",

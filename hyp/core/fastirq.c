@@ -6,6 +6,7 @@
  * vGIC lock, read by vectors.S without it (64-bit stores are single-copy atomic).
  */
 #include "hyp/core/fastirq.h"
+#include "drivers/gic.h"
 #include "hyp/core/cpu.h"
 #include "irq/lr.h"
 
@@ -21,7 +22,8 @@ void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, u
 	f->exits_irq = exits_irq;
 	f->cost_irq = cost_irq;
 	f->acked = 0;
-	__atomic_store_n(&f->table, fast_table[pcpu], __ATOMIC_RELEASE);
+	if (gic->version == 3) /* vectors.S speaks to a GICv3 CPU interface */
+		__atomic_store_n(&f->table, fast_table[pcpu], __ATOMIC_RELEASE);
 }
 
 static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)

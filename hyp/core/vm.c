@@ -11,7 +11,8 @@
 #include "arch/arm64/psci_fw.h"
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/sysreg.h"
-#include "drivers/gicv3.h"
+#include "drivers/gic.h"
+#include "drivers/gicv2.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
@@ -36,17 +37,17 @@ static struct vm *vm_of_pt[ASSIGN_MAX_IRQ_DEVICES];
 
 static void ppi_set_enable(uintptr_t rd, uint32_t pintid, bool on)
 {
-	gicv3_ppi_enable(rd, pintid, on);
+	gic->ppi_enable(rd, pintid, on);
 }
 
 static bool ppi_is_pending(uintptr_t rd, uint32_t pintid)
 {
-	return gicv3_ppi_pending(rd, pintid);
+	return gic->ppi_pending(rd, pintid);
 }
 
 static bool ppi_is_active(uintptr_t rd, uint32_t pintid)
 {
-	return gicv3_ppi_active(rd, pintid);
+	return gic->ppi_active(rd, pintid);
 }
 
 static const struct passthrough_hw ppi_hw = {
@@ -57,42 +58,47 @@ static const struct passthrough_hw ppi_hw = {
 
 static void spi_set_enable(uintptr_t gicd, uint32_t pintid, bool on)
 {
-	gicv3_spi_enable(gicd, pintid, on);
+	gic->spi_enable(gicd, pintid, on);
 }
 
 static bool spi_is_pending(uintptr_t gicd, uint32_t pintid)
 {
-	return gicv3_spi_pending(gicd, pintid);
+	return gic->spi_pending(gicd, pintid);
 }
 
 static bool spi_is_active(uintptr_t gicd, uint32_t pintid)
 {
-	return gicv3_spi_active(gicd, pintid);
+	return gic->spi_active(gicd, pintid);
 }
 
 static void spi_set_pending(uintptr_t gicd, uint32_t pintid, bool on)
 {
-	gicv3_spi_set_pending(gicd, pintid, on);
+	gic->spi_set_pending(gicd, pintid, on);
 }
 
 static void spi_set_active(uintptr_t gicd, uint32_t pintid, bool on)
 {
-	gicv3_spi_set_active(gicd, pintid, on);
+	gic->spi_set_active(gicd, pintid, on);
 }
 
 static void spi_set_priority(uintptr_t gicd, uint32_t pintid, uint8_t prio)
 {
-	gicv3_spi_set_priority(gicd, pintid, prio);
+	gic->spi_set_priority(gicd, pintid, prio);
 }
 
 static void spi_set_edge(uintptr_t gicd, uint32_t pintid, bool edge)
 {
-	gicv3_spi_set_edge(gicd, pintid, edge);
+	gic->spi_set_edge(gicd, pintid, edge);
 }
 
 static void spi_route(uintptr_t gicd, uint32_t pintid, uint64_t mpidr)
 {
-	gicv3_spi_route(gicd, pintid, mpidr);
+	gic->spi_route(gicd, pintid, mpidr);
+}
+
+static void spi_deactivate(uint32_t pintid)
+{
+	gic->deactivate(pintid);
 }
 
 static const struct passthrough_hw spi_hw = {
@@ -104,7 +110,7 @@ static const struct passthrough_hw spi_hw = {
 	.set_priority = spi_set_priority,
 	.set_edge = spi_set_edge,
 	.route = spi_route,
-	.deactivate = gicv3_deactivate,
+	.deactivate = spi_deactivate,
 };
 
 /* ---- vGIC and VM hooks */
@@ -122,9 +128,9 @@ static void vgic_deactivate_phys(struct vgic *vg, const struct vgic_cpu *vc, uin
 	struct vm *vm = vg->priv;
 
 	if (pintid < VGIC_INTID_SPI_BASE && vc)
-		gicv3_ppi_deactivate(cpus[vm->vcpus[vc->id].pcpu].gicr, pintid);
+		gic->ppi_deactivate(cpus[vm->vcpus[vc->id].pcpu].gicr, pintid);
 	else if (pintid >= VGIC_INTID_SPI_BASE)
-		gicv3_deactivate(pintid);
+		gic->deactivate(pintid);
 }
 
 static const struct vgic_ops vm_vgic_ops = {
@@ -203,6 +209,8 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 			       &v->el2_cost[SKIFF_EXIT_IRQ]);
 	}
 	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
+	if (gic->version == 2)
+		vgic_set_v2(&vm->vgic);
 	vm->vgic.priv = vm;
 	vm->vgic.gicd_base = plat.gicd.base;
 	vm->vgic.gicr_base = plat.gicr[0].base;
@@ -221,7 +229,7 @@ static void add_vgic_frames(struct vm *vm)
 {
 	struct mmio_region gicd = {
 		.base = plat.gicd.base,
-		.size = VGIC_GICD_SIZE,
+		.size = gic->version == 2 ? VGIC_GICD_SIZE_V2 : VGIC_GICD_SIZE,
 		.name = "gicd",
 		.ctx = &vm->vgic,
 		.read = gicd_read,
@@ -236,7 +244,7 @@ static void add_vgic_frames(struct vm *vm)
 		.write = gicr_write,
 	};
 
-	if (!mmio_add(&vm->mmio, &gicd) || !mmio_add(&vm->mmio, &gicr))
+	if (!mmio_add(&vm->mmio, &gicd) || (gic->version == 3 && !mmio_add(&vm->mmio, &gicr)))
 		fatal("%s: cannot register the vGIC frames", vm->name);
 }
 
@@ -250,6 +258,14 @@ static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment 
 		ret = stage2_map_ram(s2, a->mem[i].base, a->mem[i].size);
 	for (i = 0; i < a->nr_mmio && !ret; i++)
 		ret = stage2_map_device(s2, a->mmio[i].base, a->mmio[i].size);
+	/* GICv2: the guest's GICC (8 KiB, its tree says) is the hardware's GICV, page by page
+	 * (the second from +64 KiB on a GIC-400 wired with aliases) */
+	if (!ret && gic->version == 2)
+		ret = stage2_map_device_at(s2, plat.gicc.base, plat.gicv.base, PLAT_PAGE);
+	if (!ret && gic->version == 2)
+		ret = stage2_map_device_at(s2, plat.gicc.base + PLAT_PAGE,
+					   gicv2_gicc_page1(plat.gicv.base, plat.gicv.size),
+					   PLAT_PAGE);
 	if (ret)
 		fatal("%s: cannot build stage-2 tables (error %d)", vm->name, ret);
 	vm->s2 = s2->pt;

@@ -1577,6 +1577,7 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	for (g = 0; g < cfg->nr_guests; g++) {
 		memset(&out[g], 0, sizeof(out[g]));
 		out[g].gic_node = plat->gic_node;
+		out[g].gic_version = plat->gic_version;
 		out[g].timer_node = plat->timer_node;
 		l->owner_name[g] = cfg->guest[g].name;
 	}

@@ -54,6 +54,7 @@ struct assignment {
 	uint64_t cpu_mpidr[PLAT_MAX_CPUS]; /* host MPIDRs (affinity fields), host DT order */
 	int cpu_node[PLAT_MAX_CPUS];	   /* their host cpu nodes */
 	int gic_node;			   /* the host's GIC and timer nodes, as plat_parse chose */
+	unsigned int gic_version;	   /* the host's GIC: 3, or 2 (the guest's is the same) */
 	int timer_node;
 	unsigned int nr_mem;
 	struct plat_range mem[ASSIGN_MAX_MEM]; /* guest RAM, IPA = PA, 4 KiB-aligned */

@@ -6,6 +6,7 @@
  */
 #include "hyp/plan/guest_dtb.h"
 #include "hyp/plan/fdt_index.h"
+#include "irq/vgic.h"
 #include "lib/printf.h"
 
 #include <libfdt.h>
@@ -76,6 +77,7 @@ static struct gdtb gd;
 static const char generated_nodes[] = "chosen\0aliases\0psci\0memory\0reserved-memory\0";
 static const char root_props[] = "compatible\0model\0#address-cells\0#size-cells\0";
 static const char gic_skip[] = "interrupts\0ranges\0";
+static const char gicv2_skip[] = "interrupts\0ranges\0reg\0";
 static const char cpu_skip[] = "reg\0enable-method\0cpu-release-addr\0cpu-idle-states\0";
 static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
 /*
@@ -235,6 +237,33 @@ static int put_vcpu_reg(struct gdtb *g, int node)
 	return fdt_property(g->out, "reg", reg, (int)(ac * DT_CELL_BYTES));
 }
 
+/*
+ * A GICv2 guest's GIC: the host's GICD, one 4 KiB page that skiff emulates, and GICC, the two
+ * pages where skiff maps the hardware's GICV (hyp/core/vm.c); no GICH or GICV, which are the
+ * hypervisor's. The addresses are the host's own reg entries, as its bus gives them.
+ */
+static int put_gicv2_reg(struct gdtb *g, int node)
+{
+	static const uint32_t size[2] = { VGIC_GICD_SIZE_V2, VGIC_GICC_SIZE_V2 };
+	int parent = fdt_parent_offset(g->fdt, node);
+	uint32_t ac = cells(g->fdt, parent, "#address-cells", 2);
+	uint32_t sc = cells(g->fdt, parent, "#size-cells", 1);
+	uint32_t entry = (ac + sc) * DT_CELL_BYTES;
+	uint8_t reg[2 * (3 + 2) * DT_CELL_BYTES]; /* fdt_addr.c reads at most 3 + 2 cells */
+	const uint8_t *host;
+	int len, i;
+
+	host = fdt_getprop(g->fdt, node, "reg", &len);
+	if (!host || sc < 1 || sc > 2 || ac > 3 || (uint32_t)len < 2 * entry)
+		return -FDT_ERR_BADVALUE; /* plat_parse took four entries from it */
+	memcpy(reg, host, 2 * entry);
+	for (i = 0; i < 2; i++) {
+		memset(reg + i * entry + ac * DT_CELL_BYTES, 0, sc * DT_CELL_BYTES);
+		put_cells(reg + i * entry + ac * DT_CELL_BYTES, sc, size[i]);
+	}
+	return fdt_property(g->out, "reg", reg, (int)(2 * entry));
+}
+
 static bool generated_name(const char *name)
 {
 	const char *at = name ? strchr(name, '@') : NULL;
@@ -375,7 +404,9 @@ static int refs(struct gdtb *g, int node, const char *name, const fdt32_t *v, in
 /* Scan (marking: mark what they name) or copy the properties of host node the guest gets. */
 static int props(struct gdtb *g, int node, bool marking)
 {
-	const char *skip = node == g->gic ? gic_skip : is_vcpu(g, node) ? cpu_skip : "";
+	const char *skip = node != g->gic	  ? (is_vcpu(g, node) ? cpu_skip : "")
+			   : g->a->gic_version == 2 ? gicv2_skip
+						    : gic_skip;
 	int off, len, ret;
 
 	fdt_for_each_property_offset(off, g->fdt, node)
@@ -395,6 +426,8 @@ static int props(struct gdtb *g, int node, bool marking)
 	}
 	if (off != -FDT_ERR_NOTFOUND)
 		return off;
+	if (!marking && skip == gicv2_skip)
+		return put_gicv2_reg(g, node);
 	if (!marking && skip == cpu_skip) {
 		ret = put_vcpu_reg(g, node);
 		return ret ? ret : fdt_property_string(g->out, "enable-method", "psci");
@@ -517,7 +550,7 @@ static int mark_owned(struct gdtb *g)
 	}
 	if (ret)
 		return ret;
-	g->step = "the GIC (arm,gic-v3)";
+	g->step = "the GIC";
 	g->gic = a->gic_node >= 0 ? a->gic_node : -FDT_ERR_NOTFOUND;
 	ret = g->gic < 0 ? g->gic : mark(g, g->gic, MARK_PARENT);
 	if (!ret)

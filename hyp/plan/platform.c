@@ -79,7 +79,8 @@ struct plat_ctx {
 
 static const char *const gic_v3_compat[] = { COMPAT_GIC_V3, NULL };
 
-/* GICv1/v2 compatibles (arm,gic.yaml): found instead of a GICv3, they get a clear no. */
+/* GICv1/v2 compatibles (arm,gic.yaml): taken when there is no GICv3; one without the
+ * Virtualization Extensions (no GICH and GICV in its reg) gets a clear no. */
 static const char *const gic_v2_compat[] = {
 	"arm,gic-400",	   "arm,cortex-a15-gic",	 "arm,cortex-a9-gic", "arm,cortex-a7-gic",
 	"arm,arm11mp-gic", "arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic",    "arm,pl390",
@@ -478,11 +479,18 @@ static int check_console(struct plat_ctx *c)
 				(unsigned long long)r->base, (unsigned long long)r->size,
 				(unsigned long long)p->mem[i].base,
 				(unsigned long long)p->mem[i].size);
-	for (i = 0; i <= p->gicr_count; i++)
-		if (overlaps(r, i ? &p->gicr[i - 1] : &p->gicd))
+	for (i = 0; i < PLAT_GICV2_REGS + PLAT_MAX_GICR; i++) {
+		const struct plat_range *g = i >= PLAT_GICV2_REGS ? &p->gicr[i - PLAT_GICV2_REGS]
+					     : i == 0		  ? &p->gicd
+					     : i == 1		  ? &p->gicc
+					     : i == 2		  ? &p->gich
+								  : &p->gicv;
+
+		if (g->size && overlaps(r, g))
 			return plat_fail(c, p->con.node,
 					 "console registers 0x%llx+0x%llx overlap the GIC's",
 					 (unsigned long long)r->base, (unsigned long long)r->size);
+	}
 	return 0;
 }
 
@@ -642,42 +650,32 @@ static int parse_cpus(struct plat_ctx *c)
 	return 0;
 }
 
-/* No enabled arm,gic-v3 node: say what there is instead. */
+/* No enabled GIC node: say what there is instead. */
 static int gic_missing(struct plat_ctx *c)
 {
 	const char *compat;
 	int node, len, ret;
-	bool v2;
 
-	ret = find_compatible(c, gic_v2_compat, &node);
+	/* Not a GIC we know; perhaps the root names some other interrupt controller. */
+	ret = interrupt_parent(c, 0, &node);
 	if (ret < 0)
 		return ret;
-	v2 = ret;
-	if (!v2) {
-		/* Not a GIC we know; perhaps the root names some other interrupt controller. */
-		ret = interrupt_parent(c, 0, &node);
-		if (ret < 0)
-			return ret;
-		if (node < 0)
-			return plat_fail(c, -1,
-					 "no interrupt controller (no node compatible \"%s\")",
-					 COMPAT_GIC_V3);
-	}
+	if (node < 0)
+		return plat_fail(c, -1, "no interrupt controller (no node compatible \"%s\" or \"%s\")",
+				 COMPAT_GIC_V3, gic_v2_compat[0]);
 	compat = fdt_stringlist_get(c->fdt, node, PROP_COMPATIBLE, 0, &len);
 	if (!compat) {
 		compat = "";
 		len = 0;
 	}
-	if (v2)
-		return plat_fail(c, node, "GIC is not v3 (compatible \"%.*s\")", len, compat);
 	ret = node_enabled(c, node);
 	if (ret < 0)
 		return ret;
 	if (!len)
 		return plat_fail(c, node, "interrupt controller is %s (no compatible)",
-				 ret ? "not a GICv3" : "disabled");
+				 ret ? "not a GIC" : "disabled");
 	return plat_fail(c, node, "interrupt controller is %s (compatible \"%.*s\")",
-			 ret ? "not a GICv3" : "disabled", len, compat);
+			 ret ? "not a GIC" : "disabled", len, compat);
 }
 
 /* The redistributor-stride property: 0 when absent, else a multiple of 64 KiB. */
@@ -700,21 +698,13 @@ static int parse_gicr_stride(struct plat_ctx *c, int node)
 	return 0;
 }
 
-static int parse_gic(struct plat_ctx *c)
+/* A GICv3's reg: GICD, then #redistributor-regions GICR regions. */
+static int parse_gicv3_regs(struct plat_ctx *c, int node)
 {
 	struct platform *p = c->p;
-	const fdt32_t *spec;
-	uint32_t nr_redist = 1, phandle;
-	int node, ret, count, nr_reg;
+	uint32_t nr_redist = 1;
+	int ret, nr_reg;
 	unsigned int i;
-
-	ret = find_compatible(c, gic_v3_compat, &node);
-	if (ret < 0)
-		return ret;
-	if (!ret)
-		return gic_missing(c);
-	c->gic_node = node;
-	p->gic_node = node;
 
 	nr_reg = reg_count(c, node);
 	if (nr_reg < 0)
@@ -734,7 +724,63 @@ static int parse_gic(struct plat_ctx *c)
 	if (ret < 0)
 		return ret;
 	p->gicr_count = nr_redist;
-	ret = parse_gicr_stride(c, node);
+	return parse_gicr_stride(c, node);
+}
+
+/*
+ * A GICv2's reg (arm,gic.yaml): GICD, GICC, then GICH and GICV, which only a GIC with the
+ * Virtualization Extensions has and skiff needs. GICC and GICV hold two 4 KiB pages (8 KiB),
+ * or two 64 KiB-aliased ones (128 KiB).
+ */
+static int parse_gicv2_regs(struct plat_ctx *c, int node)
+{
+	struct platform *p = c->p;
+	struct plat_range *r[PLAT_GICV2_REGS] = { &p->gicd, &p->gicc, &p->gich, &p->gicv };
+	int ret, nr_reg, i;
+
+	nr_reg = reg_count(c, node);
+	if (nr_reg < 0)
+		return nr_reg;
+	if (nr_reg < PLAT_GICV2_REGS)
+		return plat_fail(c, node,
+				 "reg has %d entr%s, need %d (GICD, GICC, GICH, GICV): a GIC without "
+				 "the Virtualization Extensions",
+				 nr_reg, nr_reg == 1 ? "y" : "ies", PLAT_GICV2_REGS);
+	for (i = 0; i < PLAT_GICV2_REGS; i++) {
+		ret = reg_at(c, node, i, r[i]);
+		if (ret < 0)
+			return ret;
+	}
+	if (p->gicc.size < 2 * PLAT_PAGE || p->gicv.size < 2 * PLAT_PAGE || !p->gich.size ||
+	    !p->gicd.size)
+		return plat_fail(c, node, "reg: GICC 0x%llx and GICV 0x%llx must be 8 KiB or more",
+				 (unsigned long long)p->gicc.size, (unsigned long long)p->gicv.size);
+	p->gic_version = 2;
+	return 0;
+}
+
+static int parse_gic(struct plat_ctx *c)
+{
+	struct platform *p = c->p;
+	const fdt32_t *spec;
+	uint32_t phandle;
+	int node, ret, count;
+
+	ret = find_compatible(c, gic_v3_compat, &node);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		p->gic_version = 3;
+	} else {
+		ret = find_compatible(c, gic_v2_compat, &node);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return gic_missing(c);
+	}
+	c->gic_node = node;
+	p->gic_node = node;
+	ret = p->gic_version == 3 ? parse_gicv3_regs(c, node) : parse_gicv2_regs(c, node);
 	if (ret < 0)
 		return ret;
 

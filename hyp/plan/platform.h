@@ -17,6 +17,7 @@
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_CPUS 8
 #define PLAT_MAX_GICR 4
+#define PLAT_GICV2_REGS 4 /* GICD, GICC, GICH, GICV */
 #define PLAT_MAX_RESV 64
 #define PLAT_PAGE 0x1000ull /* what a reserved release address keeps: its 4 KiB page */
 #define PLAT_PATH_MAX 128
@@ -68,13 +69,16 @@ struct platform {
 	 * enable-method skiff can start them with. */
 	unsigned int boot_cpu;
 
+	unsigned int gic_version; /* 3: arm,gic-v3; 2: a GICv2 (arm,gic-400, arm,cortex-a15-gic...) */
 	struct plat_range gicd;
-	struct plat_range gicr[PLAT_MAX_GICR];
+	struct plat_range gicr[PLAT_MAX_GICR]; /* GICv3 */
 	unsigned int gicr_count;
 	uint64_t gicr_stride; /* redistributor-stride, 0 when absent (use GICR_TYPER.Last) */
+	struct plat_range gicc, gich, gicv; /* GICv2: CPU interface, virtual interface control and
+					     * virtual CPU interface */
 	unsigned int gic_maint_intid; /* INTID of the maintenance interrupt (PPI 9 -> 25) */
 	int gic_phandle;
-	int gic_node; /* the node skiff takes as the GIC: the first enabled arm,gic-v3 */
+	int gic_node; /* the GIC skiff takes: the first enabled arm,gic-v3, else GICv2 */
 	/* INTIDs the GIC implements (GICD_TYPER): 0 from plat_parse, which reads no hardware;
 	 * set at boot once the distributor is found */
 	unsigned int gic_nr_intids;
@@ -96,8 +100,9 @@ struct platform {
  * the node and property at fault into err (for example "/intc@8000000: GIC is not v3
  * (compatible \"arm,cortex-a15-gic\")").
  * Required: a valid header, at least one memory bank, at least one cpu (a spin-table one with
- * an 8-byte cpu-release-addr, 8-byte aligned in a memory bank), an arm,gic-v3 node
- * with GICD and GICR frames and a maintenance interrupt, an arm,armv8-timer node with its
+ * an 8-byte cpu-release-addr, 8-byte aligned in a memory bank), a GIC with a maintenance
+ * interrupt: an arm,gic-v3 node with GICD and GICR frames, or else a GICv2 with GICD, GICC,
+ * GICH and GICV, an arm,armv8-timer node with its
  * four PPIs. Optional: the console (con.uart.kind UART_NONE when none, never an error), psci
  * (conduit NONE when absent), fw_cfg (qemu,fw-cfg-mmio).
  */

@@ -6,7 +6,7 @@
 #include "hyp/run/irq_entry.h"
 
 #include <stddef.h>
-#include "drivers/gicv3.h"
+#include "drivers/gic.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
@@ -31,18 +31,19 @@ void irq_entry(void)
 {
 	struct cpu *self = cpu_self();
 	struct vcpu *v = self->vcpu;
-	unsigned int intid;
+	unsigned int iar, intid;
 
 	if (self->fast.acked) { /* the fast path acknowledged it and handed it on */
-		intid = (unsigned int)(self->fast.acked - 1);
+		iar = (unsigned int)(self->fast.acked - 1);
 		self->fast.acked = 0;
 	} else {
-		intid = gicv3_ack();
+		iar = gic->ack();
 	}
 
+	intid = GIC_IAR_INTID(iar);
 	if (intid == GIC_INTID_SPURIOUS)
 		return;
-	gicv3_eoi(intid);
+	gic->eoi(iar);
 	if (v && is_guest_timer(intid)) {
 		vgic_trigger(&v->vm->vgic, &v->vgic, intid);
 		return;
@@ -74,5 +75,5 @@ void irq_entry(void)
 		if (!(self->unexpected_logged++))
 			log_cpu(self->idx, "unexpected interrupt %u (logged once per CPU)", intid);
 	}
-	gicv3_deactivate(intid);
+	gic->deactivate(iar);
 }

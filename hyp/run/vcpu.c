@@ -7,8 +7,7 @@
 
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/vcpu_arch.h"
-#include "drivers/gicv3.h"
-#include "drivers/gicv3_lr.h"
+#include "drivers/gic.h"
 #include "hyp/core/cpu.h"
 #include "lib/log.h"
 #include "hyp/exit/trap.h"
@@ -30,7 +29,7 @@ int selftest_entry_cpu = -1;
  */
 static void setup_this_cpu(struct vcpu *v)
 {
-	gicv3_lr_hw_init(VGIC_MAX_LRS);
+	gic->lr_hw_init(VGIC_MAX_LRS);
 	vcpu_arch_setup(&v->arch);
 	if (selftest_entry_cpu == (int)v->pcpu) {
 		selftest_entry_cpu = -1;
@@ -57,7 +56,7 @@ static void flush(struct vcpu *v)
 	if (v->lrs_clean && !__atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
 		return;
 	spin_lock(&v->vm->vgic.lock);
-	lr_flush(&v->vgic, &gicv3_lr_hw);
+	lr_flush(&v->vgic, gic->lr);
 	v->lrs_clean = v->vgic.lr_used == 0;
 	spin_unlock(&v->vm->vgic.lock);
 }
@@ -67,7 +66,7 @@ static void fold(struct vcpu *v)
 	if (!v->vgic.lr_used && !v->vgic.lr_fast)
 		return;
 	spin_lock(&v->vm->vgic.lock);
-	lr_fold(&v->vgic, &gicv3_lr_hw);
+	lr_fold(&v->vgic, gic->lr);
 	spin_unlock(&v->vm->vgic.lock);
 }
 
@@ -120,7 +119,7 @@ static void reset_timers(struct vcpu *v)
 	unsigned int t;
 
 	for (t = PLAT_TIMER_PHYS; t <= PLAT_TIMER_VIRT; t++) {
-		gicv3_ppi_deactivate(c->gicr, plat.timer_intid[t]);
+		gic->ppi_deactivate(c->gicr, plat.timer_intid[t]);
 		vgic_clear_pending(&v->vm->vgic, &v->vgic, plat.timer_intid[t]);
 	}
 }
@@ -130,13 +129,13 @@ _Noreturn void vcpu_run(struct vcpu *v)
 	struct exc_frame *frame = cpu_guest_frame(cpu_self());
 
 	stop_guest_timers();
-	gicv3_lr_hw.write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
+	gic->lr->write_hcr(0); /* parked: no virtual CPU interface, no maintenance interrupt */
 	wait_power_on(v);
 	memset(&v->pmu, 0, sizeof(v->pmu)); /* the registers behind them are reset below */
 	memset(&v->debug, 0, sizeof(v->debug));
 	setup_this_cpu(v);
 	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
-	gicv3_vcpu_if_reset();
+	gic->vcpu_if_reset();
 	reset_timers(v);
 	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list */
 	flush(v);

@@ -1,0 +1,167 @@
+/*
+ * gicv2.c - the physical GICv2 distributor and CPU interface, through MMIO only (the list
+ * registers are in gicv2_lr.c). Register rules come from IHI 0048B. Touches the GICD and
+ * GICC frames it was given, nothing else.
+ */
+#include "drivers/gicv2.h"
+#include "arch/arm64/sysreg.h"
+#include "drivers/gicv2_regs.h"
+#include "drivers/gicv3.h"
+#include "drivers/gicv3_regs.h"
+#include "drivers/mmio.h"
+#include "lib/spinlock.h"
+
+#define GIC_MAX_INTIDS 1020
+#define GIC_ALL_ONES 0xffffffffu
+#define GIC_PRIO4(p) ((p)*0x01010101u)
+#define GIC_MASK4(m) ((m)*0x01010101u)
+
+struct gicv2_frames gicv2;
+
+/* CPU interface bits by MPIDR, as each CPU found its own at gicv2_cpu_init */
+static struct {
+	uint64_t mpidr;
+	uint8_t mask;
+} cpu_if[GICV2_MAX_CPUS];
+static unsigned int cpu_if_count;
+static struct spinlock cpu_if_lock;
+
+uint64_t gicv2_gicc_page1(uint64_t base, uint64_t size)
+{
+	return base + (size >= 2 * GICC_ALIAS_STRIDE ? GICC_ALIAS_STRIDE : GICC_PAGE);
+}
+
+unsigned int gicv2_dist_init(const struct gicv2_frames *f)
+{
+	uintptr_t gicd = f->gicd;
+	unsigned int rev = (mmio_read32(gicd + GICD_ICPIDR2) >> GIC_PIDR2_ARCHREV_SHIFT) &
+			   GIC_PIDR2_ARCHREV_MASK;
+	unsigned int nr, i;
+	uint8_t boot_mask;
+
+	if (rev != GIC_ARCHREV_GICV1 && rev != GIC_ARCHREV_GICV2)
+		return 0;
+	gicv2 = *f;
+	boot_mask = gicv2_cpu_mask();
+	if (!boot_mask)
+		boot_mask = 1; /* a uniprocessor GIC reads 0 */
+	nr = 32 * ((mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_ITLINES_MASK) + 1);
+	if (nr > GIC_MAX_INTIDS)
+		nr = GIC_MAX_INTIDS;
+
+	mmio_write32(gicd + GICD_CTLR, 0);
+	for (i = GIC_INTID_SPI_BASE; i < nr; i += 32) {
+		mmio_write32(gicd + GICD_ICENABLER + i / 8, GIC_ALL_ONES);
+		mmio_write32(gicd + GICD_ICPENDR + i / 8, GIC_ALL_ONES);
+		mmio_write32(gicd + GICD_ICACTIVER + i / 8, GIC_ALL_ONES);
+	}
+	for (i = GIC_INTID_SPI_BASE; i < nr; i += 4) {
+		mmio_write32(gicd + GICD_IPRIORITYR + i, GIC_PRIO4(GIC_PRIORITY_DEFAULT));
+		mmio_write32(gicd + GICD_ITARGETSR + i, GIC_MASK4((uint32_t)boot_mask));
+	}
+	for (i = GIC_INTID_SPI_BASE; i < nr; i += 16)
+		mmio_write32(gicd + GICD_ICFGR + i / 4, 0);
+	/* Group 0 without the Security Extensions, Group 1 seen from Non-secure: IRQs either way */
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE);
+	return nr;
+}
+
+uint8_t gicv2_cpu_mask(void)
+{
+	return (uint8_t)mmio_read32(gicv2.gicd + GICD_ITARGETSR);
+}
+
+static uint8_t mask_of(uint64_t mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < __atomic_load_n(&cpu_if_count, __ATOMIC_ACQUIRE); i++)
+		if (cpu_if[i].mpidr == mpidr)
+			return cpu_if[i].mask;
+	return 0;
+}
+
+bool gicv2_cpu_init(uint64_t mpidr)
+{
+	uintptr_t gicd = gicv2.gicd;
+	uint8_t mask = gicv2_cpu_mask();
+	unsigned int i;
+	bool ok = true;
+
+	spin_lock(&cpu_if_lock);
+	if (!mask_of(mpidr)) {
+		if (cpu_if_count == GICV2_MAX_CPUS) {
+			ok = false;
+		} else {
+			cpu_if[cpu_if_count].mpidr = mpidr;
+			cpu_if[cpu_if_count].mask = mask ? mask : 1; /* uniprocessor: reads 0 */
+			__atomic_store_n(&cpu_if_count, cpu_if_count + 1, __ATOMIC_RELEASE);
+		}
+	}
+	spin_unlock(&cpu_if_lock);
+	if (!ok)
+		return false;
+
+	/* the banked SGIs and PPIs (SGI enables may be fixed at 1: GIC-400 r0p1 3.3.3) */
+	mmio_write32(gicd + GICD_ICENABLER, GIC_ALL_ONES);
+	mmio_write32(gicd + GICD_ICPENDR, GIC_ALL_ONES);
+	mmio_write32(gicd + GICD_ICACTIVER, GIC_ALL_ONES);
+	for (i = 0; i < GIC_INTID_SPI_BASE; i += 4)
+		mmio_write32(gicd + GICD_IPRIORITYR + i, GIC_PRIO4(GIC_PRIORITY_DEFAULT));
+
+	mmio_write32(gicv2.gicc + GICC_PMR, GICC_PMR_LOWEST);
+	mmio_write32(gicv2.gicc + GICC_BPR, 0);
+	mmio_write32(gicv2.gicc + GICC_CTLR, GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
+	return true;
+}
+
+void gicv2_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr)
+{
+	uint8_t mask = mask_of(mpidr);
+
+	if (mask)
+		mmio_write8(gicd + GICD_ITARGETSR + intid, mask);
+}
+
+static struct spinlock icfgr_lock;
+
+void gicv2_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge)
+{
+	uintptr_t cfg = gicd + GICD_ICFGR + (intid / 16) * 4;
+	uint32_t bit = 2u << ((intid % 16) * 2); /* Int_config[1]: 1 = edge */
+	uintptr_t en = gicd + GICD_ISENABLER + (intid / 32) * 4;
+	bool enabled = (mmio_read32(en) >> (intid % 32)) & 1;
+	uint32_t val;
+
+	spin_lock(&icfgr_lock);
+	val = mmio_read32(cfg);
+	if (((val & bit) != 0) != edge) {
+		gicv3_spi_enable(gicd, intid, false);
+		mmio_write32(cfg, edge ? (val | bit) : (val & ~bit));
+		if (enabled)
+			gicv3_spi_enable(gicd, intid, true);
+	}
+	spin_unlock(&icfgr_lock);
+}
+
+void gicv2_send_sgi(uint64_t mpidr, unsigned int sgi)
+{
+	dsb_ish();
+	mmio_write32(gicv2.gicd + GICD_SGIR,
+		     (uint32_t)mask_of(mpidr) << GICD_SGIR_TARGETLIST_SHIFT | (sgi & 0xfu));
+}
+
+unsigned int gicv2_ack(void)
+{
+	return mmio_read32(gicv2.gicc + GICC_IAR) & GICC_IAR_ID_MASK;
+}
+
+void gicv2_eoi(unsigned int iar)
+{
+	mmio_write32(gicv2.gicc + GICC_EOIR, iar);
+}
+
+void gicv2_deactivate(unsigned int iar)
+{
+	mmio_write32(gicv2.gicc_page1 + (GICC_DIR - GICC_PAGE), iar);
+}
