@@ -9,7 +9,11 @@
 #include <stddef.h>
 
 #define S2_MAX_IPA_BITS 48
-#define S2_MIN_L0_IPA_BITS 40 /* below this, start at level 1 (Arm ARM D8.2.5) */
+/* A walk that starts at level 0 needs a PA size above 42 bits with 4 KiB pages (Arm ARM
+ * D8.2.5, AArch64.S2InvalidSL): a Cortex-A53 or A55 (40 bits) starts at level 1, whose one
+ * table covers 39 bits of IPA; skiff does not concatenate tables for the last bit or three. */
+#define S2_MIN_L0_IPA_BITS 43
+#define S2_L1_MAX_IPA_BITS 39
 
 #define S2_ATTR_COMMON (PTE_AF | PTE_SH_INNER | S2_AP_RW)
 #define S2_ATTR_RAM (S2_ATTR_COMMON | S2_MEMATTR_NORMAL_WB)
@@ -32,6 +36,8 @@ int stage2_init(struct stage2 *s2)
 		bits = S2_MAX_IPA_BITS;
 		parange = 5;
 	}
+	if (bits < S2_MIN_L0_IPA_BITS && bits > S2_L1_MAX_IPA_BITS)
+		bits = S2_L1_MAX_IPA_BITS;
 	s2->ipa_bits = bits;
 	s2->pt.alloc = pt_pool_alloc;
 	s2->pt.ctx = &pool;
