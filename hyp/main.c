@@ -338,8 +338,7 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	if (!cpu_bring_up(&cpus[0]))
 		fatal("boot cpu bring-up failed");
 	cpu_set_state(&cpus[0], CPU_UP);
-	log_cpu(0, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
-		(unsigned long long)cpus[0].mpidr, (unsigned long)cpus[0].gicr);
+	cpu_log_up(&cpus[0]);
 	probe_fw_cfg();
 	guests = guests_prepare((const void *)(uintptr_t)host, have_fw_cfg ? &fw_cfg : NULL,
 				(struct plat_range){ dtb, dtb_used });

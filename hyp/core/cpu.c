@@ -66,6 +66,16 @@ static bool timer_round_trip(struct cpu *c)
 	return c->timer_fired; /* the PPI stays enabled: the log's console retries use it */
 }
 
+void cpu_log_up(const struct cpu *c)
+{
+	if (gic->version == 3)
+		log_cpu(c->idx, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
+			(unsigned long long)c->mpidr, (unsigned long)c->gicr);
+	else
+		log_cpu(c->idx, "up, mpidr 0x%llx, hyp timer interrupt ok",
+			(unsigned long long)c->mpidr);
+}
+
 bool cpu_bring_up(struct cpu *c)
 {
 	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);

@@ -45,6 +45,8 @@ enum cpu_state cpu_get_state(const struct cpu *c);
 /* Per-CPU EL2 bring-up: redistributor, CPU interface, a hyp timer interrupt round trip.
  * Returns false (after logging why) if any step fails. */
 bool cpu_bring_up(struct cpu *c);
+/* The log line of a CPU that came up. */
+void cpu_log_up(const struct cpu *c);
 
 /* Where this CPU's guest register frame lives: the top of its stack (boot.S). */
 struct exc_frame;

@@ -37,8 +37,7 @@ void boot_secondary(unsigned long idx)
 		cpu_set_state(c, CPU_STOPPED);
 		return;
 	}
-	log_cpu(c->idx, "up, mpidr 0x%llx, redistributor 0x%lx, hyp timer interrupt ok",
-		(unsigned long long)c->mpidr, (unsigned long)c->gicr);
+	cpu_log_up(c);
 	cpu_set_state(c, CPU_UP);
 	if (smp_fault_cpu == (int)idx)
 		(void)*(volatile uint32_t *)SMP_FAULT_ADDR;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "drivers/gicv3.h"
+#include "drivers/gic.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
@@ -52,21 +53,28 @@ struct cpu *cpu_self(void)
 	return &self;
 }
 
-unsigned int gicv3_ack(void)
+static unsigned int fake_ack(void)
 {
 	note("a", acked);
 	return acked;
 }
 
-void gicv3_eoi(unsigned int intid)
+static void fake_eoi(unsigned int iar)
 {
-	note("e", intid);
+	note("e", iar);
 }
 
-void gicv3_deactivate(unsigned int intid)
+static void fake_deactivate(unsigned int iar)
 {
-	note("d", intid);
+	note("d", iar);
 }
+
+static const struct gic_ops fake_gic = {
+	.ack = fake_ack,
+	.eoi = fake_eoi,
+	.deactivate = fake_deactivate,
+};
+const struct gic_ops *gic = &fake_gic;
 
 void timer_hyp_stop(void)
 {
@@ -197,9 +205,26 @@ static void test_spurious_and_fast_path(void **state)
 	assert_int_equal(self.fast.acked, 0);
 }
 
+/* A GICv2 SGI is acknowledged with its requesting CPU in GICC_IAR[12:10]: the kick is told
+ * apart by its INTID, and the priority drop and deactivation get the whole value back (an EOI
+ * or DIR with another CPUID would not end it). */
+static void test_gicv2_sgi_source(void **state)
+{
+	const unsigned int from_cpu3 = 3u << 10 | CPU_SGI_KICK;
+
+	(void)state;
+	take(from_cpu3);
+	assert_string_equal(trail, "a3072 e3072 d3072");
+	assert_int_equal(exits(SKIFF_EXIT_KICK), 1);
+	assert_int_equal(exits(SKIFF_EXIT_FOREIGN), 0);
+	take(2u << 10 | GIC_INTID_SPURIOUS); /* a spurious INTID with bits above: still spurious */
+	assert_string_equal(trail, "a3071");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_gicv2_sgi_source, setup),
 		cmocka_unit_test_setup(test_guest_timers, setup),
 		cmocka_unit_test_setup(test_passed_through_spis, setup),
 		cmocka_unit_test_setup(test_skiffs_own, setup),

@@ -223,7 +223,6 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
-	{ "qemu-gicv2", "/intc@8000000: GIC is not v3 (compatible \"arm,cortex-a15-gic\")" },
 	/* virtualization=off: no EL2, so QEMU gives the GIC no maintenance interrupt. */
 	{ "qemu-novirt", "/intc@8000000: no maintenance interrupt (no interrupts property)" },
 	{ "qemu-secure-novirt",
@@ -250,9 +249,11 @@ static const struct err_case err_cases[] = {
 	{ "cpu-dup-ignored", "/cpus/cpu@9: MPIDR 0x3 already used by /cpus/cpu@3" },
 	{ "mem-overlap", "/memory@60000000: bank 0x60000000+0x10000000 overlaps bank "
 			 "0x40000000+0x40000000" },
-	{ "no-gic", "no interrupt controller (no node compatible \"arm,gic-v3\")" },
-	{ "gic-v2", "/intc@8000000: GIC is not v3 (compatible \"arm,gic-400\")" },
-	{ "gic-other", "/intc@8000000: interrupt controller is not a GICv3 (compatible "
+	{ "no-gic",
+	  "no interrupt controller (no node compatible \"arm,gic-v3\" or \"arm,gic-400\")" },
+	{ "gic-v2", "/intc@8000000: reg has 2 entries, need 4 (GICD, GICC, GICH, GICV): a GIC "
+		    "without the Virtualization Extensions" },
+	{ "gic-other", "/intc@8000000: interrupt controller is not a GIC (compatible "
 		       "\"brcm,bcm2836-armctrl-ic\")" },
 	{ "gic-gicd-only", "/intc@8000000: reg has 1 entry, need 2 (GICD + 1 GICR)" },
 	{ "gic-too-many-redist",
@@ -510,6 +511,40 @@ static void test_gic_two_redist(void **state)
 	assert_int_equal(p.gic_maint_intid, VIRT_MAINT_INTID);
 	assert_int_equal(p.timer_intid[PLAT_TIMER_VIRT], 27);
 	assert_int_equal(p.timer_intid[PLAT_TIMER_HYP_PHYS], 26);
+}
+
+/* QEMU virt with gic-version=2: a GICv2 with GICD, GICC, GICH and GICV, 64 KiB apart. */
+static void test_qemu_gicv2(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	parse_ok("qemu-gicv2", &p);
+	assert_int_equal(p.gic_version, 2);
+	assert_range(&p.gicd, VIRT_GICD, VIRT_GICD_SIZE);
+	assert_range(&p.gicc, 0x8010000, 0x10000);
+	assert_range(&p.gich, 0x8030000, 0x10000);
+	assert_range(&p.gicv, 0x8040000, 0x10000);
+	assert_int_equal(p.gicr_count, 0);
+	assert_int_equal(p.gic_maint_intid, VIRT_MAINT_INTID);
+	assert_int_equal(p.cpu_count, 4);
+	assert_int_equal(p.timer_intid[PLAT_TIMER_VIRT], 27);
+	assert_true(p.gic_phandle > 0);
+}
+
+/* A GIC-400 with 64 KiB aliases behind a bus's ranges: the frames are CPU addresses. */
+static void test_gic_v2_aliased(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	parse_ok("gic-v2-aliased", &p);
+	assert_int_equal(p.gic_version, 2);
+	assert_range(&p.gicd, 0xf1010000, 0x10000);
+	assert_range(&p.gicc, 0xf1020000, 0x20000);
+	assert_range(&p.gich, 0xf1040000, 0x20000);
+	assert_range(&p.gicv, 0xf1060000, 0x20000);
+	assert_int_equal(p.gic_maint_intid, VIRT_MAINT_INTID);
 }
 
 static void test_gic_maint_spi(void **state)
@@ -1029,6 +1064,8 @@ int main(void)
 		cmocka_unit_test(test_console_overlaps),
 		cmocka_unit_test(test_gic_two_redist),
 		cmocka_unit_test(test_gic_maint_spi),
+		cmocka_unit_test(test_qemu_gicv2),
+		cmocka_unit_test(test_gic_v2_aliased),
 		cmocka_unit_test(test_stdout),
 		cmocka_unit_test(test_console_none),
 		cmocka_unit_test(test_ranges),

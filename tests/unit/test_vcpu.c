@@ -16,8 +16,7 @@
 #include <cmocka.h>
 
 #include "arch/arm64/vcpu_arch.h"
-#include "drivers/gicv3.h"
-#include "drivers/gicv3_lr.h"
+#include "drivers/gic.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/vm.h"
 #include "hyp/exit/trap.h"
@@ -89,26 +88,35 @@ static void write_hcr(uint32_t val)
 	hcr_reg = val;
 }
 
-struct lr_hw gicv3_lr_hw = { 4, read_lr, write_lr, read_hcr, write_hcr };
+static struct lr_hw gicv3_lr_hw = { 4, read_lr, write_lr, read_hcr, write_hcr };
 
-void gicv3_lr_hw_init(unsigned int max)
+static void fake_lr_hw_init(unsigned int max)
 {
 	assert_int_equal(max, VGIC_MAX_LRS);
 	event('i');
 }
 
-void gicv3_vcpu_if_reset(void)
+static void fake_vcpu_if_reset(void)
 {
 	event('r');
 }
 
 static unsigned int ppi_deactivated[2];
 
-void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid)
+static void fake_ppi_deactivate(uintptr_t rd, unsigned int intid)
 {
 	assert_int_equal(rd, this_cpu.gicr);
 	ppi_deactivated[intid == TIMER_VIRT]++;
 }
+
+static const struct gic_ops fake_gic = {
+	.version = 3,
+	.ppi_deactivate = fake_ppi_deactivate,
+	.lr = &gicv3_lr_hw,
+	.lr_hw_init = fake_lr_hw_init,
+	.vcpu_if_reset = fake_vcpu_if_reset,
+};
+const struct gic_ops *gic = &fake_gic;
 
 static unsigned int pending_cleared[2];
 
