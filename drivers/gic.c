@@ -11,7 +11,6 @@
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_lr.h"
 
-
 const struct gic_ops *gic = &gicv3_ops;
 
 static bool v3_cpu_init(uintptr_t rd)

@@ -5,7 +5,6 @@
  * address. Touches only the GICH frame.
  */
 #include "drivers/gicv2_lr.h"
-#include "drivers/gic.h"
 #include "drivers/gicv2.h"
 #include "drivers/gicv2_regs.h"
 #include "drivers/mmio.h"

@@ -17,7 +17,7 @@
 #define GICH_LR_PHYSICALID_MASK (0x3ffu << GICH_LR_PHYSICALID_SHIFT)
 #define GICH_LR_CPUID_SHIFT 10 /* HW = 0, SGIs: the requesting CPU */
 #define GICH_LR_CPUID_MASK (0x7u << GICH_LR_CPUID_SHIFT)
-#define GICH_LR_EOI (1u << 19) /* HW = 0: maintenance interrupt on deactivation */
+#define GICH_LR_EOI (1u << 19)	  /* HW = 0: maintenance interrupt on deactivation */
 #define GICH_LR_PRIORITY_SHIFT 23 /* the upper five bits of the priority */
 #define GICH_LR_PRIORITY_MASK (0x1fu << GICH_LR_PRIORITY_SHIFT)
 #define GICH_LR_STATE_SHIFT 28
@@ -54,16 +54,17 @@ static inline uint32_t gicv2_lr_from_ich(uint64_t ich)
 static inline uint64_t gicv2_lr_to_ich(uint32_t lr)
 {
 	uint64_t ich = lr & GICH_LR_VIRTUALID_MASK;
-	uint64_t prio = ((lr & GICH_LR_PRIORITY_MASK) >> GICH_LR_PRIORITY_SHIFT) << GICH_LR_PRIO_DROP;
+	uint64_t prio = ((lr & GICH_LR_PRIORITY_MASK) >> GICH_LR_PRIORITY_SHIFT)
+			<< GICH_LR_PRIO_DROP;
 
 	ich |= prio << ICH_LR_PRIORITY_SHIFT;
 	ich |= (uint64_t)((lr >> GICH_LR_STATE_SHIFT) & 3u) << ICH_LR_STATE_SHIFT;
 	if (lr & GICH_LR_GRP1)
 		ich |= ICH_LR_GROUP;
 	if (lr & GICH_LR_HW) {
-		ich |= ICH_LR_HW | ((uint64_t)((lr & GICH_LR_PHYSICALID_MASK) >>
-					       GICH_LR_PHYSICALID_SHIFT)
-				    << ICH_LR_PINTID_SHIFT);
+		ich |= ICH_LR_HW |
+		       ((uint64_t)((lr & GICH_LR_PHYSICALID_MASK) >> GICH_LR_PHYSICALID_SHIFT)
+			<< ICH_LR_PINTID_SHIFT);
 	} else {
 		if (lr & GICH_LR_EOI)
 			ich |= ICH_LR_EOI;

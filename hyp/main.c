@@ -167,16 +167,18 @@ static void print_platform(void)
 			 (unsigned long long)(plat.mem[i].size / MIB));
 	order_cpus();
 	if (plat.gic_version == 3)
-		log_info("gic: v3 gicd 0x%llx, gicr 0x%llx+0x%llx (%u regions), maintenance intid %u",
+		log_info("gic: v3 gicd 0x%llx, gicr 0x%llx+0x%llx (%u regions), maintenance intid "
+			 "%u",
 			 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicr[0].base,
 			 (unsigned long long)plat.gicr[0].size, plat.gicr_count,
 			 plat.gic_maint_intid);
 	else
-		log_info("gic: v2 gicd 0x%llx, gicc 0x%llx, gich 0x%llx, gicv 0x%llx%s, maintenance "
-			 "intid %u; guests get a GICv2 (no system-register interface)",
-			 (unsigned long long)plat.gicd.base, (unsigned long long)plat.gicc.base,
-			 (unsigned long long)plat.gich.base, (unsigned long long)plat.gicv.base,
-			 plat.gicc.size >= 0x20000 ? " (64 KiB aliases)" : "", plat.gic_maint_intid);
+		log_info(
+			"gic: v2 gicd 0x%llx, gicc 0x%llx, gich 0x%llx, gicv 0x%llx%s, maintenance "
+			"intid %u; guests get a GICv2 (no system-register interface)",
+			(unsigned long long)plat.gicd.base, (unsigned long long)plat.gicc.base,
+			(unsigned long long)plat.gich.base, (unsigned long long)plat.gicv.base,
+			plat.gicc.size >= 0x20000 ? " (64 KiB aliases)" : "", plat.gic_maint_intid);
 	log_info("timer: %llu Hz, intids: phys %u, virt %u, hyp %u",
 		 (unsigned long long)timer_freq(), plat.timer_intid[PLAT_TIMER_PHYS],
 		 plat.timer_intid[PLAT_TIMER_VIRT], plat.timer_intid[PLAT_TIMER_HYP_PHYS]);

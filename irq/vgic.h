@@ -86,7 +86,7 @@ struct vgic {
 	struct spinlock lock;
 	const struct vgic_ops *ops;
 	unsigned int version; /* VGIC_V3 from vgic_init, VGIC_V2 after vgic_set_v2 */
-	void *priv; /* the VM, for ops */
+	void *priv;	      /* the VM, for ops */
 	unsigned int nr_cpus;
 	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
 	unsigned int nr_intids; /* 32 * (ITLinesNumber + 1), <= VGIC_MAX_INTIDS */

@@ -1,7 +1,7 @@
 /*
  * stage2.c - builds stage-2 tables for VMs (identity IPA == PA, docs/isolation.md "Stage 2",
- * but for a GICv2's virtual CPU interface, which the guest finds where GICC is) and computes VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only
- * tables.
+ * but for a GICv2's virtual CPU interface, which the guest finds where GICC is) and computes
+ * VTCR_EL2. Reads ID_AA64MMFR0_EL1; writes only tables.
  */
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/sysreg.h"

@@ -404,7 +404,7 @@ static int refs(struct gdtb *g, int node, const char *name, const fdt32_t *v, in
 /* Scan (marking: mark what they name) or copy the properties of host node the guest gets. */
 static int props(struct gdtb *g, int node, bool marking)
 {
-	const char *skip = node != g->gic	  ? (is_vcpu(g, node) ? cpu_skip : "")
+	const char *skip = node != g->gic	    ? (is_vcpu(g, node) ? cpu_skip : "")
 			   : g->a->gic_version == 2 ? gicv2_skip
 						    : gic_skip;
 	int off, len, ret;

@@ -661,7 +661,8 @@ static int gic_missing(struct plat_ctx *c)
 	if (ret < 0)
 		return ret;
 	if (node < 0)
-		return plat_fail(c, -1, "no interrupt controller (no node compatible \"%s\" or \"%s\")",
+		return plat_fail(c, -1,
+				 "no interrupt controller (no node compatible \"%s\" or \"%s\")",
 				 COMPAT_GIC_V3, gic_v2_compat[0]);
 	compat = fdt_stringlist_get(c->fdt, node, PROP_COMPATIBLE, 0, &len);
 	if (!compat) {
@@ -736,25 +737,28 @@ static int parse_gicv2_regs(struct plat_ctx *c, int node)
 {
 	struct platform *p = c->p;
 	struct plat_range *r[PLAT_GICV2_REGS] = { &p->gicd, &p->gicc, &p->gich, &p->gicv };
-	int ret, nr_reg, i;
+	int nr_reg, i;
 
 	nr_reg = reg_count(c, node);
 	if (nr_reg < 0)
 		return nr_reg;
 	if (nr_reg < PLAT_GICV2_REGS)
-		return plat_fail(c, node,
-				 "reg has %d entr%s, need %d (GICD, GICC, GICH, GICV): a GIC without "
-				 "the Virtualization Extensions",
-				 nr_reg, nr_reg == 1 ? "y" : "ies", PLAT_GICV2_REGS);
+		return plat_fail(
+			c, node,
+			"reg has %d entr%s, need %d (GICD, GICC, GICH, GICV): a GIC without "
+			"the Virtualization Extensions",
+			nr_reg, nr_reg == 1 ? "y" : "ies", PLAT_GICV2_REGS);
 	for (i = 0; i < PLAT_GICV2_REGS; i++) {
-		ret = reg_at(c, node, i, r[i]);
+		int ret = reg_at(c, node, i, r[i]);
+
 		if (ret < 0)
 			return ret;
 	}
 	if (p->gicc.size < 2 * PLAT_PAGE || p->gicv.size < 2 * PLAT_PAGE || !p->gich.size ||
 	    !p->gicd.size)
 		return plat_fail(c, node, "reg: GICC 0x%llx and GICV 0x%llx must be 8 KiB or more",
-				 (unsigned long long)p->gicc.size, (unsigned long long)p->gicv.size);
+				 (unsigned long long)p->gicc.size,
+				 (unsigned long long)p->gicv.size);
 	p->gic_version = 2;
 	return 0;
 }

@@ -69,14 +69,15 @@ struct platform {
 	 * enable-method skiff can start them with. */
 	unsigned int boot_cpu;
 
-	unsigned int gic_version; /* 3: arm,gic-v3; 2: a GICv2 (arm,gic-400, arm,cortex-a15-gic...) */
+	unsigned int
+		gic_version; /* 3: arm,gic-v3; 2: a GICv2 (arm,gic-400, arm,cortex-a15-gic...) */
 	struct plat_range gicd;
 	struct plat_range gicr[PLAT_MAX_GICR]; /* GICv3 */
 	unsigned int gicr_count;
 	uint64_t gicr_stride; /* redistributor-stride, 0 when absent (use GICR_TYPER.Last) */
 	struct plat_range gicc, gich, gicv; /* GICv2: CPU interface, virtual interface control and
 					     * virtual CPU interface */
-	unsigned int gic_maint_intid; /* INTID of the maintenance interrupt (PPI 9 -> 25) */
+	unsigned int gic_maint_intid;	    /* INTID of the maintenance interrupt (PPI 9 -> 25) */
 	int gic_phandle;
 	int gic_node; /* the GIC skiff takes: the first enabled arm,gic-v3, else GICv2 */
 	/* INTIDs the GIC implements (GICD_TYPER): 0 from plat_parse, which reads no hardware;

@@ -1240,8 +1240,7 @@ static void test_bad_inputs(void **state)
 	free(host.data);
 	load("tests/dtb/qemu-gicv2", &host);
 	minimal(&a);
-	assert_build_fails(&a, -FDT_ERR_NOTFOUND,
-			   "guest device tree: the GIC: FDT_ERR_NOTFOUND");
+	assert_build_fails(&a, -FDT_ERR_NOTFOUND, "guest device tree: the GIC: FDT_ERR_NOTFOUND");
 }
 
 int main(void)
