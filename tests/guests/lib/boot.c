@@ -352,10 +352,10 @@ void mmu_setup_primary(void)
 }
 
 /* ---- boot */
-void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el);
+void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el, unsigned long entry_el);
 void guest_boot_secondary(uint64_t ctx);
 
-void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
+void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el, unsigned long entry_el)
 {
 	unsigned int cpu;
 
@@ -395,6 +395,9 @@ void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
 	       (unsigned long)plat.image_end, (unsigned long long)plat.ram_base,
 	       (unsigned long long)plat.ram_size, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc",
 	       (unsigned long)plat.uart, plat.gic_version);
+	if (entry_el != el)
+		printk("# guest %s: entered at EL%lu, no hypervisor: dropped to EL%lu\n",
+		       guest_name, entry_el, el);
 	cpu_online[cpu] = 1;
 	guest_main();
 	tap_done();
