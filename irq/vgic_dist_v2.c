@@ -85,8 +85,7 @@ static void gicd2_write_sgir(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 	default:
 		return;
 	}
-	targets &= gicd2_cpus(vg);
-	for (i = 0; i < vg->nr_cpus; i++)
+	for (i = 0; i < vg->nr_cpus; i++) /* CPUTargetList bits beyond them are ignored */
 		if (targets & (1u << i))
 			gicd2_pend_sgi(vg, &vg->cpus[i]->private_irqs[intid], self);
 }
