@@ -16,26 +16,6 @@ static struct virq *gicd_irq(struct vgic_mmio *m, uint32_t intid)
 	return vgic_get_virq(m->vg, NULL, intid); /* NULL if not owned or beyond nr_intids */
 }
 
-/* GICD_CTLR: EnableGrp0/EnableGrp1 stored; ARE and DS RAO/WI; RWP reads 0 (writes take
- * effect at once); E1NWF not implemented (RAZ/WI). */
-uint64_t gicd_read_ctlr(struct vgic_mmio *m, uint32_t idx)
-{
-	(void)idx;
-	return m->vg->ctlr;
-}
-
-void gicd_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
-{
-	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
-	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
-
-	(void)idx;
-	if (ctlr == m->vg->ctlr)
-		return;
-	m->vg->ctlr = ctlr;
-	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
-}
-
 /*
  * GICD_TYPER: ITLinesNumber from nr_intids; CPUNumber 0 (meaningless with ARE on);
  * SecurityExtn 0 (single Security state); no MBIs, LPIs, ESPIs, NMIs or direct vLPIs;
@@ -80,7 +60,7 @@ static uint64_t gicd_read_idreg(struct vgic_mmio *m, uint32_t idx)
  * state); every reserved or IMPLEMENTATION DEFINED offset.
  */
 static const struct vgic_reg gicd_regs[] = {
-	VGIC_REG_32(GICD_CTLR, 1, gicd_read_ctlr, gicd_write_ctlr),
+	VGIC_REG_32(GICD_CTLR, 1, vgic_mmio_read_ctlr, vgic_mmio_write_ctlr),
 	VGIC_REG_32(GICD_TYPER, 1, gicd_read_typer, NULL),
 	VGIC_REG_32(GICD_IIDR, 1, vgic_mmio_read_iidr, NULL),
 	VGIC_REG_32(GICD_TYPER2, 1, NULL, NULL),

@@ -136,7 +136,7 @@ static uint64_t gicd2_read_idreg(struct vgic_mmio *m, uint32_t idx)
  * (vgic_dist.c).
  */
 static const struct vgic_reg gicd2_regs[] = {
-	VGIC_REG_32(GICD_CTLR, 1, gicd_read_ctlr, gicd_write_ctlr),
+	VGIC_REG_32(GICD_CTLR, 1, vgic_mmio_read_ctlr, vgic_mmio_write_ctlr),
 	VGIC_REG_32(GICD_TYPER, 1, gicd2_read_typer, NULL),
 	VGIC_REG_32(GICD_IIDR, 1, vgic_mmio_read_iidr, NULL),
 	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,

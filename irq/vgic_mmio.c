@@ -383,6 +383,26 @@ void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
 	vgic_queue(m->vg, v);
 }
 
+/* GICD_CTLR, GICv3 and GICv2: EnableGrp0/EnableGrp1 stored; GICv3's ARE and DS RAO/WI; RWP reads 0
+ * (writes take effect at once); E1NWF not implemented (RAZ/WI). */
+uint64_t vgic_mmio_read_ctlr(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)idx;
+	return m->vg->ctlr;
+}
+
+void vgic_mmio_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
+{
+	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
+	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
+
+	(void)idx;
+	if (ctlr == m->vg->ctlr)
+		return;
+	m->vg->ctlr = ctlr;
+	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
+}
+
 /* GICD_IIDR and GICR_IIDR: skiff's identity (vgic_mmio.h), in every frame and GIC version */
 uint64_t vgic_mmio_read_iidr(struct vgic_mmio *m, uint32_t idx)
 {

@@ -200,9 +200,9 @@ uint32_t vgic_mmio_idreg(uint32_t idx);
 /* GICD_IIDR / GICR_IIDR (VGIC_IIDR), a VGIC_REG_32 read handler */
 uint64_t vgic_mmio_read_iidr(struct vgic_mmio *m, uint32_t idx);
 
-/* GICD_CTLR's EnableGrp0/EnableGrp1 (irq/vgic_dist.c), shared by the GICv2 distributor */
-uint64_t gicd_read_ctlr(struct vgic_mmio *m, uint32_t idx);
-void gicd_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val);
+/* GICD_CTLR's EnableGrp0/EnableGrp1, in both distributors */
+uint64_t vgic_mmio_read_ctlr(struct vgic_mmio *m, uint32_t idx);
+void vgic_mmio_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val);
 /* The GICv2 distributor's frame (irq/vgic_dist_v2.c), which vgic_dist_read/write use for a
  * VM after vgic_set_v2() */
 extern const struct vgic_frame gicd_v2_frame;
