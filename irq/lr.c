@@ -157,7 +157,8 @@ static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
  *    vCPU back when the guest has finished with this one. lr_fold() returns the source if the
  *    LR is still pending. Returns the value to write; *latched: a source moved into the LR.
  */
-static uint64_t lr_v2_sgi(struct virq *v, uint64_t val, bool *latched)
+__attribute__((cold, noinline)) static uint64_t lr_v2_sgi(struct virq *v, uint64_t val,
+							  bool *latched)
 {
 	unsigned int src;
 
@@ -280,6 +281,19 @@ static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 		v->src->ops->eoi(v->src, v->src_index);
 }
 
+/* A GICv2 SGI left the LR written was: its source comes back with the latch (back), or is the
+ * active one's (active). */
+__attribute__((cold, noinline)) static void lr_v2_sgi_fold(struct virq *v, uint64_t was, bool back,
+							   bool active)
+{
+	uint8_t src = (uint8_t)((was & LR_V2_CPUID_MASK) >> LR_V2_CPUID_SHIFT);
+
+	if (back)
+		v->sgi_sources |= (uint8_t)(1u << src);
+	if (active)
+		v->sgi_active_src = src;
+}
+
 /* Bring back v's state from the LR it was written to (was) and read from (now); returns how
  * many times the guest deactivated it (see the top of the file). */
 static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
@@ -295,15 +309,8 @@ static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool
 	v->active = now_active;
 	if (latched && !taken && now_pending)
 		v->pending_latch = true; /* not taken: the latch comes back */
-	if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS) {
-		/* a GICv2 SGI: its source comes back with the latch, or is the active one's */
-		uint8_t src = (uint8_t)((was & LR_V2_CPUID_MASK) >> LR_V2_CPUID_SHIFT);
-
-		if (latched && !taken && now_pending)
-			v->sgi_sources |= (uint8_t)(1u << src);
-		if (now_active)
-			v->sgi_active_src = src;
-	}
+	if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS)
+		lr_v2_sgi_fold(v, was, latched && !taken && now_pending, now_active);
 	return deactivations > 0 ? (unsigned int)deactivations : 0;
 }
 
