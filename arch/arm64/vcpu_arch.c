@@ -44,7 +44,7 @@ static bool has_pmu(void)
 	return pmuver && pmuver != ID_AA64DFR0_PMUVER_IMPDEF;
 }
 
-uint64_t vcpu_arch_hcr(void)
+__attribute__((cold)) uint64_t vcpu_arch_hcr(void)
 {
 	/* with FEAT_RAS, the error records (ERR*, possibly of a cluster's shared caches) are
 	 * skiff's to emulate (hyp/exit/trap.c: no records), not the guest's to clear or inject into
@@ -54,7 +54,7 @@ uint64_t vcpu_arch_hcr(void)
 	return HCR_EL2_GUEST;
 }
 
-uint64_t vcpu_arch_mdcr(bool el2_counting)
+__attribute__((cold)) uint64_t vcpu_arch_mdcr(bool el2_counting)
 {
 	uint64_t pmuver = id_field(read_sysreg(id_aa64dfr0_el1), ID_AA64DFR0_PMUVER_SHIFT);
 	uint64_t mdcr = MDCR_EL2_DEBUG_TRAPS, pmcr_n;
@@ -96,7 +96,7 @@ static void quiet_extras(void)
 		write_sysreg(S3_4_C1_C2_2, 0); /* HCRX_EL2 */
 }
 
-void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg)
+__attribute__((cold)) void vcpu_arch_setup(const struct vcpu_arch_cfg *cfg)
 {
 	quiet_extras();
 	write_sysreg(vtcr_el2, cfg->vtcr);
@@ -119,7 +119,7 @@ bool vcpu_arch_in_force(const struct vcpu_arch_cfg *cfg)
 	       read_sysreg(mdcr_el2) == cfg->mdcr && read_sysreg(vmpidr_el2) == cfg->vmpidr;
 }
 
-void vcpu_arch_selftest_break(void)
+__attribute__((cold)) void vcpu_arch_selftest_break(void)
 {
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) & ~HCR_EL2_VM);
 	isb();
@@ -176,7 +176,7 @@ static void reset_debug_pmu(void)
 	write_sysreg(pmccfiltr_el0, 0);
 }
 
-void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
+__attribute__((cold)) void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
 {
 	unsigned int i;
 
@@ -222,7 +222,8 @@ static void take_sync(struct exc_frame *frame, uint64_t esr)
 	frame->spsr = SPSR_EL1H_DAIF_MASKED;
 }
 
-void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, bool fetch)
+__attribute__((cold)) void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write,
+					     bool fetch)
 {
 	uint64_t ec, esr;
 
@@ -237,7 +238,7 @@ void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, boo
 	take_sync(frame, esr);
 }
 
-void vcpu_inject_undef(struct exc_frame *frame)
+__attribute__((cold)) void vcpu_inject_undef(struct exc_frame *frame)
 {
 	take_sync(frame, ESR_ELX_IL); /* EC 0x00 (ESR_EC_UNKNOWN): unknown reason */
 }

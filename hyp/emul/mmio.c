@@ -18,7 +18,7 @@ static bool regions_overlap(const struct mmio_region *a, const struct mmio_regio
 	return a->base < b->base + b->size && b->base < a->base + a->size;
 }
 
-bool mmio_add(struct mmio_bus *bus, const struct mmio_region *r)
+__attribute__((cold)) bool mmio_add(struct mmio_bus *bus, const struct mmio_region *r)
 {
 	unsigned int i;
 

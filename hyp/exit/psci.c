@@ -87,7 +87,7 @@ static struct psci_result psci_version(const struct psci_args *args)
 	return psci_ret(PSCI_VERSION_1_1);
 }
 
-static struct psci_result psci_cpu_off(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_off(const struct psci_args *args)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_CPU_OFF };
 
@@ -96,7 +96,7 @@ static struct psci_result psci_cpu_off(const struct psci_args *args)
 	return r;
 }
 
-static struct psci_result psci_cpu_on(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_on(const struct psci_args *args)
 {
 	struct vcpu *target = psci_target(args->vm, args->a1);
 	uint64_t entry = args->a2;
@@ -135,7 +135,7 @@ static struct psci_result psci_cpu_on(const struct psci_args *args)
 	return psci_ret(ret);
 }
 
-static struct psci_result psci_affinity_info(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_affinity_info(const struct psci_args *args)
 {
 	struct vcpu *target = psci_target(args->vm, args->a1);
 
@@ -154,13 +154,13 @@ static struct psci_result psci_affinity_info(const struct psci_args *args)
 	return psci_ret(PSCI_AFFINITY_OFF);
 }
 
-static struct psci_result psci_migrate_info_type(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_migrate_info_type(const struct psci_args *args)
 {
 	(void)args;
 	return psci_ret(PSCI_MIGRATE_INFO_NOT_REQUIRED);
 }
 
-static struct psci_result psci_system_off(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_system_off(const struct psci_args *args)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_OFF };
 
@@ -168,7 +168,7 @@ static struct psci_result psci_system_off(const struct psci_args *args)
 	return r;
 }
 
-static struct psci_result psci_system_reset(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_system_reset(const struct psci_args *args)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_RESET };
 
@@ -178,7 +178,7 @@ static struct psci_result psci_system_reset(const struct psci_args *args)
 
 static struct psci_result psci_features(const struct psci_args *args);
 
-static struct psci_result psci_cpu_suspend(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_suspend(const struct psci_args *args)
 {
 	(void)args;
 	return psci_ret(PSCI_RET_SUCCESS);
@@ -190,7 +190,7 @@ static struct psci_result smccc_version(const struct psci_args *args)
 	return psci_ret(SMCCC_VERSION_1_1);
 }
 
-static struct psci_result smccc_arch_features(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result smccc_arch_features(const struct psci_args *args)
 {
 	switch ((uint32_t)args->a1) {
 	case SMCCC_VERSION:
