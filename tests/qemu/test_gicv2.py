@@ -29,7 +29,7 @@ SUITE_TIMEOUT = 900
 GUEST_TIMEOUT = 60
 
 # skiff runs guests on a GICv2 (issue 12, branch i12): until then its cases are TODO.
-SKIFF_GICV2 = False
+SKIFF_GICV2 = True
 
 SKIFF = os.path.join(BUILD, "skiff.bin")
 GUEST_DIR = os.path.join(BUILD, "guests")
