@@ -50,8 +50,8 @@ HOT_SRCS := irq/lr.c irq/vgic.c irq/vgic_mmio.c irq/vgic_dist.c irq/vgic_redist.
 	irq/passthrough.c irq/sgi.c hyp/exit/trap.c hyp/run/vcpu.c hyp/core/cpu.c hyp/run/exception.c hyp/emul/abort.c \
 	hyp/emul/mmio.c hyp/exit/psci.c hyp/run/irq_entry.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c \
 	drivers/gicv3_lr.c
-$(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_OPT := -O2
-$(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_LTO :=
+$(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_OPT := -O2 -falign-functions=4 -falign-jumps=1 -falign-loops=1 -falign-labels=1
+$(patsubst %,$(BUILD)/obj/%.o,$(HOT_SRCS)): IMG_LTO := -flto
 
 HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -I. -Iinclude -DSKIFF_HOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

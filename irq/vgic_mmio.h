@@ -135,10 +135,14 @@ struct vgic_reg {
 	uint8_t type; /* enum vgic_reg_type */
 	uint8_t bpi;
 	uint8_t widths; /* VGIC_W* */
-	uint32_t (*read_irq)(struct vgic_mmio *m, struct virq *v);
-	void (*write_irq)(struct vgic_mmio *m, struct virq *v, uint32_t field);
-	uint64_t (*read)(struct vgic_mmio *m, uint32_t idx);
-	void (*write)(struct vgic_mmio *m, uint32_t idx, uint64_t val);
+	union { /* by type: the per-INTID field handlers, or the register's */
+		uint32_t (*read_irq)(struct vgic_mmio *m, struct virq *v);
+		uint64_t (*read)(struct vgic_mmio *m, uint32_t idx);
+	};
+	union {
+		void (*write_irq)(struct vgic_mmio *m, struct virq *v, uint32_t field);
+		void (*write)(struct vgic_mmio *m, uint32_t idx, uint64_t val);
+	};
 };
 
 /*
