@@ -84,6 +84,9 @@ def check_rpi4(tap, r, path, contract):
             sorted("%#x+%#x" % g for g in gic), sorted("%#x+%#x" % g for g in RPI4_GICV2)))
     if RPI4_CPUS not in out.splitlines():
         problems.append("no line %r" % RPI4_CPUS)
+    said = [ln for ln in out.splitlines() if ln.startswith("guest@0: GICv")]
+    if said and not all(ln.startswith("guest@0: GICv2") for ln in said):
+        problems.append("skiff-check says: %s" % "; ".join(said))  # once it prints the version
     spin, ncpus, ics = tree_facts(path)
     # accepted with a gic-400 and no GICv3 in the tree: skiff took it as a GICv2 (skiff-check
     # does not print the version; the four frames it keeps are GICv2's, v3 has GICD + GICR)
