@@ -83,6 +83,10 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A change a test makes to the host tree after loading it (dtc itself would refuse or hang on
+ * some malformed trees); NULL for none. */
+static void (*patch_host)(void *fdt);
+
 /* Parse config (a path under the build directory) and host; assign; the result. */
 static int run(const char *config, const char *host_name)
 {
@@ -95,6 +99,8 @@ static int run(const char *config, const char *host_name)
 	free(c.data);
 	free(host.data);
 	load(host_name, &host);
+	if (patch_host)
+		patch_host(host.data);
 	if (plat_parse_buf(host.data, host.size, &plat, err, sizeof(err)))
 		fail_msg("%s: %s", host_name, err);
 	plat.gic_nr_intids = gic_nr_intids;
@@ -401,6 +407,30 @@ static void test_devices_all_providers(void **state)
 			!strcmp(notes[i], "guest@0/devices: /pinctrl@a001000: provides clocks, "
 					  "resets, power or pins to guest@1's /serial@b000000");
 	assert_int_equal(told, 2);
+}
+
+/* A provider whose #clock-cells is 0xffffffff: the clocks list ends there (the step of
+ * 1 + cells must not wrap to 0 and spin forever on the first phandle, found by make boards on a
+ * corrupted Amlogic tree), and the provider is still kept from guest@0. */
+static void huge_clock_cells(void *fdt)
+{
+	int node = fdt_path_offset(fdt, "/clock-controller@a000000");
+
+	assert_true(node >= 0);
+	assert_int_equal(fdt_setprop_inplace_u32(fdt, node, "#clock-cells", 0xffffffffu), 0);
+}
+
+static void test_devices_all_providers_huge_cells(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	patch_host = huge_clock_cells;
+	run_ok("tests/config/asg-providers", "tests/config/host-providers");
+	patch_host = NULL;
+	for (i = 0; i < out[0].nr_devices; i++)
+		assert_int_not_equal(out[0].dev[i].node, node("/clock-controller@a000000"));
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0xa000000, 0x1000), -2);
 }
 
 static void test_no_uart(void **state)
@@ -1133,6 +1163,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_optional_unpassable, teardown),
 		cmocka_unit_test_teardown(test_cpus_startable, teardown),
 		cmocka_unit_test_teardown(test_devices_all_providers, teardown),
+		cmocka_unit_test_teardown(test_devices_all_providers_huge_cells, teardown),
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
