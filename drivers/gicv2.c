@@ -17,6 +17,7 @@
 #define GIC_MASK4(m) ((m)*0x01010101u)
 
 struct gicv2_frames gicv2;
+static bool hw_deact_unsignalled;
 
 /* CPU interface bits by MPIDR, as each CPU found its own at gicv2_cpu_init */
 static struct {
@@ -42,6 +43,7 @@ unsigned int gicv2_dist_init(const struct gicv2_frames *f)
 	if (rev != GIC_ARCHREV_GICV1 && rev != GIC_ARCHREV_GICV2)
 		return 0;
 	gicv2 = *f;
+	hw_deact_unsignalled = mmio_read32(gicd + GICD_IIDR) == GICD_IIDR_QEMU;
 	boot_mask = gicv2_cpu_mask();
 	if (!boot_mask)
 		boot_mask = 1; /* a uniprocessor GIC reads 0 */
@@ -64,6 +66,11 @@ unsigned int gicv2_dist_init(const struct gicv2_frames *f)
 	/* Group 0 without the Security Extensions, Group 1 seen from Non-secure: IRQs either way */
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE);
 	return nr;
+}
+
+bool gicv2_hw_deact_unsignalled(void)
+{
+	return hw_deact_unsignalled;
 }
 
 uint8_t gicv2_cpu_mask(void)

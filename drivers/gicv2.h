@@ -32,6 +32,16 @@ uint64_t gicv2_gicc_page1(uint64_t base, uint64_t size);
  * enables it. Returns the number of INTIDs or 0 if the frame is not a GICv2 distributor. */
 unsigned int gicv2_dist_init(const struct gicv2_frames *f);
 
+/*
+ * True on a GIC that does not signal a physical interrupt a list register's HW=1 deactivation
+ * leaves pending: QEMU's GICv2 model (hw/intc/arm_gic.c, 7.2 and later) clears the physical
+ * active state when the guest deactivates a hardware-linked vINTID (GICV_EOIR, GICV_DIR) but
+ * re-evaluates only the virtual CPU interface (gic_update_virt), never the physical one; a
+ * level line still asserted then stays pending, undelivered, until some other GIC event.
+ * Known by GICD_IIDR (Arm, ProductID 0); set at gicv2_dist_init.
+ */
+bool gicv2_hw_deact_unsignalled(void);
+
 /* This CPU's interface bit, read from the banked GICD_ITARGETSR0 (0 on a uniprocessor GIC). */
 uint8_t gicv2_cpu_mask(void);
 

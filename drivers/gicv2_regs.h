@@ -11,6 +11,7 @@
 #define GICD_ITARGETSR 0x0800
 #define GICD_SGIR 0x0f00
 #define GICD_ICPIDR2 0x0fe8
+#define GICD_IIDR_QEMU 0x0000043bu /* QEMU's model: Arm, ProductID 0 (a GIC-400 has 0x02) */
 #define GICD_CTLR_ENABLE (1u << 0) /* EnableGrp1 seen from Non-secure, else EnableGrp0 */
 #define GICD_SGIR_TARGETLIST_SHIFT 16
 #define GICD_SGIR_FILTER_SHIFT 24

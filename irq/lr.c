@@ -116,8 +116,10 @@ static bool lr_ranks_before(const struct lr_pick *a, const struct lr_pick *b)
 	return a->v->intid < b->v->intid;
 }
 
-/* The LR value for p. pend_left: some pending interrupt is left out of the LRs. */
-static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
+/* The LR value for p. pend_left: some pending interrupt is left out of the LRs. hw_lr: a
+ * hardware-linked virq may be written with HW=1 (else with the EOI bit: lr_fold() deactivates
+ * the physical interrupt, struct vgic.no_hw_lrs). */
+static uint64_t lr_value(const struct lr_pick *p, bool pend_left, bool hw_lr)
 {
 	const struct virq *v = p->v;
 	uint64_t val = ((uint64_t)v->intid & ICH_LR_VINTID_MASK) |
@@ -137,10 +139,11 @@ static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
 	if (pend)
 		val |= ICH_LR_PENDING;
 
-	if (v->hw && !held)
+	if (v->hw && !held && hw_lr)
 		val |= ICH_LR_HW |
 		       (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
-	else if (v->eoi_notify || held || (pend_left && v->active) || (!v->edge && v->line_level))
+	else if (v->hw || v->eoi_notify || held || (pend_left && v->active) ||
+		 (!v->edge && v->line_level))
 		val |= ICH_LR_EOI;
 	return val;
 }
@@ -236,7 +239,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 
 		if (n < used) {
 			v = pick[n].v;
-			val = lr_value(&pick[n], pend_left);
+			val = lr_value(&pick[n], pend_left, !vg->no_hw_lrs);
 			if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS) {
 				bool moved;
 

@@ -91,6 +91,10 @@ struct vgic {
 	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
 	unsigned int nr_intids; /* 32 * (ITLinesNumber + 1), <= VGIC_MAX_INTIDS */
 	uint32_t ctlr;		/* GICD_CTLR as the guest sees it */
+	/* No LR with HW=1: a hardware-linked virq is written with the EOI bit and skiff
+	 * deactivates the physical interrupt at the maintenance interrupt (lr_fold), for a GIC
+	 * whose HW deactivation does not signal what it leaves pending (drivers/gicv2.h) */
+	bool no_hw_lrs;
 	struct virq spis[VGIC_MAX_SPIS];
 	uint64_t gicd_base; /* guest-physical frames (the host's addresses) */
 	uint64_t gicr_base;

@@ -39,7 +39,7 @@ static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 
 	uint64_t lr;
 
-	if (!v->hw || !v->enabled || !v->target || !(vg->ctlr & grp))
+	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target || !(vg->ctlr & grp))
 		return 0;
 	lr = ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
 	     (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) |

@@ -209,8 +209,10 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 			       &v->el2_cost[SKIFF_EXIT_IRQ]);
 	}
 	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
-	if (gic->version == 2)
+	if (gic->version == 2) {
 		vgic_set_v2(&vm->vgic);
+		vm->vgic.no_hw_lrs = gicv2_hw_deact_unsignalled();
+	}
 	vm->vgic.priv = vm;
 	vm->vgic.gicd_base = plat.gicd.base;
 	vm->vgic.gicr_base = plat.gicr[0].base;

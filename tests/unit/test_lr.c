@@ -1085,6 +1085,38 @@ static void test_hw_fields(void **state)
 	check_idle();
 }
 
+/*
+ * struct vgic.no_hw_lrs (QEMU's GICv2, drivers/gicv2.h): a hardware-linked interrupt is written
+ * with the EOI bit and no HW, so the guest's deactivation raises the EOI maintenance interrupt and
+ * skiff deactivates the physical one (a write the GIC re-evaluates), once per handling, not the
+ * GIC through the LR. In both LR encodings.
+ */
+static void test_no_hw_lrs(void **state)
+{
+	struct virq *v = irq(TIMER_PPI, 0x10, false);
+	int round;
+
+	(void)state;
+	vg.no_hw_lrs = true;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	for (round = 0; round < 2; round++) {
+		trigger(TIMER_PPI);
+		enter_guest();
+		assert_int_equal(cpu.lr[0], TIMER_PPI | (0x10ull << ICH_LR_PRIORITY_SHIFT) |
+						    ICH_LR_GROUP | ICH_LR_EOI | ICH_LR_PENDING);
+		assert_int_equal(guest_ack(), TIMER_PPI);
+		assert_int_equal(misr(), 0);
+		assert_int_equal(guest_eoi_top(), TIMER_PPI);
+		assert_int_equal(misr(), ICH_MISR_EOI);
+		assert_int_equal(cpu.phys_deact[TIMER_PPI], 0); /* not by the GIC */
+		assert_int_equal(hyp_phys_deact[TIMER_PPI], round);
+		exit_guest();
+		assert_int_equal(hyp_phys_deact[TIMER_PPI], round + 1); /* by skiff, once */
+		check_idle();
+	}
+	assert_false(v->pending_latch);
+}
+
 /* What arch/arm64/vectors.S does for a hardware-linked interrupt: take the lowest empty LR
  * (state 0), write it pending with HW=1, and mark it in lr_fast. */
 static unsigned int fast_inject(uint32_t intid, uint8_t prio)
@@ -2161,6 +2193,8 @@ int main(void)
 		cmocka_unit_test_setup(test_level, setup),
 		cmocka_unit_test_setup(test_level_resample, setup),
 		cmocka_unit_test_setup(test_hw_fields, setup),
+		cmocka_unit_test_setup(test_no_hw_lrs, setup),
+		cmocka_unit_test_setup_teardown(test_no_hw_lrs, setup_v2, teardown_v2),
 		cmocka_unit_test_setup(test_level_repended_while_in_lr, setup),
 		cmocka_unit_test_setup(test_fast_path_lr, setup),
 		cmocka_unit_test_setup(test_fast_path_fold_clears_lr, setup),
