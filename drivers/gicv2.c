@@ -122,12 +122,27 @@ bool gicv2_cpu_init(uint64_t mpidr)
 	return true;
 }
 
+/*
+ * On QEMU's GICv2 model before 9.1 (known as for hw_deact_unsignalled) an SPI's active state
+ * is per CPU and a CPU's choice of interrupt looks at its own only: an SPI moved while active
+ * fires at once at its new target, a second time. There, the move of an active SPI waits for
+ * its deactivation (which skiff makes on that model: no HW=1 list registers); the architecture
+ * keeps one active state, so a GIC-400 moves it at once.
+ */
+static uint8_t deferred_target[GIC_MAX_INTIDS];
+
 void gicv2_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr)
 {
 	uint8_t mask = mask_of(mpidr);
 
-	if (mask)
-		mmio_write8(gicd + GICD_ITARGETSR + intid, mask);
+	if (!mask || intid >= GIC_MAX_INTIDS)
+		return;
+	if (hw_deact_unsignalled && gicv3_spi_active(gicd, intid)) {
+		__atomic_store_n(&deferred_target[intid], mask, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&deferred_target[intid], 0, __ATOMIC_RELAXED);
+	mmio_write8(gicd + GICD_ITARGETSR + intid, mask);
 }
 
 static struct spinlock icfgr_lock;
@@ -168,7 +183,24 @@ void gicv2_eoi(unsigned int iar)
 	mmio_write32(gicv2.gicc + GICC_EOIR, iar);
 }
 
+/*
+ * An SPI is deactivated in the distributor (GICD_ICACTIVER), whichever CPU does it: skiff ends a
+ * passed-through SPI on the CPU of the vCPU that finished it, which need not be the one that
+ * acknowledged it (the guest may have moved it meanwhile). The architecture keeps one active
+ * state per SPI and allows either register (IHI 0048B 4.3.9, 4.4.15); QEMU's GICv2 model before
+ * 9.1 keeps it per CPU and lets GICC_DIR clear only the writer's, leaving the SPI active for
+ * good, while GICD_ICACTIVER clears it for every CPU. SGIs and PPIs are the CPU's own: GICC_DIR.
+ */
 void gicv2_deactivate(unsigned int iar)
 {
-	mmio_write32(gicv2.gicc_page1 + (GICC_DIR - GICC_PAGE), iar);
+	unsigned int intid = iar & GICC_IAR_INTID_MASK;
+
+	if (intid >= GIC_INTID_SPI_BASE && intid < GIC_MAX_INTIDS) {
+		uint8_t moved = __atomic_exchange_n(&deferred_target[intid], 0, __ATOMIC_RELAXED);
+
+		mmio_write32(gicv2.gicd + GICD_ICACTIVER + (intid / 32) * 4, 1u << (intid % 32));
+		if (moved)
+			mmio_write8(gicv2.gicd + GICD_ITARGETSR + intid, moved);
+	} else
+		mmio_write32(gicv2.gicc_page1 + (GICC_DIR - GICC_PAGE), iar);
 }

@@ -57,7 +57,7 @@ void gicv2_send_sgi(uint64_t mpidr, unsigned int sgi); /* GICD_SGIR, by target l
 
 unsigned int gicv2_ack(void);		 /* GICC_IAR: INTID and CPUID */
 void gicv2_eoi(unsigned int iar);	 /* GICC_EOIR */
-void gicv2_deactivate(unsigned int iar); /* GICC_DIR */
+void gicv2_deactivate(unsigned int iar); /* GICC_DIR; an SPI: GICD_ICACTIVER */
 
 /* The frames gicv2_dist_init was given (for the list registers' driver). */
 extern struct gicv2_frames gicv2;

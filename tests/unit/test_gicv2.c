@@ -196,6 +196,23 @@ static void bring_up(struct fixture *f, size_t gicc_size, uint8_t boot_mask)
 	log_clear();
 }
 
+/* bring_up on QEMU's GICv2 model, known by its GICD_IIDR */
+static void bring_up_qemu(struct fixture *f)
+{
+	uint8_t *d = fake_gicd(f, GIC_ARCHREV_GICV2, 2, 0x01);
+	uint8_t *c = fake_mem(f, BUF_GICC, SZ_8K, SENTINEL);
+	uint8_t *h = fake_mem(f, BUF_GICH, GICH_SIZE, SENTINEL);
+
+	put32(d, GICD_IIDR, GICD_IIDR_QEMU);
+	f->frames.gicd = addr(d);
+	f->frames.gicc = addr(c);
+	f->frames.gicc_page1 = addr(c) + 0x1000;
+	f->frames.gich = addr(h);
+	assert_int_equal(gicv2_dist_init(&f->frames), 96);
+	assert_true(gicv2_hw_deact_unsignalled());
+	log_clear();
+}
+
 /* ---- CPU interfaces: the driver keeps at most GICV2_MAX_CPUS, for the life of the process */
 
 static unsigned int cpus_recorded;
@@ -488,6 +505,70 @@ static void check_ack_eoi_dir(struct fixture *f, size_t gicc_size, size_t dir_of
 	assert_int_equal(gicv2_ack(), GIC_INTID_SPURIOUS);
 }
 
+/* An SPI is deactivated in the distributor (GICD_ICACTIVER), from whichever CPU: nothing is
+ * written to the CPU interface. */
+static void test_deactivate_spi_in_distributor(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *d, *dexp;
+
+	bring_up(f, SZ_8K, 0x01);
+	d = f->buf[BUF_GICD];
+	dexp = expect_from(f, BUF_GICD);
+	(void)expect_from(f, BUF_GICC); /* the CPU interface stays as it is */
+	gicv2_deactivate(40);
+	gicv2_deactivate(GIC_INTID_SPI_BASE + 31);
+	put32(dexp, GICD_ICACTIVER + 4, 1u << 8);
+	put32(dexp, GICD_ICACTIVER + 4, 1u << 31);
+	check_image(f, BUF_GICD);
+	check_image(f, BUF_GICC);
+	assert_int_equal(nr_writes, 2);
+	check_write(0, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 8);
+	check_write(1, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 31);
+}
+
+/* On a GIC-400 an SPI's active state is global: an active SPI moves at once. */
+static void test_route_active_spi(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *d;
+
+	bring_up(f, SZ_8K, 0x01);
+	assert_false(gicv2_hw_deact_unsignalled());
+	cpu_up(f, 0x7700, 0x02);
+	d = f->buf[BUF_GICD];
+	put32(d, GICD_ISACTIVER + 4, 1u << 8); /* SPI 40 active */
+	gicv2_spi_route(addr(d), 40, 0x7700);
+	assert_int_equal(d[GICD_ITARGETSR + 40], 0x02);
+}
+
+/* On QEMU's model (active state per CPU) an active SPI moves to its new target at its
+ * deactivation, once; an inactive one at once. */
+static void test_route_active_spi_qemu(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *d;
+
+	bring_up_qemu(f);
+	cpu_up(f, 0x7701, 0x02);
+	d = f->buf[BUF_GICD];
+	put32(d, GICD_ISACTIVER + 4, 1u << 8);
+	gicv2_spi_route(addr(d), 40, 0x7701);
+	assert_int_equal(d[GICD_ITARGETSR + 40], 0x01); /* still the boot CPU's */
+	nr_writes = 0;
+	gicv2_deactivate(40);
+	assert_int_equal(nr_writes, 2);
+	check_write(0, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 8);
+	check_write(1, addr(d) + GICD_ITARGETSR + 40, 1, 0x02);
+	nr_writes = 0;
+	gicv2_deactivate(40); /* moved once: nothing more */
+	assert_int_equal(nr_writes, 1);
+	put32(d, GICD_ISACTIVER + 4, 0); /* not active: moves at once */
+	d[GICD_ITARGETSR + 40] = 0x01;
+	gicv2_spi_route(addr(d), 40, 0x7701);
+	assert_int_equal(d[GICD_ITARGETSR + 40], 0x02);
+}
+
 static void test_ack_eoi_deactivate_8k(void **state)
 {
 	check_ack_eoi_dir(*state, SZ_8K, GICC_DIR); /* 0x1000 */
@@ -705,6 +786,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spi_set_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_sgi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_eoi_deactivate_8k, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deactivate_spi_in_distributor, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_route_active_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_active_spi_qemu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_eoi_deactivate_64k_aliased, setup,
 						teardown),
 		cmocka_unit_test(test_gicc_page1),
