@@ -145,27 +145,6 @@ void gicv2_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr)
 	mmio_write8(gicd + GICD_ITARGETSR + intid, mask);
 }
 
-static struct spinlock icfgr_lock;
-
-void gicv2_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge)
-{
-	uintptr_t cfg = gicd + GICD_ICFGR + (intid / 16) * 4;
-	uint32_t bit = 2u << ((intid % 16) * 2); /* Int_config[1]: 1 = edge */
-	uintptr_t en = gicd + GICD_ISENABLER + (intid / 32) * 4;
-	bool enabled = (mmio_read32(en) >> (intid % 32)) & 1;
-	uint32_t val;
-
-	spin_lock(&icfgr_lock);
-	val = mmio_read32(cfg);
-	if (((val & bit) != 0) != edge) {
-		gicv3_spi_enable(gicd, intid, false);
-		mmio_write32(cfg, edge ? (val | bit) : (val & ~bit));
-		if (enabled)
-			gicv3_spi_enable(gicd, intid, true);
-	}
-	spin_unlock(&icfgr_lock);
-}
-
 void gicv2_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
 	dsb_ish();

@@ -51,8 +51,6 @@ uint8_t gicv2_cpu_mask(void);
 bool gicv2_cpu_init(uint64_t mpidr);
 
 void gicv2_spi_route(uintptr_t gicd, unsigned int intid, uint64_t mpidr); /* ITARGETSR */
-/* GICD_ICFGR, serialised by the driver's own lock; the line is disabled around the change. */
-void gicv2_spi_set_edge(uintptr_t gicd, unsigned int intid, bool edge);
 void gicv2_send_sgi(uint64_t mpidr, unsigned int sgi); /* GICD_SGIR, by target list */
 
 unsigned int gicv2_ack(void);		 /* GICC_IAR: INTID and CPUID */

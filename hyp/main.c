@@ -250,8 +250,8 @@ static uint64_t copy_device_tree(uint64_t dtb, uint32_t *used_out)
 	 * it) */
 	if (rsv < FDT_HEADER_SIZE || st < rsv || str < st + fdt_size_dt_struct(fdt) || used < str ||
 	    used > fdt_totalsize(fdt))
-		fatal("device tree at 0x%llx: its blocks are not in the usual order (header, "
-		      "reserved memory, structure, strings); skiff copies only such trees",
+		fatal("device tree at 0x%llx: blocks not in the order header, memreserve, struct, "
+		      "strings",
 		      (unsigned long long)dtb);
 	if (used > sizeof(host_dtb))
 		fatal("device tree at 0x%llx: %u bytes, more than skiff's copy holds (%u KiB)",

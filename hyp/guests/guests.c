@@ -269,7 +269,7 @@ _Noreturn void guests_start(void)
 
 	if (console_guest >= 0)
 		log_info("guest: the console UART is %s's now; skiff logs to its ring "
-			 "(SKIFF_HVC_LOG_READ) and prints it when the last guest is off",
+			 "(SKIFF_HVC_LOG_READ), printed when the last guest is off",
 			 cfg.guest[console_guest].name);
 	log_info("guest: entering");
 	log_flush();

@@ -79,12 +79,11 @@ struct plat_ctx {
 
 static const char *const gic_v3_compat[] = { COMPAT_GIC_V3, NULL };
 
-/* GICv1/v2 compatibles (arm,gic.yaml): taken when there is no GICv3; one without the
- * Virtualization Extensions (no GICH and GICV in its reg) gets a clear no. */
+/* GICv2 compatibles of arm64 boards (arm,gic.yaml), taken when there is no GICv3; one without
+ * the Virtualization Extensions (no GICH and GICV in its reg) gets a clear no. The GICv1 ones
+ * (arm,cortex-a9-gic, arm,pl390...) are 32-bit SoCs' and never have them. */
 static const char *const gic_v2_compat[] = {
-	"arm,gic-400",	   "arm,cortex-a15-gic",	 "arm,cortex-a9-gic", "arm,cortex-a7-gic",
-	"arm,arm11mp-gic", "arm,arm1176jzf-devchip-gic", "arm,eb11mp-gic",    "arm,pl390",
-	"arm,tc11mp-gic",  "qcom,msm-8660-qgic",	 "qcom,msm-qgic2",    NULL,
+	"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", "qcom,msm-qgic2", NULL,
 };
 
 static const char *const timer_compat[] = { COMPAT_TIMER, NULL };

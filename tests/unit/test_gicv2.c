@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "drivers/gicv2.h"
+#include "drivers/gicv3.h"
 #include "drivers/gicv2_lr.h"
 #include "drivers/gicv2_regs.h"
 #include "drivers/gicv3_regs.h"
@@ -418,7 +419,8 @@ static void test_spi_route(void **state)
 	assert_int_equal(nr_writes, 0);
 }
 
-/* GICD_ICFGR changes with the line disabled (IHI 0048B 4.3.13), its enable put back. */
+/* GICD_ICFGR changes with the line disabled (IHI 0048B 4.3.13), its enable put back: the GICv3
+ * accessor gicv2_ops uses (GICD_CTLR.RWP, which it waits on, is RES0 on a GICv2). */
 static void test_spi_set_edge(void **state)
 {
 	struct fixture *f = *state;
@@ -433,7 +435,7 @@ static void test_spi_set_edge(void **state)
 	/* enabled, level -> edge: disable, configure, enable */
 	put32(d, GICD_ISENABLER + 4, 1u << 13 | 1u << 2);
 	put32(d, GICD_ICFGR + 8, 0x55555555u & ~(3u << 26));
-	gicv2_spi_set_edge(gicd, intid, true);
+	gicv3_spi_set_edge(gicd, intid, true);
 	assert_int_equal(nr_writes, 3);
 	check_write(0, gicd + GICD_ICENABLER + 4, 4, 1u << 13);
 	check_write(1, gicd + GICD_ICFGR + 8, 4, (0x55555555u & ~(3u << 26)) | 2u << 26);
@@ -442,16 +444,16 @@ static void test_spi_set_edge(void **state)
 	/* edge -> level, disabled: it stays disabled */
 	log_clear();
 	put32(d, GICD_ISENABLER + 4, 1u << 2);
-	gicv2_spi_set_edge(gicd, intid, false);
+	gicv3_spi_set_edge(gicd, intid, false);
 	assert_int_equal(nr_writes, 2);
 	check_write(0, gicd + GICD_ICENABLER + 4, 4, 1u << 13);
 	check_write(1, gicd + GICD_ICFGR + 8, 4, 0x55555555u & ~(3u << 26));
 
 	/* already as asked: nothing written */
 	log_clear();
-	gicv2_spi_set_edge(gicd, intid, false);
+	gicv3_spi_set_edge(gicd, intid, false);
 	put32(d, GICD_ICFGR + 8, 2u << 26);
-	gicv2_spi_set_edge(gicd, intid, true);
+	gicv3_spi_set_edge(gicd, intid, true);
 	assert_int_equal(nr_writes, 0);
 }
 
