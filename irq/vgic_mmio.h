@@ -135,7 +135,7 @@ struct vgic_reg {
 	uint8_t type; /* enum vgic_reg_type */
 	uint8_t bpi;
 	uint8_t widths; /* VGIC_W* */
-	union { /* by type: the per-INTID field handlers, or the register's */
+	union {		/* by type: the per-INTID field handlers, or the register's */
 		uint32_t (*read_irq)(struct vgic_mmio *m, struct virq *v);
 		uint64_t (*read)(struct vgic_mmio *m, uint32_t idx);
 	};

@@ -9,12 +9,12 @@
 #define FAST_CPU_LR_FAST 8 /* uint64_t *: the vCPU's vgic_cpu.lr_fast */
 #define FAST_CPU_EXITS 16  /* uint64_t *: the vCPU's exits[SKIFF_EXIT_IRQ] */
 #define FAST_CPU_COST 24   /* uint64_t *: the vCPU's el2_cost[SKIFF_EXIT_IRQ] */
-#define FAST_CPU_ACKED                                                       \
-	32 /* uint64_t: INTID + 1 of an interrupt the fast path acknowledged \
-	    * and left to the general path; 0 when none */
+#define FAST_CPU_ACKED                                                                         \
+	32		     /* uint64_t: INTID + 1 of an interrupt the fast path acknowledged \
+			      * and left to the general path; 0 when none */
 #define FAST_CPU_TABLE_V2 40 /* the same for a GICv2, whose entries hold GICH_LR values */
-#define FAST_CPU_GICC 48      /* uintptr_t: the GICv2 CPU interface (GICC_IAR, GICC_EOIR) */
-#define FAST_CPU_GICH 56      /* uintptr_t: the GICv2 virtual interface control (GICH) */
+#define FAST_CPU_GICC 48     /* uintptr_t: the GICv2 CPU interface (GICC_IAR, GICC_EOIR) */
+#define FAST_CPU_GICH 56     /* uintptr_t: the GICv2 virtual interface control (GICH) */
 #define FAST_CPU_SIZE 64
 
 /* GICv2 offsets the fast path uses (drivers/gicv2_regs.h, IHI 0048B 4.4 and 5.3) */
@@ -27,8 +27,9 @@
 #define FAST_LR_MASK 0xffff	     /* the LRs lr_fold() reads: VGIC_MAX_LRS */
 
 #define FAST_IRQ_SHIFT 4 /* sizeof(struct fast_irq) == 16 */
-#define FAST_IRQ_LR 0 /* uint64_t: the ICH_LR<n>_EL2 value (GICH_LR<n> on a GICv2) to write; 0: not \
-		       * on the fast path */
+#define FAST_IRQ_LR                                                                     \
+	0 /* uint64_t: the ICH_LR<n>_EL2 value (GICH_LR<n> on a GICv2) to write; 0: not \
+	   * on the fast path */
 #define FAST_IRQ_COUNT 8 /* uint64_t: injections made by the fast path */
 #define FAST_MAX_INTIDS 512
 
