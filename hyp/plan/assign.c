@@ -1185,14 +1185,14 @@ static bool provides(const struct asg_ctx *c, int x, int dev)
 
 	for (name = provider_props; *name; name = cells + strlen(cells) + 1) {
 		const fdt32_t *v;
-		int len, i, n, p;
+		int len, i, n;
 		uint32_t k = 0;
 
 		cells = name + strlen(name) + 1;
 		v = fdt_getprop(c->fdt, dev, name, &len);
 		n = v && len > 0 ? len / (int)CELL_BYTES : 0;
 		for (i = 0; i < n; i += 1 + (int)k) {
-			p = fdt_index_by_phandle(c->ix, fdt32_ld(&v[i]));
+			int p = fdt_index_by_phandle(c->ix, fdt32_ld(&v[i]));
 			if (p < 0)
 				break;
 			if (is_under(c, p, x))
