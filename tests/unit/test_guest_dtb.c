@@ -687,6 +687,38 @@ static void check_default(const char *host_name, bool keys)
 	assert_no_prop(out_node("/intc@8000000"), "ranges");
 }
 
+/* On a GICv2 host the guest's GIC is the host's node (its compatible, phandle, cells) with reg
+ * GICD, one 4 KiB page skiff emulates, and GICC, the two pages where skiff maps the hardware's
+ * GICV: no GICH or GICV, no maintenance interrupt, no v2m MSI frame. */
+static void test_gicv2(void **state)
+{
+	const fdt32_t reg[] = { cpu_to_fdt32(0), cpu_to_fdt32(0x8000000),
+				cpu_to_fdt32(0), cpu_to_fdt32(0x1000),
+				cpu_to_fdt32(0), cpu_to_fdt32(0x8010000),
+				cpu_to_fdt32(0), cpu_to_fdt32(0x2000) };
+	const void *v;
+	int gic, len;
+
+	(void)state;
+	assign(DEFAULT_CONFIG, "tests/dtb/qemu-gicv2");
+	assert_int_equal(asg[0].gic_version, 2);
+	build(&asg[0], &extra);
+	gic = out_node("/intc@8000000");
+	v = fdt_getprop(out, gic, "reg", &len);
+	assert_non_null(v);
+	assert_int_equal(len, sizeof(reg));
+	assert_memory_equal(v, reg, sizeof(reg));
+	v = fdt_getprop(out, gic, "compatible", &len);
+	assert_non_null(v);
+	assert_string_equal(v, "arm,cortex-a15-gic");
+	assert_non_null(fdt_getprop(out, gic, "interrupt-controller", NULL));
+	assert_int_equal(fdt_get_phandle(out, gic),
+			 fdt_get_phandle(host.data, host_node("/intc@8000000")));
+	assert_no_prop(gic, "interrupts");
+	assert_no_node("/intc@8000000/v2m@8020000");
+	out_node("/pl011@9000000");
+}
+
 static void test_default_smp1(void **state)
 {
 	(void)state;
@@ -1246,17 +1278,18 @@ static void test_bad_inputs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_smp1),	 cmocka_unit_test(test_default_smp2),
-		cmocka_unit_test(test_default_smp4),	 cmocka_unit_test(test_default_smp12),
-		cmocka_unit_test(test_default_a53_512m), cmocka_unit_test(test_default_max_3g),
-		cmocka_unit_test(test_default_acpioff),	 cmocka_unit_test(test_default_secure),
-		cmocka_unit_test(test_default_bare),	 cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_two_guests_qemu),	 cmocka_unit_test(test_disabled_first),
-		cmocka_unit_test(test_odd_shapes),	 cmocka_unit_test(test_cpu_children),
-		cmocka_unit_test(test_refs_guest0),	 cmocka_unit_test(test_refs_guest1),
-		cmocka_unit_test(test_missing_phandle),	 cmocka_unit_test(test_pcie),
-		cmocka_unit_test(test_small_buffers),	 cmocka_unit_test(test_bad_inputs),
-		cmocka_unit_test(test_reserved_memory),	 cmocka_unit_test(test_devices_all),
+		cmocka_unit_test(test_gicv2),	       cmocka_unit_test(test_default_smp1),
+		cmocka_unit_test(test_default_smp2),   cmocka_unit_test(test_default_smp4),
+		cmocka_unit_test(test_default_smp12),  cmocka_unit_test(test_default_a53_512m),
+		cmocka_unit_test(test_default_max_3g), cmocka_unit_test(test_default_acpioff),
+		cmocka_unit_test(test_default_secure), cmocka_unit_test(test_default_bare),
+		cmocka_unit_test(test_deterministic),  cmocka_unit_test(test_two_guests_qemu),
+		cmocka_unit_test(test_disabled_first), cmocka_unit_test(test_odd_shapes),
+		cmocka_unit_test(test_cpu_children),   cmocka_unit_test(test_refs_guest0),
+		cmocka_unit_test(test_refs_guest1),    cmocka_unit_test(test_missing_phandle),
+		cmocka_unit_test(test_pcie),	       cmocka_unit_test(test_small_buffers),
+		cmocka_unit_test(test_bad_inputs),     cmocka_unit_test(test_reserved_memory),
+		cmocka_unit_test(test_devices_all),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
