@@ -196,7 +196,8 @@ lint:
 	@tools/lint.sh
 
 # `make bench`: interrupt latency and hypervisor cost in instructions (QEMU -icount), native vs
-# skiff's hw, eoi and oneshot modes, Linux boot, footprint; compared with bench/baseline.json.
+# skiff's hw, eoi and oneshot modes on QEMU's GICv3 and again on its GICv2, Linux boot,
+# footprint; compared with bench/baseline.json.
 # BASELINE=update rewrites the baseline. What each figure means: bench/README.md.
 bench:
 	@tools/setup.sh

@@ -11,6 +11,9 @@ Runs, one after the other, each bounded by a timeout (tests/qemu/harness.py kill
 
   guest-native          build/guests/bench.bin at EL1 on QEMU's GICv3, no EL2 (-smp 2)
   guest-hw/eoi/oneshot  the same image as skiff's guest, configured by bench/configs/MODE.dts
+  gicv2-guest-*         the same five on QEMU's GICv2 (gic-version=2): native, hw (skiff's
+                        QEMU workaround on: no HW=1 list registers), hw-lr (bench/configs/
+                        hw-lr.dts: HW=1 and the fast path, as on a GIC-400), eoi, oneshot
   linux-{native,skiff}-smp{2,1}-{1,2,3}
                         build/linux/Image with build/bench/initramfs.cpio.gz (the Linux
                         engineer's initramfs plus bench/linux/boot_marker.c, run by /init after
@@ -63,6 +66,11 @@ NATIVE_M_LINUX = machine(native=True, options="acpi=off")
 
 MODES = ["hw", "eoi", "oneshot"]
 COLUMNS = ["native"] + MODES
+# GICv2: hw with skiff's QEMU workaround (the default), hw-lr with HW=1 LRs as on a GIC-400
+V2_COLUMNS = ["native", "hw", "hw-lr", "eoi", "oneshot"]
+V2 = "gicv2"  # the GICv2 block: raw[V2][column], figures "gicv2.KEY"
+V2_NATIVE_M = ["-M", "virt,gic-version=2"] + NATIVE_M[2:]
+V2_SKIFF_M = ["-M", "virt,virtualization=on,gic-version=2"] + SKIFF_M[2:]
 GUEST_SMP = 2
 GUEST_TIMEOUT = 180  # under a second each (15 s while skiff waited 2 s for CPU 1)
 LINUX_TIMEOUT = 300  # about 2 s each (12 s while skiff waited 2 s for CPU 1)
@@ -78,6 +86,7 @@ INIT_HOOK = ('case " $(cat /proc/cmdline) " in\n'
              'esac\n')
 TIMER_HZ = 62500000
 THRESHOLD = 0.02  # a change over 2 % against the baseline is flagged
+HW_TARGET = 100  # issue 12: hw mode adds at most 100 instructions per round trip
 ALIGN_2M = 2 << 20
 
 KV_RE = re.compile(r"^bench: (\S+) (-?\d+)\s*$", re.M)
@@ -107,17 +116,25 @@ def dtc(src, out):
     return out
 
 
-def guest_run(mode):
-    """Boots the benchmark guest natively or under skiff in mode; returns its key/value
-    figures. Raises BenchError if the run or one of the guest's self-checks failed."""
-    name = "guest-" + mode
+def guest_run(col, gic=3):
+    """Boots the benchmark guest natively or under skiff in column col's mode on a GICv3 or
+    GICv2; returns its key/value figures. Raises BenchError if the run or one of the guest's
+    self-checks failed."""
+    name = ("guest-" if gic == 3 else V2 + "-guest-") + col
+    mode = "hw" if col == "hw-lr" else col
     if mode == "native":
-        args = NATIVE_M + ["-smp", str(GUEST_SMP), "-kernel", rel(GUEST)]
+        args = (NATIVE_M if gic == 3 else V2_NATIVE_M) + ["-smp", str(GUEST_SMP), "-kernel",
+                                                          rel(GUEST)]
     else:
-        dtb = dtc(os.path.join(CONFIG_DIR, mode + ".dts"), os.path.join(BENCH_DIR, mode + ".dtb"))
-        args = SKIFF_M + ["-smp", str(GUEST_SMP), "-bios", rel(SKIFF_BIN), "-kernel", rel(GUEST),
-                          "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
-    args += ICOUNT + ["-append", "mode=" + mode]
+        dtb = dtc(os.path.join(CONFIG_DIR, col + ".dts"), os.path.join(BENCH_DIR, col + ".dtb"))
+        args = (SKIFF_M if gic == 3 else V2_SKIFF_M) + [
+            "-smp", str(GUEST_SMP), "-bios", rel(SKIFF_BIN), "-kernel", rel(GUEST),
+            "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
+    append = "mode=" + mode
+    if gic == 2 and mode != "native":
+        # skiff writes HW=1 LRs on QEMU's GICv2 only with gicv2-hw-lrs-on-qemu (hw-lr.dts)
+        append += " hwlr=%d" % (col == "hw-lr")
+    args += ICOUNT + ["-append", append]
     t = time.monotonic()
     r = run_qemu(args, timeout=GUEST_TIMEOUT, name=name,
                  log_path=os.path.join(LOG_DIR, name + ".log"),
@@ -132,6 +149,9 @@ def guest_run(mode):
     if fails:
         raise BenchError("%s: %s (log: %s)" % (name, "; ".join(fails), rel(r.log_path)))
     kv = {k: int(v) for k, v in KV_RE.findall(r.console)}
+    if kv.get("gic.version", 3) != gic:
+        raise BenchError("%s: the guest found a GICv%s, not a GICv%d (log: %s)" % (
+            name, kv.get("gic.version"), gic, rel(r.log_path)))
     kv["_wall_s"] = round(time.monotonic() - t, 1)
     kv["_cpu1_late"] = bool(re.search(r"skiff: cpu1: did not come up", r.console))
     say("%s: %d figures, %d self-checks ok (%.1f s)" % (name, len(kv) - 2, len(results),
@@ -325,15 +345,39 @@ def div(a, b):
 
 
 def figures(g, linux):
-    """The comparable figures: {key: {column: number}} (instructions, or per M instructions)."""
+    """The comparable figures: {key: {column: number}} (instructions, or per M instructions);
+    the GICv2 block's keys start with "gicv2."."""
     fig = {}
 
     def put(key, col, val):
         if val is not None:
             fig.setdefault(key, {})[col] = round(val, 2) if isinstance(val, float) else val
 
+    guest_figures(put, g, COLUMNS)
+    if isinstance(g.get(V2), dict):
+        guest_figures(lambda key, col, val: put(V2 + "." + key, col, val), g[V2], V2_COLUMNS)
+        for col in V2_COLUMNS:
+            kv = g[V2][col]
+            put("%s.maint_exits.per_irq" % V2, col, 0 if col == "native" else
+                div(kv["uart.vcpu0.exits.maint"], kv["uart.n"]))
+            # per tick: without HW=1 LRs a tick is two IRQ exits (hw, eoi, oneshot on QEMU)
+            put("%s.vtimer.el2_per_tick" % V2, col,
+                0 if col == "native" else div(kv["vtimer.el2"], kv["vtimer.n"]))
+    for smp in (2, 1):
+        for kind in ("native", "skiff"):
+            v = linux.get("%s-smp%d" % (kind, smp))
+            if isinstance(v, dict):
+                put("linux.smp%d" % smp, kind, v["instructions"])
+        lx = fig.get("linux.smp%d" % smp, {})
+        if "native" in lx and "skiff" in lx:
+            put("linux.smp%d" % smp, "ratio", lx["skiff"] / lx["native"])
+    return fig
+
+
+def guest_figures(put, g, columns):
+    """Sections 1-4 of one GIC's runs g[column] through put(key, column, value)."""
     nat = g["native"]
-    for col in COLUMNS:
+    for col in columns:
         kv = g[col]
         for what in ("latency", "roundtrip"):
             for st in ("median", "p99"):
@@ -367,15 +411,6 @@ def figures(g, linux):
                 put("%s.el2" % t, col, 0)
             else:
                 put("%s.el2" % t, col, div(kv["%s.el2" % t], kv["%s.exits" % t]))
-    for smp in (2, 1):
-        for kind in ("native", "skiff"):
-            v = linux.get("%s-smp%d" % (kind, smp))
-            if isinstance(v, dict):
-                put("linux.smp%d" % smp, kind, v["instructions"])
-        lx = fig.get("linux.smp%d" % smp, {})
-        if "native" in lx and "skiff" in lx:
-            put("linux.smp%d" % smp, "ratio", lx["skiff"] / lx["native"])
-    return fig
 
 
 def compare(fig, base):
@@ -408,8 +443,9 @@ def cell(fig, changed, key, col, na="n/a"):
     s = "%.2f" % v if col == "ratio" else fmt(v)
     if key.endswith(".overhead") and col != "native":
         s = "+" + s
-        if key == "roundtrip.overhead" and fig["roundtrip.median"]["native"]:
-            s += " (x%.1f)" % (fig["roundtrip.median"][col] / fig["roundtrip.median"]["native"])
+        med = fig.get(key[:-len("overhead")] + "median", {})
+        if key.endswith("roundtrip.overhead") and med.get("native"):
+            s += " (x%.1f)" % (med[col] / med["native"])
     if (key, col) in changed:
         s += " !was %s" % fmt(changed[(key, col)])
     return s
@@ -436,23 +472,29 @@ def render(rows, header, left=1):
     return "\n".join(out)
 
 
-def table(fig, changed, g, linux, linux_why, fp):
+def guest_table(fig, changed, g, v2=False):
+    """Sections 1-4 of the GICv3 runs, or with v2 of the GICv2 block, as one table."""
+    columns, pre = (V2_COLUMNS, V2 + ".") if v2 else (COLUMNS, "")
     n = g["native"]["uart.n"]
     nt = g["native"]["uart.tput.n"]
     rows = []
 
     def sec(title):
-        rows.append([title, None, None, None, None])
+        rows.append([title] + [None] * len(columns))
 
     def row(label, key, two=False):
-        rows.append(["  " + label] + [cell2(fig, changed, key, c) if two else
-                                      cell(fig, changed, key, c) for c in COLUMNS])
+        rows.append(["  " + label] + [cell2(fig, changed, pre + key, c) if two else
+                                      cell(fig, changed, pre + key, c) for c in columns])
 
+    if v2:
+        sec("   hw: skiff's default on QEMU's GICv2 model, no HW=1 list register: the EOI bit,")
+        sec("       and skiff deactivates at the maintenance interrupt (docs/interrupts.md);")
+        sec("   hw-lr: gicv2-hw-lrs-on-qemu: HW=1 and the fast path, as on a GIC-400")
     sec("1. PL011 TX interrupt (SPI 33, level), %d interrupts" % n)
     row("latency: UARTDR store -> IRQ vector, median", "latency.median")
     row("latency, 99th percentile", "latency.p99")
     row("latency over native (median)", "latency.overhead")
-    sec("2. round trip: store -> ICC_EOIR1 retired")
+    sec("2. round trip: store -> %s retired" % ("GICC_EOIR" if v2 else "ICC_EOIR1"))
     row("round trip, median", "roundtrip.median")
     row("round trip, 99th percentile", "roundtrip.p99")
     row("round trip over native (median)", "roundtrip.overhead")
@@ -461,23 +503,43 @@ def table(fig, changed, g, linux, linux_why, fp):
     row("EL2 instructions per IRQ exit", "el2.per_exit")
     row("hypervisor entries per interrupt (vCPU 0)", "entries.per_irq")
     row("SPI 33 taken by skiff per interrupt", "taken.per_irq")
-    row("EOI maintenance interrupts per interrupt", "maint.per_irq")
+    if v2:
+        # hw without HW=1 LRs: a maintenance exit per interrupt that SPI_MAINT does not count
+        row("maintenance exits per interrupt (vCPU 0)", "maint_exits.per_irq")
+        row("  of them EOI maintenance (SPI_MAINT)", "maint.per_irq")
+    else:
+        row("EOI maintenance interrupts per interrupt", "maint.per_irq")
     sec("   other traps, 1000 each: EL2 instructions per exit")
     row("GICD_ISENABLER write (SPI 33): MMIO exit", "gicd_isenabler.el2")
     row("GICD_IPRIORITYR byte write: MMIO exit", "gicd_ipriorityr.el2")
-    row("SGI to vCPU 1: sender's SYSREG exit", "sgi_send.el2")
+    if v2:
+        row("SGI to vCPU 1: sender's MMIO exit (GICD_SGIR)", "sgi_send.el2")
+    else:
+        row("SGI to vCPU 1: sender's SYSREG exit", "sgi_send.el2")
     row("SGI to vCPU 1: target's IRQ exit (kick)", "sgi_target.el2")
     row("PSCI_VERSION over HVC: HVC exit", "psci_version.el2")
     row("virtual timer interrupt: IRQ exit", "vtimer.el2")
+    if v2:
+        row("virtual timer interrupt: EL2 per tick", "vtimer.el2_per_tick")
     sec("   the same, seen by the guest (instructions, median / p99)")
     row("GICD_ISENABLER write", "gicd_isenabler.guest", True)
     row("GICD_IPRIORITYR byte write", "gicd_ipriorityr.guest", True)
-    row("ICC_SGI1R_EL1 write (SGI to vCPU 1)", "sgi_send.guest", True)
+    if v2:
+        row("GICD_SGIR write (SGI to vCPU 1)", "sgi_send.guest", True)
+    else:
+        row("ICC_SGI1R_EL1 write (SGI to vCPU 1)", "sgi_send.guest", True)
     row("SGI ping-pong, vCPU 0 -> 1 -> 0", "sgi_pingpong.guest", True)
     row("PSCI_VERSION over HVC", "psci_version.guest", True)
     sec("4. throughput, %d raises back to back" % nt)
     row("interrupts per million instructions", "throughput")
-    out = [render(rows, ["skiff bench (instructions)"] + COLUMNS)]
+    return render(rows, ["skiff bench on GICv2 (instructions)" if v2 else
+                         "skiff bench (instructions)"] + columns)
+
+
+def table(fig, changed, g, linux, linux_why, fp):
+    out = [guest_table(fig, changed, g)]
+    if isinstance(g.get(V2), dict):
+        out += ["", guest_table(fig, changed, g[V2], v2=True)]
 
     lrows = []
     for smp in (2, 1):
@@ -546,6 +608,7 @@ def main():
         os.makedirs(LOG_DIR, exist_ok=True)
         try:
             g = {col: guest_run(col) for col in COLUMNS}
+            g[V2] = {col: guest_run(col, gic=2) for col in V2_COLUMNS}
         except BenchError as e:
             print("bench: FAILED: %s" % e, flush=True)
             return 1
@@ -571,6 +634,8 @@ def main():
         "method": {
             "qemu": qemu_version.splitlines()[0] if qemu_version else "?",
             "qemu_args": ICOUNT + ["-cpu", "cortex-a57", "-smp", str(GUEST_SMP)],
+            "machines": {"gicv3": [NATIVE_M[1], SKIFF_M[1]],
+                         V2: [V2_NATIVE_M[1], V2_SKIFF_M[1]]},
             "counter": "PMCCNTR_EL0, PMCCFILTR_EL0.NSH=1: instructions at EL0/1/2",
             "skiff": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -610,7 +675,12 @@ def main():
                                                          rel(a.baseline)))
     else:
         say("every figure within %d %% of %s" % (THRESHOLD * 100, rel(a.baseline)))
-    if any(g[m]["_cpu1_late"] for m in MODES):
+    hw = [("GICv3", fig.get("roundtrip.overhead", {}).get("hw")),
+          ("GICv2 with HW=1 (hw-lr)", fig.get(V2 + ".roundtrip.overhead", {}).get("hw-lr"))]
+    hw = ["%s %s" % (w, "+" + fmt(v) if v is not None else "n/a") for w, v in hw]
+    say("hw round trip over native: %s (target: at most +%d)" % (", ".join(hw), HW_TARGET))
+    if any(g[m]["_cpu1_late"] for m in MODES) or \
+            any(kv["_cpu1_late"] for kv in g.get(V2, {}).values()):
         say("note: skiff's boot waited 2 s (2e9 instructions) for cpu1 under -icount "
             "(bench/README.md, 'Known effects of the method')")
     say("%s written; logs in %s; %.0f s" % (rel(a.out), rel(LOG_DIR), time.monotonic() - t0))

@@ -238,9 +238,10 @@ static void print_skiff(const struct config *cfg, const struct ledger *l,
 			       e->base, e->size, e->what);
 	}
 	printf("skiff: stats-at-exit %s, test-controls %s, oneshot-no-deferral %s, "
-	       "pmu-el2-counting %s\n",
+	       "pmu-el2-counting %s, gicv2-hw-lrs-on-qemu %s\n",
 	       cfg->stats_at_exit ? "on" : "off", cfg->test_controls ? "on" : "off",
-	       cfg->oneshot_no_deferral ? "on" : "off", cfg->pmu_el2_counting ? "on" : "off");
+	       cfg->oneshot_no_deferral ? "on" : "off", cfg->pmu_el2_counting ? "on" : "off",
+	       cfg->gicv2_hw_lrs_on_qemu ? "on" : "off");
 	if (a->device_window.size)
 		printf("skiff: device-window 0x%" PRIx64 "+0x%" PRIx64 "%s\n",
 		       a->device_window.base, a->device_window.size,
@@ -260,7 +261,8 @@ static void print_skiff(const struct config *cfg, const struct ledger *l,
 	else
 		printf("skiff: no spi-window%s\n",
 		       cfg->spi_window_auto ? " (auto: no SPI free)" : "");
-	if (cfg->test_controls || cfg->oneshot_no_deferral || cfg->pmu_el2_counting)
+	if (cfg->test_controls || cfg->oneshot_no_deferral || cfg->pmu_el2_counting ||
+	    cfg->gicv2_hw_lrs_on_qemu)
 		printf("skiff: warning: test-only switches are on: not for a product\n");
 }
 

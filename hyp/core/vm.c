@@ -211,7 +211,8 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 	vgic_init(&vm->vgic, &vm_vgic_ops, vm_boot_nr_intids, vcs, vm->nr_vcpus);
 	if (gic->version == 2) {
 		vgic_set_v2(&vm->vgic);
-		vm->vgic.no_hw_lrs = gicv2_hw_deact_unsignalled();
+		/* test-only gicv2-hw-lrs-on-qemu: HW=1 all the same, as on a GIC-400 */
+		vm->vgic.no_hw_lrs = gicv2_hw_deact_unsignalled() && !cfg->gicv2_hw_lrs_on_qemu;
 	}
 	vm->vgic.priv = vm;
 	vm->vgic.gicd_base = plat.gicd.base;

@@ -37,6 +37,7 @@
 #define PROP_STATS "stats-at-exit"
 #define PROP_TEST "test-controls"
 #define PROP_NO_DEFERRAL "oneshot-no-deferral"
+#define PROP_V2_HW_LRS "gicv2-hw-lrs-on-qemu"
 #define PROP_DEVICE_WINDOW "device-window"
 #define PROP_SPI_WINDOW "spi-window"
 #define PROP_DEVICES "devices"
@@ -71,10 +72,10 @@ static const char *const trigger_names[NR_CHOICES] = { "dt", "level", "edge" };
 /* Properties each kind of node may have; anything else is a typo worth a message. */
 static const char *const root_props[] = { PROP_COMPATIBLE, PROP_ADDRESS_CELLS, PROP_SIZE_CELLS,
 					  "model", NULL };
-static const char *const skiff_props[] = {
-	PROP_STATS,   PROP_TEST, PROP_NO_DEFERRAL, PROP_DEVICE_WINDOW, PROP_SPI_WINDOW,
-	PROP_PMU_EL2, NULL
-};
+static const char *const skiff_props[] = { PROP_STATS,	     PROP_TEST,
+					   PROP_NO_DEFERRAL, PROP_DEVICE_WINDOW,
+					   PROP_SPI_WINDOW,  PROP_PMU_EL2,
+					   PROP_V2_HW_LRS,   NULL };
 static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTARGS,
 					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
 					   PROP_VCONSOLE, PROP_DEVICES, PROP_GIC_VERSION,
@@ -212,6 +213,8 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 		ret = get_flag(c, node, PROP_NO_DEFERRAL, &cfg->oneshot_no_deferral);
 	if (!ret)
 		ret = get_flag(c, node, PROP_PMU_EL2, &cfg->pmu_el2_counting);
+	if (!ret)
+		ret = get_flag(c, node, PROP_V2_HW_LRS, &cfg->gicv2_hw_lrs_on_qemu);
 	if (ret < 0)
 		return ret;
 	if (fdt_first_subnode(c->fdt, node) >= 0)

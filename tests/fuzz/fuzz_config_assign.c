@@ -75,6 +75,7 @@ static const char *const props[] = {
 	"stats-at-exit",
 	"test-controls",
 	"oneshot-no-deferral",
+	"gicv2-hw-lrs-on-qemu",
 	"device-window",
 	"spi-window",
 	"devices",

@@ -19,6 +19,14 @@
  *     ISENABLER and an IPRIORITYR write of SPI 33, PSCI_VERSION over HVC, the virtual timer's
  *     interrupt, an SGI to vCPU 1 (ping; vCPU 1 answers with an SGI: pong).
  * Run with mode=native|hw|eoi|oneshot on the command line, -smp 2.
+ *
+ * On a GICv2 (the runtime finds it in the tree) the same, through the memory-mapped CPU
+ * interface: GICC_IAR and GICC_EOIR (EOImode 0) instead of ICC_IAR1_EL1 and ICC_EOIR1_EL1,
+ * GICD_SGIR instead of ICC_SGI1R_EL1 (an MMIO exit under skiff, not a SYSREG one). It has a
+ * vector table and handler of its own, so the GICv3 code and figures are untouched.
+ * hwlr=0 says skiff writes no HW=1 list registers (QEMU's GICv2 model, drivers/gicv2.h): a
+ * hardware-linked interrupt then ends in an EOI maintenance exit of its own; absent or 1: it
+ * does (GICv3, or a GICv2 with the test-only gicv2-hw-lrs-on-qemu).
  */
 #include <string.h>
 
@@ -71,57 +79,74 @@ enum mode { M_NATIVE, M_HW, M_EOI, M_ONESHOT, M_UNKNOWN };
 static const char *const mode_names[] = { "native", "hw", "eoi", "oneshot", "unknown" };
 static enum mode mode = M_UNKNOWN;
 
-/* ---- the vector table: IRQ from EL1h reads PMCCNTR first, the rest is the runtime's */
+/* ---- the vector tables: IRQ from EL1h reads PMCCNTR first, the rest is the runtime's */
 void bench_irq(uint64_t t1);
+void bench_irq_v2(uint64_t t1);
 
 /* clang-format off */
 #define VENTRY_RUNTIME(off) ".balign 128\n\tb	exc_vectors + " #off "\n\t"
-asm(".pushsection .text.bench_vectors, \"ax\"\n\t"
-    ".balign 2048\n\t"
-    ".globl	bench_vectors\n"
-    "bench_vectors:\n\t"
-    VENTRY_RUNTIME(0x000) VENTRY_RUNTIME(0x080) VENTRY_RUNTIME(0x100) VENTRY_RUNTIME(0x180)
-    VENTRY_RUNTIME(0x200)
-    ".balign 128\n\t"			/* 0x280: IRQ, current EL with SP_ELx */
-    "mrs	x17, pmccntr_el0\n\t"	/* the handler's first instruction */
-    "b	bench_irq_entry\n\t"
-    VENTRY_RUNTIME(0x300) VENTRY_RUNTIME(0x380)
-    VENTRY_RUNTIME(0x400) VENTRY_RUNTIME(0x480) VENTRY_RUNTIME(0x500) VENTRY_RUNTIME(0x580)
-    VENTRY_RUNTIME(0x600) VENTRY_RUNTIME(0x680) VENTRY_RUNTIME(0x700) VENTRY_RUNTIME(0x780)
-    /*
-     * Caller-saved registers but x17 (the interrupted code declared it clobbered); NZCV,
-     * ELR and SPSR come back with ERET (the handler never unmasks, so never nests).
-     */
-    "bench_irq_entry:\n\t"
-    "sub	sp, sp, #176\n\t"
-    "stp	x0, x1, [sp, #0]\n\t"
-    "stp	x2, x3, [sp, #16]\n\t"
-    "stp	x4, x5, [sp, #32]\n\t"
-    "stp	x6, x7, [sp, #48]\n\t"
-    "stp	x8, x9, [sp, #64]\n\t"
-    "stp	x10, x11, [sp, #80]\n\t"
-    "stp	x12, x13, [sp, #96]\n\t"
-    "stp	x14, x15, [sp, #112]\n\t"
-    "stp	x16, x18, [sp, #128]\n\t"
-    "stp	x29, x30, [sp, #144]\n\t"
-    "mov	x0, x17\n\t"
-    "bl	bench_irq\n\t"
-    "ldp	x0, x1, [sp, #0]\n\t"
-    "ldp	x2, x3, [sp, #16]\n\t"
-    "ldp	x4, x5, [sp, #32]\n\t"
-    "ldp	x6, x7, [sp, #48]\n\t"
-    "ldp	x8, x9, [sp, #64]\n\t"
-    "ldp	x10, x11, [sp, #80]\n\t"
-    "ldp	x12, x13, [sp, #96]\n\t"
-    "ldp	x14, x15, [sp, #112]\n\t"
-    "ldp	x16, x18, [sp, #128]\n\t"
-    "ldp	x29, x30, [sp, #144]\n\t"
-    "add	sp, sp, #176\n\t"
-    "eret\n\t"
-    ".popsection");
+/*
+ * A vector table whose IRQ entry (current EL, SP_ELx) reads PMCCNTR_EL0 first, then saves the
+ * caller-saved registers but x17 (the interrupted code declared it clobbered) and calls
+ * handler(t1); NZCV, ELR and SPSR come back with ERET (the handler never unmasks, so never
+ * nests).
+ */
+#define BENCH_VECTORS(table, entry, handler)						\
+	asm(".pushsection .text.bench_vectors, \"ax\"\n\t"				\
+	    ".balign 2048\n\t"								\
+	    ".globl	" #table "\n"							\
+	    #table ":\n\t"								\
+	    VENTRY_RUNTIME(0x000) VENTRY_RUNTIME(0x080) VENTRY_RUNTIME(0x100)		\
+	    VENTRY_RUNTIME(0x180) VENTRY_RUNTIME(0x200)					\
+	    ".balign 128\n\t"			/* 0x280: IRQ, current EL with SP_ELx */\
+	    "mrs	x17, pmccntr_el0\n\t"	/* the handler's first instruction */	\
+	    "b	" #entry "\n\t"								\
+	    VENTRY_RUNTIME(0x300) VENTRY_RUNTIME(0x380)					\
+	    VENTRY_RUNTIME(0x400) VENTRY_RUNTIME(0x480) VENTRY_RUNTIME(0x500)		\
+	    VENTRY_RUNTIME(0x580) VENTRY_RUNTIME(0x600) VENTRY_RUNTIME(0x680)		\
+	    VENTRY_RUNTIME(0x700) VENTRY_RUNTIME(0x780)					\
+	    #entry ":\n\t"								\
+	    "sub	sp, sp, #176\n\t"						\
+	    "stp	x0, x1, [sp, #0]\n\t"						\
+	    "stp	x2, x3, [sp, #16]\n\t"						\
+	    "stp	x4, x5, [sp, #32]\n\t"						\
+	    "stp	x6, x7, [sp, #48]\n\t"						\
+	    "stp	x8, x9, [sp, #64]\n\t"						\
+	    "stp	x10, x11, [sp, #80]\n\t"					\
+	    "stp	x12, x13, [sp, #96]\n\t"					\
+	    "stp	x14, x15, [sp, #112]\n\t"					\
+	    "stp	x16, x18, [sp, #128]\n\t"					\
+	    "stp	x29, x30, [sp, #144]\n\t"					\
+	    "mov	x0, x17\n\t"							\
+	    "bl	" #handler "\n\t"							\
+	    "ldp	x0, x1, [sp, #0]\n\t"						\
+	    "ldp	x2, x3, [sp, #16]\n\t"						\
+	    "ldp	x4, x5, [sp, #32]\n\t"						\
+	    "ldp	x6, x7, [sp, #48]\n\t"						\
+	    "ldp	x8, x9, [sp, #64]\n\t"						\
+	    "ldp	x10, x11, [sp, #80]\n\t"					\
+	    "ldp	x12, x13, [sp, #96]\n\t"					\
+	    "ldp	x14, x15, [sp, #112]\n\t"					\
+	    "ldp	x16, x18, [sp, #128]\n\t"					\
+	    "ldp	x29, x30, [sp, #144]\n\t"					\
+	    "add	sp, sp, #176\n\t"						\
+	    "eret\n\t"									\
+	    ".popsection")
+
+BENCH_VECTORS(bench_vectors, bench_irq_entry, bench_irq);
+BENCH_VECTORS(bench_vectors_v2, bench_irq_entry_v2, bench_irq_v2);
 /* clang-format on */
 
-extern char bench_vectors[];
+extern char bench_vectors[], bench_vectors_v2[];
+
+/* hwlr=0 on the command line: skiff writes no HW=1 LRs (see the top of this file) */
+static bool hw_lrs = true;
+
+static void set_vectors(void)
+{
+	write_sysreg((uintptr_t)(gic_is_v2() ? bench_vectors_v2 : bench_vectors), vbar_el1);
+	isb();
+}
 
 /* ---- what the handler saw (per CPU where two CPUs take interrupts) */
 static volatile uint32_t uart_count;
@@ -197,6 +222,62 @@ void bench_irq(uint64_t t1)
 	if (intid == TIMER_VIRT_PPI)
 		timer_count = timer_count + 1;
 	write_sysreg(intid, ICC_EOIR1_EL1);
+}
+
+/* GICC_EOIR, then PMCCNTR_EL0 at once; iar as GICC_IAR gave it (an SGI's source CPU too). */
+static inline uint64_t eoi_then_cycles_v2(uint32_t iar)
+{
+	uint64_t t;
+
+	asm volatile("str	%w1, [%2]\n\t"
+		     "mrs	%0, pmccntr_el0"
+		     : "=&r"(t)
+		     : "r"(iar), "r"(plat.gicc + GICC_EOIR)
+		     : "memory");
+	return t;
+}
+
+/* bench_irq on a GICv2: the memory-mapped CPU interface, EOImode 0 (lib/gicv2.c). */
+void bench_irq_v2(uint64_t t1)
+{
+	unsigned int cpu = this_cpu();
+	uint32_t iar = mmio_read32(plat.gicc + GICC_IAR);
+	uint32_t intid = iar & GICC_IAR_INTID_MASK;
+	uint64_t t2;
+
+	switch (intid) {
+	case UART_INTID:
+		mmio_write32(plat.uart + UART_ICR, UART_INT_TX);
+		t2 = eoi_then_cycles_v2(iar);
+		uart_t1 = t1;
+		uart_t2 = t2;
+		uart_count = uart_count + 1;
+		return;
+	case TIMER_VIRT_PPI:
+		write_sysreg(0, cntv_ctl_el0); /* the line drops */
+		isb();
+		break;
+	case SGI_PING:
+		mmio_write32(plat.gicc + GICC_EOIR, iar);
+		ping_count = ping_count + 1;
+		gic_send_sgi(SGI_PONG, 0);
+		return;
+	case SGI_PONG:
+		pong_count = pong_count + 1;
+		break;
+	case SGI_STOP:
+		break;
+	default:
+		if (intid >= GIC_SPURIOUS_FIRST) {
+			spurious[cpu]++;
+			return;
+		}
+		unexpected[cpu]++;
+		break;
+	}
+	if (intid == TIMER_VIRT_PPI)
+		timer_count = timer_count + 1;
+	mmio_write32(plat.gicc + GICC_EOIR, iar);
 }
 
 /* ---- skiff's counters (include/skiff/hvc.h); every read is an HVC exit itself */
@@ -442,7 +523,7 @@ static bool is_skiff_mode(void)
 /* Under skiff: its counters over the N_LAT interrupts, as figures and checked against the mode. */
 static void check_uart_counters(const struct snap *a, const struct snap *b)
 {
-	int64_t taken, injected, maint, unmasked, irq_exits, maint_exits, want_exits;
+	int64_t taken, injected, maint, unmasked, irq_exits, maint_exits, want_exits, want_maint;
 
 	if (!plat.skiff) {
 		tap_skip_native("skiff's counters for SPI 33");
@@ -459,15 +540,17 @@ static void check_uart_counters(const struct snap *a, const struct snap *b)
 	out_exits("uart", a, b);
 	irq_exits = d_exits(a, b, 0, SKIFF_EXIT_IRQ);
 	maint_exits = d_exits(a, b, 0, SKIFF_EXIT_MAINT);
-	want_exits = mode == M_HW ? N_LAT : 2 * N_LAT;
+	/* hw mode without HW=1 LRs: the maintenance exit deactivates, SPI_MAINT counts none */
+	want_exits = mode == M_HW && hw_lrs ? N_LAT : 2 * N_LAT;
+	want_maint = mode == M_HW ? 0 : N_LAT;
 	tap_ok(is_skiff_mode() && taken == N_LAT && injected == N_LAT && irq_exits == want_exits &&
-		       maint_exits == want_exits - N_LAT && maint == want_exits - N_LAT &&
+		       maint_exits == want_exits - N_LAT && maint == want_maint &&
 		       unmasked == (mode == M_ONESHOT ? N_LAT : 0) &&
 		       d_cost(a, b, 0, SKIFF_EXIT_IRQ) > 0,
 	       "%s: skiff took and injected SPI 33 %lld/%lld times for %u interrupts, %lld IRQ "
-	       "exits (want %lld), %lld maintenance, %lld unmasks, EL2 cost %lld",
+	       "exits (want %lld), %lld maintenance (%lld for SPI 33), %lld unmasks, EL2 cost %lld",
 	       mode_names[mode], (long long)taken, (long long)injected, N_LAT, (long long)irq_exits,
-	       (long long)want_exits, (long long)maint_exits, (long long)unmasked,
+	       (long long)want_exits, (long long)maint_exits, (long long)maint, (long long)unmasked,
 	       (long long)d_cost(a, b, 0, SKIFF_EXIT_IRQ));
 }
 
@@ -728,9 +811,14 @@ static void test_vtimer(void)
 		probe_end(&p);
 	gic_disable(TIMER_VIRT_PPI);
 	out_probe("vtimer", &p, NULL);
-	tap_ok(!lost && timer_count == K_TRAP && (!plat.skiff || probe_exits(&p, NULL) == K_TRAP),
+	out("vtimer.n", K_TRAP);
+	/* hardware-linked: without HW=1 LRs each tick ends in a maintenance exit as well */
+	tap_ok(!lost && timer_count == K_TRAP &&
+		       (!plat.skiff || probe_exits(&p, NULL) == (hw_lrs ? 1 : 2) * K_TRAP),
 	       "virtual timer: %u interrupts, %u handled%s", K_TRAP, timer_count,
-	       plat.skiff ? ", one IRQ exit each" : "");
+	       !plat.skiff ? ""
+	       : hw_lrs	   ? ", one IRQ exit each"
+			   : ", two IRQ exits each (the tick, the maintenance interrupt)");
 }
 
 /* ---- SGI ping-pong between vCPU 0 and vCPU 1; both wait with WFI (see bench/README.md) */
@@ -755,8 +843,7 @@ static void wait_flag_wfi(volatile uint32_t *flag, uint32_t want)
 static void cpu1_main(uint64_t ctx)
 {
 	(void)ctx;
-	write_sysreg((uintptr_t)bench_vectors, vbar_el1);
-	isb();
+	set_vectors();
 	pmu_enable();
 	gic_set_priority(SGI_PING, PRIO_BENCH);
 	wait_flag_wfi(&cpu1_stop, 1);
@@ -780,8 +867,10 @@ static void test_sgi(void)
 	struct cost_probe ps = { 0 }, pt = { 0 };
 	struct snap a, b;
 	uint64_t sgi1r;
+	uint32_t sgir;
+	uintptr_t sgir_addr = plat.gicd + GICD_SGIR;
 	unsigned int i;
-	bool up;
+	bool up, v2 = gic_is_v2();
 
 	gic_set_priority(SGI_PONG, PRIO_BENCH);
 	ping_count = pong_count = 0;
@@ -797,21 +886,37 @@ static void test_sgi(void)
 		(MPIDR_AFF2(plat.mpidr[1]) << ICC_SGI1R_AFF2_SHIFT) |
 		(MPIDR_AFF3(plat.mpidr[1]) << ICC_SGI1R_AFF3_SHIFT) |
 		(1UL << (MPIDR_AFF0(plat.mpidr[1]) & 0xf));
+	sgir = (uint32_t)gicv2_cpu_mask(1) << GICD_SGIR_TARGET_SHIFT | SGI_PING; /* GICv2 */
 	/* one round first: vCPU 1's first interrupt is not part of the figures */
-	gic_write_sgi1r(sgi1r);
+	if (v2)
+		gicv2_write_sgir(sgir);
+	else
+		gic_write_sgi1r(sgi1r);
 	wait_flag_wfi(&pong_count, 1);
 	snap(&a);
 	if (plat.skiff) {
-		probe_begin(&ps, 0, SKIFF_EXIT_SYSREG);
+		/* the sender's trap: ICC_SGI1R_EL1 a SYSREG exit, GICD_SGIR an MMIO one */
+		probe_begin(&ps, 0, v2 ? SKIFF_EXIT_MMIO : SKIFF_EXIT_SYSREG);
 		probe_begin(&pt, 1, SKIFF_EXIT_IRQ);
 	}
-	for (i = 0; i < K_TRAP; i++) {
-		uint64_t t0 = cycles(), t1;
+	if (v2) {
+		for (i = 0; i < K_TRAP; i++) {
+			uint64_t t0 = cycles(), t1;
 
-		samples[i] = timed_sgi1r(sgi1r);
-		wait_flag_wfi(&pong_count, i + 2);
-		t1 = cycles();
-		samples2[i] = t1 - t0;
+			samples[i] = timed_write32(sgir_addr, sgir);
+			wait_flag_wfi(&pong_count, i + 2);
+			t1 = cycles();
+			samples2[i] = t1 - t0;
+		}
+	} else {
+		for (i = 0; i < K_TRAP; i++) {
+			uint64_t t0 = cycles(), t1;
+
+			samples[i] = timed_sgi1r(sgi1r);
+			wait_flag_wfi(&pong_count, i + 2);
+			t1 = cycles();
+			samples2[i] = t1 - t0;
+		}
 	}
 	if (plat.skiff) {
 		probe_end(&ps);
@@ -830,12 +935,15 @@ static void test_sgi(void)
 		       (!plat.skiff ||
 			(probe_exits(&ps, NULL) == K_TRAP && probe_exits(&pt, NULL) >= K_TRAP)),
 	       "SGI ping-pong with vCPU 1: %u pings, %u pongs (want %u)%s", ping_count, pong_count,
-	       K_TRAP + 1, plat.skiff ? ", one SYSREG exit per ping, an IRQ exit on vCPU 1" : "");
+	       K_TRAP + 1,
+	       !plat.skiff ? ""
+	       : v2	   ? ", one MMIO exit (GICD_SGIR) per ping, an IRQ exit on vCPU 1"
+			   : ", one SYSREG exit per ping, an IRQ exit on vCPU 1");
 }
 
 static void read_mode(void)
 {
-	char m[16] = "";
+	char m[16] = "", h[4] = "";
 	unsigned int i;
 
 	bootarg("mode", m, sizeof(m));
@@ -843,6 +951,9 @@ static void read_mode(void)
 		if (strcmp(m, mode_names[i]) == 0)
 			mode = (enum mode)i;
 	printk("bench: mode %s\n", mode_names[mode]);
+	if (bootarg("hwlr", h, sizeof(h)))
+		hw_lrs = strcmp(h, "0") != 0;
+	printk("bench: gic.version %u\nbench: hwlr %u\n", plat.gic_version, hw_lrs ? 1U : 0U);
 	tap_ok(mode != M_UNKNOWN && (mode == M_NATIVE) == !plat.skiff,
 	       "mode=%s on the command line, and the guest runs %s", m,
 	       plat.skiff ? "under skiff" : "natively");
@@ -851,8 +962,7 @@ static void read_mode(void)
 void guest_main(void)
 {
 	tap_plan(NR_TESTS);
-	write_sysreg((uintptr_t)bench_vectors, vbar_el1);
-	isb();
+	set_vectors();
 	pmu_enable();
 	read_mode();
 	test_calibration();
