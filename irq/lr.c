@@ -145,6 +145,40 @@ static uint64_t lr_value(const struct lr_pick *p, bool pend_left)
 	return val;
 }
 
+/*
+ * A GICv2 VM's SGI (IHI 0048B 3.2.3, 5.3.11): it is pending once per requesting vCPU
+ * (v->sgi_sources), and an LR carries one of them, its source in CPUID, which the guest reads
+ * in GICV_IAR and writes back to GICV_EOIR. val is lr_value()'s.
+ *  - Active: the LR carries the active one's source (v->sgi_active_src). With a pending one
+ *    too, it is written active only, with the EOI bit, the pending ones kept in the virq: one
+ *    CPUID cannot name two sources, and the deactivation brings the vCPU back to deliver.
+ *  - Pending: the lowest source moves into the LR (a latch without a source, from
+ *    vgic_trigger(), counts as vCPU 0's); the others stay latched, and the EOI bit brings the
+ *    vCPU back when the guest has finished with this one. lr_fold() returns the source if the
+ *    LR is still pending. Returns the value to write; *latched: a source moved into the LR.
+ */
+__attribute__((cold, noinline)) static uint64_t lr_v2_sgi(struct virq *v, uint64_t val,
+							  bool *latched)
+{
+	unsigned int src;
+
+	*latched = false;
+	if (val & ICH_LR_ACTIVE) {
+		if (val & ICH_LR_PENDING)
+			val = (val & ~ICH_LR_PENDING) | ICH_LR_EOI;
+		return val | ((uint64_t)v->sgi_active_src << LR_V2_CPUID_SHIFT & LR_V2_CPUID_MASK);
+	}
+	if (!(val & ICH_LR_PENDING) || !v->pending_latch)
+		return val;
+	src = v->sgi_sources ? (unsigned int)__builtin_ctz(v->sgi_sources) : 0;
+	v->sgi_sources &= (uint8_t) ~(1u << src);
+	v->pending_latch = v->sgi_sources != 0;
+	*latched = true;
+	if (v->pending_latch)
+		val |= ICH_LR_EOI;
+	return val | ((uint64_t)src << LR_V2_CPUID_SHIFT & LR_V2_CPUID_MASK);
+}
+
 static void lr_left_out(const struct lr_pick *p, bool *pend_left, bool *active_left)
 {
 	if (p->take)
@@ -163,6 +197,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	uint32_t latch = 0;
 	uint32_t hcr = ICH_HCR_EN;
 	struct virq *v;
+	const bool v2 = vg->version == VGIC_V2;
 
 	SPIN_ASSERT_HELD(&vc->vgic->lock);
 	vgic_prune(vg, vc);
@@ -202,12 +237,17 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 		if (n < used) {
 			v = pick[n].v;
 			val = lr_value(&pick[n], pend_left);
-			if ((val & ICH_LR_STATE_MASK) == ICH_LR_PENDING)
-				pend_only_written = true;
-			if ((val & ICH_LR_PENDING) && v->pending_latch) {
+			if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS) {
+				bool moved;
+
+				val = lr_v2_sgi(v, val, &moved);
+				latch |= (uint32_t)moved << n;
+			} else if ((val & ICH_LR_PENDING) && v->pending_latch) {
 				v->pending_latch = false; /* moved into the LR */
 				latch |= 1u << n;
 			}
+			if ((val & ICH_LR_STATE_MASK) == ICH_LR_PENDING)
+				pend_only_written = true;
 			v->lr = (int8_t)n;
 			vc->lr_virq[n] = v;
 		} else {
@@ -241,9 +281,22 @@ static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 		v->src->ops->eoi(v->src, v->src_index);
 }
 
+/* A GICv2 SGI left the LR written was: its source comes back with the latch (back), or is the
+ * active one's (active). */
+__attribute__((cold, noinline)) static void lr_v2_sgi_fold(struct virq *v, uint64_t was, bool back,
+							   bool active)
+{
+	uint8_t src = (uint8_t)((was & LR_V2_CPUID_MASK) >> LR_V2_CPUID_SHIFT);
+
+	if (back)
+		v->sgi_sources |= (uint8_t)(1u << src);
+	if (active)
+		v->sgi_active_src = src;
+}
+
 /* Bring back v's state from the LR it was written to (was) and read from (now); returns how
  * many times the guest deactivated it (see the top of the file). */
-static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched)
+static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
 {
 	bool was_pending = was & ICH_LR_PENDING;
 	bool was_active = was & ICH_LR_ACTIVE;
@@ -256,6 +309,8 @@ static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool
 	v->active = now_active;
 	if (latched && !taken && now_pending)
 		v->pending_latch = true; /* not taken: the latch comes back */
+	if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS)
+		lr_v2_sgi_fold(v, was, latched && !taken && now_pending, now_active);
 	return deactivations > 0 ? (unsigned int)deactivations : 0;
 }
 
@@ -325,6 +380,7 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	uint8_t deactivations[VGIC_MAX_LRS];
 	unsigned int used = vc->lr_used;
 	unsigned int n, i, eoicount;
+	const bool v2 = vg->version == VGIC_V2;
 
 	SPIN_ASSERT_HELD(&vc->vgic->lock);
 	if (used > VGIC_MAX_LRS)
@@ -333,9 +389,10 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. An LR
 	 * the fast path reused had been empty, so its flushed entry was finished (state 0). */
 	for (n = 0; n < used; n++)
-		deactivations[n] = (uint8_t)lr_fold_one(
-			vc->lr_virq[n], vc->lr_written[n],
-			(vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n), vc->lr_latch & (1u << n));
+		deactivations[n] =
+			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n],
+					     (vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n),
+					     vc->lr_latch & (1u << n), v2);
 	lr_fold_fast(vc, hw);
 	for (n = 0; n < used; n++) {
 		struct virq *v = vc->lr_virq[n];

@@ -33,6 +33,11 @@ struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route)
 {
 	unsigned int i;
 
+	if (vg->version == VGIC_V2) {
+		/* an ITARGETSR byte: the lowest vCPU it names (skiff has no 1-of-N delivery) */
+		route &= (1u << vg->nr_cpus) - 1;
+		return route ? vg->cpus[__builtin_ctzll(route)] : NULL;
+	}
 	for (i = 0; i < vg->nr_cpus; i++)
 		if ((vg->cpus[i]->mpidr & GICD_IROUTER_AFF_MASK) == (route & GICD_IROUTER_AFF_MASK))
 			return vg->cpus[i];
@@ -52,6 +57,26 @@ static void virq_reset_keep(struct virq *v, struct vgic_cpu *target)
 	v->hw = keep.hw;
 	v->pintid = keep.pintid;
 	v->eoi_notify = keep.eoi_notify;
+}
+
+/*
+ * Every SPI's route as the guest finds it at reset. GICv3: IROUTER 0, affinity 0.0.0.0,
+ * whichever vCPU has it. GICv2: ITARGETSR is IMPLEMENTATION DEFINED at reset (IHI 0048B
+ * 4.3.12); skiff resets it to 0x01, vCPU 0, so that a guest that never writes it (a
+ * uniprocessor one, whose GIC has ITARGETSR read-only) still gets its SPIs, as on GICv3.
+ */
+#define VGIC_V2_ITARGETSR_RESET 0x01u
+
+static void vgic_reset_routes(struct vgic *vg)
+{
+	uint64_t route = vg->version == VGIC_V2 ? VGIC_V2_ITARGETSR_RESET : 0;
+	struct vgic_cpu *target = vgic_route_target(vg, route);
+	unsigned int i;
+
+	for (i = 0; i < VGIC_MAX_SPIS; i++) {
+		vg->spis[i].route = route;
+		vg->spis[i].target = target;
+	}
 }
 
 static void vgic_cpu_reset(struct vgic_cpu *vc)
@@ -107,15 +132,16 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 		}
 	}
 
-	/* IROUTER resets to 0: affinity 0.0.0.0, whichever vCPU has it */
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
-		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, vgic_route_target(vg, 0));
+		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, NULL);
+	vgic_reset_routes(vg);
 }
 
 __attribute__((cold)) void vgic_set_v2(struct vgic *vg)
 {
 	vg->version = VGIC_V2;
 	vg->ctlr = 0; /* no affinity routing, both groups disabled */
+	vgic_reset_routes(vg);
 }
 
 __attribute__((cold)) void vgic_reset(struct vgic *vg)
@@ -123,7 +149,8 @@ __attribute__((cold)) void vgic_reset(struct vgic *vg)
 	unsigned int i, n;
 
 	SPIN_ASSERT_HELD(&vg->lock);
-	vg->ctlr = GICD_CTLR_DS | GICD_CTLR_ARE;
+	/* GICv2: no affinity routing, both groups disabled; IGROUPR resets to 0 either way */
+	vg->ctlr = vg->version == VGIC_V2 ? 0 : GICD_CTLR_DS | GICD_CTLR_ARE;
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct vgic_cpu *vc = vg->cpus[i];
 
@@ -132,7 +159,8 @@ __attribute__((cold)) void vgic_reset(struct vgic *vg)
 			virq_reset_keep(&vc->private_irqs[n], vc);
 	}
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
-		virq_reset_keep(&vg->spis[i], vgic_route_target(vg, 0));
+		virq_reset_keep(&vg->spis[i], NULL);
+	vgic_reset_routes(vg);
 	if (vg->ops && vg->ops->changed) {
 		for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
 			if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
@@ -151,6 +179,7 @@ void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	v = vgic_get_virq(vg, vc, intid);
 	if (v) {
 		v->pending_latch = false;
+		v->sgi_sources = 0;
 		vgic_queue(vg, v);
 	}
 	spin_unlock(&vg->lock);
@@ -256,6 +285,16 @@ __attribute__((cold)) void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc,
 		v->src_index = index;
 	}
 	spin_unlock(&vg->lock);
+}
+
+void vgic_set_route(struct vgic *vg, struct virq *v, uint64_t route)
+{
+	if (v->route == route)
+		return;
+	v->route = route;
+	v->target = vgic_route_target(vg, route);
+	vgic_notify_config(v);
+	vgic_queue(vg, v);
 }
 
 void vgic_notify_config(struct virq *v)

@@ -160,9 +160,13 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
 
 /* For the vGIC's register files (irq/vgic_mmio.c and its users), lock held. */
-/* The vCPU whose affinity is route's Aff3.Aff2.Aff1.Aff0, or NULL (affinities are fixed at
- * vgic_init: no lock needed). */
+/* The vCPU route names, or NULL: GICv3, the one whose affinity is route's Aff3.Aff2.Aff1.Aff0;
+ * GICv2, the lowest of those an ITARGETSR byte sets (affinities are fixed at vgic_init and the
+ * version at vgic_set_v2: no lock needed). */
 struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route);
+/* A new route for SPI v (IROUTER value, or ITARGETSR byte for GICv2): its target follows, its
+ * source is told, and it moves to the new target's list (or off every list: no target). */
+void vgic_set_route(struct vgic *vg, struct virq *v, uint64_t route);
 /* Tell v's source (if any) its trigger mode, priority or target changed. */
 void vgic_notify_config(struct virq *v);
 /* vgic_queue() every interrupt of the VM (a group was enabled or disabled). */

@@ -1,10 +1,11 @@
 /*
  * vgic_dist.c - the guest's GICv3 distributor (GICD): one register table over the machinery
- * of irq/vgic_mmio.c. The guest sees a single Security state (GICD_CTLR.DS = 1) with affinity
- * routing always on. SPIs the VM does not own and INTIDs beyond nr_intids read as zero and
- * ignore writes, as do the SGI/PPI words (they live in the redistributors with ARE on). Must
- * not touch redistributor state or hardware: physical effects go through struct vgic_ops
- * and the interrupt's source.
+ * of irq/vgic_mmio.c; vgic_dist_read/write serve a GICv2 VM from irq/vgic_dist_v2.c's table
+ * instead. The guest sees a single Security state (GICD_CTLR.DS = 1) with affinity routing
+ * always on. SPIs the VM does not own and INTIDs beyond nr_intids read as zero and ignore
+ * writes, as do the SGI/PPI words (they live in the redistributors with ARE on). Must not
+ * touch redistributor state or hardware: physical effects go through struct vgic_ops and the
+ * interrupt's source.
  */
 #include "irq/vgic_mmio.h"
 
@@ -13,26 +14,6 @@ static struct virq *gicd_irq(struct vgic_mmio *m, uint32_t intid)
 	if (intid < VGIC_INTID_SPI_BASE)
 		return NULL;
 	return vgic_get_virq(m->vg, NULL, intid); /* NULL if not owned or beyond nr_intids */
-}
-
-/* GICD_CTLR: EnableGrp0/EnableGrp1 stored; ARE and DS RAO/WI; RWP reads 0 (writes take
- * effect at once); E1NWF not implemented (RAZ/WI). */
-static uint64_t gicd_read_ctlr(struct vgic_mmio *m, uint32_t idx)
-{
-	(void)idx;
-	return m->vg->ctlr;
-}
-
-static void gicd_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
-{
-	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
-	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
-
-	(void)idx;
-	if (ctlr == m->vg->ctlr)
-		return;
-	m->vg->ctlr = ctlr;
-	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
 }
 
 /*
@@ -49,13 +30,6 @@ static uint64_t gicd_read_typer(struct vgic_mmio *m, uint32_t idx)
 	       GICD_TYPER_A3V | GICD_TYPER_NO1N | GICD_TYPER_RSS;
 }
 
-static uint64_t gicd_read_iidr(struct vgic_mmio *m, uint32_t idx)
-{
-	(void)m;
-	(void)idx;
-	return VGIC_IIDR;
-}
-
 /* GICD_IROUTER<n>, n = idx: Aff3.Aff2.Aff1.Aff0 stored, IRM RAZ/WI (No1N). A new route
  * moves the interrupt to the new target's list, or off every list if no vCPU has it. */
 static uint64_t gicd_read_irouter(struct vgic_mmio *m, uint32_t idx)
@@ -70,12 +44,8 @@ static void gicd_write_irouter(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 	struct virq *v = gicd_irq(m, idx);
 	uint64_t route = val & GICD_IROUTER_AFF_MASK;
 
-	if (!v || v->route == route)
-		return;
-	v->route = route;
-	v->target = vgic_route_target(m->vg, route);
-	vgic_notify_config(v);
-	vgic_queue(m->vg, v);
+	if (v)
+		vgic_set_route(m->vg, v, route);
 }
 
 static uint64_t gicd_read_idreg(struct vgic_mmio *m, uint32_t idx)
@@ -90,9 +60,9 @@ static uint64_t gicd_read_idreg(struct vgic_mmio *m, uint32_t idx)
  * state); every reserved or IMPLEMENTATION DEFINED offset.
  */
 static const struct vgic_reg gicd_regs[] = {
-	VGIC_REG_32(GICD_CTLR, 1, gicd_read_ctlr, gicd_write_ctlr),
+	VGIC_REG_32(GICD_CTLR, 1, vgic_mmio_read_ctlr, vgic_mmio_write_ctlr),
 	VGIC_REG_32(GICD_TYPER, 1, gicd_read_typer, NULL),
-	VGIC_REG_32(GICD_IIDR, 1, gicd_read_iidr, NULL),
+	VGIC_REG_32(GICD_IIDR, 1, vgic_mmio_read_iidr, NULL),
 	VGIC_REG_32(GICD_TYPER2, 1, NULL, NULL),
 	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,
 			      vgic_mmio_write_group),
@@ -122,16 +92,25 @@ static const struct vgic_frame gicd_frame = {
 	.irq = gicd_irq,
 };
 
+/* The distributor a VM's guest sees: GICv3's, or GICv2's (irq/vgic_dist_v2.c, one page). */
+static const struct vgic_frame *gicd_frame_of(const struct vgic *vg, uint64_t offset)
+{
+	if (vg->version == VGIC_V2)
+		return offset < VGIC_GICD_SIZE_V2 ? &gicd_v2_frame : NULL;
+	return offset < VGIC_GICD_SIZE ? &gicd_frame : NULL;
+}
+
 int vgic_dist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,
 		   uint64_t *val)
 {
 	struct vgic_mmio m = { .vg = vg, .vc = self };
+	const struct vgic_frame *f = gicd_frame_of(vg, offset);
 
 	*val = 0;
-	if (offset >= VGIC_GICD_SIZE)
+	if (!f)
 		return VGIC_ACCESS_OK;
 	spin_lock(&vg->lock);
-	*val = vgic_mmio_read(&gicd_frame, &m, (uint32_t)offset, width);
+	*val = vgic_mmio_read(f, &m, (uint32_t)offset, width);
 	spin_unlock(&vg->lock);
 	return VGIC_ACCESS_OK;
 }
@@ -140,12 +119,13 @@ int vgic_dist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, uns
 		    uint64_t val)
 {
 	struct vgic_mmio m = { .vg = vg, .vc = self };
+	const struct vgic_frame *f = gicd_frame_of(vg, offset);
 	int ret;
 
-	if (offset >= VGIC_GICD_SIZE)
+	if (!f)
 		return VGIC_ACCESS_OK;
 	spin_lock(&vg->lock);
-	ret = vgic_mmio_write(&gicd_frame, &m, (uint32_t)offset, width, val);
+	ret = vgic_mmio_write(f, &m, (uint32_t)offset, width, val);
 	spin_unlock(&vg->lock);
 	return ret;
 }

@@ -247,11 +247,18 @@ uint32_t vgic_mmio_read_pending(struct vgic_mmio *m, struct virq *v)
 	return ops && ops->is_pending && ops->is_pending(v->src, v->src_index);
 }
 
+/* A GICv2 VM's SGI: GICD_ISPENDR/ICPENDR ignore writes to its bit; its pending state, one per
+ * requesting vCPU, is set and cleared through GICD_SPENDSGIR/CPENDSGIR (IHI 0048B 4.3.7). */
+static bool vgic_mmio_v2_sgi(const struct vgic_mmio *m, const struct virq *v)
+{
+	return v->intid < VGIC_NR_SGIS && m->vg->version == VGIC_V2;
+}
+
 void vgic_mmio_write_set_pending(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
-	if (!field)
+	if (!field || vgic_mmio_v2_sgi(m, v))
 		return;
 	v->lr_writes &= (uint8_t)~VIRQ_WRITE_CLEAR_PENDING; /* a later set undoes a waiting clear */
 	if (v->pending_latch)
@@ -276,7 +283,7 @@ void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t
 	const struct irq_source_ops *ops = src_ops(v);
 	bool latched = v->pending_latch;
 
-	if (!field)
+	if (!field || vgic_mmio_v2_sgi(m, v))
 		return;
 	if (vgic_mmio_defer(m, v, VIRQ_WRITE_CLEAR_PENDING, 0))
 		return;
@@ -374,6 +381,34 @@ void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
 	v->edge = edge;
 	vgic_notify_config(v);
 	vgic_queue(m->vg, v);
+}
+
+/* GICD_CTLR, GICv3 and GICv2: EnableGrp0/EnableGrp1 stored; GICv3's ARE and DS RAO/WI; RWP reads 0
+ * (writes take effect at once); E1NWF not implemented (RAZ/WI). */
+uint64_t vgic_mmio_read_ctlr(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)idx;
+	return m->vg->ctlr;
+}
+
+void vgic_mmio_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
+{
+	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
+	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
+
+	(void)idx;
+	if (ctlr == m->vg->ctlr)
+		return;
+	m->vg->ctlr = ctlr;
+	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
+}
+
+/* GICD_IIDR and GICR_IIDR: skiff's identity (vgic_mmio.h), in every frame and GIC version */
+uint64_t vgic_mmio_read_iidr(struct vgic_mmio *m, uint32_t idx)
+{
+	(void)m;
+	(void)idx;
+	return VGIC_IIDR;
 }
 
 /* ---- identification registers (IHI 0069 12.1.13; values in vgic_mmio.h) */

@@ -59,6 +59,25 @@
 
 /* Identification registers PIDR4..PIDR7, PIDR0..PIDR3, CIDR0..CIDR3 (0xffd0..0xfffc) */
 #define GIC_IDREGS_COUNT 12
+#define GIC_IDREG_PIDR4 0 /* their indices from PIDR4 */
+#define GIC_IDREG_PIDR2 6
+#define GIC_PIDR4_SIZE_SHIFT 4 /* log2 of the frame's size in 4 KiB pages */
+#define GIC_PIDR4_SIZE_MASK (0xfu << GIC_PIDR4_SIZE_SHIFT)
+#define GIC_ARCHREV_GICV2 2
+
+/* The GICv2 distributor (IHI 0048B 4.3) where it differs from GICv3's: one 4 KiB page, its
+ * identification registers ICPIDR4..ICCIDR3 at 0xfd0..0xffc */
+#define GICD_V2_ICPIDR4 0x0fd0
+#define GICD_V2_TYPER_CPUNUMBER_MASK (0x7u << GICD_TYPER_CPUNUMBER_SHIFT)
+#define GICD_SGIR_TARGETLISTFILTER_SHIFT 24
+#define GICD_SGIR_TARGETLISTFILTER_MASK 0x3u
+#define GICD_SGIR_FILTER_LIST 0	  /* the CPUs of CPUTargetList */
+#define GICD_SGIR_FILTER_OTHERS 1 /* every CPU but the requesting one */
+#define GICD_SGIR_FILTER_SELF 2	  /* the requesting CPU only (3 is reserved) */
+#define GICD_SGIR_CPUTARGETLIST_SHIFT 16
+#define GICD_SGIR_CPUTARGETLIST_MASK 0xffu
+#define GICD_SGIR_NSATT (1u << 15)
+#define GICD_SGIR_SGIINTID_MASK 0xfu
 
 /*
  * The identity skiff's virtual GIC reports. IIDR: JEP106 implementer 0x43b (Arm), product ID
@@ -178,6 +197,15 @@ uint32_t vgic_mmio_read_config(struct vgic_mmio *m, struct virq *v);
 void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field);
 /* Identification register idx of a frame (0 = PIDR4 at 0xffd0, ..., 11 = CIDR3) */
 uint32_t vgic_mmio_idreg(uint32_t idx);
+/* GICD_IIDR / GICR_IIDR (VGIC_IIDR), a VGIC_REG_32 read handler */
+uint64_t vgic_mmio_read_iidr(struct vgic_mmio *m, uint32_t idx);
+
+/* GICD_CTLR's EnableGrp0/EnableGrp1, in both distributors */
+uint64_t vgic_mmio_read_ctlr(struct vgic_mmio *m, uint32_t idx);
+void vgic_mmio_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val);
+/* The GICv2 distributor's frame (irq/vgic_dist_v2.c), which vgic_dist_read/write use for a
+ * VM after vgic_set_v2() */
+extern const struct vgic_frame gicd_v2_frame;
 
 /* v has just left a list register (lock held): apply what the guest wrote to its pending or
  * active state meanwhile (v->lr_writes, see irq/vgic_mmio.c). */

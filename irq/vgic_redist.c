@@ -12,13 +12,6 @@ static struct virq *gicr_irq(struct vgic_mmio *m, uint32_t intid)
 	return intid < VGIC_NR_PRIVATE ? &m->vc->private_irqs[intid] : NULL;
 }
 
-static uint64_t gicr_read_iidr(struct vgic_mmio *m, uint32_t idx)
-{
-	(void)m;
-	(void)idx;
-	return VGIC_IIDR;
-}
-
 /* GICR_TYPER: Affinity_Value = Aff3.Aff2.Aff1.Aff0, Processor_Number = vCPU index, Last on
  * the last vCPU; no physical or virtual LPIs, no DirectLPI, no MPAM, no extended PPIs. */
 static uint64_t gicr_read_typer(struct vgic_mmio *m, uint32_t idx)
@@ -87,7 +80,7 @@ static uint64_t gicr_read_idreg(struct vgic_mmio *m, uint32_t idx)
  */
 static const struct vgic_reg gicr_regs[] = {
 	VGIC_REG_32(GICR_CTLR, 1, NULL, NULL),
-	VGIC_REG_32(GICR_IIDR, 1, gicr_read_iidr, NULL),
+	VGIC_REG_32(GICR_IIDR, 1, vgic_mmio_read_iidr, NULL),
 	VGIC_REG_64(GICR_TYPER, 1, gicr_read_typer, NULL),
 	VGIC_REG_32(GICR_WAKER, 1, gicr_read_waker, gicr_write_waker),
 	VGIC_REG_64(GICR_PROPBASER, 1, gicr_read_propbaser, gicr_write_propbaser),

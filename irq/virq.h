@@ -48,6 +48,11 @@ struct virq {
 	/* writes to its pending or active state (VIRQ_WRITE_*) that came while it sat in a list
 	 * register of a running vCPU, where its state is the LR's: applied when that vCPU folds */
 	uint8_t lr_writes;
+	/* GICv2 VMs' SGIs only (IHI 0048B 3.2.3, an SGI is pending once per requesting CPU): bit n
+	 * set while the SGI from vCPU n is pending outside the list registers (pending_latch is
+	 * "any bit set"), and the vCPU whose SGI is active (the CPUID its LR carries). */
+	uint8_t sgi_sources;
+	uint8_t sgi_active_src;
 };
 
 #define VIRQ_WRITE_SET_ACTIVE (1u << 0)

@@ -149,6 +149,11 @@ static void print_guest(const void *host, const struct config_guest *cg, const s
 	char label[2 * CONFIG_NAME_MAX + PLAT_PATH_MAX + 16];
 	unsigned int i, j;
 
+	printf("%s: %s\n", cg->name,
+	       a->gic_version == 2 ? "GICv2: memory-mapped distributor and CPU interface, no "
+				     "system-register interface"
+				   : "GICv3: system-register CPU interface, distributor and "
+				     "redistributors");
 	printf("%s: cpus", cg->name);
 	for (i = 0; i < a->nr_cpus; i++)
 		printf(" 0x%" PRIx64, a->cpu_mpidr[i]);

@@ -12,10 +12,23 @@
 #define FAST_CPU_ACKED                                                       \
 	32 /* uint64_t: INTID + 1 of an interrupt the fast path acknowledged \
 	    * and left to the general path; 0 when none */
-#define FAST_CPU_SIZE 40
+#define FAST_CPU_TABLE_V2 40 /* the same for a GICv2, whose entries hold GICH_LR values */
+#define FAST_CPU_GICC 48      /* uintptr_t: the GICv2 CPU interface (GICC_IAR, GICC_EOIR) */
+#define FAST_CPU_GICH 56      /* uintptr_t: the GICv2 virtual interface control (GICH) */
+#define FAST_CPU_SIZE 64
+
+/* GICv2 offsets the fast path uses (drivers/gicv2_regs.h, IHI 0048B 4.4 and 5.3) */
+#define FAST_GICC_IAR 0x0c
+#define FAST_GICC_EOIR 0x10
+#define FAST_GICH_HCR 0x00
+#define FAST_GICH_ELRSR0 0x30
+#define FAST_GICH_LR0 0x100
+#define FAST_GICC_IAR_ID_MASK 0x1fff /* INTID and an SGI's CPUID */
+#define FAST_LR_MASK 0xffff	     /* the LRs lr_fold() reads: VGIC_MAX_LRS */
 
 #define FAST_IRQ_SHIFT 4 /* sizeof(struct fast_irq) == 16 */
-#define FAST_IRQ_LR 0	 /* uint64_t: the ICH_LR<n>_EL2 value to write; 0: not on the fast path */
+#define FAST_IRQ_LR 0 /* uint64_t: the ICH_LR<n>_EL2 value (GICH_LR<n> on a GICv2) to write; 0: not \
+		       * on the fast path */
 #define FAST_IRQ_COUNT 8 /* uint64_t: injections made by the fast path */
 #define FAST_MAX_INTIDS 512
 
@@ -43,6 +56,9 @@ struct fast_cpu {
 	uint64_t *exits_irq;
 	uint64_t *cost_irq;
 	uint64_t acked;
+	struct fast_irq *table_v2;
+	uintptr_t gicc;
+	uintptr_t gich;
 };
 
 _Static_assert(sizeof(struct fast_irq) == 1 << FAST_IRQ_SHIFT, "fast_irq layout");
@@ -51,6 +67,9 @@ _Static_assert(offsetof(struct fast_cpu, lr_fast) == FAST_CPU_LR_FAST, "fast_cpu
 _Static_assert(offsetof(struct fast_cpu, exits_irq) == FAST_CPU_EXITS, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, cost_irq) == FAST_CPU_COST, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, acked) == FAST_CPU_ACKED, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, table_v2) == FAST_CPU_TABLE_V2, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, gicc) == FAST_CPU_GICC, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, gich) == FAST_CPU_GICH, "fast_cpu layout");
 _Static_assert(sizeof(struct fast_cpu) == FAST_CPU_SIZE, "fast_cpu layout");
 #endif
 

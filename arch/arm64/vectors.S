@@ -75,7 +75,7 @@ fast_irq:
 	stp	x2, x3, [sp, #16 * 1]
 	mrs	x1, tpidr_el2
 	ldr	x2, [x1, #FAST_CPU_TABLE]
-	cbz	x2, fast_irq_bail
+	cbz	x2, fast_irq_v2
 	mrs	x0, S3_0_C12_C12_0		/* ICC_IAR1_EL1 */
 	cmp	x0, #FAST_MAX_INTIDS
 	b.hs	fast_irq_bail_acked		/* spurious 1023 too */
@@ -153,6 +153,38 @@ fast_irq_written:				/* x1 = LR number, x2 = the fast_irq entry */
 	add	sp, sp, #EXC_FRAME_SIZE
 	eret
 
+/*
+ * The same on a GICv2 (IHI 0048B): GICC_IAR and GICC_EOIR, GICH_HCR, GICH_ELRSR0 and
+ * GICH_LR<n> by MMIO, the table's values in the GICH_LR layout. Two more registers.
+ */
+fast_irq_v2:					/* x1 = this CPU's struct cpu */
+	ldr	x2, [x1, #FAST_CPU_TABLE_V2]
+	cbz	x2, fast_irq_bail
+	stp	x4, x5, [sp, #16 * 2]
+	ldr	x4, [x1, #FAST_CPU_GICC]
+	ldr	w0, [x4, #FAST_GICC_IAR]
+	and	w0, w0, #FAST_GICC_IAR_ID_MASK
+	cmp	x0, #FAST_MAX_INTIDS
+	b.hs	fast_irq_v2_bail_acked		/* spurious 1023, SGIs with a CPUID too */
+	add	x2, x2, x0, lsl #FAST_IRQ_SHIFT
+	ldr	x3, [x2, #FAST_IRQ_LR]
+	cbz	x3, fast_irq_v2_bail_acked
+	ldr	x5, [x1, #FAST_CPU_GICH]
+	ldr	w1, [x5, #FAST_GICH_HCR]
+	tst	w1, #ICH_HCR_OVERFLOW		/* GICH_HCR has ICH_HCR_EL2's bits here */
+	b.ne	fast_irq_v2_bail_acked
+	ldr	w1, [x5, #FAST_GICH_ELRSR0]	/* empty LRs */
+	and	w1, w1, #FAST_LR_MASK
+	cbz	w1, fast_irq_v2_bail_acked
+	str	w0, [x4, #FAST_GICC_EOIR]	/* priority drop */
+	rbit	w1, w1
+	clz	w1, w1				/* the lowest empty LR */
+	add	x5, x5, #FAST_GICH_LR0
+	str	w3, [x5, x1, lsl #2]
+	ldp	x4, x5, [sp, #16 * 2]
+	b	fast_irq_written
+fast_irq_v2_bail_acked:
+	ldp	x4, x5, [sp, #16 * 2]
 fast_irq_bail_acked:				/* x0 = the INTID acknowledged */
 	add	x0, x0, #1
 	mrs	x1, tpidr_el2

@@ -7,6 +7,8 @@
  */
 #include "hyp/core/fastirq.h"
 #include "drivers/gic.h"
+#include "drivers/gicv2.h"
+#include "drivers/gicv2_lr.h"
 #include "hyp/core/cpu.h"
 #include "irq/lr.h"
 
@@ -22,19 +24,27 @@ void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, u
 	f->exits_irq = exits_irq;
 	f->cost_irq = cost_irq;
 	f->acked = 0;
-	if (gic->version == 3) /* vectors.S speaks to a GICv3 CPU interface */
+	if (gic->version == 2) { /* vectors.S's GICv2 path: MMIO, GICH_LR values */
+		f->gicc = gicv2.gicc;
+		f->gich = gicv2.gich;
+		__atomic_store_n(&f->table_v2, fast_table[pcpu], __ATOMIC_RELEASE);
+	} else {
 		__atomic_store_n(&f->table, fast_table[pcpu], __ATOMIC_RELEASE);
+	}
 }
 
 static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 {
 	uint32_t grp = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 
+	uint64_t lr;
+
 	if (!v->hw || !v->enabled || !v->target || !(vg->ctlr & grp))
 		return 0;
-	return ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
-	       (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) |
-	       ((uint64_t)v->priority << ICH_LR_PRIORITY_SHIFT) | v->intid;
+	lr = ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
+	     (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) |
+	     ((uint64_t)v->priority << ICH_LR_PRIORITY_SHIFT) | v->intid;
+	return vg->version == VGIC_V2 ? gicv2_lr_from_ich(lr) : lr;
 }
 
 void fastirq_changed(struct vgic *vg, struct virq *v)

@@ -1414,6 +1414,25 @@ static int window_alloc(struct asg_ctx *c, int g, uint64_t size, const char *wha
 	return 0;
 }
 
+/*
+ * A guest gets the host's GIC architecture: a GICv3 host gives the system-register interface
+ * (ICC_*) and a GICv3 distributor and redistributors; a GICv2 host the memory-mapped GICv2
+ * distributor and CPU interface, with no system-register interface to offer. A config asking
+ * for the other one is refused.
+ */
+static int check_gic_version(struct asg_ctx *c, int g)
+{
+	unsigned int want = c->cfg->guest[g].gic_version;
+
+	set_where(c, "%s: gic-version", c->cfg->guest[g].name);
+	if (!want || want == c->plat->gic_version)
+		return 0;
+	return asg_fail(c, "%u, but the host's GIC is a GICv%u: its guests get a GICv%u%s", want,
+			c->plat->gic_version, c->plat->gic_version,
+			c->plat->gic_version == 2 ? ", which has no system-register interface"
+						  : "");
+}
+
 static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 {
 	const struct config_range *sw = &c->win[1];
@@ -1586,7 +1605,9 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	if (!ret)
 		ret = claim_skiff(&c);
 	for (g = 0; g < cfg->nr_guests && !ret; g++) {
-		ret = assign_cpus(&c, (int)g, &out[g]);
+		ret = check_gic_version(&c, (int)g);
+		if (!ret)
+			ret = assign_cpus(&c, (int)g, &out[g]);
 		if (!ret)
 			ret = assign_memory(&c, (int)g, &out[g]);
 		if (!ret)

@@ -40,6 +40,7 @@
 #define PROP_DEVICE_WINDOW "device-window"
 #define PROP_SPI_WINDOW "spi-window"
 #define PROP_DEVICES "devices"
+#define PROP_GIC_VERSION "gic-version"
 #define WORD_AUTO "auto"
 #define WORD_ALL "all"
 
@@ -76,7 +77,8 @@ static const char *const skiff_props[] = {
 };
 static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTARGS,
 					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
-					   PROP_VCONSOLE, PROP_DEVICES, NULL };
+					   PROP_VCONSOLE, PROP_DEVICES, PROP_GIC_VERSION,
+					   NULL };
 static const char *const device_props[] = { PROP_DEVICE,   PROP_MODES,	     PROP_TRIGGERS,
 					    PROP_OPTIONAL, PROP_WHOLE_PAGES, NULL };
 
@@ -487,6 +489,17 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 					CONFIG_BOOTARGS_MAX - 1);
 		memcpy(g->bootargs, v, (size_t)len);
 		g->has_bootargs = true;
+	}
+	ret = get_prop(c, node, PROP_GIC_VERSION, &v, &len);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		if (len != (int)CELL_BYTES)
+			return cfg_fail(c, "%s: %d bytes, not 4", PROP_GIC_VERSION, len);
+		g->gic_version = fdt32_ld(v);
+		if (g->gic_version != 2 && g->gic_version != 3)
+			return cfg_fail(c, "%s: %u is not 2 or 3", PROP_GIC_VERSION,
+					g->gic_version);
 	}
 	g->all_devices = is_word(c->fdt, node, PROP_DEVICES, WORD_ALL);
 	if (!g->all_devices && fdt_getprop(c->fdt, node, PROP_DEVICES, NULL))

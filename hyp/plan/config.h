@@ -75,9 +75,10 @@ struct config_guest {
 	bool has_bootargs;
 	struct config_image kernel;
 	struct config_image initrd;
-	bool doorbell;	  /* give the guest skiff's doorbell test device */
-	bool vconsole;	  /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
-	bool all_devices; /* devices = "all": every host device nobody else has, as well */
+	bool doorbell;		  /* give the guest skiff's doorbell test device */
+	bool vconsole;		  /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
+	bool all_devices;	  /* devices = "all": every host device nobody else has, as well */
+	unsigned int gic_version; /* gic-version: 2 or 3, which must be the host's; 0 absent */
 	unsigned int nr_devices;
 	struct config_device device[CONFIG_MAX_DEVICES];
 };

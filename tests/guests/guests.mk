@@ -6,6 +6,8 @@
 # or under skiff:     ... -M virt,virtualization=on,gic-version=3 -bios build/skiff.bin -kernel ...
 
 GUESTS := gic_regs sgi timer prio disable_active doorbell abort psci pmu_debug
+# GICv2 only (tests/qemu/test_gicv2.py; sgi, prio, timer, pt_uart and pt_rtc run on either GIC)
+GUESTS += gicv2_regs
 # SPI passthrough (tests/qemu/test_passthrough.py, with the configs dts/tests/pt-*.dts)
 GUESTS += pt_uart pt_rtc pt_gpio
 # the benchmark guest of `make bench` (tools/bench.py, bench/README.md)

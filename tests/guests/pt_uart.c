@@ -19,7 +19,8 @@
  *     raised right after each move: every raise arrives once, on the vCPU named;
  * (f) never EOId: only INTID 33 is blocked (SGIs, vCPU 1, the RTC alarm still arrive);
  * (g) SPIs and MMIO the guest does not own: writes ignored, accesses abort (skiff only).
- * Counter checks read skiff's counters (SKIFF_HVC_COUNTER) and SKIP natively.
+ * Counter checks read skiff's counters (SKIFF_HVC_COUNTER) and SKIP natively. On a GICv2 the
+ * route is the SPI's ITARGETSR byte where this says IROUTER.
  */
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
@@ -70,7 +71,7 @@ enum behaviour {
 	B_ONESHOT, /* mask at the GIC (ICENABLER), EOI; the thread acknowledges */
 	B_EDGE,	   /* acknowledge, raise again before the EOI (first time only), EOI */
 	B_NO_EOI,  /* return without acknowledging or EOI */
-	B_HOLD,	   /* stay in the handler until released, then acknowledge and EOI */
+	B_HOLD,	   /* vCPU 1: stay in the handler until released, then acknowledge and EOI */
 };
 
 static const uint32_t unowned_spis[] = { 40, 47, 200 };
@@ -179,6 +180,10 @@ static void uart_handler(void)
 		in_handler = 0;
 		return;
 	case B_HOLD:
+		if (this_cpu() != 1) { /* taken elsewhere while active on vCPU 1: wrong */
+			uart_clear();
+			break;
+		}
 		holding = 1;
 		while (!READ_ONCE(hold_release))
 			cpu_relax();
@@ -408,7 +413,7 @@ static bool cpu1_up;
 static void test_route_vcpu1(void)
 {
 	struct pt_counts a, b;
-	uint64_t want = mpidr_to_irouter(plat.mpidr[1]), route;
+	uint64_t want = gic_route_value(plat.mpidr[1]), route;
 	bool ok = true;
 	unsigned int i;
 	int64_t kick, irq0;
@@ -418,7 +423,7 @@ static void test_route_vcpu1(void)
 	reset_counts();
 	behaviour = B_CLEAR;
 	gic_set_route(UART_INTID, plat.mpidr[1]);
-	route = mmio_read64(plat.gicd + GICD_IROUTER + UART_INTID * 8);
+	route = gic_get_route(UART_INTID);
 	pt_snap(&a, UART_INTID);
 	section_begin("routed to vCPU 1");
 	for (i = 0; i < NR_ROUTED && ok && cpu1_up; i++) {
@@ -432,10 +437,10 @@ static void test_route_vcpu1(void)
 	gic_set_route(UART_INTID, plat.mpidr[0]);
 	udelay(SETTLE_US); /* the re-route right after a raise is test_reroute_pingpong's */
 	tap_ok(cpu1_up && ok && route == want && uart_deliv[1] == NR_ROUTED && uart_deliv[0] == 0,
-	       "IROUTER = vCPU 1 (reads 0x%llx, want 0x%llx), vCPU 1 polling: %u of %u raises "
+	       "%s = vCPU 1 (reads 0x%llx, want 0x%llx), vCPU 1 polling: %u of %u raises "
 	       "delivered on vCPU 1, %u on vCPU 0",
-	       (unsigned long long)route, (unsigned long long)want, uart_deliv[1], NR_ROUTED,
-	       uart_deliv[0]);
+	       gic_is_v2() ? "ITARGETSR" : "IROUTER", (unsigned long long)route,
+	       (unsigned long long)want, uart_deliv[1], NR_ROUTED, uart_deliv[0]);
 	pt_check_cycles("routed to vCPU 1", &a, &b, NR_ROUTED, NR_ROUTED, 1);
 	if (!plat.skiff) {
 		tap_skip_native("routed to vCPU 1: no cross-CPU kick");
@@ -451,7 +456,7 @@ static void test_route_vcpu1(void)
 
 static uint8_t read_rpr(void)
 {
-	return (uint8_t)read_sysreg(ICC_RPR_EL1);
+	return gic_get_rpr();
 }
 
 static void test_never_eoi(void)
@@ -495,9 +500,8 @@ static void test_never_eoi(void)
 	gic_eoi(UART_INTID);
 	udelay(SETTLE_US);
 	section_end();
-	tap_diag("never EOId: INTID 33 delivered %u times on vCPU 0, %u on vCPU 1 (IROUTER 0x%llx)",
-		 where[0], where[1],
-		 (unsigned long long)mmio_read64(plat.gicd + GICD_IROUTER + UART_INTID * 8));
+	tap_diag("never EOId: INTID 33 delivered %u times on vCPU 0, %u on vCPU 1 (route 0x%llx)",
+		 where[0], where[1], (unsigned long long)gic_get_route(UART_INTID));
 	inactive = !gic_is_active(UART_INTID) && !gic_is_pending(UART_INTID);
 	rpr_after = read_rpr();
 	gic_disable(RTC_INTID);
@@ -530,6 +534,7 @@ static void test_reroute_while_active(void)
 {
 	struct pt_counts a, b;
 	bool held, eoied, got;
+	uint32_t while_active;
 
 	reset_counts();
 	gic_set_route(UART_INTID, plat.mpidr[1]);
@@ -539,6 +544,8 @@ static void test_reroute_while_active(void)
 	uart_raise();
 	held = cpu1_up && wait_until(holding, TIMEOUT_US);
 	gic_set_route(UART_INTID, plat.mpidr[0]);
+	udelay(SETTLE_US);
+	while_active = uart_deliv[0];
 	behaviour = B_CLEAR;
 	WRITE_ONCE(hold_release, 1);
 	eoied = wait_until(uart_eois[1] == 1, TIMEOUT_US);
@@ -547,7 +554,15 @@ static void test_reroute_while_active(void)
 	udelay(SETTLE_US);
 	section_end();
 	pt_snap(&b, UART_INTID);
-	tap_ok(held && eoied && got && uart_deliv[1] == 1 && uart_deliv[0] == 1,
+	if (!plat.skiff && gic_is_v2() && while_active) {
+		/* QEMU's GICv2 keeps an SPI's active state per CPU interface (GIC-400: one) */
+		tap_skip_native("route moved to vCPU 0 while INTID 33 is active on vCPU 1: QEMU's "
+				"GICv2 delivered it to vCPU 0 while still active on vCPU 1");
+		pt_check_cycles("re-routed while active", &a, &b, 2, 2, PT_ALL_VCPUS);
+		return;
+	}
+	tap_ok(held && eoied && got && while_active == 0 && uart_deliv[1] == 1 &&
+		       uart_deliv[0] == 1,
 	       "IROUTER moved to vCPU 0 while INTID 33 is active on vCPU 1: after vCPU 1's EOI "
 	       "the next raise arrives on vCPU 0 (vCPU 0: %u, vCPU 1: %u, want 1 and 1)",
 	       uart_deliv[0], uart_deliv[1]);
@@ -613,13 +628,12 @@ static void test_unowned(void)
 		gic_set_pending(s);
 		gic_set_active(s);
 		if (gic_is_enabled(s) || gic_is_pending(s) || gic_is_active(s) ||
-		    gic_get_priority(s) || mmio_read64(plat.gicd + GICD_IROUTER + s * 8) ||
+		    gic_get_priority(s) || gic_get_route(s) ||
 		    (mmio_read32(plat.gicd + GICD_ICFGR + (s / 16) * 4) >> ((s % 16) * 2)) & 3) {
 			tap_diag("INTID %u: enable %d pending %d active %d priority 0x%x route "
 				 "0x%llx",
 				 s, gic_is_enabled(s), gic_is_pending(s), gic_is_active(s),
-				 gic_get_priority(s),
-				 (unsigned long long)mmio_read64(plat.gicd + GICD_IROUTER + s * 8));
+				 gic_get_priority(s), (unsigned long long)gic_get_route(s));
 			zero = false;
 		}
 	}

@@ -240,8 +240,19 @@ def main():
             check(tap, name, [dtb, host], status, expect,
                   absent=() if status == 0 else ["ok for"])
 
-        check(tap, "host with a GICv2", [DEFAULT_CONFIG, host_v2], 1,
-              ["host-gicv2.dtb: /intc@8000000: GIC is not v3"], ["ok for"])
+        check(tap, "host with a GICv2: its guests get a GICv2", [DEFAULT_CONFIG, host_v2], 0,
+              ["guest@0: GICv2: memory-mapped distributor and CPU interface, no "
+               "system-register interface", "ok for"])
+        v3 = os.path.join(tmp, "gic-v3.dts")
+        with open(v3, "w") as f:
+            f.write('/dts-v1/;\n/ { compatible = "skiff,config-1"; #address-cells = <2>; '
+                    '#size-cells = <2>;\n  guest@0 { kernel = "fw_cfg"; gic-version = <3>; '
+                    '}; };\n')
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", v3 + ".dtb", v3],
+                       check=True, timeout=60)
+        check(tap, "a GICv3 asked of a GICv2 host is refused", [v3 + ".dtb", host_v2], 1,
+              ["guest@0: gic-version: 3, but the host's GIC is a GICv2: its guests get a "
+               "GICv2, which has no system-register interface"], ["ok for"])
         # a guest tree skiff would refuse to build at boot (unit fixtures: make unit)
         fixtures = os.path.join(BUILD, "tests", "config")
         check(tap, "guest device tree refused",

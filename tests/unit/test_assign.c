@@ -36,6 +36,7 @@
 #define FUZZ_ROUNDS 1500
 
 #define HOST_QEMU "tests/dtb/qemu-smp4"
+#define HOST_GICV2 "tests/dtb/qemu-gicv2"
 #define HOST_EXTRA "tests/config/host-extra"
 #define HOST_MANY "tests/config/host-many-devices"
 #define HOST_ODD "tests/config/host-odd-shapes"
@@ -559,6 +560,16 @@ static void test_skiff_reserved(void **state)
 				 "skiff elsewhere");
 }
 
+/* gic-version naming the host's own GIC is accepted, and the guest's tree says which */
+static void test_gic_version_same(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-gic-v2", HOST_GICV2);
+	assert_int_equal(out[0].gic_version, 2);
+	run_ok("tests/config/asg-gic-v3", HOST_QEMU);
+	assert_int_equal(out[0].gic_version, 3);
+}
+
 static void test_window_busy(void **state)
 {
 	(void)state;
@@ -595,6 +606,13 @@ static const struct err_case err_cases[] = {
 	{ "gic", HOST_QEMU,
 	  "guest@0/gic: /intc@8000000: MMIO 0x8000000+0x10000 already assigned to skiff "
 	  "(the GIC)" },
+	/* a guest gets the host's GIC architecture, and a config cannot ask for the other */
+	{ "gic-v3", HOST_GICV2,
+	  "guest@0: gic-version: 3, but the host's GIC is a GICv2: its guests get a GICv2, which "
+	  "has no system-register interface" },
+	{ "gic-v2", HOST_QEMU,
+	  "guest@0: gic-version: 2, but the host's GIC is a GICv3: its guests "
+	  "get a GICv3" },
 	{ "its", HOST_QEMU,
 	  "guest@0/its: /intc@8000000/its@8080000: MMIO 0x8080000+0x20000 already assigned to "
 	  "skiff (the GIC)" },
@@ -1118,6 +1136,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
+		cmocka_unit_test_teardown(test_gic_version_same, teardown),
 		cmocka_unit_test_teardown(test_subpage_whole, teardown),
 		cmocka_unit_test_teardown(test_kept_images, teardown),
 		cmocka_unit_test_teardown(test_multiboot, teardown),

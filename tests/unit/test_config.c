@@ -323,6 +323,8 @@ static const struct err_case err_cases[] = {
 			       "takes none" },
 	{ "vconsole-value", "guest@0: virtual-console: has a 6-byte value; it is a flag and takes "
 			    "none" },
+	{ "gic-version-value", "guest@0: gic-version: 4 is not 2 or 3" },
+	{ "gic-version-len", "guest@0: gic-version: 3 bytes, not 4" },
 	{ "window-len",
 	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
 	{ "window-unaligned", "/skiff: device-window: 0xb000800+0x1000 is not 4 KiB-aligned" },

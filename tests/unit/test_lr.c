@@ -7,8 +7,15 @@
  * LR with that vINTID, or EOIcount + 1 when none), HW=1 deactivation of the physical
  * interrupt, and the maintenance conditions of ICH_MISR_EL2.
  *
+ * The same fake can hold its list registers as a GICv2 does (v2_mode): 32-bit GICH_LR values
+ * (drivers/gicv2_lr.h: 5 priority bits, 10-bit INTIDs, CPUID for SGIs), which the hypervisor
+ * writes and reads through the translation and the guest sees decoded; the vGIC is then a
+ * GICv2 (vgic_set_v2) and SGIs carry their source CPU.
+ *
  * First one case per rule and per failure mode other hypervisors had; then a randomized
- * model check against a reference model of which interrupts are pending and active.
+ * model check against a reference model of which interrupts are pending and active, with
+ * GICv3 list registers and again with GICv2 ones (where some of its interrupts are SGIs
+ * pending from several sources).
  * Touches nothing but its own state.
  */
 #include <setjmp.h>
@@ -19,6 +26,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "drivers/gicv2_lr.h"
 #include "irq/lr.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
@@ -38,6 +46,7 @@
 #define LR_PRIO(val) ((unsigned int)(((val)&ICH_LR_PRIORITY_MASK) >> ICH_LR_PRIORITY_SHIFT))
 #define LR_PINTID(val) ((uint32_t)(((val)&ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT))
 #define HCR_EOICOUNT(val) (((val)&ICH_HCR_EOICOUNT_MASK) >> ICH_HCR_EOICOUNT_SHIFT)
+#define LR_CPUID(val) ((unsigned int)(((val)&LR_V2_CPUID_MASK) >> LR_V2_CPUID_SHIFT))
 
 /* ---- the fake virtual CPU interface: the guest's view of the list registers */
 
@@ -51,20 +60,40 @@ struct fake_cpuif {
 	} ap[MAX_NEST]; /* active priorities: acknowledged and not yet EOIed, newest last */
 	unsigned int nr_ap;
 	unsigned int phys_deact[MAX_PINTID]; /* by the GIC, through an LR with HW=1 */
+	uint32_t gich_lr[VGIC_MAX_LRS];	     /* v2_mode: the registers themselves */
 };
 
 static struct fake_cpuif cpu;
+static bool v2_mode; /* a GICv2: GICH_LR registers, and the vGIC made a GICv2 */
+
+/*
+ * In v2_mode the LRs are cpu.gich_lr[]; cpu.lr[] is the guest's decoded view of them, which the
+ * guest model below changes (only ever the state bits, as the GIC does), so every hypervisor
+ * access first encodes that view back into the register.
+ */
+static void gich_sync(unsigned int n)
+{
+	if (v2_mode)
+		cpu.gich_lr[n] = gicv2_lr_from_ich(cpu.lr[n]);
+}
 
 static uint64_t fake_read_lr(unsigned int n)
 {
 	assert_true(n < cpu.nr);
-	return cpu.lr[n];
+	if (!v2_mode)
+		return cpu.lr[n];
+	gich_sync(n);
+	return gicv2_lr_to_ich(cpu.gich_lr[n]);
 }
 
 static void fake_write_lr(unsigned int n, uint64_t val)
 {
 	assert_true(n < cpu.nr);
 	cpu.lr[n] = val;
+	if (!v2_mode)
+		return;
+	gich_sync(n);
+	cpu.lr[n] = gicv2_lr_to_ich(cpu.gich_lr[n]); /* what the 32 bits kept */
 }
 
 static uint32_t fake_read_hcr(void)
@@ -212,6 +241,7 @@ static uint64_t lr_of(uint32_t intid)
 static struct vgic vg;
 static struct vgic_cpu vc;
 static struct irq_source src;
+static struct irq_source sgi_src;		/* behind the model's SGIs: index = INTID */
 static unsigned int eoi_calls[VGIC_MAX_INTIDS]; /* the source's eoi(), by INTID */
 static int resample_to[VGIC_MAX_INTIDS];	/* line level the source sets at eoi() */
 static unsigned int hyp_phys_deact[MAX_PINTID]; /* by skiff, through ops->deactivate_phys */
@@ -270,12 +300,19 @@ static int setup(void **state)
 
 	vc.mpidr = 0;
 	vgic_init(&vg, &vgic_ops, VGIC_INTID_SPI_BASE + NR_SPIS, cpus, 1);
+	if (v2_mode)
+		vgic_set_v2(&vg);
 	vg.ctlr |= GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
 	src.ops = &src_ops;
 	src.kind = IRQ_SOURCE_EMULATED;
 	src.vgic = &vg;
 	src.first_intid = SPI(0);
 	src.count = NR_SPIS;
+	sgi_src.ops = &src_ops;
+	sgi_src.kind = IRQ_SOURCE_EMULATED;
+	sgi_src.vgic = &vg;
+	sgi_src.first_intid = 0;
+	sgi_src.count = VGIC_NR_SGIS;
 	for (i = 0; i < NR_SPIS; i++)
 		if (vgic_claim_spi(&vg, SPI(i), &src, i))
 			return -1;
@@ -384,6 +421,15 @@ static void check_flushed(void)
 		}
 		if ((v->hw || v->eoi_notify) && (val & ICH_LR_ACTIVE))
 			assert_false(val & ICH_LR_PENDING);
+		if (v2_mode && v->intid < VGIC_NR_SGIS) {
+			/* one CPUID names one source: never pending and active together, and
+			 * an active one names the source the guest took */
+			assert_true(LR_STATE(val) != ICH_LR_STATE_MASK);
+			if (val & ICH_LR_ACTIVE)
+				assert_int_equal(LR_CPUID(val), v->sgi_active_src);
+		} else if (!(val & ICH_LR_HW)) {
+			assert_int_equal(LR_CPUID(val), 0); /* RES0 in ICH_LR */
+		}
 		for (m = 0; m < n; m++)
 			assert_int_not_equal(LR_INTID(cpu.lr[m]), LR_INTID(val));
 	}
@@ -1618,15 +1664,149 @@ static void test_fold_resets(void **state)
  *    list is empty (nothing lost, nothing orphaned).
  */
 
+/* ---- GICv2 list registers (v2_mode) */
+
+/* SGI intid pending from the vCPUs of srcs, as GICD_SGIR and SPENDSGIR make it (irq/
+ * vgic_dist_v2.c): lock held */
+static void sgi_pend(uint32_t intid, uint8_t srcs)
+{
+	struct virq *v = vgic_get_virq(&vg, &vc, intid);
+
+	spin_lock(&vg.lock);
+	v->sgi_sources |= srcs;
+	v->pending_latch = true;
+	vgic_queue(&vg, v);
+	spin_unlock(&vg.lock);
+}
+
+/* GICD_CPENDSGIR of the vCPU's own SGI, after its fold */
+static void sgi_unpend(uint32_t intid, uint8_t srcs)
+{
+	struct virq *v = vgic_get_virq(&vg, &vc, intid);
+
+	spin_lock(&vg.lock);
+	v->sgi_sources &= (uint8_t)~srcs;
+	v->pending_latch = v->sgi_sources != 0;
+	vgic_queue(&vg, v);
+	spin_unlock(&vg.lock);
+}
+
+static int setup_v2(void **state)
+{
+	v2_mode = true;
+	return setup(state);
+}
+
+static int teardown_v2(void **state)
+{
+	(void)state;
+	v2_mode = false;
+	return 0;
+}
+
+/* What the 32-bit registers hold: 5 priority bits, 10-bit IDs, group, HW and physical ID. */
+static void test_v2_encoding(void **state)
+{
+	struct virq *v = irq(SPI(3), 0xa0, true);
+	struct virq *t = irq(TIMER_PPI, 0x10, false);
+
+	(void)state;
+	v->group = 0;
+	v->eoi_notify = true;
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	trigger(SPI(3));
+	trigger(TIMER_PPI);
+	enter_guest();
+	assert_int_equal(cpu.gich_lr[0], GICH_LR_PENDING | GICH_LR_GRP1 | GICH_LR_HW |
+						 TIMER_PPI << GICH_LR_PHYSICALID_SHIFT |
+						 (0x10 >> 3) << GICH_LR_PRIORITY_SHIFT | TIMER_PPI);
+	assert_int_equal(cpu.gich_lr[1], GICH_LR_PENDING | GICH_LR_EOI |
+						 (0xa0 >> 3) << GICH_LR_PRIORITY_SHIFT | SPI(3));
+	assert_int_equal(t->lr, 0);
+	ack_expect(TIMER_PPI);
+	gich_sync(0); /* the guest's acknowledge, in the register */
+	assert_int_equal(cpu.gich_lr[0] & (GICH_LR_PENDING | GICH_LR_ACTIVE), GICH_LR_ACTIVE);
+	eoi_expect(TIMER_PPI);
+	assert_int_equal(cpu.phys_deact[TIMER_PPI], 1);
+	ack_expect(SPI(3));
+	eoi_expect(SPI(3)); /* the EOI bit: maintenance, fold, the source's eoi() */
+	assert_int_equal(eoi_calls[SPI(3)], 1);
+	exit_guest();
+	check_idle();
+}
+
+/* An SGI from three sources: one LR at a time, lowest source first, each in CPUID, the EOI bit
+ * bringing the vCPU back while more wait; the guest sees each (intid, source) once. */
+static void test_v2_sgi_sources(void **state)
+{
+	struct virq *v = irq(5, 0x40, true);
+	unsigned int order[3], n = 0;
+
+	(void)state;
+	sgi_pend(5, 0x94); /* vCPUs 2, 4, 7 */
+	enter_guest();
+	assert_int_equal(LR_CPUID(cpu.lr[0]), 2);
+	assert_true(cpu.lr[0] & ICH_LR_EOI);
+	assert_int_equal(cpu.gich_lr[0] & GICH_LR_CPUID_MASK, 2u << GICH_LR_CPUID_SHIFT);
+	assert_int_equal(v->sgi_sources, 0x90);
+	while (n < 3) {
+		assert_int_equal(guest_ack(), 5);
+		order[n++] = LR_CPUID(lr_of(5));
+		assert_int_equal(guest_eoi_top(), 5);
+		assert_true(service_maintenance() > 0 || n == 3);
+	}
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 4);
+	assert_int_equal(order[2], 7);
+	assert_int_equal(guest_ack(), SPURIOUS);
+	exit_guest();
+	check_idle();
+}
+
+/* Taken from vCPU 1 and active, the same SGI pended again by vCPUs 0 and 1: written active
+ * only with CPUID 1 and the EOI bit; after the EOI, source 0, then 1. An untaken LR gives its
+ * source back at fold. */
+static void test_v2_sgi_active_held(void **state)
+{
+	struct virq *v = irq(9, 0x40, true);
+
+	(void)state;
+	sgi_pend(9, 0x02);
+	enter_guest();
+	ack_expect(9);
+	leave_guest();
+	assert_true(v->active);
+	assert_int_equal(v->sgi_active_src, 1);
+	sgi_pend(9, 0x03);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
+	assert_int_equal(LR_CPUID(cpu.lr[0]), 1);
+	assert_true(cpu.lr[0] & ICH_LR_EOI);
+	assert_int_equal(guest_ack(), SPURIOUS);
+	eoi_expect(9); /* the maintenance interrupt delivers source 0 */
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	assert_int_equal(LR_CPUID(cpu.lr[0]), 0);
+	leave_guest(); /* not taken: source 0 back */
+	assert_int_equal(v->sgi_sources, 0x03);
+	enter_guest();
+	assert_int_equal(drain(), 2);
+	check_idle();
+	assert_int_equal(v->sgi_sources, 0);
+}
+
 #define MODEL_IRQS 12
 #define MODEL_STEPS 3000
 #define MODEL_PINTID_BASE 100
+#define MODEL_SGIS 4 /* in v2_mode, of the MODEL_IRQS */
 
 struct model_irq {
 	uint32_t intid;
 	bool edge, hw, resample;
 	bool enabled, latch, line, active;
 	unsigned int deactivations;
+	bool sgi;		 /* v2_mode: a GICv2 SGI, pending once per source */
+	uint8_t sources;	 /* its sources pending (in the virq or an LR) */
+	unsigned int active_src; /* the source the guest took, while active */
 };
 
 static struct model {
@@ -1678,13 +1858,17 @@ static void model_dump(void)
 
 static struct model_irq *model_irq(uint32_t intid)
 {
-	MCHECK(intid >= SPI(0) && intid < SPI(MODEL_IRQS));
-	return &model.irq[intid - SPI(0)];
+	unsigned int i;
+
+	for (i = 0; i < MODEL_IRQS && model.irq[i].intid != intid; i++)
+		;
+	MCHECK(i < MODEL_IRQS);
+	return &model.irq[i];
 }
 
 static bool model_pending(const struct model_irq *m)
 {
-	return m->latch || (!m->edge && m->line);
+	return m->latch || m->sources || (!m->edge && m->line);
 }
 
 /* the source lowers a resampled level line at eoi() half the time */
@@ -1710,6 +1894,17 @@ static void model_check_state(void)
 
 		MCHECK(v->active == m->active);
 		MCHECK(pending == model_pending(m));
+		if (m->sgi) {
+			/* every source is in the virq or the LR, the LR's one only there */
+			uint8_t in_lr = (val & ICH_LR_PENDING) ? 1u << LR_CPUID(val) : 0;
+
+			MCHECK(!(v->sgi_sources & in_lr));
+			MCHECK((v->sgi_sources | in_lr) == m->sources);
+			if (m->active)
+				MCHECK(v->sgi_active_src == m->active_src);
+			if (val & ICH_LR_ACTIVE)
+				MCHECK(LR_CPUID(val) == m->active_src);
+		}
 		MCHECK(v->enabled == m->enabled);
 		if (m->active || (m->enabled && model_pending(m)))
 			MCHECK(on_list(v));
@@ -1762,6 +1957,13 @@ static void model_ack(void)
 			MCHECK(running_prio() == best);
 		m->active = true;
 		m->latch = false;
+		if (m->sgi) { /* GICV_IAR's CPUID: a source that was pending */
+			unsigned int cpuid = LR_CPUID(lr_of(intid));
+
+			MCHECK(m->sources & (1u << cpuid));
+			m->sources &= (uint8_t) ~(1u << cpuid);
+			m->active_src = cpuid;
+		}
 	}
 }
 
@@ -1783,7 +1985,20 @@ static void model_event(uint32_t r)
 	struct virq *v = vgic_get_virq(&vg, &vc, m->intid);
 
 	model_exit_begin();
-	if (r < 15) { /* an edge (HW: the physical interrupt fired) */
+	if (m->sgi) { /* GICv2 SGIs: SGIR or SPENDSGIR from a source, or CPENDSGIR */
+		uint8_t srcs = (uint8_t)(r < 30 ? 1u << rnd(8) : r >= 40 ? rnd(256) : 0);
+
+		if (r < 30) {
+			sgi_pend(m->intid, srcs);
+			m->sources |= srcs;
+		} else if (r >= 40) {
+			sgi_unpend(m->intid, srcs);
+			m->sources &= (uint8_t)~srcs;
+		} else {
+			m->enabled = m->enabled ? rnd(3) != 0 : true;
+			set_enabled(v, m->enabled);
+		}
+	} else if (r < 15) { /* an edge (HW: the physical interrupt fired) */
 		if (m->edge) {
 			trigger(m->intid);
 			m->latch = true;
@@ -1839,6 +2054,18 @@ static void model_run(unsigned int seed, unsigned int nr)
 		v = irq(m->intid, prios[rnd(sizeof(prios))], m->edge);
 		v->group = rnd(4) != 0;
 		v->eoi_notify = !m->hw && rnd(3) == 0;
+		if (v2_mode && i < MODEL_SGIS) { /* SGIs 1, 4, 7, 10: edge, behind sgi_src */
+			m->intid = 1 + 3 * i;
+			m->sgi = true;
+			m->edge = true;
+			m->hw = false;
+			m->resample = false;
+			v->pending_latch = false;
+			v = irq(m->intid, v->priority, true);
+			v->group = vgic_get_virq(&vg, &vc, SPI(i))->group;
+			v->eoi_notify = vgic_get_virq(&vg, &vc, SPI(i))->eoi_notify;
+			vgic_set_source(&vg, &vc, m->intid, &sgi_src, m->intid);
+		}
 		if (m->hw)
 			vgic_link_hw(&vg, &vc, m->intid, MODEL_PINTID_BASE + i);
 	}
@@ -1892,19 +2119,28 @@ static void model_run(unsigned int seed, unsigned int nr)
 	check_idle();
 }
 
+#define MODEL_V2 0x10000u /* in a test's seed: GICv2 list registers and SGIs */
+
 static void test_model(void **state)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)*state;
 	unsigned int nr;
 
+	v2_mode = seed & MODEL_V2;
 	for (nr = 1; nr <= VGIC_MAX_LRS; nr++)
-		model_run(seed, nr);
+		model_run(seed & ~MODEL_V2, nr);
+	v2_mode = false;
 }
 
 #define MODEL_TEST(seed)                                                  \
 	{                                                                 \
 		.name = "test_model_seed" #seed, .test_func = test_model, \
 		.initial_state = (void *)(uintptr_t)(seed),               \
+	}
+#define MODEL_TEST_V2(seed)                                                  \
+	{                                                                    \
+		.name = "test_model_v2_seed" #seed, .test_func = test_model, \
+		.initial_state = (void *)(uintptr_t)((seed) | MODEL_V2),     \
 	}
 
 int main(void)
@@ -1943,11 +2179,20 @@ int main(void)
 		cmocka_unit_test_setup(test_eoicount_outside_lrs, setup),
 		cmocka_unit_test_setup(test_priority_preemption, setup),
 		cmocka_unit_test_setup(test_never_two_lrs, setup),
+		cmocka_unit_test_setup_teardown(test_v2_encoding, setup_v2, teardown_v2),
+		cmocka_unit_test_setup_teardown(test_v2_sgi_sources, setup_v2, teardown_v2),
+		cmocka_unit_test_setup_teardown(test_v2_sgi_active_held, setup_v2, teardown_v2),
 		MODEL_TEST(1),
 		MODEL_TEST(2),
 		MODEL_TEST(3),
 		MODEL_TEST(4),
 		MODEL_TEST(5),
+		MODEL_TEST_V2(1),
+		MODEL_TEST_V2(2),
+		MODEL_TEST_V2(3),
+		MODEL_TEST_V2(4),
+		MODEL_TEST_V2(5),
+		MODEL_TEST_V2(6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

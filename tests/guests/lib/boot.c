@@ -17,6 +17,7 @@
 #define VIRT_GICD 0x08000000UL
 #define VIRT_GICR 0x080a0000UL
 #define VIRT_GICR_SIZE 0xf60000UL
+#define VIRT_GICC 0x08010000UL
 #define VIRT_UART 0x09000000UL
 #define DOORBELL_DEFAULT_INTID 132
 
@@ -222,6 +223,15 @@ static void read_device_tree(void)
 			plat.gicr = addr;
 			plat.gicr_size = size;
 		}
+	} else if (fdt_find_compatible(fdt, "arm,gic-400", &node) ||
+		   fdt_find_compatible(fdt, "arm,cortex-a15-gic", &node)) {
+		/* reg: GICD, GICC [, GICH, GICV] - the guest's are the first two */
+		plat.gic_version = 2;
+		plat.gicc = VIRT_GICC;
+		if (fdt_reg(fdt, &node, 0, &addr, NULL))
+			plat.gicd = addr;
+		if (fdt_reg(fdt, &node, 1, &addr, NULL))
+			plat.gicc = addr;
 	}
 	if (fdt_find_compatible(fdt, "arm,psci-1.0", &node) ||
 	    fdt_find_compatible(fdt, "arm,psci-0.2", &node) ||
@@ -342,15 +352,16 @@ void mmu_setup_primary(void)
 }
 
 /* ---- boot */
-void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el);
+void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el, unsigned long entry_el);
 void guest_boot_secondary(uint64_t ctx);
 
-void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
+void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el, unsigned long entry_el)
 {
 	unsigned int cpu;
 
 	write_sysreg(0, tpidr_el1);
 	plat.dtb = dtb;
+	plat.gic_version = 3;
 	plat.gicd = VIRT_GICD;
 	plat.gicr = VIRT_GICR;
 	plat.gicr_size = VIRT_GICR_SIZE;
@@ -378,12 +389,15 @@ void guest_boot_primary(uintptr_t dtb, uintptr_t load, unsigned long el)
 	gic_dist_init();
 	gic_cpu_init();
 	printk("# guest %s: %s, %u cpus, dtb 0x%lx, image 0x%lx-0x%lx, ram 0x%llx+0x%llx, "
-	       "psci %s, console 0x%lx\n",
+	       "psci %s, console 0x%lx, GICv%u\n",
 	       guest_name, plat.skiff ? "under skiff" : "native (no skiff,hypervisor node)",
 	       plat.ncpus, (unsigned long)dtb, (unsigned long)plat.image_base,
 	       (unsigned long)plat.image_end, (unsigned long long)plat.ram_base,
 	       (unsigned long long)plat.ram_size, plat.psci == PSCI_CONDUIT_SMC ? "smc" : "hvc",
-	       (unsigned long)plat.uart);
+	       (unsigned long)plat.uart, plat.gic_version);
+	if (entry_el != el)
+		printk("# guest %s: entered at EL%lu, no hypervisor: dropped to EL%lu\n",
+		       guest_name, entry_el, el);
 	cpu_online[cpu] = 1;
 	guest_main();
 	tap_done();

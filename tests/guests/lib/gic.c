@@ -1,10 +1,11 @@
 /*
- * gic.c - the test guests' GICv3 driver: distributor and redistributor set-up in the order
- * Linux's irq-gic-v3 uses (distributor disabled, SPIs group 1 / disabled / inactive / level /
- * default priority, ARE and group 1 on, routes; per CPU: find the redistributor by walking
- * GICR_TYPER, wake it with the GICR_WAKER handshake, SGIs/PPIs set up, then ICC_SRE, PMR,
- * BPR1, EOImode 0, IGRPEN1), per-interrupt operations and SGI sending. Only MMIO and ICC_*
- * system registers; no interrupt handling policy.
+ * gic.c - the test guests' GIC driver, GICv3 here and GICv2's own parts in gicv2.c (called
+ * from the functions below when the device tree named a GICv2). GICv3: distributor and
+ * redistributor set-up in the order Linux's irq-gic-v3 uses (distributor disabled, SPIs group 1 /
+ * disabled / inactive / level / default priority, ARE and group 1 on, routes; per CPU: find the
+ * redistributor by walking GICR_TYPER, wake it with the GICR_WAKER handshake, SGIs/PPIs set up,
+ * then ICC_SRE, PMR, BPR1, EOImode 0, IGRPEN1), per-interrupt operations and SGI sending. Only MMIO
+ * and ICC_* system registers; no interrupt handling policy.
  */
 #include "tests/guests/lib/gic.h"
 
@@ -43,6 +44,8 @@ unsigned int gic_nr_irqs(void)
 
 void gic_dist_wait_rwp(void)
 {
+	if (gic_is_v2())
+		return;
 	if (!wait_until(!(mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP), GIC_RWP_TIMEOUT_US))
 		printk("# gic: GICD_CTLR.RWP stuck at 1\n");
 }
@@ -61,6 +64,10 @@ void gic_dist_init(void)
 	unsigned int n = gic_nr_irqs();
 	unsigned int i;
 
+	if (gic_is_v2()) {
+		gicv2_dist_init();
+		return;
+	}
 	mmio_write32(d + GICD_CTLR, 0);
 	gic_dist_wait_rwp();
 
@@ -102,26 +109,34 @@ uintptr_t gic_find_redist(uint32_t aff)
 
 uintptr_t gic_rd_base_of(unsigned int cpu)
 {
+	if (gic_is_v2())
+		return 0;
 	return cpu < GUEST_MAX_CPUS ? rd_base[cpu] : 0;
 }
 
 uintptr_t gic_rd_base(void)
 {
-	return rd_base[this_cpu()];
+	return gic_rd_base_of(this_cpu());
 }
 
 uintptr_t gic_sgi_base(void)
 {
+	if (gic_is_v2())
+		return plat.gicd;
 	return rd_base[this_cpu()] + GICR_SGI_OFFSET;
 }
 
 void gic_cpu_init(void)
 {
 	unsigned int cpu = this_cpu();
-	uintptr_t rd = gic_find_redist(mpidr_to_gicr_aff(read_sysreg(mpidr_el1)));
-	uintptr_t sgi;
+	uintptr_t rd, sgi;
 	unsigned int i;
 
+	if (gic_is_v2()) {
+		gicv2_cpu_init();
+		return;
+	}
+	rd = gic_find_redist(mpidr_to_gicr_aff(read_sysreg(mpidr_el1)));
 	if (!rd)
 		bail_out("cpu%u: no redistributor for mpidr 0x%llx", cpu,
 			 (unsigned long long)read_sysreg(mpidr_el1));
@@ -251,7 +266,24 @@ void gic_set_edge(uint32_t intid, bool edge)
 
 void gic_set_route(uint32_t intid, uint64_t mpidr)
 {
-	mmio_write64(plat.gicd + GICD_IROUTER + intid * 8, mpidr_to_irouter(mpidr));
+	if (gic_is_v2())
+		gicv2_set_route(intid, mpidr);
+	else
+		mmio_write64(plat.gicd + GICD_IROUTER + intid * 8, mpidr_to_irouter(mpidr));
+}
+
+uint64_t gic_get_route(uint32_t intid)
+{
+	if (gic_is_v2())
+		return mmio_read8(plat.gicd + GICD_ITARGETSR + intid);
+	return mmio_read64(plat.gicd + GICD_IROUTER + intid * 8);
+}
+
+uint64_t gic_route_value(uint64_t mpidr)
+{
+	if (gic_is_v2())
+		return gicv2_cpu_mask(cpu_index_of_mpidr(mpidr));
+	return mpidr_to_irouter(mpidr);
 }
 
 void gic_write_sgi1r(uint64_t val)
@@ -273,12 +305,20 @@ void gic_send_sgi(uint32_t intid, unsigned int cpu)
 {
 	uint64_t mpidr = plat.mpidr[cpu];
 
+	if (gic_is_v2()) {
+		gicv2_send_sgi_mask(intid, (uint32_t)BIT(cpu));
+		return;
+	}
 	gic_write_sgi1r(sgi1r_group(mpidr, intid) | BIT(MPIDR_AFF0(mpidr) & 0xf));
 }
 
 void gic_send_sgi_mask(uint32_t intid, uint32_t cpu_mask)
 {
 	cpu_mask &= (uint32_t)(BIT(plat.ncpus) - 1);
+	if (gic_is_v2()) {
+		gicv2_send_sgi_mask(intid, cpu_mask);
+		return;
+	}
 	while (cpu_mask) {
 		unsigned int first = (unsigned int)__builtin_ctz(cpu_mask);
 		uint64_t group = sgi1r_group(plat.mpidr[first], intid);
@@ -297,30 +337,78 @@ void gic_send_sgi_mask(uint32_t intid, uint32_t cpu_mask)
 
 void gic_send_sgi_others(uint32_t intid)
 {
+	if (gic_is_v2()) {
+		gicv2_write_sgir(GICD_SGIR_FILTER_OTHERS << GICD_SGIR_FILTER_SHIFT | (intid & 0xf));
+		return;
+	}
 	gic_write_sgi1r(ICC_SGI1R_IRM | (uint64_t)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT);
 }
 
 uint32_t gic_ack(void)
 {
-	uint32_t iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
+	uint32_t iar;
 
+	if (gic_is_v2())
+		return gicv2_ack();
+	iar = (uint32_t)read_sysreg(ICC_IAR1_EL1);
 	dsb_sy();
 	return iar & GIC_INTID_MASK;
 }
 
 void gic_eoi(uint32_t intid)
 {
+	if (gic_is_v2()) {
+		gicv2_eoi(intid);
+		return;
+	}
 	write_sysreg(intid, ICC_EOIR1_EL1);
+	isb();
+}
+
+void gic_set_eoimode(bool split)
+{
+	if (gic_is_v2()) {
+		uint32_t ctlr = mmio_read32(plat.gicc + GICC_CTLR) & ~(uint32_t)GICC_CTLR_EOIMODE;
+
+		mmio_write32(plat.gicc + GICC_CTLR, ctlr | (split ? GICC_CTLR_EOIMODE : 0));
+		return;
+	}
+	write_sysreg((read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE) |
+			     (split ? ICC_CTLR_EOIMODE : 0),
+		     ICC_CTLR_EL1);
+	isb();
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	if (gic_is_v2()) {
+		gicv2_deactivate(intid);
+		return;
+	}
+	write_sysreg(intid, ICC_DIR_EL1);
 	isb();
 }
 
 void gic_set_pmr(uint8_t pmr)
 {
+	if (gic_is_v2()) {
+		mmio_write32(plat.gicc + GICC_PMR, pmr);
+		return;
+	}
 	write_sysreg(pmr, ICC_PMR_EL1);
 	isb();
 }
 
 uint8_t gic_get_pmr(void)
 {
+	if (gic_is_v2())
+		return (uint8_t)mmio_read32(plat.gicc + GICC_PMR);
 	return (uint8_t)read_sysreg(ICC_PMR_EL1);
+}
+
+uint8_t gic_get_rpr(void)
+{
+	if (gic_is_v2())
+		return (uint8_t)mmio_read32(plat.gicc + GICC_RPR);
+	return (uint8_t)read_sysreg(ICC_RPR_EL1);
 }

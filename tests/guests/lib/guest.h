@@ -241,7 +241,9 @@ struct platform {
 	bool skiff; /* a "skiff,doorbell" node: running under skiff */
 	unsigned int ncpus;
 	uint64_t mpidr[GUEST_MAX_CPUS];
+	unsigned int gic_version; /* 3, or 2 for an arm,cortex-a15-gic / arm,gic-400 node */
 	uintptr_t gicd;
+	uintptr_t gicc; /* GICv2: the CPU interface */
 	uintptr_t gicr;
 	uint64_t gicr_size;
 	uintptr_t uart;

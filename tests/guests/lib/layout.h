@@ -54,4 +54,15 @@
 
 #define R_AARCH64_RELATIVE 1027
 
+/* EL2 as start.S leaves it when it drops to EL1 */
+#define HCR_EL2_RW (1 << 31)
+#define CNTHCTL_EL1PCTEN (1 << 0)
+#define CNTHCTL_EL1PCEN (1 << 1)
+#define CPTR_EL2_RES1 0x33ff
+#define ID_AA64PFR0_GIC_SHIFT 24
+#define ICC_SRE_EL2 S3_4_C12_C9_5
+#define ICC_SRE_EL2_SRE (1 << 0)
+#define ICC_SRE_EL2_ENABLE (1 << 3)
+#define SPSR_EL1H_DAIF 0x3c5 /* EL1h, D, A, I and F masked */
+
 #endif

@@ -3,7 +3,9 @@
  * our own R_AARCH64_RELATIVE relocations, clear .bss, take a stack, call C), the secondary
  * CPUs' path from PSCI CPU_ON (MMU on from the boot CPU's tables, then C), and the EL1
  * exception vectors, which save the interrupted registers in a struct exc_frame and call
- * exc_handler() in C. Knows nothing of the GIC or the device tree.
+ * exc_handler() in C. Entered at EL2 (a native run on a machine with virtualization=on and
+ * no hypervisor), both paths first drop to EL1 with EL2 set up to stay out of the way.
+ * Knows nothing of the GIC or the device tree.
  */
 #include "tests/guests/lib/layout.h"
 
@@ -20,10 +22,13 @@ _start:
 	.long	0				/* res5: no PE header */
 
 	.text
-/* Boot CPU: EL1h, MMU off, x0 = DTB. */
+/* Boot CPU: EL1h (or EL2h), MMU off, x0 = DTB. */
 primary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
+	mrs	x21, CurrentEL
+	lsr	x21, x21, #2
+	bl	el2_to_el1
 	adr	x20, _start			/* load address; we are linked at 0 */
 	adrp	x1, __rela_start
 	add	x1, x1, :lo12:__rela_start
@@ -56,6 +61,7 @@ primary_entry:
 	mov	x1, x20
 	mrs	x2, CurrentEL
 	lsr	x2, x2, #2
+	mov	x3, x21
 	bl	guest_boot_primary
 	b	park
 
@@ -68,6 +74,7 @@ primary_entry:
 secondary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
+	bl	el2_to_el1
 	adrp	x1, mmu_boot_regs
 	add	x1, x1, :lo12:mmu_boot_regs
 	ldr	x2, [x1, #MMU_REGS_MAIR]
@@ -98,6 +105,40 @@ secondary_entry:
 	mov	x0, x19
 	bl	guest_boot_secondary
 	b	park
+
+/*
+ * At EL2: returns at EL1h to the caller, with EL1 in AArch64, its timer and counter
+ * accessible (CNTVOFF 0), the virtual MPIDR/MIDR the real ones, no EL2 traps of FP or the
+ * GICv3 system registers. Elsewhere a plain return. Clobbers x9 only.
+ */
+el2_to_el1:
+	mrs	x9, CurrentEL
+	cmp	x9, #(2 << 2)
+	b.ne	1f
+	mov	x9, #HCR_EL2_RW
+	msr	hcr_el2, x9
+	mov	x9, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
+	msr	cnthctl_el2, x9
+	msr	cntvoff_el2, xzr
+	mov	x9, #CPTR_EL2_RES1
+	msr	cptr_el2, x9
+	mrs	x9, midr_el1
+	msr	vpidr_el2, x9
+	mrs	x9, mpidr_el1
+	msr	vmpidr_el2, x9
+	mrs	x9, id_aa64pfr0_el1
+	ubfx	x9, x9, #ID_AA64PFR0_GIC_SHIFT, #4
+	cbz	x9, 2f
+	mrs	x9, ICC_SRE_EL2
+	orr	x9, x9, #ICC_SRE_EL2_SRE
+	orr	x9, x9, #ICC_SRE_EL2_ENABLE
+	msr	ICC_SRE_EL2, x9
+2:	mov	x9, #SPSR_EL1H_DAIF
+	msr	spsr_el2, x9
+	msr	elr_el2, x30
+	isb
+	eret
+1:	ret
 
 /* x0 = top of the stack for this CPU, chosen by MPIDR_EL1.Aff0 (QEMU virt: 0..n-1). */
 stack_for_this_cpu:
