@@ -20,8 +20,9 @@ most) and powers off with `poweroff -f` (PSCI SYSTEM_OFF). `skiff.skip=uart,rtc,
 of them, comma-separated) leaves out the UART, RTC alarm, power key and virtio-blk checks on a
 machine without that device. `skiff.out=kmsg` sends /init's and skiff-test's output to
 /dev/kmsg (kernel log lines, so `[   1.234567] skiff-guest: ...` on a boot console) for a
-machine whose console UART has no driver; stdin is then /dev/null. The virtio-blk check writes PATTERN_LINES lines "skiff-%09d\\n" (16 bytes each)
-at byte PATTERN_OFFSET of /dev/vda; the harness finds them in the disk image afterwards.
+machine whose console UART has no driver; stdin is then /dev/null. The virtio-blk check
+writes PATTERN_LINES lines "skiff-%09d\\n" (16 bytes each) at byte PATTERN_OFFSET of
+/dev/vda; the harness finds them in the disk image afterwards.
 
 Python standard library only: the cpio archive is written here (no cpio needed) with fixed
 timestamps and owners, so the same inputs give the same bytes.
