@@ -253,6 +253,9 @@ def run_case(tap, kind, dtb):
     r = run_qemu(args, timeout=RUN_TIMEOUT, name=name, expect=expect,
                  forbid=test_linux.FORBID, actions=[(KMSG + r"skiff-guest: init", init)])
     guest_checks(tap, name, r)
+    m = re.search(r"^\[ *(\d+\.\d+)\] skiff-guest: init", r.console, re.M)
+    if m:
+        tap.diag("%s: the guest's clock at init: %s s" % (name, m.group(1)))
     t_init = marks.get("init")
     tap.check("%s: boot to the initramfs%s, test sequence, poweroff, QEMU exits 0" % (
         name, " in %.1f s" % t_init if t_init is not None else ""), r)
