@@ -56,10 +56,10 @@ def with_virt_config(args):
     return words + ["-fw_cfg", "name=%s,file=%s" % (CONFIG_FILE, VIRT_CONFIG)]
 
 
-def machine(native=False, options=""):
-    """QEMU's arguments for the virt machine with a GICv3: with EL2 for skiff (native: without,
-    for a guest run directly), plus options such as "acpi=off"."""
-    m = "virt,gic-version=3" if native else "virt,virtualization=on,gic-version=3"
+def machine(native=False, options="", gic=3):
+    """QEMU's arguments for the virt machine with a GICv3 (gic=2: a GICv2): with EL2 for skiff
+    (native: without, for a guest run directly), plus options such as "acpi=off"."""
+    m = "virt,gic-version=%d" % gic if native else "virt,virtualization=on,gic-version=%d" % gic
     return ["-M", m + ("," + options if options else "")] + CPU_ARGS
 
 
