@@ -360,35 +360,54 @@ static void check_cpus(const void *fdt, const struct assignment *a)
 	FUZZ_CHECK(n == a->nr_cpus, "%u cpu nodes for %u vCPUs", n, a->nr_cpus);
 }
 
+/* The GIC compatible skiff takes for plat's version: a GICv2 node has one of several. */
+static bool gic_compatible(const void *fdt, int node, const struct platform *plat)
+{
+	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic",
+					  "qcom,msm-qgic2" };
+	unsigned int i;
+
+	if (plat->gic_version == 3)
+		return !fdt_node_check_compatible(fdt, node, "arm,gic-v3");
+	for (i = 0; i < sizeof(v2) / sizeof(v2[0]); i++)
+		if (!fdt_node_check_compatible(fdt, node, v2[i]))
+			return true;
+	return false;
+}
+
+static bool enabled(const void *fdt, int node)
+{
+	int len;
+	const char *status = fdt_getprop(fdt, node, "status", &len);
+
+	return !status || (len == 5 && !memcmp(status, "okay", 5)) ||
+	       (len == 3 && !memcmp(status, "ok", 3));
+}
+
 /* The guest tree's GIC is the one skiff emulates: the node the root's interrupt-parent names
- * (without one, the first enabled arm,gic-v3 node; a device the guest owns may hold another,
- * FINDINGS.md) is an enabled arm,gic-v3 node whose first reg entry is plat's GICD. */
+ * (without one, the first enabled GIC node of plat's version; a device the guest owns may hold
+ * another, FINDINGS.md) is an enabled GIC node of that version whose first reg entry is plat's
+ * GICD; a GICv2's reg is GICD (4 KiB) and GICC (8 KiB), nothing else. */
 static void check_gic(const void *fdt, const struct platform *plat)
 {
 	int gic, len, parent;
 	const fdt32_t *reg, *ip = fdt_getprop(fdt, 0, "interrupt-parent", &len);
-	const char *status;
 	uint32_t ac, sc;
 
 	if (ip) {
 		FUZZ_CHECK(len == 4, "the root's interrupt-parent has %d bytes", len);
 		gic = fdt_node_offset_by_phandle(fdt, fdt32_ld(ip));
-		FUZZ_CHECK(gic >= 0 && !fdt_node_check_compatible(fdt, gic, "arm,gic-v3"),
-			   "the root's interrupt-parent does not name an arm,gic-v3 node");
-		status = fdt_getprop(fdt, gic, "status", &len);
-		FUZZ_CHECK(!status || (len == 5 && !memcmp(status, "okay", 5)) ||
-				   (len == 3 && !memcmp(status, "ok", 3)),
-			   "the root's interrupt-parent names a disabled GIC");
-	} else
-		gic = -FDT_ERR_NOTFOUND;
-	for (gic = ip ? gic : fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"); !ip && gic >= 0;
-	     gic = fdt_node_offset_by_compatible(fdt, gic, "arm,gic-v3")) {
-		status = fdt_getprop(fdt, gic, "status", &len);
-		if (!status || (len == 5 && !memcmp(status, "okay", 5)) ||
-		    (len == 3 && !memcmp(status, "ok", 3)))
-			break;
+		FUZZ_CHECK(gic >= 0 && gic_compatible(fdt, gic, plat),
+			   "the root's interrupt-parent does not name a GICv%u node",
+			   plat->gic_version);
+		FUZZ_CHECK(enabled(fdt, gic), "the root's interrupt-parent names a disabled GIC");
+	} else {
+		for (gic = fdt_next_node(fdt, 0, NULL); gic >= 0;
+		     gic = fdt_next_node(fdt, gic, NULL))
+			if (gic_compatible(fdt, gic, plat) && enabled(fdt, gic))
+				break;
 	}
-	FUZZ_CHECK(gic >= 0, "no enabled arm,gic-v3 node in the guest tree");
+	FUZZ_CHECK(gic >= 0, "no enabled GICv%u node in the guest tree", plat->gic_version);
 	parent = fdt_parent_offset(fdt, gic);
 	ac = cells_of(fdt, parent, "#address-cells", 2);
 	sc = cells_of(fdt, parent, "#size-cells", 1);
@@ -396,6 +415,13 @@ static void check_gic(const void *fdt, const struct platform *plat)
 	FUZZ_CHECK(reg && ac >= 1 && ac <= 2 && sc <= 2 && len >= (int)(4 * (ac + sc)) &&
 			   read_cells(reg, ac) == plat->gicd.base,
 		   "the guest's GIC is not at GICD 0x%llx", (unsigned long long)plat->gicd.base);
+	if (plat->gic_version == 2)
+		FUZZ_CHECK(sc >= 1 && len == (int)(8 * (ac + sc)) &&
+				   read_cells(reg + ac, sc) == 0x1000 &&
+				   read_cells(reg + ac + sc, ac) == plat->gicc.base &&
+				   read_cells(reg + 2 * ac + sc, sc) == 0x2000,
+			   "the guest's GICv2 reg is not GICD 0x1000 and GICC 0x2000 (%d bytes)",
+			   len);
 }
 
 /* guest_dtb.h's reference properties: name, then the #xxx-cells of the named node, "-" for a

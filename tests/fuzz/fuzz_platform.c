@@ -146,8 +146,16 @@ static void check_platform(const void *fdt, const struct platform *p)
 		FUZZ_CHECK(plat_cpu_index(p, p->cpu[i].mpidr) == (int)i, "plat_cpu_index of cpu %u",
 			   i);
 	}
-	FUZZ_CHECK(p->gicr_count >= 1 && p->gicr_count <= PLAT_MAX_GICR, "gicr_count %u",
-		   p->gicr_count);
+	FUZZ_CHECK(p->gic_version == 2 || p->gic_version == 3, "gic_version %u", p->gic_version);
+	if (p->gic_version == 3)
+		FUZZ_CHECK(p->gicr_count >= 1 && p->gicr_count <= PLAT_MAX_GICR, "gicr_count %u",
+			   p->gicr_count);
+	else /* GICv2: no redistributor; GICH, and GICC and GICV of two pages or more */
+		FUZZ_CHECK(!p->gicr_count && p->gich.size && p->gicc.size >= 0x2000 &&
+				   p->gicv.size >= 0x2000,
+			   "GICv2 frames: gicr_count %u, gicc 0x%llx gich 0x%llx gicv 0x%llx",
+			   p->gicr_count, (unsigned long long)p->gicc.size,
+			   (unsigned long long)p->gich.size, (unsigned long long)p->gicv.size);
 	FUZZ_CHECK(p->gicr_stride % 0x10000 == 0, "gicr_stride 0x%llx",
 		   (unsigned long long)p->gicr_stride);
 	FUZZ_CHECK(intid_ok(p->gic_maint_intid), "maintenance INTID %u", p->gic_maint_intid);
