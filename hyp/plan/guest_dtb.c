@@ -297,9 +297,21 @@ static bool owned(struct gdtb *g, int node)
  * and idle states stay; a device or a memory node nested in it does not). filtered: no node
  * above node up to the copy's top is owned. A marked node is never left out.
  */
+static bool is_memory(const struct gdtb *g, int node)
+{
+	const char *type = fdt_getprop(g->fdt, node, "device_type", NULL);
+
+	return type && !strcmp(type, "memory");
+}
+
+/* ... and a memory node is left out even of an owned device's subtree: only the generated
+ * /memory says what RAM the guest has (found by fuzz_guest_dtb: a memory node nested in a
+ * virtio-mmio transport named host RAM). */
 static bool left_out(struct gdtb *g, int node, int parent, bool filtered)
 {
-	return filtered && !kind_of(g, node) && describes_host(g, node, parent);
+	if (kind_of(g, node))
+		return false;
+	return is_memory(g, node) || (filtered && describes_host(g, node, parent));
 }
 
 /* left_out() for a node anywhere: filtered unless a node above it is owned. */
@@ -309,7 +321,7 @@ static bool left_out_at(struct gdtb *g, int node)
 
 	for (x = parent; x > 0; x = fdt_index_parent(&g->ix, x))
 		if (owned(g, x))
-			return false;
+			return parent >= 0 && left_out(g, node, parent, false);
 	return parent >= 0 && left_out(g, node, parent, true);
 }
 
