@@ -136,8 +136,8 @@ static void order_cpus(void)
 		if ((int)i == boot)
 			continue;
 		if (plat.cpu[i].enable_method == PLAT_ENABLE_NONE) {
-			log_info("cpu with mpidr 0x%llx: enable-method is neither psci nor "
-				 "spin-table, not used",
+			log_info("cpu with mpidr 0x%llx: not used (enable-method not psci or "
+				 "spin-table)",
 				 (unsigned long long)plat.cpu[i].mpidr);
 			continue;
 		}
@@ -153,7 +153,7 @@ static void order_cpus(void)
 			i == 0 ? " (boot)" : "");
 	}
 	if (plat.cpus_ignored)
-		log_info("%u more cpus in the device tree are not used (skiff supports %u)",
+		log_info("%u more cpus in the device tree not used (skiff has %u)",
 			 plat.cpus_ignored, PLAT_MAX_CPUS);
 }
 

@@ -55,11 +55,9 @@ int guest_image_keep_dtb(struct guest_image *gi, char *err, size_t err_size)
 	size_t room = sizeof(dtb_pool) - dtb_pool_used;
 
 	if (fdt_check_header(fdt) || size > room) {
-		fmt_snprintf(
-			err, err_size,
-			"its device tree (%u bytes) does not fit the %zu bytes left to keep it "
-			"for restarts",
-			size, room);
+		fmt_snprintf(err, err_size,
+			     "its device tree (%u bytes) is over the %zu bytes kept for restarts",
+			     size, room);
 		return -1;
 	}
 	gi->dtb = (const char *)dtb_pool + dtb_pool_used;

@@ -145,9 +145,7 @@ int guest_load_memory(const struct vm *vm, uint64_t kernel, uint64_t kernel_size
 	/* Move first the one whose new place does not cover where the other still is. */
 	if (initrd_size && overlaps(out->initrd, initrd_size, kernel, kernel_size)) {
 		if (overlaps(out->entry, kernel_size, initrd, initrd_size)) {
-			fmt_snprintf(err, err_size,
-				     "kernel at 0x%llx and initrd at 0x%llx are in "
-				     "each other's way: load them apart",
+			fmt_snprintf(err, err_size, "kernel at 0x%llx and initrd at 0x%llx overlap",
 				     (unsigned long long)kernel, (unsigned long long)initrd);
 			return -1;
 		}
