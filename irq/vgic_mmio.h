@@ -169,6 +169,26 @@ struct vgic_reg {
 		.widths = VGIC_W32 | VGIC_W64, .read = (rd), .write = (wr), \
 	}
 
+/* The per-INTID rows both versions' GICD share, IGROUPR to IPRIORITYR, over the handlers below
+ * (ICFGR follows in each table: GICv2 keeps SGIs edge through the same handler). */
+#define VGIC_GICD_PER_INTID_ROWS                                                                  \
+	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,            \
+			      vgic_mmio_write_group),                                             \
+		VGIC_REG_BITS_PER_IRQ(GICD_ISENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable, \
+				      vgic_mmio_write_set_enable),                                \
+		VGIC_REG_BITS_PER_IRQ(GICD_ICENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable, \
+				      vgic_mmio_write_clear_enable),                              \
+		VGIC_REG_BITS_PER_IRQ(GICD_ISPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,  \
+				      vgic_mmio_write_set_pending),                               \
+		VGIC_REG_BITS_PER_IRQ(GICD_ICPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,  \
+				      vgic_mmio_write_clear_pending),                             \
+		VGIC_REG_BITS_PER_IRQ(GICD_ISACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active, \
+				      vgic_mmio_write_set_active),                                \
+		VGIC_REG_BITS_PER_IRQ(GICD_ICACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active, \
+				      vgic_mmio_write_clear_active),                              \
+		VGIC_REG_BITS_PER_IRQ(GICD_IPRIORITYR, VGIC_GICD_INTIDS, 8,                       \
+				      vgic_mmio_read_priority, vgic_mmio_write_priority)
+
 /* A register frame: its table and how it finds the virq of an INTID (NULL: RAZ/WI). */
 struct vgic_frame {
 	const struct vgic_reg *regs;
