@@ -51,7 +51,7 @@ IMG_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(IMG_SRCS))
 # 4 bytes, not 16 (0.7 KiB; padding is never executed, so make bench is unchanged). The GICD/GICR
 # register files, passthrough and the physical CPU table are built for size since GICv2 needed the
 # room: make bench's GICD exits and the eoi/oneshot paths stay below their old -O2 figures.
-HOT_SRCS := irq/lr.c irq/vgic.c irq/vgic_mmio.c \
+HOT_SRCS := irq/lr.c irq/lr_fast.c irq/vgic.c irq/vgic_mmio.c hyp/run/irq_fast.c \
 	irq/sgi.c hyp/exit/trap.c hyp/run/vcpu.c hyp/run/exception.c hyp/emul/abort.c \
 	hyp/emul/mmio.c hyp/exit/psci.c hyp/run/irq_entry.c arch/arm64/vcpu_arch.c drivers/gicv3_cpuif.c \
 	drivers/gicv3_lr.c
@@ -173,7 +173,8 @@ define unit_rule
 $(BUILD)/tests/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(UNIT_HDRS) Makefile
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  HOSTCC  $$@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/unit/test_$(1).c $$($(1)_SRCS) $(HOST_LIBS)
+	$(Q)$(HOSTCC) $$(or $$($(1)_HOST_CFLAGS),$(HOST_CFLAGS)) $$($(1)_CFLAGS) -o $$@ \
+		tests/unit/test_$(1).c $$($(1)_SRCS) $(HOST_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

@@ -31,11 +31,31 @@ static void gich_write_hcr(uint32_t val)
 	mmio_write32(gicv2.gich + GICH_HCR, val);
 }
 
+/* GICH_ELRSR0, GICH_EISR0: LRs 0..31, all skiff uses (VGIC_MAX_LRS); GICH_MISR: ICH_MISR_EL2's
+ * bits */
+static uint32_t gich_read_elrsr(void)
+{
+	return mmio_read32(gicv2.gich + GICH_ELRSR0);
+}
+
+static uint32_t gich_read_eisr(void)
+{
+	return mmio_read32(gicv2.gich + GICH_EISR0);
+}
+
+static uint32_t gich_read_misr(void)
+{
+	return mmio_read32(gicv2.gich + GICH_MISR);
+}
+
 struct lr_hw gicv2_lr_hw = {
 	.read_lr = gich_read_lr,
 	.write_lr = gich_write_lr,
 	.read_hcr = gich_read_hcr,
 	.write_hcr = gich_write_hcr,
+	.read_elrsr = gich_read_elrsr,
+	.read_eisr = gich_read_eisr,
+	.read_misr = gich_read_misr,
 };
 
 void gicv2_lr_hw_init(unsigned int max)

@@ -78,11 +78,29 @@ static void ich_write_hcr(uint32_t val)
 	write_sysreg(S3_4_C12_C11_0, val);
 }
 
+static uint32_t ich_read_elrsr(void)
+{
+	return (uint32_t)read_sysreg(S3_4_C12_C11_5); /* ICH_ELRSR_EL2 */
+}
+
+static uint32_t ich_read_eisr(void)
+{
+	return (uint32_t)read_sysreg(S3_4_C12_C11_3); /* ICH_EISR_EL2 */
+}
+
+static uint32_t ich_read_misr(void)
+{
+	return (uint32_t)read_sysreg(S3_4_C12_C11_2); /* ICH_MISR_EL2 */
+}
+
 struct lr_hw gicv3_lr_hw = {
 	.read_lr = ich_read_lr,
 	.write_lr = ich_write_lr,
 	.read_hcr = ich_read_hcr,
 	.write_hcr = ich_write_hcr,
+	.read_elrsr = ich_read_elrsr,
+	.read_eisr = ich_read_eisr,
+	.read_misr = ich_read_misr,
 };
 
 void gicv3_lr_hw_init(unsigned int max)

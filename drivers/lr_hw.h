@@ -54,6 +54,12 @@ struct lr_hw {
 	void (*write_lr)(unsigned int n, uint64_t val);
 	uint32_t (*read_hcr)(void);
 	void (*write_hcr)(uint32_t val);
+	/* A bit per LR, GICv3 12.4.4 and 12.4.3 (GICv2: GICH_ELRSR0, GICH_EISR0): no valid
+	 * interrupt and no maintenance request (ICH_ELRSR_EL2); no valid interrupt and the EOI bit
+	 * set, a maintenance request (ICH_EISR_EL2). And ICH_MISR_EL2 (GICH_MISR: same bits). */
+	uint32_t (*read_elrsr)(void);
+	uint32_t (*read_eisr)(void);
+	uint32_t (*read_misr)(void);
 };
 
 #endif

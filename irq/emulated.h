@@ -11,7 +11,8 @@
 
 struct emu_source {
 	struct irq_source src;
-	/* called with the vgic lock held: may only use the vgic_*_locked calls */
+	/* called with the line's virq lock held (and its vCPU's ap_lock, from lr_fold): may only
+	 * use the vgic_*_locked calls, on that line */
 	void (*resample)(void *dev, unsigned int index);
 	void *dev;
 };

@@ -5,15 +5,17 @@
  * deactivate, EOI of an interrupt outside the LRs) into virq state and source callbacks.
  *
  * Plain C: the registers come through struct lr_hw; the list itself (who is on it, moving and
- * dropping entries) belongs to irq/vgic.c. Must not touch MMIO, system registers, locks (the
- * caller holds the vgic lock), any ICH_ register but the LRs and HCR, or a virq that is not
- * on this vCPU's list.
+ * dropping entries) belongs to irq/vgic.c. The caller holds the vCPU's ap_lock; lr.c takes the
+ * lock of each virq on the list while it reads or changes it, and must not touch MMIO, system
+ * registers, other locks, any ICH_ register but the LRs and HCR, or a virq that is not on this
+ * vCPU's list (the callbacks it makes under a virq's lock change that virq only).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "irq/lr.h"
+#include "irq/lr_parts.h"
 #include "irq/source.h"
 #include "irq/vgic.h"
 #include "irq/vgic_mmio.h"
@@ -78,48 +80,33 @@
  * say so.
  */
 
-#define LR_NONE (-1)
-
-/* One entry lr_flush() has chosen, or is about to: the virq, whether its pending state is
- * delivered (pending, enabled, group enabled) and whether the guest can take it now (that,
- * and not active). */
-struct lr_pick {
-	struct virq *v;
-	bool pend;
-	bool take;
-};
-
-static unsigned int lr_count(const struct lr_hw *hw)
+unsigned int lr_count(const struct lr_hw *hw)
 {
 	return hw->nr_lrs < VGIC_MAX_LRS ? hw->nr_lrs : VGIC_MAX_LRS;
 }
 
-/* Whether v's pending state may be delivered. vgic_wants_lr() answers "pending, enabled and
- * group enabled, or active"; asked about v without its active state, it answers the first. */
+/* Whether v's pending state may be delivered: vgic_wants_lr() without its "or active". */
 static bool lr_can_pend(const struct vgic *vg, const struct virq *v)
 {
-	struct virq idle;
+	uint32_t grp_enable = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 
-	if (!v->active)
-		return vgic_wants_lr(vg, v);
-	idle = *v;
-	idle.active = false;
-	return vgic_wants_lr(vg, &idle);
+	return virq_pending(v) && v->enabled &&
+	       (__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp_enable);
 }
 
 static bool lr_ranks_before(const struct lr_pick *a, const struct lr_pick *b)
 {
 	if (a->take != b->take)
 		return a->take;
-	if (a->v->priority != b->v->priority)
-		return a->v->priority < b->v->priority;
+	if (a->prio != b->prio)
+		return a->prio < b->prio;
 	return a->v->intid < b->v->intid;
 }
 
 /* The LR value for p. pend_left: some pending interrupt is left out of the LRs. hw_lr: a
  * hardware-linked virq may be written with HW=1 (else with the EOI bit: lr_fold() deactivates
  * the physical interrupt, struct vgic.no_hw_lrs). */
-static uint64_t lr_value(const struct lr_pick *p, bool pend_left, bool hw_lr)
+uint64_t lr_value(const struct lr_pick *p, bool pend_left, bool hw_lr)
 {
 	const struct virq *v = p->v;
 	uint64_t val = ((uint64_t)v->intid & ICH_LR_VINTID_MASK) |
@@ -186,7 +173,7 @@ static void lr_left_out(const struct lr_pick *p, bool *pend_left, bool *active_l
 {
 	if (p->take)
 		*pend_left = true;
-	if (p->v->active)
+	if (p->active)
 		*active_left = true;
 }
 
@@ -197,25 +184,35 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	unsigned int nr = lr_count(hw);
 	unsigned int used = 0, wanting = 0, n;
 	bool pend_left = false, active_left = false, pend_only_written = false;
-	uint32_t latch = 0;
+	uint32_t latch = 0, fast_eoi = 0;
 	uint32_t hcr = ICH_HCR_EN;
 	struct virq *v;
 	const bool v2 = vg->version == VGIC_V2;
 
-	SPIN_ASSERT_HELD(&vc->vgic->lock);
+	SPIN_ASSERT_HELD(&vc->ap_lock);
 	vgic_prune(vg, vc);
 
-	/* Keep the best nr entries in pick[], sorted by rank; what falls off is left out. */
+	/* Keep the best nr entries in pick[], sorted by rank; what falls off is left out. The
+	 * ranking reads each virq under its lock, once; a change by another CPU after that kicks
+	 * this vCPU, so its next exit ranks again. */
 	for (v = vc->ap_head; v; v = v->ap_next) {
 		struct lr_pick p = { .v = v };
 		unsigned int pos;
+		bool wants;
 
+		spin_lock(&v->lock);
 		v->lr = LR_NONE;
-		if (!vgic_wants_lr(vg, v))
+		wants = vgic_wants_lr(vg, v);
+		if (wants) {
+			p.prio = v->priority;
+			p.active = v->active;
+			p.pend = lr_can_pend(vg, v);
+			p.take = p.pend && !v->active;
+		}
+		spin_unlock(&v->lock);
+		if (!wants)
 			continue;
 		wanting++;
-		p.pend = lr_can_pend(vg, v);
-		p.take = p.pend && !v->active;
 
 		pos = used;
 		while (pos > 0 && lr_ranks_before(&p, &pick[pos - 1]))
@@ -239,7 +236,12 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 
 		if (n < used) {
 			v = pick[n].v;
-			val = lr_value(&pick[n], pend_left, !vg->no_hw_lrs);
+			spin_lock(&v->lock);
+			/* as ranked, unless another CPU changed it since: then as it is now */
+			pick[n].pend = lr_can_pend(vg, v);
+			pick[n].take = pick[n].pend && !v->active;
+			val = vgic_wants_lr(vg, v) ? lr_value(&pick[n], pend_left, !vg->no_hw_lrs)
+						   : 0;
 			if (__builtin_expect(v2, 0) && v->intid < VGIC_NR_SGIS) {
 				bool moved;
 
@@ -251,15 +253,27 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 			}
 			if ((val & ICH_LR_STATE_MASK) == ICH_LR_PENDING)
 				pend_only_written = true;
+			/* pending or active (never both, lr_value) with the EOI bit: at its EOI,
+			 * lr_fast_maint() may finish it */
+			if (v->fast_eoi && (val & ICH_LR_EOI) && (val & ICH_LR_STATE_MASK))
+				fast_eoi |= 1u << n;
 			v->lr = (int8_t)n;
+			spin_unlock(&v->lock);
 			vc->lr_virq[n] = v;
 		} else {
 			vc->lr_virq[n] = NULL;
 		}
 		vc->lr_written[n] = val;
-		hw->write_lr(n, val);
+		/* only what changes: an LR left as it was (not taken, or empty) is not rewritten */
+		if ((vc->lr_unknown & (1u << n)) || vc->lr_live[n] != val) {
+			hw->write_lr(n, val);
+			vc->lr_live[n] = val;
+		}
 	}
+	vc->lr_unknown = 0;
 	vc->lr_used = used;
+	vc->lr_map = (1u << used) - 1;
+	vc->lr_fast_eoi = fast_eoi;
 	vc->lr_latch = latch;
 
 	if (wanting > nr && nr > 1)
@@ -269,13 +283,16 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	if (active_left)
 		hcr |= ICH_HCR_LRENPIE;
 	/* EOIcount (bits 31:27) written 0: lr_fold() has accounted for every count */
-	vc->hcr = hcr;
-	hw->write_hcr(hcr);
+	if (vc->hcr_unknown || vc->hcr != hcr) {
+		vc->hcr = hcr;
+		hw->write_hcr(hcr);
+		vc->hcr_unknown = false;
+	}
 }
 
 /* The guest finished with v once. phys: the GIC did not deactivate the physical interrupt
  * for us (no LR with HW=1 held it), so do it here. */
-static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
+void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 {
 	if (phys && vg->ops && vg->ops->deactivate_phys)
 		vg->ops->deactivate_phys(vg, v->intid < VGIC_NR_PRIVATE ? v->target : NULL,
@@ -299,7 +316,7 @@ __attribute__((cold, noinline)) static void lr_v2_sgi_fold(struct virq *v, uint6
 
 /* Bring back v's state from the LR it was written to (was) and read from (now); returns how
  * many times the guest deactivated it (see the top of the file). */
-static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
+unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
 {
 	bool was_pending = was & ICH_LR_PENDING;
 	bool was_active = was & ICH_LR_ACTIVE;
@@ -328,19 +345,29 @@ static bool lr_was_in_lr(const struct vgic_cpu *vc, unsigned int used, const str
 }
 
 /* The highest-priority active entry of vc's list that the last lr_flush() left out of the
- * LRs: the one the guest's next EOI outside the LRs was for. */
+ * LRs: the one the guest's next EOI outside the LRs was for. Returned with its lock held. */
 static struct virq *lr_active_outside(const struct vgic_cpu *vc, unsigned int used)
 {
 	struct virq *best = NULL;
+	uint8_t best_prio = 0;
 	struct virq *v;
 
 	for (v = vc->ap_head; v; v = v->ap_next) {
-		if (!v->active || lr_was_in_lr(vc, used, v))
+		bool better;
+
+		if (lr_was_in_lr(vc, used, v))
 			continue;
-		if (!best || v->priority < best->priority ||
-		    (v->priority == best->priority && v->intid < best->intid))
+		spin_lock(&v->lock);
+		better = v->active && (!best || v->priority < best_prio ||
+				       (v->priority == best_prio && v->intid < best->intid));
+		if (better) {
 			best = v;
+			best_prio = v->priority;
+		}
+		spin_unlock(&v->lock);
 	}
+	if (best)
+		spin_lock(&best->lock);
 	return best;
 }
 
@@ -361,9 +388,12 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 		if (!(vc->lr_fast & (1ull << n)))
 			continue;
 		vc->lr_fast &= ~(1ull << n);
+		vc->lr_unknown |= 1u << n; /* the fast path's entry, finished or cleared below */
 		val = hw->read_lr(n);
-		v = vgic_get_virq(vg, vc, (uint32_t)(val & ICH_LR_VINTID_MASK));
-		if (!v || !(val & ICH_LR_STATE_MASK))
+		if (!(val & ICH_LR_STATE_MASK))
+			continue;
+		v = vgic_lock_virq(vg, vc, (uint32_t)(val & ICH_LR_VINTID_MASK));
+		if (!v)
 			continue;
 		if (val & ICH_LR_PENDING)
 			v->pending_latch = true;
@@ -372,40 +402,66 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 		/* the state is the virq's now: the LR must not stay live if the next flush is
 		 * skipped (hyp/run/vcpu.c, nothing in flight here once the virq moved elsewhere) */
 		hw->write_lr(n, 0);
-		vgic_queue(vg, v);
+		vgic_queue_held(vg, vc, v);
+		vgic_unlock_virq(v);
 	}
 	vc->lr_fast = 0;
 }
 
+/*
+ * Each LR's virq is folded, told of its deactivations and given the writes that waited for it
+ * in one hold of its lock, so another CPU sees it either in the LR or wholly out of it. The
+ * fast path's LRs come after the flushed ones: an LR it reused had been empty, so the entry
+ * flushed there was finished (read as state 0).
+ */
 void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
 	struct vgic *vg = vc->vgic;
-	uint8_t deactivations[VGIC_MAX_LRS];
 	unsigned int used = vc->lr_used;
 	unsigned int n, i, eoicount;
+	uint32_t empty;
 	const bool v2 = vg->version == VGIC_V2;
 
-	SPIN_ASSERT_HELD(&vc->vgic->lock);
+	SPIN_ASSERT_HELD(&vc->ap_lock);
 	if (used > VGIC_MAX_LRS)
 		used = VGIC_MAX_LRS;
+	/* an LR ICH_ELRSR_EL2 shows empty is not read: its state is 0, the rest as written */
+	empty = hw->read_elrsr ? hw->read_elrsr() : 0;
 
-	/* State first, callbacks after: a source's eoi() sees every virq out of the LRs. An LR
-	 * the fast path reused had been empty, so its flushed entry was finished (state 0). */
-	for (n = 0; n < used; n++)
-		deactivations[n] =
-			(uint8_t)lr_fold_one(vc->lr_virq[n], vc->lr_written[n],
-					     (vc->lr_fast & (1ull << n)) ? 0 : hw->read_lr(n),
-					     vc->lr_latch & (1u << n), v2);
-	lr_fold_fast(vc, hw);
 	for (n = 0; n < used; n++) {
 		struct virq *v = vc->lr_virq[n];
-		bool phys = v->hw && !(vc->lr_written[n] & ICH_LR_HW);
+		uint64_t was = vc->lr_written[n];
+		bool phys;
+		uint64_t now;
+		unsigned int d;
 
-		for (i = 0; i < deactivations[n]; i++)
+		if (!v)
+			continue;
+		phys = v->hw && !(was & ICH_LR_HW);
+		if (vc->lr_fast & (1ull << n)) {
+			now = 0;
+		} else if (empty & (1u << n)) {
+			now = 0;
+			vc->lr_live[n] = was & ~ICH_LR_STATE_MASK;
+		} else {
+			now = hw->read_lr(n);
+			vc->lr_live[n] = now;
+		}
+		spin_lock(&v->lock);
+		d = lr_fold_one(v, was, now, vc->lr_latch & (1u << n), v2);
+		for (i = 0; i < d; i++)
 			lr_deactivated(vg, v, phys);
+		if (v->lr_writes)
+			vgic_apply_lr_writes(vg, v);
+		spin_unlock(&v->lock);
 	}
+	lr_fold_fast(vc, hw);
 
 	eoicount = (hw->read_hcr() & ICH_HCR_EOICOUNT_MASK) >> ICH_HCR_EOICOUNT_SHIFT;
+	if (eoicount)
+		vc->hcr_unknown = true; /* the next flush writes it 0 */
+	vc->lr_idle =
+		!eoicount && !vc->hcr_unknown && vc->hcr == ICH_HCR_EN && !(vc->lr_map & ~empty);
 	for (i = 0; i < eoicount; i++) {
 		struct virq *v = lr_active_outside(vc, used);
 
@@ -413,15 +469,16 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 			break;
 		v->active = false;
 		lr_deactivated(vg, v, v->hw);
+		vgic_unlock_virq(v);
 	}
 
 	for (n = 0; n < used; n++) {
-		if (vc->lr_virq[n]->lr_writes)
-			vgic_apply_lr_writes(vg, vc->lr_virq[n]);
 		vc->lr_virq[n] = NULL;
 		vc->lr_written[n] = 0;
 	}
 	vc->lr_used = 0;
+	vc->lr_map = 0;
+	vc->lr_fast_eoi = 0;
 	vc->lr_latch = 0;
 	vgic_prune(vg, vc);
 }

@@ -11,7 +11,7 @@
 #include "drivers/lr_hw.h"
 #include "irq/vgic.h"
 
-/* Both with the VM's vgic lock held, on the CPU that runs vc. */
+/* Both with vc's ap_lock held (no other lock), on the CPU that runs vc. */
 void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw);
 void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw);
 

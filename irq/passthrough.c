@@ -5,7 +5,7 @@
  * decides when skiff deactivates, masks and unmasks the physical line.
  *
  * Touches the physical GIC only through struct passthrough_hw, and the vGIC through its calls
- * and, under the vgic lock, the virqs of its own lines. Must not touch list registers, system
+ * and, under their locks, the virqs of its own lines. Must not touch list registers, system
  * registers or MMIO, nor any interrupt it was not given.
  */
 #include "irq/passthrough.h"
@@ -53,7 +53,7 @@
  *  - Trigger mode, priority and routing follow the guest's writes (routing: the CPU of the
  *    target vCPU, affinity only). Only the vGIC calls the ops, and it calls them only for the
  *    VM's own lines; passthrough_handle() is for the lines skiff gave the VM.
- * All of this state is under the VM's vgic lock: the ops run with it held, and
+ * A line's state is under the lock of its virq: the ops run with it held, and
  * passthrough_handle() takes it.
  */
 
@@ -62,7 +62,7 @@ static struct passthrough *pt_of(struct irq_source *s)
 	return s->priv;
 }
 
-/* Counters are written under the vgic lock and read without it (passthrough_counter). */
+/* Counters are written under the line's virq lock and read without it (passthrough_counter). */
 static void pt_count(uint64_t *c)
 {
 	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
@@ -73,10 +73,12 @@ static bool pt_no_deferral(const struct passthrough *p)
 	return p->no_deferral && __atomic_load_n(p->no_deferral, __ATOMIC_RELAXED);
 }
 
-/* The virq of a line (lock held): the guest's INTID is the physical one. */
+/* The virq of a line: the guest's INTID is the physical one, and the VM owns it (claimed at
+ * set-up: passthrough_init_spis refuses a line it cannot claim). */
 static struct virq *pt_virq(struct passthrough *p, const struct passthrough_line *l)
 {
-	return vgic_get_virq(p->src.vgic, p->vc, l->pintid);
+	return p->vc ? &p->vc->private_irqs[l->pintid]
+		     : &p->src.vgic->spis[l->pintid - VGIC_INTID_SPI_BASE];
 }
 
 /* ---- the physical GIC; a NULL member means that effect is not mirrored */
@@ -339,16 +341,16 @@ __attribute__((cold)) int passthrough_init_spis(struct passthrough *p, struct vg
 		if (l->mode == IRQ_MODE_HW)
 			vgic_link_hw(vg, NULL, l->pintid, l->pintid);
 
-		spin_lock(&vg->lock);
-		v = vgic_get_virq(vg, NULL, l->pintid);
+		v = vgic_lock_virq(vg, NULL, l->pintid);
 		if (v) {
 			v->edge = edges[i];
 			v->eoi_notify = l->mode != IRQ_MODE_HW;
+			v->fast_eoi = v->eoi_notify;
 			/* physically on a CPU of this VM from the start, whatever the guest's
 			 * IROUTER says: never on another guest's CPU */
 			pt_route(p, l, v->target ? v->target->mpidr : vg->cpus[0]->mpidr);
+			vgic_unlock_virq(v);
 		}
-		spin_unlock(&vg->lock);
 	}
 	return 0;
 }
@@ -359,11 +361,14 @@ __attribute__((cold)) void passthrough_quiesce(struct passthrough *p)
 {
 	unsigned int i;
 
-	SPIN_ASSERT_HELD(&p->src.vgic->lock);
-	p->quiesced = true;
+	SPIN_ASSERT_HELD(&p->src.vgic->config_lock);
 	for (i = 0; i < p->src.count; i++) {
 		struct passthrough_line *l = &p->line[i];
+		struct virq *v = vgic_lock_virq(p->src.vgic, p->vc, l->pintid);
 
+		/* set before each line's reset, under its lock: passthrough_handle reads it there
+		 */
+		__atomic_store_n(&p->quiesced, true, __ATOMIC_RELAXED);
 		pt_set_enable(p, l, false);
 		if (!p->vc) { /* an SPI: end whatever the guest left active or pending */
 			if (p->hw->set_active)
@@ -373,6 +378,8 @@ __attribute__((cold)) void passthrough_quiesce(struct passthrough *p)
 		l->phys_active = false;
 		l->skiff_masked = false;
 		l->prio_known = false;
+		if (v)
+			vgic_unlock_virq(v);
 	}
 }
 
@@ -381,18 +388,22 @@ __attribute__((cold)) void passthrough_restart(struct passthrough *p)
 	struct vgic *vg = p->src.vgic;
 	unsigned int i;
 
-	SPIN_ASSERT_HELD(&vg->lock);
-	for (i = 0; i < p->src.count && !p->vc; i++) {
+	SPIN_ASSERT_HELD(&vg->config_lock);
+	for (i = 0; i < p->src.count; i++) {
 		struct passthrough_line *l = &p->line[i];
-		struct virq *v = pt_virq(p, l);
+		struct virq *v = vgic_lock_virq(vg, p->vc, l->pintid);
 
-		pt_set_edge(p, l, l->cfg_edge);
-		if (v) {
-			v->edge = l->cfg_edge;
-			pt_route(p, l, v->target ? v->target->mpidr : vg->cpus[0]->mpidr);
+		if (!p->vc) {
+			pt_set_edge(p, l, l->cfg_edge);
+			if (v) {
+				v->edge = l->cfg_edge;
+				pt_route(p, l, v->target ? v->target->mpidr : vg->cpus[0]->mpidr);
+			}
 		}
+		__atomic_store_n(&p->quiesced, false, __ATOMIC_RELAXED);
+		if (v)
+			vgic_unlock_virq(v);
 	}
-	p->quiesced = false;
 }
 
 /* ---- the physical interrupt */
@@ -401,16 +412,30 @@ void passthrough_handle(struct passthrough *p, unsigned int index)
 {
 	struct vgic *vg = p->src.vgic;
 	struct passthrough_line *l;
+	struct virq *v;
 
 	if (index >= p->src.count)
 		return;
 	l = &p->line[index];
-	spin_lock(&vg->lock);
-	if (p->quiesced) { /* its guest is being stopped: the fire ends here */
+	v = vgic_lock_virq(vg, p->vc, l->pintid);
+	if (!v)
+		return;
+	if (passthrough_take_locked(p, index)) {
+		vgic_trigger_locked(vg, p->vc, l->pintid);
+		pt_count(&l->injected);
+	}
+	vgic_unlock_virq(v);
+}
+
+bool passthrough_take_locked(struct passthrough *p, unsigned int index)
+{
+	struct passthrough_line *l = &p->line[index];
+
+	if (__atomic_load_n(&p->quiesced, __ATOMIC_RELAXED)) {
+		/* its guest is being stopped: the fire ends here */
 		if (p->hw->deactivate)
 			p->hw->deactivate(l->pintid);
-		spin_unlock(&vg->lock);
-		return;
+		return false;
 	}
 	pt_count(&l->taken);
 	if (l->mode == IRQ_MODE_ONESHOT) {
@@ -419,9 +444,12 @@ void passthrough_handle(struct passthrough *p, unsigned int index)
 	}
 	if (l->mode != IRQ_MODE_HW)
 		l->phys_active = true;
-	vgic_trigger_locked(vg, p->vc, l->pintid);
-	pt_count(&l->injected);
-	spin_unlock(&vg->lock);
+	return true;
+}
+
+void passthrough_injected(struct passthrough *p, unsigned int index)
+{
+	pt_count(&p->line[index].injected);
 }
 
 /* ---- counters and lookup */

@@ -42,7 +42,7 @@ struct passthrough_hw {
 };
 
 /* One line: its physical INTID (the guest's INTID is the same), mode, the state skiff keeps
- * for it and its counters (SKIFF_CNT_SPI_*). All of it under the VM's vgic lock. */
+ * for it and its counters (SKIFF_CNT_SPI_*). All of it under the lock of the line's virq. */
 struct passthrough_line {
 	uint32_t pintid;
 	enum irq_mode mode;
@@ -97,20 +97,25 @@ int passthrough_init_spis(struct passthrough *p, struct vgic *vg, const struct p
 
 /*
  * The physical interrupt of line index fired: skiff acknowledged it and dropped its priority
- * (EOImode 1) and has not deactivated it. Injects it into the guest. Takes the vgic lock:
- * call without it, on any CPU.
+ * (EOImode 1) and has not deactivated it. Injects it into the guest. Takes the line's virq
+ * lock: call without it, on any CPU.
  */
 void passthrough_handle(struct passthrough *p, unsigned int index);
+/* passthrough_handle() in two halves for irq/lr_fast.c, the line's virq lock held: the fire is
+ * taken (counted; oneshot: masked; eoi/oneshot: held active), false if its guest is stopping
+ * (then it is deactivated and over); and, once the virq is in an LR, counted as injected. */
+bool passthrough_take_locked(struct passthrough *p, unsigned int index);
+void passthrough_injected(struct passthrough *p, unsigned int index);
 
 /*
  * Its guest is stopping (SYSTEM_OFF or SYSTEM_RESET), its vCPUs parked: disable every line
  * physically, end what is active or pending (SPIs), forget the masks and mirrors. Until
  * passthrough_restart() a fire that was already on its way is deactivated, not injected.
- * vgic lock held.
+ * The VM's config_lock held; takes each line's virq lock.
  */
 void passthrough_quiesce(struct passthrough *p);
 /* After vgic_reset(): the lines' configured trigger modes again, routed to a CPU of the VM as
- * at set-up; fires are injected again. vgic lock held. */
+ * at set-up; fires are injected again. The VM's config_lock held; takes each line's virq lock. */
 void passthrough_restart(struct passthrough *p);
 
 /* Counter id (SKIFF_CNT_SPI_TAKEN .. SKIFF_CNT_SPI_UNMASKED) of line index; 0 for an unknown

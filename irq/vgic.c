@@ -1,9 +1,17 @@
 /*
  * vgic.c - the core of a VM's virtual GICv3: set-up, SPI ownership, injection from sources
  * and devices, SGIs between vCPUs, and the per-vCPU lists of interrupts in flight that
- * irq/lr.c flushes into list registers. Plain C under the VM's vgic lock. It must not touch
- * system registers, MMIO or list registers: the guest's register view is vgic_dist.c and
- * vgic_redist.c, the list registers are lr.c, the hardware comes through struct vgic_ops.
+ * irq/lr.c flushes into list registers. Plain C. It must not touch system registers, MMIO or
+ * list registers: the guest's register view is vgic_dist.c and vgic_redist.c, the list
+ * registers are lr.c, the hardware comes through struct vgic_ops.
+ *
+ * Locks, in the order they nest (docs/locks.md):
+ *   vgic.config_lock -> vgic_cpu.ap_lock -> virq.lock -> (hardware leaves: icfgr_lock)
+ * A virq's lock covers its state; a vCPU's ap_lock its list and its list registers. No CPU
+ * holds two ap_locks, so a virq moves between lists in two steps: its old owner's prune takes
+ * it off (vc->requeue), then vgic_requeue() queues it with no ap_lock held. Nobody holds a
+ * virq's lock while it waits for an ap_lock (vgic_queue drops it first), so a CPU may hold
+ * several virq locks only under its own ap_lock, for virqs on its own list.
  */
 #include <string.h>
 
@@ -21,7 +29,10 @@ static void vgic_kick(struct vgic *vg, struct vgic_cpu *vc)
 
 static void virq_reset(struct virq *v, uint32_t intid, bool edge, struct vgic_cpu *target)
 {
+	struct spinlock lock = v->lock; /* held by the caller, or free at set-up */
+
 	memset(v, 0, sizeof(*v));
+	v->lock = lock;
 	v->intid = intid;
 	v->priority = VGIC_PRIORITY_RESET;
 	v->edge = edge;
@@ -57,6 +68,7 @@ static void virq_reset_keep(struct virq *v, struct vgic_cpu *target)
 	v->hw = keep.hw;
 	v->pintid = keep.pintid;
 	v->eoi_notify = keep.eoi_notify;
+	v->fast_eoi = keep.fast_eoi;
 }
 
 /*
@@ -67,9 +79,14 @@ static void virq_reset_keep(struct virq *v, struct vgic_cpu *target)
  */
 #define VGIC_V2_ITARGETSR_RESET 0x01u
 
+static uint64_t vgic_reset_route(const struct vgic *vg)
+{
+	return vg->version == VGIC_V2 ? VGIC_V2_ITARGETSR_RESET : 0;
+}
+
 static void vgic_reset_routes(struct vgic *vg)
 {
-	uint64_t route = vg->version == VGIC_V2 ? VGIC_V2_ITARGETSR_RESET : 0;
+	uint64_t route = vgic_reset_route(vg);
 	struct vgic_cpu *target = vgic_route_target(vg, route);
 	unsigned int i;
 
@@ -79,17 +96,38 @@ static void vgic_reset_routes(struct vgic *vg)
 	}
 }
 
+/* One virq back to its reset state under its lock; a private one targets its vCPU vc, an SPI
+ * the reset route. ops->changed hears of it if tell and it is private or owned. */
+static void vgic_reset_one(struct vgic *vg, struct virq *v, struct vgic_cpu *vc, bool tell)
+{
+	spin_lock(&v->lock);
+	virq_reset_keep(v, vc);
+	if (v->intid >= VGIC_INTID_SPI_BASE) {
+		v->route = vgic_reset_route(vg);
+		v->target = vgic_route_target(vg, v->route);
+	}
+	if (vg->ops && vg->ops->changed && tell && (v->intid < VGIC_INTID_SPI_BASE || v->owned))
+		vg->ops->changed(vg, v);
+	spin_unlock(&v->lock);
+}
+
 static void vgic_cpu_reset(struct vgic_cpu *vc)
 {
 	vc->ap_head = NULL;
+	vc->nr_requeue = 0;
 	vc->processor_sleep = true;
 	vc->rd_ctlr = 0;
 	vc->propbaser = 0;
 	vc->pendbaser = 0;
 	vc->lr_used = 0;
+	vc->lr_map = 0;
+	vc->lr_fast_eoi = 0;
 	memset(vc->lr_virq, 0, sizeof(vc->lr_virq));
 	memset(vc->lr_written, 0, sizeof(vc->lr_written));
+	memset(vc->lr_live, 0, sizeof(vc->lr_live));
+	vc->lr_unknown = ~0u; /* the next flush writes every LR */
 	vc->hcr = 0;
+	vc->hcr_unknown = true;
 	vc->lr_latch = 0;
 	vc->lr_fast = 0;
 }
@@ -108,8 +146,7 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 	if (nr_intids < VGIC_NR_PRIVATE)
 		nr_intids = VGIC_NR_PRIVATE;
 
-	vg->lock.next = 0;
-	vg->lock.owner = 0;
+	vg->config_lock = (struct spinlock){ 0 };
 	vg->ops = ops;
 	vg->version = VGIC_V3;
 	vg->nr_cpus = nr_cpus;
@@ -122,18 +159,22 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 		struct vgic_cpu *vc = cpus[i];
 
 		vg->cpus[i] = vc;
+		vc->ap_lock = (struct spinlock){ 0 };
 		vc->id = i;
 		vc->vgic = vg;
 		vgic_cpu_reset(vc);
 		/* SGIs are edge-triggered (GICR_ICFGR0 reads 0xaaaaaaaa), PPIs level */
 		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
+			vc->private_irqs[n].lock = (struct spinlock){ 0 };
 			virq_reset(&vc->private_irqs[n], n, n < VGIC_NR_SGIS, vc);
 			vc->private_irqs[n].owned = true;
 		}
 	}
 
-	for (i = 0; i < VGIC_MAX_SPIS; i++)
+	for (i = 0; i < VGIC_MAX_SPIS; i++) {
+		vg->spis[i].lock = (struct spinlock){ 0 };
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, NULL);
+	}
 	vgic_reset_routes(vg);
 }
 
@@ -148,41 +189,32 @@ __attribute__((cold)) void vgic_reset(struct vgic *vg)
 {
 	unsigned int i, n;
 
-	SPIN_ASSERT_HELD(&vg->lock);
+	SPIN_ASSERT_HELD(&vg->config_lock);
 	/* GICv2: no affinity routing, both groups disabled; IGROUPR resets to 0 either way */
 	vg->ctlr = vg->version == VGIC_V2 ? 0 : GICD_CTLR_DS | GICD_CTLR_ARE;
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct vgic_cpu *vc = vg->cpus[i];
 
+		spin_lock(&vc->ap_lock);
 		vgic_cpu_reset(vc);
+		spin_unlock(&vc->ap_lock);
 		for (n = 0; n < VGIC_NR_PRIVATE; n++)
-			virq_reset_keep(&vc->private_irqs[n], vc);
+			vgic_reset_one(vg, &vc->private_irqs[n], vc, true);
 	}
 	for (i = 0; i < VGIC_MAX_SPIS; i++)
-		virq_reset_keep(&vg->spis[i], NULL);
-	vgic_reset_routes(vg);
-	if (vg->ops && vg->ops->changed) {
-		for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
-			if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
-				vg->ops->changed(vg, &vg->spis[i - VGIC_INTID_SPI_BASE]);
-		for (i = 0; i < vg->nr_cpus; i++)
-			for (n = 0; n < VGIC_NR_PRIVATE; n++)
-				vg->ops->changed(vg, &vg->cpus[i]->private_irqs[n]);
-	}
+		vgic_reset_one(vg, &vg->spis[i], NULL, i < vg->nr_intids - VGIC_INTID_SPI_BASE);
 }
 
 void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 {
-	struct virq *v;
+	struct virq *v = vgic_lock_virq(vg, vc, intid);
 
-	spin_lock(&vg->lock);
-	v = vgic_get_virq(vg, vc, intid);
 	if (v) {
 		v->pending_latch = false;
 		v->sgi_sources = 0;
 		vgic_queue(vg, v);
+		vgic_unlock_virq(v);
 	}
-	spin_unlock(&vg->lock);
 }
 
 __attribute__((cold)) int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct irq_source *src,
@@ -193,16 +225,16 @@ __attribute__((cold)) int vgic_claim_spi(struct vgic *vg, uint32_t intid, struct
 
 	if (intid < VGIC_INTID_SPI_BASE || intid >= vg->nr_intids)
 		return -1;
-	spin_lock(&vg->lock);
 	v = &vg->spis[intid - VGIC_INTID_SPI_BASE];
+	spin_lock(&v->lock);
 	if (!v->owned) {
-		v->owned = true;
 		v->src = src;
 		v->src_index = index;
 		v->target = vgic_route_target(vg, v->route);
+		__atomic_store_n(&v->owned, true, __ATOMIC_RELAXED); /* read without the lock */
 		ret = 0;
 	}
-	spin_unlock(&vg->lock);
+	spin_unlock(&v->lock);
 	return ret;
 }
 
@@ -215,7 +247,17 @@ struct virq *vgic_get_virq(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 	if (intid >= vg->nr_intids)
 		return NULL;
 	v = &vg->spis[intid - VGIC_INTID_SPI_BASE];
-	return v->owned ? v : NULL;
+	/* set once at set-up; whoever then uses v takes its lock, which orders the rest */
+	return __atomic_load_n(&v->owned, __ATOMIC_RELAXED) ? v : NULL;
+}
+
+struct virq *vgic_lock_virq(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
+{
+	struct virq *v = vgic_get_virq(vg, vc, intid);
+
+	if (v)
+		spin_lock(&v->lock);
+	return v;
 }
 
 /* ---- injection */
@@ -224,9 +266,9 @@ void vgic_set_level_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
 {
 	struct virq *v = vgic_get_virq(vg, vc, intid);
 
-	SPIN_ASSERT_HELD(&vg->lock);
 	if (!v)
 		return;
+	SPIN_ASSERT_HELD(&v->lock);
 	/* an edge-triggered interrupt latches on the rising edge of its line */
 	if (v->edge && level && !v->line_level)
 		v->pending_latch = true;
@@ -238,53 +280,55 @@ void vgic_trigger_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 {
 	struct virq *v = vgic_get_virq(vg, vc, intid);
 
-	SPIN_ASSERT_HELD(&vg->lock);
 	if (!v)
 		return;
+	SPIN_ASSERT_HELD(&v->lock);
 	v->pending_latch = true;
 	vgic_queue(vg, v);
 }
 
 void vgic_set_level(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level)
 {
-	spin_lock(&vg->lock);
-	vgic_set_level_locked(vg, vc, intid, level);
-	spin_unlock(&vg->lock);
+	struct virq *v = vgic_lock_virq(vg, vc, intid);
+
+	if (v) {
+		vgic_set_level_locked(vg, vc, intid, level);
+		vgic_unlock_virq(v);
+	}
 }
 
 void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid)
 {
-	spin_lock(&vg->lock);
-	vgic_trigger_locked(vg, vc, intid);
-	spin_unlock(&vg->lock);
+	struct virq *v = vgic_lock_virq(vg, vc, intid);
+
+	if (v) {
+		vgic_trigger_locked(vg, vc, intid);
+		vgic_unlock_virq(v);
+	}
 }
 
 __attribute__((cold)) void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
 					uint32_t pintid)
 {
-	struct virq *v;
+	struct virq *v = vgic_lock_virq(vg, vc, intid);
 
-	spin_lock(&vg->lock);
-	v = vgic_get_virq(vg, vc, intid);
 	if (v) {
 		v->hw = true;
 		v->pintid = pintid;
+		vgic_unlock_virq(v);
 	}
-	spin_unlock(&vg->lock);
 }
 
 __attribute__((cold)) void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid,
 					   struct irq_source *src, unsigned int index)
 {
-	struct virq *v;
+	struct virq *v = intid < VGIC_NR_PRIVATE ? vgic_lock_virq(vg, vc, intid) : NULL;
 
-	spin_lock(&vg->lock);
-	v = intid < VGIC_NR_PRIVATE ? vgic_get_virq(vg, vc, intid) : NULL;
 	if (v) {
 		v->src = src;
 		v->src_index = index;
+		vgic_unlock_virq(v);
 	}
-	spin_unlock(&vg->lock);
 }
 
 void vgic_set_route(struct vgic *vg, struct virq *v, uint64_t route)
@@ -327,32 +371,37 @@ void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned in
 	unsigned int i, intid = sgi_intid(sgir);
 	uint32_t mask;
 
-	spin_lock(&vg->lock);
 	for (i = 0; i < vg->nr_cpus; i++)
-		mpidr[i] = vg->cpus[i]->mpidr;
+		mpidr[i] = vg->cpus[i]->mpidr; /* fixed at set-up */
 	mask = sgi_targets(sgir, mpidr, vg->nr_cpus, self ? self->id : VGIC_MAX_CPUS);
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct virq *v = &vg->cpus[i]->private_irqs[intid];
 
-		if (!(mask & (1u << i)) || v->group != group)
+		if (!(mask & (1u << i)))
 			continue;
-		v->pending_latch = true;
-		vgic_queue(vg, v);
+		spin_lock(&v->lock);
+		if (v->group == group) {
+			v->pending_latch = true;
+			vgic_queue(vg, v);
+		}
+		spin_unlock(&v->lock);
 	}
-	spin_unlock(&vg->lock);
 }
 
 /* ---- the in-flight lists
  *
- * Invariants (all under the lock):
+ * Invariants:
  * - v->ap_owner is the vCPU whose list holds v, NULL when v is on none; a virq is on at most
- *   one list.
+ *   one list. ap_owner changes only with both that list's ap_lock and v's lock held.
  * - A virq in a list register (v->lr >= 0) stays on its ap_owner's list: only lr.c takes it
  *   out of the LR, and only after that can it be dropped or moved.
  * - An active virq stays with its ap_owner until deactivated, even if its target changed: the
  *   guest on that vCPU owns the active state.
- * - Anything else on a list is there because it wants a list register (vgic_wants_lr) and its
- *   ap_owner is its target; vgic_queue and vgic_prune restore this after every change.
+ * - A virq that wants a list register (vgic_wants_lr) and has a target is on a list, or is
+ *   being moved to one (in its old owner's requeue, until vgic_requeue).
+ * - Anything else on a list wants an LR and its ap_owner is its target, except while the
+ *   owner's ap_lock was busy when it changed: then the owner has been kicked, and its next
+ *   prune takes it off.
  */
 
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v)
@@ -361,91 +410,152 @@ bool vgic_wants_lr(const struct vgic *vg, const struct virq *v)
 
 	if (v->active)
 		return true;
-	return virq_pending(v) && v->enabled && (vg->ctlr & grp_enable);
+	return virq_pending(v) && v->enabled &&
+	       (__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp_enable);
 }
 
-static void ap_add(struct vgic_cpu *vc, struct virq *v)
+/* Both vc's ap_lock and v's lock held. */
+void vgic_ap_add(struct vgic_cpu *vc, struct virq *v)
 {
 	v->ap_next = vc->ap_head;
-	vc->ap_head = v;
+	__atomic_store_n(&vc->ap_head, v, __ATOMIC_RELEASE); /* peeked without the lock */
 	v->ap_owner = vc;
 }
 
-static void ap_del(struct virq *v)
+/* Both v->ap_owner's ap_lock and v's lock held. */
+void vgic_ap_del(struct virq *v)
 {
 	struct virq **pp = &v->ap_owner->ap_head;
 
 	while (*pp && *pp != v)
 		pp = &(*pp)->ap_next;
 	if (*pp)
-		*pp = v->ap_next;
+		__atomic_store_n(pp, v->ap_next, __ATOMIC_RELAXED);
 	v->ap_next = NULL;
 	v->ap_owner = NULL;
 }
 
-static void vgic_queue_list(struct vgic *vg, struct virq *v);
-
+/*
+ * Taking a virq off its owner's list needs that ap_lock, which comes before v's: it is tried
+ * without waiting. If someone holds it (the owner folding or flushing, possibly this very CPU
+ * with a source callback under it), the owner is kicked instead and its next prune takes v off.
+ */
 void vgic_queue(struct vgic *vg, struct virq *v)
 {
-	SPIN_ASSERT_HELD(&vg->lock);
-	vgic_queue_list(vg, v);
+	SPIN_ASSERT_HELD(&v->lock);
+	for (;;) {
+		struct vgic_cpu *owner = v->ap_owner, *target = v->target;
+		bool wants = vgic_wants_lr(vg, v);
+
+		if (owner) {
+			/* free to leave its list: not in an LR, not active; it goes if unwanted or
+			 * moved, else its owner must refresh its LRs */
+			if (v->lr >= 0 || v->active || (wants && owner == target) ||
+			    !spin_trylock(&owner->ap_lock)) {
+				vgic_kick(vg, owner);
+				break;
+			}
+			vgic_ap_del(v);
+			spin_unlock(&owner->ap_lock);
+			continue;
+		}
+		/* no target (IROUTER names no vCPU): stays pending, delivered once re-routed */
+		if (!wants || !target)
+			break;
+		/* ap_lock comes before v's lock: let go of v, take both in order, look again */
+		spin_unlock(&v->lock);
+		spin_lock(&target->ap_lock);
+		spin_lock(&v->lock);
+		if (!v->ap_owner && v->target == target && vgic_wants_lr(vg, v)) {
+			vgic_ap_add(target, v);
+			spin_unlock(&target->ap_lock);
+			vgic_kick(vg, target);
+			break;
+		}
+		spin_unlock(&target->ap_lock);
+	}
 	if (vg->ops && vg->ops->changed)
 		vg->ops->changed(vg, v);
 }
 
-static void vgic_queue_list(struct vgic *vg, struct virq *v)
+void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)
 {
-	struct vgic_cpu *owner = v->ap_owner;
-	bool wants = vgic_wants_lr(vg, v);
-
-	/* free to leave its list: not in an LR, not active; it goes if unwanted or moved */
-	if (owner && v->lr < 0 && !v->active && (!wants || owner != v->target)) {
-		ap_del(v);
-		owner = NULL;
-	}
-	if (!owner) {
-		/* no target (IROUTER names no vCPU): stays pending, delivered once re-routed */
-		if (wants && v->target) {
-			ap_add(v->target, v);
-			vgic_kick(vg, v->target);
-		}
-		return;
-	}
-	/* still on owner's list: it must refresh its LRs (or fold one so prune can move it) */
-	vgic_kick(vg, owner);
+	SPIN_ASSERT_HELD(&vc->ap_lock);
+	SPIN_ASSERT_HELD(&v->lock);
+	if (!v->ap_owner && vgic_wants_lr(vg, v))
+		vgic_ap_add(vc, v);
+	else if (v->ap_owner && v->ap_owner != vc)
+		vgic_kick(vg, v->ap_owner);
+	if (vg->ops && vg->ops->changed)
+		vg->ops->changed(vg, v);
 }
 
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
 {
 	struct virq **pp = &vc->ap_head;
 
-	SPIN_ASSERT_HELD(&vg->lock);
+	SPIN_ASSERT_HELD(&vc->ap_lock);
 	while (*pp) {
 		struct virq *v = *pp;
+		bool wants, move;
 
-		if (v->lr >= 0 || (vgic_wants_lr(vg, v) && (v->target == vc || v->active))) {
+		spin_lock(&v->lock);
+		wants = vgic_wants_lr(vg, v);
+		if (v->lr >= 0 || (wants && (v->target == vc || v->active))) {
+			spin_unlock(&v->lock);
+			pp = &v->ap_next;
+			continue;
+		}
+		move = wants && v->target;
+		if (move && vc->nr_requeue >= VGIC_REQUEUE_MAX) {
+			spin_unlock(&v->lock); /* moved by the next prune (vgic_requeue says so) */
+			vc->nr_requeue++;
 			pp = &v->ap_next;
 			continue;
 		}
 		*pp = v->ap_next;
 		v->ap_next = NULL;
 		v->ap_owner = NULL;
-		if (vgic_wants_lr(vg, v) && v->target) {
-			ap_add(v->target, v);
-			vgic_kick(vg, v->target);
-		}
+		if (move)
+			vc->requeue[vc->nr_requeue++] = v;
+		spin_unlock(&v->lock);
 	}
+}
+
+bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc)
+{
+	unsigned int i, n = vc->nr_requeue;
+
+	vc->nr_requeue = 0;
+	for (i = 0; i < n && i < VGIC_REQUEUE_MAX; i++) {
+		struct virq *v = vc->requeue[i];
+
+		spin_lock(&v->lock);
+		vgic_queue(vg, v);
+		spin_unlock(&v->lock);
+	}
+	return n > VGIC_REQUEUE_MAX;
 }
 
 void vgic_queue_all(struct vgic *vg)
 {
 	unsigned int i, n;
 
-	SPIN_ASSERT_HELD(&vg->lock);
-	for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++)
-		if (vg->spis[i - VGIC_INTID_SPI_BASE].owned)
-			vgic_queue(vg, &vg->spis[i - VGIC_INTID_SPI_BASE]);
+	SPIN_ASSERT_HELD(&vg->config_lock);
+	for (i = VGIC_INTID_SPI_BASE; i < vg->nr_intids; i++) {
+		struct virq *v = vgic_lock_virq(vg, NULL, i);
+
+		if (v) {
+			vgic_queue(vg, v);
+			vgic_unlock_virq(v);
+		}
+	}
 	for (i = 0; i < vg->nr_cpus; i++)
-		for (n = 0; n < VGIC_NR_PRIVATE; n++)
-			vgic_queue(vg, &vg->cpus[i]->private_irqs[n]);
+		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
+			struct virq *v = &vg->cpus[i]->private_irqs[n];
+
+			spin_lock(&v->lock);
+			vgic_queue(vg, v);
+			spin_unlock(&v->lock);
+		}
 }

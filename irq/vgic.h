@@ -2,7 +2,10 @@
  * vgic.h - the virtual GICv3 of one VM: distributor and per-vCPU redistributor state, the
  * per-vCPU lists of in-flight interrupts, injection, SGIs. Plain C: the hardware it needs
  * (kicking a vCPU on another CPU, deactivating a physical interrupt) comes through
- * struct vgic_ops, so host tests can drive it. One lock per VM protects all of it.
+ * struct vgic_ops, so host tests can drive it. Locks (docs/locks.md): each virq has its own,
+ * each vCPU one for its in-flight list and list registers (ap_lock), and the VM one for the
+ * few VM-wide registers (config_lock); order config_lock -> ap_lock -> virq lock, never two
+ * ap_locks at once. Nothing on a vCPU's exit path takes config_lock.
  */
 #ifndef SKIFF_IRQ_VGIC_H
 #define SKIFF_IRQ_VGIC_H
@@ -45,7 +48,8 @@ struct vgic_ops {
 	 * the vCPU a private interrupt belongs to (its CPU's PPI), NULL for an SPI */
 	void (*deactivate_phys)(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid);
 	/* optional: v's state may have changed (enable, group, priority, target...); called at
-	 * the end of every vgic_queue(), lock held (the hw-mode fast path's table follows it) */
+	 * the end of every vgic_queue(), v's lock held (the hw-mode fast path's table follows it)
+	 */
 	void (*changed)(struct vgic *vg, struct virq *v);
 };
 
@@ -57,7 +61,14 @@ struct vgic_ops {
 /* Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]: the fields IROUTER stores */
 #define GICD_IROUTER_AFF_MASK 0xff00ffffffull
 
+/* Virqs a prune can hand to other vCPUs' lists in one go (vgic_prune, vgic_requeue) */
+#define VGIC_REQUEUE_MAX 8
+
 struct vgic_cpu {
+	/* the in-flight list (ap_head, every member's ap_next), the list-register bookkeeping
+	 * below and the redistributor state; taken by the vCPU's own CPU around lr_flush and
+	 * lr_fold, and by any CPU to put a virq on this list (vgic_queue) */
+	struct spinlock ap_lock;
 	unsigned int id;       /* vCPU index in the VM */
 	uint64_t mpidr;	       /* its affinity, as GICR_TYPER and IROUTER use it */
 	unsigned int host_cpu; /* the physical CPU it is pinned to (set by its VM's builder) */
@@ -71,26 +82,44 @@ struct vgic_cpu {
 	uint64_t propbaser;
 	uint64_t pendbaser;
 
-	/* list registers, as lr_flush left them (irq/lr.c) */
+	/* list registers, as lr_flush (or the maintenance fast path, irq/lr_fast.c) left them
+	 * (irq/lr.c): LR n < lr_used holds lr_virq[n] if that is set, and lr_map has bit n */
 	unsigned int lr_used;
+	uint32_t lr_map;
+	uint32_t lr_fast_eoi; /* LRs of lr_map holding a fast_eoi SPI, written with the EOI bit */
 	struct virq *lr_virq[VGIC_MAX_LRS];
 	uint64_t lr_written[VGIC_MAX_LRS];
-	uint32_t hcr;	   /* ICH_HCR_EL2 as flushed */
+	/* what each LR holds now as far as skiff knows (after a fold: as read), so a flush writes
+	 * only the LRs that change; lr_unknown: LRs whose content it does not know */
+	uint64_t lr_live[VGIC_MAX_LRS];
+	uint32_t lr_unknown;
+	uint32_t hcr; /* ICH_HCR_EL2 as flushed */
+	/* after lr_fold: no LR needs writing (each is empty in ICH_ELRSR_EL2, or 0) and ICH_HCR_EL2
+	 * is just En, so no maintenance interrupt can come: with nothing on the list, the flush
+	 * before the guest runs again may be skipped (hyp/run/vcpu.c) */
+	bool lr_idle;
+	bool hcr_unknown;  /* ICH_HCR_EL2 may differ from hcr (an EOIcount to clear) */
 	uint32_t lr_latch; /* LRs whose pending state is the virq's latch, moved in by the flush */
 	/* LRs the hw-mode fast path (arch/arm64/vectors.S) filled since the last flush; it only
 	 * takes LRs ICH_ELRSR_EL2 shows empty, so a flushed entry there had been finished */
 	uint64_t lr_fast;
+	/* virqs vgic_prune() took off this list for another vCPU's: vgic_requeue() puts them
+	 * there once ap_lock is released (two ap_locks are never held at once) */
+	struct virq *requeue[VGIC_REQUEUE_MAX];
+	unsigned int nr_requeue;
 };
 
 struct vgic {
-	struct spinlock lock;
+	/* GICD_CTLR writes, set-up and reset: what concerns every virq of the VM at once */
+	struct spinlock config_lock;
 	const struct vgic_ops *ops;
 	unsigned int version; /* VGIC_V3 from vgic_init, VGIC_V2 after vgic_set_v2 */
 	void *priv;	      /* the VM, for ops */
 	unsigned int nr_cpus;
 	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
 	unsigned int nr_intids; /* 32 * (ITLinesNumber + 1), <= VGIC_MAX_INTIDS */
-	uint32_t ctlr;		/* GICD_CTLR as the guest sees it */
+	uint32_t ctlr;		/* GICD_CTLR as the guest sees it; written under config_lock,
+				 * read without it (vgic_wants_lr) */
 	/* No LR with HW=1: a hardware-linked virq is written with the EOI bit and skiff
 	 * deactivates the physical interrupt at the maintenance interrupt (lr_fold), for a GIC
 	 * whose HW deactivation does not signal what it leaves pending (drivers/gicv2.h) */
@@ -112,8 +141,8 @@ void vgic_set_v2(struct vgic *vg);
 /* Reset the VM's interrupt state as a restart of the guest finds it (GICD_CTLR, every virq's
  * enable, pending, active, priority, group, route; the redistributors; the in-flight lists
  * and list-register bookkeeping), keeping what skiff configured: ownership, sources, hardware
- * links, trigger modes. Lock held; every vCPU of the VM parked (its LRs are rewritten at its
- * next start). Tells ops->changed about every interrupt. */
+ * links, trigger modes. config_lock held; every vCPU of the VM parked (its LRs are rewritten at
+ * its next start). Takes each virq's lock in turn. Tells ops->changed about every interrupt. */
 void vgic_reset(struct vgic *vg);
 /* Drop a latched pending state (a timer PPI that fired before its vCPU started). */
 void vgic_clear_pending(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
@@ -137,12 +166,18 @@ int vgic_redist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, u
 		      uint64_t val);
 
 /* Injection from sources and devices. vc selects the vCPU for private INTIDs (ignored for
- * SPIs). Take the lock themselves; the _locked forms are for callers holding it (source
- * ops are called with the lock held). */
+ * SPIs). Take the virq's lock themselves; the _locked forms are for callers holding it (source
+ * ops are called with it held, see vgic_lock_virq). */
 void vgic_set_level(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level);
 void vgic_trigger(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
 void vgic_set_level_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, bool level);
 void vgic_trigger_locked(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
+/* The virq for intid (as vgic_get_virq) with its lock taken, or NULL; vgic_unlock_virq(v). */
+struct virq *vgic_lock_virq(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid);
+static inline void vgic_unlock_virq(struct virq *v)
+{
+	spin_unlock(&v->lock);
+}
 
 /* Make intid on vc hardware-linked to physical pintid (timer PPIs, passthrough SPIs). */
 void vgic_link_hw(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, uint32_t pintid);
@@ -154,16 +189,30 @@ void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struc
  * the SGI group the register generates (1 for SGI1R, 0 for SGI0R and ASGI1R). */
 void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group);
 
-/* List maintenance for irq/lr.c (lock held): put v on its target's list if it is in flight
- * and kick that vCPU; drop from vc's list what is no longer in flight and not in an LR, and
- * move what now targets another vCPU. */
+/*
+ * List maintenance. vgic_queue(), v's lock held and no ap_lock: after a change to v, put it on
+ * its target's list if it is in flight and on none, and kick the vCPU whose list has it (which
+ * prunes what no longer belongs there at its next flush). It may drop v's lock to take the
+ * target's ap_lock and take it again: the caller must not rely on v's state across the call.
+ * vgic_queue_held(): the same from lr.c, holding vc's ap_lock and v's lock, for a v that
+ * belongs on vc's list or on none (vgic_prune moves it on if it must).
+ * vgic_prune(), vc's ap_lock held: drop from vc's list what is no longer in flight and not in
+ * an LR; what now targets another vCPU is taken off and kept in vc->requeue.
+ * vgic_requeue(), no lock held, on vc's CPU after it released ap_lock: queue those. Returns
+ * true if the prune had more to move than requeue holds (prune and requeue again).
+ */
 void vgic_queue(struct vgic *vg, struct virq *v);
+void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v);
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
+bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc);
+/* For irq/lr*.c: put v on vc's list / take it off its owner's, both locks held. */
+void vgic_ap_add(struct vgic_cpu *vc, struct virq *v);
+void vgic_ap_del(struct virq *v);
 /* Whether v needs a place in a list register: pending, enabled and its group enabled in
  * GICD_CTLR, or active (an active interrupt stays until deactivated, enabled or not). */
 bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
 
-/* For the vGIC's register files (irq/vgic_mmio.c and its users), lock held. */
+/* For the vGIC's register files (irq/vgic_mmio.c and its users), v's lock held. */
 /* The vCPU route names, or NULL: GICv3, the one whose affinity is route's Aff3.Aff2.Aff1.Aff0;
  * GICv2, the lowest of those an ITARGETSR byte sets (affinities are fixed at vgic_init and the
  * version at vgic_set_v2: no lock needed). */
@@ -173,7 +222,8 @@ struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route);
 void vgic_set_route(struct vgic *vg, struct virq *v, uint64_t route);
 /* Tell v's source (if any) its trigger mode, priority or target changed. */
 void vgic_notify_config(struct virq *v);
-/* vgic_queue() every interrupt of the VM (a group was enabled or disabled). */
+/* vgic_queue() every interrupt of the VM (a group was enabled or disabled); config_lock held,
+ * no other. */
 void vgic_queue_all(struct vgic *vg);
 
 #endif

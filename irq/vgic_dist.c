@@ -35,8 +35,14 @@ static uint64_t gicd_read_typer(struct vgic_mmio *m, uint32_t idx)
 static uint64_t gicd_read_irouter(struct vgic_mmio *m, uint32_t idx)
 {
 	struct virq *v = gicd_irq(m, idx);
+	uint64_t route = 0;
 
-	return v ? v->route : 0;
+	if (v) {
+		spin_lock(&v->lock);
+		route = v->route;
+		spin_unlock(&v->lock);
+	}
+	return route;
 }
 
 static void gicd_write_irouter(struct vgic_mmio *m, uint32_t idx, uint64_t val)
@@ -44,8 +50,11 @@ static void gicd_write_irouter(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 	struct virq *v = gicd_irq(m, idx);
 	uint64_t route = val & GICD_IROUTER_AFF_MASK;
 
-	if (v)
+	if (v) {
+		spin_lock(&v->lock);
 		vgic_set_route(m->vg, v, route);
+		spin_unlock(&v->lock);
+	}
 }
 
 static uint64_t gicd_read_idreg(struct vgic_mmio *m, uint32_t idx)
@@ -94,9 +103,7 @@ int vgic_dist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsi
 	*val = 0;
 	if (!f)
 		return VGIC_ACCESS_OK;
-	spin_lock(&vg->lock);
 	*val = vgic_mmio_read(f, &m, (uint32_t)offset, width);
-	spin_unlock(&vg->lock);
 	return VGIC_ACCESS_OK;
 }
 
@@ -109,8 +116,6 @@ int vgic_dist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, uns
 
 	if (!f)
 		return VGIC_ACCESS_OK;
-	spin_lock(&vg->lock);
 	ret = vgic_mmio_write(f, &m, (uint32_t)offset, width, val);
-	spin_unlock(&vg->lock);
 	return ret;
 }

@@ -45,9 +45,10 @@ static void gicd2_write_targets(struct vgic_mmio *m, struct virq *v, uint32_t fi
 		vgic_set_route(m->vg, v, field & gicd2_cpus(m->vg));
 }
 
-/* SGI v made pending from the vCPUs of the mask sources */
+/* SGI v made pending from the vCPUs of the mask sources (v's lock held) */
 static void gicd2_pend_sgi(struct vgic *vg, struct virq *v, uint32_t sources)
 {
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!(sources & ~v->sgi_sources))
 		return;
 	v->sgi_sources |= (uint8_t)sources;
@@ -86,8 +87,13 @@ static void gicd2_write_sgir(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 		return;
 	}
 	for (i = 0; i < vg->nr_cpus; i++) /* CPUTargetList bits beyond them are ignored */
-		if (targets & (1u << i))
-			gicd2_pend_sgi(vg, &vg->cpus[i]->private_irqs[intid], self);
+		if (targets & (1u << i)) {
+			struct virq *v = &vg->cpus[i]->private_irqs[intid];
+
+			spin_lock(&v->lock);
+			gicd2_pend_sgi(vg, v, self);
+			spin_unlock(&v->lock);
+		}
 }
 
 /* GICD_CPENDSGIR<n> / GICD_SPENDSGIR<n> (4.3.16, 4.3.17): one byte per SGI of the accessing

@@ -2,9 +2,10 @@
  * vgic_mmio.c - the table-driven register machinery of the virtual GICv3: finds the table
  * row an access falls in, applies the access-width rules, splits per-INTID registers into
  * one field per interrupt and 64-bit registers into 32-bit halves, and holds the per-INTID
- * field handlers the distributor and the redistributor share. Called with the vgic lock held
- * by vgic_dist.c and vgic_redist.c; it does not know which frame it serves beyond the
- * struct vgic_frame it is given, and touches no hardware.
+ * field handlers the distributor and the redistributor share. Called by vgic_dist.c and
+ * vgic_redist.c with no lock held; it takes each interrupt's lock around its field's handler,
+ * and the VM's config_lock around a 64-bit register written in halves. It does not know which
+ * frame it serves beyond the struct vgic_frame it is given, and touches no hardware.
  */
 #include "irq/vgic_mmio.h"
 
@@ -46,7 +47,6 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
 	uint32_t rel, intid, i, n;
 	uint64_t val = 0, full;
 
-	SPIN_ASSERT_HELD(&m->vg->lock);
 	if (!r)
 		return 0;
 	rel = offset - r->offset;
@@ -59,9 +59,12 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
 		for (i = 0; i < n; i++) {
 			struct virq *v = f->irq(m, intid + i);
 
-			if (v)
-				val |= (uint64_t)(r->read_irq(m, v) & vgic_mmio_field_mask(r))
-				       << (i * r->bpi);
+			if (!v)
+				continue;
+			spin_lock(&v->lock);
+			val |= (uint64_t)(r->read_irq(m, v) & vgic_mmio_field_mask(r))
+			       << (i * r->bpi);
+			spin_unlock(&v->lock);
 		}
 		return val;
 	case VGIC_REG_32:
@@ -83,12 +86,16 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
  * when that vCPU folds. A write to its pending or active state now would act on a stale state
  * (and put it in a second LR), so the access is retried after every vCPU is kicked to fold.
  */
-static bool vgic_in_fast_lr(const struct virq *v)
+static bool vgic_in_fast_lr(struct virq *v)
 {
 	const struct irq_source_ops *ops = v->src ? v->src->ops : NULL;
+	bool in;
 
-	return v->hw && v->lr < 0 && !v->active && !v->pending_latch && ops && ops->is_active &&
-	       ops->is_active(v->src, v->src_index);
+	spin_lock(&v->lock);
+	in = v->hw && v->lr < 0 && !v->active && !v->pending_latch && ops && ops->is_active &&
+	     ops->is_active(v->src, v->src_index);
+	spin_unlock(&v->lock);
+	return in;
 }
 
 /* Whether row r writes pending or active state (I{S,C}PENDR, I{S,C}ACTIVER). */
@@ -128,7 +135,6 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 	const struct vgic_reg *r = vgic_mmio_match(f, offset, width);
 	uint32_t rel, intid, i, n;
 
-	SPIN_ASSERT_HELD(&m->vg->lock);
 	if (!r || (r->type == VGIC_REG_BITS ? !r->write_irq : !r->write))
 		return VGIC_ACCESS_OK;
 	rel = offset - r->offset;
@@ -141,16 +147,21 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 		for (i = 0; i < n; i++) {
 			struct virq *v = f->irq(m, intid + i);
 
-			if (v)
-				r->write_irq(m, v,
-					     (uint32_t)(val >> (i * r->bpi)) &
-						     vgic_mmio_field_mask(r));
+			if (!v)
+				continue;
+			spin_lock(&v->lock);
+			r->write_irq(m, v,
+				     (uint32_t)(val >> (i * r->bpi)) & vgic_mmio_field_mask(r));
+			spin_unlock(&v->lock);
 		}
 		break;
-	case VGIC_REG_32:
+	case VGIC_REG_32: /* the handler takes what it needs */
 		r->write(m, rel / 4, (uint32_t)val);
 		break;
 	case VGIC_REG_64:
+		/* IROUTER, PROPBASER, PENDBASER: rare; a half is merged with the other under
+		 * config_lock, so two vCPUs writing the two halves at once keep both */
+		spin_lock(&m->vg->config_lock);
 		if (width == 4) {
 			/* one half: merge it into the register's current value */
 			uint32_t shift = 8 * (rel % 8);
@@ -160,6 +171,7 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 			val = full | (uint64_t)(uint32_t)val << shift;
 		}
 		r->write(m, rel / 8, val);
+		spin_unlock(&m->vg->config_lock);
 		break;
 	default:
 		break;
@@ -201,6 +213,7 @@ uint32_t vgic_mmio_read_group(struct vgic_mmio *m, struct virq *v)
 
 void vgic_mmio_write_group(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
+	SPIN_ASSERT_HELD(&v->lock);
 	if (v->group == field)
 		return;
 	v->group = (uint8_t)field;
@@ -217,6 +230,7 @@ void vgic_mmio_write_set_enable(struct vgic_mmio *m, struct virq *v, uint32_t fi
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || v->enabled)
 		return;
 	v->enabled = true;
@@ -229,6 +243,7 @@ void vgic_mmio_write_clear_enable(struct vgic_mmio *m, struct virq *v, uint32_t 
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || !v->enabled)
 		return;
 	v->enabled = false;
@@ -258,6 +273,7 @@ void vgic_mmio_write_set_pending(struct vgic_mmio *m, struct virq *v, uint32_t f
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || vgic_mmio_v2_sgi(m, v))
 		return;
 	v->lr_writes &= (uint8_t)~VIRQ_WRITE_CLEAR_PENDING; /* a later set undoes a waiting clear */
@@ -283,6 +299,7 @@ void vgic_mmio_write_clear_pending(struct vgic_mmio *m, struct virq *v, uint32_t
 	const struct irq_source_ops *ops = src_ops(v);
 	bool latched = v->pending_latch;
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || vgic_mmio_v2_sgi(m, v))
 		return;
 	if (vgic_mmio_defer(m, v, VIRQ_WRITE_CLEAR_PENDING, 0))
@@ -315,6 +332,7 @@ void vgic_mmio_write_set_active(struct vgic_mmio *m, struct virq *v, uint32_t fi
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || vgic_mmio_defer(m, v, VIRQ_WRITE_SET_ACTIVE, VIRQ_WRITE_CLEAR_ACTIVE))
 		return;
 	if (v->active)
@@ -334,6 +352,7 @@ void vgic_mmio_write_clear_active(struct vgic_mmio *m, struct virq *v, uint32_t 
 {
 	const struct irq_source_ops *ops = src_ops(v);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (!field || vgic_mmio_defer(m, v, VIRQ_WRITE_CLEAR_ACTIVE, VIRQ_WRITE_SET_ACTIVE))
 		return;
 	if (!v->active)
@@ -358,6 +377,7 @@ void vgic_mmio_write_priority(struct vgic_mmio *m, struct virq *v, uint32_t fiel
 {
 	uint8_t prio = (uint8_t)(field & VGIC_PRIO_MASK);
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (v->priority == prio)
 		return;
 	v->priority = prio;
@@ -376,6 +396,7 @@ void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
 	bool edge = field & GICD_ICFGR_EDGE;
 
+	SPIN_ASSERT_HELD(&v->lock);
 	if (v->intid < VGIC_NR_SGIS || v->edge == edge)
 		return;
 	v->edge = edge;
@@ -388,19 +409,24 @@ void vgic_mmio_write_config(struct vgic_mmio *m, struct virq *v, uint32_t field)
 uint64_t vgic_mmio_read_ctlr(struct vgic_mmio *m, uint32_t idx)
 {
 	(void)idx;
-	return m->vg->ctlr;
+	return __atomic_load_n(&m->vg->ctlr, __ATOMIC_RELAXED);
 }
 
 void vgic_mmio_write_ctlr(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 {
 	const uint32_t enables = GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1;
-	uint32_t ctlr = (m->vg->ctlr & ~enables) | ((uint32_t)val & enables);
+	struct vgic *vg = m->vg;
+	uint32_t ctlr;
 
 	(void)idx;
-	if (ctlr == m->vg->ctlr)
-		return;
-	m->vg->ctlr = ctlr;
-	vgic_queue_all(m->vg); /* a group's interrupts may now need, or no longer need, an LR */
+	spin_lock(&vg->config_lock);
+	ctlr = (vg->ctlr & ~enables) | ((uint32_t)val & enables);
+	if (ctlr != vg->ctlr) {
+		__atomic_store_n(&vg->ctlr, ctlr, __ATOMIC_RELAXED);
+		vgic_queue_all(
+			vg); /* a group's interrupts may now need, or no longer need, an LR */
+	}
+	spin_unlock(&vg->config_lock);
 }
 
 /* GICD_IIDR and GICR_IIDR: skiff's identity (vgic_mmio.h), in every frame and GIC version */
@@ -442,7 +468,7 @@ void vgic_apply_lr_writes(struct vgic *vg, struct virq *v)
 	struct vgic_mmio m = { .vg = vg, .vc = v->target };
 	uint8_t w = v->lr_writes;
 
-	SPIN_ASSERT_HELD(&vg->lock);
+	SPIN_ASSERT_HELD(&v->lock);
 	v->lr_writes = 0;
 	if (w & VIRQ_WRITE_CLEAR_PENDING)
 		vgic_mmio_write_clear_pending(&m, v, 1);

@@ -32,13 +32,16 @@ static uint64_t gicr_read_typer(struct vgic_mmio *m, uint32_t idx)
 static uint64_t gicr_read_waker(struct vgic_mmio *m, uint32_t idx)
 {
 	(void)idx;
-	return m->vc->processor_sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
+	return __atomic_load_n(&m->vc->processor_sleep, __ATOMIC_RELAXED)
+		       ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP
+		       : 0;
 }
 
 static void gicr_write_waker(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 {
 	(void)idx;
-	m->vc->processor_sleep = val & GICR_WAKER_PROCESSOR_SLEEP;
+	__atomic_store_n(&m->vc->processor_sleep, val & GICR_WAKER_PROCESSOR_SLEEP,
+			 __ATOMIC_RELAXED);
 }
 
 /* PROPBASER / PENDBASER: kept as written for when LPIs come; nothing reads them yet. */
@@ -129,9 +132,7 @@ int vgic_redist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, un
 	*val = 0;
 	if (!m.vc)
 		return VGIC_ACCESS_ABORT;
-	spin_lock(&vg->lock);
 	*val = vgic_mmio_read(&gicr_frame, &m, (uint32_t)(offset % VGIC_GICR_STRIDE), width);
-	spin_unlock(&vg->lock);
 	return VGIC_ACCESS_OK;
 }
 
@@ -144,8 +145,6 @@ int vgic_redist_write(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, u
 	(void)self;
 	if (!m.vc)
 		return VGIC_ACCESS_ABORT;
-	spin_lock(&vg->lock);
 	ret = vgic_mmio_write(&gicr_frame, &m, (uint32_t)(offset % VGIC_GICR_STRIDE), width, val);
-	spin_unlock(&vg->lock);
 	return ret;
 }

@@ -1,13 +1,16 @@
 /*
  * virq.h - the state of one virtual interrupt, as the vGIC keeps it: one struct per INTID
  * per VM (SPIs) or per vCPU (SGIs, PPIs). Plain data; the rules live in irq/vgic*.c and
- * irq/lr.c. Every field is protected by the VM's vgic lock.
+ * irq/lr.c. Every field is protected by the virq's own lock, except the list link ap_next,
+ * which belongs to the lock of the vCPU whose list holds it (docs/locks.md).
  */
 #ifndef SKIFF_IRQ_VIRQ_H
 #define SKIFF_IRQ_VIRQ_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "lib/spinlock.h"
 
 #define VGIC_NR_SGIS 16
 #define VGIC_NR_PRIVATE 32
@@ -21,6 +24,7 @@ struct irq_source;
 struct vgic_cpu;
 
 struct virq {
+	struct spinlock lock; /* this virq's state; taken after a vCPU's ap_lock */
 	uint32_t intid;
 	uint8_t priority; /* as written: 8 bits, low bits beyond VGIC_PRIO_BITS are RAZ */
 	uint8_t group;	  /* 0 or 1 (IGROUPR) */
@@ -34,6 +38,9 @@ struct virq {
 	bool hw; /* HW-linked: the LR carries pintid, guest deactivation is physical */
 	uint32_t pintid;
 	bool eoi_notify; /* software interrupt whose source wants the guest's EOI */
+	/* an SPI passed through in eoi or oneshot mode: the fast path (irq/lr_fast.c) may inject
+	 * it and finish it at the maintenance interrupt */
+	bool fast_eoi;
 
 	uint64_t route;		 /* GICD_IROUTER value (SPIs) */
 	struct vgic_cpu *target; /* vCPU it is delivered to (SPIs: from route) */

@@ -46,6 +46,7 @@ ENTRY_UP = {
     ("arch/arm64/entry", "hyp/run/smp"),
     ("arch/arm64/entry", "hyp/run/exception"),
     ("arch/arm64/entry", "hyp/core/fastirq"),
+    ("arch/arm64/entry", "hyp/run/irq_fast"),
 }
 # Files that are one unit although their names differ: the vector table's first slot is the
 # arm64 Image header, so boot.S and vectors.S jump into each other by design.

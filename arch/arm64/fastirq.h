@@ -31,6 +31,12 @@
 	0 /* uint64_t: the ICH_LR<n>_EL2 value (GICH_LR<n> on a GICv2) to write; 0: not \
 	   * on the fast path */
 #define FAST_IRQ_COUNT 8 /* uint64_t: injections made by the fast path */
+/* An entry with bit 63 set (the active bit, never in an LR value the fast path writes, which
+ * is pending only) is for fastirq_c() (hyp/run/irq_fast.c), the eoi/oneshot and maintenance
+ * fast path: vectors.S hands it the interrupt and the entry. For an eoi/oneshot SPI the other
+ * bits are the ICH_LR<n>_EL2 value to write (in the GICv3 layout on a GICv2 as well: it goes
+ * through struct lr_hw) and the second word is its struct virq, not a count. */
+#define FAST_IRQ_C_BIT 63
 #define FAST_MAX_INTIDS 512
 
 /*
@@ -46,9 +52,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct virq;
+
 struct fast_irq {
 	uint64_t lr;
-	uint64_t count;
+	union {
+		uint64_t count; /* an LR value's: injections */
+		struct virq
+			*virq; /* a FAST_IRQ_C_BIT entry's, NULL for the maintenance interrupt */
+	};
 };
 
 struct fast_cpu {

@@ -82,6 +82,7 @@ fast_irq:
 	add	x2, x2, x0, lsl #FAST_IRQ_SHIFT
 	ldr	x3, [x2, #FAST_IRQ_LR]
 	cbz	x3, fast_irq_bail_acked
+	tbnz	x3, #FAST_IRQ_C_BIT, fast_irq_c
 	mrs	x1, S3_4_C12_C11_0		/* ICH_HCR_EL2 */
 	tst	x1, #ICH_HCR_OVERFLOW
 	b.ne	fast_irq_bail_acked
@@ -136,6 +137,7 @@ fast_irq_written:				/* x1 = LR number, x2 = the fast_irq entry */
 	ldr	x0, [x3]
 	orr	x0, x0, x1
 	str	x0, [x3]
+fast_irq_count:					/* x2 = this CPU's struct cpu */
 	ldr	x3, [x2, #FAST_CPU_EXITS]
 	ldr	x0, [x3]
 	add	x0, x0, #1
@@ -169,6 +171,7 @@ fast_irq_v2:					/* x1 = this CPU's struct cpu */
 	add	x2, x2, x0, lsl #FAST_IRQ_SHIFT
 	ldr	x3, [x2, #FAST_IRQ_LR]
 	cbz	x3, fast_irq_v2_bail_acked
+	tbnz	x3, #FAST_IRQ_C_BIT, fast_irq_v2_c
 	ldr	x5, [x1, #FAST_CPU_GICH]
 	ldr	w1, [x5, #FAST_GICH_HCR]
 	tst	w1, #ICH_HCR_OVERFLOW		/* GICH_HCR has ICH_HCR_EL2's bits here */
@@ -183,6 +186,41 @@ fast_irq_v2:					/* x1 = this CPU's struct cpu */
 	str	w3, [x5, x1, lsl #2]
 	ldp	x4, x5, [sp, #16 * 2]
 	b	fast_irq_written
+fast_irq_v2_c:
+	ldp	x4, x5, [sp, #16 * 2]
+/*
+ * An entry that asks for C (FAST_IRQ_C_BIT): an eoi/oneshot SPI or the maintenance interrupt,
+ * which fastirq_c() (hyp/run/irq_fast.c) handles with the guest's caller-saved registers saved
+ * here and the callee-saved ones preserved by the procedure call standard: no full frame, no
+ * general exit. x0 = the INTID acknowledged. fastirq_c() returns 0 when done (and its priority
+ * dropped); otherwise it has handed the INTID over in fast_cpu.acked, and the general path
+ * takes it.
+ */
+fast_irq_c:
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	str	x18, [sp, #16 * 9]
+	stp	x29, x30, [sp, #16 * 14 + 8]
+	mov	x1, x0				/* x2 = the entry */
+	mrs	x0, tpidr_el2
+	bl	fastirq_c
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldr	x18, [sp, #16 * 9]
+	ldp	x29, x30, [sp, #16 * 14 + 8]
+	cbnz	w0, fast_irq_bail
+	mrs	x2, tpidr_el2
+	b	fast_irq_count
 fast_irq_v2_bail_acked:
 	ldp	x4, x5, [sp, #16 * 2]
 fast_irq_bail_acked:				/* x0 = the INTID acknowledged */

@@ -3,7 +3,7 @@
  * vGIC: an INTID gets an LR value on the CPU of its target vCPU only while the vGIC itself
  * would deliver it straight away - hardware-linked, enabled, its group enabled, routed to a
  * vCPU - and 0 everywhere else, which sends it down the general path. Written under the
- * vGIC lock, read by vectors.S without it (64-bit stores are single-copy atomic).
+ * lock of the INTID's virq, read by vectors.S without it (64-bit stores are single-copy atomic).
  */
 #include "hyp/core/fastirq.h"
 #include "drivers/gic.h"
@@ -11,8 +11,10 @@
 #include "drivers/gicv2_lr.h"
 #include "hyp/core/cpu.h"
 #include "irq/lr.h"
+#include "irq/lr_fast.h"
 
 _Static_assert(FAST_MAX_INTIDS == VGIC_MAX_INTIDS, "one fast entry per vGIC INTID");
+_Static_assert(LR_FAST_C == 1ull << FAST_IRQ_C_BIT, "the C fast path's mark");
 
 static struct fast_irq fast_table[SKIFF_MAX_CPUS][FAST_MAX_INTIDS];
 
@@ -24,6 +26,8 @@ void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, u
 	f->exits_irq = exits_irq;
 	f->cost_irq = cost_irq;
 	f->acked = 0;
+	if (plat.gic_maint_intid < FAST_MAX_INTIDS)
+		fast_table[pcpu][plat.gic_maint_intid].lr = 1ull << FAST_IRQ_C_BIT;
 	if (gic->version == 2) { /* vectors.S's GICv2 path: MMIO, GICH_LR values */
 		f->gicc = gicv2.gicc;
 		f->gich = gicv2.gich;
@@ -33,12 +37,21 @@ void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, u
 	}
 }
 
+/* An SPI for fastirq_c(): passed through in eoi or oneshot mode. */
+static bool fast_c_spi(const struct virq *v)
+{
+	return v->fast_eoi;
+}
+
 static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 {
 	uint32_t grp = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 
 	uint64_t lr;
 
+	/* a passed-through SPI in eoi or oneshot mode: fastirq_c() (irq/lr_fast.c) */
+	if (fast_c_spi(v))
+		return lr_fast_entry(vg, v, v->target);
 	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target || !(vg->ctlr & grp))
 		return 0;
 	lr = ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
@@ -53,9 +66,9 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	uint64_t lr = fast_lr(vg, v);
 	unsigned int i;
 
-	SPIN_ASSERT_HELD(&vg->lock);
-	if (v->intid >= FAST_MAX_INTIDS)
-		return;
+	SPIN_ASSERT_HELD(&v->lock);
+	if (v->intid >= FAST_MAX_INTIDS || v->intid == plat.gic_maint_intid)
+		return; /* the maintenance interrupt's entry is fastirq_attach()'s */
 	if (v->intid < VGIC_NR_PRIVATE) {
 		if (target)
 			__atomic_store_n(&fast_table[target->host_cpu][v->intid].lr, lr,
@@ -63,10 +76,11 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 		return;
 	}
 	for (i = 0; i < vg->nr_cpus; i++) {
-		const struct vgic_cpu *u = vg->cpus[i];
+		struct fast_irq *e = &fast_table[vg->cpus[i]->host_cpu][v->intid];
 
-		__atomic_store_n(&fast_table[u->host_cpu][v->intid].lr, u == target ? lr : 0,
-				 __ATOMIC_RELAXED);
+		if (fast_c_spi(v))
+			e->virq = v; /* for good: the SPI's mode does not change */
+		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELAXED);
 	}
 }
 
@@ -75,8 +89,9 @@ uint64_t fastirq_count(const struct vgic *vg, uint32_t intid)
 	uint64_t n = 0;
 	unsigned int i;
 
-	if (intid >= FAST_MAX_INTIDS)
-		return 0;
+	if (intid >= FAST_MAX_INTIDS ||
+	    (intid >= VGIC_INTID_SPI_BASE && fast_c_spi(&vg->spis[intid - VGIC_INTID_SPI_BASE])))
+		return 0; /* (an eoi/oneshot SPI's entries hold its virq, and count nothing) */
 	for (i = 0; i < vg->nr_cpus; i++)
 		n += __atomic_load_n(&fast_table[vg->cpus[i]->host_cpu][intid].count,
 				     __ATOMIC_RELAXED);

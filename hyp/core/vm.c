@@ -331,9 +331,14 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 		fatal("%s: cannot attach the virtual console", vm->name);
 }
 
+struct passthrough *vm_spi_source(uint32_t intid)
+{
+	return intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
+}
+
 struct vm *vm_handle_spi(uint32_t intid)
 {
-	struct passthrough *p = intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
+	struct passthrough *p = vm_spi_source(intid);
 	int index;
 
 	if (!p)
@@ -399,14 +404,14 @@ void vm_quiesce(struct vm *vm)
 {
 	unsigned int i;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->vgic.config_lock);
 	for (i = 0; i < dev_pt_used; i++)
 		if (vm_of_pt[i] == vm)
 			passthrough_quiesce(&dev_pt[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		passthrough_quiesce(&timer_ppis[vm->vcpus[i].pcpu]);
 	vgic_reset(&vm->vgic);
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->vgic.config_lock);
 	doorbell_reset(&doorbells[vm->id]);
 	vconsole_reset(&vconsoles[vm->id]);
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -423,13 +428,13 @@ void vm_start(struct vm *vm, uint64_t entry, uint64_t context)
 	struct vcpu *v0 = &vm->vcpus[0];
 	unsigned int i;
 
-	spin_lock(&vm->vgic.lock);
+	spin_lock(&vm->vgic.config_lock);
 	for (i = 0; i < dev_pt_used; i++)
 		if (vm_of_pt[i] == vm)
 			passthrough_restart(&dev_pt[i]);
 	for (i = 0; i < vm->nr_vcpus; i++)
-		timer_ppis[vm->vcpus[i].pcpu].quiesced = false;
-	spin_unlock(&vm->vgic.lock);
+		passthrough_restart(&timer_ppis[vm->vcpus[i].pcpu]);
+	spin_unlock(&vm->vgic.config_lock);
 
 	spin_lock(&vm->power_lock);
 	v0->boot_entry = entry;

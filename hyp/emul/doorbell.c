@@ -35,6 +35,7 @@ static int doorbell_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned i
 			  uint64_t val)
 {
 	struct doorbell *d = ctx;
+	struct virq *vq;
 	bool level;
 
 	(void)v;
@@ -44,10 +45,12 @@ static int doorbell_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned i
 	level = offset == DOORBELL_RAISE;
 	/* STATUS and the vGIC's line level change together: two vCPUs writing RAISE and ACK at
 	 * once leave both at the later write */
-	spin_lock(&d->vgic->lock);
+	vq = vgic_lock_virq(d->vgic, NULL, d->intid);
+	if (!vq)
+		return MMIO_OK;
 	__atomic_store_n(&d->line, level, __ATOMIC_RELAXED);
 	vgic_set_level_locked(d->vgic, NULL, d->intid, level);
-	spin_unlock(&d->vgic->lock);
+	vgic_unlock_virq(vq);
 	return MMIO_OK;
 }
 

@@ -44,30 +44,37 @@ static void setup_this_cpu(struct vcpu *v)
 
 /*
  * Most exits (MMIO, HVC, SGIs sent) happen with nothing in flight: then there is no LR to
- * fold and no list to flush, and the VM's lock is left alone. The flush may be skipped only
- * when the last one wrote no LR (v->lrs_clean): a finished LR can still hold an EOI bit whose
- * maintenance interrupt lasts until the LR is rewritten. Then every LR holds 0 or an entry
- * of the fast path (hardware-linked: never a maintenance interrupt) and ICH_HCR_EL2 just
- * En. The list head is read without the lock: a CPU that adds to this vCPU's list kicks it
- * afterwards, so a stale empty read only moves the flush to that kick's exit.
+ * fold and no list to flush, and the vCPU's ap_lock is left alone. The flush may be skipped only
+ * when no LR needs writing (v->lrs_clean): the last flush wrote none, or the last fold found
+ * every LR finished and empty in ICH_ELRSR_EL2 (lr_idle) - a finished LR can still hold an EOI
+ * bit whose maintenance interrupt lasts until the LR is rewritten, and ELRSR leaves those out.
+ * Then every LR holds 0, a finished entry or an entry of the fast path (hardware-linked: never
+ * a maintenance interrupt) and ICH_HCR_EL2 just En. The list head is read without the lock: a CPU
+ * that adds to this vCPU's list kicks it afterwards, so a stale empty read only moves the flush to
+ * that kick's exit.
  */
 static void flush(struct vcpu *v)
 {
 	if (v->lrs_clean && !__atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
 		return;
-	spin_lock(&v->vm->vgic.lock);
-	lr_flush(&v->vgic, gic->lr);
-	v->lrs_clean = v->vgic.lr_used == 0;
-	spin_unlock(&v->vm->vgic.lock);
+	do {
+		spin_lock(&v->vgic.ap_lock);
+		lr_flush(&v->vgic, gic->lr);
+		v->lrs_clean = v->vgic.lr_used == 0;
+		spin_unlock(&v->vgic.ap_lock);
+	} while (vgic_requeue(&v->vm->vgic, &v->vgic)); /* what the prune moved elsewhere */
 }
 
 static void fold(struct vcpu *v)
 {
 	if (!v->vgic.lr_used && !v->vgic.lr_fast)
 		return;
-	spin_lock(&v->vm->vgic.lock);
+	spin_lock(&v->vgic.ap_lock);
 	lr_fold(&v->vgic, gic->lr);
-	spin_unlock(&v->vm->vgic.lock);
+	if (v->vgic.lr_idle)
+		v->lrs_clean = true; /* every LR finished: nothing to rewrite */
+	spin_unlock(&v->vgic.ap_lock);
+	vgic_requeue(&v->vm->vgic, &v->vgic); /* the flush after the exit prunes again */
 }
 
 /*
@@ -137,7 +144,9 @@ _Noreturn void vcpu_run(struct vcpu *v)
 	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
 	gic->vcpu_if_reset();
 	reset_timers(v);
-	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list */
+	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list, all of them */
+	v->vgic.lr_unknown = ~0u;
+	v->vgic.hcr_unknown = true;
 	flush(v);
 	guest_enter(frame);
 }

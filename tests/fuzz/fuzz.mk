@@ -22,7 +22,7 @@ FUZZ_DT := tests/fuzz/fdt_mutate.c
 fuzz_abort_SRCS := hyp/emul/abort.c
 fuzz_psci_SRCS := hyp/exit/psci.c hyp/core/vm_lookup.c
 fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_dist_v2.c irq/vgic_redist.c irq/vgic_mmio.c irq/sgi.c \
-	irq/lr.c irq/passthrough.c irq/emulated.c
+	irq/lr.c irq/lr_fast.c irq/passthrough.c irq/emulated.c
 fuzz_platform_SRCS := hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_index.c hyp/plan/fdt_struct.c lib/printf.c
 fuzz_config_assign_SRCS := hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/dma.c arch/arm64/pgtable.c \
 	hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c lib/printf.c

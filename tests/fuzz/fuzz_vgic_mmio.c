@@ -28,7 +28,8 @@
  *  - each virq is on at most one vCPU list, ap_owner names that list, a private virq only on
  *    its own vCPU's; a virq in an LR (lr >= 0) is on the list of an in-guest vCPU whose
  *    lr_virq[lr] it is; anything else on a list wants an LR and has that vCPU as its target, or
- *    is active; a virq that wants an LR and has a target is on a list (nothing forgotten);
+ *    is active, or that vCPU is out of its guest or kicked (its next flush prunes it); a virq
+ *    that wants an LR and has a target is on a list (nothing forgotten);
  *  - list-register bookkeeping: lr_used <= nr_lrs; after lr_flush, the LRs hold distinct
  *    INTIDs, no HW=1 LR is pending+active, each LR matches its virq (INTID, priority, group,
  *    pINTID), nothing left out ranks above what is in the LRs and nothing wanting is left out
@@ -36,7 +37,7 @@
  *    is in an LR; across vCPUs no SPI is valid in two vCPUs' LRs;
  *  - unowned SPIs read as zero in every GICD register and never change; accesses the
  *    architecture does not define read as zero; GICR accesses abort exactly past the last
- *    vCPU's frames; the vGIC's lock is free after every call;
+ *    vCPU's frames; every vGIC lock (config, ap, virq) is free after every call;
  *  - the fakes are never called for an INTID the VM does not own or out of range, nor with a
  *    vCPU index beyond the VM's; deactivate_phys only for hardware-linked lines (a PPI: on the
  *    CPU of the vCPU it belongs to); passthrough's own deactivation only of an active line;
@@ -65,9 +66,11 @@
 
 #include "irq/emulated.h"
 #include "irq/lr.h"
+#include "irq/lr_fast.h"
 #include "irq/passthrough.h"
 #include "irq/sgi.h"
 #include "irq/vgic.h"
+#include "tests/unit/vgic_locks.h"
 #include "irq/vgic_mmio.h"
 #include "irq/virq.h"
 #include "tests/fuzz/fuzz.h"
@@ -99,6 +102,8 @@ static struct passthrough pts[NR_PT], ppis[VGIC_MAX_CPUS];
 static struct emu_source emu;
 static unsigned int nr_pts, nr_cpus, nr_lrs;
 static bool have_emu, have_timers, skip_idle; /* skip_idle: hyp/run/vcpu.c's fold/flush skips */
+/* the eoi/oneshot fast path (irq/lr_fast.c, as hyp/run/irq_fast.c drives it) takes what it can */
+static bool fast_c;
 static bool no_deferral, no_deferral_ever;
 static int cur_cpu = -1; /* the physical CPU (= vCPU) whose exit is being handled */
 static bool trace;	 /* SKIFF_FUZZ_TRACE=1: print what happens, to study a crash file */
@@ -364,11 +369,33 @@ static void if_write_hcr(uint32_t val)
 	cur_if->hcr = val;
 }
 
+static uint32_t misr(const struct cpuif *c);
+static uint32_t elrsr(const struct cpuif *c);
+static uint32_t eisr(const struct cpuif *c);
+
+static uint32_t if_read_elrsr(void)
+{
+	return elrsr(cur_if);
+}
+
+static uint32_t if_read_eisr(void)
+{
+	return eisr(cur_if);
+}
+
+static uint32_t if_read_misr(void)
+{
+	return misr(cur_if);
+}
+
 static struct lr_hw lr_hw = {
 	.read_lr = if_read_lr,
 	.write_lr = if_write_lr,
 	.read_hcr = if_read_hcr,
 	.write_hcr = if_write_hcr,
+	.read_elrsr = if_read_elrsr,
+	.read_eisr = if_read_eisr,
+	.read_misr = if_read_misr,
 };
 
 /* ICH_MISR_EL2 (IHI 0069 12.4.7) */
@@ -407,6 +434,18 @@ static uint32_t elrsr(const struct cpuif *c)
 
 	for (n = 0; n < nr_lrs; n++)
 		if (!LR_STATE(c->lr[n]) && ((c->lr[n] & ICH_LR_HW) || !(c->lr[n] & ICH_LR_EOI)))
+			m |= 1u << n;
+	return m;
+}
+
+/* ICH_EISR_EL2: invalid, HW=0 and the EOI bit: a maintenance interrupt owed */
+static uint32_t eisr(const struct cpuif *c)
+{
+	uint32_t m = 0;
+	unsigned int n;
+
+	for (n = 0; n < nr_lrs; n++)
+		if ((c->lr[n] & (ICH_LR_STATE_MASK | ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI)
 			m |= 1u << n;
 	return m;
 }
@@ -619,9 +658,11 @@ static void flush(unsigned int cpu)
 	for (i = 0; i < nr_live; i++)
 		pend_before[virq_id(live[i])] = deliverable(live[i]);
 	cur_if = c;
-	spin_lock(&vg.lock);
-	lr_flush(vc, &lr_hw);
-	spin_unlock(&vg.lock);
+	do {
+		spin_lock(&vc->ap_lock);
+		lr_flush(vc, &lr_hw);
+		spin_unlock(&vc->ap_lock);
+	} while (vgic_requeue(&vg, vc)); /* as hyp/run/vcpu.c */
 	c->lrs_clean = vc->lr_used == 0;
 	if (trace) {
 		unsigned int n;
@@ -652,9 +693,12 @@ static void fold(unsigned int cpu)
 		TRACE("\n");
 	}
 	cur_if = c;
-	spin_lock(&vg.lock);
+	spin_lock(&vc->ap_lock);
 	lr_fold(vc, &lr_hw);
-	spin_unlock(&vg.lock);
+	if (vc->lr_idle)
+		c->lrs_clean = true; /* as hyp/run/vcpu.c: every LR finished */
+	spin_unlock(&vc->ap_lock);
+	vgic_requeue(&vg, vc);
 	FUZZ_CHECK(!vc->lr_used && !vc->lr_fast, "vCPU %u: lr_used %u lr_fast 0x%llx after fold",
 		   cpu, vc->lr_used, (unsigned long long)vc->lr_fast);
 }
@@ -696,6 +740,30 @@ static bool fast_path(unsigned int cpu, uint32_t intid)
 	return true;
 }
 
+/* The eoi/oneshot fast path for an SPI on a vCPU in its guest, with the entry the fast-path
+ * table holds for it on that CPU (lr_fast_entry, kept under the virq's lock): true if it
+ * injected it; else nothing changed. */
+static bool fast_c_inject(unsigned int cpu, uint32_t intid)
+{
+	struct virq *v;
+	uint64_t entry;
+
+	if (!fast_c || !cif[cpu].in_guest || intid < VGIC_INTID_SPI_BASE ||
+	    intid >= VGIC_MAX_INTIDS)
+		return false;
+	v = vgic_get_virq(&vg, NULL, intid);
+	if (!v)
+		return false;
+	spin_lock(&v->lock);
+	entry = lr_fast_entry(&vg, v, &vcpus[cpu]);
+	spin_unlock(&v->lock);
+	cur_if = &cif[cpu];
+	if (!(entry & LR_FAST_C) || !lr_fast_inject(&vcpus[cpu], &lr_hw, v, &entry))
+		return false;
+	cif[cpu].lrs_clean = false;
+	return true;
+}
+
 /* Physical interrupt intid taken by CPU cpu (-1: none of the VM's): acknowledged (active, an
  * edge or software latch consumed), then the fast path or the general one (hyp/core/cpu.c). */
 static void take_irq(int cpu, struct pline *l, uint32_t intid)
@@ -708,6 +776,10 @@ static void take_irq(int cpu, struct pline *l, uint32_t intid)
 	TRACE("  physical INTID %u fires on CPU %d\n", intid, cpu);
 	if (cpu >= 0 && fast_path((unsigned int)cpu, intid)) {
 		TRACE("  fast path\n");
+		return;
+	}
+	if (cpu >= 0 && fast_c_inject((unsigned int)cpu, intid)) {
+		TRACE("  eoi/oneshot fast path\n");
 		return;
 	}
 	cur_cpu = cpu;
@@ -766,8 +838,30 @@ static bool fire_one(unsigned int pick)
 }
 
 /* An exit for a kick or a maintenance interrupt: fold, flush. */
+/* The maintenance fast path, if the vCPU is in its guest, not kicked and owes one: true if it
+ * did the exit's work. */
+static bool fast_c_maint(unsigned int cpu)
+{
+	struct cpuif *c = &cif[cpu];
+
+	if (!fast_c || !c->in_guest || c->kicked || !misr(c))
+		return false;
+	cur_if = c;
+	if (!lr_fast_maint(&vcpus[cpu], &lr_hw))
+		return false;
+	vgic_requeue(&vg, &vcpus[cpu]);
+	if (!vcpus[cpu].lr_used)
+		c->lrs_clean = true; /* as hyp/run/irq_fast.c */
+	TRACE("  maintenance fast path on vCPU %u\n", cpu);
+	FUZZ_CHECK(misr(c) == 0, "vCPU %u: maintenance condition 0x%x after its fast path", cpu,
+		   misr(c));
+	return true;
+}
+
 static void kick_exit(unsigned int cpu)
 {
+	if (fast_c_maint(cpu))
+		return;
 	cur_cpu = (int)cpu;
 	fold(cpu);
 	flush(cpu);
@@ -836,22 +930,34 @@ static void check_lists(void)
 						   vc->lr_virq[v->lr] == v,
 					   "INTID %u: lr %d on vCPU %u (in guest %d, lr_used %u)",
 					   v->intid, v->lr, i, cif[i].in_guest, vc->lr_used);
-			} else if (!v->active) {
+			} else if (!v->active && cif[i].in_guest && !cif[i].kicked) {
+				/* one that no longer belongs leaves at its owner's next prune: a
+				 * vCPU in its guest must have been kicked for it */
 				FUZZ_CHECK(
 					wants_lr(v) && v->target == vc,
 					"INTID %u on vCPU %u's list: not active, wants an LR %d, "
-					"target %d",
+					"target %d, and vCPU %u not kicked",
 					v->intid, i, wants_lr(v),
-					v->target ? (int)v->target->id : -1);
+					v->target ? (int)v->target->id : -1, i);
 			}
 		}
 		FUZZ_CHECK(vc->lr_used <= nr_lrs, "vCPU %u: lr_used %u", i, vc->lr_used);
 		if (!cif[i].in_guest)
 			FUZZ_CHECK(!vc->lr_used && !vc->lr_fast,
 				   "vCPU %u out of the guest: lr_used %u", i, vc->lr_used);
-		for (n = 0; n < VGIC_MAX_LRS; n++)
-			FUZZ_CHECK((n < vc->lr_used) == (vc->lr_virq[n] != NULL),
-				   "vCPU %u: lr_virq[%u] with lr_used %u", i, n, vc->lr_used);
+		/* lr_map names the LRs with an entry, all below lr_used (the maintenance fast path
+		 * can leave holes) */
+		for (n = 0; n < VGIC_MAX_LRS; n++) {
+			bool mapped = vc->lr_map & (1u << n);
+
+			FUZZ_CHECK(mapped == (vc->lr_virq[n] != NULL) &&
+					   (!mapped || n < vc->lr_used),
+				   "vCPU %u: lr_virq[%u] %d, lr_map 0x%x, lr_used %u", i, n,
+				   vc->lr_virq[n] != NULL, vc->lr_map, vc->lr_used);
+		}
+		FUZZ_CHECK(!(vc->lr_fast_eoi & ~vc->lr_map),
+			   "vCPU %u: lr_fast_eoi 0x%x, lr_map 0x%x", i, vc->lr_fast_eoi,
+			   vc->lr_map);
 	}
 	for (i = 0; i < nr_live; i++) {
 		const struct virq *v = live[i];
@@ -965,7 +1071,7 @@ __attribute__((no_sanitize("address"))) static void check_unowned(unsigned int e
 /* Everything but the unowned SPIs, which only a step's end checks (settle() takes many). */
 static void check_state(void)
 {
-	FUZZ_CHECK(vg.lock.next == vg.lock.owner, "the vgic lock is held after a call");
+	FUZZ_CHECK(vgic_all_unlocked(&vg), "a vGIC lock is held after a call");
 	check_lists();
 	check_live_lrs();
 	check_passthrough();
@@ -1369,6 +1475,7 @@ static void setup(struct fuzz_in *in)
 	cur_cpu = -1;
 	nr_cpus = 1 + (b0 & 7);
 	skip_idle = b0 & 8;
+	fast_c = b0 & 64;
 	no_deferral = no_deferral_ever = b0 & 16;
 	have_timers = !(b0 & 32);
 	nr_lrs = 1 + (b1 & 15);

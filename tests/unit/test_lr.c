@@ -106,11 +106,40 @@ static void fake_write_hcr(uint32_t val)
 	cpu.hcr = val;
 }
 
+/* ICH_ELRSR_EL2 / ICH_EISR_EL2 of the fake: invalid and no EOI maintenance owed (HW=1 or no
+ * EOI bit) / invalid with the EOI bit and HW=0 */
+static uint32_t fake_lr_bits(bool eoi_owed)
+{
+	uint32_t m = 0;
+	unsigned int n;
+
+	for (n = 0; n < cpu.nr; n++) {
+		uint64_t val = fake_read_lr(n);
+		bool owed = (val & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI;
+
+		if (!(val & ICH_LR_STATE_MASK) && owed == eoi_owed)
+			m |= 1u << n;
+	}
+	return m;
+}
+
+static uint32_t fake_read_elrsr(void)
+{
+	return fake_lr_bits(false);
+}
+
+static uint32_t fake_read_eisr(void)
+{
+	return fake_lr_bits(true);
+}
+
 static struct lr_hw hw = {
 	.read_lr = fake_read_lr,
 	.write_lr = fake_write_lr,
 	.read_hcr = fake_read_hcr,
 	.write_hcr = fake_write_hcr,
+	.read_elrsr = fake_read_elrsr,
+	.read_eisr = fake_read_eisr,
 };
 
 static void set_nr_lrs(unsigned int nr)
@@ -331,26 +360,28 @@ static struct virq *irq(uint32_t intid, uint8_t prio, bool edge)
 	return v;
 }
 
-/* As a source would inject: with the vgic lock held (the functions assert it). */
+/* As a source would inject: with the virq's lock held (the functions assert it). */
 static void trigger(uint32_t intid)
 {
-	spin_lock(&vg.lock);
+	struct virq *v = vgic_lock_virq(&vg, &vc, intid);
+
 	vgic_trigger_locked(&vg, &vc, intid);
-	spin_unlock(&vg.lock);
+	vgic_unlock_virq(v);
 }
 
 static void set_level(uint32_t intid, bool level)
 {
-	spin_lock(&vg.lock);
+	struct virq *v = vgic_lock_virq(&vg, &vc, intid);
+
 	vgic_set_level_locked(&vg, &vc, intid, level);
-	spin_unlock(&vg.lock);
+	vgic_unlock_virq(v);
 }
 
 static void queue(struct virq *v)
 {
-	spin_lock(&vg.lock);
+	spin_lock(&v->lock);
 	vgic_queue(&vg, v);
-	spin_unlock(&vg.lock);
+	spin_unlock(&v->lock);
 }
 
 static void set_enabled(struct virq *v, bool on)
@@ -455,20 +486,24 @@ static void check_folded(void)
 }
 
 /* The vCPU leaves the guest, and enters it again. */
-/* lr_fold() and lr_flush() run under the vgic lock, as hyp/run/vcpu.c calls them */
+/* lr_fold() and lr_flush() run under the vCPU's ap_lock, as hyp/run/vcpu.c calls them, and
+ * what a prune moved to another list is queued after it */
 static void leave_guest(void)
 {
-	spin_lock(&vg.lock);
+	spin_lock(&vc.ap_lock);
 	lr_fold(&vc, &hw);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vc.ap_lock);
+	vgic_requeue(&vg, &vc);
 	check_folded();
 }
 
 static void enter_guest(void)
 {
-	spin_lock(&vg.lock);
-	lr_flush(&vc, &hw);
-	spin_unlock(&vg.lock);
+	do {
+		spin_lock(&vc.ap_lock);
+		lr_flush(&vc, &hw);
+		spin_unlock(&vc.ap_lock);
+	} while (vgic_requeue(&vg, &vc));
 	check_flushed();
 }
 
@@ -1209,8 +1244,10 @@ static void test_active_write_waits_for_fold(void **state)
 	enter_guest();
 	take(SPI(2)); /* active, in an LR */
 	assert_true(v->lr >= 0);
-	eoi_expect(SPI(2)); /* the guest deactivates it; the virq still says active */
+	eoi_expect(SPI(2));  /* the guest deactivates it; the virq still says active */
+	spin_lock(&v->lock); /* as vgic_mmio_write() calls the handler */
 	vgic_mmio_write_set_active(&m, v, 1);
+	spin_unlock(&v->lock);
 	assert_true(v->lr >= 0);
 	assert_int_equal(vgic_mmio_read_active(&m, v), 1); /* as written */
 	leave_guest();
@@ -1221,7 +1258,9 @@ static void test_active_write_waits_for_fold(void **state)
 	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_ACTIVE);
 
 	/* and a clear that finds it active in the LR deactivates it at the fold */
+	spin_lock(&v->lock);
 	vgic_mmio_write_clear_active(&m, v, 1);
+	spin_unlock(&v->lock);
 	assert_int_equal(vgic_mmio_read_active(&m, v), 0);
 	leave_guest();
 	assert_false(v->active);
@@ -1702,25 +1741,23 @@ static void test_fold_resets(void **state)
  * vgic_dist_v2.c): lock held */
 static void sgi_pend(uint32_t intid, uint8_t srcs)
 {
-	struct virq *v = vgic_get_virq(&vg, &vc, intid);
+	struct virq *v = vgic_lock_virq(&vg, &vc, intid);
 
-	spin_lock(&vg.lock);
 	v->sgi_sources |= srcs;
 	v->pending_latch = true;
 	vgic_queue(&vg, v);
-	spin_unlock(&vg.lock);
+	vgic_unlock_virq(v);
 }
 
 /* GICD_CPENDSGIR of the vCPU's own SGI, after its fold */
 static void sgi_unpend(uint32_t intid, uint8_t srcs)
 {
-	struct virq *v = vgic_get_virq(&vg, &vc, intid);
+	struct virq *v = vgic_lock_virq(&vg, &vc, intid);
 
-	spin_lock(&vg.lock);
 	v->sgi_sources &= (uint8_t)~srcs;
 	v->pending_latch = v->sgi_sources != 0;
 	vgic_queue(&vg, v);
-	spin_unlock(&vg.lock);
+	vgic_unlock_virq(v);
 }
 
 static int setup_v2(void **state)

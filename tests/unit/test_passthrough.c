@@ -25,8 +25,10 @@
 #include "hyp/plan/config.h"
 #include "skiff/hvc.h"
 #include "irq/lr.h"
+#include "irq/lr_fast.h"
 #include "irq/passthrough.h"
 #include "irq/vgic.h"
+#include "tests/unit/vgic_locks.h"
 #include "irq/vgic_mmio.h"
 #include "irq/virq.h"
 
@@ -285,13 +287,45 @@ static void cpuif_write_hcr(uint32_t val)
 	cpuif.hcr = val;
 }
 
+static uint32_t misr(void);
+static uint32_t cpuif_lr_bits(bool eoi_owed);
+
+static uint32_t cpuif_read_elrsr(void)
+{
+	return cpuif_lr_bits(false);
+}
+
+static uint32_t cpuif_read_eisr(void)
+{
+	return cpuif_lr_bits(true);
+}
+
 static const struct lr_hw lr_hw = {
 	.nr_lrs = NR_LRS,
 	.read_lr = cpuif_read_lr,
 	.write_lr = cpuif_write_lr,
 	.read_hcr = cpuif_read_hcr,
 	.write_hcr = cpuif_write_hcr,
+	.read_elrsr = cpuif_read_elrsr,
+	.read_eisr = cpuif_read_eisr,
+	.read_misr = misr,
 };
+
+/* ICH_ELRSR_EL2 / ICH_EISR_EL2 (12.4.4, 12.4.3): invalid LRs that owe no maintenance interrupt
+ * (HW=1 or no EOI bit) / that owe one (EOI bit, HW=0) */
+static uint32_t cpuif_lr_bits(bool eoi_owed)
+{
+	uint32_t m = 0;
+	unsigned int n;
+
+	for (n = 0; n < NR_LRS; n++) {
+		uint64_t val = cpuif.lr[n];
+
+		if (!LR_STATE(val) && ((val & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI) == eoi_owed)
+			m |= 1u << n;
+	}
+	return m;
+}
 
 /* ICH_MISR_EL2 (IHI 0069 12.4.7): the maintenance interrupts asserted now */
 static uint32_t misr(void)
@@ -349,21 +383,23 @@ static unsigned int entries(void)
 
 static void check_unlocked(void)
 {
-	assert_int_equal(vg.lock.next, vg.lock.owner);
+	assert_true(vgic_all_unlocked(&vg));
 }
 
 static void fold(void)
 {
-	spin_lock(&vg.lock);
+	spin_lock(&vcpu[0].ap_lock);
 	lr_fold(&vcpu[0], &lr_hw);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vcpu[0].ap_lock);
+	vgic_requeue(&vg, &vcpu[0]);
 }
 
 static void flush(void)
 {
-	spin_lock(&vg.lock);
+	spin_lock(&vcpu[0].ap_lock);
 	lr_flush(&vcpu[0], &lr_hw);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vcpu[0].ap_lock);
+	vgic_requeue(&vg, &vcpu[0]);
 	assert_int_equal(misr(), 0); /* no maintenance interrupt right after a flush */
 }
 
@@ -379,6 +415,49 @@ static uint32_t phys_next(void)
 	return 0;
 }
 
+/*
+ * The eoi/oneshot fast path (irq/lr_fast.c), as hyp/run/irq_fast.c drives it, in the tests that
+ * run a second time with fast_path set (the "_fast" ones in main): an SPI of vCPU 0 goes to
+ * lr_fast_inject() with the entry the fast-path table holds for it (lr_fast_entry), the
+ * maintenance interrupt to lr_fast_maint(); what they decline takes the general path. Every
+ * figure those tests assert must come out the same either way. fast_taken counts what the fast
+ * path did, so a test can tell that it ran.
+ */
+static bool fast_path;
+static struct {
+	unsigned int inject;
+	unsigned int maint;
+} fast_taken;
+
+static bool fast_inject(uint32_t intid)
+{
+	struct virq *v = vgic_get_virq(&vg, NULL, intid);
+	uint64_t entry;
+
+	if (!fast_path || !v)
+		return false;
+	spin_lock(&v->lock);
+	entry = lr_fast_entry(&vg, v, &vcpu[0]);
+	spin_unlock(&v->lock);
+	if (!(entry & LR_FAST_C) || !lr_fast_inject(&vcpu[0], &lr_hw, v, &entry))
+		return false;
+	fast_taken.inject++;
+	check_unlocked();
+	assert_int_equal(misr(), 0);
+	return true;
+}
+
+static bool fast_maint(void)
+{
+	if (!fast_path || !lr_fast_maint(&vcpu[0], &lr_hw))
+		return false;
+	vgic_requeue(&vg, &vcpu[0]);
+	fast_taken.maint++;
+	check_unlocked();
+	assert_int_equal(misr(), 0); /* the EOId LRs are cleared, nothing else was pending */
+	return true;
+}
+
 /* A physical interrupt: skiff acknowledges it (active; an edge or software latch is
  * consumed), drops its priority (EOImode 1) and hands it to passthrough. */
 static void irq_exit(uint32_t intid)
@@ -386,6 +465,16 @@ static void irq_exit(uint32_t intid)
 	int index = passthrough_find(&pt, intid);
 
 	exits.irq++;
+	if (fast_path) {
+		struct phys_line before = phys[intid];
+
+		phys[intid].fires++;
+		phys[intid].active = true;
+		phys[intid].latch = false;
+		if (fast_inject(intid))
+			return;
+		phys[intid] = before; /* declined, having changed nothing: the general path */
+	}
 	fold();
 	phys[intid].fires++;
 	phys[intid].active = true;
@@ -410,8 +499,10 @@ static void settle(void)
 			irq_exit(intid);
 		} else if (misr()) {
 			exits.maint++;
-			fold();
-			flush();
+			if (!fast_maint()) {
+				fold();
+				flush();
+			}
 		} else {
 			return;
 		}
@@ -1159,9 +1250,9 @@ static void test_state_write_retries_for_fast_lr(void **state)
 		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ISACTIVER, SPI_B), 4, BIT_OF(SPI_A)),
 		VGIC_ACCESS_OK);
 	/* the fold put it in the model: the write is done */
-	spin_lock(&vg.lock);
+	spin_lock(&v->lock);
 	v->pending_latch = true;
-	spin_unlock(&vg.lock);
+	spin_unlock(&v->lock);
 	assert_int_equal(
 		vgic_dist_write(&vg, &vcpu[0], WORD_OF(GICD_ISACTIVER, SPI_B), 4, BIT_OF(SPI_B)),
 		VGIC_ACCESS_OK);
@@ -1234,6 +1325,162 @@ static void test_oneshot_figures(void **state)
 	assert_int_equal(kvm.spurious, 1);
 	assert_int_equal(kvm.entries, 6); /* + the second IRQ and its EOI maintenance */
 	assert_memory_equal(&null_switch, &deferred, sizeof(deferred));
+}
+
+/* One eoi-mode level cycle: fire, the guest takes it and EOIs with the line still high
+ * (fires again after the deactivation), then lowers it and EOIs the second. */
+static struct figures eoi_cycle(void)
+{
+	struct figures f;
+
+	boot(IRQ_MODE_EOI, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	device_level(SPI_A, true);
+	assert_int_equal(guest_take(), SPI_A);
+	guest_done(SPI_A); /* line still high: deactivated at the EOI, it fires again */
+	assert_int_equal(guest_take(), SPI_A);
+	device_level(SPI_A, false);
+	guest_done(SPI_A);
+	assert_int_equal(guest_take(), SPURIOUS);
+	f.fires = phys[SPI_A].fires;
+	f.entries = entries();
+	f.maint_exits = exits.maint;
+	f.injected = (unsigned int)counter(SPI_A, SKIFF_CNT_SPI_INJECTED);
+	f.deliveries = deliveries[SPI_A];
+	f.spurious = spurious[SPI_A];
+	return f;
+}
+
+/* The fast path does what the general path does, figure for figure (issue 13: the deferral
+ * semantics and the event counts unchanged), and it is the fast path that did it. */
+static void test_fast_path_figures(void **state)
+{
+	struct figures general, fast;
+
+	(void)state;
+	fast_path = false;
+	general = threaded_cycle(false, &no_deferral);
+	fast_path = true;
+	memset(&fast_taken, 0, sizeof(fast_taken));
+	fast = threaded_cycle(false, &no_deferral);
+	assert_memory_equal(&fast, &general, sizeof(general));
+	assert_int_equal(fast_taken.inject, 1);
+	assert_int_equal(fast_taken.maint, 1);
+	assert_int_equal(counter(SPI_A, SKIFF_CNT_SPI_MAINT), 1);
+	assert_int_equal(counter(SPI_A, SKIFF_CNT_SPI_UNMASKED), 1); /* at the guest's unmask */
+
+	fast_path = false;
+	general = threaded_cycle(true, &no_deferral); /* KVM-like: released at the EOI */
+	fast_path = true;
+	memset(&fast_taken, 0, sizeof(fast_taken));
+	fast = threaded_cycle(true, &no_deferral);
+	assert_memory_equal(&fast, &general, sizeof(general));
+	print_message("# kvm-like: fast inject %u maint %u\n", fast_taken.inject, fast_taken.maint);
+	/* the second fire finds the guest's enable clear: no entry, the general path latches it */
+	assert_int_equal(fast_taken.inject, 1);
+	assert_int_equal(fast_taken.maint, 2);
+
+	fast_path = false;
+	general = eoi_cycle();
+	fast_path = true;
+	memset(&fast_taken, 0, sizeof(fast_taken));
+	fast = eoi_cycle();
+	assert_memory_equal(&fast, &general, sizeof(general));
+	assert_int_equal(general.fires, 2);
+	assert_int_equal(fast_taken.inject, 2);
+	assert_int_equal(fast_taken.maint, 2);
+	assert_false(phys[SPI_A].active);
+	assert_null(vcpu[0].ap_head);
+	fast_path = false;
+}
+
+/* ---- writes from another vCPU while the interrupt sits in vCPU 0's list register */
+
+/* A GICD write by vCPU 1 (running on another CPU: no fold of vCPU 0's LRs on its way in). */
+static void other_vcpu_write(uint32_t reg, uint32_t intid, uint32_t width, uint32_t val)
+{
+	uint32_t off = width == 1 ? reg + intid : WORD_OF(reg, intid);
+
+	assert_int_equal(vgic_dist_write(&vg, &vcpu[1], off, width, val), VGIC_ACCESS_OK);
+	check_unlocked();
+}
+
+/* vCPU 0 takes the kick vgic_queue or the deferral sent it: an exit, fold and flush. */
+static void take_kick(void)
+{
+	assert_true(kicks[0] > 0);
+	kicks[0] = 0;
+	exits.irq++;
+	fold();
+	flush();
+	settle();
+}
+
+/*
+ * The race an earlier note named: a write by one vCPU to an interrupt in another running
+ * vCPU's LR must not be lost at that vCPU's next fold. Pending and active writes wait in the
+ * virq (lr_writes) and the owner is kicked; its fold applies them after what the guest did with
+ * the LR. Enable and priority writes change the virq at once and kick the owner, whose next
+ * flush rewrites the LR from it. Each step checks the write took effect, in the LR or not.
+ */
+static void test_cross_vcpu_writes(void **state)
+{
+	enum irq_mode mode = mode_of(state);
+	struct virq *v;
+
+	boot(mode, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	v = virq_of(SPI_A);
+	memset(kicks, 0, sizeof(kicks));
+
+	/* ICPENDR while pending in vCPU 0's LR, untaken: gone at the fold, never delivered */
+	device_level(SPI_A, true);
+	assert_int_equal(LR_STATE(lr_of(SPI_A)), ICH_LR_PENDING);
+	other_vcpu_write(GICD_ICPENDR, SPI_A, 4, BIT_OF(SPI_A));
+	assert_int_equal(v->lr_writes, VIRQ_WRITE_CLEAR_PENDING); /* waits for the fold */
+	device_level(SPI_A, false);
+	take_kick();
+	assert_int_equal(lr_of(SPI_A), 0);
+	assert_false(v->pending_latch);
+	assert_int_equal(guest_take(), SPURIOUS);
+	if (mode != IRQ_MODE_HW)
+		assert_false(phys[SPI_A].active); /* the held activation ended with it */
+
+	/* IPRIORITYR while pending in the LR: the LR carries the new priority after the kick */
+	device_level(SPI_A, true);
+	assert_int_equal(LR_PRIO(lr_of(SPI_A)), PRIO_A);
+	other_vcpu_write(GICD_IPRIORITYR, SPI_A, 1, 0x30);
+	take_kick();
+	assert_int_equal(LR_PRIO(lr_of(SPI_A)), 0x30);
+
+	/* ICENABLER while pending in the LR: out of the LR after the kick, not taken */
+	other_vcpu_write(GICD_ICENABLER, SPI_A, 4, BIT_OF(SPI_A));
+	take_kick();
+	assert_int_equal(lr_of(SPI_A), 0);
+	assert_int_equal(guest_take(), SPURIOUS);
+	/* enabled again: delivered once */
+	other_vcpu_write(GICD_ISENABLER, SPI_A, 4, BIT_OF(SPI_A));
+	if (kicks[0])
+		take_kick();
+	settle();
+	assert_int_equal(guest_take(), SPI_A);
+	device_level(SPI_A, false);
+
+	/* ICACTIVER while the guest handles it (active in the LR): ended at the fold, the
+	 * physical line deactivated with it; the guest's own EOI later finds it gone */
+	other_vcpu_write(GICD_ICACTIVER, SPI_A, 4, BIT_OF(SPI_A));
+	assert_int_equal(v->lr_writes, VIRQ_WRITE_CLEAR_ACTIVE);
+	assert_int_equal(guest_read(WORD_OF(GICD_ISACTIVER, SPI_A), 4) & BIT_OF(SPI_A), 0);
+	take_kick();
+	assert_false(v->active);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(lr_of(SPI_A), 0);
+	guest_done(SPI_A);
+	/* the first fire, dropped by ICPENDR; the second, held through the priority change and the
+	 * disable, delivered once */
+	assert_int_equal(phys[SPI_A].fires, 2);
+	assert_int_equal(deliveries[SPI_A], 1);
+	assert_int_equal(guest_take(), SPURIOUS);
 }
 
 /* ---- routing and ownership */
@@ -1338,9 +1585,9 @@ static void test_quiesce_restart(void **state)
 	assert_int_equal(guest_take(), SPI_A);
 	assert_true(phys[SPI_A].active);
 
-	spin_lock(&vg.lock);
+	spin_lock(&vg.config_lock);
 	passthrough_quiesce(&pt);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vg.config_lock);
 	assert_false(phys[SPI_A].enabled);
 	assert_false(phys[SPI_A].active);
 	assert_false(phys[SPI_A].latch);
@@ -1356,10 +1603,10 @@ static void test_quiesce_restart(void **state)
 	expect_call(0, HW_DEACTIVATE, SPI_A, 0);
 	assert_false(phys[SPI_A].active);
 
-	spin_lock(&vg.lock);
+	spin_lock(&vg.config_lock);
 	vgic_reset(&vg);
 	passthrough_restart(&pt);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vg.config_lock);
 	check_unlocked();
 	a = virq_of(SPI_A);
 	assert_false(a->enabled || a->active || a->pending_latch);
@@ -1566,16 +1813,18 @@ static void test_ppis(void **state)
 	redist_write(GICR_IPRIORITYR0 + TIMER_VIRT / 4 * 4, 0x80u << (8 * (TIMER_VIRT % 4)));
 	redist_write(GICR_ICFGR1, 0);
 	assert_int_equal(nr_calls, 0);
-	spin_lock(&vg.lock);
+	spin_lock(&vcpu[0].ap_lock);
 	lr_flush(&vcpu[0], &lr_hw);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vcpu[0].ap_lock);
+	vgic_requeue(&vg, &vcpu[0]);
 	val = lr_of(TIMER_VIRT);
 	assert_true(val & ICH_LR_HW);
 	assert_int_equal(LR_PINTID(val), TIMER_VIRT);
 	assert_false(val & ICH_LR_EOI);
-	spin_lock(&vg.lock);
+	spin_lock(&vcpu[0].ap_lock);
 	lr_fold(&vcpu[0], &lr_hw);
-	spin_unlock(&vg.lock);
+	spin_unlock(&vcpu[0].ap_lock);
+	vgic_requeue(&vg, &vcpu[0]);
 	redist_write(GICR_ICPENDR0, 1u << TIMER_VIRT);
 	assert_false(v->pending_latch);
 	redist_write(GICR_ISACTIVER0, 1u << TIMER_VIRT);
@@ -1591,7 +1840,28 @@ static void test_ppis(void **state)
 	{ .name = #f "_hw", .test_func = f, .initial_state = &mode_hw },          \
 	{ .name = #f "_eoi", .test_func = f, .initial_state = &mode_eoi },        \
 	{ .name = #f "_oneshot", .test_func = f, .initial_state = &mode_oneshot }
+#define PER_MODE_FAST(f)                                                                  \
+	{ .name = #f "_eoi_fast", .test_func = f, .initial_state = &mode_eoi,             \
+	  .setup_func = setup_fast, .teardown_func = teardown_fast },                     \
+	{ .name = #f "_oneshot_fast", .test_func = f, .initial_state = &mode_oneshot,     \
+	  .setup_func = setup_fast, .teardown_func = teardown_fast }
 // clang-format on
+
+/* The "_fast" runs: the same tests with the eoi/oneshot fast path taking what it can. */
+static int setup_fast(void **state)
+{
+	(void)state;
+	fast_path = true;
+	memset(&fast_taken, 0, sizeof(fast_taken));
+	return 0;
+}
+
+static int teardown_fast(void **state)
+{
+	(void)state;
+	fast_path = false;
+	return 0;
+}
 
 int main(void)
 {
@@ -1606,6 +1876,18 @@ int main(void)
 		PER_MODE(test_ispendr_late_fire),
 		PER_MODE(test_icactiver_while_handling),
 		PER_MODE(test_quiesce_restart),
+		PER_MODE(test_cross_vcpu_writes),
+		PER_MODE_FAST(test_cross_vcpu_writes),
+		PER_MODE_FAST(test_lr_bits),
+		PER_MODE_FAST(test_level_once_per_cycle),
+		PER_MODE_FAST(test_edge_during_handling),
+		PER_MODE_FAST(test_stuck_line_blocks_only_itself),
+		PER_MODE_FAST(test_mirroring),
+		PER_MODE_FAST(test_icpendr_untaken),
+		PER_MODE_FAST(test_ispendr_late_fire),
+		PER_MODE_FAST(test_icactiver_while_handling),
+		PER_MODE_FAST(test_quiesce_restart),
+		cmocka_unit_test(test_fast_path_figures),
 		cmocka_unit_test(test_route_own_cpu_from_setup),
 		cmocka_unit_test(test_oneshot_threaded),
 		cmocka_unit_test(test_oneshot_asserted_at_unmask),

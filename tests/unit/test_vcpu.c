@@ -88,7 +88,11 @@ static void write_hcr(uint32_t val)
 	hcr_reg = val;
 }
 
-static struct lr_hw gicv3_lr_hw = { 4, read_lr, write_lr, read_hcr, write_hcr };
+static struct lr_hw gicv3_lr_hw = { .nr_lrs = 4,
+				    .read_lr = read_lr,
+				    .write_lr = write_lr,
+				    .read_hcr = read_hcr,
+				    .write_hcr = write_hcr };
 
 static void fake_lr_hw_init(unsigned int max)
 {
@@ -161,14 +165,15 @@ void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
 	event('R');
 }
 
-/* lr_fold and lr_flush must run with the VM's vgic lock held */
+/* lr_fold and lr_flush must run with the vCPU's ap_lock held, and no VM-wide lock */
 static unsigned int lrs_to_use; /* what the next flush leaves in the LRs */
 
 void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
 	assert_ptr_equal(vc, &v->vgic);
 	assert_ptr_equal(hw, &gicv3_lr_hw);
-	assert_true(spin_is_locked(&vm.vgic.lock));
+	assert_true(spin_is_locked(&v->vgic.ap_lock));
+	assert_false(spin_is_locked(&vm.vgic.config_lock));
 	vc->lr_used = 0;
 	vc->lr_fast = 0;
 	event('F');
@@ -178,7 +183,8 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
 	assert_ptr_equal(vc, &v->vgic);
 	assert_ptr_equal(hw, &gicv3_lr_hw);
-	assert_true(spin_is_locked(&vm.vgic.lock));
+	assert_true(spin_is_locked(&v->vgic.ap_lock));
+	assert_false(spin_is_locked(&vm.vgic.config_lock));
 	vc->lr_used = lrs_to_use;
 	event('L');
 }
@@ -196,6 +202,16 @@ unsigned int trap_handle(struct vcpu *vc, struct exc_frame *f, unsigned long slo
 	if (trap_turns_off)
 		vcpu_set_power(vc, VCPU_OFF); /* PSCI CPU_OFF */
 	return trap_reason;
+}
+
+/* what a prune moved to another vCPU's list is queued after the ap_lock is released */
+bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc)
+{
+	assert_ptr_equal(vg, &vm.vgic);
+	assert_ptr_equal(vc, &v->vgic);
+	assert_false(spin_is_locked(&vc->ap_lock));
+	event('Q');
+	return false;
 }
 
 void irq_entry(void)
@@ -289,10 +305,10 @@ static void test_exit_with_nothing_in_flight(void **state)
 	fake_sysreg_set("pmccntr_el0", 700);
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
 	/* no LR in use, none written last time and nothing listed: neither fold nor flush, and
-	 * the VM's lock is never taken */
+	 * the vCPU's ap_lock is never taken */
 	assert_string_equal(events, "T");
-	assert_false(spin_is_locked(&vm.vgic.lock));
-	assert_int_equal(vm.vgic.lock.next, 0);
+	assert_false(spin_is_locked(&v->vgic.ap_lock));
+	assert_int_equal(v->vgic.ap_lock.next, 0);
 	/* the cost: the cycles from the vector to the end, plus what the measurement misses */
 	assert_int_equal(v->el2_cost[SKIFF_EXIT_MMIO], 1700 - 500 + EXIT_COST_EXTRA);
 }
@@ -306,8 +322,8 @@ static void test_exit_folds_and_flushes(void **state)
 	v->lrs_clean = false;
 	lrs_to_use = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "FTL");
-	assert_false(spin_is_locked(&vm.vgic.lock));
+	assert_string_equal(events, "FQTLQ");
+	assert_false(spin_is_locked(&v->vgic.ap_lock));
 	assert_false(v->lrs_clean); /* the flush wrote an LR */
 	/* clean LRs but something on the list: flushed */
 	nr_events = 0;
@@ -317,14 +333,14 @@ static void test_exit_folds_and_flushes(void **state)
 	v->vgic.ap_head = &listed;
 	lrs_to_use = 0;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "TL");
+	assert_string_equal(events, "TLQ");
 	assert_true(v->lrs_clean);
 	/* LRs the fast path filled are folded even when the flush wrote none */
 	nr_events = 0;
 	v->vgic.ap_head = NULL;
 	v->vgic.lr_fast = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "FT");
+	assert_string_equal(events, "FQT");
 }
 
 static void test_interrupt_exit(void **state)
@@ -335,7 +351,7 @@ static void test_interrupt_exit(void **state)
 	exit_frame.entry_cycles = 0;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC + 1), 0);
 	/* the LRs are folded before the interrupt is taken, and flushed after */
-	assert_string_equal(events, "FTIL");
+	assert_string_equal(events, "FQTILQ");
 	assert_int_equal(v->el2_cost[SKIFF_EXIT_IRQ], 1000 + EXIT_COST_EXTRA);
 }
 
@@ -375,7 +391,7 @@ static void test_cpu_off_parks_then_restarts(void **state)
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 1);
 	/* parked: guest timers stopped, no virtual interface; woken; set up for the guest
 	 * again (read back), reset, timers reset, flushed, entered */
-	assert_string_equal(events, "TWisRrLE");
+	assert_string_equal(events, "TWisRrLQE");
 	assert_int_equal(fake_sysreg_writes("cntv_ctl_el0"), 1);
 	assert_int_equal(fake_sysreg_get("cntv_ctl_el0"), 0);
 	assert_int_equal(fake_sysreg_get("cntp_ctl_el0"), 0);

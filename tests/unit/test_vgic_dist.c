@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "irq/vgic.h"
+#include "tests/unit/vgic_locks.h"
 #include "irq/vgic_mmio.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -140,12 +141,14 @@ struct env {
 	struct irq_source src;
 };
 
-/* vgic_prune() as hyp/run/vcpu.c runs it: under the vgic lock, which it asserts. */
+/* vgic_prune() as hyp/run/vcpu.c runs it: under the vCPU's ap_lock, which it asserts; what it
+ * took off for another vCPU's list is queued there after. */
 static void prune(struct env *e, struct vgic_cpu *vc)
 {
-	spin_lock(&e->vg.lock);
+	spin_lock(&vc->ap_lock);
 	vgic_prune(&e->vg, vc);
-	spin_unlock(&e->vg.lock);
+	spin_unlock(&vc->ap_lock);
+	vgic_requeue(&e->vg, vc);
 }
 
 static struct env *env_new(unsigned int nr_cpus, unsigned int nr_intids)
@@ -239,8 +242,7 @@ static unsigned int total_kicks(void)
 static void snapshot(const struct env *e, struct env *snap)
 {
 	memcpy(snap, e, sizeof(*snap));
-	snap->vg.lock.next = 0;
-	snap->vg.lock.owner = 0;
+	vgic_zero_locks(&snap->vg, snap->cpu, VGIC_MAX_CPUS);
 }
 
 static void assert_unchanged(const struct env *e, const struct env *before)
@@ -1080,10 +1082,12 @@ static void test_injection(void **state)
 	assert_true(on_list(&e->cpu[0], v));
 
 	/* the _locked forms, with the lock held */
-	spin_lock(&e->vg.lock);
+	spin_lock(&spi(e, SPI_FAR)->lock);
 	vgic_set_level_locked(&e->vg, NULL, SPI_FAR, true);
+	spin_unlock(&spi(e, SPI_FAR)->lock);
+	spin_lock(&spi(e, SPI_SRC)->lock);
 	vgic_trigger_locked(&e->vg, NULL, SPI_SRC);
-	spin_unlock(&e->vg.lock);
+	spin_unlock(&spi(e, SPI_SRC)->lock);
 	assert_true(spi(e, SPI_FAR)->line_level);
 	assert_true(spi(e, SPI_SRC)->pending_latch);
 

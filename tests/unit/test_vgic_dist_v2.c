@@ -20,6 +20,7 @@
 #include "drivers/gicv2_lr.h"
 #include "irq/lr.h"
 #include "irq/vgic.h"
+#include "tests/unit/vgic_locks.h"
 #include "irq/vgic_mmio.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -190,8 +191,33 @@ static unsigned int total_kicks(void)
 static void snapshot(const struct env *e, struct env *snap)
 {
 	memcpy(snap, e, sizeof(*snap));
-	snap->vg.lock.next = 0;
-	snap->vg.lock.owner = 0;
+	vgic_zero_locks(&snap->vg, snap->cpu, VGIC_MAX_CPUS);
+}
+
+/* vCPU c's exit and entry as hyp/run/vcpu.c runs them: under its ap_lock, then what a prune
+ * took off its list is queued where it belongs */
+static void flush(struct env *e, unsigned int c)
+{
+	spin_lock(&e->cpu[c].ap_lock);
+	lr_flush(&e->cpu[c], &lr_hw);
+	spin_unlock(&e->cpu[c].ap_lock);
+	vgic_requeue(&e->vg, &e->cpu[c]);
+}
+
+static void fold(struct env *e, unsigned int c)
+{
+	spin_lock(&e->cpu[c].ap_lock);
+	lr_fold(&e->cpu[c], &lr_hw);
+	spin_unlock(&e->cpu[c].ap_lock);
+	vgic_requeue(&e->vg, &e->cpu[c]);
+}
+
+static void prune(struct env *e, unsigned int c)
+{
+	spin_lock(&e->cpu[c].ap_lock);
+	vgic_prune(&e->vg, &e->cpu[c]);
+	spin_unlock(&e->cpu[c].ap_lock);
+	vgic_requeue(&e->vg, &e->cpu[c]);
 }
 
 static void assert_unchanged(const struct env *e, const struct env *before)
@@ -641,10 +667,10 @@ static void test_itargetsr_moves(void **state)
 	wr(e, GICD_ITARGETSR + SPI_OWN, 1, 0);
 	assert_null(v->ap_owner);
 	assert_true(v->pending_latch);
-	spin_lock(&e->vg.lock);
-	vgic_prune(&e->vg, &e->cpu[2]);
+	prune(e, 2);
+	spin_lock(&v->lock);
 	vgic_queue(&e->vg, v);
-	spin_unlock(&e->vg.lock);
+	spin_unlock(&v->lock);
 	assert_null(v->ap_owner);
 	wr(e, GICD_ITARGETSR + SPI_OWN, 1, 0x08);
 	assert_true(on_list(&e->cpu[3], v));
@@ -658,18 +684,14 @@ static void test_itargetsr_in_lr(void **state)
 
 	make_enabled(e, 0, SPI_OWN);
 	wr(e, GICD_ISPENDR + 4, 4, 1u << (SPI_OWN % 32));
-	spin_lock(&e->vg.lock);
-	lr_flush(&e->cpu[0], &lr_hw);
-	spin_unlock(&e->vg.lock);
+	flush(e, 0);
 	assert_int_equal(v->lr, 0);
 	assert_int_equal(gich_lr[0] & GICH_LR_VIRTUALID_MASK, SPI_OWN);
 	memset(kicks, 0, sizeof(kicks));
 	wr_as(e, 1, GICD_ITARGETSR + SPI_OWN, 1, 0x02);
 	assert_true(on_list(&e->cpu[0], v));
 	assert_int_equal(kicks[0], 1);
-	spin_lock(&e->vg.lock);
-	lr_fold(&e->cpu[0], &lr_hw); /* the guest did not take it */
-	spin_unlock(&e->vg.lock);
+	fold(e, 0); /* the guest did not take it */
 	assert_false(on_list(&e->cpu[0], v));
 	assert_true(on_list(&e->cpu[1], v));
 	assert_true(v->pending_latch);
@@ -679,9 +701,7 @@ static void test_itargetsr_in_lr(void **state)
 	wr(e, GICD_ITARGETSR + SPI_OWN, 1, 0x01);
 	assert_true(on_list(&e->cpu[1], v));
 	wr(e, GICD_ICACTIVER + 4, 4, 1u << (SPI_OWN % 32));
-	spin_lock(&e->vg.lock);
-	vgic_prune(&e->vg, &e->cpu[1]);
-	spin_unlock(&e->vg.lock);
+	prune(e, 1);
 	assert_null(v->ap_owner);
 }
 
@@ -809,20 +829,6 @@ static void test_pendsgir(void **state)
 
 /* ---- the source CPU in the list register */
 
-static void flush(struct env *e, unsigned int c)
-{
-	spin_lock(&e->vg.lock);
-	lr_flush(&e->cpu[c], &lr_hw);
-	spin_unlock(&e->vg.lock);
-}
-
-static void fold(struct env *e, unsigned int c)
-{
-	spin_lock(&e->vg.lock);
-	lr_fold(&e->cpu[c], &lr_hw);
-	spin_unlock(&e->vg.lock);
-}
-
 static unsigned int lr_cpuid(uint32_t lr)
 {
 	return (lr & GICH_LR_CPUID_MASK) >> GICH_LR_CPUID_SHIFT;
@@ -893,9 +899,9 @@ static void test_reset(void **state)
 	wr_as(e, 1, GICD_IGROUPR, 4, 0xffffffff);
 	wr_as(e, 1, GICD_SGIR, 4, SGIR(1, 0, 9));
 	e->cpu[2].private_irqs[9].sgi_active_src = 1;
-	spin_lock(&e->vg.lock);
+	spin_lock(&e->vg.config_lock);
 	vgic_reset(&e->vg);
-	spin_unlock(&e->vg.lock);
+	spin_unlock(&e->vg.config_lock);
 	assert_int_equal(e->vg.version, VGIC_V2);
 	assert_int_equal(rd(e, GICD_CTLR, 4), 0);
 	assert_int_equal(rd(e, GICD_IGROUPR + 4, 4), 0);

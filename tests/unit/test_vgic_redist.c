@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "irq/vgic.h"
+#include "tests/unit/vgic_locks.h"
 #include "irq/vgic_mmio.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -220,8 +221,7 @@ static unsigned int total_kicks(void)
 static void snapshot(const struct env *e, struct env *snap)
 {
 	memcpy(snap, e, sizeof(*snap));
-	snap->vg.lock.next = 0;
-	snap->vg.lock.owner = 0;
+	vgic_zero_locks(&snap->vg, snap->cpu, VGIC_MAX_CPUS);
 }
 
 static void assert_unchanged(const struct env *e, const struct env *before)

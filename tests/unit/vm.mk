@@ -5,5 +5,6 @@ UNIT_TESTS += vm
 vm_SRCS := hyp/core/vm.c drivers/gicv2.c hyp/core/fastirq.c hyp/emul/mmio.c hyp/emul/doorbell.c \
 	hyp/emul/vconsole.c irq/vgic.c irq/vgic_mmio.c irq/vgic_dist.c irq/vgic_dist_v2.c \
 	irq/vgic_redist.c \
-	irq/passthrough.c irq/emulated.c irq/sgi.c arch/arm64/stage2.c arch/arm64/pgtable.c \
+	irq/passthrough.c irq/emulated.c irq/sgi.c irq/lr_fast.c irq/lr.c arch/arm64/stage2.c \
+	arch/arm64/pgtable.c \
 	lib/log.c lib/printf.c tests/unit/fake_cpu.c tests/unit/fake_console.c
