@@ -21,6 +21,13 @@
 
 _Static_assert(VGIC_MAX_CPUS <= SGI_MAX_CPUS, "SGI target masks hold every vCPU");
 
+/* ops->changed, for the virqs that can have a fast-path entry: hardware-linked, or fast_eoi */
+static void vgic_changed(struct vgic *vg, struct virq *v)
+{
+	if ((v->hw || v->fast_eoi) && vg->ops && vg->ops->changed)
+		vg->ops->changed(vg, v);
+}
+
 static void vgic_kick(struct vgic *vg, struct vgic_cpu *vc)
 {
 	if (vg->ops && vg->ops->kick)
@@ -106,8 +113,8 @@ static void vgic_reset_one(struct vgic *vg, struct virq *v, struct vgic_cpu *vc,
 		v->route = vgic_reset_route(vg);
 		v->target = vgic_route_target(vg, v->route);
 	}
-	if (vg->ops && vg->ops->changed && tell && (v->intid < VGIC_INTID_SPI_BASE || v->owned))
-		vg->ops->changed(vg, v);
+	if (tell && (v->intid < VGIC_INTID_SPI_BASE || v->owned))
+		vgic_changed(vg, v);
 	spin_unlock(&v->lock);
 }
 
@@ -404,16 +411,6 @@ void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned in
  *   prune takes it off.
  */
 
-bool vgic_wants_lr(const struct vgic *vg, const struct virq *v)
-{
-	uint32_t grp_enable = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
-
-	if (v->active)
-		return true;
-	return virq_pending(v) && v->enabled &&
-	       (__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp_enable);
-}
-
 /* Both vc's ap_lock and v's lock held. */
 void vgic_ap_add(struct vgic_cpu *vc, struct virq *v)
 {
@@ -474,8 +471,7 @@ void vgic_queue(struct vgic *vg, struct virq *v)
 		}
 		spin_unlock(&target->ap_lock);
 	}
-	if (vg->ops && vg->ops->changed)
-		vg->ops->changed(vg, v);
+	vgic_changed(vg, v);
 }
 
 void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)
@@ -486,8 +482,7 @@ void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)
 		vgic_ap_add(vc, v);
 	else if (v->ap_owner && v->ap_owner != vc)
 		vgic_kick(vg, v->ap_owner);
-	if (vg->ops && vg->ops->changed)
-		vg->ops->changed(vg, v);
+	vgic_changed(vg, v);
 }
 
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)

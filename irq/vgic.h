@@ -48,8 +48,8 @@ struct vgic_ops {
 	 * the vCPU a private interrupt belongs to (its CPU's PPI), NULL for an SPI */
 	void (*deactivate_phys)(struct vgic *vg, const struct vgic_cpu *vc, uint32_t pintid);
 	/* optional: v's state may have changed (enable, group, priority, target...); called at
-	 * the end of every vgic_queue(), v's lock held (the hw-mode fast path's table follows it)
-	 */
+	 * the end of every vgic_queue(), v's lock held, for a hardware-linked or fast_eoi virq (the
+	 * fast path's table follows them; no other virq has an entry there) */
 	void (*changed)(struct vgic *vg, struct virq *v);
 };
 
@@ -210,7 +210,15 @@ void vgic_ap_add(struct vgic_cpu *vc, struct virq *v);
 void vgic_ap_del(struct virq *v);
 /* Whether v needs a place in a list register: pending, enabled and its group enabled in
  * GICD_CTLR, or active (an active interrupt stays until deactivated, enabled or not). */
-bool vgic_wants_lr(const struct vgic *vg, const struct virq *v);
+static inline bool vgic_wants_lr(const struct vgic *vg, const struct virq *v)
+{
+	uint32_t grp_enable = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
+
+	if (v->active)
+		return true;
+	return virq_pending(v) && v->enabled &&
+	       (__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp_enable);
+}
 
 /* For the vGIC's register files (irq/vgic_mmio.c and its users), v's lock held. */
 /* The vCPU route names, or NULL: GICv3, the one whose affinity is route's Aff3.Aff2.Aff1.Aff0;

@@ -9,14 +9,21 @@
  */
 #include "irq/vgic_mmio.h"
 
+/* The row holding offset: a binary search, the rows being sorted by offset and disjoint (every
+ * table is; the register tests reach each row through it). */
 static const struct vgic_reg *vgic_mmio_find(const struct vgic_frame *f, uint32_t offset)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = f->nr_regs;
 
-	for (i = 0; i < f->nr_regs; i++) {
-		const struct vgic_reg *r = &f->regs[i];
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		const struct vgic_reg *r = &f->regs[mid];
 
-		if (offset >= r->offset && offset - r->offset < r->len)
+		if (offset < r->offset)
+			hi = mid;
+		else if (offset - r->offset >= r->len)
+			lo = mid + 1;
+		else
 			return r;
 	}
 	return NULL;
@@ -145,8 +152,16 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 		if (vgic_mmio_must_retry(f, m, r, intid, n, val))
 			return VGIC_ACCESS_RETRY;
 		for (i = 0; i < n; i++) {
-			struct virq *v = f->irq(m, intid + i);
+			struct virq *v;
 
+			if (r->w1) { /* only the INTIDs whose bit is 1 (n <= 32 here) */
+				uint64_t rest = (val & ((1ull << n) - 1)) >> i;
+
+				if (!rest)
+					break;
+				i += (uint32_t)__builtin_ctzll(rest);
+			}
+			v = f->irq(m, intid + i);
 			if (!v)
 				continue;
 			spin_lock(&v->lock);

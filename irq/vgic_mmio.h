@@ -135,6 +135,7 @@ struct vgic_reg {
 	uint8_t type; /* enum vgic_reg_type */
 	uint8_t bpi;
 	uint8_t widths; /* VGIC_W* */
+	bool w1;	/* one bit per INTID that only a 1 acts on (the set and clear registers) */
 	union {		/* by type: the per-INTID field handlers, or the register's */
 		uint32_t (*read_irq)(struct vgic_mmio *m, struct virq *v);
 		uint64_t (*read)(struct vgic_mmio *m, uint32_t idx);
@@ -158,6 +159,13 @@ struct vgic_reg {
 		.bpi = (bits), .widths = (bits) == 8 ? VGIC_W8 | VGIC_W32 : VGIC_W32,    \
 		.read_irq = (rd), .write_irq = (wr),                                     \
 	}
+/* One bit per INTID, a 0 ignored: write-1-to-set or write-1-to-clear (I{S,C}ENABLER,
+ * I{S,C}PENDR, I{S,C}ACTIVER): vgic_mmio_write() visits only the INTIDs whose bit is 1. */
+#define VGIC_REG_W1_PER_IRQ(off, nr_intids, rd, wr)                                       \
+	{                                                                                 \
+		.offset = (off), .len = (nr_intids) / 8, .type = VGIC_REG_BITS, .bpi = 1, \
+		.widths = VGIC_W32, .w1 = true, .read_irq = (rd), .write_irq = (wr),      \
+	}
 #define VGIC_REG_32(off, count, rd, wr)                                                       \
 	{                                                                                     \
 		.offset = (off), .len = 4 * (count), .type = VGIC_REG_32, .widths = VGIC_W32, \
@@ -171,22 +179,22 @@ struct vgic_reg {
 
 /* The per-INTID rows both versions' GICD share, IGROUPR to IPRIORITYR, over the handlers below
  * (ICFGR follows in each table: GICv2 keeps SGIs edge through the same handler). */
-#define VGIC_GICD_PER_INTID_ROWS                                                                  \
-	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,            \
-			      vgic_mmio_write_group),                                             \
-		VGIC_REG_BITS_PER_IRQ(GICD_ISENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable, \
-				      vgic_mmio_write_set_enable),                                \
-		VGIC_REG_BITS_PER_IRQ(GICD_ICENABLER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_enable, \
-				      vgic_mmio_write_clear_enable),                              \
-		VGIC_REG_BITS_PER_IRQ(GICD_ISPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,  \
-				      vgic_mmio_write_set_pending),                               \
-		VGIC_REG_BITS_PER_IRQ(GICD_ICPENDR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_pending,  \
-				      vgic_mmio_write_clear_pending),                             \
-		VGIC_REG_BITS_PER_IRQ(GICD_ISACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active, \
-				      vgic_mmio_write_set_active),                                \
-		VGIC_REG_BITS_PER_IRQ(GICD_ICACTIVER, VGIC_GICD_INTIDS, 1, vgic_mmio_read_active, \
-				      vgic_mmio_write_clear_active),                              \
-		VGIC_REG_BITS_PER_IRQ(GICD_IPRIORITYR, VGIC_GICD_INTIDS, 8,                       \
+#define VGIC_GICD_PER_INTID_ROWS                                                             \
+	VGIC_REG_BITS_PER_IRQ(GICD_IGROUPR, VGIC_GICD_INTIDS, 1, vgic_mmio_read_group,       \
+			      vgic_mmio_write_group),                                        \
+		VGIC_REG_W1_PER_IRQ(GICD_ISENABLER, VGIC_GICD_INTIDS, vgic_mmio_read_enable, \
+				    vgic_mmio_write_set_enable),                             \
+		VGIC_REG_W1_PER_IRQ(GICD_ICENABLER, VGIC_GICD_INTIDS, vgic_mmio_read_enable, \
+				    vgic_mmio_write_clear_enable),                           \
+		VGIC_REG_W1_PER_IRQ(GICD_ISPENDR, VGIC_GICD_INTIDS, vgic_mmio_read_pending,  \
+				    vgic_mmio_write_set_pending),                            \
+		VGIC_REG_W1_PER_IRQ(GICD_ICPENDR, VGIC_GICD_INTIDS, vgic_mmio_read_pending,  \
+				    vgic_mmio_write_clear_pending),                          \
+		VGIC_REG_W1_PER_IRQ(GICD_ISACTIVER, VGIC_GICD_INTIDS, vgic_mmio_read_active, \
+				    vgic_mmio_write_set_active),                             \
+		VGIC_REG_W1_PER_IRQ(GICD_ICACTIVER, VGIC_GICD_INTIDS, vgic_mmio_read_active, \
+				    vgic_mmio_write_clear_active),                           \
+		VGIC_REG_BITS_PER_IRQ(GICD_IPRIORITYR, VGIC_GICD_INTIDS, 8,                  \
 				      vgic_mmio_read_priority, vgic_mmio_write_priority)
 
 /* A register frame: its table and how it finds the virq of an INTID (NULL: RAZ/WI). */
