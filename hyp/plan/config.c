@@ -638,7 +638,7 @@ int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, si
 	if (ret)
 		return cfg_fail(&c, "device tree structure: %s at structure offset 0x%x",
 				fdt_strerror(ret), at);
-	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+	ret = fdt_struct_check_full(fdt);
 	if (ret)
 		return cfg_fail(&c, "device tree structure: %s", fdt_strerror(ret));
 	return parse_root(&c);

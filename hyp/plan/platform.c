@@ -918,7 +918,7 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 	if (ret)
 		return plat_fail(&c, -1, "device tree structure: %s at structure offset 0x%x",
 				 fdt_strerror(ret), at);
-	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+	ret = fdt_struct_check_full(fdt);
 	if (ret)
 		return plat_fail(&c, -1, "device tree structure: %s", fdt_strerror(ret));
 
