@@ -7,6 +7,7 @@
 
 #include <libfdt.h>
 #include <stdbool.h>
+#include <string.h>
 
 #define TAG_SIZE 4u
 #define PROP_HEADER 12u /* tag, len, nameoff */
@@ -125,4 +126,26 @@ int fdt_struct_check_full(const void *fdt)
 	return walk(fdt, &where, (const char *)fdt + fdt_off_dt_strings(fdt),
 		    fdt_version(fdt) >= 17 ? fdt_size_dt_strings(fdt)
 					   : fdt_totalsize(fdt) - fdt_off_dt_strings(fdt));
+}
+
+/* libfdt 1.6.1's names, in the order of its codes: FDT_ERR_NOTFOUND (1) to FDT_ERR_BADFLAGS */
+static const char err_names[] =
+	"<valid offset/length>\0<no error>\0<unknown error>\0"
+	"FDT_ERR_NOTFOUND\0FDT_ERR_EXISTS\0FDT_ERR_NOSPACE\0FDT_ERR_BADOFFSET\0FDT_ERR_BADPATH\0"
+	"FDT_ERR_BADPHANDLE\0FDT_ERR_BADSTATE\0FDT_ERR_TRUNCATED\0FDT_ERR_BADMAGIC\0"
+	"FDT_ERR_BADVERSION\0FDT_ERR_BADSTRUCTURE\0FDT_ERR_BADLAYOUT\0FDT_ERR_INTERNAL\0"
+	"FDT_ERR_BADNCELLS\0FDT_ERR_BADVALUE\0FDT_ERR_BADOVERLAY\0FDT_ERR_NOPHANDLES\0"
+	"FDT_ERR_BADFLAGS";
+
+const char *fdt_struct_strerror(int err)
+{
+	unsigned int i = err > 0		    ? 0
+			 : !err			    ? 1
+			 : err >= -FDT_ERR_BADFLAGS ? 2u - (unsigned int)err
+						    : 2;
+	const char *s = err_names;
+
+	while (i--)
+		s += strlen(s) + 1;
+	return s;
 }

@@ -31,4 +31,8 @@ int fdt_struct_check(const void *fdt, uint32_t *where);
  */
 int fdt_struct_check_full(const void *fdt);
 
+/* What libfdt's fdt_strerror() returns for err ("FDT_ERR_NOTFOUND" for -FDT_ERR_NOTFOUND), which
+ * the image does not link. */
+const char *fdt_struct_strerror(int err);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "hyp/plan/guest_dtb.h"
 #include "hyp/plan/fdt_index.h"
+#include "hyp/plan/fdt_struct.h"
 #include "hyp/plan/fdt_write.h"
 #include "irq/vgic.h"
 #include "lib/printf.h"
@@ -898,7 +899,7 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 		if (!g->step && fdt_get_path(host_fdt, g->at, path, sizeof(path)))
 			g->step = "?";
 		set_err(err, err_size, "guest device tree: %s: %s", g->step ? g->step : path,
-			fdt_strerror(ret));
+			fdt_struct_strerror(ret));
 	}
 	return ret;
 }

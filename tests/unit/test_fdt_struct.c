@@ -2,8 +2,10 @@
  * test_fdt_struct.c - host unit tests for hyp/plan/fdt_struct.c's fdt_struct_check_full(): on
  * every blob that passes fdt_check_header() and fdt_struct_check() it returns what libfdt's
  * fdt_check_full() does. Trees built here for each rule, then platform.mk's fixtures
- * ($SKIFF_BUILD, else build, /tests/dtb) mutated at random.
+ * ($SKIFF_BUILD, else build, /tests/dtb) mutated at random. And fdt_struct_strerror() against
+ * libfdt's fdt_strerror().
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -228,11 +230,24 @@ static void test_fixtures(void **state)
 	mutate_fixture("cpu-spin-table");
 }
 
+/* fdt_struct_strerror() names each error as libfdt's fdt_strerror() does. */
+static void test_strerror(void **state)
+{
+	int err;
+
+	(void)state;
+	for (err = -40; err <= 3; err++)
+		assert_string_equal(fdt_struct_strerror(err), fdt_strerror(err));
+	assert_string_equal(fdt_struct_strerror(INT_MIN), fdt_strerror(INT_MIN));
+	assert_string_equal(fdt_struct_strerror(INT_MAX), fdt_strerror(INT_MAX));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_strerror),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
