@@ -123,6 +123,7 @@ $(BUILD)/dts/%.dtb: dts/%.dts
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
 CHECK_SRCS := tools/skiff_check.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/guest_dtb.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c \
 	lib/printf.c
+CHECK_SRCS += hyp/plan/fdt_write.c
 
 # the built-in default configuration, the blob the image embeds, as a C array
 CHECK_DEFAULT := $(BUILD)/check/default_config.c

@@ -20,6 +20,7 @@
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
 #include "hyp/guests/guests.h"
+#include "hyp/plan/fdt_struct.h"
 #include "lib/log.h"
 #include "hyp/run/smp.h"
 #include "hyp/core/vm.h"
@@ -276,7 +277,7 @@ static uint64_t parse_device_tree(uint64_t dtb, uint32_t *used)
 	ret = fdt_check_header((const void *)(uintptr_t)dtb);
 	if (ret)
 		fatal("device tree at 0x%llx is not valid: %s", (unsigned long long)dtb,
-		      fdt_strerror(ret));
+		      fdt_struct_strerror(ret));
 	copy = copy_device_tree(dtb, used);
 	if (plat_parse((const void *)(uintptr_t)copy, &plat, err, sizeof(err)))
 		fatal("device tree: %s", err);

@@ -23,6 +23,15 @@
  */
 #define STRING_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
+/*
+ * The four functions GCC may call where the source has none (to copy, zero or compare an
+ * aggregate: "GCC requires the freestanding environment provide memcpy, memmove, memset and
+ * memcmp"). Under -flto such a call is made after the link has seen who uses what, so a
+ * function that only skiff's own code calls by name would be dropped or made local, and the
+ * call left undefined: keep these four, under their names.
+ */
+#define STRING_LIBCALL __attribute__((used, externally_visible))
+
 #define STRING_ULONG_MAX (~0UL)
 
 /* A word that may alias any object, for the aligned paths of memcpy and memset. */
@@ -35,7 +44,7 @@ typedef unsigned long __attribute__((may_alias)) string_word;
  * Copies words only when dst and src share an alignment (the image is built with
  * -mstrict-align, so no unaligned word access), bytes otherwise.
  */
-STRING_NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+STRING_LIBCALL STRING_NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -59,7 +68,7 @@ STRING_NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 }
 
 /* Forward when dst is below src or past its end, else backward; byte by byte. */
-STRING_NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
+STRING_LIBCALL STRING_NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -76,7 +85,7 @@ STRING_NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-STRING_NO_LIBCALL void *memset(void *dst, int c, size_t n)
+STRING_LIBCALL STRING_NO_LIBCALL void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	unsigned char byte = (unsigned char)c;
@@ -98,7 +107,7 @@ STRING_NO_LIBCALL void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+STRING_LIBCALL int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a;
 	const unsigned char *y = b;

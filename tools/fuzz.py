@@ -54,7 +54,7 @@ SOURCES = {
     "config_assign": ["hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c", "hyp/plan/modules.c",
                       "hyp/plan/fdt_addr.c", "hyp/plan/fdt_index.c",
                       "hyp/plan/platform.c"],
-    "guest_dtb": ["hyp/plan/guest_dtb.c", "hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c",
+    "guest_dtb": ["hyp/plan/guest_dtb.c", "hyp/plan/fdt_write.c", "hyp/plan/config.c", "hyp/plan/ledger.c", "hyp/plan/assign.c",
                   "hyp/plan/modules.c",
                   "hyp/plan/fdt_addr.c", "hyp/plan/fdt_index.c", "hyp/plan/platform.c"],
 }

@@ -18,6 +18,7 @@
 #include "hyp/plan/assign.h"
 #include "hyp/plan/fdt_addr.h"
 #include "hyp/plan/fdt_props.h"
+#include "hyp/plan/fdt_struct.h"
 #include "hyp/plan/fdt_index.h"
 #include "hyp/plan/modules.h"
 #include "lib/printf.h"
@@ -744,7 +745,8 @@ static int interrupt_parent(struct asg_ctx *c, int node, int *out)
 		const fdt32_t *v = fdt_getprop(c->fdt, node, PROP_INTERRUPT_PARENT, &len);
 
 		if (!v && len != -FDT_ERR_NOTFOUND)
-			return asg_fail(c, "%s: %s", PROP_INTERRUPT_PARENT, fdt_strerror(len));
+			return asg_fail(c, "%s: %s", PROP_INTERRUPT_PARENT,
+					fdt_struct_strerror(len));
 		if (v) {
 			if (len != (int)CELL_BYTES)
 				return asg_fail(c, "%s: %s is %d bytes, not 4",
@@ -877,7 +879,7 @@ static int each_irq(struct asg_ctx *c, int node, bool imap, irq_fn *fn, void *ar
 			ret = asg_fail(c, "interrupt 0 has no interrupt parent");
 	}
 	if (!v && len != -FDT_ERR_NOTFOUND)
-		ret = asg_fail(c, "%s: %s", name, fdt_strerror(len));
+		ret = asg_fail(c, "%s: %s", name, fdt_struct_strerror(len));
 	if (!ret && v && (uint32_t)len % CELL_BYTES)
 		ret = asg_fail(c, "%s is %d bytes, not a multiple of 4", name, len);
 	if (imap)
@@ -1121,7 +1123,7 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 	if (node == -FDT_ERR_NOTFOUND || node == -FDT_ERR_BADPATH)
 		return asg_fail(c, "no such node in the host device tree");
 	if (node < 0)
-		return asg_fail(c, "%s", fdt_strerror(node));
+		return asg_fail(c, "%s", fdt_struct_strerror(node));
 	if (!node)
 		return asg_fail(c, "the root node cannot be assigned");
 	status = disabled(c, node, &len);

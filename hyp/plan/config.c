@@ -108,7 +108,7 @@ static int get_prop(struct cfg_ctx *c, int node, const char *name, const void **
 		return 1;
 	if (*len == -FDT_ERR_NOTFOUND)
 		return 0;
-	return cfg_fail(c, "%s: %s", name, fdt_strerror(*len));
+	return cfg_fail(c, "%s: %s", name, fdt_struct_strerror(*len));
 }
 
 /* A flag (an empty property): *out true when present. */
@@ -138,14 +138,15 @@ static int check_props(struct cfg_ctx *c, int node, const char *const *allowed)
 		int len;
 
 		if (!fdt_getprop_by_offset(c->fdt, off, &name, &len) || !name)
-			return cfg_fail(c, "property at offset %d: %s", off, fdt_strerror(len));
+			return cfg_fail(c, "property at offset %d: %s", off,
+					fdt_struct_strerror(len));
 		for (a = allowed; *a && strcmp(*a, name); a++)
 			;
 		if (!*a && strcmp(name, "phandle") && strcmp(name, "linux,phandle"))
 			return cfg_fail(c, "%s: unknown property", name);
 	}
 	if (off != -FDT_ERR_NOTFOUND)
-		return cfg_fail(c, "properties: %s", fdt_strerror(off));
+		return cfg_fail(c, "properties: %s", fdt_struct_strerror(off));
 	return 0;
 }
 
@@ -531,13 +532,13 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 		const char *dname = fdt_get_name(c->fdt, sub, &len);
 
 		if (!dname)
-			return cfg_fail(c, "subnode name: %s", fdt_strerror(len));
+			return cfg_fail(c, "subnode name: %s", fdt_struct_strerror(len));
 		ret = parse_device(c, sub, dname, g);
 		if (ret < 0)
 			return ret;
 	}
 	if (sub != -FDT_ERR_NOTFOUND)
-		return cfg_fail(c, "subnodes: %s", fdt_strerror(sub));
+		return cfg_fail(c, "subnodes: %s", fdt_struct_strerror(sub));
 	return 0;
 }
 
@@ -583,7 +584,7 @@ static int parse_root(struct cfg_ctx *c)
 
 		fmt_snprintf(c->where, sizeof(c->where), "/");
 		if (!name)
-			return cfg_fail(c, "subnode name: %s", fdt_strerror(len));
+			return cfg_fail(c, "subnode name: %s", fdt_struct_strerror(len));
 		if (!strcmp(name, NODE_SKIFF)) {
 			ret = parse_skiff(c, node);
 		} else if (is_guest_name(name)) {
@@ -599,7 +600,7 @@ static int parse_root(struct cfg_ctx *c)
 	}
 	fmt_snprintf(c->where, sizeof(c->where), "/");
 	if (node != -FDT_ERR_NOTFOUND)
-		return cfg_fail(c, "subnodes: %s", fdt_strerror(node));
+		return cfg_fail(c, "subnodes: %s", fdt_struct_strerror(node));
 	if (!c->cfg->nr_guests)
 		return cfg_fail(c, "no %sN node: a configuration needs at least one guest",
 				NODE_GUEST_PREFIX);
@@ -627,7 +628,7 @@ int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, si
 		return cfg_fail(&c, "%zu bytes, smaller than a device tree header", size);
 	ret = fdt_check_header(fdt);
 	if (ret)
-		return cfg_fail(&c, "device tree header: %s", fdt_strerror(ret));
+		return cfg_fail(&c, "device tree header: %s", fdt_struct_strerror(ret));
 	if (fdt_totalsize(fdt) > size)
 		return cfg_fail(&c, "totalsize %u is larger than its %zu bytes", fdt_totalsize(fdt),
 				size);
@@ -637,9 +638,9 @@ int config_parse(const void *fdt, size_t size, struct config *cfg, char *err, si
 				fdt_version(fdt), FDT_STRUCT_MIN_VERSION);
 	if (ret)
 		return cfg_fail(&c, "device tree structure: %s at structure offset 0x%x",
-				fdt_strerror(ret), at);
-	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+				fdt_struct_strerror(ret), at);
+	ret = fdt_struct_check_full(fdt);
 	if (ret)
-		return cfg_fail(&c, "device tree structure: %s", fdt_strerror(ret));
+		return cfg_fail(&c, "device tree structure: %s", fdt_struct_strerror(ret));
 	return parse_root(&c);
 }

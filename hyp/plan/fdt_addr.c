@@ -10,6 +10,7 @@
 
 #include "hyp/plan/fdt_addr.h"
 #include "hyp/plan/fdt_props.h"
+#include "hyp/plan/fdt_struct.h"
 #include "lib/printf.h"
 
 #define PROP_REG "reg"
@@ -46,7 +47,7 @@ static int parent_of(const void *fdt, const struct fdt_index *ix, int node, stru
 {
 	int up = ix ? fdt_index_parent(ix, node) : fdt_parent_offset(fdt, node);
 
-	return up < 0 ? addr_fail(e, node, "parent: %s", fdt_strerror(up)) : up;
+	return up < 0 ? addr_fail(e, node, "parent: %s", fdt_struct_strerror(up)) : up;
 }
 
 /* #address-cells and #size-cells of node (for its children): 1 or 2 each, else fails. */
@@ -62,7 +63,7 @@ static int node_cells(const void *fdt, int node, uint32_t cells[2], struct fdt_a
 		const fdt32_t *v = fdt_getprop(fdt, node, names[i], &len);
 
 		if (!v && len != -FDT_ERR_NOTFOUND)
-			return addr_fail(e, node, "%s: %s", names[i], fdt_strerror(len));
+			return addr_fail(e, node, "%s: %s", names[i], fdt_struct_strerror(len));
 		if (v && len != (int)CELL_BYTES)
 			return addr_fail(e, node, "%s is %d bytes, not 4", names[i], len);
 		if (v)
@@ -121,7 +122,7 @@ static int translate(const void *fdt, const struct fdt_index *ix, int bus, int a
 					 "bus %s has no ranges: its children are not memory-mapped",
 					 path_of(fdt, bus, path));
 		if (!v)
-			return addr_fail(e, bus, "ranges: %s", fdt_strerror(len));
+			return addr_fail(e, bus, "ranges: %s", fdt_struct_strerror(len));
 		if (len && ranges_entry(fdt, bus, up, v, len, r, asked, e))
 			return -1;
 		bus = up;
@@ -152,7 +153,7 @@ static int entries_of(const void *fdt, const struct fdt_index *ix, int node, boo
 	if (!*v)
 		return len == -FDT_ERR_NOTFOUND
 			       ? 0
-			       : addr_fail(e, node, "%s: %s", name, fdt_strerror(len));
+			       : addr_fail(e, node, "%s: %s", name, fdt_struct_strerror(len));
 	*parent = parent_of(fdt, ix, node, e);
 	if (*parent < 0 || node_cells(fdt, *parent, c + 1, e))
 		return -1;

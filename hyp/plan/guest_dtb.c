@@ -1,16 +1,17 @@
 /*
  * guest_dtb.c - generates a guest's device tree (hyp/plan/guest_dtb.h says what it holds and the
  * rule for phandle references): marks the host nodes the guest gets, closes that set over the
- * references of what it copies, then writes the tree with libfdt's sequential-write API.
+ * references of what it copies, then writes the tree with hyp/plan/fdt_write.c.
  * Reads the host tree and the assignment, writes only the output buffer; no hardware, no log.
  */
 #include "hyp/plan/guest_dtb.h"
 #include "hyp/plan/fdt_index.h"
+#include "hyp/plan/fdt_struct.h"
+#include "hyp/plan/fdt_write.h"
 #include "irq/vgic.h"
 #include "lib/printf.h"
 
 #include <libfdt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ struct ref_fmt {
 struct gdtb {
 	struct fdt_index ix; /* the host tree's parent and phandle links */
 	const void *fdt;     /* the host's */
-	void *out;
+	struct fdtw w;	     /* the guest's tree */
 	const struct assignment *a;
 	const char *step;	      /* what is being done, for the error; NULL: host node at */
 	char why[PLAT_PATH_MAX + 64]; /* a step that needs words of its own */
@@ -131,7 +132,7 @@ static uint32_t cells(const void *fdt, int node, const char *name, uint32_t dflt
 /* Close the node being written, unless writing it failed (ret). */
 static int end_node(struct gdtb *g, int ret)
 {
-	return ret ? ret : fdt_end_node(g->out);
+	return ret ? ret : fdtw_end_node(&g->w);
 }
 
 static void put_cells(uint8_t *p, uint32_t n, uint64_t val)
@@ -234,7 +235,7 @@ static int put_vcpu_reg(struct gdtb *g, int node)
 		return -FDT_ERR_BADNCELLS;
 	reg[0] = cpu_to_fdt32((uint32_t)(ac == 2 ? mpidr >> 32 : mpidr));
 	reg[1] = cpu_to_fdt32((uint32_t)mpidr);
-	return fdt_property(g->out, "reg", reg, (int)(ac * DT_CELL_BYTES));
+	return fdtw_property(&g->w, "reg", reg, ac * DT_CELL_BYTES);
 }
 
 /*
@@ -261,7 +262,7 @@ static int put_gicv2_reg(struct gdtb *g, int node)
 		memset(reg + i * entry + ac * DT_CELL_BYTES, 0, sc * DT_CELL_BYTES);
 		put_cells(reg + i * entry + ac * DT_CELL_BYTES, sc, size[i]);
 	}
-	return fdt_property(g->out, "reg", reg, (int)(2 * entry));
+	return fdtw_property(&g->w, "reg", reg, 2 * entry);
 }
 
 static bool generated_name(const char *name)
@@ -432,7 +433,7 @@ static int props(struct gdtb *g, int node, bool marking)
 			continue;
 		ret = refs(g, node, name, v, len, marking);
 		if (!ret && !marking)
-			ret = fdt_property(g->out, name, v, len);
+			ret = fdtw_property(&g->w, name, v, len);
 		if (ret < 0)
 			return ret;
 	}
@@ -442,7 +443,7 @@ static int props(struct gdtb *g, int node, bool marking)
 		return put_gicv2_reg(g, node);
 	if (!marking && skip == cpu_skip) {
 		ret = put_vcpu_reg(g, node);
-		return ret ? ret : fdt_property_string(g->out, "enable-method", "psci");
+		return ret ? ret : fdtw_string(&g->w, "enable-method", "psci");
 	}
 	return 0;
 }
@@ -588,7 +589,7 @@ static int copy_prop(struct gdtb *g, int node, const char *name)
 	int len;
 	const void *v = fdt_getprop(g->fdt, node, name, &len);
 
-	return v ? fdt_property(g->out, name, v, len) : 0;
+	return v ? fdtw_property(&g->w, name, v, len) : 0;
 }
 
 /* reg of n ranges in the root's cells (1 or 2 each). */
@@ -602,8 +603,7 @@ static int put_reg(struct gdtb *g, const struct plat_range *r, unsigned int n)
 
 	if (ac - 1 > 1 || sc - 1 > 1)
 		return -FDT_ERR_BADNCELLS;
-	ret = fdt_property_placeholder(g->out, "reg", (int)(n * (ac + sc) * DT_CELL_BYTES),
-				       (void **)&p);
+	ret = fdtw_placeholder(&g->w, "reg", n * (ac + sc) * DT_CELL_BYTES, (void **)&p);
 	for (i = 0; !ret && i < n; i++, p += (ac + sc) * DT_CELL_BYTES) {
 		if ((ac == 1 && r[i].base >> 32) || (sc == 1 && r[i].size >> 32))
 			return -FDT_ERR_BADVALUE;
@@ -624,7 +624,7 @@ static int begin_reg_node(struct gdtb *g, const char *name, const struct plat_ra
 	if (!n)
 		return -FDT_ERR_BADVALUE;
 	fmt_snprintf(unit, sizeof(unit), "%s@%llx", name, (unsigned long long)r->base);
-	ret = fdt_begin_node(g->out, unit);
+	ret = fdtw_begin_node(&g->w, unit);
 	return ret ? ret : put_reg(g, r, n);
 }
 
@@ -634,9 +634,9 @@ static int emit_chosen(struct gdtb *g, const struct guest_dtb_extra *x)
 	int ret;
 
 	g->step = "chosen";
-	ret = fdt_begin_node(g->out, "chosen");
+	ret = fdtw_begin_node(&g->w, "chosen");
 	if (!ret && x->bootargs && *x->bootargs)
-		ret = fdt_property_string(g->out, "bootargs", x->bootargs);
+		ret = fdtw_string(&g->w, "bootargs", x->bootargs);
 	if (!ret && g->a->console_uart) {
 		ret = copy_prop(g, chosen, "stdout-path");
 	} else if (!ret && g->a->vconsole_base) {
@@ -644,12 +644,12 @@ static int emit_chosen(struct gdtb *g, const struct guest_dtb_extra *x)
 
 		fmt_snprintf(path, sizeof(path), "/vconsole@%llx",
 			     (unsigned long long)g->a->vconsole_base);
-		ret = fdt_property_string(g->out, "stdout-path", path);
+		ret = fdtw_string(&g->w, "stdout-path", path);
 	}
 	if (!ret && x->initrd_start)
-		ret = fdt_property_u64(g->out, "linux,initrd-start", x->initrd_start);
+		ret = fdtw_u64(&g->w, "linux,initrd-start", x->initrd_start);
 	if (!ret && x->initrd_start)
-		ret = fdt_property_u64(g->out, "linux,initrd-end", x->initrd_end);
+		ret = fdtw_u64(&g->w, "linux,initrd-end", x->initrd_end);
 	if (!ret)
 		ret = copy_prop(g, chosen, "kaslr-seed");
 	if (!ret)
@@ -665,7 +665,7 @@ static int emit_aliases(struct gdtb *g)
 	if (aliases < 0)
 		return 0;
 	g->step = "aliases";
-	ret = fdt_begin_node(g->out, "aliases");
+	ret = fdtw_begin_node(&g->w, "aliases");
 	fdt_for_each_property_offset(off, g->fdt, aliases)
 	{
 		const char *name, *v = fdt_getprop_by_offset(g->fdt, off, &name, &len);
@@ -675,7 +675,7 @@ static int emit_aliases(struct gdtb *g)
 									: -1;
 
 		if (!ret && node > 0 && place(g, node) == PLACE_IN)
-			ret = fdt_property(g->out, name, v, len);
+			ret = fdtw_property(&g->w, name, v, len);
 	}
 	return end_node(g, ret);
 }
@@ -685,11 +685,11 @@ static int emit_psci(struct gdtb *g)
 	int ret;
 
 	g->step = "psci";
-	ret = fdt_begin_node(g->out, "psci");
+	ret = fdtw_begin_node(&g->w, "psci");
 	if (!ret)
-		ret = fdt_property(g->out, "compatible", psci_compat, sizeof(psci_compat));
+		ret = fdtw_property(&g->w, "compatible", psci_compat, sizeof(psci_compat));
 	if (!ret)
-		ret = fdt_property_string(g->out, "method", "hvc");
+		ret = fdtw_string(&g->w, "method", "hvc");
 	return end_node(g, ret);
 }
 
@@ -698,7 +698,7 @@ static int emit_memory(struct gdtb *g)
 	int ret = begin_reg_node(g, "memory", g->a->mem, g->a->nr_mem);
 
 	if (!ret)
-		ret = fdt_property_string(g->out, "device_type", "memory");
+		ret = fdtw_string(&g->w, "device_type", "memory");
 	return end_node(g, ret);
 }
 
@@ -714,13 +714,13 @@ static int emit_reserved(struct gdtb *g)
 	if (!g->a->nr_resv)
 		return 0;
 	g->step = "reserved-memory";
-	ret = fdt_begin_node(g->out, "reserved-memory");
+	ret = fdtw_begin_node(&g->w, "reserved-memory");
 	if (!ret)
-		ret = fdt_property_u32(g->out, "#address-cells", ac);
+		ret = fdtw_u32(&g->w, "#address-cells", ac);
 	if (!ret)
-		ret = fdt_property_u32(g->out, "#size-cells", sc);
+		ret = fdtw_u32(&g->w, "#size-cells", sc);
 	if (!ret)
-		ret = fdt_property(g->out, "ranges", NULL, 0);
+		ret = fdtw_property(&g->w, "ranges", NULL, 0);
 	for (i = 0; !ret && i < g->a->nr_resv; i++) {
 		ret = begin_reg_node(g, "region", &g->a->resv[i], 1);
 		ret = end_node(g, ret);
@@ -743,11 +743,11 @@ static int emit_doorbell(struct gdtb *g)
 		return 0;
 	ret = begin_reg_node(g, "doorbell", &r, 1);
 	if (!ret)
-		ret = fdt_property_string(g->out, "compatible", "skiff,doorbell");
+		ret = fdtw_string(&g->w, "compatible", "skiff,doorbell");
 	if (!ret)
-		ret = fdt_property(g->out, "interrupts", irq,
-				   (icells == GIC_ICELLS_PPI_PARTITIONS ? icells : GIC_ICELLS) *
-					   DT_CELL_BYTES);
+		ret = fdtw_property(&g->w, "interrupts", irq,
+				    (icells == GIC_ICELLS_PPI_PARTITIONS ? icells : GIC_ICELLS) *
+					    DT_CELL_BYTES);
 	return end_node(g, ret);
 }
 
@@ -758,9 +758,9 @@ static int emit_hypervisor(struct gdtb *g)
 	int ret;
 
 	g->step = "hypervisor";
-	ret = fdt_begin_node(g->out, "hypervisor");
+	ret = fdtw_begin_node(&g->w, "hypervisor");
 	if (!ret)
-		ret = fdt_property_string(g->out, "compatible", "skiff,hypervisor");
+		ret = fdtw_string(&g->w, "compatible", "skiff,hypervisor");
 	return end_node(g, ret);
 }
 
@@ -774,7 +774,7 @@ static int emit_vconsole(struct gdtb *g)
 		return 0;
 	ret = begin_reg_node(g, "vconsole", &r, 1);
 	if (!ret)
-		ret = fdt_property_string(g->out, "compatible", "skiff,vconsole");
+		ret = fdtw_string(&g->w, "compatible", "skiff,vconsole");
 	return end_node(g, ret);
 }
 
@@ -810,7 +810,7 @@ static int emit_node(struct gdtb *g, int node, bool whole, bool filtered)
 
 	g->step = NULL;
 	g->at = node;
-	ret = name ? fdt_begin_node(g->out, name) : -FDT_ERR_BADSTRUCTURE;
+	ret = name ? fdtw_begin_node(&g->w, name) : -FDT_ERR_BADSTRUCTURE;
 	if (!ret)
 		ret = props(g, node, false);
 	if (!ret)
@@ -819,7 +819,7 @@ static int emit_node(struct gdtb *g, int node, bool whole, bool filtered)
 		return ret;
 	g->step = NULL;
 	g->at = node;
-	return fdt_end_node(g->out);
+	return fdtw_end_node(&g->w);
 }
 
 static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
@@ -829,11 +829,11 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 	int ret;
 
 	g->step = "/";
-	ret = fdt_begin_node(g->out, "");
+	ret = fdtw_begin_node(&g->w, "");
 	for (p = root_props; !ret && *p; p += strlen(p) + 1)
 		ret = copy_prop(g, 0, p);
 	if (!ret && gic_phandle)
-		ret = fdt_property_u32(g->out, "interrupt-parent", gic_phandle);
+		ret = fdtw_u32(&g->w, "interrupt-parent", gic_phandle);
 	if (!ret)
 		ret = emit_chosen(g, x);
 	if (!ret)
@@ -855,7 +855,7 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 	if (ret)
 		return ret;
 	g->step = "/";
-	return fdt_end_node(g->out);
+	return fdtw_end_node(&g->w);
 }
 
 /* The error message, host node names in it made printable. */
@@ -877,7 +877,6 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 
 	g->fdt = host_fdt;
 	fdt_index_build(&g->ix, host_fdt);
-	g->out = out;
 	g->a = a;
 	g->nr = 0;
 	g->at = -1;
@@ -886,15 +885,13 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 		ret = close_marks(g);
 	if (!ret) {
 		g->step = "header";
-		ret = fdt_create(out, out_size > INT_MAX ? INT_MAX : (int)out_size);
+		ret = fdtw_create(&g->w, out, out_size);
 	}
-	if (!ret)
-		ret = fdt_finish_reservemap(out);
 	if (!ret)
 		ret = emit_root(g, extra);
 	if (!ret) {
 		g->step = "finish";
-		ret = fdt_finish(out);
+		ret = fdtw_finish(&g->w);
 	}
 	if (ret) {
 		char path[PLAT_PATH_MAX];
@@ -902,7 +899,7 @@ int guest_dtb_build(const void *host_fdt, void *out, size_t out_size, const stru
 		if (!g->step && fdt_get_path(host_fdt, g->at, path, sizeof(path)))
 			g->step = "?";
 		set_err(err, err_size, "guest device tree: %s: %s", g->step ? g->step : path,
-			fdt_strerror(ret));
+			fdt_struct_strerror(ret));
 	}
 	return ret;
 }

@@ -1,6 +1,6 @@
 /*
  * guest_dtb.h - generates the device tree a guest boots with from the host's and the guest's
- * assignment: only what the guest owns, written with libfdt's sequential-write API. Plain C
+ * assignment: only what the guest owns, written with hyp/plan/fdt_write.c. Plain C
  * over libfdt; reads the host tree, writes only the output buffer.
  *
  * What the guest tree holds:

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "hyp/plan/fdt_props.h"
+#include "hyp/plan/fdt_struct.h"
 #include "hyp/plan/modules.h"
 #include "lib/printf.h"
 
@@ -97,7 +98,8 @@ int modules_find(const void *fdt, int parent, struct boot_modules *m, char *err,
 		m->bootargs = args;
 	}
 	if (node != -FDT_ERR_NOTFOUND)
-		return mod_fail(fdt, parent, err, err_size, "subnodes: %s", fdt_strerror(node));
+		return mod_fail(fdt, parent, err, err_size, "subnodes: %s",
+				fdt_struct_strerror(node));
 	if (ramdisk && !kernel)
 		return mod_fail(fdt, parent, err, err_size,
 				"a ramdisk module but no kernel module");

@@ -96,7 +96,7 @@ static void node_path(const void *fdt, int node, char *buf, size_t size)
 	int ret = fdt_get_path(fdt, node, buf, (int)size);
 
 	if (ret < 0)
-		fmt_snprintf(buf, size, "(node at offset %d: %s)", node, fdt_strerror(ret));
+		fmt_snprintf(buf, size, "(node at offset %d: %s)", node, fdt_struct_strerror(ret));
 }
 
 /* Writes "<path of node>: <message>" (no path when node < 0) and returns PLAT_EFAIL. */
@@ -117,7 +117,7 @@ plat_fail(struct plat_ctx *c, int node, const char *fmt, ...)
 /* A libfdt error met while reading what of node. */
 static int fdt_fail(struct plat_ctx *c, int node, const char *what, int err)
 {
-	return plat_fail(c, node, "%s: %s", what, fdt_strerror(err));
+	return plat_fail(c, node, "%s: %s", what, fdt_struct_strerror(err));
 }
 
 /* True if a property value of len bytes is exactly the string s. */
@@ -907,7 +907,7 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 				 buf_size);
 	ret = fdt_check_header(fdt);
 	if (ret)
-		return plat_fail(&c, -1, "device tree header: %s", fdt_strerror(ret));
+		return plat_fail(&c, -1, "device tree header: %s", fdt_struct_strerror(ret));
 	if (fdt_totalsize(fdt) > buf_size)
 		return plat_fail(&c, -1, "device tree: totalsize %u is larger than its %zu bytes",
 				 fdt_totalsize(fdt), buf_size);
@@ -917,10 +917,10 @@ int plat_parse_buf(const void *fdt, size_t buf_size, struct platform *p, char *e
 				 fdt_version(fdt), FDT_STRUCT_MIN_VERSION);
 	if (ret)
 		return plat_fail(&c, -1, "device tree structure: %s at structure offset 0x%x",
-				 fdt_strerror(ret), at);
-	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
+				 fdt_struct_strerror(ret), at);
+	ret = fdt_struct_check_full(fdt);
 	if (ret)
-		return plat_fail(&c, -1, "device tree structure: %s", fdt_strerror(ret));
+		return plat_fail(&c, -1, "device tree structure: %s", fdt_struct_strerror(ret));
 
 	ret = parse_memory(&c);
 	if (!ret)

@@ -26,7 +26,7 @@ fuzz_vgic_mmio_SRCS := irq/vgic.c irq/vgic_dist.c irq/vgic_dist_v2.c irq/vgic_re
 fuzz_platform_SRCS := hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_index.c hyp/plan/fdt_struct.c lib/printf.c
 fuzz_config_assign_SRCS := hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/dma.c arch/arm64/pgtable.c \
 	hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c lib/printf.c
-fuzz_guest_dtb_SRCS := hyp/plan/guest_dtb.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/dma.c \
+fuzz_guest_dtb_SRCS := hyp/plan/guest_dtb.c hyp/plan/fdt_write.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/dma.c \
 	arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c lib/printf.c
 # the harness beside fuzz_<name>.c and fuzz_util.c: not instrumented
 fuzz_platform_HARNESS := $(FUZZ_DT)

@@ -4,7 +4,7 @@
 # its gpio-keys are in QEMU's tree only then, when it boots firmware).
 UNIT_TESTS += guest_dtb
 guest_dtb_SRCS := hyp/plan/guest_dtb.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c \
-	lib/printf.c
+	lib/printf.c hyp/plan/fdt_write.c
 
 guest_dtb_ACPIOFF_DTB := $(BUILD)/tests/dtb/qemu-acpioff.dtb
 UNIT_FIXTURES += $(guest_dtb_ACPIOFF_DTB)
