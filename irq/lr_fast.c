@@ -117,7 +117,8 @@ bool lr_fast_maint(struct vgic_cpu *vc, const struct lr_hw *hw)
 		spin_lock(&v->lock);
 		v->lr = LR_NONE; /* lr_fold_one(): P or A -> 0, one deactivation, no latch back */
 		v->active = false;
-		lr_deactivated(vg, v, false);
+		/* lr_deactivated(): a fast_eoi virq is no hw one; its source's eoi, directly */
+		passthrough_eoi_locked(v->src->priv, v->src_index, v);
 		if (v->lr_writes)
 			vgic_apply_lr_writes(vg, v);
 		hw->write_lr(n, 0);

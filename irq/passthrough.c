@@ -217,8 +217,15 @@ static void pt_eoi(struct irq_source *s, unsigned int index)
 
 	if (l->mode == IRQ_MODE_HW)
 		return; /* the GIC deactivated it (HW=1), or the vGIC did (deactivate_phys) */
+	passthrough_eoi_locked(p, index, pt_virq(p, l));
+}
+
+void passthrough_eoi_locked(struct passthrough *p, unsigned int index, const struct virq *v)
+{
+	struct passthrough_line *l = &p->line[index];
+
 	pt_count(&l->maint);
-	pt_done(p, l, pt_virq(p, l));
+	pt_done(p, l, v);
 }
 
 static void pt_update_config(struct irq_source *s, unsigned int index, const struct irq_config *cfg)

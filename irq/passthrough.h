@@ -106,6 +106,10 @@ void passthrough_handle(struct passthrough *p, unsigned int index);
  * (then it is deactivated and over); and, once the virq is in an LR, counted as injected. */
 bool passthrough_take_locked(struct passthrough *p, unsigned int index);
 void passthrough_injected(struct passthrough *p, unsigned int index);
+/* The guest finished with eoi/oneshot line index, whose virq v it is (its lock held): what its
+ * source's eoi does (maint counted, the physical SPI deactivated, the oneshot mask released if
+ * v is enabled), for irq/lr_fast.c, which knows the line already. */
+void passthrough_eoi_locked(struct passthrough *p, unsigned int index, const struct virq *v);
 
 /*
  * Its guest is stopping (SYSTEM_OFF or SYSTEM_RESET), its vCPUs parked: disable every line
