@@ -800,7 +800,7 @@ def main():
             "contention": {
                 "qemu_args": MTTCG + ["-smp", str(CONTENTION_SMP)],
                 "cpu_time": "QEMU's user + system CPU seconds (RUSAGE_CHILDREN), median",
-                "loaded": "%s pinned to one host CPU" % " ".join(BURNER[1:]),
+                "loaded": "python3 -c '%s' pinned to one host CPU" % BURNER[2],
                 "host_cpus": len(os.sched_getaffinity(0)),
             },
             "skiff": subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
