@@ -688,8 +688,8 @@ def table(fig, changed, g, linux, linux_why, fp):
         raw = v if isinstance(v, dict) else {"native": v, "skiff": v}
         what = ("quiet: nothing else started by make bench" if load == "quiet" else
                 "loaded: a busy loop on one host CPU beside it")
-        runs = " median of %d" % len(v["native"]["runs"]) if isinstance(v, dict) else ""
-        crows.append(["  %s,%s" % (what, runs)] +
+        runs = ", median of %d" % len(v["native"]["runs"]) if isinstance(v, dict) else ""
+        crows.append(["  " + what + runs] +
                      boot_cells("contention." + load, raw, CONTENTION_TARGET))
         if isinstance(v, dict) and all("others_s" in v[kind] for kind in ("native", "skiff")):
             crows.append(["    the rest of the host meanwhile (busy loop excepted), median"] +
