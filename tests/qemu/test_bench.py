@@ -10,15 +10,25 @@ path took it (under FAST_PATH_MAX; the general path costs about 750). About a se
   gicv2-hw-lr  QEMU's GICv2 with the test-only gicv2-hw-lrs-on-qemu: HW=1 and the GICv2 fast
                path, as on a GIC-400
 
+and, with no QEMU, two checks of tools/bench.py's own code for the contention rows (the Linux
+boots themselves are make bench's, too slow for make test):
+
+  bench-cpu-time        the CPU time of a child as the contention rows take it (RUSAGE_CHILDREN
+                        once reaped; /proc/PID/stat while it runs), on the "loaded" busy loop,
+                        which must be gone with its process group afterwards
+  bench-figures         the Linux and contention figures and their ratios from raw runs, and
+                        the baseline tolerance: 2 % for instructions, 25 % for CPU seconds
+
 The figures themselves are make bench's (bench/README.md); logs in build/test-logs/bench/."""
 
 import os
 import sys
+import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from harness import BUILD, Tap  # noqa: E402
+from harness import BUILD, Tap, kill_group  # noqa: E402
 import bench  # noqa: E402
 
 SUITE_TIMEOUT = 300
@@ -52,6 +62,56 @@ def run_case(tap, gic, col, fast):
                                               kv["_wall_s"]), fails)
 
 
+def cpu_time(tap):
+    """The busy loop for 0.5 s: the CPU time /proc gives while it runs, then the growth of
+    RUSAGE_CHILDREN once kill_group has reaped it."""
+    fails = []
+    u0, s0 = bench.children_cpu_s()
+    t = time.monotonic()
+    p = bench.cpu_burner(min(os.sched_getaffinity(0)))
+    try:
+        time.sleep(0.5)
+        running = bench.proc_cpu_s(p.pid)
+        elapsed = time.monotonic() - t
+    finally:
+        kill_group(p, grace=0)
+    u1, s1 = bench.children_cpu_s()
+    reaped = u1 - u0 + s1 - s0
+    # one thread on one CPU: some CPU time (however busy the host is), never more than elapsed
+    if not 0 < running <= elapsed + 0.02:
+        fails.append("/proc says %.2f CPU s after %.2f s of a busy loop" % (running, elapsed))
+    if not running - 0.02 <= reaped <= running + 0.3:
+        fails.append("RUSAGE_CHILDREN grew by %.2f s, /proc said %.2f s before the kill" % (
+            reaped, running))
+    if p.poll() is None or os.path.exists("/proc/%d" % p.pid):
+        fails.append("the busy loop (pid %d) is still there" % p.pid)
+    return tap.ok(not fails, "bench-cpu-time: %.2f CPU s running, %.2f reaped" % (running,
+                                                                              reaped), fails)
+
+
+def figures(tap):
+    """linux_figures() and compare() on made-up runs."""
+    linux = {"native-smp4": {"instructions": 1000}, "skiff-smp4": {"instructions": 1040},
+             "native-smp2": "n/a: no marker",
+             "contention-quiet": {"native": {"cpu_s": 4.0}, "skiff": {"cpu_s": 6.0}}}
+    fig = {}
+    bench.linux_figures(lambda k, c, v: fig.setdefault(k, {}).__setitem__(c, v), linux)
+    want = {"linux.smp4": {"native": 1000, "skiff": 1040, "ratio": 1.04},
+            "contention.quiet": {"native": 4.0, "skiff": 6.0, "ratio": 1.5}}
+    fails = [] if fig == want else ["figures %s, want %s" % (fig, want)]
+    base = {"figures": {"linux.smp4": {"native": 1000, "skiff": 1010},
+                        "contention.quiet": {"native": 3.3, "skiff": 7.8}}}
+    moved = sorted(bench.compare(fig, base))
+    # skiff's 1040 is 3 % over 1010; 4.0 is 21 % over 3.3; 6.0 is 23 % under 7.8
+    if moved != [("linux.smp4", "skiff")]:
+        fails.append("flagged %s, want only linux.smp4 skiff" % moved)
+    base["figures"]["contention.quiet"]["native"] = 3.1  # 29 % over
+    moved = sorted(bench.compare(fig, base))
+    if ("contention.quiet", "native") not in moved:
+        fails.append("4.0 CPU s against 3.1 not flagged (%s)" % moved)
+    return tap.ok(not fails, "bench-figures: ratios and baseline tolerances", fails)
+
+
 def main():
     bench.LOG_DIR = os.path.join(BUILD, "test-logs", "bench")
     bench.BENCH_DIR = os.path.join(BUILD, "test-logs", "bench")
@@ -59,9 +119,13 @@ def main():
     tap = Tap()
     bench.say = lambda msg: tap.diag(msg)  # its progress lines as TAP diagnostics
     selected = [c for c in CASES if tap.want("gicv%d-%s" % (c[0], c[1]))]
-    tap.plan(len(selected))
+    checks = [(n, f) for n, f in (("bench-cpu-time", cpu_time), ("bench-figures", figures))
+              if tap.want(n)]
+    tap.plan(len(selected) + len(checks))
     for gic, col, fast in selected:
         run_case(tap, gic, col, fast)
+    for _, check in checks:
+        check(tap)
     return tap.done()
 
 
