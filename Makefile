@@ -63,6 +63,8 @@ HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -
 HOST_LIBS   := -lcmocka -lfdt
 
 .PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz boards
+# the configurations in dts/, compiled (defined before all:, which expands its prerequisites at once)
+DTS_DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts))
 all: $(BUILD)/skiff.bin check-size $(BUILD)/skiff-check $(DTS_DTBS)
 
 setup:
@@ -111,7 +113,6 @@ check-size: $(BUILD)/skiff.bin
 
 # ---- configurations (dts/README.md): dts/*.dts -> build/dts/*.dtb; the image embeds the
 # default one. guest@N nodes have a unit address and no reg by design: dtc's warning is off.
-DTS_DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts))
 DEFAULT_CONFIG_DTB := $(BUILD)/dts/default.dtb
 $(BUILD)/obj/hyp/plan/default_config.S.o: $(DEFAULT_CONFIG_DTB)
 
