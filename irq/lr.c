@@ -186,31 +186,33 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 	bool pend_left = false, active_left = false, pend_only_written = false;
 	uint32_t latch = 0, fast_eoi = 0;
 	uint32_t hcr = ICH_HCR_EN;
-	struct virq *v;
+	struct virq *v, **pp;
 	const bool v2 = vg->version == VGIC_V2;
 
 	SPIN_ASSERT_HELD(&vc->ap_lock);
-	vgic_prune(vg, vc);
 
-	/* Keep the best nr entries in pick[], sorted by rank; what falls off is left out. The
-	 * ranking reads each virq under its lock, once; a change by another CPU after that kicks
-	 * this vCPU, so its next exit ranks again. */
-	for (v = vc->ap_head; v; v = v->ap_next) {
+	/* Prune as it goes (vgic_prune_at), and keep the best nr entries in pick[], sorted by
+	 * rank; what falls off is left out. The ranking reads each virq under its lock, once; a
+	 * change by another CPU after that kicks this vCPU, so its next exit ranks again. */
+	for (pp = &vc->ap_head; (v = *pp);) {
 		struct lr_pick p = { .v = v };
+		enum vgic_prune_verdict verdict;
 		unsigned int pos;
-		bool wants;
 
 		spin_lock(&v->lock);
-		v->lr = LR_NONE;
-		wants = vgic_wants_lr(vg, v);
-		if (wants) {
+		verdict = vgic_prune_at(vg, vc, pp);
+		if (verdict == VGIC_PRUNE_KEEP) {
+			v->lr = LR_NONE;
 			p.prio = v->priority;
 			p.active = v->active;
 			p.pend = lr_can_pend(vg, v);
 			p.take = p.pend && !v->active;
+			pp = &v->ap_next;
+		} else if (verdict == VGIC_PRUNE_LATER) {
+			pp = &v->ap_next;
 		}
 		spin_unlock(&v->lock);
-		if (!wants)
+		if (verdict != VGIC_PRUNE_KEEP)
 			continue;
 		wanting++;
 
@@ -453,6 +455,8 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 			lr_deactivated(vg, v, phys);
 		if (v->lr_writes)
 			vgic_apply_lr_writes(vg, v);
+		if (!v->active && !vgic_wants_lr(vg, v) && v->ap_owner == vc)
+			vgic_ap_del(v); /* done with: the prune below need not visit it */
 		spin_unlock(&v->lock);
 	}
 	lr_fold_fast(vc, hw);

@@ -485,6 +485,28 @@ void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)
 	vgic_changed(vg, v);
 }
 
+enum vgic_prune_verdict vgic_prune_at(struct vgic *vg, struct vgic_cpu *vc, struct virq **pp)
+{
+	struct virq *v = *pp;
+	bool wants = vgic_wants_lr(vg, v), move;
+
+	SPIN_ASSERT_HELD(&vc->ap_lock);
+	SPIN_ASSERT_HELD(&v->lock);
+	if (v->lr >= 0 || (wants && (v->target == vc || v->active)))
+		return VGIC_PRUNE_KEEP;
+	move = wants && v->target;
+	if (move && vc->nr_requeue >= VGIC_REQUEUE_MAX) {
+		vc->nr_requeue++; /* moved by the next prune (vgic_requeue says so) */
+		return VGIC_PRUNE_LATER;
+	}
+	*pp = v->ap_next;
+	v->ap_next = NULL;
+	v->ap_owner = NULL;
+	if (move)
+		vc->requeue[vc->nr_requeue++] = v;
+	return VGIC_PRUNE_GONE;
+}
+
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
 {
 	struct virq **pp = &vc->ap_head;
@@ -492,28 +514,13 @@ void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
 	SPIN_ASSERT_HELD(&vc->ap_lock);
 	while (*pp) {
 		struct virq *v = *pp;
-		bool wants, move;
+		bool gone;
 
 		spin_lock(&v->lock);
-		wants = vgic_wants_lr(vg, v);
-		if (v->lr >= 0 || (wants && (v->target == vc || v->active))) {
-			spin_unlock(&v->lock);
-			pp = &v->ap_next;
-			continue;
-		}
-		move = wants && v->target;
-		if (move && vc->nr_requeue >= VGIC_REQUEUE_MAX) {
-			spin_unlock(&v->lock); /* moved by the next prune (vgic_requeue says so) */
-			vc->nr_requeue++;
-			pp = &v->ap_next;
-			continue;
-		}
-		*pp = v->ap_next;
-		v->ap_next = NULL;
-		v->ap_owner = NULL;
-		if (move)
-			vc->requeue[vc->nr_requeue++] = v;
+		gone = vgic_prune_at(vg, vc, pp) == VGIC_PRUNE_GONE;
 		spin_unlock(&v->lock);
+		if (!gone)
+			pp = &v->ap_next;
 	}
 }
 

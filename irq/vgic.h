@@ -205,6 +205,12 @@ void vgic_queue(struct vgic *vg, struct virq *v);
 void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v);
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc);
+/* vgic_prune() for the one virq *pp of vc's list, its lock and vc's ap_lock held, for a walk of
+ * the list that prunes as it goes (lr_flush): KEEP it belongs here; GONE taken off (*pp is the
+ * next one): dropped, or in vc->requeue; LATER it must move but requeue is full: it stays for
+ * the next prune and must not go into vc's LRs. */
+enum vgic_prune_verdict { VGIC_PRUNE_KEEP, VGIC_PRUNE_GONE, VGIC_PRUNE_LATER };
+enum vgic_prune_verdict vgic_prune_at(struct vgic *vg, struct vgic_cpu *vc, struct virq **pp);
 /* For irq/lr*.c: put v on vc's list / take it off its owner's, both locks held. */
 void vgic_ap_add(struct vgic_cpu *vc, struct virq *v);
 void vgic_ap_del(struct virq *v);
