@@ -97,8 +97,7 @@ def machine_args(kind):
     that they have no peer); -audiodev names the DisplayPort's audio backend, which QEMU
     otherwise picks itself (and may try a sound server)."""
     return ["-M", MACHINE + (",virtualization=on" if kind == "skiff" else ""), "-m", MEM,
-            "-nic", "none", "-audiodev", "none,id=snd0",
-            "-accel", "tcg,thread=single"]  # why: test_linux.py's SINGLE_TCG
+            "-nic", "none", "-audiodev", "none,id=snd0"]
 
 
 def board_dtb():
