@@ -116,10 +116,11 @@ def dtc(src, out):
     return out
 
 
-def guest_run(col, gic=3):
+def guest_run(col, gic=3, extra_args=(), log_dir=LOG_DIR, timeout=GUEST_TIMEOUT):
     """Boots the benchmark guest natively or under skiff in column col's mode on a GICv3 or
     GICv2; returns its key/value figures. Raises BenchError if the run or one of the guest's
-    self-checks failed."""
+    self-checks failed. extra_args go to QEMU after the run's own (tools/profile-el2.py adds
+    its -d and -D there); the console log is log_dir/NAME.log."""
     name = ("guest-" if gic == 3 else V2 + "-guest-") + col
     mode = "hw" if col == "hw-lr" else col
     if mode == "native":
@@ -134,10 +135,10 @@ def guest_run(col, gic=3):
     if gic == 2 and mode != "native":
         # skiff writes HW=1 LRs on QEMU's GICv2 only with gicv2-hw-lrs-on-qemu (hw-lr.dts)
         append += " hwlr=%d" % (col == "hw-lr")
-    args += ICOUNT + ["-append", append]
+    args += ICOUNT + ["-append", append] + list(extra_args)
     t = time.monotonic()
-    r = run_qemu(args, timeout=GUEST_TIMEOUT, name=name,
-                 log_path=os.path.join(LOG_DIR, name + ".log"),
+    r = run_qemu(args, timeout=timeout, name=name,
+                 log_path=os.path.join(log_dir, name + ".log"),
                  expect=[r"^1\.\.\d+", r"^# guest bench done"])
     fails = r.failures()
     plans = PLAN_RE.findall(r.console)
