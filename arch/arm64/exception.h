@@ -33,7 +33,9 @@ struct exc_frame {
 
 _Static_assert(sizeof(struct exc_frame) == EXC_FRAME_SIZE, "vectors.S frame layout");
 
-void exc_handle(struct exc_frame *frame, unsigned long slot);
+/* Returns the counter of EL2 instructions a guest exit is accounted under (vectors.S adds the
+ * exit's to it), NULL for an exception that is no guest exit. */
+uint64_t *exc_handle(struct exc_frame *frame, unsigned long slot);
 const char *exc_slot_name(unsigned long slot);
 #endif
 

@@ -2,13 +2,24 @@
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
  * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
- * the vector slot, and returns with ERET. Policy lives in C (hyp/run/exception.c).
+ * the vector slot, adds a guest exit's instructions to the counter exc_handle() returns, and
+ * returns with ERET. Policy lives in C (hyp/run/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
 #include "arch/arm64/layout.h"
 
 #define ICH_HCR_OVERFLOW 0xe /* UIE | LRENPIE | NPIE: the LRs do not hold everything */
+
+/*
+ * Added to the difference of a general exit's two PMCCNTR_EL0 reads (ventry's and
+ * exc_common's) to get its instructions from the vector to the ERET without the 3 of the
+ * measurement itself (the two reads and the store of the first), as the fast path counts them
+ * (FAST_UNCOUNTED_INSNS): the difference holds the first read and its store but not the SUB
+ * and STP before them, which makes up; what it misses is what follows the second read, the 3
+ * instructions up to exc_return and its 21 (restore and ERET).
+ */
+#define EXIT_UNCOUNTED_INSNS (3 + 21)
 
 .macro ventry slot
 	.balign	128
@@ -217,7 +228,15 @@ exc_common:
 	mrs	x3, far_el2
 	stp	x2, x3, [sp, #EXC_FRAME_ESR]
 	mov	x0, sp
-	bl	exc_handle
+	bl	exc_handle			/* a guest exit's cost counter, or 0 */
+	cbz	x0, exc_return
+	ldr	x1, [sp, #EXC_FRAME_ENTRY_CYCLES]
+	ldr	x2, [x0]
+	sub	x2, x2, x1
+	mrs	x1, pmccntr_el0
+	add	x2, x2, x1
+	add	x2, x2, #EXIT_UNCOUNTED_INSNS
+	str	x2, [x0]
 	.globl	exc_return
 exc_return:				/* restore the frame at sp and ERET */
 	ldp	x2, x3, [sp, #EXC_FRAME_ELR]

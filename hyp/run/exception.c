@@ -60,17 +60,15 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 	cpu_halt();
 }
 
-void exc_handle(struct exc_frame *f, unsigned long slot)
+uint64_t *exc_handle(struct exc_frame *f, unsigned long slot)
 {
 	struct cpu *self = cpu_self();
 
 	if (slot == EXC_CUR_SPX_IRQ) {
 		irq_entry();
-		return;
+		return NULL;
 	}
-	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu) {
-		vcpu_exit(self->vcpu, f, slot);
-		return;
-	}
+	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu)
+		return vcpu_exit(self->vcpu, f, slot);
 	unexpected(f, slot);
 }
