@@ -33,9 +33,12 @@ struct exc_frame {
 
 _Static_assert(sizeof(struct exc_frame) == EXC_FRAME_SIZE, "vectors.S frame layout");
 
-/* Returns the counter of EL2 instructions a guest exit is accounted under (vectors.S adds the
- * exit's to it), NULL for an exception that is no guest exit. */
-uint64_t *exc_handle(struct exc_frame *frame, unsigned long slot);
+/* Handles the exception whose frame vectors.S saved; does not return, but leaves through
+ * exc_leave() with the counter of EL2 instructions a guest exit is accounted under. */
+_Noreturn void exc_handle(struct exc_frame *frame, unsigned long slot);
+/* vectors.S: sp back to frame, the exit's instructions added to *cost (if cost is not NULL),
+ * the frame restored and ERET. */
+_Noreturn void exc_leave(struct exc_frame *frame, uint64_t *cost);
 const char *exc_slot_name(unsigned long slot);
 #endif
 

@@ -1,9 +1,9 @@
 /*
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
- * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
- * the vector slot, adds a guest exit's instructions to the counter exc_handle() returns, and
- * returns with ERET. Policy lives in C (hyp/run/exception.c).
+ * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack and calls exc_handle() with
+ * the vector slot, which leaves through exc_leave: a guest exit's instructions added to its
+ * counter, the frame restored, ERET. Policy lives in C (hyp/run/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
@@ -13,7 +13,7 @@
 
 /*
  * Added to the difference of a general exit's two PMCCNTR_EL0 reads (ventry's and
- * exc_common's) to get its instructions from the vector to the ERET without the 3 of the
+ * exc_leave's) to get its instructions from the vector to the ERET without the 3 of the
  * measurement itself (the two reads and the store of the first), as the fast path counts them
  * (FAST_UNCOUNTED_INSNS): the difference holds the first read and its store but not the SUB
  * and STP before them, which makes up; what it misses is what follows the second read, the 3
@@ -228,15 +228,25 @@ exc_common:
 	mrs	x3, far_el2
 	stp	x2, x3, [sp, #EXC_FRAME_ESR]
 	mov	x0, sp
-	bl	exc_handle			/* a guest exit's cost counter, or 0 */
-	cbz	x0, exc_return
-	ldr	x1, [sp, #EXC_FRAME_ENTRY_CYCLES]
-	ldr	x2, [x0]
-	sub	x2, x2, x1
-	mrs	x1, pmccntr_el0
-	add	x2, x2, x1
-	add	x2, x2, #EXIT_UNCOUNTED_INSNS
-	str	x2, [x0]
+	bl	exc_handle			/* does not return: leaves by exc_leave */
+
+/*
+ * void exc_leave(struct exc_frame *frame, uint64_t *cost): how exc_handle() ends. sp goes back
+ * to the frame (what C left on the stack below it is dropped, so C need not restore its
+ * registers: the frame holds the ones that matter), a guest exit's instructions are added to
+ * *cost (nothing is counted when cost is NULL), then the frame is restored. Never returns.
+ */
+	.globl	exc_leave
+exc_leave:
+	mov	sp, x0
+	cbz	x1, exc_return
+	ldr	x2, [sp, #EXC_FRAME_ENTRY_CYCLES]
+	ldr	x3, [x1]
+	sub	x3, x3, x2
+	mrs	x2, pmccntr_el0
+	add	x3, x3, x2
+	add	x3, x3, #EXIT_UNCOUNTED_INSNS
+	str	x3, [x1]
 	.globl	exc_return
 exc_return:				/* restore the frame at sp and ERET */
 	ldp	x2, x3, [sp, #EXC_FRAME_ELR]
