@@ -231,15 +231,15 @@ exc_common:
 	bl	exc_handle			/* does not return: leaves by exc_leave */
 
 /*
- * void exc_leave(struct exc_frame *frame, uint64_t *cost): how exc_handle() ends. sp goes back
- * to the frame (what C left on the stack below it is dropped, so C need not restore its
- * registers: the frame holds the ones that matter), a guest exit's instructions are added to
- * *cost (nothing is counted when cost is NULL), then the frame is restored. Never returns.
+ * void exc_leave(struct exc_frame *frame, uint64_t *cost): how exc_handle() ends a guest exit.
+ * sp goes back to the frame (what C left on the stack below it is dropped, so C need not
+ * restore its registers: the frame holds the ones that matter), the exit's instructions are
+ * added to *cost, then the frame is restored. Never returns. Any other exception ends with
+ * exc_resume (guest_enter, below), which counts nothing.
  */
 	.globl	exc_leave
 exc_leave:
 	mov	sp, x0
-	cbz	x1, exc_return
 	ldr	x2, [sp, #EXC_FRAME_ENTRY_CYCLES]
 	ldr	x3, [x1]
 	sub	x3, x3, x2
@@ -275,8 +275,12 @@ exc_return:				/* restore the frame at sp and ERET */
  * void guest_enter(struct exc_frame *frame): enter a guest from the frame, which sits at
  * the top of this CPU's stack, so that the stack is empty while the guest runs and the next
  * exception from it lands at the same place. Never returns.
+ * void exc_resume(struct exc_frame *frame): the same for the frame of an exception taken at
+ * EL2, which exc_handle() has handled: sp back to it, restore, ERET.
  */
 	.globl	guest_enter
+	.globl	exc_resume
 guest_enter:
+exc_resume:
 	mov	sp, x0
 	b	exc_return

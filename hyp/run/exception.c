@@ -61,8 +61,9 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 }
 
 /*
- * Leaves through exc_leave(), not by returning: vectors.S restores the registers that matter
- * from the frame, so what this function saved of its caller's would be restored for nothing.
+ * Leaves through exc_leave() or exc_resume(), not by returning: vectors.S restores the registers
+ * that matter from the frame, so what this function saved of its caller's would be restored
+ * for nothing.
  */
 _Noreturn void exc_handle(struct exc_frame *f, unsigned long slot)
 {
@@ -70,7 +71,7 @@ _Noreturn void exc_handle(struct exc_frame *f, unsigned long slot)
 
 	if (slot == EXC_CUR_SPX_IRQ) {
 		irq_entry();
-		exc_leave(f, NULL);
+		exc_resume(f);
 	}
 	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu)
 		exc_leave(f, vcpu_exit(self->vcpu, f, slot));

@@ -84,11 +84,19 @@ static int setup(void **state)
 
 static uint64_t *counter; /* what exc_handle() left by last */
 
-/* vectors.S's way out, which exc_handle() must take with its frame: back into take() */
+/* vectors.S's ways out, which exc_handle() must take with its frame: back into take() */
 _Noreturn void exc_leave(struct exc_frame *f, uint64_t *cost)
 {
 	assert_ptr_equal(f, &frame);
+	assert_non_null(cost);
 	counter = cost;
+	longjmp(halted, 2);
+}
+
+_Noreturn void exc_resume(struct exc_frame *f)
+{
+	assert_ptr_equal(f, &frame);
+	counter = NULL;
 	longjmp(halted, 2);
 }
 
