@@ -2,8 +2,8 @@
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
  * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack and calls exc_handle() with
- * the vector slot, which leaves through exc_leave: a guest exit's instructions added to its
- * counter, the frame restored, ERET. Policy lives in C (hyp/run/exception.c).
+ * the vector slot, which leaves through exc_leave (a guest exit: its instructions added to its
+ * counter) or exc_resume: the frame restored, ERET. Policy lives in C (hyp/run/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
