@@ -7,66 +7,9 @@
 
 #include "arch/arm64/sysreg.h"
 
-#define LR_CASE(n) \
-	case n:    \
-		return read_sysreg(S3_4_C12_C12_##n)
-#define LR_CASE_HI(n, m) \
-	case n:          \
-		return read_sysreg(S3_4_C12_C13_##m)
-#define LR_SET(n)                                    \
-	case n:                                      \
-		write_sysreg(S3_4_C12_C12_##n, val); \
-		break
-#define LR_SET_HI(n, m)                              \
-	case n:                                      \
-		write_sysreg(S3_4_C12_C13_##m, val); \
-		break
-
-/* ICH_LR<n>_EL2: n = 0..7 at S3_4_C12_C12_<n>, 8..15 at S3_4_C12_C13_<n-8> */
-static uint64_t ich_read_lr(unsigned int n)
-{
-	switch (n) {
-		LR_CASE(0);
-		LR_CASE(1);
-		LR_CASE(2);
-		LR_CASE(3);
-		LR_CASE(4);
-		LR_CASE(5);
-		LR_CASE(6);
-		LR_CASE(7);
-		LR_CASE_HI(8, 0);
-		LR_CASE_HI(9, 1);
-		LR_CASE_HI(10, 2);
-		LR_CASE_HI(11, 3);
-		LR_CASE_HI(12, 4);
-		LR_CASE_HI(13, 5);
-		LR_CASE_HI(14, 6);
-		LR_CASE_HI(15, 7);
-	}
-	return 0;
-}
-
-static void ich_write_lr(unsigned int n, uint64_t val)
-{
-	switch (n) {
-		LR_SET(0);
-		LR_SET(1);
-		LR_SET(2);
-		LR_SET(3);
-		LR_SET(4);
-		LR_SET(5);
-		LR_SET(6);
-		LR_SET(7);
-		LR_SET_HI(8, 0);
-		LR_SET_HI(9, 1);
-		LR_SET_HI(10, 2);
-		LR_SET_HI(11, 3);
-		LR_SET_HI(12, 4);
-		LR_SET_HI(13, 5);
-		LR_SET_HI(14, 6);
-		LR_SET_HI(15, 7);
-	}
-}
+/* ICH_LR<n>_EL2, n 0..15, by number: arch/arm64/ich_lr_regs.S */
+uint64_t ich_lr_read(unsigned int n);
+void ich_lr_write(unsigned int n, uint64_t val);
 
 static uint32_t ich_read_hcr(void)
 {
@@ -94,8 +37,8 @@ static uint32_t ich_read_misr(void)
 }
 
 struct lr_hw gicv3_lr_hw = {
-	.read_lr = ich_read_lr,
-	.write_lr = ich_write_lr,
+	.read_lr = ich_lr_read,
+	.write_lr = ich_lr_write,
 	.read_hcr = ich_read_hcr,
 	.write_hcr = ich_write_hcr,
 	.read_elrsr = ich_read_elrsr,

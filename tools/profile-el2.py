@@ -155,12 +155,12 @@ class Symbolizer:
         for fn, loc in zip(lines[0::2], lines[1::2]):
             loc = loc.split(" (")[0]
             if fn == "??" or loc.startswith("??") or loc.endswith(":?"):
-                funcs.append((self.symbol(pc), "%s" % self.where(pc)))
+                funcs.append((self.symbol(pc), "%s, no line information" % self.symbol(pc)))
                 break
             funcs.append((fn, "%s:%s" % (os.path.relpath(loc.rsplit(":", 1)[0], ROOT),
                                           loc.rsplit(":", 1)[1])))
         if 0 <= addr < VECTORS_SIZE:
-            funcs = [(self.symbol(pc), self.where(pc))]
+            funcs = [(self.symbol(pc), "%s, no line information" % self.symbol(pc))]
         self.chains[pc] = tuple(funcs) or ((self.symbol(pc), self.where(pc)),)
 
     def chain(self, pc):

@@ -33,7 +33,15 @@ struct exc_frame {
 
 _Static_assert(sizeof(struct exc_frame) == EXC_FRAME_SIZE, "vectors.S frame layout");
 
-void exc_handle(struct exc_frame *frame, unsigned long slot);
+/* Handles the exception whose frame vectors.S saved; does not return, but leaves a guest exit
+ * through exc_leave() with the counter of EL2 instructions it is accounted under, any other
+ * exception through exc_resume(). */
+_Noreturn void exc_handle(struct exc_frame *frame, unsigned long slot);
+/* vectors.S: sp back to frame, the exit's instructions added to *cost, the frame restored and
+ * ERET. */
+_Noreturn void exc_leave(struct exc_frame *frame, uint64_t *cost);
+/* vectors.S: sp back to frame, the frame restored and ERET; nothing counted. */
+_Noreturn void exc_resume(struct exc_frame *frame);
 const char *exc_slot_name(unsigned long slot);
 #endif
 

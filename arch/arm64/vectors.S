@@ -1,14 +1,25 @@
 /*
  * vectors.S - the EL2 exception vector table, at the image's start with the arm64 Image header
  * in its first slot (below). Every entry saves the general registers,
- * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack, calls exc_handle() with
- * the vector slot, and returns with ERET. Policy lives in C (hyp/run/exception.c).
+ * ELR/SPSR/ESR/FAR into a struct exc_frame on the current stack and calls exc_handle() with
+ * the vector slot, which leaves through exc_leave (a guest exit: its instructions added to its
+ * counter) or exc_resume: the frame restored, ERET. Policy lives in C (hyp/run/exception.c).
  */
 #include "arch/arm64/exception.h"
 #include "arch/arm64/fastirq.h"
 #include "arch/arm64/layout.h"
 
 #define ICH_HCR_OVERFLOW 0xe /* UIE | LRENPIE | NPIE: the LRs do not hold everything */
+
+/*
+ * Added to the difference of a general exit's two PMCCNTR_EL0 reads (ventry's and
+ * exc_leave's) to get its instructions from the vector to the ERET without the 3 of the
+ * measurement itself (the two reads and the store of the first), as the fast path counts them
+ * (FAST_UNCOUNTED_INSNS): the difference holds the first read and its store but not the SUB
+ * and STP before them, which makes up; what it misses is what follows the second read, the 3
+ * instructions up to exc_return and its 21 (restore and ERET).
+ */
+#define EXIT_UNCOUNTED_INSNS (3 + 21)
 
 .macro ventry slot
 	.balign	128
@@ -255,7 +266,25 @@ exc_common:
 	mrs	x3, far_el2
 	stp	x2, x3, [sp, #EXC_FRAME_ESR]
 	mov	x0, sp
-	bl	exc_handle
+	bl	exc_handle			/* does not return: leaves by exc_leave */
+
+/*
+ * void exc_leave(struct exc_frame *frame, uint64_t *cost): how exc_handle() ends a guest exit.
+ * sp goes back to the frame (what C left on the stack below it is dropped, so C need not
+ * restore its registers: the frame holds the ones that matter), the exit's instructions are
+ * added to *cost, then the frame is restored. Never returns. Any other exception ends with
+ * exc_resume (guest_enter, below), which counts nothing.
+ */
+	.globl	exc_leave
+exc_leave:
+	mov	sp, x0
+	ldr	x2, [sp, #EXC_FRAME_ENTRY_CYCLES]
+	ldr	x3, [x1]
+	sub	x3, x3, x2
+	mrs	x2, pmccntr_el0
+	add	x3, x3, x2
+	add	x3, x3, #EXIT_UNCOUNTED_INSNS
+	str	x3, [x1]
 	.globl	exc_return
 exc_return:				/* restore the frame at sp and ERET */
 	ldp	x2, x3, [sp, #EXC_FRAME_ELR]
@@ -284,8 +313,12 @@ exc_return:				/* restore the frame at sp and ERET */
  * void guest_enter(struct exc_frame *frame): enter a guest from the frame, which sits at
  * the top of this CPU's stack, so that the stack is empty while the guest runs and the next
  * exception from it lands at the same place. Never returns.
+ * void exc_resume(struct exc_frame *frame): the same for the frame of an exception taken at
+ * EL2, which exc_handle() has handled: sp back to it, restore, ERET.
  */
 	.globl	guest_enter
+	.globl	exc_resume
 guest_enter:
+exc_resume:
 	mov	sp, x0
 	b	exc_return

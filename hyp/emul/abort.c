@@ -13,10 +13,11 @@
 #define ABORT_REG_ZR 31		 /* Rt == 31 names XZR/WZR for loads and stores */
 #define ABORT_PAGE_OFFSET_MASK 0xfffull
 
-/* All ones in the low width bytes; width is 1, 2, 4 or 8. */
+/* All ones in the low width bytes; width is 1, 2, 4 or 8 (a shift by 64 - 8 * width, never
+ * by 64). */
 static uint64_t width_mask(unsigned int width)
 {
-	return width >= 8 ? ~0ull : (1ull << (width * 8)) - 1;
+	return ~0ull >> (64 - 8 * width);
 }
 
 bool abort_decode(uint64_t esr, uint64_t hpfar, uint64_t far, struct mmio_access *acc)

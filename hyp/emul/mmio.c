@@ -42,8 +42,10 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, uint64_t ipa, un
 		const struct mmio_region *r = &bus->region[i];
 		uint64_t offset = ipa - r->base;
 
-		/* written so that no sum can wrap: ipa + width may pass 2^64 */
-		if (ipa >= r->base && offset < r->size && width <= r->size - offset)
+		/* written so that no sum can wrap: ipa + width may pass 2^64. An ipa below base
+		 * makes offset at least 2^64 - base, which no region's size reaches (mmio_add
+		 * keeps base + size from wrapping), so offset < size also says ipa >= base. */
+		if (offset < r->size && width <= r->size - offset)
 			return r;
 	}
 	return NULL;

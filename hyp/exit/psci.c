@@ -10,7 +10,7 @@
  *   wake-up event may end any suspend (DEN 0022 5.4); a power-down request is thereby
  *   demoted to standby, which the caller sees as a state with no context lost. Its
  *   PSCI_FEATURES flags are 0: the original power_state format. Nothing beyond the functions
- *   in psci_calls[] is offered (SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT...).
+ *   in PSCI_CALLS is offered (SYSTEM_SUSPEND, SYSTEM_RESET2, MEM_PROTECT...).
  * - CPU_ON checks, in this order: the target MPIDR (bits outside Aff3..Aff0 or no such vCPU:
  *   INVALID_PARAMS), the guest's state (being stopped or restarted: DENIED), the target's
  *   power state (ALREADY_ON, ON_PENDING), then the entry point (outside the VM's RAM or not
@@ -25,7 +25,7 @@
  * - SMCCC_ARCH_FEATURES reports 0 for SMCCC_VERSION and SMCCC_ARCH_FEATURES and
  *   NOT_SUPPORTED for everything else, SMCCC_ARCH_WORKAROUND_1/2/3 and SMCCC_ARCH_SOC_ID
  *   included: skiff implements none of them, so a guest must not call them.
- * - PSCI_FEATURES reports 0 for every function in psci_calls[], SMCCC_VERSION and
+ * - PSCI_FEATURES reports 0 for every function in PSCI_CALLS, SMCCC_VERSION and
  *   SMCCC_ARCH_FEATURES included, and NOT_SUPPORTED otherwise.
  */
 #include <stddef.h>
@@ -47,16 +47,15 @@
 #define PSCI_AFFINITY_LEVEL_CPU 0
 #define PSCI_ENTRY_ALIGN 4 /* an A64 instruction */
 
-struct psci_args {
-	struct vm *vm;
-	struct vcpu *caller;
-	uint64_t a1, a2, a3;
-};
-
-struct psci_call {
-	uint32_t fid;
-	struct psci_result (*handle)(const struct psci_args *args);
-};
+/*
+ * Every handler's parameters: the VM, the calling vCPU and the call's x1..x3 (an SMC32 call's
+ * low halves), passed in registers; most handlers read few of them, or none. (They were a
+ * struct in memory, built for every call.)
+ */
+#define PSCI_UNUSED __attribute__((unused))
+#define PSCI_PARAMS                                                                          \
+	struct vm *vm PSCI_UNUSED, struct vcpu *caller PSCI_UNUSED, uint64_t a1 PSCI_UNUSED, \
+		uint64_t a2 PSCI_UNUSED, uint64_t a3 PSCI_UNUSED
 
 /*
  * CPU_ON takes a vCPU out of OFF under the VM's power_lock, the lock under which the whole
@@ -81,33 +80,32 @@ static struct vcpu *psci_target(struct vm *vm, uint64_t mpidr)
 	return vm_vcpu_by_mpidr(vm, mpidr);
 }
 
-static struct psci_result psci_version(const struct psci_args *args)
+static struct psci_result psci_version(PSCI_PARAMS)
 {
-	(void)args;
 	return psci_ret(PSCI_VERSION_1_1);
 }
 
-__attribute__((cold)) static struct psci_result psci_cpu_off(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_off(PSCI_PARAMS)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_CPU_OFF };
 
 	/* On success CPU_OFF does not return: ret is never written to the guest. */
-	vcpu_set_power(args->caller, VCPU_OFF);
+	vcpu_set_power(caller, VCPU_OFF);
 	return r;
 }
 
-__attribute__((cold)) static struct psci_result psci_cpu_on(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_on(PSCI_PARAMS)
 {
-	struct vcpu *target = psci_target(args->vm, args->a1);
-	uint64_t entry = args->a2;
+	struct vcpu *target = psci_target(vm, a1);
+	uint64_t entry = a2;
 	int64_t ret = PSCI_RET_INTERNAL_FAILURE; /* a power state outside the enum */
 
 	if (!target)
 		return psci_ret(PSCI_RET_INVALID_PARAMS);
 
-	spin_lock(&args->vm->power_lock);
-	if (vm_get_state(args->vm) != VM_RUNNING) {
-		spin_unlock(&args->vm->power_lock);
+	spin_lock(&vm->power_lock);
+	if (vm_get_state(vm) != VM_RUNNING) {
+		spin_unlock(&vm->power_lock);
 		return psci_ret(PSCI_RET_DENIED); /* the guest is being stopped or restarted */
 	}
 	switch (vcpu_get_power(target)) {
@@ -118,29 +116,29 @@ __attribute__((cold)) static struct psci_result psci_cpu_on(const struct psci_ar
 		ret = PSCI_RET_ON_PENDING;
 		break;
 	case VCPU_OFF:
-		if (entry % PSCI_ENTRY_ALIGN || !vm_ipa_in_ram(args->vm, entry, PSCI_ENTRY_ALIGN)) {
+		if (entry % PSCI_ENTRY_ALIGN || !vm_ipa_in_ram(vm, entry, PSCI_ENTRY_ALIGN)) {
 			ret = PSCI_RET_INVALID_ADDRESS;
 			break;
 		}
 		target->boot_entry = entry;
-		target->boot_context = args->a3;
+		target->boot_context = a3;
 		vcpu_set_power(target, VCPU_ON_PENDING); /* release: entry and context first */
 		ret = PSCI_RET_SUCCESS;
 		break;
 	}
-	spin_unlock(&args->vm->power_lock);
+	spin_unlock(&vm->power_lock);
 
 	if (ret == PSCI_RET_SUCCESS)
-		args->vm->ops->wake(target);
+		vm->ops->wake(target);
 	return psci_ret(ret);
 }
 
-__attribute__((cold)) static struct psci_result psci_affinity_info(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_affinity_info(PSCI_PARAMS)
 {
-	struct vcpu *target = psci_target(args->vm, args->a1);
+	struct vcpu *target = psci_target(vm, a1);
 
 	/* lowest_affinity_level is a uint32 in both the SMC32 and the SMC64 call */
-	if (!target || (uint32_t)args->a2 != PSCI_AFFINITY_LEVEL_CPU)
+	if (!target || (uint32_t)a2 != PSCI_AFFINITY_LEVEL_CPU)
 		return psci_ret(PSCI_RET_INVALID_PARAMS);
 
 	switch (vcpu_get_power(target)) {
@@ -154,45 +152,40 @@ __attribute__((cold)) static struct psci_result psci_affinity_info(const struct 
 	return psci_ret(PSCI_AFFINITY_OFF);
 }
 
-__attribute__((cold)) static struct psci_result psci_migrate_info_type(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_migrate_info_type(PSCI_PARAMS)
 {
-	(void)args;
 	return psci_ret(PSCI_MIGRATE_INFO_NOT_REQUIRED);
 }
 
-__attribute__((cold)) static struct psci_result psci_system_off(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_system_off(PSCI_PARAMS)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_OFF };
 
-	args->vm->ops->system_off(args->vm, args->caller);
+	vm->ops->system_off(vm, caller);
 	return r;
 }
 
-__attribute__((cold)) static struct psci_result psci_system_reset(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_system_reset(PSCI_PARAMS)
 {
 	struct psci_result r = { .ret = PSCI_RET_SUCCESS, .action = PSCI_ACTION_SYSTEM_RESET };
 
-	args->vm->ops->system_reset(args->vm, args->caller);
+	vm->ops->system_reset(vm, caller);
 	return r;
 }
 
-static struct psci_result psci_features(const struct psci_args *args);
-
-__attribute__((cold)) static struct psci_result psci_cpu_suspend(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result psci_cpu_suspend(PSCI_PARAMS)
 {
-	(void)args;
 	return psci_ret(PSCI_RET_SUCCESS);
 }
 
-static struct psci_result smccc_version(const struct psci_args *args)
+static struct psci_result smccc_version(PSCI_PARAMS)
 {
-	(void)args;
 	return psci_ret(SMCCC_VERSION_1_1);
 }
 
-__attribute__((cold)) static struct psci_result smccc_arch_features(const struct psci_args *args)
+__attribute__((cold)) static struct psci_result smccc_arch_features(PSCI_PARAMS)
 {
-	switch ((uint32_t)args->a1) {
+	switch ((uint32_t)a1) {
 	case SMCCC_VERSION:
 	case SMCCC_ARCH_FEATURES:
 		return psci_ret(PSCI_RET_SUCCESS);
@@ -201,41 +194,46 @@ __attribute__((cold)) static struct psci_result smccc_arch_features(const struct
 	}
 }
 
-/* Every function offered; anything else is NOT_SUPPORTED, to callers and to PSCI_FEATURES. */
-static const struct psci_call psci_calls[] = {
-	{ PSCI_0_2_FN_VERSION, psci_version },
-	{ PSCI_0_2_FN_CPU_SUSPEND, psci_cpu_suspend },
-	{ PSCI_0_2_FN64_CPU_SUSPEND, psci_cpu_suspend },
-	{ PSCI_0_2_FN_CPU_OFF, psci_cpu_off },
-	{ PSCI_0_2_FN_CPU_ON, psci_cpu_on },
-	{ PSCI_0_2_FN64_CPU_ON, psci_cpu_on },
-	{ PSCI_0_2_FN_AFFINITY_INFO, psci_affinity_info },
-	{ PSCI_0_2_FN64_AFFINITY_INFO, psci_affinity_info },
-	{ PSCI_0_2_FN_MIGRATE_INFO_TYPE, psci_migrate_info_type },
-	{ PSCI_0_2_FN_SYSTEM_OFF, psci_system_off },
-	{ PSCI_0_2_FN_SYSTEM_RESET, psci_system_reset },
-	{ PSCI_1_0_FN_PSCI_FEATURES, psci_features },
-	{ SMCCC_VERSION, smccc_version },
-	{ SMCCC_ARCH_FEATURES, smccc_arch_features },
-};
+/*
+ * Every function offered, with its handler; anything else is NOT_SUPPORTED, to callers and to
+ * PSCI_FEATURES. One list, expanded into the switch of psci_handle() (a call takes a jump
+ * through the switch's table, not a search of the list) and into that of psci_offered().
+ */
+#define PSCI_CALLS(X)                                            \
+	X(PSCI_0_2_FN_VERSION, psci_version)                     \
+	X(PSCI_0_2_FN_CPU_SUSPEND, psci_cpu_suspend)             \
+	X(PSCI_0_2_FN64_CPU_SUSPEND, psci_cpu_suspend)           \
+	X(PSCI_0_2_FN_CPU_OFF, psci_cpu_off)                     \
+	X(PSCI_0_2_FN_CPU_ON, psci_cpu_on)                       \
+	X(PSCI_0_2_FN64_CPU_ON, psci_cpu_on)                     \
+	X(PSCI_0_2_FN_AFFINITY_INFO, psci_affinity_info)         \
+	X(PSCI_0_2_FN64_AFFINITY_INFO, psci_affinity_info)       \
+	X(PSCI_0_2_FN_MIGRATE_INFO_TYPE, psci_migrate_info_type) \
+	X(PSCI_0_2_FN_SYSTEM_OFF, psci_system_off)               \
+	X(PSCI_0_2_FN_SYSTEM_RESET, psci_system_reset)           \
+	X(PSCI_1_0_FN_PSCI_FEATURES, psci_features)              \
+	X(SMCCC_VERSION, smccc_version)                          \
+	X(SMCCC_ARCH_FEATURES, smccc_arch_features)
 
-#define PSCI_NR_CALLS (sizeof(psci_calls) / sizeof(psci_calls[0]))
+#define PSCI_CASE(fid, handler) case fid:
+#define PSCI_CASE_CALL(fid, handler) \
+	case fid:                    \
+		return handler(vm, caller, a1, a2, a3);
 
-static const struct psci_call *psci_lookup(uint32_t fid)
+static bool psci_offered(uint32_t fid)
 {
-	size_t i;
-
-	for (i = 0; i < PSCI_NR_CALLS; i++) {
-		if (psci_calls[i].fid == fid)
-			return &psci_calls[i];
+	switch (fid) {
+		PSCI_CALLS(PSCI_CASE)
+		return true;
+	default:
+		return false;
 	}
-	return NULL;
 }
 
-static struct psci_result psci_features(const struct psci_args *args)
+static struct psci_result psci_features(PSCI_PARAMS)
 {
 	/* psci_func_id is a uint32; 0 means "implemented, no feature flags" */
-	if (psci_lookup((uint32_t)args->a1))
+	if (psci_offered((uint32_t)a1))
 		return psci_ret(PSCI_RET_SUCCESS);
 	return psci_ret(PSCI_RET_NOT_SUPPORTED);
 }
@@ -250,17 +248,14 @@ bool psci_owns(uint32_t fid)
 struct psci_result psci_handle(struct vm *vm, struct vcpu *caller, uint32_t fid, uint64_t a1,
 			       uint64_t a2, uint64_t a3)
 {
-	const struct psci_call *call = psci_lookup(fid);
-	struct psci_args args = { .vm = vm, .caller = caller, .a1 = a1, .a2 = a2, .a3 = a3 };
-
-	if (!call)
-		return psci_ret(PSCI_RET_NOT_SUPPORTED);
 	if (!(fid & SMCCC_FN64)) {
-		args.a1 &= SMCCC_ARG32_MASK;
-		args.a2 &= SMCCC_ARG32_MASK;
-		args.a3 &= SMCCC_ARG32_MASK;
+		a1 &= SMCCC_ARG32_MASK;
+		a2 &= SMCCC_ARG32_MASK;
+		a3 &= SMCCC_ARG32_MASK;
 	}
-	/* the result is a value holding no pointer: cppcheck takes it for one built from &args */
-	// cppcheck-suppress returnDanglingLifetime
-	return call->handle(&args);
+	switch (fid) {
+		PSCI_CALLS(PSCI_CASE_CALL)
+	default:
+		return psci_ret(PSCI_RET_NOT_SUPPORTED);
+	}
 }

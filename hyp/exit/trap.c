@@ -180,85 +180,56 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 	f->elr += INSN_SIZE;
 }
 
-static void handle_sync(struct vcpu *v, struct exc_frame *f)
+/* Handles a synchronous exit; returns the SKIFF_EXIT_* reason its EL2 cost is accounted
+ * under (by exception class alone, whatever the handling found). */
+static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 {
-	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-
-	switch (ec) {
+	switch ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) {
 	case EC_DABT_LOW:
 		handle_mmio(v, f);
-		break;
+		return SKIFF_EXIT_MMIO;
 	case EC_HVC64:
 		v->exits[SKIFF_EXIT_HVC]++;
 		if (f->esr & ESR_HVC_IMM_MASK)
 			f->x[0] = SMCCC_RET_NOT_SUPPORTED;
 		else
 			handle_call(v, f);
-		break;
+		return SKIFF_EXIT_HVC;
 	case EC_SMC64:
 		v->exits[SKIFF_EXIT_SMC]++;
 		f->elr += INSN_SIZE; /* a trapped SMC returns to itself */
 		handle_call(v, f);
-		break;
+		return SKIFF_EXIT_SMC;
 	case EC_SYS64:
 		handle_sysreg(v, f);
-		break;
+		return SKIFF_EXIT_SYSREG;
 	case EC_WFX:
 		f->elr += INSN_SIZE;
-		break;
+		return SKIFF_EXIT_OTHER;
 	case EC_IABT_LOW:
 		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");
-		break;
+		return SKIFF_EXIT_ABORT;
 	default:
 		v->exits[SKIFF_EXIT_OTHER]++;
 		inject_undef(v, f);
-		break;
-	}
-}
-
-/* The SKIFF_EXIT_* reason an exit is accounted under, for the EL2 cost figures. */
-static unsigned int exit_reason(const struct exc_frame *f, unsigned long slot)
-{
-	unsigned int kind = (unsigned int)(slot - EXC_LOWER64_SYNC) % 4;
-
-	if (kind == 1)
-		return SKIFF_EXIT_IRQ;
-	if (kind != 0)
-		return SKIFF_EXIT_OTHER;
-	switch ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) {
-	case EC_DABT_LOW:
-		return SKIFF_EXIT_MMIO;
-	case EC_HVC64:
-		return SKIFF_EXIT_HVC;
-	case EC_SMC64:
-		return SKIFF_EXIT_SMC;
-	case EC_SYS64:
-		return SKIFF_EXIT_SYSREG;
-	case EC_IABT_LOW:
-		return SKIFF_EXIT_ABORT;
-	default:
 		return SKIFF_EXIT_OTHER;
 	}
 }
 
 unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 {
-	unsigned int reason = exit_reason(f, slot);
-
 	switch (slot - EXC_LOWER64_SYNC) {
 	case 0: /* sync, AArch64 */
 	case 4: /* sync, AArch32 EL0 */
-		handle_sync(v, f);
-		break;
+		return handle_sync(v, f);
 	case 1:
 	case 5: /* the caller (hyp/run/vcpu.c) takes the interrupt */
 		v->exits[SKIFF_EXIT_IRQ]++;
-		break;
+		return SKIFF_EXIT_IRQ;
 	default: /* FIQ (no group 0 physical sources) or SError */
 		v->exits[SKIFF_EXIT_OTHER]++;
 		log_guest_limited(v->vm->id, "vcpu%u: %s, ESR 0x%llx", v->id, exc_slot_name(slot),
 				  (unsigned long long)f->esr);
-		break;
+		return SKIFF_EXIT_OTHER;
 	}
-	return reason;
 }

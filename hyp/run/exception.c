@@ -60,17 +60,20 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 	cpu_halt();
 }
 
-void exc_handle(struct exc_frame *f, unsigned long slot)
+/*
+ * Leaves through exc_leave() or exc_resume(), not by returning: vectors.S restores the registers
+ * that matter from the frame, so what this function saved of its caller's would be restored
+ * for nothing.
+ */
+_Noreturn void exc_handle(struct exc_frame *f, unsigned long slot)
 {
 	struct cpu *self = cpu_self();
 
 	if (slot == EXC_CUR_SPX_IRQ) {
 		irq_entry();
-		return;
+		exc_resume(f);
 	}
-	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu) {
-		vcpu_exit(self->vcpu, f, slot);
-		return;
-	}
+	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu)
+		exc_leave(f, vcpu_exit(self->vcpu, f, slot));
 	unexpected(f, slot);
 }

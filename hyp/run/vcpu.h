@@ -15,7 +15,8 @@ extern int selftest_entry_cpu;
 /* Run v on this CPU for ever: wait for it to be powered on, reset it, enter the guest. */
 _Noreturn void vcpu_run(struct vcpu *v);
 
-/* Handle an exception from the guest on this CPU (fold, dispatch, flush). */
-void vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot);
+/* Handle an exception from the guest on this CPU (fold, dispatch, flush). Returns the counter
+ * of EL2 instructions of the exit's reason, v->el2_cost[reason]: vectors.S adds the exit's. */
+uint64_t *vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot);
 
 #endif
