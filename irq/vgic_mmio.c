@@ -105,14 +105,6 @@ static bool vgic_in_fast_lr(struct virq *v)
 	return in;
 }
 
-/* Whether row r writes pending or active state (I{S,C}PENDR, I{S,C}ACTIVER). */
-static bool vgic_mmio_writes_state(const struct vgic_reg *r)
-{
-	return r->write_irq == vgic_mmio_write_set_pending ||
-	       r->write_irq == vgic_mmio_write_clear_pending ||
-	       r->write_irq == vgic_mmio_write_set_active ||
-	       r->write_irq == vgic_mmio_write_clear_active;
-}
 
 /* Before a state write: whether one of the interrupts whose bit is set is in a fast-path LR. */
 static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m,
@@ -120,7 +112,7 @@ static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m
 {
 	uint32_t i, c;
 
-	if (!vgic_mmio_writes_state(r))
+	if (!r->state) /* only I{S,C}PENDR, I{S,C}ACTIVER */
 		return false;
 	for (i = 0; i < n; i++) {
 		struct virq *v = (val >> i) & 1 ? f->irq(m, intid + i) : NULL;

@@ -136,6 +136,7 @@ struct vgic_reg {
 	uint8_t bpi;
 	uint8_t widths; /* VGIC_W* */
 	bool w1;	/* one bit per INTID that only a 1 acts on (the set and clear registers) */
+	bool state;	/* w1 and writes pending or active state: I{S,C}PENDR, I{S,C}ACTIVER */
 	union {		/* by type: the per-INTID field handlers, or the register's */
 		uint32_t (*read_irq)(struct vgic_mmio *m, struct virq *v);
 		uint64_t (*read)(struct vgic_mmio *m, uint32_t idx);
@@ -165,6 +166,10 @@ struct vgic_reg {
 	{                                                                                 \
 		.offset = (off), .len = (nr_intids) / 8, .type = VGIC_REG_BITS, .bpi = 1, \
 		.widths = VGIC_W32, .w1 = true, .read_irq = (rd), .write_irq = (wr),      \
+		.state = (wr) == vgic_mmio_write_set_pending ||                            \
+			 (wr) == vgic_mmio_write_clear_pending ||                          \
+			 (wr) == vgic_mmio_write_set_active ||                             \
+			 (wr) == vgic_mmio_write_clear_active,                             \
 	}
 #define VGIC_REG_32(off, count, rd, wr)                                                       \
 	{                                                                                     \
