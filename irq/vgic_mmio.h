@@ -166,10 +166,10 @@ struct vgic_reg {
 	{                                                                                 \
 		.offset = (off), .len = (nr_intids) / 8, .type = VGIC_REG_BITS, .bpi = 1, \
 		.widths = VGIC_W32, .w1 = true, .read_irq = (rd), .write_irq = (wr),      \
-		.state = (wr) == vgic_mmio_write_set_pending ||                            \
-			 (wr) == vgic_mmio_write_clear_pending ||                          \
-			 (wr) == vgic_mmio_write_set_active ||                             \
-			 (wr) == vgic_mmio_write_clear_active,                             \
+		.state = (wr) == vgic_mmio_write_set_pending ||                           \
+			 (wr) == vgic_mmio_write_clear_pending ||                         \
+			 (wr) == vgic_mmio_write_set_active ||                            \
+			 (wr) == vgic_mmio_write_clear_active,                            \
 	}
 #define VGIC_REG_32(off, count, rd, wr)                                                       \
 	{                                                                                     \
