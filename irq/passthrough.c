@@ -425,8 +425,11 @@ void passthrough_handle(struct passthrough *p, unsigned int index)
 		return;
 	l = &p->line[index];
 	v = vgic_lock_virq(vg, p->vc, l->pintid);
-	if (!v)
+	if (!v) { /* never: a line's virq is claimed at set-up; the fire must end all the same */
+		if (p->hw->deactivate)
+			p->hw->deactivate(l->pintid);
 		return;
+	}
 	if (passthrough_take_locked(p, index)) {
 		vgic_trigger_locked(vg, p->vc, l->pintid);
 		pt_count(&l->injected);

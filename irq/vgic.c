@@ -13,6 +13,7 @@
  * virq's lock while it waits for an ap_lock (vgic_queue drops it first), so a CPU may hold
  * several virq locks only under its own ap_lock, for virqs on its own list.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "irq/sgi.h"
@@ -34,12 +35,14 @@ static void vgic_kick(struct vgic *vg, struct vgic_cpu *vc)
 		vg->ops->kick(vg, vc->id);
 }
 
+/* A virq's state, everything from intid on: its lock and owned come before and are never
+ * cleared, since other CPUs use them without the lock (a fire of a passed-through SPI on its
+ * way while the guest is reset, vgic_get_virq). */
+#define VIRQ_STATE_OFFSET offsetof(struct virq, intid)
+
 static void virq_reset(struct virq *v, uint32_t intid, bool edge, struct vgic_cpu *target)
 {
-	struct spinlock lock = v->lock; /* held by the caller, or free at set-up */
-
-	memset(v, 0, sizeof(*v));
-	v->lock = lock;
+	memset((char *)v + VIRQ_STATE_OFFSET, 0, sizeof(*v) - VIRQ_STATE_OFFSET);
 	v->intid = intid;
 	v->priority = VGIC_PRIORITY_RESET;
 	v->edge = edge;
@@ -66,16 +69,18 @@ struct vgic_cpu *vgic_route_target(const struct vgic *vg, uint64_t route)
  * link, whether its source wants EOIs) rather than what the guest did with it. */
 static void virq_reset_keep(struct virq *v, struct vgic_cpu *target)
 {
-	struct virq keep = *v;
+	struct irq_source *src = v->src;
+	unsigned int src_index = v->src_index;
+	uint32_t pintid = v->pintid;
+	bool hw = v->hw, eoi_notify = v->eoi_notify, fast_eoi = v->fast_eoi;
 
-	virq_reset(v, keep.intid, keep.edge, target);
-	v->owned = keep.owned;
-	v->src = keep.src;
-	v->src_index = keep.src_index;
-	v->hw = keep.hw;
-	v->pintid = keep.pintid;
-	v->eoi_notify = keep.eoi_notify;
-	v->fast_eoi = keep.fast_eoi;
+	virq_reset(v, v->intid, v->edge, target); /* owned stays as it is */
+	v->src = src;
+	v->src_index = src_index;
+	v->hw = hw;
+	v->pintid = pintid;
+	v->eoi_notify = eoi_notify;
+	v->fast_eoi = fast_eoi;
 }
 
 /*
@@ -173,13 +178,14 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 		/* SGIs are edge-triggered (GICR_ICFGR0 reads 0xaaaaaaaa), PPIs level */
 		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
 			vc->private_irqs[n].lock = (struct spinlock){ 0 };
-			virq_reset(&vc->private_irqs[n], n, n < VGIC_NR_SGIS, vc);
 			vc->private_irqs[n].owned = true;
+			virq_reset(&vc->private_irqs[n], n, n < VGIC_NR_SGIS, vc);
 		}
 	}
 
 	for (i = 0; i < VGIC_MAX_SPIS; i++) {
 		vg->spis[i].lock = (struct spinlock){ 0 };
+		vg->spis[i].owned = false;
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, NULL);
 	}
 	vgic_reset_routes(vg);

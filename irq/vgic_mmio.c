@@ -105,7 +105,6 @@ static bool vgic_in_fast_lr(struct virq *v)
 	return in;
 }
 
-
 /* Before a state write: whether one of the interrupts whose bit is set is in a fast-path LR. */
 static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m,
 				 const struct vgic_reg *r, uint32_t intid, uint32_t n, uint64_t val)

@@ -25,6 +25,9 @@ struct vgic_cpu;
 
 struct virq {
 	struct spinlock lock; /* this virq's state; taken after a vCPU's ap_lock */
+	/* SPIs only: assigned to this VM, else RAZ/WI. Set once at set-up, read without the lock
+	 * (vgic_get_virq); like the lock, never cleared by a reset (everything from intid on is) */
+	bool owned;
 	uint32_t intid;
 	uint8_t priority; /* as written: 8 bits, low bits beyond VGIC_PRIO_BITS are RAZ */
 	uint8_t group;	  /* 0 or 1 (IGROUPR) */
@@ -33,7 +36,6 @@ struct virq {
 	bool pending_latch; /* edge seen, or ISPENDR written, not yet acknowledged */
 	bool line_level;    /* a level source's input line */
 	bool active;
-	bool owned; /* SPIs only: assigned to this VM; else RAZ/WI */
 
 	bool hw; /* HW-linked: the LR carries pintid, guest deactivation is physical */
 	uint32_t pintid;

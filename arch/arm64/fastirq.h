@@ -76,6 +76,8 @@ struct fast_cpu {
 
 _Static_assert(sizeof(struct fast_irq) == 1 << FAST_IRQ_SHIFT, "fast_irq layout");
 _Static_assert(offsetof(struct fast_irq, count) == FAST_IRQ_COUNT, "fast_irq layout");
+_Static_assert(offsetof(struct fast_irq, lr) == FAST_IRQ_LR && FAST_IRQ_LR == 0,
+	       "vectors.S: ldar [x2]");
 _Static_assert(offsetof(struct fast_cpu, lr_fast) == FAST_CPU_LR_FAST, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, exits_irq) == FAST_CPU_EXITS, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, cost_irq) == FAST_CPU_COST, "fast_cpu layout");

@@ -91,7 +91,7 @@ fast_irq:
 	cmp	x0, #FAST_MAX_INTIDS
 	b.hs	fast_irq_bail_acked		/* spurious 1023 too */
 	add	x2, x2, x0, lsl #FAST_IRQ_SHIFT
-	ldr	x3, [x2, #FAST_IRQ_LR]
+	ldar	x3, [x2]			/* FAST_IRQ_LR, 0: acquire, before the entry's virq */
 	cbz	x3, fast_irq_bail_acked
 	tbnz	x3, #FAST_IRQ_C_BIT, fast_irq_c
 	mrs	x1, S3_4_C12_C11_0		/* ICH_HCR_EL2 */
@@ -180,7 +180,7 @@ fast_irq_v2:					/* x1 = this CPU's struct cpu */
 	cmp	x0, #FAST_MAX_INTIDS
 	b.hs	fast_irq_v2_bail_acked		/* spurious 1023, SGIs with a CPUID too */
 	add	x2, x2, x0, lsl #FAST_IRQ_SHIFT
-	ldr	x3, [x2, #FAST_IRQ_LR]
+	ldar	x3, [x2]			/* FAST_IRQ_LR, 0: acquire, before the entry's virq */
 	cbz	x3, fast_irq_v2_bail_acked
 	tbnz	x3, #FAST_IRQ_C_BIT, fast_irq_v2_c
 	ldr	x5, [x1, #FAST_CPU_GICH]

@@ -52,7 +52,8 @@ static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 	/* a passed-through SPI in eoi or oneshot mode: fastirq_c() (irq/lr_fast.c) */
 	if (fast_c_spi(v))
 		return lr_fast_entry(vg, v, v->target);
-	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target || !(vg->ctlr & grp))
+	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target ||
+	    !(__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp))
 		return 0;
 	lr = ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
 	     (((uint64_t)v->pintid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) |
@@ -78,9 +79,9 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct fast_irq *e = &fast_table[vg->cpus[i]->host_cpu][v->intid];
 
-		if (fast_c_spi(v))
-			e->virq = v; /* for good: the SPI's mode does not change */
-		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELAXED);
+		if (fast_c_spi(v)) /* for good (the SPI's mode does not change), before its entry */
+			__atomic_store_n(&e->virq, v, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELEASE);
 	}
 }
 

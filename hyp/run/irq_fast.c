@@ -16,21 +16,28 @@
 int fastirq_c(struct cpu *c, uint32_t intid, const struct fast_irq *e)
 {
 	struct vcpu *v = c->vcpu;
+	struct virq *vq;
 
 	if (!v)
 		goto general;
-	if (!e->virq) { /* the maintenance interrupt */
+	if (intid == plat.gic_maint_intid) {
 		if (!lr_fast_maint(&v->vgic, gic->lr))
 			goto general;
-		if (v->vgic.nr_requeue)
-			vgic_requeue(&v->vm->vgic, &v->vgic); /* what a refill's prune moved */
+		/* what a refill's prune moved; more than requeue holds: prune again, as flush() */
+		while (v->vgic.nr_requeue && vgic_requeue(&v->vm->vgic, &v->vgic)) {
+			spin_lock(&v->vgic.ap_lock);
+			vgic_prune(&v->vm->vgic, &v->vgic);
+			spin_unlock(&v->vgic.ap_lock);
+		}
 		v->lrs_clean = v->vgic.lr_used == 0;
 		v->exits[SKIFF_EXIT_MAINT]++;
 		gic->eoi(intid);
 		gic->deactivate(intid); /* its condition is gone: the EOId LRs are cleared */
 		return 0;
 	}
-	if (!lr_fast_inject(&v->vgic, gic->lr, e->virq, &e->lr))
+	/* the entry was read with acquire (vectors.S), its virq stored before it */
+	vq = __atomic_load_n(&e->virq, __ATOMIC_RELAXED);
+	if (!vq || !lr_fast_inject(&v->vgic, gic->lr, vq, &e->lr))
 		goto general;
 	v->lrs_clean = false;
 	gic->eoi(intid); /* priority drop; skiff deactivates at the guest's EOI */
