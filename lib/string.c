@@ -1,8 +1,8 @@
 /*
- * string.c - the libc subset the freestanding image needs, for skiff itself and for libfdt:
- * mem*, str* and strtoul. Pure functions over caller memory: no allocation, no errno, no
- * locale (the C locale's isspace), no hardware. Must call no other function, in particular
- * not the ones it defines: see STRING_NO_LIBCALL.
+ * string.c - the libc subset the freestanding image needs: mem*, str* and strtoul. Pure
+ * functions over caller memory: no allocation, no errno, no locale (the C locale's isspace),
+ * no hardware. Must call no other function, in particular not the ones it defines: see
+ * STRING_NO_LIBCALL.
  */
 #include <stdbool.h>
 #include <stddef.h>
