@@ -503,9 +503,10 @@ static void each_dtb_in(const char *dir)
 	for (i = 0; i < n; i++) {
 		const char *name = list[i]->d_name;
 		size_t len = strlen(name);
-		char path[1024];
 
 		if (len > 4 && !strcmp(name + len - 4, ".dtb")) {
+			char path[1024];
+
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 			one_file(path);
 		}

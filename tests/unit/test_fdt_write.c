@@ -208,7 +208,6 @@ static void test_random_trees(void **state)
 	srand(1);
 	for (seed = 0; seed < 300; seed++) {
 		unsigned int depth = 0, n = 1 + (unsigned int)rand() % (OPS_MAX - 40);
-		uint32_t size;
 
 		nr_ops = 0;
 		add(OP_BEGIN, "", NULL, 0);
@@ -243,10 +242,8 @@ static void test_random_trees(void **state)
 		while (depth--)
 			add(OP_END, NULL, NULL, 0);
 		compare(BUF_MAX);
-		for (i = 0; i < 20; i++) {
-			size = (uint32_t)rand() % BUF_MAX;
-			compare(size);
-		}
+		for (i = 0; i < 20; i++)
+			compare((uint32_t)rand() % BUF_MAX);
 	}
 }
 
