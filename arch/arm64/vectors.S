@@ -21,6 +21,17 @@
  */
 #define EXIT_UNCOUNTED_INSNS (3 + 21)
 
+/* x4..x17 to (stp) or from (ldp) their slots of the exc_frame at sp */
+.macro frame_x4_x17 op
+	\op	x4, x5, [sp, #16 * 2]
+	\op	x6, x7, [sp, #16 * 3]
+	\op	x8, x9, [sp, #16 * 4]
+	\op	x10, x11, [sp, #16 * 5]
+	\op	x12, x13, [sp, #16 * 6]
+	\op	x14, x15, [sp, #16 * 7]
+	\op	x16, x17, [sp, #16 * 8]
+.endm
+
 .macro ventry slot
 	.balign	128
 	sub	sp, sp, #EXC_FRAME_SIZE
@@ -208,25 +219,13 @@ fast_irq_v2_c:
  * takes it.
  */
 fast_irq_c:
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 stp
 	str	x18, [sp, #16 * 9]
 	stp	x29, x30, [sp, #16 * 14 + 8]
 	mov	x1, x0				/* x2 = the entry */
 	mrs	x0, tpidr_el2
 	bl	fastirq_c
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 ldp
 	ldr	x18, [sp, #16 * 9]
 	ldp	x29, x30, [sp, #16 * 14 + 8]
 	cbnz	w0, fast_irq_bail
@@ -245,13 +244,7 @@ fast_irq_bail:
 
 exc_common:
 	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 stp
 	stp	x18, x19, [sp, #16 * 9]
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
@@ -292,13 +285,7 @@ exc_return:				/* restore the frame at sp and ERET */
 	msr	spsr_el2, x3
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 ldp
 	ldp	x18, x19, [sp, #16 * 9]
 	ldp	x20, x21, [sp, #16 * 10]
 	ldp	x22, x23, [sp, #16 * 11]

@@ -1268,10 +1268,23 @@ struct figures {
 	unsigned int spurious;
 };
 
+/* What a cycle of intid cost and gave the guest. */
+static struct figures figures_of(uint32_t intid)
+{
+	struct figures f;
+
+	f.fires = phys[intid].fires;
+	f.entries = entries();
+	f.maint_exits = exits.maint;
+	f.injected = (unsigned int)counter(intid, SKIFF_CNT_SPI_INJECTED);
+	f.deliveries = deliveries[intid];
+	f.spurious = spurious[intid];
+	return f;
+}
+
 /* One cycle of the threaded handler; the guest then takes whatever it is given. */
 static struct figures threaded_cycle(bool kvm_like, const bool *nd)
 {
-	struct figures f;
 	uint32_t intid;
 
 	boot_with(IRQ_MODE_ONESHOT, LEVEL, IRQ_MODE_HW, LEVEL, nd);
@@ -1286,13 +1299,7 @@ static struct figures threaded_cycle(bool kvm_like, const bool *nd)
 	while ((intid = guest_take()) != SPURIOUS)
 		guest_done(intid);
 
-	f.fires = phys[SPI_A].fires;
-	f.entries = entries();
-	f.maint_exits = exits.maint;
-	f.injected = (unsigned int)counter(SPI_A, SKIFF_CNT_SPI_INJECTED);
-	f.deliveries = deliveries[SPI_A];
-	f.spurious = spurious[SPI_A];
-	return f;
+	return figures_of(SPI_A);
 }
 
 static void print_figures(const char *name, const struct figures *f)
@@ -1331,8 +1338,6 @@ static void test_oneshot_figures(void **state)
  * (fires again after the deactivation), then lowers it and EOIs the second. */
 static struct figures eoi_cycle(void)
 {
-	struct figures f;
-
 	boot(IRQ_MODE_EOI, LEVEL, IRQ_MODE_HW, LEVEL);
 	guest_init();
 	device_level(SPI_A, true);
@@ -1342,13 +1347,7 @@ static struct figures eoi_cycle(void)
 	device_level(SPI_A, false);
 	guest_done(SPI_A);
 	assert_int_equal(guest_take(), SPURIOUS);
-	f.fires = phys[SPI_A].fires;
-	f.entries = entries();
-	f.maint_exits = exits.maint;
-	f.injected = (unsigned int)counter(SPI_A, SKIFF_CNT_SPI_INJECTED);
-	f.deliveries = deliveries[SPI_A];
-	f.spurious = spurious[SPI_A];
-	return f;
+	return figures_of(SPI_A);
 }
 
 /* The fast path does what the general path does, figure for figure (issue 13: the deferral
