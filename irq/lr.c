@@ -80,6 +80,17 @@
  * say so.
  */
 
+/* One entry lr_flush() has chosen, or is about to: the virq, whether its pending state is
+ * delivered (pending, enabled, group enabled) and whether the guest can take it now (that,
+ * and not active). */
+struct lr_pick {
+	struct virq *v;
+	uint8_t prio; /* v's priority and active state when it was ranked */
+	bool active;
+	bool pend;
+	bool take;
+};
+
 unsigned int lr_count(const struct lr_hw *hw)
 {
 	return hw->nr_lrs < VGIC_MAX_LRS ? hw->nr_lrs : VGIC_MAX_LRS;
@@ -106,7 +117,7 @@ static bool lr_ranks_before(const struct lr_pick *a, const struct lr_pick *b)
 /* The LR value for p. pend_left: some pending interrupt is left out of the LRs. hw_lr: a
  * hardware-linked virq may be written with HW=1 (else with the EOI bit: lr_fold() deactivates
  * the physical interrupt, struct vgic.no_hw_lrs). */
-uint64_t lr_value(const struct lr_pick *p, bool pend_left, bool hw_lr)
+static uint64_t lr_value(const struct lr_pick *p, bool pend_left, bool hw_lr)
 {
 	const struct virq *v = p->v;
 	uint64_t val = ((uint64_t)v->intid & ICH_LR_VINTID_MASK) |
@@ -294,7 +305,7 @@ void lr_flush(struct vgic_cpu *vc, const struct lr_hw *hw)
 
 /* The guest finished with v once. phys: the GIC did not deactivate the physical interrupt
  * for us (no LR with HW=1 held it), so do it here. */
-void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
+static void lr_deactivated(struct vgic *vg, struct virq *v, bool phys)
 {
 	if (phys && vg->ops && vg->ops->deactivate_phys)
 		vg->ops->deactivate_phys(vg, v->intid < VGIC_NR_PRIVATE ? v->target : NULL,
@@ -318,7 +329,7 @@ __attribute__((cold, noinline)) static void lr_v2_sgi_fold(struct virq *v, uint6
 
 /* Bring back v's state from the LR it was written to (was) and read from (now); returns how
  * many times the guest deactivated it (see the top of the file). */
-unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
+static unsigned int lr_fold_one(struct virq *v, uint64_t was, uint64_t now, bool latched, bool v2)
 {
 	bool was_pending = was & ICH_LR_PENDING;
 	bool was_active = was & ICH_LR_ACTIVE;

@@ -331,7 +331,8 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 		fatal("%s: cannot attach the virtual console", vm->name);
 }
 
-struct passthrough *vm_spi_source(uint32_t intid)
+/* The passthrough source a physical SPI belongs to, NULL if none (lock-free: set at boot). */
+static struct passthrough *vm_spi_source(uint32_t intid)
 {
 	return intid < VGIC_MAX_INTIDS ? spi_owner[intid] : NULL;
 }

@@ -129,9 +129,6 @@ extern unsigned int vm_boot_nr_intids;
 void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 	       const struct assignment *a, const struct vm_ops *ops);
 
-/* The passthrough source a physical SPI belongs to, NULL if none (lock-free: set at boot). */
-struct passthrough;
-struct passthrough *vm_spi_source(uint32_t intid);
 /* A physical SPI skiff acknowledged: give it to the guest that owns it; that guest, or NULL if
  * none owns it. */
 struct vm *vm_handle_spi(uint32_t intid);
