@@ -142,7 +142,7 @@ static uint32_t rnd(void)
 
 static void put32(uint32_t off, uint32_t v)
 {
-	if (off + 4 <= sizeof(buf))
+	if ((uint64_t)off + 4 <= sizeof(buf))
 		fdt32_st((uint8_t *)buf + off, v);
 }
 
@@ -153,7 +153,7 @@ static uint32_t edgy(uint32_t edge)
 	case 0:
 		return edge + (uint32_t)(rand() % 9) - 4;
 	case 1:
-		return (uint32_t)rand() % (edge + 1);
+		return (uint32_t)((uint64_t)rand() % ((uint64_t)edge + 1));
 	case 2:
 		return 0x80000000u + (uint32_t)(rand() % 3) - 1;
 	default:
@@ -202,9 +202,10 @@ static void mutate_fixture(const char *name)
 				      (uint32_t)rand() % 2);
 				break;
 			case 5: /* a byte of the strings block */
-				*((uint8_t *)buf + (fdt_off_dt_strings(buf) +
-						    rnd() % (fdt_size_dt_strings(buf) + 1)) %
-							   size) = (uint8_t)rand();
+				*((uint8_t *)buf +
+				  (fdt_off_dt_strings(buf) +
+				   rnd() % ((uint64_t)fdt_size_dt_strings(buf) + 1)) %
+					  size) = (uint8_t)rand();
 				break;
 			default: /* a tag */
 				if (ss)
