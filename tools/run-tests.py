@@ -134,6 +134,10 @@ class Suite:
         self.cmd = cmd
         self.timeout = timeout
         self.python = python
+        self.failure_lines = []  # its not-ok results and their diagnostics, for the recap
+
+
+RECAP_LINES = 60  # the failures repeated after the last suite
 
 
 def suite_timeout(path, default):
@@ -262,6 +266,8 @@ def handle_line(s, tap, text, lines, verbose, filtered):
     text = text.rstrip("\r")
     lines.append(text)
     kind = tap.line(text)
+    if kind in ("not ok", "bail") or (kind == "diag" and tap.in_failure):
+        s.failure_lines.append(text)
     if kind in ("ok", "not ok", "skip", "todo", "bail"):
         out("%s: %s" % (s.name, text))
     elif kind == "diag" and (tap.in_failure or verbose):
@@ -291,6 +297,7 @@ def main():
 
     passed = failed = skipped = todo = 0
     proc_failed_suites = []
+    failures = {}
     for s in suites:
         r = run_suite(s, build, a.only, a.verbose)
         tap, extra, elapsed, skipped_entirely, log_path, lines = r
@@ -309,6 +316,7 @@ def main():
         todo += tap.todo
         if tap.failed or extra:
             proc_failed_suites.append(s.name)
+            failures[s.name] = s.failure_lines + ["not ok - " + e for e in extra]
         out("# %s: %d ok, %d not ok%s, %.1f s" % (
             s.name, tap.passed, tap.failed + len(extra),
             ", %d skipped" % tap.skipped if tap.skipped else "", elapsed))
@@ -318,6 +326,12 @@ def main():
     if skipped or todo:
         out("# %d skipped, %d todo" % (skipped, todo))
     if proc_failed_suites:
+        # Again at the end, so that a log cut to its last lines (CI's) still says what failed.
+        recap = [(n, t) for n in proc_failed_suites for t in failures[n]]
+        out("# what failed%s:" % (" (the first %d lines)" % RECAP_LINES
+                                  if len(recap) > RECAP_LINES else ""))
+        for n, t in recap[:RECAP_LINES]:
+            out("#   %s: %s" % (n, t))
         out("# failed suites: %s (logs in %s)" % (" ".join(proc_failed_suites),
                                                    rel(os.path.join(build, "test-logs"))))
     if passed + failed == 0:
