@@ -33,10 +33,12 @@ struct exc_frame {
 
 _Static_assert(sizeof(struct exc_frame) == EXC_FRAME_SIZE, "vectors.S frame layout");
 
-/* Handles the exception whose frame vectors.S saved; does not return, but leaves a guest exit
- * through exc_leave() with the counter of EL2 instructions it is accounted under, any other
- * exception through exc_resume(). */
+/* Handles an exception taken at EL2 (slot below EXC_LOWER64_SYNC) whose frame vectors.S saved;
+ * does not return, but leaves through exc_resume(). */
 _Noreturn void exc_handle(struct exc_frame *frame, unsigned long slot);
+/* The same for a guest exit (slot EXC_LOWER64_SYNC and above); leaves through exc_leave() with
+ * the counter of EL2 instructions it is accounted under. */
+_Noreturn void exc_lower(struct exc_frame *frame, unsigned long slot);
 /* vectors.S: sp back to frame, the exit's instructions added to *cost, the frame restored and
  * ERET. */
 _Noreturn void exc_leave(struct exc_frame *frame, uint64_t *cost);

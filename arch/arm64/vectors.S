@@ -39,7 +39,11 @@
 	mrs	x0, pmccntr_el0			/* for skiff's own cost figures */
 	str	x0, [sp, #EXC_FRAME_ENTRY_CYCLES]
 	mov	x1, #\slot
+.if \slot >= EXC_LOWER64_SYNC
+	b	exc_common_lower		/* from a guest */
+.else
 	b	exc_common
+.endif
 .endm
 
 /*
@@ -240,9 +244,11 @@ fast_irq_bail_acked:				/* x0 = the INTID acknowledged */
 fast_irq_bail:
 	ldp	x2, x3, [sp, #16 * 1]		/* the guest's, for exc_common to save */
 	mov	x1, #EXC_LOWER64_IRQ
-	b	exc_common
+	b	exc_common_lower
 
-exc_common:
+/* The rest of the frame (x0, x1 and the entry count are saved by the vector): x2..x30, ELR,
+ * SPSR, ESR, FAR; x0 = the frame. */
+.macro frame_save_rest
 	stp	x2, x3, [sp, #16 * 1]
 	frame_x4_x17 stp
 	stp	x18, x19, [sp, #16 * 9]
@@ -259,7 +265,15 @@ exc_common:
 	mrs	x3, far_el2
 	stp	x2, x3, [sp, #EXC_FRAME_ESR]
 	mov	x0, sp
-	bl	exc_handle			/* does not return: leaves by exc_leave */
+.endm
+
+exc_common:				/* an exception taken at EL2 */
+	frame_save_rest
+	bl	exc_handle			/* does not return: leaves by exc_resume */
+
+exc_common_lower:			/* a guest exit: a path of its own, no slot tests in C */
+	frame_save_rest
+	bl	exc_lower			/* does not return: leaves by exc_leave */
 
 /*
  * void exc_leave(struct exc_frame *frame, uint64_t *cost): how exc_handle() ends a guest exit.

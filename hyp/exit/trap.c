@@ -218,10 +218,10 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 
 unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 {
-	switch (slot - EXC_LOWER64_SYNC) {
-	case 0: /* sync, AArch64 */
-	case 4: /* sync, AArch32 EL0 */
+	/* sync from AArch64 (slot 8) or AArch32 (12) first: one test, one call site to inline */
+	if (__builtin_expect((slot & ~4ul) == EXC_LOWER64_SYNC, 1))
 		return handle_sync(v, f);
+	switch (slot - EXC_LOWER64_SYNC) {
 	case 1:
 	case 5: /* the caller (hyp/run/vcpu.c) takes the interrupt */
 		v->exits[SKIFF_EXIT_IRQ]++;

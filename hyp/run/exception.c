@@ -67,13 +67,19 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
  */
 _Noreturn void exc_handle(struct exc_frame *f, unsigned long slot)
 {
-	struct cpu *self = cpu_self();
-
 	if (slot == EXC_CUR_SPX_IRQ) {
 		irq_entry();
 		exc_resume(f);
 	}
-	if (slot >= EXC_LOWER64_SYNC && self && self->vcpu)
+	unexpected(f, slot);
+}
+
+/* A guest exit: only a CPU that runs a vCPU drops to a lower EL. */
+_Noreturn void exc_lower(struct exc_frame *f, unsigned long slot)
+{
+	struct cpu *self = cpu_self();
+
+	if (__builtin_expect(self && self->vcpu, 1))
 		exc_leave(f, vcpu_exit(self->vcpu, f, slot));
 	unexpected(f, slot);
 }

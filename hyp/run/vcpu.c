@@ -65,7 +65,7 @@ static __attribute__((noinline)) void flush_locked(struct vcpu *v)
 	} while (vgic_requeue(&v->vm->vgic, &v->vgic)); /* what the prune moved elsewhere */
 }
 
-static void flush(struct vcpu *v)
+static inline __attribute__((always_inline)) void flush(struct vcpu *v)
 {
 	if (!v->lrs_clean || __atomic_load_n(&v->vgic.ap_head, __ATOMIC_ACQUIRE))
 		flush_locked(v);
@@ -81,7 +81,7 @@ static __attribute__((noinline)) void fold_locked(struct vcpu *v)
 	vgic_requeue(&v->vm->vgic, &v->vgic); /* the flush after the exit prunes again */
 }
 
-static void fold(struct vcpu *v)
+static inline __attribute__((always_inline)) void fold(struct vcpu *v)
 {
 	if (v->vgic.lr_used || v->vgic.lr_fast)
 		fold_locked(v);

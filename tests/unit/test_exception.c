@@ -82,9 +82,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static uint64_t *counter; /* what exc_handle() left by last */
+static uint64_t *counter; /* what exc_handle() or exc_lower() left by last */
 
-/* vectors.S's ways out, which exc_handle() must take with its frame: back into take() */
+/* vectors.S's ways out, which exc_handle() and exc_lower() must take with their frame: back
+ * into take() */
 _Noreturn void exc_leave(struct exc_frame *f, uint64_t *cost)
 {
 	assert_ptr_equal(f, &frame);
@@ -100,12 +101,15 @@ _Noreturn void exc_resume(struct exc_frame *f)
 	longjmp(halted, 2);
 }
 
-/* exc_handle(), catching the halt of an unexpected exception; true if it halted, false if it
- * left through exc_leave(). */
+/* What vectors.S calls for slot (exc_handle() for EL2's slots, exc_lower() for a guest's),
+ * catching the halt of an unexpected exception; true if it halted, false if it left through
+ * exc_leave() or exc_resume(). */
 static bool take(unsigned long slot)
 {
 	switch (setjmp(halted)) {
 	case 0:
+		if (slot >= EXC_LOWER64_SYNC)
+			exc_lower(&frame, slot);
 		exc_handle(&frame, slot);
 	case 1:
 		return true;
@@ -201,6 +205,10 @@ static void test_before_the_cpu_table(void **state)
 	assert_non_null(strstr(fake_console_text(),
 			       "cpu0: unexpected exception: sync from EL2, ESR 0xf0000000 (EC "
 			       "0x3c BRK)"));
+	/* nor is a lower-EL exception then anyone's exit (exc_lower: no struct cpu, no vCPU) */
+	assert_true(take(EXC_LOWER64_SYNC));
+	assert_int_equal(exits, 0);
+	assert_int_equal(halts, 2);
 }
 
 int main(void)
