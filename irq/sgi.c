@@ -43,3 +43,42 @@ uint32_t sgi_targets(uint64_t sgir, const uint64_t *mpidr, unsigned int nr_cpus,
 	}
 	return mask;
 }
+
+/* The group key of an MPIDR: its Aff1, Aff2, Aff3 and the RS its Aff0 needs. */
+static uint32_t sgi_key(uint64_t m)
+{
+	return (uint32_t)MPIDR_AFF1(m) | (uint32_t)MPIDR_AFF2(m) << 8 |
+	       (uint32_t)MPIDR_AFF3(m) << 16 | (uint32_t)(MPIDR_AFF0(m) >> 4) << 24;
+}
+
+__attribute__((cold)) void sgi_map_build(struct sgi_map *map, const uint64_t *mpidr,
+					 unsigned int nr_cpus)
+{
+	unsigned int i, g;
+
+	if (nr_cpus > SGI_MAP_CPUS)
+		nr_cpus = SGI_MAP_CPUS;
+	map->nr_groups = 0;
+	map->all = 0;
+	for (i = 0; i < nr_cpus; i++) {
+		uint64_t m = mpidr[i] & MPIDR_AFF_MASK;
+		uint32_t key = sgi_key(m);
+		unsigned int bit = MPIDR_AFF0(m) & 0xf;
+		struct sgi_group *grp;
+
+		for (g = 0; g < map->nr_groups && map->group[g].key != key; g++)
+			;
+		grp = &map->group[g];
+		if (g == map->nr_groups) { /* at most one group per vCPU: g < SGI_MAP_CPUS */
+			map->nr_groups++;
+			grp->key = key;
+			grp->present = 0;
+			for (bit = 0; bit < 16; bit++)
+				grp->mask[bit] = 0;
+			bit = MPIDR_AFF0(m) & 0xf;
+		}
+		grp->present |= (uint16_t)(1u << bit);
+		grp->mask[bit] |= (uint8_t)(1u << i);
+		map->all |= 1u << i;
+	}
+}

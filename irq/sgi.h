@@ -36,4 +36,51 @@ static inline unsigned int sgi_intid(uint64_t sgir)
  */
 uint32_t sgi_targets(uint64_t sgir, const uint64_t *mpidr, unsigned int nr_cpus, unsigned int self);
 
+/*
+ * The same answer for a fixed set of at most SGI_MAP_CPUS vCPUs, from a table built once (a
+ * VM's vCPUs and their MPIDRs never change): the vCPUs grouped by what the register selects
+ * besides its TargetList (Aff3.Aff2.Aff1 and RS = Aff0 / 16), each group mapping a TargetList
+ * bit to the vCPUs whose Aff0 % 16 it is. A trapped write then costs a lookup in the (usually
+ * one) group and a visit of the set bits, not a walk of every vCPU's affinity.
+ */
+#define SGI_MAP_CPUS 8
+struct sgi_group {
+	uint32_t key;	  /* Aff1 | Aff2 << 8 | Aff3 << 16 | RS << 24 */
+	uint16_t present; /* TargetList bits some vCPU answers to */
+	uint8_t mask[16]; /* per TargetList bit: the vCPUs it reaches */
+};
+struct sgi_map {
+	unsigned int nr_groups;
+	uint32_t all; /* every vCPU */
+	struct sgi_group group[SGI_MAP_CPUS];
+};
+
+/* Build map for nr_cpus (<= SGI_MAP_CPUS; more are left out) vCPUs with MPIDRs mpidr[]. */
+void sgi_map_build(struct sgi_map *map, const uint64_t *mpidr, unsigned int nr_cpus);
+
+/* sgi_targets() for the vCPUs map was built for. */
+static inline uint32_t sgi_map_targets(const struct sgi_map *map, uint64_t sgir, unsigned int self)
+{
+	uint32_t key, list, mask = 0;
+	unsigned int g;
+
+	if (sgir & ICC_SGI1R_IRM)
+		return self < 32 ? map->all & ~(1u << self) : map->all;
+	key = (uint32_t)((sgir >> ICC_SGI1R_AFF1_SHIFT) & ICC_SGI1R_AFF_MASK) |
+	      (uint32_t)((sgir >> ICC_SGI1R_AFF2_SHIFT) & ICC_SGI1R_AFF_MASK) << 8 |
+	      (uint32_t)((sgir >> ICC_SGI1R_AFF3_SHIFT) & ICC_SGI1R_AFF_MASK) << 16 |
+	      (uint32_t)((sgir >> ICC_SGI1R_RS_SHIFT) & ICC_SGI1R_RS_MASK) << 24;
+	for (g = 0; g < map->nr_groups; g++) {
+		if (map->group[g].key != key)
+			continue;
+		list = (uint32_t)(sgir & map->group[g].present);
+		while (list) {
+			mask |= map->group[g].mask[__builtin_ctz(list)];
+			list &= list - 1;
+		}
+		break;
+	}
+	return mask;
+}
+
 #endif

@@ -148,8 +148,10 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 				     unsigned int nr_intids, struct vgic_cpu *const *cpus,
 				     unsigned int nr_cpus)
 {
+	uint64_t mpidr[VGIC_MAX_CPUS];
 	unsigned int i, n;
 
+	_Static_assert(VGIC_MAX_CPUS <= SGI_MAP_CPUS, "struct sgi_map holds every vCPU");
 	if (nr_cpus > VGIC_MAX_CPUS)
 		nr_cpus = VGIC_MAX_CPUS;
 	nr_intids &= ~(VGIC_NR_PRIVATE - 1u);
@@ -175,6 +177,7 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 		vc->id = i;
 		vc->vgic = vg;
 		vgic_cpu_reset(vc);
+		mpidr[i] = vc->mpidr;
 		/* SGIs are edge-triggered (GICR_ICFGR0 reads 0xaaaaaaaa), PPIs level */
 		for (n = 0; n < VGIC_NR_PRIVATE; n++) {
 			vc->private_irqs[n].lock = (struct spinlock){ 0 };
@@ -188,6 +191,7 @@ __attribute__((cold)) void vgic_init(struct vgic *vg, const struct vgic_ops *ops
 		vg->spis[i].owned = false;
 		virq_reset(&vg->spis[i], VGIC_INTID_SPI_BASE + i, false, NULL);
 	}
+	sgi_map_build(&vg->sgi_map, mpidr, nr_cpus);
 	vgic_reset_routes(vg);
 }
 
@@ -378,20 +382,11 @@ void vgic_notify_config(struct virq *v)
  * for it. (KVM also lets ICC_SGI1R_EL1 pend an SGI configured as Group 0; skiff keeps the
  * strict match, so a guest cannot raise a Group 0 - FIQ - SGI through the Group 1 register.)
  */
-void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+static void vgic_sgi_to(struct vgic *vg, uint32_t mask, unsigned int intid, unsigned int group)
 {
-	uint64_t mpidr[VGIC_MAX_CPUS];
-	unsigned int i, intid = sgi_intid(sgir);
-	uint32_t mask;
+	for (; mask; mask &= mask - 1) {
+		struct virq *v = &vg->cpus[__builtin_ctz(mask)]->private_irqs[intid];
 
-	for (i = 0; i < vg->nr_cpus; i++)
-		mpidr[i] = vg->cpus[i]->mpidr; /* fixed at set-up */
-	mask = sgi_targets(sgir, mpidr, vg->nr_cpus, self ? self->id : VGIC_MAX_CPUS);
-	for (i = 0; i < vg->nr_cpus; i++) {
-		struct virq *v = &vg->cpus[i]->private_irqs[intid];
-
-		if (!(mask & (1u << i)))
-			continue;
 		spin_lock(&v->lock);
 		if (v->group == group) {
 			v->pending_latch = true;
@@ -399,6 +394,22 @@ void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned in
 		}
 		spin_unlock(&v->lock);
 	}
+}
+
+void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+{
+	vgic_sgi_to(vg, sgi_map_targets(&vg->sgi_map, sgir, self ? self->id : VGIC_MAX_CPUS),
+		    sgi_intid(sgir), group);
+}
+
+bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+{
+	uint32_t mask = sgi_map_targets(&vg->sgi_map, sgir, self->id);
+
+	if (mask & (1u << self->id))
+		return false;
+	vgic_sgi_to(vg, mask, sgi_intid(sgir), group);
+	return true;
 }
 
 /* ---- the in-flight lists

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lib/spinlock.h"
+#include "irq/sgi.h"
 #include "irq/source.h"
 #include "irq/virq.h"
 
@@ -117,6 +118,7 @@ struct vgic {
 	void *priv;	      /* the VM, for ops */
 	unsigned int nr_cpus;
 	struct vgic_cpu *cpus[VGIC_MAX_CPUS];
+	struct sgi_map sgi_map; /* the vCPUs' affinities, for trapped SGI writes (fixed at init) */
 	unsigned int nr_intids; /* 32 * (ITLinesNumber + 1), <= VGIC_MAX_INTIDS */
 	uint32_t ctlr;		/* GICD_CTLR as the guest sees it; written under config_lock,
 				 * read without it (vgic_wants_lr) */
@@ -188,6 +190,9 @@ void vgic_set_source(struct vgic *vg, struct vgic_cpu *vc, uint32_t intid, struc
 /* A trapped ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 write by vCPU self. group is
  * the SGI group the register generates (1 for SGI1R, 0 for SGI0R and ASGI1R). */
 void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group);
+/* The same for a write whose targets leave out the writer self (which then needs no fold of its
+ * own list registers first): true; false, with nothing done, if they include it. */
+bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group);
 
 /*
  * List maintenance. vgic_queue(), v's lock held and no ap_lock: after a change to v, put it on

@@ -180,6 +180,34 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 	f->elr += INSN_SIZE;
 }
 
+/*
+ * Before the general exit: a write to ICC_SGI1R_EL1, ICC_ASGI1R_EL1 or ICC_SGI0R_EL1 whose targets
+ * leave out the writer (an IPI to other CPUs: most SGIs) touches nothing of the writer's own
+ * interrupts, so it is handled here in full and its list registers are neither folded nor
+ * flushed (hyp/run/vcpu.c). Anything else is left untouched: false.
+ */
+bool trap_handle_unfolded(struct vcpu *v, struct exc_frame *f, unsigned long slot)
+{
+	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & SYSREG_ISS_KEY_MASK;
+	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
+	unsigned int group;
+
+	if (slot != EXC_LOWER64_SYNC || ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_SYS64 ||
+	    (iss & SYSREG_ISS_DIR_READ))
+		return false;
+	if (key == KEY_ICC_SGI1R_EL1)
+		group = 1;
+	else if (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)
+		group = 0;
+	else
+		return false;
+	if (!vgic_sgi_others(&v->vm->vgic, &v->vgic, rt == 31 ? 0 : f->x[rt], group))
+		return false;
+	v->exits[SKIFF_EXIT_SYSREG]++;
+	f->elr += INSN_SIZE;
+	return true;
+}
+
 /* Handles a synchronous exit; returns the SKIFF_EXIT_* reason its EL2 cost is accounted
  * under (by exception class alone, whatever the handling found). */
 static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)

@@ -12,5 +12,9 @@
 /* Returns the SKIFF_EXIT_* reason the exit counts under. An interrupt is only counted: the
  * caller (hyp/run/vcpu.c) takes it. */
 unsigned int trap_handle(struct vcpu *v, struct exc_frame *f, unsigned long slot);
+/* Handles in full, before the vCPU's list registers are folded, an exit that needs nothing of
+ * them (an SGI sent to other vCPUs only), counted under SKIFF_EXIT_SYSREG: true. Else false,
+ * nothing done: the caller folds and calls trap_handle(). */
+bool trap_handle_unfolded(struct vcpu *v, struct exc_frame *f, unsigned long slot);
 
 #endif

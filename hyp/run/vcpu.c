@@ -181,6 +181,11 @@ uint64_t *vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 
 	if (!vcpu_arch_guard(&v->arch))
 		guard_failed(v);
+	/* An exit that leaves this vCPU's interrupts alone skips the fold and the flush: its LRs
+	 * and their bookkeeping stay as the last flush left them, for the next exit to fold. What
+	 * another CPU queues here meanwhile comes with a kick, whose IRQ exit folds and flushes. */
+	if (trap_handle_unfolded(v, f, slot))
+		return &v->el2_cost[SKIFF_EXIT_SYSREG];
 	fold(v);
 	reason = trap_handle(v, f, slot);
 	if (reason == SKIFF_EXIT_IRQ)

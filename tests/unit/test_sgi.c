@@ -2,7 +2,8 @@
  * test_sgi.c - host unit tests for the SGI decode (irq/sgi.c: which vCPUs a write to
  * ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 / ICC_SGI0R_EL1 targets) and for vgic_sgi() in irq/vgic.c,
  * which pends the SGI on the targets whose copy of it is in the group the register generates.
- * The hardware is a fake vgic_ops that counts kicks.
+ * The prebuilt map (sgi_map_build) must agree with sgi_targets; vgic_sgi_others() refuses a write
+ * that reaches the writer. The hardware is a fake vgic_ops that counts kicks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -170,6 +171,54 @@ static void test_max_cpus(void **state)
 	assert_int_equal(sgi_targets(ICC_SGI1R_IRM, m, ARRAY_SIZE(m), 31), 0x7fffffff);
 }
 
+/* The prebuilt map (what the vGIC uses) answers as sgi_targets() does, for affinity layouts
+ * of 1..8 vCPUs drawn at random (clusters, RS > 0, Aff2/Aff3, duplicates) and writes aimed at
+ * them or near them, every sender. */
+static void test_map_agrees(void **state)
+{
+	static const uint8_t aff0s[] = { 0, 1, 2, 3, 0xf, 0x10, 0x11, 0x1f, 0xf0, 0xff };
+	struct sgi_map map;
+	uint64_t m[SGI_MAP_CPUS];
+	unsigned int layout, i, w, self;
+
+	(void)state;
+	srand(12345);
+	for (layout = 0; layout < 400; layout++) {
+		unsigned int n = 1 + (unsigned int)rand() % SGI_MAP_CPUS;
+		for (i = 0; i < n; i++)
+			m[i] = layout % 4 == 0
+				       ? mpidr(0, 0, 0, i) /* the common case */
+				       : mpidr((unsigned int)rand() % 2, (unsigned int)rand() % 2,
+					       (unsigned int)rand() % 3,
+					       aff0s[(unsigned int)rand() % ARRAY_SIZE(aff0s)]);
+		sgi_map_build(&map, m, n);
+		for (w = 0; w < 64; w++) {
+			uint64_t a = m[(unsigned int)rand() % n], r;
+
+			r = sgir((unsigned int)rand() % 16, (unsigned int)(a >> 32) & 0xff,
+				 (unsigned int)(a >> 16) & 0xff, (unsigned int)(a >> 8) & 0xff,
+				 (unsigned int)(a & 0xff) >> 4, (uint16_t)rand());
+			if (w % 8 == 0)
+				r ^= 1ull << (16 + (unsigned int)rand() % 8); /* another Aff1 */
+			if (w % 16 == 1)
+				r |= ICC_SGI1R_IRM;
+			for (self = 0; self <= n; self++) /* self == n: a sender outside the set */
+				assert_int_equal(sgi_map_targets(&map, r, self),
+						 sgi_targets(r, m, n, self));
+		}
+	}
+	/* more vCPUs than the map holds: the first SGI_MAP_CPUS */
+	{
+		uint64_t big[SGI_MAP_CPUS + 2];
+
+		for (i = 0; i < ARRAY_SIZE(big); i++)
+			big[i] = mpidr(0, 0, 0, i);
+		sgi_map_build(&map, big, ARRAY_SIZE(big));
+		assert_int_equal(sgi_map_targets(&map, sgir(0, 0, 0, 0, 0, 0xffff), 0),
+				 (1u << SGI_MAP_CPUS) - 1);
+	}
+}
+
 /* ---- vgic_sgi() */
 
 static unsigned int kicks[VGIC_MAX_CPUS];
@@ -325,6 +374,35 @@ static void test_nonexistent_and_no_sender(void **state)
 		assert_true(sgi_pending(e, i, 4));
 }
 
+/* vgic_sgi_others(): done, as vgic_sgi() would, when the writer is not a target; refused with
+ * nothing pended when it is (the general exit folds first, then vgic_sgi()). */
+static void test_others_only(void **state)
+{
+	struct env *e = *state;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		e->cpu[i].private_irqs[6].group = 1;
+	assert_true(vgic_sgi_others(&e->vg, &e->cpu[0], sgir(6, 0, 0, 0, 0, 2), 1));
+	assert_true(sgi_pending(e, 1, 6));
+	assert_true(vgic_sgi_others(&e->vg, &e->cpu[0], sgir(6, 0, 0, 1, 0, 3), 1)); /* 2, 3 */
+	assert_true(sgi_pending(e, 2, 6) && sgi_pending(e, 3, 6));
+	assert_true(vgic_sgi_others(&e->vg, &e->cpu[0], sgir(6, 0, 0, 7, 0, 1), 1)); /* nobody */
+	for (i = 0; i < 4; i++)
+		e->cpu[i].private_irqs[6].pending_latch = false;
+
+	/* the writer among the targets, alone or with others: refused, nothing pended */
+	assert_false(vgic_sgi_others(&e->vg, &e->cpu[1], sgir(6, 0, 0, 0, 0, 2), 1));
+	assert_false(vgic_sgi_others(&e->vg, &e->cpu[1], sgir(6, 0, 0, 0, 0, 3), 1));
+	for (i = 0; i < 4; i++)
+		assert_false(sgi_pending(e, i, 6));
+
+	/* IRM leaves the writer out by definition */
+	assert_true(vgic_sgi_others(&e->vg, &e->cpu[3], ICC_SGI1R_IRM | 6ull << 24, 1));
+	assert_true(sgi_pending(e, 0, 6) && sgi_pending(e, 1, 6) && sgi_pending(e, 2, 6));
+	assert_false(sgi_pending(e, 3, 6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,10 +413,12 @@ int main(void)
 		cmocka_unit_test(test_range_selector),
 		cmocka_unit_test(test_nonexistent_targets),
 		cmocka_unit_test(test_max_cpus),
+		cmocka_unit_test(test_map_agrees),
 		cmocka_unit_test_setup_teardown(test_group_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broadcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonexistent_and_no_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_others_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

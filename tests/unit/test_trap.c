@@ -115,6 +115,8 @@ static struct {
 	unsigned int calls;
 	uint64_t sgir;
 	unsigned int group;
+	unsigned int others_calls; /* vgic_sgi_others() */
+	bool others_not_self;	   /* what it answers: the targets leave out the writer */
 } sgi;
 
 void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
@@ -124,6 +126,18 @@ void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned in
 	sgi.calls++;
 	sgi.sgir = sgir;
 	sgi.group = group;
+}
+
+bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
+{
+	assert_ptr_equal(vg, &vm.vgic);
+	assert_ptr_equal(self, &v->vgic);
+	sgi.others_calls++;
+	if (!sgi.others_not_self)
+		return false;
+	sgi.sgir = sgir;
+	sgi.group = group;
+	return true;
 }
 
 /* The PMU and debug registers as the emulators reach them: all zero, writes dropped. */
@@ -441,6 +455,58 @@ static void test_sgi_registers(void **state)
 	assert_int_equal(f.elr, PC);
 }
 
+/* An SGI to other vCPUs only is handled before the fold (trap_handle_unfolded); anything else,
+ * an SGI that reaches the writer too included, is left for the general exit untouched. */
+static void test_sgi_unfolded(void **state)
+{
+	static const struct {
+		uint32_t key;
+		unsigned int group;
+	} regs[] = {
+		{ SYSREG_KEY(3, 0, 12, 11, 5), 1 }, /* ICC_SGI1R_EL1 */
+		{ SYSREG_KEY(3, 0, 12, 11, 6), 0 }, /* ICC_ASGI1R_EL1 */
+		{ SYSREG_KEY(3, 0, 12, 11, 7), 0 }, /* ICC_SGI0R_EL1 */
+	};
+	unsigned int i;
+
+	(void)state;
+	sgi.others_not_self = true;
+	for (i = 0; i < 3; i++) {
+		f.elr = PC;
+		f.x[9] = 0x20000ull * (i + 1) | 2;
+		f.esr = esr(EC_SYS64, sysreg_iss(regs[i].key, 9, false));
+		assert_true(trap_handle_unfolded(v, &f, SLOT_SYNC));
+		assert_int_equal(sgi.others_calls, i + 1);
+		assert_int_equal(sgi.sgir, 0x20000ull * (i + 1) | 2);
+		assert_int_equal(sgi.group, regs[i].group);
+		assert_int_equal(f.elr, PC + 4);
+		assert_int_equal(v->exits[SKIFF_EXIT_SYSREG], i + 1);
+	}
+	assert_int_equal(sgi.calls, 0); /* not vgic_sgi(): the general path's */
+
+	/* the targets include the writer: nothing done, the general exit's to handle */
+	sgi.others_not_self = false;
+	f.elr = PC;
+	f.esr = esr(EC_SYS64, sysreg_iss(regs[0].key, 9, false));
+	assert_false(trap_handle_unfolded(v, &f, SLOT_SYNC));
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(v->exits[SKIFF_EXIT_SYSREG], 3);
+
+	/* not an SGI write: never looked at as one */
+	sgi.others_not_self = true;
+	f.esr = esr(EC_SYS64, sysreg_iss(regs[0].key, 9, true)); /* a read: UNDEF, later */
+	assert_false(trap_handle_unfolded(v, &f, SLOT_SYNC));
+	f.esr = esr(EC_SYS64, sysreg_iss(SYSREG_KEY(3, 3, 9, 12, 0), 9, false)); /* PMCR_EL0 */
+	assert_false(trap_handle_unfolded(v, &f, SLOT_SYNC));
+	f.esr = esr(EC_HVC64, 0);
+	assert_false(trap_handle_unfolded(v, &f, SLOT_SYNC));
+	f.esr = esr(EC_SYS64, sysreg_iss(regs[0].key, 9, false));
+	assert_false(trap_handle_unfolded(v, &f, SLOT_SYNC + 1)); /* an IRQ exit, ESR stale */
+	assert_int_equal(sgi.others_calls, 4);
+	assert_int_equal(f.elr, PC);
+	assert_int_equal(v->exits[SKIFF_EXIT_SYSREG], 3);
+}
+
 static void test_ras_and_unknown_registers(void **state)
 {
 	(void)state;
@@ -520,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup(test_hvc, setup),
 		cmocka_unit_test_setup(test_smc, setup),
 		cmocka_unit_test_setup(test_sgi_registers, setup),
+		cmocka_unit_test_setup(test_sgi_unfolded, setup),
 		cmocka_unit_test_setup(test_ras_and_unknown_registers, setup),
 		cmocka_unit_test_setup(test_wfx_and_unknown_class, setup),
 		cmocka_unit_test_setup(test_interrupt_slots, setup),

@@ -202,6 +202,19 @@ unsigned int trap_handle(struct vcpu *vc, struct exc_frame *f, unsigned long slo
 	return trap_reason;
 }
 
+static bool trap_unfolded; /* the exit is one trap_handle_unfolded() handles in full */
+
+bool trap_handle_unfolded(struct vcpu *vc, struct exc_frame *f, unsigned long slot)
+{
+	assert_ptr_equal(vc, v);
+	assert_ptr_equal(f, &exit_frame);
+	(void)slot;
+	/* before any fold: the LRs are as the guest left them, the ap_lock untouched */
+	assert_false(spin_is_locked(&v->vgic.ap_lock));
+	event('U');
+	return trap_unfolded;
+}
+
 /* what a prune moved to another vCPU's list is queued after the ap_lock is released */
 bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc)
 {
@@ -272,6 +285,7 @@ static int setup(void **state)
 	lrs_to_use = 0;
 	trap_reason = SKIFF_EXIT_MMIO;
 	trap_turns_off = false;
+	trap_unfolded = false;
 	selftest_entry_cpu = -1;
 	hcr_reg = 0xffffffff;
 	fake_cpu_reset();
@@ -305,7 +319,7 @@ static void test_exit_with_nothing_in_flight(void **state)
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
 	/* no LR in use, none written last time and nothing listed: neither fold nor flush, and
 	 * the vCPU's ap_lock is never taken */
-	assert_string_equal(events, "T");
+	assert_string_equal(events, "UT");
 	assert_false(spin_is_locked(&v->vgic.ap_lock));
 	assert_int_equal(v->vgic.ap_lock.next, 0);
 	/* the cost is counted under the exit's reason (by vectors.S, in the counter returned) */
@@ -321,7 +335,7 @@ static void test_exit_folds_and_flushes(void **state)
 	v->lrs_clean = false;
 	lrs_to_use = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "FQTLQ");
+	assert_string_equal(events, "UFQTLQ");
 	assert_false(spin_is_locked(&v->vgic.ap_lock));
 	assert_false(v->lrs_clean); /* the flush wrote an LR */
 	/* clean LRs but something on the list: flushed */
@@ -332,14 +346,41 @@ static void test_exit_folds_and_flushes(void **state)
 	v->vgic.ap_head = &listed;
 	lrs_to_use = 0;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "TLQ");
+	assert_string_equal(events, "UTLQ");
 	assert_true(v->lrs_clean);
 	/* LRs the fast path filled are folded even when the flush wrote none */
 	nr_events = 0;
 	v->vgic.ap_head = NULL;
 	v->vgic.lr_fast = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "FQT");
+	assert_string_equal(events, "UFQT");
+}
+
+/* An exit handled before the fold (an SGI to other vCPUs): LRs in use, unclean, something
+ * listed - and still neither fold nor flush nor trap_handle(); counted under SYSREG. */
+static void test_unfolded_exit(void **state)
+{
+	struct virq listed;
+
+	(void)state;
+	memset(&listed, 0, sizeof(listed));
+	v->vgic.lr_used = 2;
+	v->vgic.lr_fast = 1;
+	v->lrs_clean = false;
+	v->vgic.ap_head = &listed;
+	trap_unfolded = true;
+	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
+	assert_string_equal(events, "U");
+	assert_int_equal(v->vgic.ap_lock.next, 0); /* never taken */
+	assert_int_equal(v->vgic.lr_used, 2);	   /* the LRs as the last flush left them */
+	assert_int_equal(v->vgic.lr_fast, 1);
+	assert_ptr_equal(exit_cost, &v->el2_cost[SKIFF_EXIT_SYSREG]);
+	/* the next exit that is not one folds and flushes as ever */
+	nr_events = 0;
+	trap_unfolded = false;
+	lrs_to_use = 0;
+	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
+	assert_string_equal(events, "UFQTLQ");
 }
 
 static void test_interrupt_exit(void **state)
@@ -349,7 +390,7 @@ static void test_interrupt_exit(void **state)
 	trap_reason = SKIFF_EXIT_IRQ;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC + 1), 0);
 	/* the LRs are folded before the interrupt is taken, and flushed after */
-	assert_string_equal(events, "FQTILQ");
+	assert_string_equal(events, "UFQTILQ");
 	assert_ptr_equal(exit_cost, &v->el2_cost[SKIFF_EXIT_IRQ]);
 }
 
@@ -389,7 +430,7 @@ static void test_cpu_off_parks_then_restarts(void **state)
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 1);
 	/* parked: guest timers stopped, no virtual interface; woken; set up for the guest
 	 * again (read back), reset, timers reset, flushed, entered */
-	assert_string_equal(events, "TWisRrLQE");
+	assert_string_equal(events, "UTWisRrLQE");
 	assert_int_equal(fake_sysreg_writes("cntv_ctl_el0"), 1);
 	assert_int_equal(fake_sysreg_get("cntv_ctl_el0"), 0);
 	assert_int_equal(fake_sysreg_get("cntp_ctl_el0"), 0);
@@ -444,6 +485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_exit_with_nothing_in_flight, setup),
 		cmocka_unit_test_setup(test_exit_folds_and_flushes, setup),
+		cmocka_unit_test_setup(test_unfolded_exit, setup),
 		cmocka_unit_test_setup(test_interrupt_exit, setup),
 		cmocka_unit_test_setup(test_guard_refuses, setup),
 		cmocka_unit_test_setup(test_cpu_off_parks_then_restarts, setup),
