@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Self-test of tests/qemu/harness.py (TAP): console capture, ordering, forbid, timeout and
 early stop, process-group clean-up on timeout, exception, SIGTERM and SIGKILL of the harness,
-and QMP against a real QEMU that boots nothing. Needs no skiff image."""
+and QMP against a real QEMU that boots nothing. And of tools/run-tests.py on fake suites, each
+on made-up input that must fail: `not ok` with a TODO or SKIP directive fails, the recap of
+what failed comes after the last suite. Needs no skiff image."""
 
 import os
 import signal
@@ -16,6 +18,9 @@ import harness  # noqa: E402
 from harness import AnyOrder, Qemu, Tap, match_in_order, run_qemu  # noqa: E402
 
 SUITE_TIMEOUT = 120
+
+ROOT = harness.ROOT
+RUNNER = os.path.join(ROOT, "tools", "run-tests.py")
 
 
 def alive(pid):
@@ -258,6 +263,78 @@ def main():
         return tap.ok(ok and not os.path.exists(os.path.dirname(sock)),
                       "QMP: capabilities, query-status, cont, system_powerdown, errors, quit",
                       diag + r.failures() + ["stderr: " + r.stderr])
+
+    def run_runner(suites):
+        """tools/run-tests.py on made-up suites: {name: (TAP text, exit status)} become the
+        executables tests/unit/test_NAME of a fake build directory, and --suites-dir names an
+        empty directory (no Python suite). Returns (exit status, output lines)."""
+        base = tempfile.mkdtemp(dir=tmp)
+        unit = os.path.join(base, "build", "tests", "unit")
+        empty = os.path.join(base, "suites")
+        os.makedirs(unit)
+        os.makedirs(empty)
+        for name, (text, status) in suites.items():
+            path = os.path.join(unit, "test_" + name)
+            with open(path, "w") as f:
+                f.write("#!%s\nimport sys\nsys.stdout.write(%r)\nsys.exit(%d)\n" %
+                        (sys.executable, text, status))
+            os.chmod(path, 0o755)
+        p = subprocess.run([sys.executable, RUNNER, "--build", os.path.join(base, "build"),
+                            "--suites-dir", empty], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=60)
+        return p.returncode, p.stdout.splitlines()
+
+    def recap(lines):
+        """The lines after run-tests.py's `# what failed:`, up to its `# failed suites:`."""
+        if "# what failed:" not in lines:
+            return []
+        rest = lines[lines.index("# what failed:") + 1:]
+        return [line for line in rest[:next((i for i, x in enumerate(rest)
+                                               if x.startswith("# failed suites:")),
+                                              len(rest))]]
+
+    @case
+    def t_runner_todo():
+        rc, lines = run_runner({"todo": (
+            "1..3\nok 1 - a\nnot ok 2 - b # TODO one day\n# why b failed\n"
+            "ok 3 - c # TODO\n", 0)})
+        r = recap(lines)
+        return tap.ok(rc == 1 and lines[-1:] == ["1 passed, 1 failed"] and
+                      "# 0 skipped, 1 todo" in lines and
+                      "#   unit/test_todo: not ok 2 - b # TODO one day" in r and
+                      "#   unit/test_todo: # why b failed" in r,
+                      "run-tests: `not ok # TODO` fails the run, `ok # TODO` is a todo",
+                      ["exit %d" % rc] + lines)
+
+    @case
+    def t_runner_skip():
+        rc, lines = run_runner({"skip": (
+            "1..3\nok 1 - a\nok 2 - b # SKIP no disk\nnot ok 3 - c # SKIP no disk\n", 0)})
+        return tap.ok(rc == 1 and lines[-1:] == ["1 passed, 1 failed"] and
+                      "# 1 skipped, 0 todo" in lines and
+                      "#   unit/test_skip: not ok 3 - c # SKIP no disk" in recap(lines),
+                      "run-tests: `not ok # SKIP` fails the run, `ok # SKIP` is a skip",
+                      ["exit %d" % rc] + lines)
+
+    @case
+    def t_runner_recap():
+        good = ("1..2\nok 1 - x\nok 2 - y # SKIP not here\n", 0)
+        rc, lines = run_runner({"bad": ("1..2\nok 1 - p\nnot ok 2 - q\n# q: 1, not 2\n", 1),
+                                "good": good})
+        rc_good, lines_good = run_runner({"good": good})
+        last = max((i for i, x in enumerate(lines) if x.startswith("# unit/test_good: ")),
+                   default=None)
+        r = recap(lines)
+        return tap.ok(rc == 1 and lines[-1:] == ["2 passed, 1 failed"] and last is not None and
+                      "# what failed:" in lines and lines.index("# what failed:") > last and
+                      r == ["#   unit/test_bad: not ok 2 - q", "#   unit/test_bad: # q: 1, not 2"]
+                      and rc_good == 0 and lines_good[-1:] == ["1 passed, 0 failed"] and
+                      "# what failed:" not in lines_good,
+                      "run-tests: after the last suite, `# what failed:` repeats the failing "
+                      "suite's not-ok line and its diagnostics, and only those; a run that "
+                      "passes exits 0", ["exit %d" % rc] + lines +
+                      ["passing run: exit %d" % rc_good] + lines_good)
 
     selected = [t for t in tests if tap.want(t.__name__)]
     tap.plan(len(selected))
