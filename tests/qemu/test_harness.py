@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Self-test of tests/qemu/harness.py (TAP): console capture, ordering, forbid, timeout and
 early stop, process-group clean-up on timeout, exception, SIGTERM and SIGKILL of the harness,
-and QMP against a real QEMU that boots nothing. And of tools/run-tests.py on fake suites, each
-on made-up input that must fail: `not ok` with a TODO or SKIP directive fails, the recap of
-what failed comes after the last suite. Needs no skiff image."""
+and QMP against a real QEMU that boots nothing. And of the checks around it, each on made-up
+input that must fail: tools/run-tests.py on fake suites (`not ok` with a TODO or SKIP directive
+fails, the recap of what failed after the last suite) and tests/linux/test_linux.py's reading
+of the guest's TAP (guest_tap). Needs no skiff image."""
 
 import os
 import signal
@@ -335,6 +336,64 @@ def main():
                       "suite's not-ok line and its diagnostics, and only those; a run that "
                       "passes exits 0", ["exit %d" % rc] + lines +
                       ["passing run: exit %d" % rc_good] + lines_good)
+
+    @case
+    def t_linux_guest_tap():
+        sys.path.insert(0, os.path.join(ROOT, "tests", "linux"))
+        import test_linux
+        import test_zcu102
+        checks = ["cpus online", "uart", "virtio-blk"]
+
+        def verdict(console, c=checks, *res):
+            return [(g.check, g.ok, g.desc) for g in test_linux.guest_tap(console, c, *res)]
+
+        good = ("skiff-guest: ok 1 - cpus online: 2\nskiff-guest: ok 2 - uart: read it\n"
+                "skiff-guest: ok 3 - virtio-blk: written, read back\nskiff-guest: 1..3\n")
+        cases = {
+            "all ok": (good, []),
+            "a known check not ok": (good.replace("ok 2 - uart", "not ok 2 - uart"),
+                                     [("uart", False, "uart: read it")]),
+            "a check the suite does not know, not ok": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok 4 - frobs\n"
+                             "skiff-guest: 1..4"),
+                [(None, False, "frobs"), (None, False, "plan")]),
+            "the plan counts more than the suite knows": (
+                good.replace("1..3", "1..4"), [(None, False, "plan")]),
+            "no plan": (good.replace("skiff-guest: 1..3\n", ""), [(None, False, "plan")]),
+            "a check missing": (
+                good.replace("skiff-guest: ok 2 - uart: read it\n", "").replace(
+                    "ok 3 - virtio", "ok 2 - virtio").replace("1..3", "1..2"),
+                [("uart", False, "uart"), (None, False, "plan")]),
+            "a second line for a known check, not ok": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok 4 - uart: again\n"
+                             "skiff-guest: 1..4"),
+                [(None, False, "uart: again"), (None, False, "plan")]),
+            "ok with a SKIP directive: not run, so not passed": (
+                good.replace("ok 3 - virtio-blk: written, read back",
+                             "ok 3 - virtio-blk # SKIP no disk"),
+                [("virtio-blk", False, "virtio-blk # SKIP no disk")]),
+            "not ok with a SKIP directive": (
+                good.replace("ok 2 - uart: read it", "not ok 2 - uart # SKIP no input"),
+                [("uart", False, "uart # SKIP no input")]),
+            "a not ok without a number or a dash": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok uart: again\n"
+                             "skiff-guest: 1..3"),
+                [(None, False, "uart: again"), (None, False, "plan")]),
+        }
+        diag = []
+        for what, (console, want) in cases.items():
+            got = [v for v in verdict(console) if not v[1]]
+            if got != want or (not want and len(verdict(console)) != len(checks)):
+                diag.append("%s: failing %r, expected %r" % (what, got, want))
+        # zcu102's lines come through the kernel log, time-stamped
+        kmsg = "".join("[   %d.5] %s\n" % (i, line) for i, line in enumerate(
+            good.replace("ok 3 - virtio", "not ok 3 - virtio").splitlines()))
+        got = [v for v in verdict(kmsg, checks, test_zcu102.RESULT_RE, test_zcu102.PLAN_RE)
+               if not v[1]]
+        if got != [("virtio-blk", False, "virtio-blk: written, read back")]:
+            diag.append("time-stamped (zcu102): failing %r" % got)
+        return tap.ok(not diag, "test_linux.guest_tap: every not ok of the guest's fails, known "
+                      "or not, and so does a plan that disagrees with the suite's checks", diag)
 
     selected = [t for t in tests if tap.want(t.__name__)]
     tap.plan(len(selected))
