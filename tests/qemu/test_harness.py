@@ -3,8 +3,9 @@
 early stop, process-group clean-up on timeout, exception, SIGTERM and SIGKILL of the harness,
 and QMP against a real QEMU that boots nothing. And of the checks around it, each on made-up
 input that must fail: tools/run-tests.py on fake suites (`not ok` with a TODO or SKIP directive
-fails, the recap of what failed after the last suite) and tests/linux/test_linux.py's reading
-of the guest's TAP (guest_tap). Needs no skiff image."""
+fails, the recap of what failed after the last suite), tests/linux/test_linux.py's reading of
+the guest's TAP (guest_tap), and test_checker.py and tests/boards/test_boards.py with an input
+missing (not ok, not a skip). Needs no skiff image."""
 
 import os
 import signal
@@ -394,6 +395,34 @@ def main():
             diag.append("time-stamped (zcu102): failing %r" % got)
         return tap.ok(not diag, "test_linux.guest_tap: every not ok of the guest's fails, known "
                       "or not, and so does a plan that disagrees with the suite's checks", diag)
+
+    def suite_output(args, env):
+        """Exit status and output of `python3 ARGS...` run as run-tests.py runs a suite."""
+        p = subprocess.run([sys.executable] + args, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=120, cwd=ROOT, env=dict(os.environ, **env))
+        return p.returncode, p.stdout
+
+    @case
+    def t_checker_missing():
+        build = tempfile.mkdtemp(dir=tmp)  # an empty build directory: no skiff-check
+        rc, text = suite_output([os.path.join(ROOT, "tests", "qemu", "test_checker.py")],
+                                {"SKIFF_BUILD": build})
+        return tap.ok(rc == 1 and "not ok 1 - skiff-check: inputs present" in text and
+                      "skiff-check not found: run make" in text and "SKIP" not in text,
+                      "test_checker.py: a missing build/skiff-check is not ok, not a skip",
+                      ["exit %d" % rc] + text.splitlines())
+
+    @case
+    def t_boards_missing():
+        code = ("import sys; sys.path[:0] = [%r, %r]; import boards; "
+                "boards.kernel_deb = lambda fetch=True: None; import test_boards; "
+                "sys.exit(test_boards.main())" % (os.path.join(ROOT, "tools"),
+                                                  os.path.join(ROOT, "tests", "boards")))
+        rc, text = suite_output(["-c", code], {})
+        return tap.ok(rc == 1 and "not ok 1 - boards:" in text and "SKIP" not in text,
+                      "test_boards.py: no kernel package is not ok, not a skip",
+                      ["exit %d" % rc] + text.splitlines())
 
     selected = [t for t in tests if tap.want(t.__name__)]
     tap.plan(len(selected))
