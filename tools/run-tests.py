@@ -3,6 +3,7 @@
 suites.
 
     tools/run-tests.py [--build build] [--only SUBSTRING] [--timeout SECONDS] [-v] [--list]
+                       [--suites-dir tests]
 
 Suites, in order:
   unit/test_*   every executable build/tests/unit/test_* (CMocka, CMOCKA_MESSAGE_OUTPUT=TAP)
@@ -10,6 +11,8 @@ Suites, in order:
   boards/test_* every tests/boards/test_*.py (skiff-check over board device trees, briefly)
   qemu/test_*   every tests/qemu/test_*.py
   linux/test_*  every tests/linux/test_*.py
+--suites-dir DIR looks for the Python suites in DIR/fuzz, DIR/boards, ... instead of tests/
+(tests/qemu/test_harness.py runs this runner on made-up suites that way).
 Each suite is a subprocess in its own process group with a timeout (a Python suite may set its
 own with a top-level `SUITE_TIMEOUT = seconds`); on timeout it gets SIGTERM, then SIGKILL.
 Its TAP results are re-printed prefixed with the suite name, its whole output is kept in
@@ -19,6 +22,10 @@ Exit status 0 only if nothing failed and at least one test ran.
 --only SUBSTRING: run the suites whose name contains it; the Python suites whose name does not
 are still run with SKIFF_TEST_ONLY=SUBSTRING, which selects their test cases by name (a
 suite with no matching case prints 1..0 and is left out).
+
+Directives: nothing hides a failure. `not ok ... # TODO` and `not ok ... # SKIP` are failures
+like any `not ok`. `ok ... # SKIP` is a skip and `ok ... # TODO` a todo: neither passed nor
+failed, both counted in the `# N skipped, N todo` line.
 
 A suite fails as a whole (counted as one failure) when: it has no plan, fewer or more results
 than planned, says "Bail out!", times out, dies from a signal, or exits non-zero without a
@@ -99,11 +106,11 @@ class TapParser:
             self.total_results += 1
             d = DIRECTIVE_RE.search(m.group(3) or "")
             directive = d.group(1).upper() if d else None
-            if directive == "SKIP":
+            if m.group(1) == "ok" and directive == "SKIP":
                 self.skipped += 1
                 self.in_failure = False
                 return "skip"
-            if directive == "TODO":
+            if m.group(1) == "ok" and directive == "TODO":
                 self.todo += 1
                 self.in_failure = False
                 return "todo"
@@ -111,6 +118,7 @@ class TapParser:
                 self.passed += 1
                 self.in_failure = False
                 return "ok"
+            # not ok, whatever its directive says
             self.failed += 1
             self.in_failure = True
             return "not ok"
@@ -149,7 +157,7 @@ def suite_timeout(path, default):
         return default
 
 
-def find_suites(build, timeout):
+def find_suites(build, timeout, suites_dir=None):
     suites = []
     unit_dir = os.path.join(build, "tests", "unit")
     if os.path.isdir(unit_dir):
@@ -159,7 +167,7 @@ def find_suites(build, timeout):
                     "." not in f:
                 suites.append(Suite("unit", f, [p], timeout or UNIT_TIMEOUT))
     for kind in ("fuzz", "boards", "qemu", "linux"):
-        d = os.path.join(ROOT, "tests", kind)
+        d = os.path.join(suites_dir or os.path.join(ROOT, "tests"), kind)
         if not os.path.isdir(d):
             continue
         for f in sorted(os.listdir(d)):
@@ -283,11 +291,13 @@ def main():
     ap.add_argument("--timeout", type=int, help="timeout per suite in seconds (overrides)")
     ap.add_argument("--list", action="store_true", help="list the suites and exit")
     ap.add_argument("-v", "--verbose", action="store_true", help="print all suite output")
+    ap.add_argument("--suites-dir", metavar="DIR",
+                    help="where the Python suites are (default tests/)")
     a = ap.parse_args()
 
     build = os.path.abspath(os.path.join(ROOT, a.build) if not os.path.isabs(a.build)
                             else a.build)
-    suites = find_suites(build, a.timeout)
+    suites = find_suites(build, a.timeout, a.suites_dir and os.path.abspath(a.suites_dir))
     if a.only is not None:
         suites = [s for s in suites if a.only in s.name or s.python]
     if a.list:

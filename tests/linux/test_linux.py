@@ -97,8 +97,11 @@ FORBID = DEFAULT_FORBID + [r"Internal error:", r"\bOops\b", r"\bBUG:", r"WARNING
 # what skiff logs when the guest does something it does not handle (README: "Anything else")
 SKIFF_PROBLEM = re.compile(r"^.*skiff: .*(unhandled|nobody owns|UNDEF|external abort|"
                            r"not supported|warning|error).*$", re.M | re.I)
-RESULT_RE = re.compile(r"^skiff-guest: (ok|not ok) (\d+) - (.*)$", re.M)
-PLAN_RE = re.compile(r"^skiff-guest: 1\.\.(\d+)$", re.M)
+# skiff-test's TAP lines (tools/mkinitramfs.py): `skiff-guest: ok N - description`, and at the
+# end `skiff-guest: 1..N`. Loose about the number and the dash, so that no `not ok` slips by.
+RESULT_RE = re.compile(r"^skiff-guest: (not ok|ok)\b *(\d*) *-? *(.*?)\s*$", re.M)
+PLAN_RE = re.compile(r"^skiff-guest: 1\.\.(\d+)\s*$", re.M)
+DIRECTIVE_RE = re.compile(r"#\s*(SKIP|TODO)\b", re.I)
 
 
 def rel(path):
@@ -176,6 +179,58 @@ def multi_checks(console):
     return f
 
 
+class GuestCheck:
+    """One of the guest's checks as guest_tap() found it: check (the entry of the suite's list,
+    None for a result line no entry took), ok, desc (the guest's description, or the check's
+    name when the guest printed none), found (a result line was there), diag."""
+
+    def __init__(self, check, ok, desc, found, diag):
+        self.check, self.ok, self.desc, self.found, self.diag = check, ok, desc, found, diag
+
+
+def guest_tap(console, checks, result_re=RESULT_RE, plan_re=PLAN_RE):
+    """The guest's own TAP (skiff-test's result lines in console) against checks, the
+    descriptions' beginnings the suite expects, in order. Returns a GuestCheck per entry of
+    checks, each the first result line not yet taken whose description starts with it (not ok
+    if there is none); then one per result line no entry took (the guest ran something this
+    suite does not know: ok only if it passed, so a `not ok` never goes unreported); then, if
+    the guest's plan is missing, not the last one, or does not count len(checks) results
+    numbered 1..N, a failing one for the plan. A result with a SKIP or TODO directive has not
+    passed."""
+    results = [(m.group(1), m.group(2), m.group(3)) for m in result_re.finditer(console)]
+    taken = [False] * len(results)
+    out = []
+
+    def passed(status, desc):
+        return status == "ok" and not DIRECTIVE_RE.search(desc)
+
+    for check in checks:
+        i = next((i for i, (_, _, desc) in enumerate(results)
+                  if not taken[i] and desc.startswith(check)), None)
+        if i is None:
+            out.append(GuestCheck(check, False, check, False, ["no result line from the guest"]))
+            continue
+        taken[i] = True
+        status, n, desc = results[i]
+        out.append(GuestCheck(check, passed(status, desc), desc, True,
+                              [] if passed(status, desc) else
+                              ["the guest's line: %s %s - %s" % (status, n, desc)]))
+    for i, (status, n, desc) in enumerate(results):
+        if not taken[i]:
+            out.append(GuestCheck(None, passed(status, desc), desc, True,
+                                  ["a check this suite does not know: %s %s - %s" %
+                                   (status, n, desc)]))
+    plans = plan_re.findall(console)
+    numbers = [n for _, n, _ in results]
+    want = [str(n) for n in range(1, len(checks) + 1)]
+    if len(plans) != 1 or int(plans[0]) != len(checks) or numbers != want:
+        out.append(GuestCheck(None, False, "plan", bool(plans), [
+            "the guest's plan: %s, its results numbered %s; this suite knows %d checks" % (
+                " ".join("1..%s" % p for p in plans) or "none", " ".join(numbers) or "none",
+                len(checks))]))
+    return out
+
+
 def case_name(kind, smp, gic=3):
     return "%s-%ssmp%d" % (kind, "gicv2-" if gic == 2 else "", smp)
 
@@ -244,32 +299,23 @@ def run_case(tap, kind, smp, gic=3):
                           (r"skiff-guest: done", done)])
     console = r.console
 
-    # the guest's own checks, one TAP line each, in a fixed list so a missing one shows
-    results = RESULT_RE.findall(console)
+    # the guest's own checks, one TAP line each, in a fixed list so a missing one shows; what
+    # else the guest printed, and its plan, fail the run unless they agree with the list
     checks = [c for c in CHECKS if not (kind == "multi" and c == "rtc alarm")]
-    for i, check in enumerate(checks, 1):
-        got = [(st, desc) for st, n, desc in results if desc.startswith(check)]
-        if not got:
-            tap.ok(False, "%s: guest: %s" % (name, check),
-                   ["no result line from the guest (log: %s)" % rel(r.log_path)] +
-                   ["  " + line for line in r.tail(15)])
-            continue
-        st, desc = got[0]
+    for g in guest_tap(console, checks):
         extra = []
-        if check == "cpus online":
+        if g.check == "cpus online" and g.found:
             want = len(multi_guests()[0]["cpus"]) if kind == "multi" else smp
-            m = re.match(r"cpus online: (\d+)", desc)
+            m = re.match(r"cpus online: (\d+)", g.desc)
             if not m or int(m.group(1)) != want:
                 extra.append("expected %d CPUs online" % want)
-        if check == "interrupts: arch timer" and gic == 2 and not re.search(GUEST_GICV2, desc):
+        if g.check == "interrupts: arch timer" and g.found and gic == 2 and \
+                not re.search(GUEST_GICV2, g.desc):
             extra.append("the timer's interrupt is not on a GICv2 (GIC-0) in the guest: "
                          "expected /%s/" % GUEST_GICV2)
-        tap.ok(st == "ok" and not extra, "%s: guest: %s" % (name, desc),
-               extra + ["log: %s" % rel(r.log_path)])
-    plans = PLAN_RE.findall(console)
-    if plans and int(plans[-1]) != len(checks):
-        tap.diag("%s: the guest ran %s checks, this suite knows %d" % (name, plans[-1],
-                                                                      len(checks)))
+        tap.ok(g.ok and not extra, "%s: guest: %s" % (name, g.desc),
+               g.diag + extra + ["log: %s" % rel(r.log_path)] +
+               (["  " + line for line in r.tail(15)] if not g.found else []))
 
     # QEMU: no forbidden output, the guest's done line, exit status 0 (SYSTEM_OFF) in time
     t_init = marks.get("init")

@@ -9,8 +9,7 @@ complete, every line ok, no "Bail out!", "# guest NAME done", QEMU's exit 0 in t
 
 Under skiff (the default): each guest as skiff's guest on virt,virtualization=on,gic-version=2;
 the passthrough guests with build/dts/tests/pt-{hw,eoi,oneshot}.dtb and mode= on their command
-line. While skiff cannot run guests on a GICv2 (SKIFF_GICV2 below is False) these cases are
-reported as TODO: `not ok N - ... # TODO`.
+line.
 
 SKIFF_NATIVE=1: the guests natively, twice each: on virt,virtualization=on,gic-version=2 (the
 machine skiff runs on: QEMU enters them at EL2 and the runtime drops to EL1) and on
@@ -27,9 +26,6 @@ import test_passthrough  # noqa: E402
 
 SUITE_TIMEOUT = 900
 GUEST_TIMEOUT = 60
-
-# skiff runs guests on a GICv2 (issue 12, branch i12): until then its cases are TODO.
-SKIFF_GICV2 = True
 
 SKIFF = os.path.join(BUILD, "skiff.bin")
 GUEST_DIR = os.path.join(BUILD, "guests")
@@ -49,18 +45,6 @@ PREFIX_RE = re.compile(r"^\[guest@\d+\] ", re.M)
 
 def machine(m, acpi_off=False):
     return ["-M", m + (",acpi=off" if acpi_off else "")] + CPU_ARGS
-
-
-def report(tap, name, r, fails, todo):
-    """tap.check(), or while skiff has no GICv2 support, a failure reported as TODO."""
-    fails = r.failures() + list(fails)
-    if not (todo and fails):
-        return tap.check(name, r, fails)
-    tap.n += 1
-    tap._print("not ok %d - %s (%.1f s) # TODO skiff on a GICv2 (issue 12)" %
-               (tap.n, name, r.elapsed))
-    tap.diag(*fails[:3])
-    return False
 
 
 def guest_case(guest, smp, where):
@@ -85,7 +69,7 @@ def guest_case(guest, smp, where):
         fails = test_guests.guest_checks(console, guest, native)
         if not re.search(r"^# guest %s: .*, GICv2$" % re.escape(guest), console, re.M):
             fails.append("the guest did not find a GICv2 in its device tree")
-        return report(tap, name, r, fails, not native and not SKIFF_GICV2)
+        return tap.check(name, r, fails)
     return name, run
 
 
@@ -113,7 +97,7 @@ def pt_case(guest, mode, where):
         fails = test_passthrough.guest_checks(r.console, guest, mode)
         if not re.search(r"^# guest %s: .*, GICv2$" % re.escape(guest), r.console, re.M):
             fails.append("the guest did not find a GICv2 in its device tree")
-        return report(tap, name, r, fails, not native and not SKIFF_GICV2)
+        return tap.check(name, r, fails)
     return name, run
 
 

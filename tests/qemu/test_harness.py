@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Self-test of tests/qemu/harness.py (TAP): console capture, ordering, forbid, timeout and
 early stop, process-group clean-up on timeout, exception, SIGTERM and SIGKILL of the harness,
-and QMP against a real QEMU that boots nothing. Needs no skiff image."""
+and QMP against a real QEMU that boots nothing. And of the checks around it, each on made-up
+input that must fail: tools/run-tests.py on fake suites (`not ok` with a TODO or SKIP directive
+fails, the recap of what failed after the last suite), tests/linux/test_linux.py's reading of
+the guest's TAP (guest_tap), and test_checker.py and tests/boards/test_boards.py with an input
+missing (not ok, not a skip). Needs no skiff image."""
 
 import os
 import signal
@@ -16,6 +20,9 @@ import harness  # noqa: E402
 from harness import AnyOrder, Qemu, Tap, match_in_order, run_qemu  # noqa: E402
 
 SUITE_TIMEOUT = 120
+
+ROOT = harness.ROOT
+RUNNER = os.path.join(ROOT, "tools", "run-tests.py")
 
 
 def alive(pid):
@@ -258,6 +265,164 @@ def main():
         return tap.ok(ok and not os.path.exists(os.path.dirname(sock)),
                       "QMP: capabilities, query-status, cont, system_powerdown, errors, quit",
                       diag + r.failures() + ["stderr: " + r.stderr])
+
+    def run_runner(suites):
+        """tools/run-tests.py on made-up suites: {name: (TAP text, exit status)} become the
+        executables tests/unit/test_NAME of a fake build directory, and --suites-dir names an
+        empty directory (no Python suite). Returns (exit status, output lines)."""
+        base = tempfile.mkdtemp(dir=tmp)
+        unit = os.path.join(base, "build", "tests", "unit")
+        empty = os.path.join(base, "suites")
+        os.makedirs(unit)
+        os.makedirs(empty)
+        for name, (text, status) in suites.items():
+            path = os.path.join(unit, "test_" + name)
+            with open(path, "w") as f:
+                f.write("#!%s\nimport sys\nsys.stdout.write(%r)\nsys.exit(%d)\n" %
+                        (sys.executable, text, status))
+            os.chmod(path, 0o755)
+        p = subprocess.run([sys.executable, RUNNER, "--build", os.path.join(base, "build"),
+                            "--suites-dir", empty], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=60)
+        return p.returncode, p.stdout.splitlines()
+
+    def recap(lines):
+        """The lines after run-tests.py's `# what failed:`, up to its `# failed suites:`."""
+        if "# what failed:" not in lines:
+            return []
+        rest = lines[lines.index("# what failed:") + 1:]
+        return [line for line in rest[:next((i for i, x in enumerate(rest)
+                                               if x.startswith("# failed suites:")),
+                                              len(rest))]]
+
+    @case
+    def t_runner_todo():
+        rc, lines = run_runner({"todo": (
+            "1..3\nok 1 - a\nnot ok 2 - b # TODO one day\n# why b failed\n"
+            "ok 3 - c # TODO\n", 0)})
+        r = recap(lines)
+        return tap.ok(rc == 1 and lines[-1:] == ["1 passed, 1 failed"] and
+                      "# 0 skipped, 1 todo" in lines and
+                      "#   unit/test_todo: not ok 2 - b # TODO one day" in r and
+                      "#   unit/test_todo: # why b failed" in r,
+                      "run-tests: `not ok # TODO` fails the run, `ok # TODO` is a todo",
+                      ["exit %d" % rc] + lines)
+
+    @case
+    def t_runner_skip():
+        rc, lines = run_runner({"skip": (
+            "1..3\nok 1 - a\nok 2 - b # SKIP no disk\nnot ok 3 - c # SKIP no disk\n", 0)})
+        return tap.ok(rc == 1 and lines[-1:] == ["1 passed, 1 failed"] and
+                      "# 1 skipped, 0 todo" in lines and
+                      "#   unit/test_skip: not ok 3 - c # SKIP no disk" in recap(lines),
+                      "run-tests: `not ok # SKIP` fails the run, `ok # SKIP` is a skip",
+                      ["exit %d" % rc] + lines)
+
+    @case
+    def t_runner_recap():
+        good = ("1..2\nok 1 - x\nok 2 - y # SKIP not here\n", 0)
+        rc, lines = run_runner({"bad": ("1..2\nok 1 - p\nnot ok 2 - q\n# q: 1, not 2\n", 1),
+                                "good": good})
+        rc_good, lines_good = run_runner({"good": good})
+        last = max((i for i, x in enumerate(lines) if x.startswith("# unit/test_good: ")),
+                   default=None)
+        r = recap(lines)
+        return tap.ok(rc == 1 and lines[-1:] == ["2 passed, 1 failed"] and last is not None and
+                      "# what failed:" in lines and lines.index("# what failed:") > last and
+                      r == ["#   unit/test_bad: not ok 2 - q", "#   unit/test_bad: # q: 1, not 2"]
+                      and rc_good == 0 and lines_good[-1:] == ["1 passed, 0 failed"] and
+                      "# what failed:" not in lines_good,
+                      "run-tests: after the last suite, `# what failed:` repeats the failing "
+                      "suite's not-ok line and its diagnostics, and only those; a run that "
+                      "passes exits 0", ["exit %d" % rc] + lines +
+                      ["passing run: exit %d" % rc_good] + lines_good)
+
+    @case
+    def t_linux_guest_tap():
+        sys.path.insert(0, os.path.join(ROOT, "tests", "linux"))
+        import test_linux
+        import test_zcu102
+        checks = ["cpus online", "uart", "virtio-blk"]
+
+        def verdict(console, c=checks, *res):
+            return [(g.check, g.ok, g.desc) for g in test_linux.guest_tap(console, c, *res)]
+
+        good = ("skiff-guest: ok 1 - cpus online: 2\nskiff-guest: ok 2 - uart: read it\n"
+                "skiff-guest: ok 3 - virtio-blk: written, read back\nskiff-guest: 1..3\n")
+        cases = {
+            "all ok": (good, []),
+            "a known check not ok": (good.replace("ok 2 - uart", "not ok 2 - uart"),
+                                     [("uart", False, "uart: read it")]),
+            "a check the suite does not know, not ok": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok 4 - frobs\n"
+                             "skiff-guest: 1..4"),
+                [(None, False, "frobs"), (None, False, "plan")]),
+            "the plan counts more than the suite knows": (
+                good.replace("1..3", "1..4"), [(None, False, "plan")]),
+            "no plan": (good.replace("skiff-guest: 1..3\n", ""), [(None, False, "plan")]),
+            "a check missing": (
+                good.replace("skiff-guest: ok 2 - uart: read it\n", "").replace(
+                    "ok 3 - virtio", "ok 2 - virtio").replace("1..3", "1..2"),
+                [("uart", False, "uart"), (None, False, "plan")]),
+            "a second line for a known check, not ok": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok 4 - uart: again\n"
+                             "skiff-guest: 1..4"),
+                [(None, False, "uart: again"), (None, False, "plan")]),
+            "ok with a SKIP directive: not run, so not passed": (
+                good.replace("ok 3 - virtio-blk: written, read back",
+                             "ok 3 - virtio-blk # SKIP no disk"),
+                [("virtio-blk", False, "virtio-blk # SKIP no disk")]),
+            "not ok with a SKIP directive": (
+                good.replace("ok 2 - uart: read it", "not ok 2 - uart # SKIP no input"),
+                [("uart", False, "uart # SKIP no input")]),
+            "a not ok without a number or a dash": (
+                good.replace("skiff-guest: 1..3", "skiff-guest: not ok uart: again\n"
+                             "skiff-guest: 1..3"),
+                [(None, False, "uart: again"), (None, False, "plan")]),
+        }
+        diag = []
+        for what, (console, want) in cases.items():
+            got = [v for v in verdict(console) if not v[1]]
+            if got != want or (not want and len(verdict(console)) != len(checks)):
+                diag.append("%s: failing %r, expected %r" % (what, got, want))
+        # zcu102's lines come through the kernel log, time-stamped
+        kmsg = "".join("[   %d.5] %s\n" % (i, line) for i, line in enumerate(
+            good.replace("ok 3 - virtio", "not ok 3 - virtio").splitlines()))
+        got = [v for v in verdict(kmsg, checks, test_zcu102.RESULT_RE, test_zcu102.PLAN_RE)
+               if not v[1]]
+        if got != [("virtio-blk", False, "virtio-blk: written, read back")]:
+            diag.append("time-stamped (zcu102): failing %r" % got)
+        return tap.ok(not diag, "test_linux.guest_tap: every not ok of the guest's fails, known "
+                      "or not, and so does a plan that disagrees with the suite's checks", diag)
+
+    def suite_output(args, env):
+        """Exit status and output of `python3 ARGS...` run as run-tests.py runs a suite."""
+        p = subprocess.run([sys.executable] + args, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=120, cwd=ROOT, env=dict(os.environ, **env))
+        return p.returncode, p.stdout
+
+    @case
+    def t_checker_missing():
+        build = tempfile.mkdtemp(dir=tmp)  # an empty build directory: no skiff-check
+        rc, text = suite_output([os.path.join(ROOT, "tests", "qemu", "test_checker.py")],
+                                {"SKIFF_BUILD": build})
+        return tap.ok(rc == 1 and "not ok 1 - skiff-check: inputs present" in text and
+                      "skiff-check not found: run make" in text and "SKIP" not in text,
+                      "test_checker.py: a missing build/skiff-check is not ok, not a skip",
+                      ["exit %d" % rc] + text.splitlines())
+
+    @case
+    def t_boards_missing():
+        code = ("import sys; sys.path[:0] = [%r, %r]; import boards; "
+                "boards.kernel_deb = lambda fetch=True: None; import test_boards; "
+                "sys.exit(test_boards.main())" % (os.path.join(ROOT, "tools"),
+                                                  os.path.join(ROOT, "tests", "boards")))
+        rc, text = suite_output(["-c", code], {})
+        return tap.ok(rc == 1 and "not ok 1 - boards:" in text and "SKIP" not in text,
+                      "test_boards.py: no kernel package is not ok, not a skip",
+                      ["exit %d" % rc] + text.splitlines())
 
     selected = [t for t in tests if tap.want(t.__name__)]
     tap.plan(len(selected))

@@ -609,6 +609,27 @@ static void test_window_busy(void **state)
 	assert_int_equal(out[0].doorbell_intid, 55);
 }
 
+/* Interrupt flags 0x104: only the sense bits (IRQ_TYPE_SENSE_MASK) say the trigger, high level. */
+static void test_sense_flags(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-hx-sense-flags", HOST_EXTRA);
+	assert_int_equal(out[0].nr_spis, 1);
+	assert_spi(&out[0].spi[0], 59, IRQ_MODE_HW, false, 0, 0);
+}
+
+/* status = "ok" is as good as "okay" (every other status is refused: err_cases). */
+static void test_status_ok(void **state)
+{
+	(void)state;
+	run_ok("tests/config/asg-hx-status-ok", HOST_EXTRA);
+	assert_int_equal(out[0].nr_devices, 1);
+	assert_int_equal(out[0].dev[0].node, node("/ok@1e003000"));
+	assert_int_equal(out[0].nr_regs, 1);
+	assert_range(&out[0].reg[0], 0x1e003000, 0x1000);
+	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1e003000, 0x1000), 0);
+}
+
 /* ---- refusals: tests/config/asg-<name> on a host, and the exact message ---- */
 
 struct err_case {
@@ -666,6 +687,15 @@ static const struct err_case err_cases[] = {
 	{ "hx-falling", HOST_EXTRA,
 	  "guest@0/f: /falling@1d002000: interrupt 0 has trigger flags 0x2, not 1 (rising edge) "
 	  "or 4 (high level): set interrupt-triggers" },
+	{ "hx-reserved", HOST_EXTRA,
+	  "guest@0/x: /reserved@1e001000: is disabled in the host device tree (status "
+	  "\"reserved\")" },
+	{ "hx-fail", HOST_EXTRA,
+	  "guest@0/x: /fail@1e002000: is disabled in the host device tree (status \"fail\")" },
+	{ "hx-straddle", HOST_EXTRA,
+	  "guest@0/x: /straddle@ffffffffff000: MMIO 0xffffffffff000+0x2000 is beyond the 52-bit "
+	  "physical address space" },
+	{ "root", HOST_QEMU, "guest@0/x: /: the root node cannot be assigned" },
 	{ "hx-no-ranges", HOST_EXTRA,
 	  "guest@0/x: /nobus/dev@10: bus /nobus has no ranges: its children are not "
 	  "memory-mapped" },
@@ -676,6 +706,9 @@ static const struct err_case err_cases[] = {
 	  "guest@0/x: /off@1e000000: is disabled in the host device tree (status \"disabled\")" },
 	{ "modes-count", HOST_QEMU,
 	  "guest@0/uart: /pl011@9000000: interrupt-modes has 2 entries, but the device has 1 "
+	  "interrupt" },
+	{ "triggers-count", HOST_QEMU,
+	  "guest@0/uart: /pl011@9000000: interrupt-triggers has 2 entries, but the device has 1 "
 	  "interrupt" },
 	{ "cpu-twice", HOST_QEMU, "guest@1: cpus: CPU 0x1 already assigned to guest@0 (cpus)" },
 	{ "cpu-all-twice", HOST_QEMU,
@@ -1167,6 +1200,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
+		cmocka_unit_test_teardown(test_sense_flags, teardown),
+		cmocka_unit_test_teardown(test_status_ok, teardown),
 		cmocka_unit_test_teardown(test_gic_version_same, teardown),
 		cmocka_unit_test_teardown(test_subpage_whole, teardown),
 		cmocka_unit_test_teardown(test_kept_images, teardown),

@@ -585,15 +585,12 @@ static uint32_t guest_take(void)
 	return intid;
 }
 
-/* ICV_EOIR1_EL1 with EOImode 0 for the innermost interrupt, which must be intid: priority
- * drop, then deactivation of its LR (HW=1: of the physical line too), or EOIcount + 1. */
-static void guest_done(uint32_t intid)
+/* ICV_DIR_EL1: deactivation of intid's LR (HW=1: of the physical line too), or EOIcount + 1
+ * when no LR holds it active. No priority drop. */
+static void guest_deactivate(uint32_t intid)
 {
 	unsigned int n;
 
-	assert_true(cpuif.nr_ap > 0);
-	assert_int_equal(cpuif.ap[cpuif.nr_ap - 1].intid, intid);
-	cpuif.nr_ap--;
 	for (n = 0; n < NR_LRS; n++) {
 		uint64_t val = cpuif.lr[n];
 
@@ -613,6 +610,16 @@ static void guest_done(uint32_t intid)
 		(cpuif.hcr & ~ICH_HCR_EOICOUNT_MASK) |
 		(((HCR_EOICOUNT(cpuif.hcr) + 1) << ICH_HCR_EOICOUNT_SHIFT) & ICH_HCR_EOICOUNT_MASK);
 	settle();
+}
+
+/* ICV_EOIR1_EL1 with EOImode 0 for the innermost interrupt, which must be intid: priority
+ * drop, then deactivation (guest_deactivate). */
+static void guest_done(uint32_t intid)
+{
+	assert_true(cpuif.nr_ap > 0);
+	assert_int_equal(cpuif.ap[cpuif.nr_ap - 1].intid, intid);
+	cpuif.nr_ap--;
+	guest_deactivate(intid);
 }
 
 /* ---- set-up */
@@ -1015,6 +1022,75 @@ static void test_icpendr_untaken(void **state)
 	assert_false(phys[SPI_A].active);
 }
 
+/* ICPENDR of an interrupt the guest holds active, its level line still high: the write finds it
+ * pending (the line) but skiff's activation is the guest's to end, at its EOI. Nothing is
+ * deactivated now, so the still-asserted line does not fire a second time; one delivery. */
+static void test_icpendr_while_active(void **state)
+{
+	enum irq_mode mode = mode_of(state);
+
+	boot(mode, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	device_level(SPI_A, true);
+	assert_int_equal(guest_take(), SPI_A);
+	guest_bit(GICD_ICPENDR, SPI_A); /* the device still asserts */
+	assert_true(phys[SPI_A].active);
+	assert_true(virq_of(SPI_A)->active);
+	assert_int_equal(count_calls(HW_DEACTIVATE, SPI_A), 0);
+	assert_int_equal(count_calls(VGIC_DEACTIVATE, SPI_A), 0);
+	assert_int_equal(phys[SPI_A].fires, 1);
+	device_level(SPI_A, false);
+	guest_done(SPI_A);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(count_calls(HW_DEACTIVATE, SPI_A), mode == IRQ_MODE_HW ? 0 : 1);
+	assert_int_equal(phys[SPI_A].gic_deact, mode == IRQ_MODE_HW ? 1 : 0);
+	assert_int_equal(phys[SPI_A].fires, 1);
+	assert_int_equal(deliveries[SPI_A], 1);
+	assert_int_equal(guest_take(), SPURIOUS);
+}
+
+/* hw mode: ISACTIVER, then the guest deactivates through the HW=1 LR (the GIC ends the physical
+ * activation; skiff sees nothing). A later injection dropped by ICPENDR before the guest takes
+ * it is deactivated once, by the vGIC: skiff holds nothing of the ISACTIVER to end as well. */
+static void test_hw_isactiver_then_icpendr(void **state)
+{
+	uint64_t val;
+
+	(void)state;
+	boot(IRQ_MODE_HW, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	guest_bit(GICD_ISACTIVER, SPI_A);
+	assert_true(phys[SPI_A].active);
+	val = lr_of(SPI_A);
+	assert_int_equal(LR_STATE(val), ICH_LR_ACTIVE);
+	assert_true(val & ICH_LR_HW);
+	guest_deactivate(SPI_A);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(phys[SPI_A].gic_deact, 1);
+	guest_read(GICD_CTLR, 4); /* an exit: the deactivated LR is folded */
+
+	device_level(SPI_A, true);
+	assert_int_equal(phys[SPI_A].fires, 1);
+	assert_true(phys[SPI_A].active);
+	device_level(SPI_A, false); /* the guest quiets the device by polling */
+	nr_calls = 0;
+	guest_bit(GICD_ICPENDR, SPI_A);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(count_calls(VGIC_DEACTIVATE, SPI_A) + count_calls(HW_DEACTIVATE, SPI_A),
+			 1);
+	assert_int_equal(lr_of(SPI_A), 0);
+
+	device_level(SPI_A, true); /* and the line works on */
+	assert_int_equal(phys[SPI_A].fires, 2);
+	assert_int_equal(guest_take(), SPI_A);
+	device_level(SPI_A, false);
+	guest_done(SPI_A);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(count_calls(VGIC_DEACTIVATE, SPI_A) + count_calls(HW_DEACTIVATE, SPI_A),
+			 1);
+	assert_int_equal(phys[SPI_A].gic_deact, 2);
+}
+
 /* ISPENDR with the physical interrupt arriving late, after the guest has run on: the guest
  * still gets the interrupt once (the pend lives in the physical GIC, not in the vGIC too). */
 static void test_ispendr_late_fire(void **state)
@@ -1190,6 +1266,32 @@ static void test_oneshot_no_deferral(void **state)
 	guest_done(SPI_A);
 	assert_int_equal(phys[SPI_A].fires, 3);
 	assert_false(phys[SPI_A].enabled);
+}
+
+/* Oneshot: the line has fired and skiff holds it masked while the guest handles it. An ICFGR
+ * change then must not enable it (IHI 0069 12.9.9 wants it disabled around the change, and it
+ * was disabled already): it stays masked until the guest is done with it. */
+static void test_oneshot_masked_icfgr(void **state)
+{
+	(void)state;
+	boot(IRQ_MODE_ONESHOT, LEVEL, IRQ_MODE_HW, LEVEL);
+	guest_init();
+	device_level(SPI_A, true);
+	assert_false(phys[SPI_A].enabled);
+	assert_true(virq_of(SPI_A)->enabled);
+	nr_calls = 0;
+	guest_write(GICD_ICFGR + SPI_A / 16 * 4, 4, GICD_ICFGR_EDGE << (2 * (SPI_A % 16)));
+	assert_true(phys[SPI_A].edge);
+	assert_false(phys[SPI_A].enabled);
+	assert_int_equal(count_calls(HW_ENABLE, SPI_A), 0);
+	assert_int_equal(guest_take(), SPI_A);
+	device_level(SPI_A, false);
+	guest_done(SPI_A); /* the EOI, the guest's enable set: released */
+	assert_true(phys[SPI_A].enabled);
+	assert_false(phys[SPI_A].active);
+	assert_int_equal(phys[SPI_A].fires, 1);
+	assert_int_equal(deliveries[SPI_A], 1);
+	check_counters(SPI_A, 1, 1, 1, 1);
 }
 
 /*
@@ -1711,8 +1813,19 @@ static void test_init_errors(void **state)
 	assert_int_equal(passthrough_init_spis(&pt, &vg, &fake_hw, GICD_FRAME, intids, &bad_mode,
 					       edges, 1, NULL),
 			 -1);
+	/* only the last of several is beyond nr_intids */
+	intids[1] = SPI_B;
+	intids[2] = NR_INTIDS;
+	assert_int_equal(passthrough_init_spis(&pt, &vg, &fake_hw, GICD_FRAME, intids, modes, edges,
+					       3, NULL),
+			 -1);
+	intids[1] = NR_INTIDS;
+	assert_int_equal(passthrough_init_spis(&pt, &vg, &fake_hw, GICD_FRAME, intids, modes, edges,
+					       2, NULL),
+			 -1);
 	assert_int_equal(nr_calls, 0); /* checked before anything is touched */
 	assert_null(vgic_get_virq(&vg, NULL, SPI_A));
+	assert_null(vgic_get_virq(&vg, NULL, SPI_B));
 
 	/* an SPI given twice */
 	intids[1] = SPI_A;
@@ -1872,6 +1985,7 @@ int main(void)
 		PER_MODE(test_stuck_line_blocks_only_itself),
 		PER_MODE(test_mirroring),
 		PER_MODE(test_icpendr_untaken),
+		PER_MODE(test_icpendr_while_active),
 		PER_MODE(test_ispendr_late_fire),
 		PER_MODE(test_icactiver_while_handling),
 		PER_MODE(test_quiesce_restart),
@@ -1883,6 +1997,7 @@ int main(void)
 		PER_MODE_FAST(test_stuck_line_blocks_only_itself),
 		PER_MODE_FAST(test_mirroring),
 		PER_MODE_FAST(test_icpendr_untaken),
+		PER_MODE_FAST(test_icpendr_while_active),
 		PER_MODE_FAST(test_ispendr_late_fire),
 		PER_MODE_FAST(test_icactiver_while_handling),
 		PER_MODE_FAST(test_quiesce_restart),
@@ -1891,6 +2006,8 @@ int main(void)
 		cmocka_unit_test(test_oneshot_threaded),
 		cmocka_unit_test(test_oneshot_asserted_at_unmask),
 		cmocka_unit_test(test_oneshot_no_deferral),
+		cmocka_unit_test(test_oneshot_masked_icfgr),
+		cmocka_unit_test(test_hw_isactiver_then_icpendr),
 		cmocka_unit_test(test_no_deferral_icfgr),
 		cmocka_unit_test(test_state_write_retries_for_fast_lr),
 		cmocka_unit_test(test_oneshot_figures),

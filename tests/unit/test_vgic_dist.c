@@ -594,6 +594,41 @@ static void test_foreign_spis(void **state)
 	assert_int_equal(rd(e, GICD_IGROUPR + 4, 4), 3u << (SPI_SRC - 32));
 }
 
+/* INTID 32, the first SPI, is the GICD's like any other: every register reaches it, and the
+ * private INTIDs just below it stay RAZ/WI. */
+static void test_first_spi(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(vgic_claim_spi(&e->vg, VGIC_INTID_SPI_BASE, NULL, 0), 0);
+	wr(e, GICD_IGROUPR + 4, 4, 1);
+	wr(e, GICD_ISENABLER + 4, 4, 1);
+	wr(e, GICD_IPRIORITYR + 32, 1, 0x40);
+	wr(e, GICD_ICFGR + 8, 4, GICD_ICFGR_EDGE);
+	wr(e, GICD_IROUTER + 8 * 32, 8, mpidrs[2]);
+	assert_true(spi(e, 32)->group && spi(e, 32)->enabled && spi(e, 32)->edge);
+	assert_int_equal(spi(e, 32)->priority, 0x40);
+	assert_ptr_equal(spi(e, 32)->target, &e->cpu[2]);
+	assert_int_equal(rd(e, GICD_IGROUPR + 4, 4) & 1, 1);
+	assert_int_equal(rd(e, GICD_ISENABLER + 4, 4) & 1, 1);
+	assert_int_equal(rd(e, GICD_IPRIORITYR + 32, 1), 0x40);
+	assert_int_equal(rd(e, GICD_ICFGR + 8, 4) & 3, GICD_ICFGR_EDGE);
+	assert_int_equal(rd(e, GICD_IROUTER + 8 * 32, 8), mpidrs[2]);
+	wr(e, GICD_ISPENDR + 4, 4, 1);
+	assert_true(spi(e, 32)->pending_latch);
+	assert_int_equal(rd(e, GICD_ISPENDR + 4, 4) & 1, 1);
+	wr(e, GICD_ICPENDR + 4, 4, 1);
+	assert_false(spi(e, 32)->pending_latch);
+	wr(e, GICD_ISACTIVER + 4, 4, 1);
+	assert_int_equal(rd(e, GICD_ISACTIVER + 4, 4) & 1, 1);
+	wr(e, GICD_ICACTIVER + 4, 4, 1);
+	assert_false(spi(e, 32)->active);
+	wr(e, GICD_ICENABLER + 4, 4, 1);
+	assert_false(spi(e, 32)->enabled);
+	assert_int_equal(rd(e, GICD_IPRIORITYR + 28, 4), 0); /* INTIDs 28..31 */
+	assert_int_equal(rd(e, GICD_IROUTER + 8 * 31, 8), 0);
+}
+
 /* INTIDs at and beyond nr_intids are RAZ/WI in every register, even if something had marked
  * one owned. */
 static void test_beyond_nr_intids(void **state)
@@ -1292,6 +1327,7 @@ int main(void)
 		T(test_width_rules),
 		T(test_reserved_offsets),
 		T(test_foreign_spis),
+		T(test_first_spi),
 		T(test_beyond_nr_intids),
 		T(test_private_words_raz_wi),
 		T(test_set_clear_pairs),

@@ -626,7 +626,8 @@ static void test_addressed_redistributor(void **state)
 
 static void test_abort_beyond_last(void **state)
 {
-	static const unsigned int counts[] = { 1, 2, 4 };
+	/* VGIC_MAX_CPUS: vg->cpus[] is full, nothing after it may be read as a vCPU */
+	static const unsigned int counts[] = { 1, 2, 4, VGIC_MAX_CPUS };
 	unsigned int c;
 
 	(void)state;
