@@ -994,7 +994,8 @@ static int check_device_node(struct asg_ctx *c, int node)
 	return 0;
 }
 
-/* The node's status when it says the node is disabled (anything but "okay", "ok" or none). */
+/* The node's status when it says the node is not available: anything but "okay", "ok" or none
+ * ("disabled", "reserved", "fail", "fail-sss"; devicetree spec, "status"). */
 static const char *disabled(const struct asg_ctx *c, int node, int *len)
 {
 	const char *status = fdt_getprop(c->fdt, node, PROP_STATUS, len);
@@ -1128,7 +1129,7 @@ static int assign_device(struct asg_ctx *c, int g, unsigned int d, struct assign
 		return asg_fail(c, "the root node cannot be assigned");
 	status = disabled(c, node, &len);
 	if (status)
-		return asg_fail(c, "is disabled in the host device tree (status \"%.*s\")",
+		return asg_fail(c, "is not available in the host device tree (status \"%.*s\")",
 				(int)strnlen(status, (size_t)len), status);
 	ret = check_device_node(c, node);
 	if (ret < 0)

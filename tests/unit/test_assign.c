@@ -688,10 +688,10 @@ static const struct err_case err_cases[] = {
 	  "guest@0/f: /falling@1d002000: interrupt 0 has trigger flags 0x2, not 1 (rising edge) "
 	  "or 4 (high level): set interrupt-triggers" },
 	{ "hx-reserved", HOST_EXTRA,
-	  "guest@0/x: /reserved@1e001000: is disabled in the host device tree (status "
+	  "guest@0/x: /reserved@1e001000: is not available in the host device tree (status "
 	  "\"reserved\")" },
 	{ "hx-fail", HOST_EXTRA,
-	  "guest@0/x: /fail@1e002000: is disabled in the host device tree (status \"fail\")" },
+	  "guest@0/x: /fail@1e002000: is not available in the host device tree (status \"fail\")" },
 	{ "hx-straddle", HOST_EXTRA,
 	  "guest@0/x: /straddle@ffffffffff000: MMIO 0xffffffffff000+0x2000 is beyond the 52-bit "
 	  "physical address space" },
@@ -703,7 +703,7 @@ static const struct err_case err_cases[] = {
 	  "guest@0/x: /bus@1c000000/far@200000: 0x200000+0x1000 is outside the ranges of "
 	  "/bus@1c000000" },
 	{ "hx-disabled", HOST_EXTRA,
-	  "guest@0/x: /off@1e000000: is disabled in the host device tree (status \"disabled\")" },
+	  "guest@0/x: /off@1e000000: is not available in the host device tree (status \"disabled\")" },
 	{ "modes-count", HOST_QEMU,
 	  "guest@0/uart: /pl011@9000000: interrupt-modes has 2 entries, but the device has 1 "
 	  "interrupt" },
