@@ -703,7 +703,8 @@ static const struct err_case err_cases[] = {
 	  "guest@0/x: /bus@1c000000/far@200000: 0x200000+0x1000 is outside the ranges of "
 	  "/bus@1c000000" },
 	{ "hx-disabled", HOST_EXTRA,
-	  "guest@0/x: /off@1e000000: is not available in the host device tree (status \"disabled\")" },
+	  "guest@0/x: /off@1e000000: is not available in the host device tree (status "
+	  "\"disabled\")" },
 	{ "modes-count", HOST_QEMU,
 	  "guest@0/uart: /pl011@9000000: interrupt-modes has 2 entries, but the device has 1 "
 	  "interrupt" },
