@@ -467,7 +467,7 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 		if (v->lr_writes)
 			vgic_apply_lr_writes(vg, v);
 		if (!v->active && !vgic_wants_lr(vg, v) && v->ap_owner == vc)
-			vgic_ap_del(v); /* done with: the prune below need not visit it */
+			vgic_ap_del(v); /* done with: the flush's prune need not visit it */
 		spin_unlock(&v->lock);
 	}
 	lr_fold_fast(vc, hw);
@@ -495,5 +495,6 @@ void lr_fold(struct vgic_cpu *vc, const struct lr_hw *hw)
 	vc->lr_map = 0;
 	vc->lr_fast_eoi = 0;
 	vc->lr_latch = 0;
-	vgic_prune(vg, vc);
+	/* No prune here: a fold is always followed by lr_flush(), which prunes as it ranks, unless
+	 * the list is empty (hyp/run/vcpu.c's flush(), lr_fast_maint's refill) */
 }

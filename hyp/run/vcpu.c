@@ -78,7 +78,6 @@ static __attribute__((noinline)) void fold_locked(struct vcpu *v)
 	if (v->vgic.lr_idle)
 		v->lrs_clean = true; /* every LR finished: nothing to rewrite */
 	spin_unlock(&v->vgic.ap_lock);
-	vgic_requeue(&v->vm->vgic, &v->vgic); /* the flush after the exit prunes again */
 }
 
 static inline __attribute__((always_inline)) void fold(struct vcpu *v)

@@ -335,7 +335,7 @@ static void test_exit_folds_and_flushes(void **state)
 	v->lrs_clean = false;
 	lrs_to_use = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "UFQTLQ");
+	assert_string_equal(events, "UFTLQ");
 	assert_false(spin_is_locked(&v->vgic.ap_lock));
 	assert_false(v->lrs_clean); /* the flush wrote an LR */
 	/* clean LRs but something on the list: flushed */
@@ -353,7 +353,7 @@ static void test_exit_folds_and_flushes(void **state)
 	v->vgic.ap_head = NULL;
 	v->vgic.lr_fast = 1;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "UFQT");
+	assert_string_equal(events, "UFT");
 }
 
 /* An exit handled before the fold (an SGI to other vCPUs): LRs in use, unclean, something
@@ -380,7 +380,7 @@ static void test_unfolded_exit(void **state)
 	trap_unfolded = false;
 	lrs_to_use = 0;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "UFQTLQ");
+	assert_string_equal(events, "UFTLQ");
 }
 
 static void test_interrupt_exit(void **state)
@@ -390,7 +390,7 @@ static void test_interrupt_exit(void **state)
 	trap_reason = SKIFF_EXIT_IRQ;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC + 1), 0);
 	/* the LRs are folded before the interrupt is taken, and flushed after */
-	assert_string_equal(events, "UFQTILQ");
+	assert_string_equal(events, "UFTILQ");
 	assert_ptr_equal(exit_cost, &v->el2_cost[SKIFF_EXIT_IRQ]);
 }
 
