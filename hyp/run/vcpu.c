@@ -87,6 +87,22 @@ static inline __attribute__((always_inline)) void fold(struct vcpu *v)
 }
 
 /*
+ * A parked vCPU's list may hold what must go elsewhere: an interrupt re-routed to another vCPU
+ * while this one held its ap_lock (the router kicked it instead of moving it: vgic_queue). A
+ * running vCPU's next flush prunes it; a parked one flushes nothing, so it prunes as it parks.
+ * What stays is its own: delivered when it runs again. (Once parked it touches nothing of its
+ * guest, which a reset of the guest relies on: a kick then finds nothing to do.)
+ */
+static void prune_parked(struct vcpu *v)
+{
+	do {
+		spin_lock(&v->vgic.ap_lock);
+		vgic_prune(&v->vm->vgic, &v->vgic);
+		spin_unlock(&v->vgic.ap_lock);
+	} while (vgic_requeue(&v->vm->vgic, &v->vgic));
+}
+
+/*
  * Park until powered on, then take the vCPU from ON_PENDING to ON. IRQs stay masked around the
  * check so a wake-up kick that lands between the check and WFI still ends the WFI (a pending
  * IRQ wakes it, masked or not). While parked the vCPU is out of the guest and touches none of
@@ -99,6 +115,7 @@ static inline __attribute__((always_inline)) void fold(struct vcpu *v)
 static void wait_power_on(struct vcpu *v)
 {
 	irq_disable();
+	prune_parked(v); /* before parked is set: a reset of the guest waits for parked */
 	__atomic_store_n(&v->parked, true, __ATOMIC_SEQ_CST);
 	sev();
 	for (;;) {

@@ -215,6 +215,16 @@ bool trap_handle_unfolded(struct vcpu *vc, struct exc_frame *f, unsigned long sl
 	return trap_unfolded;
 }
 
+/* the parking vCPU's prune, under its ap_lock */
+void vgic_prune(struct vgic *vg, struct vgic_cpu *vc)
+{
+	assert_ptr_equal(vg, &vm.vgic);
+	assert_ptr_equal(vc, &v->vgic);
+	assert_true(spin_is_locked(&vc->ap_lock));
+	assert_false(__atomic_load_n(&v->parked, __ATOMIC_SEQ_CST)); /* before it parks */
+	event('P');
+}
+
 /* what a prune moved to another vCPU's list is queued after the ap_lock is released */
 bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc)
 {
@@ -428,9 +438,10 @@ static void test_cpu_off_parks_then_restarts(void **state)
 	v->boot_entry = ENTRY + 0x1000; /* where the next CPU_ON will start it */
 	fake_wfi_hook = power_on_at_wfi;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 1);
-	/* parked: guest timers stopped, no virtual interface; woken; set up for the guest
-	 * again (read back), reset, timers reset, flushed, entered */
-	assert_string_equal(events, "UTWisRrLQE");
+	/* parked: guest timers stopped, no virtual interface, its list pruned (what was re-routed
+	 * while it held its ap_lock goes to its target); woken; set up for the guest again (read
+	 * back), reset, timers reset, flushed, entered */
+	assert_string_equal(events, "UTPQWisRrLQE");
 	assert_int_equal(fake_sysreg_writes("cntv_ctl_el0"), 1);
 	assert_int_equal(fake_sysreg_get("cntv_ctl_el0"), 0);
 	assert_int_equal(fake_sysreg_get("cntp_ctl_el0"), 0);
@@ -452,7 +463,7 @@ static void test_start_refused_without_stage2(void **state)
 	if (!setjmp(escape))
 		vcpu_run(v);
 	assert_int_equal(entries, 0);
-	assert_string_equal(events, "isH");
+	assert_string_equal(events, "PQisH");
 	assert_non_null(strstr(fake_console_text(),
 			       "fatal: cpu1: guest@1 vcpu0: stage 2 and traps are not in "
 			       "force"));
