@@ -37,8 +37,9 @@ struct guest_layout {
 	uint64_t dtb;	    /* 2 MiB-aligned, after the image */
 	uint64_t initrd;    /* 2 MiB-aligned, after the DTB's 2 MiB (0 when none) */
 	uint64_t initrd_size;
-	bool aarch32; /* an AArch32 image: the VM's EL1 is AArch32 */
-	bool thumb;   /* entered in Thumb state (the PC skiff starts it at is entry + 1) */
+	/* no padding: guest_image_load() compares layouts with memcmp */
+	uint32_t aarch32; /* 1: an AArch32 image, the VM's EL1 is AArch32 */
+	uint32_t thumb;	  /* 1: entered in Thumb state (skiff starts it at entry + 1) */
 };
 
 /* Check an Image header (64 bytes) against a file of file_size bytes, for a guest whose
