@@ -7,9 +7,10 @@
 #include "arch/arm64/aarch32.h"
 #include "arch/arm64/sysreg.h"
 
-#define SCTLR_A32_RESET 0x00c50838u /* SPAN, RES1 22 and 11, nTWE, nTWI, CP15BEN, LSMAOE, nTLSMD \
-				     */
-#define SCTLR_V (1u << 13)	    /* hivecs: vectors at 0xffff0000 */
+#define SCTLR_A32_RESET                                                                 \
+	0x00c50838u	   /* SPAN, RES1 22 and 11, nTWE, nTWI, CP15BEN, LSMAOE, nTLSMD \
+			    */
+#define SCTLR_V (1u << 13) /* hivecs: vectors at 0xffff0000 */
 #define SCTLR_SPAN (1u << 23)
 #define SCTLR_EE (1u << 25)
 #define SCTLR_TE (1u << 30)
@@ -51,52 +52,29 @@ unsigned int a32_reg(uint64_t spsr, unsigned int n)
 	return n;
 }
 
-/* ConditionHolds() of the Arm ARM, the flags N, Z, C, V in psr[31:28] */
-static bool cond_holds(unsigned int cond, uint64_t psr)
-{
-	bool n = psr >> 31 & 1, z = psr >> 30 & 1, c = psr >> 29 & 1, v = psr >> 28 & 1, r;
-
-	switch (cond >> 1) {
-	case 0:
-		r = z;
-		break;
-	case 1:
-		r = c;
-		break;
-	case 2:
-		r = n;
-		break;
-	case 3:
-		r = v;
-		break;
-	case 4:
-		r = c && !z;
-		break;
-	case 5:
-		r = n == v;
-		break;
-	case 6:
-		r = n == v && !z;
-		break;
-	default:
-		return true;
-	}
-	return (cond & 1) ? !r : r;
-}
+/* ConditionHolds() of the Arm ARM as a table: bit NZCV (the flags, psr[31:28]) of entry cond
+ * is set when cond holds with those flags (tests/unit/test_aarch32.c checks it against the
+ * pseudocode's cases) */
+static const uint16_t cond_holds[16] = {
+	0xf0f0, 0x0f0f, 0xcccc, 0x3333, /* EQ NE CS CC */
+	0xff00, 0x00ff, 0xaaaa, 0x5555, /* MI PL VS VC */
+	0x0c0c, 0xf3f3, 0xaa55, 0x55aa, /* HI LS GE LT */
+	0x0a05, 0xf5fa, 0xffff, 0xffff, /* GT LE AL, 1111 */
+};
 
 bool a32_cond_passed(uint64_t esr, uint64_t spsr)
 {
-	unsigned int cond, it;
+	unsigned int cond;
 
 	if (esr & A32_ISS_CV) {
 		cond = (esr >> A32_ISS_COND_SHIFT) & 0xf;
 	} else {
-		it = (unsigned int)(((spsr >> 8) & 0xfc) | ((spsr >> 25) & 0x3));
+		unsigned int it = (unsigned int)(((spsr >> 8) & 0xfc) | ((spsr >> 25) & 0x3));
 		if (!it)
 			return true;
 		cond = it >> 4;
 	}
-	return cond_holds(cond, spsr);
+	return (cond_holds[cond] >> ((spsr >> 28) & 0xf)) & 1;
 }
 
 void a32_reset_frame(struct exc_frame *f, uint64_t pc, uint64_t arg0, bool kernel)

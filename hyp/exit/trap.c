@@ -35,8 +35,9 @@
 #define CP15_64_OPC1_SHIFT 16 /* MCRR/MRRC ISS: Opc1 [19:16], Rt2 [14:10], Rt [9:5], CRm [4:1] */
 #define CP15_64_OPC1_MASK 0xf
 #define CP15_64_RT2_SHIFT 10
-#define CP15_64_CRM_ICC_SGI \
-	(12u << 1)		  /* MCRR p15, <opc1>, Rt, Rt2, c12: ICC_SGI1R, ASGI1R, SGI0R */
+#define CP15_64_CRM_MASK (0xfu << 1)
+/* MCRR p15, <opc1>, Rt, Rt2, c12: ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R */
+#define CP15_64_CRM_ICC_SGI (12u << 1)
 #define CP15_32_KEY_MASK 0x0ffc1e /* MCR/MRC ISS: Opc2, Opc1, CRn, CRm as in EC 0x18's */
 
 #define KEY_ICC_SGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 5)
@@ -181,16 +182,15 @@ static bool ras_record_reg(uint32_t key)
  */
 static bool sgi_write(const struct exc_frame *f, uint64_t *val, unsigned int *group)
 {
-	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & SYSREG_ISS_KEY_MASK, opc1;
+	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & SYSREG_ISS_KEY_MASK;
 	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
-
 	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 
 	if (iss & SYSREG_ISS_DIR_READ)
 		return false;
 	if (ec == EC_CP15_64) {
-		opc1 = (iss >> CP15_64_OPC1_SHIFT) & CP15_64_OPC1_MASK;
-		if ((iss & (0xfu << 1)) != CP15_64_CRM_ICC_SGI || opc1 > 2)
+		uint32_t opc1 = (iss >> CP15_64_OPC1_SHIFT) & CP15_64_OPC1_MASK;
+		if ((iss & CP15_64_CRM_MASK) != CP15_64_CRM_ICC_SGI || opc1 > 2)
 			return false;
 		*group = opc1 == 0;
 		*val = reg_val(f, (iss >> CP15_64_RT2_SHIFT) & SYSREG_ISS_RT_MASK) << 32 |

@@ -79,7 +79,7 @@ GUEST32_CFLAGS   = -std=gnu11 -O2 -g -ffreestanding -nostdinc \
 	$(GUEST32_ARCH) -marm -mno-unaligned-access -fpie -fno-plt -fno-common \
 	-fno-stack-protector -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -Wall -Wextra -Werror
-GUEST32_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack \
+GUEST32_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z noexecstack \
 	-z max-page-size=4096 --no-warn-rwx-segments --gc-sections --no-undefined -T $(GUEST32_LDS)
 
 QEMU_TEST_DEPS += $(GUEST32_BINS)

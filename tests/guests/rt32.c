@@ -11,8 +11,8 @@
 #include "tests/guests/lib32/rt32.h"
 
 #define NR_TESTS 20
-#define UNOWNED 0x0b100000u /* nobody's: next to skiff's doorbell page (as tests/guests/abort.c) \
-			     */
+/* nobody's: next to skiff's doorbell page (as tests/guests/abort.c) */
+#define UNOWNED 0x0b100000u
 #define SGI_SELF 1
 #define SGI_PING 3
 #define SGI_PONG 4
@@ -162,7 +162,7 @@ void guest32_secondary(unsigned int cpu, uint32_t context, bool thumb_entry)
 
 static bool start_secondary(unsigned int cpu, uint32_t ctx, bool thumb)
 {
-	int32_t r;
+	int32_t r = 0;
 
 	sec_seen = 0;
 	sec_ready = 0;

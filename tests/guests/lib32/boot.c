@@ -176,9 +176,9 @@ static bool in_ram(uint64_t a)
 
 static void mmu_on(void)
 {
-	uint32_t i;
-
 	if (!tt) {
+		uint32_t i;
+
 		tt = (uint32_t *)(((uintptr_t)tt_space + 0x3fff) & ~(uintptr_t)0x3fff);
 		for (i = 0; i < NR_SECTIONS; i++) {
 			uint64_t a = (uint64_t)i << SECTION_SHIFT;
