@@ -62,7 +62,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # build/guests/NAME.bin, a position-independent image with a zImage header (a skiff guest's
 # kernel is AArch32 by that header). Native:  qemu-system-aarch64 -M virt,gic-version=3 \
 #   -cpu cortex-a15 -smp 2 -m 1G -nographic -nic none -kernel build/guests/rt32.bin
-GUESTS32        := rt32
+GUESTS32        := rt32 rt32_thumb
 CROSS32         ?= arm-none-eabi-
 CC32            := $(CROSS32)gcc
 LD32            := $(CROSS32)ld
@@ -95,11 +95,19 @@ $(GUEST_DIR)/obj32/%.S.o: %.S tests/guests/guests.mk
 	@$(if $(Q),echo "  AS32    $<")
 	$(Q)$(CC32) -D__ASSEMBLY__ -I. $(GUEST32_ARCH) -marm -MMD -MP -c $< -o $@
 
+# rt32_thumb: rt32 with the Thumb-state first instructions of lib32/start_thumb.S
+GUEST32_START   := $(GUEST_DIR)/obj32/tests/guests/lib32/start.S.o
+GUEST32_THUMB_START := $(GUEST_DIR)/obj32/tests/guests/lib32/start_thumb.S.o
+$(GUEST_DIR)/rt32_thumb.elf: GUEST32_LIB_OBJS := $(filter-out $(GUEST32_START),$(GUEST32_LIB_OBJS)) \
+	$(GUEST32_THUMB_START)
+
 # start.S applies only R_ARM_RELATIVE: anything else fails the build
 $(patsubst %,$(GUEST_DIR)/%.elf,$(GUESTS32)): $(GUEST_DIR)/%.elf: \
-		$(GUEST_DIR)/obj32/tests/guests/%.c.o $(GUEST32_LIB_OBJS) $(GUEST32_LDS)
+		$(GUEST_DIR)/obj32/tests/guests/%.c.o $(GUEST32_LIB_OBJS) $(GUEST32_THUMB_START) \
+		$(GUEST32_LDS)
 	@$(if $(Q),echo "  LD32    $@")
-	$(Q)$(LD32) $(GUEST32_LDFLAGS) -Map $(@:.elf=.map) -o $@ $(filter %.o,$^) $(GUEST32_LIBGCC)
+	$(Q)$(LD32) $(GUEST32_LDFLAGS) -Map $(@:.elf=.map) -o $@ \
+		$(filter $(GUEST_DIR)/obj32/tests/guests/$*.c.o $(GUEST32_LIB_OBJS),$^) $(GUEST32_LIBGCC)
 	@bad=$$($(CROSS32)readelf -rW $@ | awk '/^[0-9a-f]+ / && $$3 != "R_ARM_RELATIVE"'); \
 		if [ -n "$$bad" ]; then echo "$@: relocations start.S cannot apply: $$bad" >&2; \
 		rm -f $@; exit 1; fi
@@ -145,4 +153,5 @@ clean-test-dtbs:
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_EXTRA_OBJS:.o=.d) \
 	$(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS)) $(GUEST32_LIB_OBJS:.o=.d) \
+	$(GUEST32_THUMB_START:.o=.d) \
 	$(patsubst %,$(GUEST_DIR)/obj32/tests/guests/%.c.d,$(GUESTS32))

@@ -34,7 +34,12 @@
 #define FSR_SYNC_EXT 0x8u /* short-descriptor FS 0b01000 */
 #define FSR_WNR (1u << 11)
 
+#ifndef RT32_THUMB_ENTRY
+#define RT32_THUMB_ENTRY 0
 const char guest_name[] = "rt32";
+#else
+const char guest_name[] = "rt32_thumb";
+#endif
 
 /* ---- probes: one instruction each at a known address (the global label) */
 uint32_t probe_ldr(uintptr_t a);		 /* ARM: ldr r0, [r0] */
@@ -188,12 +193,13 @@ static void check_entry(void)
 
 	tap_ok(plat32.dtb_ok && plat32.entry_r0 == 0 && plat32.entry_r1 == 0xffffffffu &&
 		       (cpsr & CPSR_MODE_MASK) == CPSR_MODE_SVC && !(cpsr & CPSR_T) &&
+		       plat32.entry_thumb == RT32_THUMB_ENTRY &&
 		       (cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F),
 	       "entry as Linux's 32-bit boot protocol: r0 %#x, r1 %#x, r2 %#x (a device tree: %s), "
-	       "CPSR %#x (SVC, ARM, IRQ and FIQ masked), image at %#x",
+	       "CPSR %#x (SVC, %s, IRQ and FIQ masked), image at %#x",
 	       (unsigned int)plat32.entry_r0, (unsigned int)plat32.entry_r1,
 	       (unsigned int)plat32.entry_r2, plat32.dtb_ok ? "yes" : "no", (unsigned int)cpsr,
-	       (unsigned int)plat32.base);
+	       plat32.entry_thumb ? "Thumb" : "ARM", (unsigned int)plat32.base);
 }
 
 static void check_psci(void)
@@ -445,8 +451,8 @@ static void check_thumb_traps(void)
 void guest32_main(void)
 {
 	irq32_handler = irq_handler;
-	printk("# guest rt32: %s, AArch32 at %#x, %u CPUs, GICD %#x, GICR %#x, timer %u Hz\n",
-	       plat32.under_skiff ? "under skiff" : "native", (unsigned int)plat32.base,
+	printk("# guest %s: %s, AArch32 at %#x, %u CPUs, GICD %#x, GICR %#x, timer %u Hz\n",
+	       guest_name, plat32.under_skiff ? "under skiff" : "native", (unsigned int)plat32.base,
 	       plat32.nr_cpus, (unsigned int)plat32.gicd, (unsigned int)plat32.gicr,
 	       (unsigned int)plat32.timer_hz);
 	tap_plan(NR_TESTS);

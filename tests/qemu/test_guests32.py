@@ -19,28 +19,34 @@ SUITE_TIMEOUT = 300
 GUEST_TIMEOUT = 60
 SKIFF = os.path.join(BUILD, "skiff.bin")
 GUEST = "rt32"
-IMAGE = os.path.join(BUILD, "guests", GUEST + ".bin")
 NATIVE_CPU = ["-cpu", "cortex-a15"]  # QEMU takes the last -cpu
 
-# (native, vCPUs)
-CASES = [(False, 2), (False, 4), (True, 2)]
+THUMB_DTB = os.path.join(BUILD, "dts", "tests", "aarch32-thumb.dtb")
+
+# (guest, native, vCPUs): rt32_thumb is rt32 entered in Thumb state at its first byte, which
+# only skiff's arch = "aarch32-thumb" (dts/tests/aarch32-thumb.dts) does (QEMU's loader: ARM)
+CASES = [(GUEST, False, 2), (GUEST, False, 4), (GUEST, True, 2), ("rt32_thumb", False, 2)]
 
 
-def case(native, smp):
-    name = "%s-%s-smp%d" % ("native" if native else "skiff", GUEST, smp)
+def case(guest, native, smp):
+    name = "%s-%s-smp%d" % ("native" if native else "skiff", guest, smp)
+    image = os.path.join(BUILD, "guests", guest + ".bin")
+    config = THUMB_DTB if guest == "rt32_thumb" else None
 
     def run(tap):
-        need = [IMAGE] + ([] if native else [SKIFF])
+        need = [image] + ([] if native else [SKIFF]) + ([config] if config else [])
         missing = [p for p in need if not os.path.exists(p)]
         if missing:
             return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
         if native:
-            args = machine(native=True) + NATIVE_CPU + ["-smp", str(smp), "-kernel", rel(IMAGE)]
+            args = machine(native=True) + NATIVE_CPU + ["-smp", str(smp), "-kernel", rel(image)]
         else:
-            args = MACHINE + ["-smp", str(smp), "-bios", rel(SKIFF), "-kernel", rel(IMAGE)]
+            args = MACHINE + ["-smp", str(smp), "-bios", rel(SKIFF), "-kernel", rel(image)]
+        if config:
+            args += ["-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(config)]
         r = run_qemu(args, timeout=GUEST_TIMEOUT, name=name,
-                     expect=[r"^1\.\.\d+", r"^# guest %s done" % re.escape(GUEST)])
-        fails = guest_checks(r.console, GUEST, native)
+                     expect=[r"^1\.\.\d+", r"^# guest %s done" % re.escape(guest)])
+        fails = guest_checks(r.console, guest, native)
         if not native and not re.search(r"AArch32 kernel at 0x", r.console):
             fails.append("skiff did not log the guest as AArch32")
         return tap.check(name, r, fails)
@@ -49,7 +55,7 @@ def case(native, smp):
 
 def main():
     tap = Tap()
-    selected = [(n, fn) for n, fn in (case(nat, s) for nat, s in CASES) if tap.want(n)]
+    selected = [(n, fn) for n, fn in (case(g, nat, s) for g, nat, s in CASES) if tap.want(n)]
     tap.plan(len(selected))
     for _, fn in selected:
         fn(tap)

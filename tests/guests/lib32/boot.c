@@ -25,7 +25,10 @@
 #define SCTLR_I (1u << 12)
 #define DACR_CLIENT_D0 1u
 
+#define THUMB_MARK 0x7432 /* start.S: a Thumb-state entry at _start */
+
 struct plat32 plat32;
+uint32_t boot32_entry_mark; /* start.S */
 struct exc32_record *volatile exc32_expect;
 void (*irq32_handler)(uint32_t intid);
 
@@ -239,6 +242,7 @@ void boot32_main(uint32_t r0, uint32_t r1, uint32_t r2, uint32_t cpsr)
 	plat32.entry_r1 = r1;
 	plat32.entry_r2 = r2;
 	plat32.entry_cpsr = cpsr;
+	plat32.entry_thumb = boot32_entry_mark == THUMB_MARK;
 	plat32.base = (uintptr_t)_start;
 	plat32.timer_hz = read_cp15(CNTFRQ);
 	plat32.dtb = fdt;

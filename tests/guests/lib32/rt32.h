@@ -23,7 +23,8 @@
 
 struct plat32 {
 	uint32_t entry_r0, entry_r1, entry_r2, entry_cpsr; /* as entered */
-	uintptr_t base;					   /* where the image runs */
+	bool entry_thumb; /* entered at _start in Thumb state (MRS reads CPSR.T as 0) */
+	uintptr_t base;	  /* where the image runs */
 	const void *dtb;
 	bool dtb_ok;
 	bool under_skiff; /* the device tree has /hypervisor compatible "skiff,hypervisor" */

@@ -14,15 +14,28 @@
 #define MAX_CPUS 4
 #define ZIMAGE_MAGIC 0x016f2818
 #define R_ARM_RELATIVE 23
+#define THUMB_MARK 0x7432	/* boot32_entry_mark after a Thumb-state entry at _start */
 
 	.section .text.head, "ax"
 	.global _start
 _start:
 	/* the zImage header (Linux Documentation/arch/arm/booting.rst): entered here in ARM
-	 * state, the magic at 0x24, start (0: position-independent) and end at 0x28 and 0x2c */
+	 * state, the magic at 0x24, start (0: position-independent) and end at 0x28 and 0x2c.
+	 * Built with THUMB_ENTRY (tests/guests/rt32_thumb.c), the first bytes are Thumb code
+	 * instead, for a guest entered in Thumb state (skiff's arch = "aarch32-thumb"). */
+#ifdef THUMB_ENTRY
+	.thumb
+	mrs	r3, cpsr		/* the state it was entered in, for the test (T reads 0) */
+	movw	r10, #THUMB_MARK	/* a T32-only encoding: in r10 only if run as Thumb */
+	adr	r12, entry_arm
+	bx	r12
+	.arm
+	.balign	0x20
+#else
 	.rept	8
 	mov	r0, r0
 	.endr
+#endif
 	b	entry			/* 0x20 */
 	.word	ZIMAGE_MAGIC		/* 0x24 */
 	.word	0			/* 0x28 */
@@ -31,6 +44,8 @@ _start:
 
 entry:
 	mrs	r3, cpsr		/* the state it was entered in, for the test */
+	mov	r10, #0
+entry_arm:
 	cpsid	aif
 	mov	r4, r0
 	mov	r5, r1
@@ -63,6 +78,8 @@ entry:
 4:	cmp	r0, r1
 	strlo	r2, [r0], #4
 	blo	4b
+	ldr	r0, =boot32_entry_mark	/* (relocated by now) */
+	str	r10, [r0]
 	dsb
 	isb
 	bl	set_stack_vbar
