@@ -592,6 +592,13 @@ static void test_a32_mmio(void **state)
 	f.x[18] = 0;
 	assert_int_equal(dabt32(DEV_BASE, 18, false, true), SKIFF_EXIT_MMIO);
 	assert_int_equal(f.x[18], 0xcafe);
+	/* SRT 31 (no AArch32 register): a read lands nowhere */
+	memset(f.x, 0, sizeof(f.x));
+	f.entry_cycles = 0xc0c0; /* the word after x[30] */
+	assert_int_equal(dabt32(DEV_BASE, 31, false, true), SKIFF_EXIT_MMIO);
+	for (unsigned int i = 0; i < 31; i++)
+		assert_int_equal(f.x[i], 0);
+	assert_int_equal(f.entry_cycles, 0xc0c0);
 	/* FIQ mode's r8 is X24 */
 	f.spsr = A32_MODE_FIQ | A32_PSR_I | A32_PSR_F;
 	f.x[24] = 0x88;
@@ -683,6 +690,12 @@ static void test_a32_sgi_registers(void **state)
 	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 14, 12, false), true);
 	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
 	assert_int_equal(sgi.sgir >> 32, 7);
+	/* register numbers past X30 (no AArch32 register has one): zero, never out of the frame */
+	f.x[2] = 0x5;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 31, 12, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(sgi.sgir, 0x5);
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 14, 12, false), true);
 	/* before the fold, to other vCPUs only; from slot 12 too */
 	sgi.others_not_self = true;
 	f.elr = PC;
@@ -694,7 +707,7 @@ static void test_a32_sgi_registers(void **state)
 	f.esr = esr32(EC_CP15_64, (mcrr_iss(0, 2, 3, 12, false) & ~(0xfu << 20)) | COND_EQ, true);
 	assert_false(trap_handle_unfolded(v, &f, SLOT_A32_SYNC));
 	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
-	assert_int_equal(sgi.calls, 4);
+	assert_int_equal(sgi.calls, 5);
 	assert_int_equal(f.elr, PC + 4);
 	/* MRRC of them, or another 64-bit register (MCRR p15, 0, c2: TTBR0): UNDEF */
 	f.elr = PC;
@@ -707,7 +720,7 @@ static void test_a32_sgi_registers(void **state)
 	f.esr = esr32(EC_CP15_64, mcrr_iss(3, 2, 3, 12, false), true);
 	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
 	assert_int_equal(inj_undef, 3);
-	assert_int_equal(sgi.calls, 4);
+	assert_int_equal(sgi.calls, 5);
 	assert_int_equal(f.elr, PC);
 }
 
