@@ -7,13 +7,15 @@
 # (make linux); xz-utils is for kernels whose modules are .ko.xz. clang, libfuzzer-14-dev and
 # libclang-rt-14-dev (the fuzzer and sanitizer runtimes: only a Recommends of clang) build the
 # libFuzzer targets (tests/fuzz/) that make test runs briefly and make fuzz at length.
+# gcc-arm-none-eabi builds the AArch32 test guests (tests/guests/lib32/), freestanding, with
+# its libgcc only (no newlib).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 host_pkgs=(make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev cppcheck clang-format python3
-	u-boot-qemu xz-utils clang libfuzzer-14-dev libclang-rt-14-dev)
+	u-boot-qemu xz-utils clang libfuzzer-14-dev libclang-rt-14-dev gcc-arm-none-eabi)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)

@@ -4,6 +4,7 @@
  * protocol expects, ICH_* list registers, and exception injection into EL1.
  */
 #include "arch/arm64/vcpu_arch.h"
+#include "arch/arm64/aarch32.h"
 #include "arch/arm64/debug_regs.h"
 #include "arch/arm64/sysreg.h"
 
@@ -176,15 +177,28 @@ static void reset_debug_pmu(void)
 	write_sysreg(pmccfiltr_el0, 0);
 }
 
-__attribute__((cold)) void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
+/* An AArch32 EL1 (HCR_EL2.RW clear, as vcpu_arch_setup() left it) */
+static bool el1_aarch32(void)
+{
+	return !(read_sysreg(hcr_el2) & HCR_EL2_RW);
+}
+
+__attribute__((cold)) void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0,
+					   bool kernel)
 {
 	unsigned int i;
 
 	reset_el1();
 	reset_debug_pmu();
-	isb();
 	for (i = 0; i < 31; i++)
 		frame->x[i] = 0;
+	if (el1_aarch32()) {
+		a32_reset_el1();
+		isb();
+		a32_reset_frame(frame, pc, arg0, kernel);
+		return;
+	}
+	isb();
 	frame->x[0] = arg0;
 	frame->elr = pc;
 	frame->spsr = SPSR_EL1H_DAIF_MASKED;
@@ -227,6 +241,10 @@ __attribute__((cold)) void vcpu_inject_abort(struct exc_frame *frame, uint64_t f
 {
 	uint64_t ec, esr;
 
+	if (el1_aarch32()) {
+		a32_take(frame, fetch ? A32_PREFETCH_ABORT : A32_DATA_ABORT, far, is_write);
+		return;
+	}
 	if (fetch)
 		ec = from_el1(frame->spsr) ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
 	else
@@ -240,5 +258,9 @@ __attribute__((cold)) void vcpu_inject_abort(struct exc_frame *frame, uint64_t f
 
 __attribute__((cold)) void vcpu_inject_undef(struct exc_frame *frame)
 {
+	if (el1_aarch32()) {
+		a32_take(frame, A32_UNDEF, 0, false);
+		return;
+	}
 	take_sync(frame, ESR_ELX_IL); /* EC 0x00 (ESR_EC_UNKNOWN): unknown reason */
 }

@@ -37,7 +37,7 @@
 uint64_t vcpu_arch_hcr(void);
 
 /* The HCR_EL2 bits without which a guest is not confined: stage 2 on, SMC trapped, physical
- * interrupts and SErrors to EL2, AArch64 EL1. */
+ * interrupts and SErrors to EL2. (RW, AArch64 EL1, is clear for an AArch32 guest.) */
 #define HCR_EL2_CONFINES (HCR_EL2_VM | HCR_EL2_TSC | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO)
 
 /* MDCR_EL2 (Arm ARM D19.2.80): the PMU and debug traps skiff sets for a guest */
@@ -90,12 +90,14 @@ static inline bool vcpu_arch_guard(const struct vcpu_arch_cfg *cfg)
  * that the test can see skiff refuse to enter the guest. */
 void vcpu_arch_selftest_break(void);
 
-/* Reset the guest's EL1 state, and build the entry frame
- * (EL1h, DAIF masked, MMU off, x0 = arg0) for entry at pc. */
-void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0);
+/* Reset the guest's EL1 state, and build the entry frame (EL1h, DAIF masked, MMU off, x0 =
+ * arg0) for entry at pc. An AArch32 EL1 (HCR_EL2.RW clear) enters as aarch32.h's
+ * a32_reset_frame() says: kernel for the boot vCPU's kernel entry, else a CPU_ON entry. */
+void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0, bool kernel);
 
 /* Take a synchronous exception into the guest's EL1 as the architecture would: ESR_EL1,
- * FAR_EL1, ELR_EL1, SPSR_EL1 from the frame, then PC = VBAR_EL1 + the right vector. */
+ * FAR_EL1, ELR_EL1, SPSR_EL1 from the frame, then PC = VBAR_EL1 + the right vector; into an
+ * AArch32 EL1, the AArch32 way (aarch32.h's a32_take()). */
 void vcpu_inject_abort(struct exc_frame *frame, uint64_t far, bool is_write, bool fetch);
 void vcpu_inject_undef(struct exc_frame *frame);
 

@@ -424,6 +424,15 @@ void vm_quiesce(struct vm *vm)
 	}
 }
 
+__attribute__((cold)) void vm_set_aarch32(struct vm *vm)
+{
+	unsigned int i;
+
+	vm->aarch32 = true;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].arch.hcr &= ~HCR_EL2_RW;
+}
+
 void vm_start(struct vm *vm, uint64_t entry, uint64_t context)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
@@ -440,6 +449,7 @@ void vm_start(struct vm *vm, uint64_t entry, uint64_t context)
 	spin_lock(&vm->power_lock);
 	v0->boot_entry = entry;
 	v0->boot_context = context;
+	v0->boot_kernel = true;
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 	vcpu_set_power(v0, VCPU_ON_PENDING); /* release: entry and context first */
 	spin_unlock(&vm->power_lock);

@@ -56,7 +56,8 @@ struct vcpu {
 	int power;		   /* enum vcpu_power, written with __atomic */
 	bool parked;		   /* its CPU waits in vcpu_run, out of the guest (__atomic) */
 	uint64_t boot_entry;	   /* from CPU_ON (or the kernel entry for vCPU 0) */
-	uint64_t boot_context;	   /* x0 at entry */
+	uint64_t boot_context;	   /* x0 at entry (an AArch32 kernel: r2) */
+	bool boot_kernel;	   /* the entry is the kernel's (vm_start), not a CPU_ON's */
 	struct vcpu_arch_cfg arch; /* HCR, VTTBR, VTCR, MDCR, VMPIDR while it runs */
 	struct pmu_shadow pmu;	   /* what skiff keeps from the PMU (hyp/emul/pmu_trap.h) */
 	struct debug_shadow debug; /* and from the debug registers (hyp/emul/debug_trap.h) */
@@ -94,6 +95,7 @@ struct vm {
 	uint64_t vtcr;
 	struct mmio_bus mmio;
 	struct vgic vgic;
+	bool aarch32;		  /* EL1 is AArch32 (HCR_EL2.RW clear): vm_set_aarch32() */
 	bool oneshot_no_deferral; /* test-only (SKIFF_TEST_ONESHOT_NO_DEFERRAL), its lines only */
 	uint64_t resets;	  /* times SYSTEM_RESET restarted it */
 };
@@ -150,6 +152,8 @@ bool vm_stop_vcpus(struct vm *vm, enum vm_state from);
 bool vm_wait_parked(struct vm *vm, const struct vcpu *self);
 void vm_quiesce(struct vm *vm);
 void vm_start(struct vm *vm, uint64_t entry, uint64_t context);
+/* Before its first start: the guest's EL1 is AArch32 (its vCPUs' HCR_EL2.RW clear). */
+void vm_set_aarch32(struct vm *vm);
 
 /* Print every vCPU's exits and every passed-through SPI's counters. */
 void vm_print_stats(const struct vm *vm);

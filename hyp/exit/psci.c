@@ -45,7 +45,8 @@
 #define SMCCC_ARG32_MASK 0xffffffffull
 
 #define PSCI_AFFINITY_LEVEL_CPU 0
-#define PSCI_ENTRY_ALIGN 4 /* an A64 instruction */
+#define PSCI_ENTRY_ALIGN 4     /* an A64 (or A32) instruction */
+#define PSCI_ENTRY_ALIGN_T32 2 /* a T32 one */
 
 /*
  * Every handler's parameters: the VM, the calling vCPU and the call's x1..x3 (an SMC32 call's
@@ -97,7 +98,7 @@ __attribute__((cold)) static struct psci_result psci_cpu_off(PSCI_PARAMS)
 __attribute__((cold)) static struct psci_result psci_cpu_on(PSCI_PARAMS)
 {
 	struct vcpu *target = psci_target(vm, a1);
-	uint64_t entry = a2;
+	uint64_t entry = a2, pc = a2, align = PSCI_ENTRY_ALIGN;
 	int64_t ret = PSCI_RET_INTERNAL_FAILURE; /* a power state outside the enum */
 
 	if (!target)
@@ -116,12 +117,18 @@ __attribute__((cold)) static struct psci_result psci_cpu_on(PSCI_PARAMS)
 		ret = PSCI_RET_ON_PENDING;
 		break;
 	case VCPU_OFF:
-		if (entry % PSCI_ENTRY_ALIGN || !vm_ipa_in_ram(vm, entry, PSCI_ENTRY_ALIGN)) {
+		/* an AArch32 caller's entry point: bit 0 set for T32, 2-byte aligned */
+		if (vm->aarch32 && (entry & 1)) {
+			pc = entry - 1;
+			align = PSCI_ENTRY_ALIGN_T32;
+		}
+		if (pc % align || !vm_ipa_in_ram(vm, pc, align)) {
 			ret = PSCI_RET_INVALID_ADDRESS;
 			break;
 		}
 		target->boot_entry = entry;
 		target->boot_context = a3;
+		target->boot_kernel = false;
 		vcpu_set_power(target, VCPU_ON_PENDING); /* release: entry and context first */
 		ret = PSCI_RET_SUCCESS;
 		break;

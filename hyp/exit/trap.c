@@ -2,9 +2,12 @@
  * trap.c - dispatch of guest exits by exception class (ESR_EL2.EC, Arm ARM D17.2.37):
  * data aborts to the emulated device at that IPA, HVC/SMC to PSCI and SMCCC, trapped
  * ICC_SGI*R writes to the vGIC, physical IRQs to the EL2 handler. A guest can make skiff do
- * nothing but these; everything else is injected back into the guest.
+ * nothing but these; everything else is injected back into the guest. From an AArch32 guest
+ * the same through its own classes (MCR/MRC, MCRR/MRRC, HVC32, SMC32), its registers mapped
+ * and its trapped instructions skipped as arch/arm64/aarch32.h says.
  */
 #include "hyp/exit/trap.h"
+#include "arch/arm64/aarch32.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/vcpu_arch.h"
 #include "hyp/emul/abort.h"
@@ -17,14 +20,25 @@
 #include "hyp/emul/sysreg_trap.h"
 
 #define EC_WFX 0x01
+#define EC_CP15_32 0x03
+#define EC_CP15_64 0x04
+#define EC_HVC32 0x12
+#define EC_SMC32 0x13
 #define EC_HVC64 0x16
 #define EC_SMC64 0x17
 #define EC_SYS64 0x18
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
 #define ESR_HVC_IMM_MASK 0xffff
-#define INSN_SIZE 4
 #define SMCCC_RET_NOT_SUPPORTED ((uint64_t)-1)
+#define SMCCC_FN64 (1u << 30)
+#define CP15_64_OPC1_SHIFT 16 /* MCRR/MRRC ISS: Opc1 [19:16], Rt2 [14:10], Rt [9:5], CRm [4:1] */
+#define CP15_64_OPC1_MASK 0xf
+#define CP15_64_RT2_SHIFT 10
+#define CP15_64_CRM_MASK (0xfu << 1)
+/* MCRR p15, <opc1>, Rt, Rt2, c12: ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R */
+#define CP15_64_CRM_ICC_SGI (12u << 1)
+#define CP15_32_KEY_MASK 0x0ffc1e /* MCR/MRC ISS: Opc2, Opc1, CRn, CRm as in EC 0x18's */
 
 #define KEY_ICC_SGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 5)
 #define KEY_ICC_ASGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 6)
@@ -79,6 +93,20 @@ static void inject_undef(struct vcpu *v, struct exc_frame *f)
 	vcpu_inject_undef(f);
 }
 
+/* General-purpose register n of an exit's frame (0 for 31: XZR), AArch32 register numbers of
+ * an exception from AArch32 mapped for its mode (aarch32.h: QEMU 7.2 gives a data abort's SRT
+ * unmapped, the architecture mapped; mapping is the identity on mapped numbers). */
+static unsigned int frame_reg(const struct exc_frame *f, unsigned int n)
+{
+	return (f->spsr & A32_PSR_AARCH32) ? a32_reg(f->spsr, n) : n;
+}
+
+static uint64_t reg_val(const struct exc_frame *f, unsigned int n)
+{
+	n = frame_reg(f, n);
+	return n > 30 ? 0 : f->x[n];
+}
+
 static void handle_mmio(struct vcpu *v, struct exc_frame *f)
 {
 	struct mmio_access acc;
@@ -91,6 +119,7 @@ static void handle_mmio(struct vcpu *v, struct exc_frame *f)
 		inject_abort(v, f, acc.ipa, "access skiff cannot decode");
 		return;
 	}
+	acc.reg = frame_reg(f, acc.reg);
 	r = mmio_find(&v->vm->mmio, acc.ipa, acc.width);
 	if (!r) {
 		inject_abort(v, f, acc.ipa, "access to an address nobody owns");
@@ -110,7 +139,7 @@ static void handle_mmio(struct vcpu *v, struct exc_frame *f)
 		inject_abort(v, f, acc.ipa, r->name);
 		return;
 	}
-	f->elr += INSN_SIZE;
+	exc_skip_insn(f);
 }
 
 static void handle_call(struct vcpu *v, struct exc_frame *f)
@@ -118,6 +147,11 @@ static void handle_call(struct vcpu *v, struct exc_frame *f)
 	uint32_t fid = (uint32_t)f->x[0];
 	struct psci_result r;
 
+	/* SMCCC: a 64-bit call from AArch32 is not one it can make */
+	if ((fid & SMCCC_FN64) && (f->spsr & A32_PSR_AARCH32)) {
+		f->x[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
 	if (hvc_owns(fid)) {
 		hvc_handle(v, f);
 		return;
@@ -141,27 +175,54 @@ static bool ras_record_reg(uint32_t key)
 	       SYSREG_CRM(key) >= 3 && SYSREG_CRM(key) <= 5;
 }
 
-/* A trapped MSR/MRS: the SGI registers go to the vGIC, the PMU and debug registers to their
- * emulators (hyp/emul/pmu_trap.c, hyp/emul/debug_trap.c), error records read as none; anything else
- * is UNDEF. */
-static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
+/*
+ * A write to an SGI register: MSR ICC_SGI1R_EL1, ICC_ASGI1R_EL1 or ICC_SGI0R_EL1 (EC 0x18), or
+ * from AArch32 MCRR p15, 0, 1 or 2, Rt, Rt2, c12 (EC 0x04: ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R,
+ * Rt2:Rt the 64-bit value): true with its value and group. Anything else: false.
+ */
+static bool sgi_write(const struct exc_frame *f, uint64_t *val, unsigned int *group)
 {
-	uint32_t iss = f->esr & ESR_ISS_MASK;
+	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & SYSREG_ISS_KEY_MASK;
 	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
-	bool read = iss & SYSREG_ISS_DIR_READ;
-	uint64_t val = rt == 31 ? 0 : f->x[rt];
-	uint32_t key = iss & SYSREG_ISS_KEY_MASK;
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	if (iss & SYSREG_ISS_DIR_READ)
+		return false;
+	if (ec == EC_CP15_64) {
+		uint32_t opc1 = (iss >> CP15_64_OPC1_SHIFT) & CP15_64_OPC1_MASK;
+		if ((iss & CP15_64_CRM_MASK) != CP15_64_CRM_ICC_SGI || opc1 > 2)
+			return false;
+		*group = opc1 == 0;
+		*val = reg_val(f, (iss >> CP15_64_RT2_SHIFT) & SYSREG_ISS_RT_MASK) << 32 |
+		       (uint32_t)reg_val(f, rt);
+		return true;
+	}
+	if (ec != EC_SYS64)
+		return false;
+	if (key == KEY_ICC_SGI1R_EL1)
+		*group = 1;
+	else if (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)
+		*group = 0;
+	else
+		return false;
+	*val = rt == 31 ? 0 : f->x[rt];
+	return true;
+}
+
+/* A trapped MSR/MRS (or MCR/MRC, as key and frame index rt): the SGI registers go to the vGIC,
+ * the PMU and debug registers to their emulators (hyp/emul/pmu_trap.c, hyp/emul/debug_trap.c),
+ * error records read as none; anything else is UNDEF. */
+static void handle_sysreg(struct vcpu *v, struct exc_frame *f, uint32_t key, unsigned int rt)
+{
+	bool read = f->esr & SYSREG_ISS_DIR_READ;
+	uint64_t val = rt > 30 ? 0 : f->x[rt];
 	enum sysreg_trap_result res;
+	unsigned int group;
 
 	v->exits[SKIFF_EXIT_SYSREG]++;
-	if (!read && key == KEY_ICC_SGI1R_EL1) {
-		vgic_sgi(&v->vm->vgic, &v->vgic, val, 1);
-		f->elr += INSN_SIZE;
-		return;
-	}
-	if (!read && (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)) {
-		vgic_sgi(&v->vm->vgic, &v->vgic, val, 0);
-		f->elr += INSN_SIZE;
+	if (sgi_write(f, &val, &group)) {
+		vgic_sgi(&v->vm->vgic, &v->vgic, val, group);
+		exc_skip_insn(f);
 		return;
 	}
 	res = pmu_trap(&pmu_hw_cpu, &v->pmu, key, read, &val);
@@ -175,9 +236,38 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
 		inject_undef(v, f);
 		return;
 	}
-	if (read && rt != 31)
+	if (read && rt <= 30)
 		f->x[rt] = val;
-	f->elr += INSN_SIZE;
+	exc_skip_insn(f);
+}
+
+/*
+ * From AArch32: MCR/MRC (EC 0x03) and MCRR/MRRC (EC 0x04) of CP15. One that failed its
+ * condition (trapped all the same, as the architecture allows) is skipped. MCR/MRC go where the
+ * AArch64 register they map to would (the PMU's op1 0 registers are op1 3 there, but
+ * PMINTENSET/CLR); of the 64-bit ones only the SGI registers are skiff's: the rest UNDEF.
+ */
+__attribute__((cold)) static void handle_cp15(struct vcpu *v, struct exc_frame *f)
+{
+	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & CP15_32_KEY_MASK;
+	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
+	unsigned int crn = SYSREG_CRN(key), crm = SYSREG_CRM(key), op2 = SYSREG_OP2(key);
+
+	if (!a32_cond_passed(f->esr, f->spsr)) {
+		v->exits[SKIFF_EXIT_SYSREG]++;
+		exc_skip_insn(f);
+		return;
+	}
+	if (((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_CP15_64) {
+		key = 0; /* no register: only an SGI write is handled */
+	} else if (SYSREG_OP1(key) == 0 &&
+		   ((crn == 9 && crm >= 12 && !(crm == 14 && (op2 == 1 || op2 == 2))) ||
+		    (crn == 14 && crm >= 8))) {
+		key |= SYSREG_KEY(3, 3, 0, 0, 0);
+	} else {
+		key |= SYSREG_KEY(3, 0, 0, 0, 0);
+	}
+	handle_sysreg(v, f, key, frame_reg(f, rt));
 }
 
 /*
@@ -188,23 +278,16 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f)
  */
 bool trap_handle_unfolded(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 {
-	uint32_t iss = f->esr & ESR_ISS_MASK, key = iss & SYSREG_ISS_KEY_MASK;
-	unsigned int rt = (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK;
-	unsigned int group;
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK, group;
+	uint64_t val;
 
-	if (slot != EXC_LOWER64_SYNC || ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_SYS64 ||
-	    (iss & SYSREG_ISS_DIR_READ))
-		return false;
-	if (key == KEY_ICC_SGI1R_EL1)
-		group = 1;
-	else if (key == KEY_ICC_ASGI1R_EL1 || key == KEY_ICC_SGI0R_EL1)
-		group = 0;
-	else
-		return false;
-	if (!vgic_sgi_others(&v->vm->vgic, &v->vgic, rt == 31 ? 0 : f->x[rt], group))
+	/* AArch64's MSR, or AArch32's MCRR (slot 12) that passed its condition */
+	if ((slot & ~4ul) != EXC_LOWER64_SYNC ||
+	    (ec != EC_SYS64 && (ec != EC_CP15_64 || !a32_cond_passed(f->esr, f->spsr))) ||
+	    !sgi_write(f, &val, &group) || !vgic_sgi_others(&v->vm->vgic, &v->vgic, val, group))
 		return false;
 	v->exits[SKIFF_EXIT_SYSREG]++;
-	f->elr += INSN_SIZE;
+	exc_skip_insn(f);
 	return true;
 }
 
@@ -217,6 +300,7 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 		handle_mmio(v, f);
 		return SKIFF_EXIT_MMIO;
 	case EC_HVC64:
+	case EC_HVC32: /* returns past itself; ISS imm16 as HVC64's */
 		v->exits[SKIFF_EXIT_HVC]++;
 		if (f->esr & ESR_HVC_IMM_MASK)
 			f->x[0] = SMCCC_RET_NOT_SUPPORTED;
@@ -224,15 +308,24 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 			handle_call(v, f);
 		return SKIFF_EXIT_HVC;
 	case EC_SMC64:
+	case EC_SMC32:
 		v->exits[SKIFF_EXIT_SMC]++;
-		f->elr += INSN_SIZE; /* a trapped SMC returns to itself */
-		handle_call(v, f);
+		exc_skip_insn(f); /* a trapped SMC returns to itself */
+		/* an SMC32 that may have failed its condition (CCKNOWNPASS; RES0 in SMC64's ISS)
+		 * does nothing when it did */
+		if (!(f->esr & A32_ISS_CCKNOWNPASS) || a32_cond_passed(f->esr, f->spsr))
+			handle_call(v, f);
 		return SKIFF_EXIT_SMC;
 	case EC_SYS64:
-		handle_sysreg(v, f);
+		handle_sysreg(v, f, f->esr & SYSREG_ISS_KEY_MASK,
+			      (f->esr >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK);
+		return SKIFF_EXIT_SYSREG;
+	case EC_CP15_32:
+	case EC_CP15_64:
+		handle_cp15(v, f);
 		return SKIFF_EXIT_SYSREG;
 	case EC_WFX:
-		f->elr += INSN_SIZE;
+		exc_skip_insn(f);
 		return SKIFF_EXIT_OTHER;
 	case EC_IABT_LOW:
 		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");

@@ -23,11 +23,11 @@ int guest_image_load(struct guest_image *gi, const struct vm *vm, char *err, siz
 
 	spin_lock(&load_lock);
 	if (gi->kernel_src == IMAGE_FW_CFG)
-		ret = guest_load_fw_cfg(gi->fc, vm, gi->initrd, &lay, err, err_size);
+		ret = guest_load_fw_cfg(gi->fc, vm, gi->initrd, gi->arch, &lay, err, err_size);
 	else
-		ret = guest_load_memory(vm, gi->kernel, gi->kernel_size,
-					gi->initrd ? gi->initrd_addr : 0,
-					gi->initrd ? gi->initrd_size : 0, &lay, err, err_size);
+		ret = guest_load_memory(
+			vm, gi->kernel, gi->kernel_size, gi->initrd ? gi->initrd_addr : 0,
+			gi->initrd ? gi->initrd_size : 0, gi->arch, &lay, err, err_size);
 	spin_unlock(&load_lock);
 	if (ret > 0) {
 		fmt_snprintf(err, err_size, "fw_cfg has no kernel (any more)");

@@ -25,6 +25,7 @@ struct guest_image {
 	uint64_t kernel, kernel_size; /* IMAGE_MEMORY: where the boot loader left them */
 	uint64_t initrd_addr, initrd_size;
 	struct fw_cfg *fc;
+	unsigned int arch;	 /* the configuration's enum config_arch */
 	struct guest_layout lay; /* where they go in guest RAM, set by the first load */
 	const void *dtb;	 /* the kept device tree (NULL before guest_image_keep_dtb) */
 	uint32_t dtb_size;

@@ -29,9 +29,21 @@ static uint64_t align_up(uint64_t x, uint64_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-int image_header_parse(const uint8_t *hdr, uint64_t file_size, struct image_header_info *info,
-		       char *err, size_t err_size)
+int image_header_parse(const uint8_t *hdr, uint64_t file_size, unsigned int arch,
+		       struct image_header_info *info, char *err, size_t err_size)
 {
+	bool zimage = file_size >= IMAGE_HEADER_SIZE &&
+		      (uint32_t)le64(hdr + ZIMAGE_MAGIC_OFFSET) == ZIMAGE_MAGIC;
+
+	*info = (struct image_header_info){ 0 };
+	if (arch >= CONFIG_ARCH_AARCH32 || (arch == CONFIG_ARCH_AUTO && zimage)) {
+		/* entered at its first byte; a zImage decompresses itself after its end */
+		info->aarch32 = true;
+		info->thumb = arch == CONFIG_ARCH_AARCH32_THUMB;
+		info->text_offset = ZIMAGE_TEXT_OFFSET;
+		info->image_size = zimage ? file_size * ZIMAGE_ROOM : file_size;
+		return 0;
+	}
 	if (file_size < IMAGE_HEADER_SIZE) {
 		fmt_snprintf(err, err_size, "kernel is %llu bytes, too small for an arm64 Image",
 			     (unsigned long long)file_size);
@@ -84,6 +96,8 @@ int guest_layout_plan(const struct plat_range *ram, unsigned int nr_ram,
 		out->dtb = dtb;
 		out->initrd = initrd_size ? initrd : 0;
 		out->initrd_size = initrd_size;
+		out->aarch32 = info->aarch32;
+		out->thumb = info->thumb;
 		return 0;
 	}
 	fmt_snprintf(err, err_size,
@@ -92,7 +106,7 @@ int guest_layout_plan(const struct plat_range *ram, unsigned int nr_ram,
 	return -1;
 }
 
-int guest_load_fw_cfg(struct fw_cfg *fc, const struct vm *vm, bool with_initrd,
+int guest_load_fw_cfg(struct fw_cfg *fc, const struct vm *vm, bool with_initrd, unsigned int arch,
 		      struct guest_layout *out, char *err, size_t err_size)
 {
 	uint32_t size = fw_cfg_read_u32(fc, FW_CFG_KERNEL_SIZE);
@@ -107,7 +121,7 @@ int guest_load_fw_cfg(struct fw_cfg *fc, const struct vm *vm, bool with_initrd,
 		fmt_snprintf(err, err_size, "cannot read the kernel from fw_cfg");
 		return -1;
 	}
-	if (image_header_parse(hdr, size, &info, err, err_size) ||
+	if (image_header_parse(hdr, size, arch, &info, err, err_size) ||
 	    guest_layout_plan(vm->ram, vm->nr_ram, &info, initrd_size, out, err, err_size))
 		return -1;
 	if (fw_cfg_read(fc, FW_CFG_KERNEL_DATA, (void *)(uintptr_t)out->entry, size)) {
@@ -134,11 +148,12 @@ static void move(uint64_t to, uint64_t from, uint64_t size)
 }
 
 int guest_load_memory(const struct vm *vm, uint64_t kernel, uint64_t kernel_size, uint64_t initrd,
-		      uint64_t initrd_size, struct guest_layout *out, char *err, size_t err_size)
+		      uint64_t initrd_size, unsigned int arch, struct guest_layout *out, char *err,
+		      size_t err_size)
 {
 	struct image_header_info info;
 
-	if (image_header_parse((const uint8_t *)(uintptr_t)kernel, kernel_size, &info, err,
+	if (image_header_parse((const uint8_t *)(uintptr_t)kernel, kernel_size, arch, &info, err,
 			       err_size) ||
 	    guest_layout_plan(vm->ram, vm->nr_ram, &info, initrd_size, out, err, err_size))
 		return -1;

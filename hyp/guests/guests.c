@@ -165,6 +165,7 @@ static bool find_images(unsigned int i, struct fw_cfg *fc, struct guest_image *g
 	const struct assignment *g = &assignment[i]; /* its images, multiboot/auto resolved */
 
 	gi->kernel_src = g->kernel.source;
+	gi->arch = cfg.guest[i].arch;
 	if (g->kernel.source == IMAGE_FW_CFG) {
 		if (!fw_cfg_has_kernel(fc))
 			return false;
@@ -244,6 +245,13 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc, struct plat
 		lifecycle_add(&vms[i], gi, cfg.stats_at_exit);
 		if (guest_image_load(gi, &vms[i], err, sizeof(err)))
 			fatal("%s: %s", cfg.guest[i].name, err);
+		if (gi->lay.aarch32) {
+			/* ID_AA64PFR0_EL1.EL1 [7:4]: 2 when EL1 can be AArch32 */
+			if (((read_sysreg(id_aa64pfr0_el1) >> 4) & 0xf) != 2)
+				fatal("%s: an AArch32 kernel, and this CPU's EL1 is AArch64 only",
+				      cfg.guest[i].name);
+			vm_set_aarch32(&vms[i]);
+		}
 		build_dtb(i, host_fdt, &gi->lay);
 		if (guest_image_keep_dtb(gi, err, sizeof(err)))
 			fatal("%s: %s", cfg.guest[i].name, err);
@@ -251,7 +259,8 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc, struct plat
 		runnable[i] = true;
 		if (assignment[i].console_uart)
 			console_guest = (int)i;
-		log_guest((int)i, "%u vcpus, kernel at 0x%llx, dtb at 0x%llx%s%s", vms[i].nr_vcpus,
+		log_guest((int)i, "%u vcpus, %skernel at 0x%llx, dtb at 0x%llx%s%s",
+			  vms[i].nr_vcpus, gi->lay.aarch32 ? "AArch32 " : "",
 			  (unsigned long long)gi->lay.entry, (unsigned long long)gi->lay.dtb,
 			  gi->lay.initrd ? ", initrd" : "",
 			  gi->kernel_src == IMAGE_MEMORY

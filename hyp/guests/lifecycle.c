@@ -40,7 +40,7 @@ void lifecycle_start(struct vm *vm)
 	if (!gi)
 		return;
 	__atomic_add_fetch(&running, 1, __ATOMIC_ACQ_REL);
-	vm_start(vm, gi->lay.entry, gi->lay.dtb);
+	vm_start(vm, gi->lay.entry + gi->lay.thumb, gi->lay.dtb);
 }
 
 static _Noreturn void machine_off(void)
@@ -108,7 +108,7 @@ static void system_reset(struct vm *vm, struct vcpu *caller)
 	__atomic_add_fetch(&vm->resets, 1, __ATOMIC_RELAXED);
 	log_guest_limited((int)vm->id, "restarting (restart %llu), the other guests running on",
 			  (unsigned long long)vm->resets);
-	vm_start(vm, gi->lay.entry, gi->lay.dtb);
+	vm_start(vm, gi->lay.entry + gi->lay.thumb, gi->lay.dtb);
 }
 
 const struct vm_ops lifecycle_vm_ops = {

@@ -42,6 +42,7 @@
 #define PROP_SPI_WINDOW "spi-window"
 #define PROP_DEVICES "devices"
 #define PROP_GIC_VERSION "gic-version"
+#define PROP_ARCH "arch"
 #define WORD_AUTO "auto"
 #define WORD_ALL "all"
 
@@ -68,6 +69,8 @@ struct cfg_ctx {
 
 static const char *const mode_names[NR_CHOICES] = { "hw", "eoi", "oneshot" };
 static const char *const trigger_names[NR_CHOICES] = { "dt", "level", "edge" };
+/* config_guest.arch - 1 */
+static const char *const arch_names[NR_CHOICES] = { "aarch64", "aarch32", "aarch32-thumb" };
 
 /* Properties each kind of node may have; anything else is a typo worth a message. */
 static const char *const root_props[] = { PROP_COMPATIBLE, PROP_ADDRESS_CELLS, PROP_SIZE_CELLS,
@@ -79,7 +82,7 @@ static const char *const skiff_props[] = { PROP_STATS,	     PROP_TEST,
 static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTARGS,
 					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
 					   PROP_VCONSOLE, PROP_DEVICES, PROP_GIC_VERSION,
-					   NULL };
+					   PROP_ARCH,	  NULL };
 static const char *const device_props[] = { PROP_DEVICE,   PROP_MODES,	     PROP_TRIGGERS,
 					    PROP_OPTIONAL, PROP_WHOLE_PAGES, NULL };
 
@@ -461,7 +464,7 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 {
 	struct config_guest *g;
 	const void *v = NULL;
-	unsigned int i;
+	unsigned int i, n, arch[CONFIG_MAX_DEV_IRQS];
 	int len = 0, ret, sub;
 
 	fmt_snprintf(c->where, sizeof(c->where), "%s", name);
@@ -505,6 +508,12 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 			return cfg_fail(c, "%s: %u is not 2 or 3", PROP_GIC_VERSION,
 					g->gic_version);
 	}
+	ret = parse_choices(c, node, PROP_ARCH, arch_names, arch, &n);
+	if (ret < 0)
+		return ret;
+	if (n > 1)
+		return cfg_fail(c, "%s: %u strings, not one", PROP_ARCH, n);
+	g->arch = n ? arch[0] + 1 : CONFIG_ARCH_AUTO;
 	g->all_devices = is_word(c->fdt, node, PROP_DEVICES, WORD_ALL);
 	if (!g->all_devices && fdt_getprop(c->fdt, node, PROP_DEVICES, NULL))
 		return cfg_fail(c, "%s: not \"" WORD_ALL "\"", PROP_DEVICES);

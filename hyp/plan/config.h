@@ -63,6 +63,14 @@ struct config_range {
 	uint64_t size;
 };
 
+/* A guest's execution state at EL1 (arch); absent: from its kernel image (a zImage is AArch32) */
+enum config_arch {
+	CONFIG_ARCH_AUTO,
+	CONFIG_ARCH_AARCH64,
+	CONFIG_ARCH_AARCH32,
+	CONFIG_ARCH_AARCH32_THUMB, /* AArch32, entered in Thumb state */
+};
+
 struct config_guest {
 	char name[CONFIG_NAME_MAX]; /* "guest@0" */
 	bool all_cpus;		    /* no cpus property: every CPU skiff has */
@@ -79,6 +87,7 @@ struct config_guest {
 	bool vconsole;		  /* give the guest skiff's virtual console (hyp/emul/vconsole.c) */
 	bool all_devices;	  /* devices = "all": every host device nobody else has, as well */
 	unsigned int gic_version; /* gic-version: 2 or 3, which must be the host's; 0 absent */
+	unsigned int arch;	  /* enum config_arch: arch = "aarch64", "aarch32", ... */
 	unsigned int nr_devices;
 	struct config_device device[CONFIG_MAX_DEVICES];
 };

@@ -167,7 +167,7 @@ _Noreturn void vcpu_run(struct vcpu *v)
 	memset(&v->pmu, 0, sizeof(v->pmu)); /* the registers behind them are reset below */
 	memset(&v->debug, 0, sizeof(v->debug));
 	setup_this_cpu(v);
-	vcpu_arch_reset(frame, v->boot_entry, v->boot_context);
+	vcpu_arch_reset(frame, v->boot_entry, v->boot_context, v->boot_kernel);
 	gic->vcpu_if_reset();
 	reset_timers(v);
 	v->lrs_clean = false; /* the LRs were just zeroed: write them from the list, all of them */

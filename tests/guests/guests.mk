@@ -57,6 +57,66 @@ $(GUEST_DIR)/hostile.elf: $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# ---- AArch32 guests (tests/guests/NAME.c with the runtime in tests/guests/lib32/), built with
+# Debian's gcc-arm-none-eabi (A32, armv7-a, freestanding: only its libgcc) into
+# build/guests/NAME.bin, a position-independent image with a zImage header (a skiff guest's
+# kernel is AArch32 by that header). Native:  qemu-system-aarch64 -M virt,gic-version=3 \
+#   -cpu cortex-a15 -smp 2 -m 1G -nographic -nic none -kernel build/guests/rt32.bin
+GUESTS32        := rt32 rt32_thumb
+CROSS32         ?= arm-none-eabi-
+CC32            := $(CROSS32)gcc
+LD32            := $(CROSS32)ld
+OBJCOPY32       := $(CROSS32)objcopy
+GUEST32_ARCH    := -march=armv7-a -mfloat-abi=soft
+GUEST32_LIB_SRCS := $(wildcard tests/guests/lib32/*.c) tests/guests/lib32/start.S \
+	tests/guests/lib/fdt.c lib/printf.c lib/string.c
+GUEST32_LIB_OBJS := $(patsubst %,$(GUEST_DIR)/obj32/%.o,$(GUEST32_LIB_SRCS))
+GUEST32_BINS    := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS32))
+GUEST32_LDS     := tests/guests/lib32/guest32.ld
+GUEST32_LIBGCC   = $(shell $(CC32) $(GUEST32_ARCH) -mthumb -print-libgcc-file-name)
+GUEST32_CFLAGS   = -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CC32) -print-file-name=include) -Iinclude/libc -I. -Iinclude \
+	$(GUEST32_ARCH) -marm -mno-unaligned-access -fpie -fno-plt -fno-common \
+	-fno-stack-protector -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -Wall -Wextra -Werror
+GUEST32_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z noexecstack \
+	-z max-page-size=4096 --no-warn-rwx-segments --gc-sections --no-undefined -T $(GUEST32_LDS)
+
+QEMU_TEST_DEPS += $(GUEST32_BINS)
+guests: $(GUEST32_BINS)
+
+$(GUEST_DIR)/obj32/%.c.o: %.c tests/guests/guests.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC32    $<")
+	$(Q)$(CC32) $(GUEST32_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_DIR)/obj32/%.S.o: %.S tests/guests/guests.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS32    $<")
+	$(Q)$(CC32) -D__ASSEMBLY__ -I. $(GUEST32_ARCH) -marm -MMD -MP -c $< -o $@
+
+# rt32_thumb: rt32 with the Thumb-state first instructions of lib32/start_thumb.S
+GUEST32_START   := $(GUEST_DIR)/obj32/tests/guests/lib32/start.S.o
+GUEST32_THUMB_START := $(GUEST_DIR)/obj32/tests/guests/lib32/start_thumb.S.o
+$(GUEST_DIR)/rt32_thumb.elf: GUEST32_LIB_OBJS := $(filter-out $(GUEST32_START),$(GUEST32_LIB_OBJS)) \
+	$(GUEST32_THUMB_START)
+
+# start.S applies only R_ARM_RELATIVE: anything else fails the build
+$(patsubst %,$(GUEST_DIR)/%.elf,$(GUESTS32)): $(GUEST_DIR)/%.elf: \
+		$(GUEST_DIR)/obj32/tests/guests/%.c.o $(GUEST32_LIB_OBJS) $(GUEST32_THUMB_START) \
+		$(GUEST32_LDS)
+	@$(if $(Q),echo "  LD32    $@")
+	$(Q)$(LD32) $(GUEST32_LDFLAGS) -Map $(@:.elf=.map) -o $@ \
+		$(filter $(GUEST_DIR)/obj32/tests/guests/$*.c.o $(GUEST32_LIB_OBJS),$^) $(GUEST32_LIBGCC)
+	@bad=$$($(CROSS32)readelf -rW $@ | awk '/^[0-9a-f]+ / && $$3 != "R_ARM_RELATIVE"'); \
+		if [ -n "$$bad" ]; then echo "$@: relocations start.S cannot apply: $$bad" >&2; \
+		rm -f $@; exit 1; fi
+
+$(GUEST32_BINS): $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	$(Q)$(OBJCOPY32) -O binary $< $@
+
+.PRECIOUS: $(GUEST_DIR)/obj32/%.c.o $(GUEST_DIR)/obj32/%.S.o
+
 # Not a guest: the spin-table boot loader of tests/qemu/test_spin_table.py, QEMU's -bios, one
 # assembly file linked to run from flash at 0.
 SPIN_LOADER := $(GUEST_DIR)/spin_loader.bin
@@ -92,4 +152,6 @@ clean-test-dtbs:
 	rm -rf $(TEST_DTS_DIR)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_EXTRA_OBJS:.o=.d) \
-	$(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS))
+	$(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS)) $(GUEST32_LIB_OBJS:.o=.d) \
+	$(GUEST32_THUMB_START:.o=.d) \
+	$(patsubst %,$(GUEST_DIR)/obj32/tests/guests/%.c.d,$(GUESTS32))

@@ -175,6 +175,8 @@ static void test_full(void **state)
 	assert_false(cfg.guest[1].vconsole);
 	assert_int_equal(g->initrd.source, IMAGE_NONE);
 	assert_int_equal(g->nr_devices, 0);
+	assert_int_equal(g->arch, CONFIG_ARCH_AARCH32_THUMB);
+	assert_int_equal(cfg.guest[0].arch, CONFIG_ARCH_AUTO);
 }
 
 static void test_minimal(void **state)
@@ -327,6 +329,8 @@ static const struct err_case err_cases[] = {
 			    "none" },
 	{ "gic-version-value", "guest@0: gic-version: 4 is not 2 or 3" },
 	{ "gic-version-len", "guest@0: gic-version: 3 bytes, not 4" },
+	{ "arch-value", "guest@0: arch: \"arm32\" is not aarch64, aarch32 or aarch32-thumb" },
+	{ "arch-two", "guest@0: arch: 2 strings, not one" },
 	{ "window-len",
 	  "/skiff: device-window: 12 bytes, not one (address, size) pair of 4 cells nor \"auto\"" },
 	{ "window-unaligned", "/skiff: device-window: 0xb000800+0x1000 is not 4 KiB-aligned" },

@@ -36,11 +36,13 @@ static void test_header_ok(void **state)
 
 	(void)state;
 	header(h, 0, 40 * MIB);
-	assert_int_equal(image_header_parse(h, 30 * MIB, &info, err, sizeof(err)), 0);
+	assert_int_equal(image_header_parse(h, 30 * MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)),
+			 0);
 	assert_int_equal(info.text_offset, 0);
 	assert_int_equal(info.image_size, 40 * MIB);
 	header(h, 0x80000, 0); /* image_size 0: a pre-3.17 kernel, text_offset 0x80000 */
-	assert_int_equal(image_header_parse(h, 5 * MIB, &info, err, sizeof(err)), 0);
+	assert_int_equal(image_header_parse(h, 5 * MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)),
+			 0);
 	assert_int_equal(info.text_offset, IMAGE_TEXT_OFFSET_LEGACY);
 	assert_int_equal(info.image_size, 5 * MIB);
 }
@@ -52,18 +54,19 @@ static void test_header_errors(void **state)
 
 	(void)state;
 	header(h, 0, MIB);
-	assert_int_equal(image_header_parse(h, 63, &info, err, sizeof(err)), -1);
+	assert_int_equal(image_header_parse(h, 63, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), -1);
 	assert_string_equal(err, "kernel is 63 bytes, too small for an arm64 Image");
 	h[0x38] = 'X';
-	assert_int_equal(image_header_parse(h, MIB, &info, err, sizeof(err)), -1);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), -1);
 	assert_string_equal(err, "kernel is not an arm64 Image (no ARM\\x64 magic)");
 	header(h, 0x1234, MIB);
-	assert_int_equal(image_header_parse(h, MIB, &info, err, sizeof(err)), -1);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), -1);
 	assert_string_equal(err, "kernel text_offset 0x1234 is not page-aligned below 2 MiB");
 	header(h, SZ_2M, MIB);
-	assert_int_equal(image_header_parse(h, MIB, &info, err, sizeof(err)), -1);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), -1);
 	header(h, 0, MIB);
-	assert_int_equal(image_header_parse(h, MIB + 1, &info, err, sizeof(err)), -1);
+	assert_int_equal(image_header_parse(h, MIB + 1, CONFIG_ARCH_AUTO, &info, err, sizeof(err)),
+			 -1);
 	assert_string_equal(err, "kernel file (1048577 bytes) is larger than its image_size "
 				 "(1048576): corrupt");
 }
@@ -123,8 +126,8 @@ static void test_load_memory_moves(void **state)
 		initrd[i] = (uint8_t)(i * 13 + 1);
 	/* the kernel goes to base (over the initrd's old place), the initrd after the DTB */
 	assert_int_equal(guest_load_memory(&vm, (uint64_t)(uintptr_t)kernel, ksize,
-					   (uint64_t)(uintptr_t)initrd, rsize, &l, err,
-					   sizeof(err)),
+					   (uint64_t)(uintptr_t)initrd, rsize, CONFIG_ARCH_AUTO, &l,
+					   err, sizeof(err)),
 			 0);
 	assert_int_equal(l.entry, base);
 	for (i = 64; i < ksize; i++)
@@ -134,12 +137,54 @@ static void test_load_memory_moves(void **state)
 	free(ram);
 }
 
+/* AArch32: a zImage (magic 0x016f2818 at 0x24) or an image the configuration calls AArch32 */
+static void test_aarch32_images(void **state)
+{
+	struct plat_range ram[] = { { 0x40000000, 256 * MIB } };
+	uint8_t h[IMAGE_HEADER_SIZE];
+	struct image_header_info info;
+	struct guest_layout l;
+	uint32_t magic = ZIMAGE_MAGIC;
+
+	(void)state;
+	memset(h, 0, sizeof(h));
+	memcpy(h + ZIMAGE_MAGIC_OFFSET, &magic, 4);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), 0);
+	assert_true(info.aarch32);
+	assert_false(info.thumb);
+	assert_int_equal(info.text_offset, ZIMAGE_TEXT_OFFSET);
+	assert_int_equal(info.image_size, ZIMAGE_ROOM * MIB); /* room to decompress into */
+	assert_int_equal(guest_layout_plan(ram, 1, &info, 0, &l, err, sizeof(err)), 0);
+	assert_true(l.aarch32);
+	assert_int_equal(l.entry, 0x40008000);
+	assert_true(l.dtb >= l.entry + ZIMAGE_ROOM * MIB);
+	/* named aarch32-thumb: no header needed, entered in Thumb state */
+	memset(h, 0, sizeof(h));
+	assert_int_equal(
+		image_header_parse(h, 100, CONFIG_ARCH_AARCH32_THUMB, &info, err, sizeof(err)), 0);
+	assert_true(info.aarch32 && info.thumb);
+	assert_int_equal(info.image_size, 100);
+	assert_int_equal(image_header_parse(h, 100, CONFIG_ARCH_AARCH32, &info, err, sizeof(err)),
+			 0);
+	assert_true(info.aarch32 && !info.thumb);
+	/* named aarch64: a zImage is not an arm64 Image; nor is a headerless file */
+	memcpy(h + ZIMAGE_MAGIC_OFFSET, &magic, 4);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AARCH64, &info, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "kernel is not an arm64 Image (no ARM\\x64 magic)");
+	/* an arm64 Image is never taken for AArch32 */
+	header(h, 0, MIB);
+	assert_int_equal(image_header_parse(h, MIB, CONFIG_ARCH_AUTO, &info, err, sizeof(err)), 0);
+	assert_false(info.aarch32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_ok),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_aarch32_images),
 		cmocka_unit_test(test_load_memory_moves),
 	};
 

@@ -404,6 +404,30 @@ static void test_cpu_on32_truncates(void **state)
 	expect_power(vm, VCPU_ON, VCPU_OFF, VCPU_ON_PENDING, VCPU_OFF);
 }
 
+/* An AArch32 guest: bit 0 of the entry asks for Thumb state (2-byte aligned), else as A32
+ * (4-byte aligned); an AArch64 guest's entry with bit 0 set stays misaligned. A CPU_ON entry
+ * is never the kernel's (r0 = context, not Linux's boot registers). */
+static void test_cpu_on_aarch32(void **state)
+{
+	struct vm *vm = *state;
+	struct vcpu *v1 = &vm->vcpus[1], *v2 = &vm->vcpus[2], *v3 = &vm->vcpus[3];
+
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_1, ENTRY + 3, 0, PSCI_RET_INVALID_ADDRESS);
+	vm->aarch32 = true;
+	v1->boot_kernel = true;
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_1, ENTRY + 2, 0, PSCI_RET_INVALID_ADDRESS);
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_1, RAM0_BASE - 1, 0, PSCI_RET_INVALID_ADDRESS);
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_1, ENTRY + 3, CONTEXT, PSCI_RET_SUCCESS);
+	assert_int_equal(v1->boot_entry, ENTRY + 3);
+	assert_false(v1->boot_kernel);
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_2, ENTRY + 1, 0, PSCI_RET_SUCCESS);
+	expect_ret(vm, 0, PSCI_0_2_FN_CPU_ON, MPIDR_3 & 0xffff, ENTRY, 0,
+		   PSCI_RET_INVALID_PARAMS); /* vCPU 3's Aff3 is out of a 32-bit call's reach */
+	assert_int_equal(v2->boot_entry, ENTRY + 1);
+	assert_int_equal(v3->boot_entry, 0);
+	vm->aarch32 = false;
+}
+
 static void test_cpu_on_bad_mpidr(void **state)
 {
 	static const uint64_t bad64[] = {
@@ -762,6 +786,7 @@ int main(void)
 		PSCI_TEST(test_cpu_on),
 		PSCI_TEST(test_cpu_on64),
 		PSCI_TEST(test_cpu_on32_truncates),
+		PSCI_TEST(test_cpu_on_aarch32),
 		PSCI_TEST(test_cpu_on_bad_mpidr),
 		PSCI_TEST(test_cpu_on_bad_entry),
 		PSCI_TEST(test_cpu_on_state_before_entry),

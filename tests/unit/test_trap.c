@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "arch/arm64/aarch32.h"
 #include "arch/arm64/debug_regs.h"
 #include "arch/arm64/pmu_regs.h"
 #include "hyp/core/vm.h"
@@ -539,6 +540,235 @@ static void test_ras_and_unknown_registers(void **state)
 	assert_int_equal(v->exits[SKIFF_EXIT_SYSREG], 4);
 }
 
+/* ---- exits from an AArch32 EL1 (slot 12; the registers of its mode, Thumb lengths) */
+
+#define EC_CP15_32 0x03u
+#define EC_CP15_64 0x04u
+#define EC_HVC32 0x12u
+#define EC_SMC32 0x13u
+#define SLOT_A32_SYNC (EXC_LOWER64_SYNC + 4)
+#define SVC_ARM (A32_MODE_SVC | A32_PSR_A | A32_PSR_I)
+#define SVC_THUMB (SVC_ARM | A32_PSR_T)
+#define COND_AL (A32_ISS_CV | (0xeu << A32_ISS_COND_SHIFT))
+#define COND_EQ (A32_ISS_CV | (0x0u << A32_ISS_COND_SHIFT))
+
+static uint64_t esr32(unsigned int ec, uint32_t iss, bool il32)
+{
+	return ((uint64_t)ec << ESR_EC_SHIFT) | (il32 ? ESR_IL : 0) | iss;
+}
+
+/* A 32-bit data abort from AArch32 at ipa, SRT rt as the ESR gives it */
+static unsigned int dabt32(uint64_t ipa, unsigned int rt, bool write, bool il32)
+{
+	f.esr = esr32(ESR_EC_DABT_LOW,
+		      (uint32_t)(ESR_ISS_ISV | (2ull << ESR_ISS_SAS_SHIFT) |
+				 ((uint64_t)rt << ESR_ISS_SRT_SHIFT) | (write ? ESR_ISS_WNR : 0)),
+		      il32);
+	f.far = ipa;
+	fake_sysreg_set("hpfar_el2", (ipa >> 12) << 4);
+	return trap_handle(v, &f, SLOT_A32_SYNC);
+}
+
+static void test_a32_mmio(void **state)
+{
+	(void)state;
+	/* a 16-bit Thumb store (IL 0): ELR moves 2 */
+	f.spsr = SVC_THUMB;
+	f.x[1] = 0xffffffff12345678ull;
+	assert_int_equal(dabt32(DEV_BASE + 8, 1, true, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(dev.val, 0x12345678);
+	assert_int_equal(f.elr, PC + 2);
+	/* an ARM load into LR (r14) in Supervisor mode: LR_svc is X18; r13 is SP_svc, X19 */
+	f.elr = PC;
+	f.spsr = SVC_ARM;
+	dev.val = 0xcafe;
+	assert_int_equal(dabt32(DEV_BASE, 14, false, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.x[18], 0xcafe);
+	assert_int_equal(f.x[14], 0);
+	assert_int_equal(f.elr, PC + 4);
+	assert_int_equal(dabt32(DEV_BASE, 13, false, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.x[19], 0xcafe);
+	/* the architecture's AArch64 view (SRT 18 for LR_svc) is taken as it is */
+	f.x[18] = 0;
+	assert_int_equal(dabt32(DEV_BASE, 18, false, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.x[18], 0xcafe);
+	/* SRT 31 (no AArch32 register): a read lands nowhere */
+	memset(f.x, 0, sizeof(f.x));
+	f.entry_cycles = 0xc0c0; /* the word after x[30] */
+	assert_int_equal(dabt32(DEV_BASE, 31, false, true), SKIFF_EXIT_MMIO);
+	for (unsigned int i = 0; i < 31; i++)
+		assert_int_equal(f.x[i], 0);
+	assert_int_equal(f.entry_cycles, 0xc0c0);
+	/* FIQ mode's r8 is X24 */
+	f.spsr = A32_MODE_FIQ | A32_PSR_I | A32_PSR_F;
+	f.x[24] = 0x88;
+	assert_int_equal(dabt32(DEV_BASE + 4, 8, true, true), SKIFF_EXIT_MMIO);
+	assert_int_equal(dev.val, 0x88);
+	/* a 16-bit store in an IT block: 2 bytes on, the IT state stepped (ITT EQ: 0x0c, 0x18) */
+	f.elr = PC;
+	f.spsr = SVC_THUMB | (1u << 30) | (0x0cu << 8); /* Z, IT[7:2] = 000011 */
+	assert_int_equal(dabt32(DEV_BASE, 1, true, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(f.elr, PC + 2);
+	assert_int_equal(f.spsr, SVC_THUMB | (1u << 30) | (0x18u << 8));
+	assert_int_equal(inj_abort.calls, 0);
+	/* nobody's address: the abort injected at the access, PC unchanged */
+	f.elr = PC;
+	assert_int_equal(dabt32(0x0b100000, 0, false, false), SKIFF_EXIT_MMIO);
+	assert_int_equal(inj_abort.calls, 1);
+	assert_int_equal(f.elr, PC);
+}
+
+static void test_a32_calls(void **state)
+{
+	(void)state;
+	/* HVC32 (ISS imm16 0) and SMC32: PSCI with 32-bit function IDs; SMC returns to itself */
+	f.spsr = SVC_ARM;
+	f.esr = esr32(EC_HVC32, 0, true);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(psci.calls, 1);
+	assert_int_equal(f.elr, PC);
+	f.esr = esr32(EC_HVC32, 1, true); /* HVC #1: no SMCCC call */
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	f.esr = esr32(EC_SMC32, 0, true);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(psci.calls, 2);
+	assert_int_equal(f.elr, PC + 4);
+	/* a 64-bit call from AArch32 (SMC64 PSCI, skiff's own): NOT_SUPPORTED, nothing called */
+	f.x[0] = 0xc4000003;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	f.esr = esr32(EC_HVC32, 0, true);
+	f.x[0] = SKIFF_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_HVC);
+	assert_int_equal(f.x[0], (uint64_t)-1);
+	assert_int_equal(psci.calls + hvc_calls, 2);
+	/* an SMC32 that may have failed its condition (CCKNOWNPASS): SMCEQ with Z clear is
+	 * skipped, with Z set it is a call */
+	f.elr = PC;
+	f.esr = esr32(EC_SMC32, COND_EQ | A32_ISS_CCKNOWNPASS, true);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(f.elr, PC + 4);
+	assert_int_equal(f.x[0], PSCI_FID);
+	assert_int_equal(psci.calls, 2);
+	f.spsr = SVC_ARM | (1u << 30);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(psci.calls, 3);
+}
+
+/* MCRR p15, opc1, Rt, Rt2, CRm / MRRC: ISS CV, COND, Opc1 [19:16], Rt2 [14:10], Rt [9:5],
+ * CRm [4:1], Dir [0] */
+static uint32_t mcrr_iss(unsigned int opc1, unsigned int rt, unsigned int rt2, unsigned int crm,
+			 bool read)
+{
+	return COND_AL | (opc1 << 16) | (rt2 << 10) | (rt << 5) | (crm << 1) | (read ? 1u : 0);
+}
+
+static void test_a32_sgi_registers(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	f.spsr = SVC_ARM;
+	for (i = 0; i < 3; i++) { /* ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R */
+		f.elr = PC;
+		f.x[2] = 0xffffffff00000001ull | (i << 16); /* Rt: the low word */
+		f.x[3] = 0x00010000 + i;		    /* Rt2: the high word */
+		f.esr = esr32(EC_CP15_64, mcrr_iss(i, 2, 3, 12, false), true);
+		assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+		assert_int_equal(sgi.calls, i + 1);
+		assert_int_equal(sgi.sgir, (0x00010000ull + i) << 32 | 1u | (i << 16));
+		assert_int_equal(sgi.group, i == 0);
+		assert_int_equal(f.elr, PC + 4);
+	}
+	/* Rt2 = r14 in Supervisor mode is LR_svc (X18) */
+	f.x[18] = 0x7;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 14, 12, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(sgi.sgir >> 32, 7);
+	/* register numbers past X30 (no AArch32 register has one): zero, never out of the frame */
+	f.x[2] = 0x5;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 31, 12, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(sgi.sgir, 0x5);
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 14, 12, false), true);
+	/* before the fold, to other vCPUs only; from slot 12 too */
+	sgi.others_not_self = true;
+	f.elr = PC;
+	assert_true(trap_handle_unfolded(v, &f, SLOT_A32_SYNC));
+	assert_int_equal(sgi.others_calls, 1);
+	assert_int_equal(f.elr, PC + 4);
+	/* a failed condition: skipped, no SGI, on both paths */
+	f.elr = PC;
+	f.esr = esr32(EC_CP15_64, (mcrr_iss(0, 2, 3, 12, false) & ~(0xfu << 20)) | COND_EQ, true);
+	assert_false(trap_handle_unfolded(v, &f, SLOT_A32_SYNC));
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(sgi.calls, 5);
+	assert_int_equal(f.elr, PC + 4);
+	/* MRRC of them, or another 64-bit register (MCRR p15, 0, c2: TTBR0): UNDEF */
+	f.elr = PC;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 3, 12, true), true);
+	assert_false(trap_handle_unfolded(v, &f, SLOT_A32_SYNC));
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 2, 3, 2, false), true);
+	assert_false(trap_handle_unfolded(v, &f, SLOT_A32_SYNC));
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	f.esr = esr32(EC_CP15_64, mcrr_iss(3, 2, 3, 12, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 3);
+	assert_int_equal(sgi.calls, 5);
+	assert_int_equal(f.elr, PC);
+}
+
+/* MCR/MRC p15: ISS CV, COND, Opc2 [19:17], Opc1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1] */
+static uint32_t mcr_iss(unsigned int opc1, unsigned int crn, unsigned int crm, unsigned int opc2,
+			unsigned int rt, bool read)
+{
+	return COND_AL | (opc2 << 17) | (opc1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) |
+	       (read ? 1u : 0);
+}
+
+static void test_a32_cp15(void **state)
+{
+	(void)state;
+	f.spsr = SVC_THUMB;
+	/* ERRIDR (MRC p15, 0, r14, c5, c3, 0), T32: reads 0 into LR_svc, 4 bytes on */
+	f.x[18] = 0xdead;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 5, 3, 0, 14, true), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.x[18], 0);
+	assert_int_equal(f.elr, PC + 4);
+	/* PMCR (MRC p15, 0, r1, c9, c12, 0) goes to the PMU emulator as PMCR_EL0 */
+	f.x[1] = 0xdead;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 9, 12, 0, 1, true), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 0);
+	assert_int_equal(f.elr, PC + 8);
+	/* a condition that fails (T32 CV 0: from ITSTATE, EQ with Z clear): skipped */
+	f.spsr = SVC_THUMB | (0x08u << 8); /* IT 0x08: EQ, last in its block */
+	f.x[1] = 0xdead;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 9, 12, 0, 1, true) & ~A32_ISS_CV, true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.x[1], 0xdead);
+	assert_int_equal(f.elr, PC + 12);
+	assert_int_equal(f.spsr, SVC_THUMB);
+	/* anything else: UNDEF, PC and registers as they were */
+	f.elr = PC;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 1, 0, 0, 1, false), true); /* SCTLR */
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 1);
+	assert_int_equal(f.elr, PC);
+	/* a 16-bit WFI (IL 0) steps 2 bytes */
+	f.spsr = SVC_THUMB;
+	f.esr = esr32(EC_WFX, COND_AL, false);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_OTHER);
+	assert_int_equal(f.elr, PC + 2);
+}
+
 /* ---- the rest */
 
 static void test_wfx_and_unknown_class(void **state)
@@ -590,6 +820,10 @@ int main(void)
 		cmocka_unit_test_setup(test_ras_and_unknown_registers, setup),
 		cmocka_unit_test_setup(test_wfx_and_unknown_class, setup),
 		cmocka_unit_test_setup(test_interrupt_slots, setup),
+		cmocka_unit_test_setup(test_a32_mmio, setup),
+		cmocka_unit_test_setup(test_a32_calls, setup),
+		cmocka_unit_test_setup(test_a32_sgi_registers, setup),
+		cmocka_unit_test_setup(test_a32_cp15, setup),
 	};
 
 	return cmocka_run_group_tests_name("trap", tests, NULL, NULL);

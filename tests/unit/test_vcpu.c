@@ -156,11 +156,12 @@ void vcpu_arch_selftest_break(void)
 
 static uint64_t reset_pc, reset_arg;
 
-void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0)
+void vcpu_arch_reset(struct exc_frame *frame, uint64_t pc, uint64_t arg0, bool kernel)
 {
 	assert_ptr_equal(frame, &guest_frame);
 	reset_pc = pc;
 	reset_arg = arg0;
+	(void)kernel;
 	event('R');
 }
 
