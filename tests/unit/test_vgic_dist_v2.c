@@ -676,7 +676,8 @@ static void test_itargetsr_moves(void **state)
 	assert_true(on_list(&e->cpu[3], v));
 }
 
-/* One in flight in an LR of vCPU 0: lr_fold() hands it to the new target. */
+/* One in flight in an LR of vCPU 0: vCPU 0's next exit hands it to the new target (lr_fold()
+ * takes it out of the LR, the flush after it prunes it to vCPU 1). */
 static void test_itargetsr_in_lr(void **state)
 {
 	struct env *e = *state;
@@ -692,6 +693,8 @@ static void test_itargetsr_in_lr(void **state)
 	assert_true(on_list(&e->cpu[0], v));
 	assert_int_equal(kicks[0], 1);
 	fold(e, 0); /* the guest did not take it */
+	assert_int_equal(v->lr, -1);
+	flush(e, 0);
 	assert_false(on_list(&e->cpu[0], v));
 	assert_true(on_list(&e->cpu[1], v));
 	assert_true(v->pending_latch);
