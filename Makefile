@@ -110,9 +110,9 @@ $(BUILD)/skiff.elf: $(IMG_OBJS) arch/arm64/skiff.ld
 		$(shell $(CC) -print-libgcc-file-name)
 	@tools/check-relocs.sh $@
 
-$(BUILD)/skiff.bin: $(BUILD)/skiff.elf tools/pack-relocs.py
+$(BUILD)/skiff.bin: $(BUILD)/skiff.elf tools/pack-image.py
 	$(Q)$(OBJCOPY) -O binary $< $@.raw
-	$(Q)python3 tools/pack-relocs.py $< $@.raw $@
+	$(Q)python3 tools/pack-image.py $< $@.raw $@
 
 # skiff.bin must stay under 128 KiB.
 check-size: $(BUILD)/skiff.bin

@@ -5,9 +5,10 @@
  * Payload (booti, QEMU -kernel): entered at EL2, MMU off, x0 = DTB, at a 2 MiB-aligned
  * address; runs in place. Firmware (QEMU -bios): entered from the reset vector in flash
  * with x0 = 0; copies itself to RAM just above the DTB that QEMU put at FW_DTB_ADDR and
- * continues there. Either way it then moves its read-only and read-write data from their
- * places in the dense file to their pages (skiff.ld), applies its own relocations (RELR,
- * packed at build), clears .bss, takes the boot stack and calls boot_primary() in C.
+ * continues there. Either way it then unpacks what follows its text (tools/pack-image.py),
+ * moves its read-only and read-write data from their places in the dense file to their
+ * pages (skiff.ld), applies its own relocations (RELR, packed at build), clears .bss, takes
+ * the boot stack and calls boot_primary() in C.
  * Secondary CPUs enter at secondary_entry, from PSCI CPU_ON or released from a spin-table,
  * and find their logical index by MPIDR in boot_cpu_ids (boot.h).
  * The top EXC_FRAME_SIZE bytes of each CPU's stack are kept free for the guest's register
@@ -74,6 +75,48 @@ primary_entry:
 
 relocate:
 	/*
+	 * Everything after the text is packed (tools/pack-image.py): at _ro_load a u32 with the
+	 * packed bytes' count, a u32 with the count they unpack to, then commands. Copy them out
+	 * of the way to .bss (not cleared yet, above all the file's places and pages), then unpack
+	 * them to _ro_load: a command byte c < 0x80 is c + 1 literal bytes, c >= 0x80 copies
+	 * (c & 0x7f) + 3 bytes from a 16-bit little-endian distance back in the output.
+	 */
+	adrp	x1, _ro_load
+	add	x1, x1, :lo12:_ro_load
+	adrp	x3, __bss_start
+	add	x3, x3, :lo12:__bss_start
+	ldp	w2, w4, [x1]			/* packed bytes, unpacked bytes */
+	add	x2, x2, #8
+	mov	x5, x1
+	mov	x6, x3
+1:	ldp	x7, x8, [x5], #16
+	stp	x7, x8, [x6], #16
+	subs	x2, x2, #16
+	b.gt	1b
+	add	x3, x3, #8			/* the first command */
+	add	x4, x1, x4			/* where the unpacked data ends */
+2:	cmp	x1, x4
+	b.hs	6f
+	ldrb	w5, [x3], #1
+	tbnz	w5, #7, 4f
+	add	w5, w5, #1			/* literals */
+3:	ldrb	w6, [x3], #1
+	strb	w6, [x1], #1
+	subs	w5, w5, #1
+	b.ne	3b
+	b	2b
+4:	and	w5, w5, #0x7f			/* a match */
+	add	w5, w5, #3
+	ldrb	w6, [x3], #1
+	ldrb	w7, [x3], #1
+	orr	w6, w6, w7, lsl #8
+	sub	x6, x1, x6
+5:	ldrb	w7, [x6], #1
+	strb	w7, [x1], #1
+	subs	w5, w5, #1
+	b.ne	5b
+	b	2b
+6:	/*
 	 * skiff.bin is dense (skiff.ld): move the read-write data (with the RELR table), then
 	 * the read-only data, up from their places in the file to their own pages. Each moves
 	 * up, so backwards; the data first, as the read-only data's pages may hold its copy.
@@ -93,7 +136,7 @@ relocate:
 	add	x3, x3, :lo12:_text_end
 	bl	move_up
 	/*
-	 * Apply the RELR table tools/pack-relocs.py left at __rela_start: a count, then words;
+	 * Apply the RELR table tools/pack-image.py left at __rela_start: a count, then words;
 	 * an even word is an offset to relocate (and the next ones follow it), an odd word a
 	 * bitmap of the 63 words after the last offset. Relocating adds the run-time base.
 	 */
