@@ -9,12 +9,9 @@
 #include <stdbool.h>
 
 #include "drivers/lr_hw.h"
+#include "irq/lr_fast_body.h" /* LR_FAST_C, and the logic as inline bodies */
 #include "irq/passthrough.h"
 #include "irq/vgic.h"
-
-/* The fast-path table entry bit that marks an entry for the C fast path (arch/arm64/fastirq.h,
- * FAST_IRQ_C_BIT); the rest of an SPI's entry is its LR value. */
-#define LR_FAST_C (1ull << 63)
 
 /* The fast-path table entry of v on vc's CPU (v's lock held): for a fast_eoi SPI that is
  * enabled, its group enabled and vc its target, LR_FAST_C and the LR value lr_flush() would write

@@ -62,17 +62,6 @@ static struct passthrough *pt_of(struct irq_source *s)
 	return s->priv;
 }
 
-/* Counters are written under the line's virq lock and read without it (passthrough_counter). */
-static void pt_count(uint64_t *c)
-{
-	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
-}
-
-static bool pt_no_deferral(const struct passthrough *p)
-{
-	return p->no_deferral && __atomic_load_n(p->no_deferral, __ATOMIC_RELAXED);
-}
-
 /* The virq of a line: the guest's INTID is the physical one, and the VM owns it (claimed at
  * set-up: passthrough_init_spis refuses a line it cannot claim). */
 static struct virq *pt_virq(struct passthrough *p, const struct passthrough_line *l)
@@ -85,9 +74,7 @@ static struct virq *pt_virq(struct passthrough *p, const struct passthrough_line
 
 static void pt_set_enable(struct passthrough *p, struct passthrough_line *l, bool on)
 {
-	l->hw_enabled = on;
-	if (p->hw->set_enable)
-		p->hw->set_enable(p->frame, l->pintid, on);
+	pt_set_enable_with(p, l, on, p->hw);
 }
 
 static void pt_set_pending(struct passthrough *p, const struct passthrough_line *l, bool on)
@@ -114,28 +101,16 @@ static void pt_route(struct passthrough *p, struct passthrough_line *l, uint64_t
 		p->hw->route(p->frame, l->pintid, mpidr);
 }
 
-static void pt_deactivate(struct passthrough *p, struct passthrough_line *l)
+/* The guest has finished with what skiff acknowledged for it (eoi, oneshot modes). */
+static void pt_done(struct passthrough *p, struct passthrough_line *l, const struct virq *v)
 {
-	l->phys_active = false;
-	if (p->hw->deactivate)
-		p->hw->deactivate(l->pintid);
+	pt_done_with(p, l, v, p->hw);
 }
 
 /* Oneshot: the device has been serviced; the line may fire again. */
 static void pt_release(struct passthrough *p, struct passthrough_line *l)
 {
-	l->skiff_masked = false;
-	pt_set_enable(p, l, true);
-	pt_count(&l->unmasked);
-}
-
-/* The guest has finished with what skiff acknowledged for it (eoi, oneshot modes). */
-static void pt_done(struct passthrough *p, struct passthrough_line *l, const struct virq *v)
-{
-	if (l->phys_active)
-		pt_deactivate(p, l);
-	if (l->skiff_masked && ((v && v->enabled) || pt_no_deferral(p)))
-		pt_release(p, l);
+	pt_release_with(p, l, p->hw);
 }
 
 /* ---- source operations, called by the vGIC with its lock held */
@@ -222,10 +197,7 @@ static void pt_eoi(struct irq_source *s, unsigned int index)
 
 void passthrough_eoi_locked(struct passthrough *p, unsigned int index, const struct virq *v)
 {
-	struct passthrough_line *l = &p->line[index];
-
-	pt_count(&l->maint);
-	pt_done(p, l, v);
+	passthrough_eoi_with(p, index, v, p->hw);
 }
 
 static void pt_update_config(struct irq_source *s, unsigned int index, const struct irq_config *cfg)
@@ -439,22 +411,7 @@ void passthrough_handle(struct passthrough *p, unsigned int index)
 
 bool passthrough_take_locked(struct passthrough *p, unsigned int index)
 {
-	struct passthrough_line *l = &p->line[index];
-
-	if (__atomic_load_n(&p->quiesced, __ATOMIC_RELAXED)) {
-		/* its guest is being stopped: the fire ends here */
-		if (p->hw->deactivate)
-			p->hw->deactivate(l->pintid);
-		return false;
-	}
-	pt_count(&l->taken);
-	if (l->mode == IRQ_MODE_ONESHOT) {
-		pt_set_enable(p, l, false);
-		l->skiff_masked = true;
-	}
-	if (l->mode != IRQ_MODE_HW)
-		l->phys_active = true;
-	return true;
+	return passthrough_take_with(p, index, p->hw);
 }
 
 void passthrough_injected(struct passthrough *p, unsigned int index)

@@ -129,4 +129,90 @@ uint64_t passthrough_counter(const struct passthrough *p, unsigned int index, un
 /* The index of the line with INTID intid, or -1. */
 int passthrough_find(const struct passthrough *p, uint32_t intid);
 
+/*
+ * The line's effects and the two halves of its life the fast path needs, inline and with the
+ * physical GIC as a parameter: passthrough.c passes p->hw, and hyp/run/irq_fast.c on a GICv3 the
+ * same effects as direct calls (no indirect call on the fast path). One logic either way; the
+ * line's virq lock held.
+ */
+#define PT_INLINE static inline __attribute__((always_inline))
+
+/* Counters are written under the line's virq lock and read without it (passthrough_counter). */
+PT_INLINE void pt_count(uint64_t *c)
+{
+	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
+}
+
+PT_INLINE bool pt_no_deferral(const struct passthrough *p)
+{
+	return p->no_deferral && __atomic_load_n(p->no_deferral, __ATOMIC_RELAXED);
+}
+
+/* a NULL member of hw means that effect is not mirrored */
+PT_INLINE void pt_set_enable_with(struct passthrough *p, struct passthrough_line *l, bool on,
+				  const struct passthrough_hw *hw)
+{
+	l->hw_enabled = on;
+	if (hw->set_enable)
+		hw->set_enable(p->frame, l->pintid, on);
+}
+
+PT_INLINE void pt_deactivate_with(struct passthrough_line *l, const struct passthrough_hw *hw)
+{
+	l->phys_active = false;
+	if (hw->deactivate)
+		hw->deactivate(l->pintid);
+}
+
+/* Oneshot: the device has been serviced; the line may fire again. */
+PT_INLINE void pt_release_with(struct passthrough *p, struct passthrough_line *l,
+			       const struct passthrough_hw *hw)
+{
+	l->skiff_masked = false;
+	pt_set_enable_with(p, l, true, hw);
+	pt_count(&l->unmasked);
+}
+
+/* The guest has finished with what skiff acknowledged for it (eoi, oneshot modes). */
+PT_INLINE void pt_done_with(struct passthrough *p, struct passthrough_line *l, const struct virq *v,
+			    const struct passthrough_hw *hw)
+{
+	if (l->phys_active)
+		pt_deactivate_with(l, hw);
+	if (l->skiff_masked && ((v && v->enabled) || pt_no_deferral(p)))
+		pt_release_with(p, l, hw);
+}
+
+/* passthrough_take_locked() and passthrough_eoi_locked() with hw for p->hw; then
+ * passthrough_injected() */
+PT_INLINE bool passthrough_take_with(struct passthrough *p, unsigned int index,
+				     const struct passthrough_hw *hw)
+{
+	struct passthrough_line *l = &p->line[index];
+
+	if (__atomic_load_n(&p->quiesced, __ATOMIC_RELAXED)) {
+		/* its guest is being stopped: the fire ends here */
+		if (hw->deactivate)
+			hw->deactivate(l->pintid);
+		return false;
+	}
+	pt_count(&l->taken);
+	if (l->mode == IRQ_MODE_ONESHOT) {
+		pt_set_enable_with(p, l, false, hw);
+		l->skiff_masked = true;
+	}
+	if (l->mode != IRQ_MODE_HW)
+		l->phys_active = true;
+	return true;
+}
+
+PT_INLINE void passthrough_eoi_with(struct passthrough *p, unsigned int index, const struct virq *v,
+				    const struct passthrough_hw *hw)
+{
+	struct passthrough_line *l = &p->line[index];
+
+	pt_count(&l->maint);
+	pt_done_with(p, l, v, hw);
+}
+
 #endif

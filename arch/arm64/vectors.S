@@ -32,6 +32,13 @@
 	\op	x16, x17, [sp, #16 * 8]
 .endm
 
+/* the guest's caller-saved registers but x0..x3 to the exc_frame at sp, for a call to C */
+.macro fast_irq_c_save
+	frame_x4_x17 stp
+	str	x18, [sp, #16 * 9]
+	stp	x29, x30, [sp, #16 * 14 + 8]
+.endm
+
 .macro ventry slot
 	.balign	128
 	sub	sp, sp, #EXC_FRAME_SIZE
@@ -214,21 +221,25 @@ fast_irq_v2:					/* x1 = this CPU's struct cpu */
 	b	fast_irq_written
 fast_irq_v2_c:
 	ldp	x4, x5, [sp, #16 * 2]
+	fast_irq_c_save
+	mov	x1, x0
+	mrs	x0, tpidr_el2
+	bl	fastirq_c_v2			/* as fastirq_c, through struct lr_hw */
+	b	fast_irq_c_done
 /*
  * An entry that asks for C (FAST_IRQ_C_BIT): an eoi/oneshot SPI or the maintenance interrupt,
- * which fastirq_c() (hyp/run/irq_fast.c) handles with the guest's caller-saved registers saved
- * here and the callee-saved ones preserved by the procedure call standard: no full frame, no
- * general exit. x0 = the INTID acknowledged. fastirq_c() returns 0 when done (and its priority
- * dropped); otherwise it has handed the INTID over in fast_cpu.acked, and the general path
- * takes it.
+ * which fastirq_c() (hyp/run/irq_fast.c; fastirq_c_v2() on a GICv2) handles with the guest's
+ * caller-saved registers saved here and the callee-saved ones preserved by the procedure call
+ * standard: no full frame, no general exit. x0 = the INTID acknowledged. fastirq_c() returns 0
+ * when done (and its priority dropped); otherwise it has handed the INTID over in
+ * fast_cpu.acked, and the general path takes it.
  */
 fast_irq_c:
-	frame_x4_x17 stp
-	str	x18, [sp, #16 * 9]
-	stp	x29, x30, [sp, #16 * 14 + 8]
+	fast_irq_c_save
 	mov	x1, x0				/* x2 = the entry */
 	mrs	x0, tpidr_el2
 	bl	fastirq_c
+fast_irq_c_done:
 	frame_x4_x17 ldp
 	ldr	x18, [sp, #16 * 9]
 	ldp	x29, x30, [sp, #16 * 14 + 8]

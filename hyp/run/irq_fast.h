@@ -13,5 +13,7 @@ struct fast_irq;
  * table: 0 if handled (its priority dropped, back to the guest), else 1 with c->fast.acked set
  * for the general path. */
 int fastirq_c(struct cpu *c, uint32_t intid, const struct fast_irq *e);
+/* The same on a GICv2: fastirq_c() is for a GICv3 only */
+int fastirq_c_v2(struct cpu *c, uint32_t intid, const struct fast_irq *e);
 
 #endif
