@@ -86,12 +86,14 @@ static const struct vgic_frame gicd_frame = {
 	.irq = gicd_irq,
 };
 
-/* The distributor a VM's guest sees: GICv3's, or GICv2's (irq/vgic_dist_v2.c, one page). */
+/* The distributor a VM's guest sees: GICv3's, or GICv2's (irq/vgic_dist_v2.c, one page).
+ * An offset past the frame finds no row in it: RAZ/WI, as the architecture's reserved
+ * offsets (the MMIO bus gives the handlers only offsets inside the region anyway). */
 static const struct vgic_frame *gicd_frame_of(const struct vgic *vg, uint64_t offset)
 {
-	if (vg->version == VGIC_V2)
-		return offset < VGIC_GICD_SIZE_V2 ? &gicd_v2_frame : NULL;
-	return offset < VGIC_GICD_SIZE ? &gicd_frame : NULL;
+	if (offset > UINT32_MAX)
+		return NULL; /* the rows' offsets are 32 bits */
+	return vg->version == VGIC_V2 ? &gicd_v2_frame : &gicd_frame;
 }
 
 int vgic_dist_read(struct vgic *vg, struct vgic_cpu *self, uint64_t offset, unsigned int width,

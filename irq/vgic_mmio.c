@@ -35,9 +35,9 @@ static const struct vgic_reg *vgic_mmio_match(const struct vgic_frame *f, uint32
 {
 	const struct vgic_reg *r = vgic_mmio_find(f, offset);
 
-	if (!r || (width != 1 && width != 2 && width != 4 && width != 8))
+	if (!r || width > 8 || (width & (width - 1))) /* 1, 2, 4 or 8 (0 matches no widths) */
 		return NULL;
-	if (!(r->widths & width) || offset % width)
+	if (!(r->widths & width) || (offset & (width - 1))) /* width: a power of two here */
 		return NULL;
 	return r;
 }

@@ -50,10 +50,14 @@
 /* Past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one (IL 0, which only an
  * AArch32 state can report); in a T32 IT block the IT state moves on, as the CPU would. */
 uint64_t a32_it_advance(uint64_t spsr);
-static inline void exc_skip_insn(struct exc_frame *f)
+static inline __attribute__((always_inline)) void exc_skip_insn(struct exc_frame *f)
 {
+	if (__builtin_expect(!(f->spsr & A32_PSR_AARCH32), 1)) { /* A64: always 4 bytes */
+		f->elr += 4;
+		return;
+	}
 	f->elr += (f->esr & A32_ESR_IL) ? 4 : 2;
-	if ((f->spsr & A32_PSR_AARCH32) && (f->spsr & A32_PSR_IT_MASK))
+	if (f->spsr & A32_PSR_IT_MASK)
 		f->spsr = a32_it_advance(f->spsr);
 }
 

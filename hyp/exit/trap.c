@@ -98,7 +98,7 @@ static void inject_undef(struct vcpu *v, struct exc_frame *f)
  * unmapped, the architecture mapped; mapping is the identity on mapped numbers). */
 static unsigned int frame_reg(const struct exc_frame *f, unsigned int n)
 {
-	return (f->spsr & A32_PSR_AARCH32) ? a32_reg(f->spsr, n) : n;
+	return __builtin_expect(f->spsr & A32_PSR_AARCH32, 0) ? a32_reg(f->spsr, n) : n;
 }
 
 static uint64_t reg_val(const struct exc_frame *f, unsigned int n)
@@ -295,10 +295,13 @@ bool trap_handle_unfolded(struct vcpu *v, struct exc_frame *f, unsigned long slo
  * under (by exception class alone, whatever the handling found). */
 static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 {
-	switch ((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) {
-	case EC_DABT_LOW:
+	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	if (__builtin_expect(ec == EC_DABT_LOW, 1)) { /* the commonest: one compare */
 		handle_mmio(v, f);
 		return SKIFF_EXIT_MMIO;
+	}
+	switch (ec) {
 	case EC_HVC64:
 	case EC_HVC32: /* returns past itself; ISS imm16 as HVC64's */
 		v->exits[SKIFF_EXIT_HVC]++;

@@ -199,8 +199,9 @@ uint64_t *vcpu_exit(struct vcpu *v, struct exc_frame *f, unsigned long slot)
 		guard_failed(v);
 	/* An exit that leaves this vCPU's interrupts alone skips the fold and the flush: its LRs
 	 * and their bookkeeping stay as the last flush left them, for the next exit to fold. What
-	 * another CPU queues here meanwhile comes with a kick, whose IRQ exit folds and flushes. */
-	if (trap_handle_unfolded(v, f, slot))
+	 * another CPU queues here meanwhile comes with a kick, whose IRQ exit folds and flushes.
+	 * Only asked when there is something to fold: else the general path costs the same. */
+	if ((v->vgic.lr_used || v->vgic.lr_fast) && trap_handle_unfolded(v, f, slot))
 		return &v->el2_cost[SKIFF_EXIT_SYSREG];
 	fold(v);
 	reason = trap_handle(v, f, slot);

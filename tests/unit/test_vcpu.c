@@ -330,7 +330,7 @@ static void test_exit_with_nothing_in_flight(void **state)
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
 	/* no LR in use, none written last time and nothing listed: neither fold nor flush, and
 	 * the vCPU's ap_lock is never taken */
-	assert_string_equal(events, "UT");
+	assert_string_equal(events, "T");
 	assert_false(spin_is_locked(&v->vgic.ap_lock));
 	assert_int_equal(v->vgic.ap_lock.next, 0);
 	/* the cost is counted under the exit's reason (by vectors.S, in the counter returned) */
@@ -357,7 +357,7 @@ static void test_exit_folds_and_flushes(void **state)
 	v->vgic.ap_head = &listed;
 	lrs_to_use = 0;
 	assert_int_equal(exit_once(EXC_LOWER64_SYNC), 0);
-	assert_string_equal(events, "UTLQ");
+	assert_string_equal(events, "TLQ");
 	assert_true(v->lrs_clean);
 	/* LRs the fast path filled are folded even when the flush wrote none */
 	nr_events = 0;
@@ -442,7 +442,7 @@ static void test_cpu_off_parks_then_restarts(void **state)
 	/* parked: guest timers stopped, no virtual interface, its list pruned (what was re-routed
 	 * while it held its ap_lock goes to its target); woken; set up for the guest again (read
 	 * back), reset, timers reset, flushed, entered */
-	assert_string_equal(events, "UTPQWisRrLQE");
+	assert_string_equal(events, "TPQWisRrLQE");
 	assert_int_equal(fake_sysreg_writes("cntv_ctl_el0"), 1);
 	assert_int_equal(fake_sysreg_get("cntv_ctl_el0"), 0);
 	assert_int_equal(fake_sysreg_get("cntp_ctl_el0"), 0);
