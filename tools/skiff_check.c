@@ -212,6 +212,12 @@ static void print_guest(const void *host, const struct config_guest *cg, const s
 		       a->doorbell_intid);
 	if (a->vconsole_base)
 		printf("%s: virtual console 0x%" PRIx64 "\n", cg->name, a->vconsole_base);
+	for (i = 0; i < a->nr_chan; i++)
+		printf("%s: channel %u end %u (peer guest %u): shared memory 0x%" PRIx64
+		       "+0x%" PRIx64 ", doorbell 0x%" PRIx64 " intid %u\n",
+		       cg->name, a->chan[i].channel, a->chan[i].end, a->chan[i].peer,
+		       a->chan[i].mem.base, a->chan[i].mem.size, a->chan[i].db_base,
+		       a->chan[i].intid);
 	if (a->console_uart)
 		printf("%s: gets the console UART: skiff hands it over\n", cg->name);
 	/* skiff has no IOMMU driver: a DMA master reaches all memory, whatever stage 2 says */

@@ -56,6 +56,11 @@ int stage2_map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size)
 	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_RAM);
 }
 
+int stage2_map_shared(struct stage2 *s2, uint64_t ipa, uint64_t size)
+{
+	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_RAM | S2_XN);
+}
+
 int stage2_map_device(struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
 	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_DEVICE);

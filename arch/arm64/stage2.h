@@ -45,6 +45,8 @@ struct stage2 {
 int stage2_init(struct stage2 *s2);
 int stage2_map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size);
 int stage2_map_device(struct stage2 *s2, uint64_t ipa, uint64_t size);
+/* Memory two guests share (a channel's): as RAM, but never executable. */
+int stage2_map_shared(struct stage2 *s2, uint64_t ipa, uint64_t size);
 /* Device memory at ipa backed by pa (a GICv2's GICV pages where the guest's GICC is). */
 int stage2_map_device_at(struct stage2 *s2, uint64_t ipa, uint64_t pa, uint64_t size);
 uint64_t stage2_vttbr(const struct stage2 *s2, unsigned int vmid);

@@ -16,6 +16,7 @@
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
+#include "hyp/emul/channel.h"
 #include "hyp/emul/doorbell.h"
 #include "hyp/core/fastirq.h"
 #include "lib/log.h"
@@ -261,6 +262,8 @@ static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment 
 		ret = stage2_map_ram(s2, a->mem[i].base, a->mem[i].size);
 	for (i = 0; i < a->nr_mmio && !ret; i++)
 		ret = stage2_map_device(s2, a->mmio[i].base, a->mmio[i].size);
+	for (i = 0; i < a->nr_chan && !ret; i++)
+		ret = stage2_map_shared(s2, a->chan[i].mem.base, a->chan[i].mem.size);
 	/* GICv2: the guest's GICC (8 KiB, its tree says) is the hardware's GICV, page by page
 	 * (the second from +64 KiB on a GIC-400 wired with aliases) */
 	if (!ret && gic->version == 2)
@@ -329,6 +332,10 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 	if (a->vconsole_base &&
 	    vconsole_attach(&vconsoles[idx], &vm->mmio, (int)vm->id, a->vconsole_base))
 		fatal("%s: cannot attach the virtual console", vm->name);
+	for (i = 0; i < a->nr_chan; i++)
+		if (channel_attach(a->chan[i].channel, a->chan[i].end, &vm->mmio, &vm->vgic,
+				   a->chan[i].db_base, a->chan[i].intid))
+			fatal("%s: cannot attach channel %u", vm->name, a->chan[i].channel);
 }
 
 /* The passthrough source a physical SPI belongs to, NULL if none (lock-free: set at boot). */
@@ -414,6 +421,7 @@ void vm_quiesce(struct vm *vm)
 	vgic_reset(&vm->vgic);
 	spin_unlock(&vm->vgic.config_lock);
 	doorbell_reset(&doorbells[vm->id]);
+	channel_reset(&vm->vgic);
 	vconsole_reset(&vconsoles[vm->id]);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

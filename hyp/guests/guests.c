@@ -232,6 +232,12 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc, struct plat
 	if (blob.fdt)
 		scrub((uint64_t)(uintptr_t)blob.fdt, blob.size);
 	read_fw_cmdline(fc);
+	/* channels' shared memory starts zeroed: nothing the boot loader left there is seen */
+	for (i = 0; i < cfg.nr_channels; i++) {
+		memset((void *)(uintptr_t)cfg.channel[i].mem.base, 0, cfg.channel[i].mem.size);
+		cache_clean_range(cfg.channel[i].mem.base,
+				  cfg.channel[i].mem.base + cfg.channel[i].mem.size);
+	}
 	for (i = 0; i < cfg.nr_guests; i++) {
 		struct guest_image *gi = &images[i];
 		char err[CONFIG_ERR_MAX];

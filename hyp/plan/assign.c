@@ -50,7 +50,7 @@
 #define PAGE 0x1000ull
 #define PAGE_MASK (~(PAGE - 1))
 #define WHERE_MAX (2 * CONFIG_NAME_MAX + CONFIG_PATH_MAX + 8)
-#define MAX_HOLES (1 + CONFIG_MAX_GUESTS * CONFIG_MAX_MEM + PLAT_MAX_RESV)
+#define MAX_HOLES (1 + CONFIG_MAX_GUESTS * CONFIG_MAX_MEM + PLAT_MAX_RESV + CONFIG_MAX_CHANNELS)
 #define ASG_EFAIL (-1)
 #define AUTO_WINDOW 0x1000000ull       /* device-window = "auto": 16 MiB when it can... */
 #define AUTO_WINDOW_TOP 0x100000000ull /* ...below 4 GiB, which every AArch64 IPA size reaches */
@@ -431,6 +431,8 @@ static int assign_all_memory(struct asg_ctx *c, int g, struct assignment *a)
 	}
 	hole[n].base = c->skiff_base;
 	hole[n++].size = c->skiff_end - c->skiff_base;
+	for (i = 0; i < cfg->nr_channels; i++)
+		hole[n++] = cfg->channel[i].mem;
 	for (i = 0; i < c->plat->resv_count; i++)
 		if (c->plat->resv[i].no_map) {
 			hole[n].base = c->plat->resv[i].r.base;
@@ -466,8 +468,9 @@ static int assign_all_memory(struct asg_ctx *c, int g, struct assignment *a)
 	return 0;
 }
 
-/* RAM configured for a guest must not take memory the firmware keeps. */
-static int check_resv(struct asg_ctx *c, uint64_t base, uint64_t size)
+/* RAM configured for a guest must not take memory the firmware keeps (any reserved region,
+ * for a channel's shared memory). */
+static int check_resv(struct asg_ctx *c, uint64_t base, uint64_t size, bool any)
 {
 	char path[CONFIG_PATH_MAX];
 	unsigned int i;
@@ -475,7 +478,7 @@ static int check_resv(struct asg_ctx *c, uint64_t base, uint64_t size)
 	for (i = 0; i < c->plat->resv_count; i++) {
 		const struct plat_resv *rv = &c->plat->resv[i];
 
-		if (rv->no_map && ranges_overlap(base, size, rv->r.base, rv->r.size))
+		if ((rv->no_map || any) && ranges_overlap(base, size, rv->r.base, rv->r.size))
 			return asg_fail(
 				c, "0x%llx+0x%llx overlaps reserved memory %s 0x%llx+0x%llx",
 				(unsigned long long)base, (unsigned long long)size,
@@ -511,11 +514,47 @@ static int note_resv(struct asg_ctx *c, struct assignment *a)
 	return 0;
 }
 
+/*
+ * m (a guest's configured range, or a channel's shared memory when shared) is RAM that nobody
+ * else has: inside one bank, clear of skiff's memory, of what the firmware keeps, of every other
+ * configured range of any guest and of every channel's.
+ */
+static int check_ram(struct asg_ctx *c, const struct config_range *m, bool shared)
+{
+	const struct config *cfg = c->cfg;
+	unsigned int j, k, n = cfg->nr_guests;
+	int ret;
+
+	if (!in_ranges(c->plat->mem, c->plat->mem_count, m->base, m->size))
+		return asg_fail(c, "0x%llx+0x%llx is not inside RAM", (unsigned long long)m->base,
+				(unsigned long long)m->size);
+	if (ranges_overlap(m->base, m->size, c->skiff_base, c->skiff_end - c->skiff_base))
+		return asg_fail(c, "0x%llx+0x%llx overlaps skiff's memory 0x%llx+0x%llx",
+				(unsigned long long)m->base, (unsigned long long)m->size,
+				(unsigned long long)c->skiff_base,
+				(unsigned long long)(c->skiff_end - c->skiff_base));
+	ret = check_resv(c, m->base, m->size, shared);
+	if (ret < 0)
+		return ret;
+	for (j = 0; j < n + cfg->nr_channels; j++) {
+		const struct config_range *o = j < n ? cfg->guest[j].mem : &cfg->channel[j - n].mem;
+
+		for (k = 0; k < (j < n ? cfg->guest[j].nr_mem : 1); k++, o++)
+			if (o != m && ranges_overlap(m->base, m->size, o->base, o->size))
+				return asg_fail(
+					c, "0x%llx+0x%llx overlaps %s's memory 0x%llx+0x%llx",
+					(unsigned long long)m->base, (unsigned long long)m->size,
+					j < n ? cfg->guest[j].name : cfg->channel[j - n].name,
+					(unsigned long long)o->base, (unsigned long long)o->size);
+	}
+	return 0;
+}
+
 static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 {
 	const struct config *cfg = c->cfg;
 	const struct config_guest *cg = &cfg->guest[g];
-	unsigned int i, j, k;
+	unsigned int i;
 	int ret;
 
 	set_where(c, "%s: memory", cg->name);
@@ -526,32 +565,9 @@ static int assign_memory(struct asg_ctx *c, int g, struct assignment *a)
 	for (i = 0; i < cg->nr_mem; i++) {
 		const struct config_range *m = &cg->mem[i];
 
-		if (!in_ranges(c->plat->mem, c->plat->mem_count, m->base, m->size))
-			return asg_fail(c, "0x%llx+0x%llx is not inside RAM",
-					(unsigned long long)m->base, (unsigned long long)m->size);
-		if (ranges_overlap(m->base, m->size, c->skiff_base, c->skiff_end - c->skiff_base))
-			return asg_fail(c, "0x%llx+0x%llx overlaps skiff's memory 0x%llx+0x%llx",
-					(unsigned long long)m->base, (unsigned long long)m->size,
-					(unsigned long long)c->skiff_base,
-					(unsigned long long)(c->skiff_end - c->skiff_base));
-		ret = check_resv(c, m->base, m->size);
+		ret = check_ram(c, m, false);
 		if (ret < 0)
 			return ret;
-		for (j = 0; j < cfg->nr_guests; j++)
-			for (k = 0; k < cfg->guest[j].nr_mem; k++) {
-				const struct config_range *o = &cfg->guest[j].mem[k];
-
-				if ((j != (unsigned int)g || k != i) &&
-				    ranges_overlap(m->base, m->size, o->base, o->size))
-					return asg_fail(c,
-							"0x%llx+0x%llx overlaps %s's memory "
-							"0x%llx+0x%llx",
-							(unsigned long long)m->base,
-							(unsigned long long)m->size,
-							cfg->guest[j].name,
-							(unsigned long long)o->base,
-							(unsigned long long)o->size);
-			}
 		a->mem[a->nr_mem].base = m->base;
 		a->mem[a->nr_mem++].size = m->size;
 	}
@@ -1462,6 +1478,47 @@ static int assign_doorbell(struct asg_ctx *c, int g, struct assignment *a)
 	return 0;
 }
 
+/*
+ * A channel's shared memory is host RAM that no guest has and skiff does not keep
+ * (check_ram); a guest with all RAM has it carved out (assign_all_memory). So it is the only
+ * memory the two guests share, and nothing else reaches it.
+ */
+static __attribute__((cold)) int check_channel(struct asg_ctx *c, unsigned int n)
+{
+	set_where(c, "%s: memory", c->cfg->channel[n].name);
+	return check_ram(c, &c->cfg->channel[n].mem, true);
+}
+
+/* Each end of channel n: a doorbell page and an SPI from the windows, claimed for its guest. */
+static __attribute__((cold)) int assign_channel(struct asg_ctx *c, unsigned int n,
+						struct assignment *out)
+{
+	const struct config_channel *ch = &c->cfg->channel[n];
+	uint32_t lo = GIC_SPI_BASE + (uint32_t)c->win[1].base;
+	unsigned int e;
+
+	for (e = 0; e < 2; e++) {
+		struct assignment *a = &out[ch->guest[e]];
+		struct assign_channel *ac = &a->chan[a->nr_chan++];
+
+		set_where(c, "%s: %s", ch->name, c->cfg->guest[ch->guest[e]].name);
+		ac->channel = (uint8_t)n;
+		ac->end = (uint8_t)e;
+		ac->peer = (uint8_t)ch->guest[!e];
+		ac->mem = (struct plat_range){ ch->mem.base, ch->mem.size };
+		ac->intid = ledger_alloc_spi(c->l, (int)ch->guest[e], lo,
+					     lo + (uint32_t)c->win[1].size, ch->name);
+		if (window_alloc(c, (int)ch->guest[e], ASSIGN_CHANNEL_DB_SIZE, ch->name,
+				 &ac->db_base))
+			return ASG_EFAIL;
+		if (!ac->intid)
+			return asg_fail(c, "no free SPI in spi-window <%llu %llu>",
+					(unsigned long long)c->win[1].base,
+					(unsigned long long)c->win[1].size);
+	}
+	return 0;
+}
+
 static int assign_vconsole(struct asg_ctx *c, int g, struct assignment *a)
 {
 	set_where(c, "%s: virtual-console", c->cfg->guest[g].name);
@@ -1546,13 +1603,16 @@ static int check_stage2(struct asg_ctx *c, const struct assignment *out)
 
 	set_where(c, "guests");
 	for (g = 0; g < c->cfg->nr_guests; g++) {
-		struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO];
+		struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO + CONFIG_MAX_CHANNELS];
 		unsigned int n = 0;
 
 		for (i = 0; i < out[g].nr_mem; i++)
 			r[n++] = (struct pt_range){ out[g].mem[i].base, out[g].mem[i].size };
 		for (i = 0; i < out[g].nr_mmio; i++)
 			r[n++] = (struct pt_range){ out[g].mmio[i].base, out[g].mmio[i].size };
+		for (i = 0; i < out[g].nr_chan; i++)
+			r[n++] = (struct pt_range){ out[g].chan[i].mem.base,
+						    out[g].chan[i].mem.size };
 		tables += pt_tables_needed(r, n, 0);
 	}
 	if (tables > STAGE2_POOL_TABLES)
@@ -1613,6 +1673,8 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 	ret = find_nodes(&c);
 	if (!ret)
 		ret = claim_skiff(&c);
+	for (g = 0; g < cfg->nr_channels && !ret; g++)
+		ret = check_channel(&c, g);
 	for (g = 0; g < cfg->nr_guests && !ret; g++) {
 		ret = check_gic_version(&c, (int)g);
 		if (!ret)
@@ -1657,6 +1719,8 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		if (!ret && cfg->guest[g].vconsole)
 			ret = assign_vconsole(&c, (int)g, &out[g]);
 	}
+	for (g = 0; g < cfg->nr_channels && !ret; g++)
+		ret = assign_channel(&c, g, out);
 	if (!ret)
 		ret = check_stage2(&c, out);
 	if (!ret && err_size)

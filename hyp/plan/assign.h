@@ -28,8 +28,19 @@
 #define ASSIGN_MAX_SPIS 192    /* passed-through SPIs of one guest */
 /* devices with SPIs in all guests together: a struct passthrough each (528 bytes, vm.c) */
 #define ASSIGN_MAX_IRQ_DEVICES 128
-#define ASSIGN_DOORBELL_SIZE 0x1000ull /* hyp/emul/doorbell.h's DOORBELL_SIZE */
-#define ASSIGN_VCONSOLE_SIZE 0x1000ull /* hyp/emul/vconsole.h's VCONSOLE_SIZE */
+#define ASSIGN_DOORBELL_SIZE 0x1000ull	 /* hyp/emul/doorbell.h's DOORBELL_SIZE */
+#define ASSIGN_VCONSOLE_SIZE 0x1000ull	 /* hyp/emul/vconsole.h's VCONSOLE_SIZE */
+#define ASSIGN_CHANNEL_DB_SIZE 0x1000ull /* hyp/emul/channel.h's CHANNEL_DB_SIZE */
+
+/* One end of a channel@N (docs/channel.md), as the guest at that end sees it. */
+struct assign_channel {
+	uint8_t channel;       /* index into config.channel[] */
+	uint8_t end;	       /* 0: the first guest its guests property names, 1: the second */
+	uint8_t peer;	       /* the guest at the other end */
+	uint32_t intid;	       /* this guest's doorbell SPI, which the peer raises */
+	uint64_t db_base;      /* this guest's doorbell page (ASSIGN_CHANNEL_DB_SIZE bytes) */
+	struct plat_range mem; /* the shared memory, IPA = PA, the same in both guests */
+};
 
 struct assign_spi {
 	uint32_t intid;	    /* physical = virtual INTID (SPI number + 32) */
@@ -75,6 +86,8 @@ struct assignment {
 	uint64_t doorbell_base; /* skiff's doorbell (ASSIGN_DOORBELL_SIZE bytes); 0: none */
 	uint32_t doorbell_intid;
 	uint64_t vconsole_base; /* skiff's virtual console (ASSIGN_VCONSOLE_SIZE); 0: none */
+	unsigned int nr_chan;	/* the channel ends it has, in config.channel[] order */
+	struct assign_channel chan[CONFIG_MAX_CHANNELS];
 	/* the windows those come from, as configured or as "auto" found them; size 0: none */
 	struct config_range device_window;
 	struct config_range spi_window; /* SPI numbers (INTID - 32) */

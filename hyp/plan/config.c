@@ -16,6 +16,8 @@
 #define COMPAT_CONFIG "skiff,config-1"
 #define NODE_SKIFF "skiff"
 #define NODE_GUEST_PREFIX "guest@"
+#define NODE_CHANNEL_PREFIX "channel@"
+#define PROP_GUESTS "guests"
 #define IMAGE_FW_CFG_NAME "fw_cfg"
 
 #define PROP_COMPATIBLE "compatible"
@@ -83,6 +85,7 @@ static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTAR
 					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
 					   PROP_VCONSOLE, PROP_DEVICES, PROP_GIC_VERSION,
 					   PROP_ARCH,	  NULL };
+static const char *const channel_props[] = { PROP_GUESTS, PROP_MEMORY, NULL };
 static const char *const device_props[] = { PROP_DEVICE,   PROP_MODES,	     PROP_TRIGGERS,
 					    PROP_OPTIONAL, PROP_WHOLE_PAGES, NULL };
 
@@ -292,32 +295,30 @@ static int parse_cpus(struct cfg_ctx *c, int node, struct config_guest *g)
 	return 0;
 }
 
-static int parse_memory(struct cfg_ctx *c, int node, struct config_guest *g)
+/* memory: up to max (address, size) pairs, page-aligned; *nr 0 when absent. */
+static int parse_memory(struct cfg_ctx *c, int node, unsigned int max, unsigned int *nr,
+			struct config_range *mem)
 {
 	uint32_t entry = (c->ac + c->sc) * CELL_BYTES;
 	const void *v;
 	unsigned int i;
 	int len, ret = get_prop(c, node, PROP_MEMORY, &v, &len);
 
-	if (ret < 0)
+	if (ret <= 0)
 		return ret;
-	if (!ret) {
-		g->all_memory = true;
-		return 0;
-	}
 	if (len <= 0 || (uint32_t)len % entry)
 		return cfg_fail(c, "%s: %d bytes, not a list of (address, size) pairs of %u cells",
 				PROP_MEMORY, len, c->ac + c->sc);
-	if ((uint32_t)len / entry > CONFIG_MAX_MEM)
+	if ((uint32_t)len / entry > max)
 		return cfg_fail(c, "%s: %u ranges, more than %d", PROP_MEMORY,
-				(uint32_t)len / entry, CONFIG_MAX_MEM);
-	g->nr_mem = (uint32_t)len / entry;
-	for (i = 0; i < g->nr_mem; i++) {
+				(uint32_t)len / entry, max);
+	*nr = (uint32_t)len / entry;
+	for (i = 0; i < *nr; i++) {
 		const fdt32_t *cell = (const fdt32_t *)v + i * (c->ac + c->sc);
 
-		ret = read_range(c, PROP_MEMORY, cell, &g->mem[i]);
+		ret = read_range(c, PROP_MEMORY, cell, &mem[i]);
 		if (!ret)
-			ret = check_page_aligned(c, PROP_MEMORY, &g->mem[i]);
+			ret = check_page_aligned(c, PROP_MEMORY, &mem[i]);
 		if (ret < 0)
 			return ret;
 	}
@@ -479,7 +480,8 @@ static int parse_guest(struct cfg_ctx *c, int node, const char *name)
 	if (!ret)
 		ret = parse_cpus(c, node, g);
 	if (!ret)
-		ret = parse_memory(c, node, g);
+		ret = parse_memory(c, node, CONFIG_MAX_MEM, &g->nr_mem, g->mem);
+	g->all_memory = !g->nr_mem;
 	if (!ret)
 		ret = get_flag(c, node, PROP_DOORBELL, &g->doorbell);
 	if (!ret)
@@ -564,6 +566,60 @@ static bool is_guest_name(const char *name)
 	return true;
 }
 
+/* The guest@N node named s, or -1. */
+static int guest_by_name(const struct config *cfg, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_guests; i++)
+		if (!strcmp(cfg->guest[i].name, s))
+			return (int)i;
+	return -1;
+}
+
+/* channel@N (docs/channel.md): guests = two guest@N names; memory = one <address size>. The
+ * host-side checks (inside RAM, nobody else's) are hyp/plan/assign.c's. */
+static __attribute__((cold)) int parse_channel(struct cfg_ctx *c, int node, const char *name)
+{
+	struct config_channel *ch;
+	const char *s;
+	const void *v = NULL;
+	unsigned int i;
+	int len, ret, g = 0;
+
+	if (c->cfg->nr_channels == CONFIG_MAX_CHANNELS)
+		return cfg_fail(c, "more than %d channels", CONFIG_MAX_CHANNELS);
+	ch = &c->cfg->channel[c->cfg->nr_channels++];
+	fmt_snprintf(ch->name, sizeof(ch->name), "%s", name);
+	fmt_snprintf(c->where, sizeof(c->where), "%s", ch->name);
+	ret = check_props(c, node, channel_props);
+	if (!ret)
+		ret = get_prop(c, node, PROP_GUESTS, &v, &len);
+	if (ret < 0)
+		return ret;
+	/* two strings, each a guest's name, not the same twice */
+	if (!ret || len <= 0 || ((const char *)v)[len - 1])
+		len = 0; /* absent, empty or not NUL-terminated: no names */
+	for (i = 0, s = v; len && i < 2 && g >= 0; i++) {
+		g = guest_by_name(c->cfg, s);
+		ch->guest[i] = (unsigned int)g;
+		s += strlen(s) + 1;
+	}
+	if (i != 2 || g < 0 || s != (const char *)v + len || ch->guest[0] == ch->guest[1])
+		return cfg_fail(c, "%s: not the names of two guests of this configuration",
+				PROP_GUESTS);
+	i = 0;
+	ret = parse_memory(c, node, 1, &i, &ch->mem);
+	if (!ret && !i)
+		ret = cfg_fail(c, "%s: missing", PROP_MEMORY);
+	return ret;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 static int parse_root(struct cfg_ctx *c)
 {
 	const void *v;
@@ -598,11 +654,12 @@ static int parse_root(struct cfg_ctx *c)
 			ret = parse_skiff(c, node);
 		} else if (is_guest_name(name)) {
 			ret = parse_guest(c, node, name);
-		} else if (!strncmp(name, "__", 2)) {
-			continue; /* dtc -@ adds __symbols__ and friends */
+		} else if (!strncmp(name, "__", 2) || has_prefix(name, NODE_CHANNEL_PREFIX)) {
+			continue; /* dtc -@ adds __symbols__ and friends; channels: once guests are
+				   */
 		} else {
-			return cfg_fail(c, "node %s is neither %s nor %sN", name, NODE_SKIFF,
-					NODE_GUEST_PREFIX);
+			return cfg_fail(c, "node %s is neither %s, %sN nor %sN", name, NODE_SKIFF,
+					NODE_GUEST_PREFIX, NODE_CHANNEL_PREFIX);
 		}
 		if (ret < 0)
 			return ret;
@@ -613,6 +670,16 @@ static int parse_root(struct cfg_ctx *c)
 	if (!c->cfg->nr_guests)
 		return cfg_fail(c, "no %sN node: a configuration needs at least one guest",
 				NODE_GUEST_PREFIX);
+	fdt_for_each_subnode(node, c->fdt, 0)
+	{
+		const char *name = fdt_get_name(c->fdt, node, NULL);
+
+		if (name && has_prefix(name, NODE_CHANNEL_PREFIX)) {
+			ret = parse_channel(c, node, name);
+			if (ret < 0)
+				return ret;
+		}
+	}
 	return 0;
 }
 

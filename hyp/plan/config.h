@@ -23,6 +23,7 @@
 #define CONFIG_NAME_MAX 32
 #define CONFIG_BOOTARGS_MAX 1024
 #define CONFIG_ERR_MAX 256
+#define CONFIG_MAX_CHANNELS 4
 
 enum irq_trigger {
 	IRQ_TRIGGER_DT, /* as the host device tree says */
@@ -92,6 +93,13 @@ struct config_guest {
 	struct config_device device[CONFIG_MAX_DEVICES];
 };
 
+/* channel@N: shared memory between two guests, with a doorbell each way (docs/channel.md). */
+struct config_channel {
+	char name[CONFIG_NAME_MAX]; /* "channel@0" */
+	unsigned int guest[2];	    /* the two guests, indices into config.guest[]: ends 0 and 1 */
+	struct config_range mem;    /* host-physical, mapped at the same address in both */
+};
+
 struct config {
 	bool stats_at_exit;		   /* print the counters when a guest powers off */
 	bool test_controls;		   /* the guest may flip test-only switches through HVC */
@@ -104,6 +112,8 @@ struct config {
 	bool spi_window_auto;
 	unsigned int nr_guests;
 	struct config_guest guest[CONFIG_MAX_GUESTS];
+	unsigned int nr_channels;
+	struct config_channel channel[CONFIG_MAX_CHANNELS];
 };
 
 /*

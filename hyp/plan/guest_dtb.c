@@ -29,6 +29,7 @@
 #define GIC_SPI_BASE 32 /* INTID of SPI 0 */
 #define GIC_ICELLS 3
 #define GIC_ICELLS_PPI_PARTITIONS 4
+#define IRQ_TYPE_EDGE_RISING 1
 #define IRQ_TYPE_LEVEL_HIGH 4
 
 enum mark_kind {
@@ -703,7 +704,8 @@ static int emit_memory(struct gdtb *g)
 }
 
 /* /reserved-memory: the host's reserved regions (not no-map) inside the guest's RAM, one
- * region node each, in the root's cells (reserved-memory.yaml). */
+ * region node each, in the root's cells (reserved-memory.yaml); then each channel's shared
+ * memory, no-map (docs/channel.md). */
 static int emit_reserved(struct gdtb *g)
 {
 	uint32_t ac = cells(g->fdt, 0, "#address-cells", DT_ROOT_ADDR_CELLS_DEFAULT);
@@ -711,7 +713,7 @@ static int emit_reserved(struct gdtb *g)
 	unsigned int i;
 	int ret;
 
-	if (!g->a->nr_resv)
+	if (!g->a->nr_resv && !g->a->nr_chan)
 		return 0;
 	g->step = "reserved-memory";
 	ret = fdtw_begin_node(&g->w, "reserved-memory");
@@ -723,6 +725,12 @@ static int emit_reserved(struct gdtb *g)
 		ret = fdtw_property(&g->w, "ranges", NULL, 0);
 	for (i = 0; !ret && i < g->a->nr_resv; i++) {
 		ret = begin_reg_node(g, "region", &g->a->resv[i], 1);
+		ret = end_node(g, ret);
+	}
+	for (i = 0; !ret && i < g->a->nr_chan; i++) {
+		ret = begin_reg_node(g, "channel", &g->a->chan[i].mem, 1);
+		if (!ret)
+			ret = fdtw_property(&g->w, "no-map", NULL, 0);
 		ret = end_node(g, ret);
 	}
 	g->step = "reserved-memory";
@@ -749,6 +757,40 @@ static int emit_doorbell(struct gdtb *g)
 				    (icells == GIC_ICELLS_PPI_PARTITIONS ? icells : GIC_ICELLS) *
 					    DT_CELL_BYTES);
 	return end_node(g, ret);
+}
+
+/* Each channel end (docs/channel.md): reg = its doorbell page, then the shared memory;
+ * interrupts = its doorbell SPI, an edge; skiff,channel = <N of channel@N, end 0 or 1>. */
+static int emit_channels(struct gdtb *g)
+{
+	uint32_t icells = cells(g->fdt, g->gic, "#interrupt-cells", GIC_ICELLS);
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < g->a->nr_chan; i++) {
+		const struct assign_channel *ch = &g->a->chan[i];
+		const struct plat_range r[2] = { { ch->db_base, ASSIGN_CHANNEL_DB_SIZE }, ch->mem };
+		fdt32_t irq[GIC_ICELLS_PPI_PARTITIONS] = { cpu_to_fdt32(GIC_SPI),
+							   cpu_to_fdt32(ch->intid - GIC_SPI_BASE),
+							   cpu_to_fdt32(IRQ_TYPE_EDGE_RISING), 0 };
+		fdt32_t id[2] = { cpu_to_fdt32(ch->channel), cpu_to_fdt32(ch->end) };
+
+		ret = begin_reg_node(g, "channel", r, 2);
+		if (!ret)
+			ret = fdtw_string(&g->w, "compatible", "skiff,channel");
+		if (!ret)
+			ret = fdtw_property(&g->w, "reg-names", "doorbell\0shared-memory",
+					    sizeof("doorbell\0shared-memory"));
+		if (!ret)
+			ret = fdtw_property(
+				&g->w, "interrupts", irq,
+				(icells == GIC_ICELLS_PPI_PARTITIONS ? icells : GIC_ICELLS) *
+					DT_CELL_BYTES);
+		if (!ret)
+			ret = fdtw_property(&g->w, "skiff,channel", id, sizeof(id));
+		ret = end_node(g, ret);
+	}
+	return ret;
 }
 
 /* /hypervisor, compatible "skiff,hypervisor": how a guest knows it runs under skiff (and may
@@ -850,6 +892,8 @@ static int emit_root(struct gdtb *g, const struct guest_dtb_extra *x)
 		ret = emit_doorbell(g);
 	if (!ret)
 		ret = emit_vconsole(g);
+	if (!ret)
+		ret = emit_channels(g);
 	if (!ret)
 		ret = emit_children(g, 0, false, true);
 	if (ret)

@@ -14,6 +14,8 @@ GUESTS += pt_uart pt_rtc pt_gpio
 GUESTS += bench
 # isolation between guests running together: one attacks, one must not notice, one restarts
 GUESTS += hostile canary lifecycle reset_flood
+# the two ends of an inter-guest channel (docs/channel.md), with tests/guests/chan/chan.c
+GUESTS += channel
 
 GUEST_DIR       := $(BUILD)/guests
 GUEST_LIB_SRCS  := $(wildcard tests/guests/lib/*.c) tests/guests/lib/start.S lib/printf.c lib/string.c
@@ -51,8 +53,10 @@ $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/tests/guests/%.c.o $(GUEST_LIB_OBJS) $(GUES
 
 # A guest's own sources beyond NAME.c: one prerequisite line each (linked with the rest).
 GUEST_EXTRA_OBJS := $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o \
+	$(GUEST_DIR)/obj/tests/guests/chan/chan.c.o \
 	$(GUEST_DIR)/obj/tests/guests/spin_loader.S.o
 $(GUEST_DIR)/hostile.elf: $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
+$(GUEST_DIR)/channel.elf: $(GUEST_DIR)/obj/tests/guests/chan/chan.c.o
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@

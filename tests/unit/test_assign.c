@@ -630,6 +630,44 @@ static void test_status_ok(void **state)
 	assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, 0x1e003000, 0x1000), 0);
 }
 
+/* A channel: the shared memory in both guests, a doorbell page and SPI each from the windows,
+ * in turn; the ends know each other. */
+static void test_channel(void **state)
+{
+	unsigned int e;
+
+	(void)state;
+	run_ok("tests/config/asg-channel", HOST_QEMU);
+	for (e = 0; e < 2; e++) {
+		const struct assign_channel *ch = &out[e].chan[0];
+
+		assert_int_equal(out[e].nr_chan, 1);
+		assert_int_equal(ch->channel, 0);
+		assert_int_equal(ch->end, e);
+		assert_int_equal(ch->peer, !e);
+		assert_range(&ch->mem, 0x47000000, 0x10000);
+		assert_int_equal(ch->db_base, 0x0b000000 + e * PAGE);
+		assert_int_equal(ch->intid, 132 + e);
+		assert_int_equal(ledger_owner(&ledger, LEDGER_MMIO, ch->db_base, PAGE), e);
+		assert_int_equal(ledger_owner(&ledger, LEDGER_SPI, ch->intid, 1), e);
+	}
+}
+
+/* A guest with all RAM does not get the channel's memory in its RAM (it is mapped apart). */
+static void test_channel_all_ram(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	run_ok("tests/config/asg-channel-all-ram", HOST_QEMU);
+	assert_int_equal(out[0].nr_chan, 1);
+	assert_int_equal(out[0].chan[0].end, 1);
+	assert_int_equal(out[1].chan[0].end, 0);
+	for (i = 0; i < out[0].nr_mem; i++)
+		assert_false(out[0].mem[i].base < 0x47010000 &&
+			     out[0].mem[i].base + out[0].mem[i].size > 0x47000000);
+}
+
 /* ---- refusals: tests/config/asg-<name> on a host, and the exact message ---- */
 
 struct err_case {
@@ -673,6 +711,14 @@ static const struct err_case err_cases[] = {
 	  "guest@0/x: /near-fw-cfg@9020100: MMIO 0x9020100+0x100 is not page-aligned and shares "
 	  "page 0x9020000 with skiff (fw_cfg)" },
 	{ "no-node", HOST_QEMU, "guest@0/x: /nope@0: no such node in the host device tree" },
+	{ "channel-skiff", HOST_QEMU,
+	  "channel@0: memory: 0x40200000+0x1000 overlaps skiff's memory 0x40200000+0x200000" },
+	{ "channel-guest-ram", HOST_QEMU,
+	  "channel@0: memory: 0x50fff000+0x2000 overlaps guest@1's memory 0x50000000+0x1000000" },
+	{ "channel-mmio", HOST_QEMU, "channel@0: memory: 0x9000000+0x1000 is not inside RAM" },
+	{ "channel-overlap", HOST_QEMU,
+	  "channel@0: memory: 0x47000000+0x2000 overlaps channel@1's memory 0x47001000+0x1000" },
+	{ "channel-no-window", HOST_QEMU, "channel@0: guest@0: device-window 0x0+0x0 is full" },
 	{ "ppi", HOST_QEMU, "guest@0/pmu: /pmu: interrupt 0 is a PPI, not an SPI" },
 	{ "hx-espi", HOST_EXTRA,
 	  "guest@0/x: /espi@1d007000: interrupt 0 has type 2, not an SPI (0)" },
@@ -1201,6 +1247,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_uart, teardown),
 		cmocka_unit_test_teardown(test_host_extra, teardown),
 		cmocka_unit_test_teardown(test_window_busy, teardown),
+		cmocka_unit_test_teardown(test_channel, teardown),
+		cmocka_unit_test_teardown(test_channel_all_ram, teardown),
 		cmocka_unit_test_teardown(test_sense_flags, teardown),
 		cmocka_unit_test_teardown(test_status_ok, teardown),
 		cmocka_unit_test_teardown(test_gic_version_same, teardown),

@@ -279,8 +279,8 @@ static const struct err_case err_cases[] = {
 	{ "compatible", "/: compatible: \"foo,bar\" is not \"skiff,config-1\"" },
 	{ "no-guest", "/: no guest@N node: a configuration needs at least one guest" },
 	{ "too-many-guests", "guest@4: more than 4 guests" },
-	{ "unknown-node", "/: node gust@0 is neither skiff nor guest@N" },
-	{ "guest-name", "/: node guest@x is neither skiff nor guest@N" },
+	{ "unknown-node", "/: node gust@0 is neither skiff, guest@N nor channel@N" },
+	{ "guest-name", "/: node guest@x is neither skiff, guest@N nor channel@N" },
 	{ "unknown-prop", "guest@0: memroy: unknown property" },
 	{ "root-cells", "/: #address-cells: 3 is not supported (1 or 2)" },
 	{ "cpus-len", "guest@0: cpus: 2 bytes, not a list of MPIDRs (one cell each)" },
@@ -342,6 +342,13 @@ static const struct err_case err_cases[] = {
 	{ "devices-twice", "guest@1: devices: \"all\", as for guest@0: only one guest can have "
 			   "every device" },
 	{ "spi-window-range", "/skiff: spi-window: SPIs 980..995 go past the last SPI (987)" },
+	{ "channel-guest", "channel@0: guests: not the names of two guests of this configuration" },
+	{ "channel-self", "channel@0: guests: not the names of two guests of this configuration" },
+	{ "channel-one", "channel@0: guests: not the names of two guests of this configuration" },
+	{ "channel-unaligned", "channel@0: memory: 0x47000800+0x1000 is not 4 KiB-aligned" },
+	{ "channel-two-ranges", "channel@0: memory: 2 ranges, more than 1" },
+	{ "channel-no-memory", "channel@0: memory: missing" },
+	{ "channel-typo", "channel@0: doorbel: unknown property" },
 };
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
 
