@@ -52,7 +52,7 @@ bool chan_send(struct chan *c, uint32_t seq)
 int chan_recv(struct chan *c, uint32_t *seq)
 {
 	uint32_t tail = c->rx[IDX_TAIL], sum;
-	volatile uint32_t *m = c->rx + IDX_SLOTS + (tail % CHAN_SLOTS) * CHAN_MSG_WORDS;
+	const volatile uint32_t *m = c->rx + IDX_SLOTS + (tail % CHAN_SLOTS) * CHAN_MSG_WORDS;
 	unsigned int i;
 	bool ok = true;
 
