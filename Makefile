@@ -190,13 +190,6 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 unit: $(UNIT_BINS) $(UNIT_FIXTURES)
 
-# For tools/mutate.py: the host compiler and libraries, then per unit test its name, flags (as
-# unit_rule passes them) and sources, tab-separated, one line each.
-.PHONY: unit-info
-unit-info:
-	@printf 'cc\t%s\nlibs\t%s\n' '$(HOSTCC)' '$(HOST_LIBS)'
-	@$(foreach t,$(UNIT_TESTS),printf 'test\t%s\t%s\t%s\n' '$(t)' \
-		'$(strip $(or $($(t)_HOST_CFLAGS),$(HOST_CFLAGS)) $($(t)_CFLAGS))' '$(strip $($(t)_SRCS))';)
 
 # ---- the two commands
 test:

@@ -7,8 +7,9 @@
 The catalogue (tools/mutants/<area>.txt) lists by hand the bugs a reviewer would believe:
 comparisons flipped, bounds off by one, masks dropped, ownership checks skipped, early returns,
 arguments swapped. Each mutant is applied alone to a scratch copy of the tree; the unit tests
-that link its file (tests/unit/*.mk's NAME_SRCS, as `make unit-info` prints them) are built with
-the Makefile's flags and run, the test named for the file first, until one fails. A mutant is:
+that link its file are built as the Makefile builds them (its commands, from `make -n -B`, with
+each source compiled on its own so that only the mutated one is compiled again) and run, the
+test named for the file first, until one fails. A mutant is:
   killed      a test failed, crashed, tripped a sanitizer or ran past --timeout
   survived    every test linking the file passed
   equivalent  survived, and the catalogue says why no behaviour can change (`equivalent:`)
@@ -18,7 +19,8 @@ Prints a table per file and per area, the survivors, and whether each area meets
 target is missed, a snippet does not match its file exactly once (or at its occurrence), a
 mutant marked equivalent is killed, or a baseline test fails; 0 otherwise.
 
-Catalogue format (one file per area; `#` starts a comment line):
+Catalogue format (one file per area or part of one: files naming the same area add up; `#`
+starts a comment line; ids are the file's name and the mutant's number in it):
 
     area irq
     target 100
@@ -44,6 +46,7 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -207,40 +210,60 @@ def mutated(m, text):
 
 
 class UnitTest:
-    def __init__(self, name, cflags, srcs):
+    def __init__(self, name, cc, cflags, srcs, libs):
         self.name = name
-        self.cflags = cflags.split()
-        self.srcs = srcs.split()
-        self.key = hashlib.sha1(cflags.encode()).hexdigest()[:10]  # one object cache per flags
+        self.cc = cc
+        self.cflags = cflags
+        self.srcs = srcs  # the sources it links, its own test_NAME.c first
+        self.libs = libs
+        self.key = hashlib.sha1(" ".join(cc + cflags).encode()).hexdigest()[:10]
         self.seconds = 0.0
 
 
 def unit_info(build):
-    """`make unit-info`: the host compiler, libraries, and per unit test its flags and sources."""
-    p = subprocess.run(["make", "--no-print-directory", "-s", "BUILD=" + build, "unit-info"],
-                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                       timeout=120)
+    """Each unit test's compiler, flags, sources and libraries, as the Makefile builds it: the
+    names from tests/unit/*.mk (UNIT_TESTS += name), the command from `make -n -B` of each."""
+    names = []
+    for mk in sorted(os.listdir(os.path.join(ROOT, "tests", "unit"))):
+        if mk.endswith(".mk"):
+            with open(os.path.join(ROOT, "tests", "unit", mk), encoding="utf-8") as f:
+                names += re.findall(r"^UNIT_TESTS\s*\+=\s*(\S+)", f.read(), re.M)
+    bins = {os.path.join(build, "tests", "unit", "test_" + n): n for n in names}
+    p = subprocess.run(["make", "--no-print-directory", "-n", "-B", "BUILD=" + build] +
+                       sorted(bins), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=300)
     if p.returncode:
-        raise SystemExit("mutate: make unit-info failed:\n" + p.stderr)
-    cc, libs, tests = None, [], {}
+        raise SystemExit("mutate: make -n of the unit tests failed:\n" + p.stderr)
+    tests = {}
     for line in p.stdout.splitlines():
-        f = line.split("\t")
-        if f[0] == "cc":
-            cc = f[1].split()
-        elif f[0] == "libs":
-            libs = f[1].split()
-        elif f[0] == "test" and len(f) == 4:
-            tests[f[1]] = UnitTest(f[1], f[2], f[3])
-    if not cc or not tests:
-        raise SystemExit("mutate: make unit-info printed no compiler or no tests")
-    return cc, libs, tests
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        for i in range(len(words) - 1):
+            if words[i] == "-o" and words[i + 1] in bins:
+                rest = words[i + 2:]
+                name = bins[words[i + 1]]
+                tests[name] = UnitTest(name, words[:1], words[1:i],
+                                       [w for w in rest if w.endswith(".c")],
+                                       [w for w in rest if not w.endswith(".c")])
+                break
+    missing = sorted(set(names) - set(tests))
+    if missing:
+        raise SystemExit("mutate: no build command found for test_%s" % ", test_".join(missing))
+    return tests
+
+
+KILLS = {}  # (source, test name) -> mutants of that source the test killed in this run
 
 
 def tests_for(path, tests):
-    """The unit tests linking path, the one named for it first, then the quickest first."""
-    linked = [t for t in tests.values() if path in t.srcs]
+    """The unit tests linking path: the one named for it first, then those that killed most of
+    its mutants so far, then the quickest."""
+    linked = [t for t in tests.values() if path in t.srcs[1:]]
     stem = os.path.splitext(os.path.basename(path))[0]
-    return sorted(linked, key=lambda t: (t.name != stem, t.seconds, t.name))
+    return sorted(linked, key=lambda t: (t.name != stem, -KILLS.get((path, t.name), 0),
+                                         t.seconds, t.name))
 
 
 # ---- building
@@ -301,9 +324,7 @@ def deps_newer(obj, dep):
 
 
 class Builder:
-    def __init__(self, cc, libs, work, jobs):
-        self.cc = cc
-        self.libs = libs
+    def __init__(self, work, jobs):
         self.work = work
         self.jobs = jobs
 
@@ -314,8 +335,8 @@ class Builder:
         """Compiles (when out of date) every object of the given tests from the real tree."""
         jobs = {}
         for t in tests:
-            for src in ["tests/unit/test_%s.c" % t.name] + t.srcs:
-                jobs[(t.key, src)] = t.cflags
+            for src in t.srcs:
+                jobs[(t.key, src)] = t.cc + t.cflags
         todo = []
         for (key, src), cflags in sorted(jobs.items()):
             obj = self.base_obj(key, src)
@@ -325,7 +346,7 @@ class Builder:
         def one(job):
             key, src, cflags, obj = job
             os.makedirs(os.path.dirname(obj), exist_ok=True)
-            rc, out = run(self.cc + cflags + ["-MMD", "-MF", obj[:-2] + ".d", "-c", src, "-o",
+            rc, out = run(cflags + ["-MMD", "-MF", obj[:-2] + ".d", "-c", src, "-o",
                                               obj], ROOT, COMPILE_TIMEOUT)
             return src, rc, out
 
@@ -339,13 +360,13 @@ class Builder:
     def link(self, t, out, replace=None):
         """Links test t to out, with replace = (src, object) in place of src's base object."""
         objs = []
-        for src in ["tests/unit/test_%s.c" % t.name] + t.srcs:
+        for src in t.srcs:
             if replace and src == replace[0]:
                 objs.append(replace[1])
             else:
                 objs.append(self.base_obj(t.key, src))
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        return run(self.cc + t.cflags + ["-o", out] + objs + self.libs, ROOT, COMPILE_TIMEOUT)
+        return run(t.cc + t.cflags + ["-o", out] + objs + t.libs, ROOT, COMPILE_TIMEOUT)
 
 
 def copy_tree(dst):
@@ -373,7 +394,8 @@ def run_mutant(m, text, tests, builder, tree, timeout):
             if obj is None:
                 obj = os.path.join(objdir, t.key + ".o")
                 os.makedirs(objdir, exist_ok=True)
-                rc, out = run(builder.cc + t.cflags + ["-c", m.path, "-o", obj], tree,
+                # a warning (a parameter the mutant leaves unused) does not stop it
+                rc, out = run(t.cc + t.cflags + ["-Wno-error", "-c", m.path, "-o", obj], tree,
                               COMPILE_TIMEOUT)
                 if rc != 0:
                     m.status, m.detail = "stillborn", first_error(out)
@@ -385,11 +407,10 @@ def run_mutant(m, text, tests, builder, tree, timeout):
                 m.status, m.detail = "stillborn", "link: " + first_error(out)
                 return
             rc, out = run([exe], ROOT, timeout)
-            if rc is None:
-                m.status, m.detail = "killed", "test_%s timed out (%d s)" % (t.name, timeout)
-                return
-            if rc != 0:
-                m.status, m.detail = "killed", "test_" + t.name
+            if rc is None or rc != 0:
+                m.status = "killed"
+                m.detail = "test_" + t.name + (" timed out (%d s)" % timeout if rc is None else "")
+                KILLS[(m.path, t.name)] = KILLS.get((m.path, t.name), 0) + 1
                 return
         m.status = "equivalent" if m.equivalent else "survived"
         m.detail = "ran " + " ".join("test_" + t.name for t in tests)
@@ -409,7 +430,7 @@ def counts(ms):
     c = {k: 0 for k in ("killed", "survived", "equivalent", "stillborn", "error")}
     for m in ms:
         c[m.status or "error"] += 1
-    c["mutants"] = len(ms)
+    c["mutants"] = len(ms) - c["error"]  # a mutant that could not be applied is an error only
     c["scored"] = c["killed"] + c["survived"]
     return c
 
@@ -480,6 +501,9 @@ def main():
     ap.add_argument("--area", action="append", help="only this area (repeatable)")
     ap.add_argument("--file", action="append", help="only mutants of this source (repeatable)")
     ap.add_argument("--only", help="only mutants whose id or note contains TEXT")
+    ap.add_argument("--skip", action="append", default=[], metavar="TEST",
+                    help="leave unit test TEST (test_TEST) out: quicker, but not make mutate's "
+                         "verdict (repeatable)")
     ap.add_argument("--timeout", type=int, default=TEST_TIMEOUT,
                     help="seconds per test run before the mutant counts as killed (60)")
     ap.add_argument("--check", action="store_true", help="match the snippets only, build nothing")
@@ -496,9 +520,19 @@ def main():
     areas = []
     for path in catalogue_files(a.catalogue):
         try:
-            areas.append(parse_catalogue(path))
+            part = parse_catalogue(path)
         except (CatalogueError, OSError) as e:
             errors.append(str(e))
+            continue
+        same = [x for x in areas if x.name == part.name]
+        if not same:
+            areas.append(part)
+        elif same[0].target != part.target:
+            errors.append("%s: area %s's target %g differs from %g in %s" % (
+                os.path.relpath(path, ROOT), part.name, part.target, same[0].target,
+                os.path.relpath(same[0].source, ROOT)))
+        else:
+            same[0].mutants += part.mutants
     if a.area:
         areas = [x for x in areas if x.name in a.area]
     for x in areas:
@@ -525,8 +559,11 @@ def main():
                 print("%s  %s%s" % (m.label(), m.note, "  [equivalent]" if m.equivalent else ""))
         return 0
 
-    cc, libs, tests = unit_info(os.path.relpath(build, ROOT) if build.startswith(ROOT + os.sep)
+    tests = unit_info(os.path.relpath(build, ROOT) if build.startswith(ROOT + os.sep)
                                 else build)
+    for name in a.skip:
+        if tests.pop(name.replace("test_", "", 1), None) is None:
+            raise SystemExit("mutate: --skip %s: no such unit test" % name)
     for x in areas:
         for m in x.mutants:
             if not m.error and not tests_for(m.path, tests):
@@ -552,7 +589,7 @@ def main():
     for m in mutants:
         for t in tests_for(m.path, tests):
             needed[t.name] = t
-    builder = Builder(cc, libs, work, max(1, a.jobs))
+    builder = Builder(work, max(1, a.jobs))
     builder.compile_base(needed.values())
     for t in sorted(needed.values(), key=lambda t: t.name):
         exe = os.path.join(work, "base", "test_" + t.name)
@@ -582,7 +619,9 @@ def main():
         with lock:
             tree = free.pop()
         try:
-            run_mutant(m, texts[m.path], tests_for(m.path, tests), builder, tree, a.timeout)
+            with lock:
+                order = tests_for(m.path, tests)
+            run_mutant(m, texts[m.path], order, builder, tree, a.timeout)
         finally:
             with lock:
                 free.append(tree)
