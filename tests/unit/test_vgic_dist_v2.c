@@ -1078,6 +1078,35 @@ static void test_fast_lr_retry(void **state)
 	assert_int_equal(v->priority, 0x40);
 }
 
+/* A flush that finds more re-routed interrupts on its list than its requeue holds moves what
+ * fits, keeps the rest on the list for the next, and finishes. */
+static void test_flush_requeue_overflow(void **state)
+{
+	struct env *e = *state;
+	unsigned int i, n = VGIC_REQUEUE_MAX + 1;
+	uint32_t bits = (1u << n) - 1; /* SPIs 64.. */
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(vgic_claim_spi(&e->vg, 64 + i, NULL, 0), 0);
+	wr(e, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
+	wr(e, GICD_IGROUPR + 8, 4, bits);
+	wr(e, GICD_ISENABLER + 8, 4, bits);
+	wr(e, GICD_ISPENDR + 8, 4, bits);
+	for (i = 0; i < n; i++)
+		assert_true(on_list(&e->cpu[0], spi(e, 64 + i)));
+	spin_lock(&e->cpu[0].ap_lock); /* vCPU 0 busy: they stay on its list */
+	for (i = 0; i < n; i++)
+		wr_as(e, 1, GICD_ITARGETSR + 64 + i, 1, 0x02);
+	spin_unlock(&e->cpu[0].ap_lock);
+	flush(e, 0);
+	assert_non_null(e->cpu[0].ap_head);
+	flush(e, 0);
+	assert_null(e->cpu[0].ap_head);
+	for (i = 0; i < n; i++)
+		assert_true(on_list(&e->cpu[1], spi(e, 64 + i)));
+	assert_true(vgic_all_unlocked(&e->vg));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1104,6 +1133,7 @@ int main(void)
 		T(test_priority_and_group_kicks),
 		T(test_set_active_once),
 		T(test_fast_lr_retry),
+		T(test_flush_requeue_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
