@@ -1,5 +1,5 @@
 # skiff - one entry point: make, make run, make test, make bench, make lint (and make fuzz,
-# make boards).
+# make boards, make mutate).
 # `make run` and `make test` install what is missing first (tools/setup.sh).
 
 BUILD      := build
@@ -68,7 +68,7 @@ HOST_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -Wall -Wextra -Werror -
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS   := -lcmocka -lfdt
 
-.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz boards
+.PHONY: all run test test-all lint bench setup clean unit qemu-test check-size fuzz boards mutate
 # the configurations in dts/, compiled (defined before all:, which expands its prerequisites at once)
 DTS_DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts))
 all: $(BUILD)/skiff.bin check-size $(BUILD)/skiff-check $(DTS_DTBS)
@@ -190,6 +190,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 unit: $(UNIT_BINS) $(UNIT_FIXTURES)
 
+
 # ---- the two commands
 test:
 	@tools/setup.sh
@@ -214,6 +215,13 @@ bench:
 	@tools/setup.sh
 	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin
 	@python3 tools/bench.py $(if $(filter update,$(BASELINE)),--update-baseline)
+
+# `make mutate`: the mutants of tools/mutants/*.txt, each alone on a scratch copy, against the
+# unit tests that link its file; a table per file and area, exit 1 if an area misses its target
+# (README "Mutation testing"). MUTATE_JOBS=n mutants at once (2), AREA=name one area only.
+mutate: unit
+	@python3 tools/mutate.py --build $(BUILD) $(if $(MUTATE_JOBS),-j $(MUTATE_JOBS)) \
+		$(if $(AREA),--area $(AREA))
 
 # `make fuzz`: every libFuzzer target for FUZZ_TIME seconds (default 300), or FUZZ_TARGET=name
 # alone; corpora and crash files under build/fuzz/ (tests/fuzz/README.md).

@@ -126,6 +126,12 @@ static void test_decode_ignores_other_bits(void **state)
 	assert_false(acc.reg64);
 	assert_false(acc.sign_extend);
 	assert_int_equal(acc.ipa, 0x9000008);
+
+	/* ISS2, bits [55:32] of ESR_EL2 (FEAT_LS64 and later), is no part of the class. */
+	memset(&acc, 0, sizeof(acc));
+	assert_true(abort_decode(esr | (0xffffffull << 32), 0x90000, 0x8, &acc));
+	assert_int_equal(acc.width, 4);
+	assert_int_equal(acc.reg, 3);
 }
 
 static void test_decode_rejects(void **state)

@@ -223,6 +223,15 @@ static void test_cells1(void **state)
 	assert_int_equal(g->initrd.size, 0x100000);
 }
 
+/* A range ending at the last byte below 2^64 does not wrap around */
+static void test_top_of_memory(void **state)
+{
+	(void)state;
+	parse_ok("top-of-memory");
+	assert_int_equal(cfg.guest[0].mem[0].base, 0xfffffffffffff000ull);
+	assert_int_equal(cfg.guest[0].mem[0].size, 0x1000);
+}
+
 static void test_compat_list(void **state)
 {
 	(void)state;
@@ -349,6 +358,17 @@ static const struct err_case err_cases[] = {
 	{ "channel-two-ranges", "channel@0: memory: 2 ranges, more than 1" },
 	{ "channel-no-memory", "channel@0: memory: missing" },
 	{ "channel-typo", "channel@0: doorbel: unknown property" },
+	/* one past each limit (tools/mutants/assign.txt) */
+	{ "devices-prefix", "guest@0: devices: not \"all\"" },
+	{ "mem-sub-page", "guest@0: memory: 0x40000000+0x800 is not 4 KiB-aligned" },
+	{ "spi-window-one-past", "/skiff: spi-window: SPIs 1..988 go past the last SPI (987)" },
+	{ "cpus-dup-last", "guest@0: cpus: CPU 0x1 is listed twice" },
+	{ "dev-name-long",
+	  "guest@0/dddddddddddddddddddddddddddddddd: node name is longer than 31 bytes" },
+	{ "dev-path-by-one", "guest@0/uart: device: path is longer than 127 bytes" },
+	{ "bootargs-by-one", "guest@0: bootargs: 1024 bytes, longer than 1023" },
+	{ "gic-version-one", "guest@0: gic-version: 1 is not 2 or 3" },
+	{ "guest-no-number", "/: node guest@ is neither skiff nor guest@N" },
 };
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
 
@@ -500,11 +520,12 @@ int main(void)
 	static struct CMUnitTest tests[NR_ERR_CASES + 16];
 	static char names[NR_ERR_CASES][64];
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_default),	    cmocka_unit_test(test_full),
-		cmocka_unit_test(test_minimal),	    cmocka_unit_test(test_cells1),
-		cmocka_unit_test(test_compat_list), cmocka_unit_test(test_mode_name),
-		cmocka_unit_test(test_blob_errors), cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_fuzz),	    cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_default),	      cmocka_unit_test(test_full),
+		cmocka_unit_test(test_minimal),	      cmocka_unit_test(test_cells1),
+		cmocka_unit_test(test_compat_list),   cmocka_unit_test(test_mode_name),
+		cmocka_unit_test(test_blob_errors),   cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_fuzz),	      cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_top_of_memory),
 	};
 	size_t n = 0, i;
 

@@ -255,6 +255,14 @@ static void test_dist_init_archrev(void **state)
 		free(f->buf[BUF_GICD]);
 		f->buf[BUF_GICD] = NULL;
 	}
+	/* the register's other bits do not change what ArchRev says */
+	{
+		uint8_t *d = fake_gicd(f, GIC_ARCHREV_GICV2, 1, 0x01);
+		struct gicv2_frames fr = { .gicd = addr(d) };
+
+		put32(d, GICD_ICPIDR2, 0xffffff00u | GIC_ARCHREV_GICV2 << GIC_PIDR2_ARCHREV_SHIFT);
+		assert_int_equal(gicv2_dist_init(&fr), 64);
+	}
 }
 
 /* The expected distributor after gicv2_dist_init with nr INTIDs and boot interface mask:
@@ -388,6 +396,7 @@ static void test_cpu_init_uniprocessor(void **state)
 	bring_up(f, SZ_8K, 0x00);
 	d = f->buf[BUF_GICD];
 	cpu_up(f, 0x0200, 0x00);
+	d[GICD_ITARGETSR + 33] = 0x00;
 	gicv2_spi_route(addr(d), 33, 0x0200);
 	assert_int_equal(d[GICD_ITARGETSR + 33], 0x01);
 }
@@ -413,6 +422,7 @@ static void test_spi_route(void **state)
 	}
 	expect_from(f, BUF_GICD); /* unchanged from here */
 	log_clear();
+	gicv2_spi_route(addr(d), 1020, 0x0300);	     /* a special INTID, no SPI */
 	gicv2_spi_route(addr(d), 34, 0x0301);	     /* never brought up */
 	gicv2_spi_route(addr(d), 34, 0x80000300ull); /* not an MPIDR the driver keeps */
 	check_image(f, BUF_GICD);
@@ -468,7 +478,7 @@ static void test_send_sgi(void **state)
 	cpu_up(f, 0x0400, 0x10);
 	cpu_up(f, 0x0401, 0x80);
 	log_clear();
-	gicv2_send_sgi(0x0400, 3);
+	gicv2_send_sgi(0x0400, 16 + 3); /* the SGI's number only: SGIINTID is 4 bits */
 	gicv2_send_sgi(0x0401, 15);
 	assert_int_equal(nr_writes, 2);
 	check_write(0, gicd + GICD_SGIR, 4, 0x10u << 16 | 3);
@@ -520,13 +530,19 @@ static void test_deactivate_spi_in_distributor(void **state)
 	(void)expect_from(f, BUF_GICC); /* the CPU interface stays as it is */
 	gicv2_deactivate(40);
 	gicv2_deactivate(GIC_INTID_SPI_BASE + 31);
-	put32(dexp, GICD_ICACTIVER + 4, 1u << 8);
-	put32(dexp, GICD_ICACTIVER + 4, 1u << 31);
+	gicv2_deactivate(GIC_INTID_SPI_BASE);
+	put32(dexp, GICD_ICACTIVER + 4, 1u << 0);
 	check_image(f, BUF_GICD);
 	check_image(f, BUF_GICC);
-	assert_int_equal(nr_writes, 2);
+	assert_int_equal(nr_writes, 3);
 	check_write(0, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 8);
 	check_write(1, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 31);
+	check_write(2, addr(d) + GICD_ICACTIVER + 4, 4, 1u << 0);
+	/* INTID 1020 is none of the distributor's: the CPU interface's GICC_DIR */
+	log_clear();
+	gicv2_deactivate(1020);
+	assert_int_equal(nr_writes, 1);
+	check_write(0, f->frames.gicc_page1 + (GICC_DIR - GICC_PAGE), 4, 1020);
 }
 
 /* On a GIC-400 an SPI's active state is global: an active SPI moves at once. */
@@ -569,6 +585,17 @@ static void test_route_active_spi_qemu(void **state)
 	d[GICD_ITARGETSR + 40] = 0x01;
 	gicv2_spi_route(addr(d), 40, 0x7701);
 	assert_int_equal(d[GICD_ITARGETSR + 40], 0x02);
+	/* a move waiting for the deactivation is dropped by a later one made at once */
+	put32(d, GICD_ISACTIVER + 4, 1u << 8);
+	d[GICD_ITARGETSR + 40] = 0x01;
+	gicv2_spi_route(addr(d), 40, 0x7701); /* waits */
+	put32(d, GICD_ISACTIVER + 4, 0);
+	gicv2_spi_route(addr(d), 40, 0x0401); /* at once (interface 0x80, from test_send_sgi) */
+	assert_int_equal(d[GICD_ITARGETSR + 40], 0x80);
+	nr_writes = 0;
+	gicv2_deactivate(40);
+	assert_int_equal(nr_writes, 1);
+	assert_int_equal(d[GICD_ITARGETSR + 40], 0x80);
 }
 
 static void test_ack_eoi_deactivate_8k(void **state)
@@ -624,6 +651,14 @@ static void test_lr_hw_translates(void **state)
 							 ICH_LR_ACTIVE | ICH_LR_GROUP |
 							 0xf8ull << ICH_LR_PRIORITY_SHIFT);
 
+	/* ELRSR0, EISR0 and MISR, each from its own register */
+	put32(h, GICH_ELRSR0, 0x5);
+	put32(h, GICH_EISR0, 0xa);
+	put32(h, GICH_MISR, ICH_MISR_EOI);
+	assert_int_equal(gicv2_lr_hw.read_elrsr(), 0x5);
+	assert_int_equal(gicv2_lr_hw.read_eisr(), 0xa);
+	assert_int_equal(gicv2_lr_hw.read_misr(), ICH_MISR_EOI);
+
 	/* GICH_HCR has ICH_HCR_EL2's layout for the bits skiff uses */
 	gicv2_lr_hw.write_hcr(ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE);
 	assert_int_equal(get32(h, GICH_HCR), 0xb);
@@ -640,6 +675,7 @@ static void test_lr_hw_nr_lrs(void **state)
 	} cases[] = {
 		{ 0x00000000u, 16, 1 },	 { 0x90000003u, 16, 4 },  { 0x9000003fu, 64, 64 },
 		{ 0x9000003fu, 16, 16 }, { 0xffffffffu, 64, 64 }, { 0x90000007u, 4, 4 },
+		{ 0x90000004u, 4, 4 },
 	};
 	struct fixture *f = *state;
 	unsigned int i;

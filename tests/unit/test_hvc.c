@@ -194,6 +194,61 @@ static void test_counters(void **state)
 	assert_int_equal(call(v, SKIFF_HVC_TEST_SET + 1, 0, 0, 0, NULL), RET_NOT_SUPPORTED);
 }
 
+/* The edges of each counter range: the first and the last id of each, one past them, a vCPU
+ * one past the guest's, an SPI index with bits above 32 and the guest's own suppressed lines. */
+static void test_counter_edges(void **state)
+{
+	struct vcpu *v = &vms[0].vcpus[0], *w = &vms[1].vcpus[0];
+	unsigned int i;
+
+	(void)state;
+	vms[0].vcpus[1].exits[SKIFF_EXIT_IRQ] = 7;
+	vms[0].vcpus[1].exits[SKIFF_EXIT_OTHER] = 11;
+	vms[0].vcpus[1].exits[SKIFF_EXIT_MAINT] = 13; /* a kind of IRQ exit: not summed again */
+	vms[0].vcpus[0].exits[SKIFF_EXIT_OTHER] = 1000;
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EXITS, 1, 0, NULL), 7);
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EXITS_ALL, 1, 0, NULL), 18);
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EXITS_ALL, 2, 0, NULL),
+			 RET_INVALID);
+
+	for (i = 0; i < SKIFF_EXIT_MAINT; i++)
+		vms[0].vcpus[1].el2_cost[i] = 20 + i;
+	vms[0].vcpus[1].el2_cost[SKIFF_EXIT_MAINT] = 99;
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EL2_COST, 1, 0, NULL), 20);
+	assert_int_equal(
+		call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EL2_COST + SKIFF_EXIT_OTHER, 1, 0, NULL),
+		20 + SKIFF_EXIT_OTHER);
+	assert_int_equal(
+		call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EL2_COST + SKIFF_EXIT_MAINT, 1, 0, NULL),
+		RET_INVALID);
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_VCPU_EL2_COST, 2, 0, NULL),
+			 RET_INVALID);
+
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_SPI_UNMASKED, 40, 0, NULL),
+			 100 + SKIFF_CNT_SPI_UNMASKED);
+	assert_int_equal(call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_SPI_UNMASKED + 1, 40, 0, NULL),
+			 RET_INVALID);
+	assert_int_equal(
+		call(v, SKIFF_HVC_COUNTER, SKIFF_CNT_SPI_TAKEN, (1ull << 32) | 40, 0, NULL),
+		RET_INVALID);
+
+	/* guest 1 goes over its line budget; guest 0 does not */
+	for (i = 0; i <= LOG_LIMIT_BURST; i++)
+		log_guest_limited(1, "line %u", i);
+	assert_true(log_guest_suppressed(1) > log_guest_suppressed(0));
+	assert_int_equal(call(w, SKIFF_HVC_COUNTER, SKIFF_CNT_GUEST_LOG_SUPPRESSED, 0, 0, NULL),
+			 log_guest_suppressed(1));
+
+	/* SMCCC: the function ID is w0; x0's upper half is not looked at */
+	assert_int_equal(call(v, (0xffull << 32) | SKIFF_HVC_VERSION, 0, 0, 0, NULL),
+			 SKIFF_HVC_ABI_VERSION);
+	/* the function IDs skiff owns: SKIFF_HVC_BASE to SKIFF_HVC_TEST_SET, not one more */
+	assert_true(hvc_owns(SKIFF_HVC_BASE));
+	assert_true(hvc_owns(SKIFF_HVC_TEST_SET));
+	assert_false(hvc_owns(SKIFF_HVC_BASE - 1));
+	assert_false(hvc_owns(SKIFF_HVC_TEST_SET + 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup(test_log_read_bounds, setup),
 		cmocka_unit_test_setup(test_switch_own_guest_only, setup),
 		cmocka_unit_test_setup(test_counters, setup),
+		cmocka_unit_test_setup(test_counter_edges, setup),
 	};
 
 	return cmocka_run_group_tests_name("hvc", tests, NULL, NULL);

@@ -274,6 +274,29 @@ static void test_owner(void **state)
 	assert_int_equal(ledger_owner(&l, LEDGER_CPU, 0x9000000, 1), NOBODY);
 }
 
+/* One past each edge (tools/mutants/assign.txt): a claim whose base is page-aligned but whose
+ * size is not still shares its page; an allocation never ends past its window; a page gap of
+ * one byte at the page's end is a gap. */
+static void test_edges(void **state)
+{
+	uint64_t gap = 0;
+
+	(void)state;
+	mmio_ok(G0, 0x9000800, 0x800, "a");
+	mmio_refused(G1, 0x9000000, 0x800, "b",
+		     "guest@1: b: MMIO 0x9000000+0x800 is not page-aligned and shares page "
+		     "0x9000000 with guest@0 (a)");
+	mmio_ok(G0, 0x9001000, 0x800, "c"); /* the same owner may */
+
+	assert_int_equal(ledger_alloc_mmio(&l, G0, 1, 0x20, 0x22, "x"), 0x20);
+	assert_int_equal(ledger_alloc_mmio(&l, G0, 1, 0x20, 0x22, "x"), 0x21);
+	assert_int_equal(ledger_alloc_mmio(&l, G0, 1, 0x20, 0x22, "x"), 0); /* full */
+
+	mmio_ok(G1, 0xa000000, 0xfff, "d");
+	assert_int_equal(ledger_page_gap(&l, G1, 0xa000000, &gap), 1);
+	assert_int_equal(gap, 0xa000fff);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -288,6 +311,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_mmio, setup),
 		cmocka_unit_test_setup(test_alloc_spi, setup),
 		cmocka_unit_test_setup(test_owner, setup),
+		cmocka_unit_test_setup(test_edges, setup),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);

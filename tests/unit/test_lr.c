@@ -86,14 +86,19 @@ static uint64_t fake_read_lr(unsigned int n)
 	return gicv2_lr_to_ich(cpu.gich_lr[n]);
 }
 
+/* called after each LR write: another CPU acting between two of a flush's writes */
+static void (*write_hook)(unsigned int n);
+
 static void fake_write_lr(unsigned int n, uint64_t val)
 {
 	assert_true(n < cpu.nr);
 	cpu.lr[n] = val;
-	if (!v2_mode)
-		return;
-	gich_sync(n);
-	cpu.lr[n] = gicv2_lr_to_ich(cpu.gich_lr[n]); /* what the 32 bits kept */
+	if (v2_mode) {
+		gich_sync(n);
+		cpu.lr[n] = gicv2_lr_to_ich(cpu.gich_lr[n]); /* what the 32 bits kept */
+	}
+	if (write_hook)
+		write_hook(n);
 }
 
 static uint32_t fake_read_hcr(void)
@@ -299,7 +304,8 @@ static void ops_kick(struct vgic *g, unsigned int vcpu)
 
 static void ops_deactivate_phys(struct vgic *g, const struct vgic_cpu *vc, uint32_t pintid)
 {
-	assert_true(pintid >= VGIC_INTID_SPI_BASE || vc != NULL);
+	/* vc: the vCPU of a private interrupt, NULL for an SPI (struct vgic_ops) */
+	assert_true(pintid >= VGIC_INTID_SPI_BASE ? vc == NULL : vc != NULL);
 	assert_ptr_equal(g, &vg);
 	assert_true(pintid < MAX_PINTID);
 	hyp_phys_deact[pintid]++;
@@ -325,6 +331,7 @@ static int setup(void **state)
 	for (i = 0; i < VGIC_MAX_INTIDS; i++)
 		resample_to[i] = NO_RESAMPLE;
 	eoi_hook = NULL;
+	write_hook = NULL;
 	set_nr_lrs(4); /* QEMU's cortex-a57 */
 
 	vc.mpidr = 0;
@@ -2212,6 +2219,186 @@ static void test_model(void **state)
 		.initial_state = (void *)(uintptr_t)((seed) | MODEL_V2),     \
 	}
 
+/* ---- edges the mutation runner found unguarded (tools/mutants/irq-lr.txt) */
+
+/* An edge interrupt whose line stays high was latched once: no EOI bit, the line has nothing
+ * more to say at the deactivation. */
+static void test_edge_line_high_no_eoi(void **state)
+{
+	struct virq *v = irq(SPI(5), 0x40, true);
+
+	(void)state;
+	set_level(SPI(5), true);
+	assert_true(v->pending_latch);
+	enter_guest();
+	assert_int_equal(LR_STATE(cpu.lr[0]), ICH_LR_PENDING);
+	assert_false(cpu.lr[0] & ICH_LR_EOI);
+	ack_expect(SPI(5));
+	eoi_expect(SPI(5));
+	exit_guest();
+	set_level(SPI(5), false);
+	check_idle();
+}
+
+/* Pending and active, without hardware link or EOI notification: written so, as the GICv3 VM's
+ * SGI it is, or as the GICv2 VM's PPI (not an SGI: no source to keep) */
+static void check_pending_active(uint32_t intid, bool edge)
+{
+	struct virq *v = irq(intid, 0x40, edge);
+
+	v->pending_latch = true;
+	v->active = true;
+	queue(v);
+	enter_guest();
+	assert_int_equal(LR_STATE(lr_of(intid)), ICH_LR_STATE_MASK);
+	assert_false(lr_of(intid) & ICH_LR_EOI);
+}
+
+static void test_sgi_pending_active(void **state)
+{
+	(void)state;
+	check_pending_active(5, true);
+}
+
+static void test_v2_ppi_pending_active(void **state)
+{
+	(void)state;
+	check_pending_active(VGIC_NR_SGIS, false);
+}
+
+/* Between the ranking and the writes another CPU changes an interrupt: the flush writes it as
+ * it is then (here, when LR 0 is written) */
+static struct virq *hook_virq;
+static bool hook_active;
+
+static void change_when_lr0_written(unsigned int n)
+{
+	if (n != 0 || !hook_virq)
+		return;
+	spin_lock(&hook_virq->lock);
+	hook_virq->enabled = false;
+	hook_virq->active = hook_active;
+	spin_unlock(&hook_virq->lock);
+	hook_virq = NULL;
+}
+
+static void flush_with_hook(struct virq *second, bool active)
+{
+	hook_virq = second;
+	hook_active = active;
+	write_hook = change_when_lr0_written;
+	vc.lr_unknown = ~0u; /* every LR written, LR 0 first */
+	spin_lock(&vc.ap_lock);
+	lr_flush(&vc, &hw);
+	spin_unlock(&vc.ap_lock);
+	write_hook = NULL;
+	assert_null(hook_virq);
+}
+
+static void test_flush_reads_again(void **state)
+{
+	struct virq *b = irq(SPI(2), 0x20, true);
+
+	(void)state;
+	irq(SPI(1), 0x10, true);
+	trigger(SPI(1));
+	trigger(SPI(2));
+	flush_with_hook(b, false); /* disabled meanwhile: LR 1 left empty */
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
+	assert_int_equal(cpu.lr[1], 0);
+	leave_guest();
+	b->enabled = true;
+	queue(b);
+	flush_with_hook(b, true); /* disabled and made active meanwhile: written active only */
+	assert_int_equal(LR_INTID(cpu.lr[1]), SPI(2));
+	assert_int_equal(LR_STATE(cpu.lr[1]), ICH_LR_ACTIVE);
+	leave_guest();
+}
+
+/* An EOI counted outside the LRs deactivates the highest-priority active one outside them, at
+ * equal priority the lowest INTID. */
+static void test_eoicount_lowest_intid(void **state)
+{
+	struct virq *v[3];
+	unsigned int i;
+
+	(void)state;
+	set_nr_lrs(1);
+	for (i = 0; i < 3; i++) {
+		v[i] = irq(SPI(1 + i), 0x40, true);
+		v[i]->active = true;
+		queue(v[i]);
+	}
+	enter_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(1));
+	assert_true(cpu.hcr & ICH_HCR_LRENPIE);
+	cpu.hcr |= 1u << ICH_HCR_EOICOUNT_SHIFT;
+	leave_guest();
+	assert_true(v[0]->active);
+	assert_false(v[1]->active);
+	assert_true(v[2]->active);
+	assert_int_equal(eoi_calls[SPI(2)], 1);
+	assert_int_equal(eoi_calls[SPI(3)], 0);
+}
+
+/* The fold of the fast path's LR leaves the flushed LRs alone: a level interrupt pending by
+ * its line alone gets no latch from it. */
+static void test_fast_fold_leaves_flushed_lrs(void **state)
+{
+	struct virq *v = irq(SPI(4), 0x40, false);
+
+	(void)state;
+	irq(TIMER_PPI, 0x10, false);
+	vgic_link_hw(&vg, &vc, TIMER_PPI, TIMER_PPI);
+	set_level(SPI(4), true);
+	enter_guest();
+	assert_int_equal(LR_INTID(cpu.lr[0]), SPI(4));
+	assert_int_equal(fast_inject(TIMER_PPI, 0x10), 1);
+	leave_guest();
+	assert_false(v->pending_latch);
+	set_level(SPI(4), false);
+	assert_false(virq_pending(v));
+}
+
+/* What a flush and a fold leave in the bookkeeping: the LRs in use, which of them the fast
+ * path may finish, and whether the next flush may be skipped (lr_idle) */
+static void test_lr_bookkeeping(void **state)
+{
+	struct virq *a = irq(SPI(1), 0x10, true), *b = irq(SPI(2), 0x20, true);
+
+	(void)state;
+	b->fast_eoi = true;
+	b->eoi_notify = true;
+	trigger(SPI(1));
+	trigger(SPI(2));
+	enter_guest();
+	assert_int_equal(vc.lr_map, 0x3);
+	assert_int_equal(vc.lr_fast_eoi, 0x2);
+	leave_guest(); /* neither taken: both LRs still live */
+	assert_false(vc.lr_idle);
+	assert_int_equal(vc.lr_map, 0);
+	assert_int_equal(vc.lr_fast_eoi, 0);
+	enter_guest();
+	drain();
+	exit_guest();
+	assert_true(vc.lr_idle);
+
+	/* two active, one LR: the one outside arms LRENPIE; its LR finished, still not idle */
+	set_nr_lrs(1);
+	a->active = true;
+	b->active = true;
+	b->eoi_notify = false;
+	queue(a);
+	queue(b);
+	exit_guest();
+	assert_true(cpu.hcr & ICH_HCR_LRENPIE);
+	assert_int_equal(cpu.lr[0], vc.lr_written[0]);
+	assert_false(cpu.lr[0] & ICH_LR_EOI);
+	cpu.lr[0] &= ~ICH_LR_STATE_MASK; /* the guest deactivates what the LR holds */
+	leave_guest();
+	assert_false(vc.lr_idle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2250,6 +2437,13 @@ int main(void)
 		cmocka_unit_test_setup(test_eoicount_outside_lrs, setup),
 		cmocka_unit_test_setup(test_priority_preemption, setup),
 		cmocka_unit_test_setup(test_never_two_lrs, setup),
+		cmocka_unit_test_setup(test_edge_line_high_no_eoi, setup),
+		cmocka_unit_test_setup(test_sgi_pending_active, setup),
+		cmocka_unit_test_setup_teardown(test_v2_ppi_pending_active, setup_v2, teardown_v2),
+		cmocka_unit_test_setup(test_flush_reads_again, setup),
+		cmocka_unit_test_setup(test_eoicount_lowest_intid, setup),
+		cmocka_unit_test_setup(test_fast_fold_leaves_flushed_lrs, setup),
+		cmocka_unit_test_setup(test_lr_bookkeeping, setup),
 		cmocka_unit_test_setup_teardown(test_v2_encoding, setup_v2, teardown_v2),
 		cmocka_unit_test_setup_teardown(test_v2_sgi_sources, setup_v2, teardown_v2),
 		cmocka_unit_test_setup_teardown(test_v2_sgi_active_held, setup_v2, teardown_v2),

@@ -125,6 +125,7 @@ static void test_kind_names(void **state)
 	assert_string_equal(uart_kind_name(UART_BCM_AUX), "bcm2835-aux");
 	assert_string_equal(uart_kind_name(UART_OTHER), "other");
 	assert_string_equal(uart_kind_name((enum uart_kind)42), "other");
+	assert_string_equal(uart_kind_name((enum uart_kind)(UART_OTHER + 1)), "other");
 }
 
 int main(void)

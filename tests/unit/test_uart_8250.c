@@ -35,8 +35,10 @@ struct fake_8250 {
 	uint8_t ier, lcr, mcr, dll, dlm, cntl;
 	/* LSR reads left that show no room (THRE clear), or transmitter busy (TEMT clear) */
 	unsigned int full, busy;
+	/* LCR writes ignored (for a dw-apb turning busy again), by number from 1; 0: none */
+	unsigned int ignore_lcr_write, lcr_writes;
 	/* what the driver did */
-	unsigned int lsr_reads, bad, lcr_ignored;
+	unsigned int lsr_reads, bad, lcr_ignored, ier_writes;
 	char sent[64];
 	unsigned int nsent;
 };
@@ -119,13 +121,15 @@ static void fake_write(void *dev, size_t off, unsigned int width, uint32_t val)
 			fake.sent[fake.nsent++] = (char)val;
 		break;
 	case 1:
-		if (dlab)
+		if (dlab) {
 			fake.dlm = (uint8_t)val;
-		else
+		} else {
 			fake.ier = (uint8_t)val;
+			fake.ier_writes++;
+		}
 		break;
 	case 3:
-		if (fake.dw && fake.busy)
+		if ((fake.dw && fake.busy) || ++fake.lcr_writes == fake.ignore_lcr_write)
 			fake.lcr_ignored++;
 		else
 			fake.lcr = (uint8_t)val;
@@ -333,6 +337,7 @@ static void test_restore_skips_unread_divisor(void **state)
 	assert_int_equal(fake.lcr, 0x03);
 	fake.busy = 0;
 	guest_setup();
+	fake.ier_writes = 0;
 	c.restore(c.ctx);
 	assert_int_equal(fake.dll, 0x01);
 	assert_int_equal(fake.dlm, 0x02);
@@ -340,6 +345,67 @@ static void test_restore_skips_unread_divisor(void **state)
 	assert_int_equal(fake.ier, 0x00);
 	assert_int_equal(fake.mcr, 0x03);
 	assert_int_equal(fake.nsent, 0);
+	assert_int_equal(fake.ier_writes, 1); /* no divisor byte went into IER */
+}
+
+/* The same with the firmware's DLAB left set: save still cannot vouch for the divisor, and
+ * restore still does not write one. */
+static void test_restore_skips_unread_divisor_dlab_set(void **state)
+{
+	struct log_console c;
+
+	(void)state;
+	bind(&c, UART_8250, 2, 4, 0);
+	fake.dw = true;
+	firmware_setup();
+	fake.lcr |= LCR_DLAB;
+	fake.busy = FOREVER;
+	c.save(c.ctx);
+	fake.busy = 0;
+	guest_setup();
+	c.restore(c.ctx);
+	assert_int_equal(fake.dll, 0x01);
+	assert_int_equal(fake.dlm, 0x02);
+	assert_int_equal(fake.nsent, 0);
+}
+
+/* A dw-apb that turns busy again and drops the LCR write that clears DLAB: restore leaves IER
+ * alone rather than write it into DLM. */
+static void test_restore_dlab_stuck(void **state)
+{
+	struct log_console c;
+
+	(void)state;
+	bind(&c, UART_8250, 2, 4, 0);
+	firmware_setup();
+	fake.ier = 0x05;
+	c.save(c.ctx);
+	guest_setup();
+	fake.lcr_writes = 0;
+	fake.ignore_lcr_write = 2; /* restore's second: LCR as saved, DLAB clear */
+	c.restore(c.ctx);
+	assert_int_equal(fake.lcr_ignored, 1);
+	assert_true(fake.lcr & LCR_DLAB);
+	assert_int_equal(fake.dll, 0x0d);
+	assert_int_equal(fake.dlm, 0x00);
+	assert_int_equal(fake.ier, 0x0f); /* the guest's, untouched */
+	assert_int_equal(fake.nsent, 0);
+}
+
+/* A console that got stuck on a full FIFO is not stuck once bound again. */
+static void test_rebind_unsticks(void **state)
+{
+	struct log_console c;
+
+	(void)state;
+	bind(&c, UART_8250, 0, 1, 0);
+	fake.full = FOREVER;
+	c.putc(c.ctx, 'a');
+	assert_int_equal(fake.nsent, 0);
+	bind(&c, UART_8250, 0, 1, 0);
+	fake.full = 1;
+	c.putc(c.ctx, 'b');
+	assert_string_equal(fake.sent, "b");
 }
 
 static void test_save_restore_bcm_aux(void **state)
@@ -392,6 +458,9 @@ static void test_layouts_taken(void **state)
 	check_uart_taken(u, false);
 	u.reg_shift = 1;
 	check_uart_taken(u, false);
+	u.io_width = 2; /* 16-bit accesses: none of the widths skiff makes */
+	check_uart_taken(u, false);
+	u.io_width = 4;
 	u.reg_shift = 2;
 	check_uart_taken(u, true);
 	u.reg_shift = 3;
@@ -428,6 +497,9 @@ int main(void)
 		cmocka_unit_test(test_save_restore_dw_busy),
 		cmocka_unit_test(test_restore_never_idle),
 		cmocka_unit_test(test_restore_skips_unread_divisor),
+		cmocka_unit_test(test_restore_skips_unread_divisor_dlab_set),
+		cmocka_unit_test(test_restore_dlab_stuck),
+		cmocka_unit_test(test_rebind_unsticks),
 		cmocka_unit_test(test_save_restore_bcm_aux),
 		cmocka_unit_test(test_16550_has_no_cntl),
 		cmocka_unit_test(test_layouts_taken),

@@ -261,6 +261,18 @@ static void test_save_restore(void **state)
 	assert_int_equal(fake.reset_reads, 0); /* the reset was waited for */
 	assert_int_equal(fake.nsent, 0);
 	assert_int_equal(fake.bad, 0);
+
+	/* saved in the middle of a reset: restore's own reset is the only one */
+	firmware_setup();
+	fake.cr |= CR_RESETS;
+	fake.reset_reads = FOREVER;
+	c.save(c.ctx);
+	fake.reset_reads = 0;
+	fake.resets = 0;
+	guest_setup();
+	c.restore(c.ctx);
+	assert_int_equal(fake.resets, 1);
+	assert_false(fake.cr & CR_RESETS);
 }
 
 /* A guest that disabled both paths: they are enabled again. */

@@ -50,6 +50,7 @@ struct fake_imx {
 	unsigned int full; /* UTS reads left that show TXFULL */
 	bool ubir_written; /* since the last UBMR write */
 	unsigned int uts_reads, bad, resets, ubmr_without_ubir, changed_while_enabled;
+	int last; /* the register written last */
 	char sent[64];
 	unsigned int nsent;
 };
@@ -119,6 +120,7 @@ static void fake_write(void *dev, size_t off, unsigned int width, uint32_t val)
 	if (i == R_UTS)
 		val &= ~(uint32_t)(UTS_TXFULL | UTS_TXEMPTY); /* status bits are read-only */
 	fake.reg[i] = val;
+	fake.last = i;
 }
 
 static void fake_set_full(void *dev, unsigned int reads)
@@ -193,6 +195,7 @@ static void test_save_restore(void **state)
 	assert_int_equal(fake.changed_while_enabled, 0);
 	assert_int_equal(fake.nsent, 0);
 	assert_int_equal(fake.bad, 0);
+	assert_int_equal(fake.last, R_UCR1); /* UARTEN last, with the enables back in UCR2 */
 }
 
 /* Taken when every register the driver touches, up to UTS (0xb4), is inside size; a reg-shift

@@ -57,8 +57,29 @@ static void src_update_config(struct irq_source *s, unsigned int index,
 	nr_cfg++;
 }
 
+/* the source's active state as the guest wrote it, and the physical one it reports */
+static unsigned int nr_set_active;
+static bool src_phys_active;
+
+static void src_set_active(struct irq_source *s, unsigned int index, bool active)
+{
+	(void)s;
+	(void)index;
+	(void)active;
+	nr_set_active++;
+}
+
+static bool src_is_active(struct irq_source *s, unsigned int index)
+{
+	(void)s;
+	(void)index;
+	return src_phys_active;
+}
+
 static const struct irq_source_ops fake_src_ops = {
 	.update_config = src_update_config,
+	.set_active = src_set_active,
+	.is_active = src_is_active,
 };
 
 /* 32-bit GICH_LR<n> registers: what a GICv2 holds */
@@ -126,6 +147,8 @@ static struct env *env_new(unsigned int nr_cpus)
 	memset(kicks, 0, sizeof(kicks));
 	memset(gich_lr, 0, sizeof(gich_lr));
 	nr_cfg = 0;
+	nr_set_active = 0;
+	src_phys_active = false;
 	return e;
 }
 
@@ -415,6 +438,11 @@ static void test_width_rules(void **state)
 	assert_raz_wi(e, GICD_CTLR, 3);
 	assert_raz_wi(e, GICD_CTLR, 0);
 	assert_raz_wi(e, GICD_CTLR, 16);
+	/* 3, 5, 6 and 7 bytes over a byte-accessible register, wherever they are aligned */
+	for (w = 3; w < 8; w++)
+		for (i = GICD_IPRIORITYR + 32; w != 4 && i < GICD_IPRIORITYR + 48; i++)
+			if (i % w == 0)
+				assert_raz_wi(e, i, w);
 }
 
 static void test_reserved_offsets(void **state)
@@ -935,6 +963,153 @@ static void test_claim_after_set_v2(void **state)
 	assert_ptr_equal(spi(e, 100)->target, &e->cpu[0]);
 }
 
+/* ---- the register machinery under the table (irq/vgic_mmio.c) */
+
+#define BIT_WORD(reg, intid) ((reg) + (intid) / 32 * 4)
+#define BIT_OF(intid) (1u << ((intid) % 32))
+
+/* SPI_OWN pending in vCPU 0's LR 0 (the guest took it if taken), for vCPU 1 to write */
+static struct virq *in_lr_of_vcpu0(struct env *e, bool taken)
+{
+	struct virq *v = spi(e, SPI_OWN);
+
+	make_enabled(e, 0, SPI_OWN);
+	wr(e, BIT_WORD(GICD_ISPENDR, SPI_OWN), 4, BIT_OF(SPI_OWN));
+	flush(e, 0);
+	assert_int_equal(v->lr, 0);
+	if (taken) /* the guest acknowledges it */
+		gich_lr[0] = (gich_lr[0] & ~GICH_LR_PENDING) | GICH_LR_ACTIVE;
+	return v;
+}
+
+/* Writes to the state of an interrupt in another vCPU's LR wait for its fold; the last of a
+ * set and a clear is what the guest reads meanwhile and what the fold leaves. */
+static void test_writes_waiting_for_fold(void **state)
+{
+	struct env *e = *state;
+	struct virq *v = in_lr_of_vcpu0(e, false);
+	uint32_t bit = BIT_OF(SPI_OWN);
+
+	/* ICPENDR, then ISPENDR: pending after the fold */
+	wr_as(e, 1, BIT_WORD(GICD_ICPENDR, SPI_OWN), 4, bit);
+	wr_as(e, 1, BIT_WORD(GICD_ISPENDR, SPI_OWN), 4, bit);
+	fold(e, 0);
+	assert_true(rd(e, BIT_WORD(GICD_ISPENDR, SPI_OWN), 4) & bit);
+
+	/* taken (active in the LR): ICACTIVER, then ISACTIVER: active, before and after */
+	gich_lr[0] = 0;
+	v->pending_latch = false;
+	flush(e, 0);
+	v = in_lr_of_vcpu0(e, true);
+	wr_as(e, 1, BIT_WORD(GICD_ICACTIVER, SPI_OWN), 4, bit);
+	wr_as(e, 1, BIT_WORD(GICD_ISACTIVER, SPI_OWN), 4, bit);
+	assert_true(rd_as(e, 1, BIT_WORD(GICD_ISACTIVER, SPI_OWN), 4) & bit);
+	fold(e, 0);
+	assert_true(v->active);
+
+	/* active in the LR again: ISACTIVER, then ICACTIVER: inactive, before and after */
+	flush(e, 0);
+	assert_int_equal(v->lr, 0);
+	assert_true(gich_lr[0] & GICH_LR_ACTIVE);
+	wr_as(e, 1, BIT_WORD(GICD_ISACTIVER, SPI_OWN), 4, bit);
+	wr_as(e, 1, BIT_WORD(GICD_ICACTIVER, SPI_OWN), 4, bit);
+	assert_false(rd_as(e, 1, BIT_WORD(GICD_ISACTIVER, SPI_OWN), 4) & bit);
+	fold(e, 0);
+	assert_false(v->active);
+}
+
+/* A priority change refreshes the LRs of the vCPU whose list holds the interrupt; a group
+ * write that changes nothing does not. */
+static void test_priority_and_group_kicks(void **state)
+{
+	struct env *e = *state;
+	struct virq *v = spi(e, SPI_OWN);
+
+	make_enabled(e, 0, SPI_OWN);
+	wr(e, BIT_WORD(GICD_ISPENDR, SPI_OWN), 4, BIT_OF(SPI_OWN));
+	assert_true(on_list(&e->cpu[0], v));
+	memset(kicks, 0, sizeof(kicks));
+	wr(e, GICD_IPRIORITYR + SPI_OWN, 1, 0x40);
+	assert_int_equal(v->priority, 0x40);
+	assert_int_equal(kicks[0], 1);
+	memset(kicks, 0, sizeof(kicks));
+	wr(e, BIT_WORD(GICD_IGROUPR, SPI_OWN), 4, rd(e, BIT_WORD(GICD_IGROUPR, SPI_OWN), 4));
+	assert_int_equal(total_kicks(), 0);
+}
+
+/* ISACTIVER of an active interrupt tells its source nothing new */
+static void test_set_active_once(void **state)
+{
+	struct env *e = *state;
+
+	wr(e, BIT_WORD(GICD_ISACTIVER, SPI_SRC), 4, BIT_OF(SPI_SRC));
+	wr(e, BIT_WORD(GICD_ISACTIVER, SPI_SRC), 4, BIT_OF(SPI_SRC));
+	assert_int_equal(nr_set_active, 1);
+	wr(e, BIT_WORD(GICD_ICACTIVER, SPI_SRC), 4, BIT_OF(SPI_SRC));
+	wr(e, BIT_WORD(GICD_ICACTIVER, SPI_SRC), 4, BIT_OF(SPI_SRC));
+	assert_int_equal(nr_set_active, 2);
+}
+
+/*
+ * A hardware-linked interrupt the model holds idle while its physical one is active sits in a
+ * fast-path LR: a write to its pending or active state is retried (every vCPU kicked to
+ * fold), a write to anything else is not; nor is a software interrupt's, whatever its source's
+ * physical state.
+ */
+static void test_fast_lr_retry(void **state)
+{
+	struct env *e = *state;
+	struct virq *v = spi(e, SPI_SRC);
+	uint32_t bit = BIT_OF(SPI_SRC);
+
+	src_phys_active = true;
+	wr(e, BIT_WORD(GICD_ISPENDR, SPI_SRC), 4, bit); /* a software interrupt: done at once */
+	assert_true(v->pending_latch);
+	wr(e, BIT_WORD(GICD_ICPENDR, SPI_SRC), 4, bit);
+	assert_false(v->pending_latch);
+
+	vgic_link_hw(&e->vg, NULL, SPI_SRC, SPI_SRC);
+	memset(kicks, 0, sizeof(kicks));
+	assert_int_equal(
+		vgic_dist_write(&e->vg, &e->cpu[0], BIT_WORD(GICD_ISPENDR, SPI_SRC), 4, bit),
+		VGIC_ACCESS_RETRY);
+	assert_false(v->pending_latch);
+	assert_int_equal(total_kicks(), NR_CPUS);
+	wr(e, BIT_WORD(GICD_ISENABLER, SPI_SRC), 4, bit); /* not a state register */
+	assert_true(v->enabled);
+	wr(e, GICD_IPRIORITYR + SPI_SRC, 1, 0x40);
+	assert_int_equal(v->priority, 0x40);
+}
+
+/* A flush that finds more re-routed interrupts on its list than its requeue holds moves what
+ * fits, keeps the rest on the list for the next, and finishes. */
+static void test_flush_requeue_overflow(void **state)
+{
+	struct env *e = *state;
+	unsigned int i, n = VGIC_REQUEUE_MAX + 1;
+	uint32_t bits = (1u << n) - 1; /* SPIs 64.. */
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(vgic_claim_spi(&e->vg, 64 + i, NULL, 0), 0);
+	wr(e, GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP1);
+	wr(e, GICD_IGROUPR + 8, 4, bits);
+	wr(e, GICD_ISENABLER + 8, 4, bits);
+	wr(e, GICD_ISPENDR + 8, 4, bits);
+	for (i = 0; i < n; i++)
+		assert_true(on_list(&e->cpu[0], spi(e, 64 + i)));
+	spin_lock(&e->cpu[0].ap_lock); /* vCPU 0 busy: they stay on its list */
+	for (i = 0; i < n; i++)
+		wr_as(e, 1, GICD_ITARGETSR + 64 + i, 1, 0x02);
+	spin_unlock(&e->cpu[0].ap_lock);
+	flush(e, 0);
+	assert_non_null(e->cpu[0].ap_head);
+	flush(e, 0);
+	assert_null(e->cpu[0].ap_head);
+	for (i = 0; i < n; i++)
+		assert_true(on_list(&e->cpu[1], spi(e, 64 + i)));
+	assert_true(vgic_all_unlocked(&e->vg));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -957,6 +1132,11 @@ int main(void)
 		T(test_sgi_lr_cpuid),
 		T(test_reset),
 		T(test_claim_after_set_v2),
+		T(test_writes_waiting_for_fold),
+		T(test_priority_and_group_kicks),
+		T(test_set_active_once),
+		T(test_fast_lr_retry),
+		T(test_flush_requeue_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,13 +16,18 @@
 
 #include <cmocka.h>
 
+#include "arch/arm64/pgtable.h"
+#include "arch/arm64/stage2.h"
 #include "drivers/gic.h"
+#include "drivers/gicv2.h"
+#include "drivers/gicv2_regs.h"
 #include "drivers/gicv3.h"
 #include "drivers/gicv3_regs.h"
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/vm.h"
 #include "hyp/emul/doorbell.h"
+#include "hyp/emul/vconsole.h"
 #include "irq/vgic_mmio.h"
 #include "lib/log.h"
 #include "tests/unit/fake_console.h"
@@ -40,7 +45,7 @@
 #define CONTEXT 0x44000000ull
 
 struct cpu cpus[SKIFF_MAX_CPUS];
-unsigned int cpu_count = 2;
+unsigned int cpu_count = 4; /* guest@0 on CPUs 0 and 1; guest@1 on 2, guest@2 on 3 */
 struct platform plat;
 static struct config cfg;
 static struct assignment a;
@@ -69,6 +74,7 @@ static struct {
 	uint64_t route;
 	unsigned int routes, enables;
 } phys[1024];
+static unsigned int spi_deactivated[1024];
 
 void gicv3_spi_enable(uintptr_t gicd, unsigned int intid, bool on)
 {
@@ -124,13 +130,23 @@ bool gicv3_spi_active(uintptr_t gicd, unsigned int intid)
 void gicv3_deactivate(unsigned int intid)
 {
 	phys[intid].active = false;
+	spi_deactivated[intid]++;
+}
+
+/* each CPU's PPIs, by its redistributor */
+static bool ppi_on[4][32];
+static unsigned int ppi_deactivated[4][32];
+
+static unsigned int cpu_of_rd(uintptr_t rd)
+{
+	assert_true(rd >= GICR && (rd - GICR) % 0x20000 == 0 && (rd - GICR) / 0x20000 < 4);
+	return (unsigned int)((rd - GICR) / 0x20000);
 }
 
 void gicv3_ppi_enable(uintptr_t rd, unsigned int intid, bool on)
 {
-	(void)rd;
-	(void)intid;
-	(void)on;
+	assert_true(intid < 32);
+	ppi_on[cpu_of_rd(rd)][intid] = on;
 }
 
 bool gicv3_ppi_pending(uintptr_t rd, unsigned int intid)
@@ -149,8 +165,8 @@ bool gicv3_ppi_active(uintptr_t rd, unsigned int intid)
 
 void gicv3_ppi_deactivate(uintptr_t rd, unsigned int intid)
 {
-	(void)rd;
-	(void)intid;
+	assert_true(intid < 32);
+	ppi_deactivated[cpu_of_rd(rd)][intid]++;
 }
 
 /* the physical GIC as hyp/ reaches it (drivers/gic.c binds the same names) */
@@ -171,6 +187,24 @@ static const struct gic_ops fake_gic = {
 	.deactivate = gicv3_deactivate,
 };
 const struct gic_ops *gic = &fake_gic;
+
+/* the same GIC seen as a GICv2 (the guests created while gic points here get a GICv2) */
+static const struct gic_ops fake_gic_v2 = {
+	.version = 2,
+	.ppi_enable = gicv3_ppi_enable,
+	.ppi_deactivate = gicv3_ppi_deactivate,
+	.ppi_pending = gicv3_ppi_pending,
+	.ppi_active = gicv3_ppi_active,
+	.spi_enable = gicv3_spi_enable,
+	.spi_route = gicv3_spi_route,
+	.spi_set_pending = gicv3_spi_set_pending,
+	.spi_set_active = gicv3_spi_set_active,
+	.spi_set_priority = gicv3_spi_set_priority,
+	.spi_set_edge = gicv3_spi_set_edge,
+	.spi_pending = gicv3_spi_pending,
+	.spi_active = gicv3_spi_active,
+	.deactivate = gicv3_deactivate,
+};
 
 static uint64_t now;
 
@@ -412,12 +446,212 @@ static void test_restart(void **state)
 	assert_true(phys[SPI].enabled);
 }
 
+/* ---- the VM's hooks and the routing of physical SPIs */
+
+/* A PPI is deactivated on the redistributor of its vCPU's CPU, an SPI in the distributor */
+static void test_deactivate_phys(void **state)
+{
+	const struct vgic_ops *o = vm.vgic.ops;
+
+	(void)state;
+	o->deactivate_phys(&vm.vgic, &vm.vcpus[1].vgic, 27);
+	assert_int_equal(ppi_deactivated[1][27], 1);
+	o->deactivate_phys(&vm.vgic, &vm.vcpus[0].vgic, 31);
+	assert_int_equal(ppi_deactivated[0][31], 1);
+	o->deactivate_phys(&vm.vgic, NULL, 32);
+	assert_int_equal(spi_deactivated[32], 1);
+	assert_int_equal(ppi_deactivated[0][0] + ppi_deactivated[1][0], 0);
+}
+
+static void test_handle_spi(void **state)
+{
+	uint64_t taken = 0, n = 0;
+
+	(void)state;
+	assert_true(vm_spi_counter(&vm, SPI, SKIFF_CNT_SPI_TAKEN, &taken));
+	assert_ptr_equal(vm_handle_spi(SPI), &vm);
+	assert_true(vm_spi_counter(&vm, SPI, SKIFF_CNT_SPI_TAKEN, &n));
+	assert_int_equal(n, taken + 1);
+	assert_null(vm_handle_spi(VGIC_MAX_INTIDS));
+	assert_false(vm_spi_counter(&vm, VGIC_MAX_INTIDS, SKIFF_CNT_SPI_TAKEN, &n));
+}
+
+/* A quiesce also stops the guest's timers (each vCPU's CPU), flushes what its virtual console
+ * holds of a line, and marks its LRs to be written again. */
+static void test_quiesce_timers_console(void **state)
+{
+	const struct mmio_region *r = mmio_find(&vm.mmio, GICR + GICR_SGI_BASE, 4);
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(r->write(r->ctx, &vm.vcpus[0], GICR_ISENABLER0, 4, 1u << 27), MMIO_OK);
+	assert_true(ppi_on[0][27]);
+	mmio_write(VCONSOLE + VCONSOLE_UARTDR, 'z');
+	mmio_write(VCONSOLE + VCONSOLE_UARTDR, 'q');
+	vm.vcpus[0].lrs_clean = true;
+	vm_quiesce(&vm);
+	assert_false(ppi_on[0][27]);
+	assert_non_null(strstr(fake_console_text(), "zq"));
+	assert_false(vm.vcpus[0].lrs_clean);
+	vm_start(&vm, ENTRY, CONTEXT);
+}
+
+/* ---- more guests: guest@1 and guest@2 on a GICv2 (QEMU's model), on CPUs 2 and 3 */
+
+#define SPI_C 60 /* guest@1's devices: one without interrupts, one with SPI C (hw), */
+#define SPI_D 61 /* one with SPIs D (eoi, level) and E (oneshot, edge) */
+#define SPI_E 62
+#define RAM2 0x50000000ull
+#define NR_RAM2 (VM_MAX_RAM + 1)
+#define DEV2 0x09020000ull
+#define GICC 0x08010000ull
+#define GICV 0x08040000ull
+
+static struct vm vm2, vm3;
+static struct assignment a2, a3;
+static uint8_t *qemu_gicd;
+
+static void make_more_guests(void)
+{
+	static struct gicv2_frames frames;
+	unsigned int i;
+
+	/* the GICv2 as QEMU's model: deactivations of HW LRs go unsignalled */
+	qemu_gicd = aligned_alloc(0x1000, 0x1000);
+	assert_non_null(qemu_gicd);
+	memset(qemu_gicd, 0, 0x1000);
+	*(uint32_t *)(qemu_gicd + GICD_ICPIDR2) = GIC_ARCHREV_GICV2 << GIC_PIDR2_ARCHREV_SHIFT;
+	*(uint32_t *)(qemu_gicd + GICD_IIDR) = GICD_IIDR_QEMU;
+	frames.gicd = (uintptr_t)qemu_gicd;
+	assert_int_not_equal(gicv2_dist_init(&frames), 0);
+	assert_true(gicv2_hw_deact_unsignalled());
+	gic = &fake_gic_v2;
+	plat.gicc.base = GICC;
+	plat.gicv.base = GICV;
+	plat.gicv.size = 0x2000;
+
+	snprintf(cfg.guest[1].name, sizeof(cfg.guest[1].name), "guest@1");
+	snprintf(cfg.guest[2].name, sizeof(cfg.guest[2].name), "guest@2");
+	cfg.nr_guests = 3;
+	a2.nr_cpus = 1;
+	a2.cpu_mpidr[0] = 2;
+	a2.nr_mem = NR_RAM2;
+	for (i = 0; i < NR_RAM2; i++)
+		a2.mem[i] = (struct plat_range){ RAM2 + i * 0x200000, 0x100000 };
+	a2.nr_mmio = 2;
+	a2.mmio[0] = (struct plat_range){ DEV2, 0x1000 };
+	a2.mmio[1] = (struct plat_range){ DEV2 + 0x10000, 0x1000 };
+	a2.nr_devices = 3;
+	a2.dev[0] = (struct assign_device){ .first_spi = 0, .nr_spi = 0 };
+	a2.dev[1] = (struct assign_device){ .first_spi = 0, .nr_spi = 1 };
+	a2.dev[2] = (struct assign_device){ .first_spi = 1, .nr_spi = 2 };
+	a2.nr_spis = 3;
+	a2.spi[0] = (struct assign_spi){ .intid = SPI_C, .mode = IRQ_MODE_HW, .edge = false };
+	a2.spi[1] = (struct assign_spi){ .intid = SPI_D, .mode = IRQ_MODE_EOI, .edge = false };
+	a2.spi[2] = (struct assign_spi){ .intid = SPI_E, .mode = IRQ_MODE_ONESHOT, .edge = true };
+	cfg.oneshot_no_deferral = true; /* test-only switches, as read at creation */
+	cfg.gicv2_hw_lrs_on_qemu = false;
+	vm_create(&vm2, 1, &cfg, &a2, &ops);
+	a3.nr_cpus = 1;
+	a3.cpu_mpidr[0] = 3;
+	a3.nr_mem = 1;
+	a3.mem[0] = (struct plat_range){ RAM2 + 0x4000000, 0x100000 };
+	cfg.oneshot_no_deferral = false;
+	cfg.gicv2_hw_lrs_on_qemu = true;
+	vm_create(&vm3, 2, &cfg, &a3, &ops);
+	gic = &fake_gic;
+}
+
+/* stage 2's descriptor for ipa, and its MemAttr field */
+static uint64_t s2_desc(const struct vm *v, uint64_t ipa)
+{
+	unsigned int level;
+
+	return pt_lookup(&v->s2, ipa, &level);
+}
+
+#define S2_MEMATTR(d) (((d) >> 2) & 0xf)
+#define S2_OA(d) ((d)&0x0000fffffffff000ull)
+
+static void test_more_guests(void **state)
+{
+	struct virq *c, *d, *e;
+	uint64_t n;
+
+	(void)state;
+	make_more_guests();
+	/* the test switches as the configuration said at creation */
+	assert_true(vm2.oneshot_no_deferral);
+	assert_false(vm3.oneshot_no_deferral);
+	assert_true(vm2.vgic.no_hw_lrs);
+	assert_false(vm3.vgic.no_hw_lrs);
+	/* a VMID each */
+	assert_int_equal(vm2.vttbr >> VTTBR_VMID_SHIFT, 2);
+	assert_int_equal(vm3.vttbr >> VTTBR_VMID_SHIFT, 3);
+	/* RAM: the ranges a VM keeps, and stage 2 over all of them; devices as devices */
+	assert_int_equal(vm2.nr_ram, VM_MAX_RAM);
+	assert_int_not_equal(s2_desc(&vm2, RAM2 + (NR_RAM2 - 1) * 0x200000), 0);
+	assert_int_not_equal(s2_desc(&vm2, DEV2 + 0x10000), 0);
+	assert_int_equal(S2_MEMATTR(s2_desc(&vm2, DEV2 + 0x10000)),
+			 S2_MEMATTR(s2_desc(&vm2, DEV2)));
+	assert_int_not_equal(S2_MEMATTR(s2_desc(&vm2, DEV2)), S2_MEMATTR(s2_desc(&vm2, RAM2)));
+	/* a GICv2 guest: its GICC is the GICV, both pages; a 4 KiB GICD and no GICR */
+	assert_int_equal(S2_OA(s2_desc(&vm2, GICC)), GICV);
+	assert_int_equal(S2_OA(s2_desc(&vm2, GICC + 0x1000)), GICV + 0x1000);
+	assert_non_null(mmio_find(&vm2.mmio, GICD, 4));
+	assert_null(mmio_find(&vm2.mmio, GICD + 0x1000, 4));
+	assert_null(mmio_find(&vm2.mmio, GICR, 4));
+	/* no doorbell nor virtual console asked for: nothing at 0 */
+	assert_null(mmio_find(&vm2.mmio, 0, 4));
+	/* each SPI with its own mode and trigger */
+	c = vgic_get_virq(&vm2.vgic, NULL, SPI_C);
+	d = vgic_get_virq(&vm2.vgic, NULL, SPI_D);
+	e = vgic_get_virq(&vm2.vgic, NULL, SPI_E);
+	assert_non_null(c);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_true(c->hw);
+	assert_false(d->hw || d->edge);
+	assert_true(d->eoi_notify);
+	assert_true(e->edge && e->eoi_notify);
+	assert_ptr_equal(vm_handle_spi(SPI_E), &vm2);
+	/* another guest's SPI is not its to count */
+	assert_false(vm_spi_counter(&vm2, SPI, SKIFF_CNT_SPI_TAKEN, &n));
+	assert_true(vm_spi_counter(&vm2, SPI_E, SKIFF_CNT_SPI_TAKEN, &n));
+	/* its start wakes its first vCPU, on its CPU */
+	memset(kicks, 0, sizeof(kicks));
+	vm_start(&vm2, RAM2, 0);
+	assert_int_equal(kicks[2], 1);
+}
+
+/* Stopping or restarting one guest leaves the other's devices as they are. */
+static void test_guests_apart(void **state)
+{
+	uint64_t before = 0, after = 0;
+
+	(void)state;
+	vm_quiesce(&vm2);
+	assert_true(vm_spi_counter(&vm, SPI, SKIFF_CNT_SPI_TAKEN, &before));
+	vm_handle_spi(SPI); /* guest@0's, still running: taken */
+	assert_true(vm_spi_counter(&vm, SPI, SKIFF_CNT_SPI_TAKEN, &after));
+	assert_int_equal(after, before + 1);
+	vm_quiesce(&vm);
+	vm_start(&vm2, RAM2, 0);
+	vm_handle_spi(SPI); /* guest@0's, still quiesced: ended, not taken */
+	assert_true(vm_spi_counter(&vm, SPI, SKIFF_CNT_SPI_TAKEN, &before));
+	assert_int_equal(before, after);
+	vm_start(&vm, ENTRY, CONTEXT);
+	free(qemu_gicd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create),	    cmocka_unit_test(test_stop_vcpus),
 		cmocka_unit_test(test_wait_parked), cmocka_unit_test(test_quiesce),
-		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_restart),	    cmocka_unit_test(test_deactivate_phys),
+		cmocka_unit_test(test_handle_spi),  cmocka_unit_test(test_quiesce_timers_console),
+		cmocka_unit_test(test_more_guests), cmocka_unit_test(test_guests_apart),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, group_setup, NULL);
