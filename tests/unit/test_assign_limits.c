@@ -92,7 +92,7 @@ static void test_interrupts(void **state)
 static void test_device_nodes(void **state)
 {
 	(void)state;
-	refused("okay2", "is disabled in the host device tree (status \"okay2\")");
+	refused("okay2", "is not available in the host device tree (status \"okay2\")");
 	refused("last-page", "MMIO 0x1e104000+0x1800 does not fill its page 0x1e105000");
 }
 

@@ -368,7 +368,7 @@ static const struct err_case err_cases[] = {
 	{ "dev-path-by-one", "guest@0/uart: device: path is longer than 127 bytes" },
 	{ "bootargs-by-one", "guest@0: bootargs: 1024 bytes, longer than 1023" },
 	{ "gic-version-one", "guest@0: gic-version: 1 is not 2 or 3" },
-	{ "guest-no-number", "/: node guest@ is neither skiff nor guest@N" },
+	{ "guest-no-number", "/: node guest@ is neither skiff, guest@N nor channel@N" },
 };
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
 
