@@ -257,10 +257,28 @@ def unit_info(build):
 KILLS = {}  # (source, test name) -> mutants of that source the test killed in this run
 
 
+def includes(src, header, depth=3):
+    """Whether the file src (repo-relative) #includes header (repo-relative), directly or
+    through the headers it includes (depth levels)."""
+    try:
+        with open(os.path.join(ROOT, src), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return False
+    if ('#include "%s"' % header) in text:
+        return True
+    return depth > 1 and any(includes(h, header, depth - 1)
+                             for h in re.findall(r'#include "([^"]+\.h)"', text))
+
+
 def tests_for(path, tests):
     """The unit tests linking path: the one named for it first, then those that killed most of
     its mutants so far, then the quickest."""
-    linked = [t for t in tests.values() if path in t.srcs[1:]]
+    # a header's inline bodies: the tests that link a source including it
+    if path.endswith(".h"):
+        linked = [t for t in tests.values() if any(includes(s, path) for s in t.srcs[1:])]
+    else:
+        linked = [t for t in tests.values() if path in t.srcs[1:]]
     stem = os.path.splitext(os.path.basename(path))[0]
     return sorted(linked, key=lambda t: (t.name != stem, -KILLS.get((path, t.name), 0),
                                          t.seconds, t.name))
