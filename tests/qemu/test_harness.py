@@ -306,7 +306,8 @@ def main():
                       "# 0 skipped, 1 todo" in lines and
                       "#   unit/test_todo: not ok 2 - b # TODO one day" in r and
                       "#   unit/test_todo: # why b failed" in r,
-                      "run-tests: `not ok # TODO` fails the run, `ok # TODO` is a todo",
+                      "run-tests: a not-ok line with a TODO directive fails the run, "
+                      "an ok one is a todo",
                       ["exit %d" % rc] + lines)
 
     @case
@@ -316,7 +317,8 @@ def main():
         return tap.ok(rc == 1 and lines[-1:] == ["1 passed, 1 failed"] and
                       "# 1 skipped, 0 todo" in lines and
                       "#   unit/test_skip: not ok 3 - c # SKIP no disk" in recap(lines),
-                      "run-tests: `not ok # SKIP` fails the run, `ok # SKIP` is a skip",
+                      "run-tests: a not-ok line with a SKIP directive fails the run, "
+                      "an ok one is a skip",
                       ["exit %d" % rc] + lines)
 
     @case
