@@ -1081,6 +1081,25 @@ static void test_fast_lr_retry(void **state)
 	assert_int_equal(v->priority, 0x40);
 }
 
+/* An SGI already pending from a source, pended again by it, or cleared for a source it is not
+ * pending from: nothing changes, nobody is kicked. */
+static void test_sgi_writes_that_change_nothing(void **state)
+{
+	struct env *e = *state;
+	struct virq *v = &e->cpu[1].private_irqs[3];
+
+	make_enabled(e, 1, 3);
+	wr(e, GICD_SGIR, 4, SGIR(0, 0x2, 3)); /* vCPU 0 to vCPU 1 */
+	assert_int_equal(v->sgi_sources, 0x1);
+	assert_true(on_list(&e->cpu[1], v));
+	memset(kicks, 0, sizeof(kicks));
+	wr(e, GICD_SGIR, 4, SGIR(0, 0x2, 3));
+	wr_as(e, 1, GICD_CPENDSGIR + 3, 1, 0x4); /* from vCPU 2: not pending */
+	assert_int_equal(total_kicks(), 0);
+	assert_int_equal(v->sgi_sources, 0x1);
+	assert_true(v->pending_latch);
+}
+
 /* A flush that finds more re-routed interrupts on its list than its requeue holds moves what
  * fits, keeps the rest on the list for the next, and finishes. */
 static void test_flush_requeue_overflow(void **state)
@@ -1137,6 +1156,7 @@ int main(void)
 		T(test_set_active_once),
 		T(test_fast_lr_retry),
 		T(test_flush_requeue_overflow),
+		T(test_sgi_writes_that_change_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
