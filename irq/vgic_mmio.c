@@ -127,6 +127,19 @@ static bool vgic_mmio_must_retry(const struct vgic_frame *f, struct vgic_mmio *m
 	return true;
 }
 
+/* One interrupt's field of a per-INTID register written, under that interrupt's lock. */
+static void vgic_mmio_write_field(const struct vgic_frame *f, struct vgic_mmio *m,
+				  const struct vgic_reg *r, uint32_t intid, uint32_t field)
+{
+	struct virq *v = f->irq(m, intid);
+
+	if (!v)
+		return;
+	spin_lock(&v->lock);
+	r->write_irq(m, v, field);
+	spin_unlock(&v->lock);
+}
+
 int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t offset,
 		    unsigned int width, uint64_t val)
 {
@@ -140,26 +153,18 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 	case VGIC_REG_BITS:
 		intid = rel * 8 / r->bpi;
 		n = width * 8 / r->bpi;
-		if (vgic_mmio_must_retry(f, m, r, intid, n, val))
-			return VGIC_ACCESS_RETRY;
-		for (i = 0; i < n; i++) {
-			struct virq *v;
+		if (r->w1) { /* one bit per INTID (n <= 32 here): only the INTIDs whose bit is 1 */
+			uint64_t bits = val & ((1ull << n) - 1);
 
-			if (r->w1) { /* only the INTIDs whose bit is 1 (n <= 32 here) */
-				uint64_t rest = (val & ((1ull << n) - 1)) >> i;
-
-				if (!rest)
-					break;
-				i += (uint32_t)__builtin_ctzll(rest);
-			}
-			v = f->irq(m, intid + i);
-			if (!v)
-				continue;
-			spin_lock(&v->lock);
-			r->write_irq(m, v,
-				     (uint32_t)(val >> (i * r->bpi)) & vgic_mmio_field_mask(r));
-			spin_unlock(&v->lock);
+			if (vgic_mmio_must_retry(f, m, r, intid, n, val))
+				return VGIC_ACCESS_RETRY;
+			for (; bits; bits &= bits - 1)
+				vgic_mmio_write_field(f, m, r, intid + (uint32_t)__builtin_ctzll(bits), 1);
+			break;
 		}
+		for (i = 0; i < n; i++)
+			vgic_mmio_write_field(f, m, r, intid + i,
+					      (uint32_t)(val >> (i * r->bpi)) & vgic_mmio_field_mask(r));
 		break;
 	case VGIC_REG_32: /* the handler takes what it needs */
 		r->write(m, rel / 4, (uint32_t)val);
