@@ -159,12 +159,14 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 			if (vgic_mmio_must_retry(f, m, r, intid, n, val))
 				return VGIC_ACCESS_RETRY;
 			for (; bits; bits &= bits - 1)
-				vgic_mmio_write_field(f, m, r, intid + (uint32_t)__builtin_ctzll(bits), 1);
+				vgic_mmio_write_field(f, m, r,
+						      intid + (uint32_t)__builtin_ctzll(bits), 1);
 			break;
 		}
 		for (i = 0; i < n; i++)
 			vgic_mmio_write_field(f, m, r, intid + i,
-					      (uint32_t)(val >> (i * r->bpi)) & vgic_mmio_field_mask(r));
+					      (uint32_t)(val >> (i * r->bpi)) &
+						      vgic_mmio_field_mask(r));
 		break;
 	case VGIC_REG_32: /* the handler takes what it needs */
 		r->write(m, rel / 4, (uint32_t)val);
