@@ -1,8 +1,9 @@
 /*
  * channel.c - the doorbells of inter-guest channels (docs/channel.md): a guest's write to its
  * doorbell page pends the peer's doorbell SPI in the peer's vGIC. Touches only its own ends and,
- * under that line's lock, the peer's one doorbell line; takes no lock of its own and never
- * waits for the peer (docs/locks.md).
+ * under that line's lock, the peer's one doorbell line; takes no lock of its own. A ring that
+ * queues the line takes the peer vCPU's ap_lock too (vgic_queue), held by the peer only for one
+ * fold or flush: the wait is bounded (docs/locks.md).
  */
 #include "hyp/emul/channel.h"
 
@@ -34,9 +35,14 @@ static int channel_read(void *ctx, struct vcpu *v, uint64_t offset, unsigned int
 }
 
 /*
- * RING: an edge on the peer's line. Only a line not already latched pending is triggered, so a
- * guest ringing in a loop costs the peer one interrupt (and its CPU one kick) per interrupt the
- * peer takes, not one per ring.
+ * RING: an edge on the peer's line. A guest ringing in a loop must cost the peer at most one
+ * interrupt, and one exit, per interrupt the peer takes, not one per ring:
+ *  - a line already latched pending is left alone (edges merge while pending);
+ *  - a line in one of the peer's list registers (pending, or active in the peer's handler) only
+ *    gets its latch set, with no kick: its LR carries the EOI bit (eoi_notify), so the guest's
+ *    deactivation brings the peer back (maintenance interrupt) and lr_fold() delivers the latch
+ *    then. Kicking instead would make the peer exit after every flush, for as long as it rings;
+ *  - anything else is triggered: queued on the peer's vCPU, which is kicked.
  */
 static int channel_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned int width,
 			 uint64_t val)
@@ -54,7 +60,9 @@ static int channel_write(void *ctx, struct vcpu *v, uint64_t offset, unsigned in
 	vq = vgic_lock_virq(p->vgic, NULL, p->intid);
 	if (!vq)
 		return MMIO_OK;
-	if (!vq->pending_latch)
+	if (vq->lr >= 0)
+		vq->pending_latch = true;
+	else if (!vq->pending_latch)
 		vgic_trigger_locked(p->vgic, NULL, p->intid);
 	vgic_unlock_virq(vq);
 	return MMIO_OK;
@@ -79,10 +87,8 @@ int channel_attach(unsigned int n, unsigned int end, struct mmio_bus *bus, struc
 	if (emu_source_init(&e->emu, vgic, intid, 1, NULL, NULL))
 		return -1;
 	vq = vgic_get_virq(vgic, NULL, intid);
-	if (vq) {
-		vq->edge = true;	/* kept across vgic_reset */
-		vq->eoi_notify = false; /* nothing to resample: no maintenance interrupt */
-	}
+	if (vq) /* kept across vgic_reset, as emu_source_init's eoi_notify (see channel_write) */
+		vq->edge = true;
 	e->vgic = vgic;
 	return mmio_add(bus, &r) ? 0 : -1;
 }
