@@ -22,6 +22,9 @@
 #define EC_WFX 0x01
 #define EC_CP15_32 0x03
 #define EC_CP15_64 0x04
+#define EC_CP14_32 0x05 /* MCR/MRC p14 */
+#define EC_CP14_LS 0x06 /* LDC/STC p14 */
+#define EC_CP14_64 0x0c /* MRRC p14 */
 #define EC_HVC32 0x12
 #define EC_SMC32 0x13
 #define EC_HVC64 0x16
@@ -38,6 +41,8 @@
 #define CP15_64_CRM_MASK (0xfu << 1)
 /* MCRR p15, <opc1>, Rt, Rt2, c12: ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R */
 #define CP15_64_CRM_ICC_SGI (12u << 1)
+#define CP15_64_CRM_PMCCNTR (9u << 1) /* MRRC/MCRR p15, 0, Rt, Rt2, c9: the 64-bit PMCCNTR */
+#define KEY_PMCCNTR_EL0 SYSREG_KEY(3, 3, 9, 13, 0)
 #define CP15_32_KEY_MASK 0x0ffc1e /* MCR/MRC ISS: Opc2, Opc1, CRn, CRm as in EC 0x18's */
 
 #define KEY_ICC_SGI1R_EL1 SYSREG_KEY(3, 0, 12, 11, 5)
@@ -211,8 +216,11 @@ static bool sgi_write(const struct exc_frame *f, uint64_t *val, unsigned int *gr
 
 /* A trapped MSR/MRS (or MCR/MRC, as key and frame index rt): the SGI registers go to the vGIC,
  * the PMU and debug registers to their emulators (hyp/emul/pmu_trap.c, hyp/emul/debug_trap.c),
- * error records read as none; anything else is UNDEF. */
-static void handle_sysreg(struct vcpu *v, struct exc_frame *f, uint32_t key, unsigned int rt)
+ * error records read as none; anything else is UNDEF. a32: an AArch32 MCR/MRC, which moves
+ * R[t], 32 bits: a write takes X[t]'s low half only, and a read leaves the high half 0; its
+ * PMCCNTR is the low half of PMCCNTR_EL0, whose high half a write keeps (Arm ARM, PMCCNTR). */
+static void handle_sysreg(struct vcpu *v, struct exc_frame *f, uint32_t key, unsigned int rt,
+			  bool a32)
 {
 	bool read = f->esr & SYSREG_ISS_DIR_READ;
 	uint64_t val = rt > 30 ? 0 : f->x[rt];
@@ -224,6 +232,16 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f, uint32_t key, uns
 		vgic_sgi(&v->vm->vgic, &v->vgic, val, group);
 		exc_skip_insn(f);
 		return;
+	}
+	if (a32 && !read) {
+		uint64_t high = 0;
+
+		if (key == KEY_PMCCNTR_EL0 &&
+		    pmu_trap(&pmu_hw_cpu, &v->pmu, key, true, &high) == SYSREG_DONE)
+			high &= ~0xffffffffull;
+		else
+			high = 0;
+		val = high | (uint32_t)val;
 	}
 	res = pmu_trap(&pmu_hw_cpu, &v->pmu, key, read, &val);
 	if (res == SYSREG_NOT_MINE)
@@ -237,7 +255,34 @@ static void handle_sysreg(struct vcpu *v, struct exc_frame *f, uint32_t key, uns
 		return;
 	}
 	if (read && rt <= 30)
-		f->x[rt] = val;
+		f->x[rt] = a32 ? (uint32_t)val : val;
+	exc_skip_insn(f);
+}
+
+/*
+ * MRRC/MCRR p15, 0, Rt, Rt2, c9 (EC 0x04): PMCCNTR_EL0 as a whole, Rt the low half and Rt2 the
+ * high half (Arm ARM, AArch32 PMCCNTR, 64-bit view); to the PMU emulator as PMCCNTR_EL0.
+ */
+__attribute__((cold)) static void handle_pmccntr64(struct vcpu *v, struct exc_frame *f)
+{
+	uint32_t iss = f->esr & ESR_ISS_MASK;
+	unsigned int rt = frame_reg(f, (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK);
+	unsigned int rt2 = frame_reg(f, (iss >> CP15_64_RT2_SHIFT) & SYSREG_ISS_RT_MASK);
+	bool read = iss & SYSREG_ISS_DIR_READ;
+	uint64_t val = reg_val(f, (iss >> CP15_64_RT2_SHIFT) & SYSREG_ISS_RT_MASK) << 32 |
+		       (uint32_t)reg_val(f, (iss >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK);
+
+	v->exits[SKIFF_EXIT_SYSREG]++;
+	if (pmu_trap(&pmu_hw_cpu, &v->pmu, KEY_PMCCNTR_EL0, read, &val) != SYSREG_DONE) {
+		inject_undef(v, f);
+		return;
+	}
+	if (read) {
+		if (rt <= 30)
+			f->x[rt] = (uint32_t)val;
+		if (rt2 <= 30)
+			f->x[rt2] = val >> 32;
+	}
 	exc_skip_insn(f);
 }
 
@@ -259,6 +304,11 @@ __attribute__((cold)) static void handle_cp15(struct vcpu *v, struct exc_frame *
 		return;
 	}
 	if (((f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_CP15_64) {
+		if ((iss & CP15_64_CRM_MASK) == CP15_64_CRM_PMCCNTR &&
+		    !((iss >> CP15_64_OPC1_SHIFT) & CP15_64_OPC1_MASK)) {
+			handle_pmccntr64(v, f);
+			return;
+		}
 		key = 0; /* no register: only an SGI write is handled */
 	} else if (SYSREG_OP1(key) == 0 &&
 		   ((crn == 9 && crm >= 12 && !(crm == 14 && (op2 == 1 || op2 == 2))) ||
@@ -267,7 +317,7 @@ __attribute__((cold)) static void handle_cp15(struct vcpu *v, struct exc_frame *
 	} else {
 		key |= SYSREG_KEY(3, 0, 0, 0, 0);
 	}
-	handle_sysreg(v, f, key, frame_reg(f, rt));
+	handle_sysreg(v, f, key, frame_reg(f, rt), true);
 }
 
 /*
@@ -311,17 +361,21 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 			handle_call(v, f);
 		return SKIFF_EXIT_HVC;
 	case EC_SMC64:
-	case EC_SMC32:
+	case EC_SMC32: {
+		/* an SMC32 that may have failed its condition (CCKNOWNPASS; RES0 in SMC64's ISS)
+		 * does nothing when it did; asked before the skip, which steps ITSTATE, where a
+		 * T32 SMC's condition is when CV is 0 */
+		bool passed = !(f->esr & A32_ISS_CCKNOWNPASS) || a32_cond_passed(f->esr, f->spsr);
+
 		v->exits[SKIFF_EXIT_SMC]++;
 		exc_skip_insn(f); /* a trapped SMC returns to itself */
-		/* an SMC32 that may have failed its condition (CCKNOWNPASS; RES0 in SMC64's ISS)
-		 * does nothing when it did */
-		if (!(f->esr & A32_ISS_CCKNOWNPASS) || a32_cond_passed(f->esr, f->spsr))
+		if (passed)
 			handle_call(v, f);
 		return SKIFF_EXIT_SMC;
+	}
 	case EC_SYS64:
 		handle_sysreg(v, f, f->esr & SYSREG_ISS_KEY_MASK,
-			      (f->esr >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK);
+			      (f->esr >> SYSREG_ISS_RT_SHIFT) & SYSREG_ISS_RT_MASK, false);
 		return SKIFF_EXIT_SYSREG;
 	case EC_CP15_32:
 	case EC_CP15_64:
@@ -333,6 +387,16 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 	case EC_IABT_LOW:
 		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");
 		return SKIFF_EXIT_ABORT;
+	case EC_CP14_32:
+	case EC_CP14_LS:
+	case EC_CP14_64: /* debug registers from AArch32 (MDCR_EL2.TDA and the rest): none is
+			  * emulated, UNDEF; one that failed its condition is skipped, a NOP */
+		v->exits[SKIFF_EXIT_OTHER]++;
+		if (a32_cond_passed(f->esr, f->spsr))
+			inject_undef(v, f);
+		else
+			exc_skip_insn(f);
+		return SKIFF_EXIT_OTHER;
 	default:
 		v->exits[SKIFF_EXIT_OTHER]++;
 		inject_undef(v, f);

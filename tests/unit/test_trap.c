@@ -141,17 +141,19 @@ bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsi
 	return true;
 }
 
-/* The PMU and debug registers as the emulators reach them: all zero, writes dropped. */
+/* The PMU registers as the emulator reaches them: a register file, zero at each test's start;
+ * the debug registers all zero, writes dropped. */
+static uint64_t pmu_regs[PMU_NR_REGS];
+
 static uint64_t pmu_read(enum pmu_reg r)
 {
-	(void)r;
-	return 0;
+	return r < PMU_NR_REGS ? pmu_regs[r] : 0;
 }
 
 static void pmu_write(enum pmu_reg r, uint64_t val)
 {
-	(void)r;
-	(void)val;
+	if (r < PMU_NR_REGS)
+		pmu_regs[r] = val;
 }
 
 const struct pmu_hw pmu_hw_cpu = { pmu_read, pmu_write };
@@ -242,6 +244,7 @@ static int setup(void **state)
 	memset(&psci, 0, sizeof(psci));
 	memset(&sgi, 0, sizeof(sgi));
 	memset(&dev, 0, sizeof(dev));
+	memset(pmu_regs, 0, sizeof(pmu_regs));
 	fake_cpu_reset();
 	log_set_halt(cpu_halt);
 	fake_console_install();
@@ -769,6 +772,95 @@ static void test_a32_cp15(void **state)
 	assert_int_equal(f.elr, PC + 2);
 }
 
+/* MCR/MRC move R[t], 32 bits (Arm ARM, MCR): a write takes X[t]'s low half, whatever an earlier
+ * 64-bit value left in the high one; AArch32 PMCCNTR is PMCCNTR_EL0's low half, the high half
+ * kept by a write */
+static void test_a32_mcr_32_bits(void **state)
+{
+	(void)state;
+	f.spsr = SVC_ARM;
+	pmu_regs[PMU_PMCCNTR] = 0x0000000500000007ull;
+	f.x[1] = 0xdead000000000001ull;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 9, 13, 0, 1, false), true); /* MCR PMCCNTR, r1 */
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 0);
+	assert_int_equal(pmu_regs[PMU_PMCCNTR], 0x0000000500000001ull);
+	assert_int_equal(f.elr, PC + 4);
+	/* MRC PMCCNTR, r2: the low half, the register's high half 0 */
+	f.elr = PC;
+	f.x[2] = ~0ull;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 9, 13, 0, 2, true), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(f.x[2], 0x00000001ull);
+	/* another PMU register (PMSELR, c9 c12 5) takes the low half only */
+	f.x[1] = 0xffffffff0000001full;
+	f.esr = esr32(EC_CP15_32, mcr_iss(0, 9, 12, 5, 1, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(pmu_regs[PMU_PMSELR] >> 32, 0);
+}
+
+/* MRRC/MCRR p15, 0, Rt, Rt2, c9: the 64-bit PMCCNTR, Rt the low half, Rt2 the high */
+static void test_a32_pmccntr_64(void **state)
+{
+	(void)state;
+	f.spsr = SVC_ARM;
+	pmu_regs[PMU_PMCCNTR] = 0x0000000912345678ull;
+	f.x[1] = f.x[2] = ~0ull;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 1, 2, 9, true), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(inj_undef, 0);
+	assert_int_equal(f.x[1], 0x12345678);
+	assert_int_equal(f.x[2], 0x9);
+	assert_int_equal(f.elr, PC + 4);
+	f.x[3] = 0xffffffff00000042ull; /* Rt: its low half */
+	f.x[4] = 0x7;
+	f.esr = esr32(EC_CP15_64, mcrr_iss(0, 3, 4, 9, false), true);
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SYSREG);
+	assert_int_equal(pmu_regs[PMU_PMCCNTR], 0x0000000700000042ull);
+	/* opc1 1, CRm 9: no such register, UNDEF */
+	f.esr = esr32(EC_CP15_64, mcrr_iss(1, 1, 2, 9, true), true);
+	trap_handle(v, &f, SLOT_A32_SYNC);
+	assert_int_equal(inj_undef, 1);
+}
+
+/* A T32 SMC in an IT block whose syndrome leaves the condition to ITSTATE (CCKNOWNPASS, CV 0):
+ * the condition is the SMC's own, read before the skip steps ITSTATE to the next instruction */
+static void test_a32_smc_it_condition(void **state)
+{
+	(void)state;
+	f.spsr = SVC_THUMB | (0x0cu << 8); /* ITE EQ: this one EQ, the next NE; Z clear */
+	f.esr = esr32(EC_SMC32, A32_ISS_CCKNOWNPASS, true);
+	f.x[0] = PSCI_FID;
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(f.elr, PC + 4);
+	assert_int_equal(psci.calls, 0); /* failed: nothing */
+	f.elr = PC;
+	f.spsr = SVC_THUMB | (1u << 30) | (0x0cu << 8); /* Z set: passed */
+	assert_int_equal(trap_handle(v, &f, SLOT_A32_SYNC), SKIFF_EXIT_SMC);
+	assert_int_equal(psci.calls, 1);
+}
+
+/* MRC/MCR p14 (EC 0x05), LDC/STC p14 (0x06), MRRC p14 (0x0C): UNDEF when they pass their
+ * condition, skipped (a NOP) when they fail it */
+static void test_a32_cp14(void **state)
+{
+	static const unsigned int ecs[] = { 0x05, 0x06, 0x0c };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		f.elr = PC;
+		f.spsr = SVC_ARM; /* Z clear: EQ fails */
+		f.esr = esr32(ecs[i], COND_EQ | (1u << 5) | 1u, true);
+		trap_handle(v, &f, SLOT_A32_SYNC);
+		assert_int_equal(inj_undef, i);
+		assert_int_equal(f.elr, PC + 4);
+		f.spsr = SVC_ARM | (1u << 30); /* Z set: passes */
+		trap_handle(v, &f, SLOT_A32_SYNC);
+		assert_int_equal(inj_undef, i + 1);
+	}
+}
+
 /* ---- the rest */
 
 static void test_wfx_and_unknown_class(void **state)
@@ -824,6 +916,10 @@ int main(void)
 		cmocka_unit_test_setup(test_a32_calls, setup),
 		cmocka_unit_test_setup(test_a32_sgi_registers, setup),
 		cmocka_unit_test_setup(test_a32_cp15, setup),
+		cmocka_unit_test_setup(test_a32_mcr_32_bits, setup),
+		cmocka_unit_test_setup(test_a32_pmccntr_64, setup),
+		cmocka_unit_test_setup(test_a32_smc_it_condition, setup),
+		cmocka_unit_test_setup(test_a32_cp14, setup),
 	};
 
 	return cmocka_run_group_tests_name("trap", tests, NULL, NULL);
