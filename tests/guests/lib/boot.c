@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "tests/guests/lib/bootargs.h"
 #include "tests/guests/lib/fdt.h"
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
@@ -261,31 +262,7 @@ static void read_device_tree(void)
 
 bool bootarg(const char *key, char *val, size_t size)
 {
-	size_t klen = strlen(key);
-	const char *p = plat.bootargs;
-
-	while (p && *p) {
-		const char *end;
-
-		while (*p == ' ')
-			p++;
-		end = p;
-		while (*end && *end != ' ')
-			end++;
-		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t n = (size_t)(end - p) - klen - 1;
-
-			if (!size)
-				return true;
-			if (n >= size)
-				n = size - 1;
-			memcpy(val, p + klen + 1, n);
-			val[n] = '\0';
-			return true;
-		}
-		p = end;
-	}
-	return false;
+	return bootargs_get(plat.bootargs, key, val, size);
 }
 
 unsigned int cpu_index_of_mpidr(uint64_t mpidr)
