@@ -200,9 +200,10 @@ test:
 test-all: all unit $(QEMU_TEST_DEPS)
 	@python3 tools/run-tests.py --build $(BUILD) $(if $(ONLY),--only $(ONLY))
 
+# EXAMPLE=linux-aarch32: Linux beside the AArch32 guest over a channel (tools/run.sh; README)
 run:
 	@tools/setup.sh
-	@$(MAKE) --no-print-directory all linux
+	@$(MAKE) --no-print-directory all linux $(if $(EXAMPLE),guests)
 	@tools/run.sh $(RUN_ARGS)
 
 lint:
@@ -210,11 +211,11 @@ lint:
 
 # `make bench`: interrupt latency and hypervisor cost in instructions (QEMU -icount), native vs
 # skiff's hw, eoi and oneshot modes on QEMU's GICv3 and again on its GICv2, Linux boot,
-# footprint; compared with bench/baseline.json.
+# footprint, the message rate of the Linux <-> AArch32 channel; compared with bench/baseline.json.
 # BASELINE=update rewrites the baseline. What each figure means: bench/README.md.
 bench:
 	@tools/setup.sh
-	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin
+	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin $(BUILD)/guests/channel32.bin
 	@python3 tools/bench.py $(if $(filter update,$(BASELINE)),--update-baseline)
 
 # `make mutate`: the mutants of tools/mutants/*.txt, each alone on a scratch copy, against the

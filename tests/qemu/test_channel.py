@@ -134,7 +134,7 @@ RUN_SH_CONSOLE = [["-nographic"], ["-serial", "mon:stdio"]]
 
 def example_command():
     """tools/run.sh's QEMU arguments for the example (without QEMU and the console options the
-    harness sets itself), or (None, why)."""
+    harness sets itself), or (None, why). tools/bench_channel.py runs it too."""
     p = subprocess.run(["tools/run.sh", "EXAMPLE=" + EXAMPLE, "APPEND=" + EXAMPLE_APPEND,
                         "PRINT=1", "BUILD=" + rel(BUILD)], cwd=ROOT, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=60)
