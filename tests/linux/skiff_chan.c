@@ -109,7 +109,8 @@ static void wait_poll(void)
 		last = chan.received;
 		since = now();
 	} else if (now() - since > timeout_s) {
-		printf("skiff-chan: FAILED: nothing from the peer for %.0f s: %u sent, %u received\n",
+		printf("skiff-chan: FAILED: nothing from the peer for %.0f s: %u sent, %u "
+		       "received\n",
 		       timeout_s, chan.sent, chan.received);
 		exit(1);
 	}
@@ -228,8 +229,7 @@ int main(int argc, char **argv)
 	page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)n.db);
 	if (page == MAP_FAILED)
 		fail("mmap the doorbell page", errno);
-	shm = mmap(NULL, (size_t)n.shm_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   (off_t)n.shm);
+	shm = mmap(NULL, (size_t)n.shm_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)n.shm);
 	if (shm == MAP_FAILED)
 		fail("mmap the shared memory", errno);
 	db = page;
@@ -239,7 +239,8 @@ int main(int argc, char **argv)
 	ok = n.end ? chan_respond(&chan, count, ring, wait_poll)
 		   : chan_request(&chan, count, ring, wait_poll);
 	t1 = counter();
-	printf("skiff-chan: end %u sent %u received %u rang %u heard %u bad %u ticks %llu hz %llu\n",
+	printf("skiff-chan: end %u sent %u received %u rang %u heard %u bad %u ticks %llu hz "
+	       "%llu\n",
 	       n.end, chan.sent, chan.received, rang, db_read(DB_HEARD), chan.bad,
 	       (unsigned long long)(t1 - t0), (unsigned long long)counter_hz());
 	if (!ok || chan.sent != count || chan.received != count)

@@ -14,10 +14,10 @@
 #define CHAN_DB_HEARD 0x4
 
 struct chan_dt {
-	uint64_t doorbell;	   /* the doorbell page ("reg" 0) */
-	uint64_t shm, shm_size;	   /* the shared memory ("reg" 1) */
-	uint32_t intid;		   /* the doorbell's INTID (an SPI: "interrupts" cell 2 + 32) */
-	uint32_t channel, end;	   /* skiff,channel = <N end> */
+	uint64_t doorbell;	/* the doorbell page ("reg" 0) */
+	uint64_t shm, shm_size; /* the shared memory ("reg" 1) */
+	uint32_t intid;		/* the doorbell's INTID (an SPI: "interrupts" cell 2 + 32) */
+	uint32_t channel, end;	/* skiff,channel = <N end> */
 };
 
 /* The first node compatible with "skiff,channel"; false if none or it is malformed. */

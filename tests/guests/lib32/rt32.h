@@ -98,7 +98,7 @@ void gic32_cpu_init(void); /* this CPU's redistributor and CPU interface */
 uintptr_t gic32_rd_base(unsigned int cpu);
 void gic32_enable(uint32_t intid, bool on);
 void gic32_route(uint32_t intid, uint32_t mpidr); /* an SPI */
-void gic32_set_edge(uint32_t intid, bool edge);  /* an SPI: edge (true) or level */
+void gic32_set_edge(uint32_t intid, bool edge);	  /* an SPI: edge (true) or level */
 void gic32_sgi(unsigned int sgi, uint32_t target_mpidr);
 uint32_t gic32_ack(void);
 void gic32_eoi(uint32_t intid);
