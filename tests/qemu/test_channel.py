@@ -5,6 +5,9 @@ shared memory between them. End 0 sends 10000 requests, end 1 answers each; both
 message (order, payload, sum) and ring the other's doorbell after each batch.
   channel-pair   the exchange: both guests' TAP ok, 10000 messages each way, none bad, each
                  heard the other's doorbell (HEARD no more than the peer rang, and not 0)
+  channel-pair32 the same with guest@0 the AArch32 guest channel32 (arm-none-eabi, end 0: it
+                 sends the requests) and guest@1 the AArch64 channel guest (end 1); both wait
+                 for their doorbell SPI
   linux-aarch32  the example dts/linux-aarch32.dts, booted with the QEMU command `make run
                  EXAMPLE=linux-aarch32` uses (tools/run.sh PRINT=1), on -smp 3: Debian's Linux
                  (guest@0, CPUs 0-1, end 0) runs /bin/skiff-chan from its initramfs
@@ -28,7 +31,6 @@ RUN_TIMEOUT = 300
 COUNT = 10000
 SHM = (0x47000000, 0x10000)  # RAM nobody has in multi.py's layout
 SKIFF = os.path.join(BUILD, "skiff.bin")
-IMAGE = os.path.join(BUILD, "guests", "channel.bin")
 LOGS = os.path.join(BUILD, "test-logs")
 MACHINE = machine(options="acpi=off")
 LINE_RE = re.compile(r"^# channel: end (\d) sent (\d+) received (\d+) rang (\d+) heard (\d+) "
@@ -45,12 +47,14 @@ def channel_text(shm):
             "\t\tmemory = <%s %s>;\n\t};\n};\n" % (multi.cells(shm[0]), multi.cells(shm[1])))
 
 
-def guests():
+def guests(kinds):
+    """guest@0 and guest@1 running the test guests kinds[0] and kinds[1] (build/guests/*.bin)."""
     out = []
-    for n in (0, 1):
+    for n, kind in enumerate(kinds):
         ram, load = multi.slot(n)
-        out.append(dict(name="guest@%d" % n, kind="channel", cpus=[n], ram=ram, image=IMAGE,
-                        load=load, vconsole=True, bootargs="chan.count=%d" % COUNT))
+        out.append(dict(name="guest@%d" % n, kind=kind, cpus=[n], ram=ram,
+                        image=os.path.join(BUILD, "guests", kind + ".bin"), load=load,
+                        vconsole=True, bootargs="chan.count=%d" % COUNT))
     return out
 
 
@@ -74,7 +78,7 @@ def checks(console, gs):
     ends = {}
     for g in gs:
         gl = lines.get(g["name"], [])
-        f += multi.guest_failures(gl, "channel")
+        f += multi.guest_failures(gl, g["kind"])
         for line in gl:
             m = LINE_RE.match(line)
             if m:
@@ -94,10 +98,9 @@ def checks(console, gs):
     return f
 
 
-def run_pair(tap):
-    name = "channel-pair"
-    gs = guests()
-    missing = [p for p in (SKIFF, IMAGE) if not os.path.exists(p)]
+def run_pair(tap, name="channel-pair", kinds=("channel", "channel")):
+    gs = guests(kinds)
+    missing = [p for p in [SKIFF] + [g["image"] for g in gs] if not os.path.exists(p)]
     if missing:
         return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
     dtb, err = config(gs, os.path.join(LOGS, name))
@@ -109,9 +112,13 @@ def run_pair(tap):
     r = run_qemu(args + multi.loader_args(gs), timeout=RUN_TIMEOUT, name=name,
                  expect=[r"^skiff: all guests are off"])
     secs = time.monotonic() - start
-    return tap.check("%s: %d requests and %d replies through channel@0 between guest@0 "
-                     "(cpu 0) and guest@1 (cpu 1), checked on both sides (%.1f s wall)" % (
-                         name, COUNT, COUNT, secs), r, checks(r.console, gs), tail=40)
+    f = checks(r.console, gs)
+    if "channel32" in kinds and not re.search(r"^skiff: guest@%d: 1 vcpus, AArch32 kernel at" %
+                                              kinds.index("channel32"), r.console, re.M):
+        f.append("skiff did not run the channel32 guest as AArch32")
+    return tap.check("%s: %d requests and %d replies through channel@0 between guest@0 %s "
+                     "(cpu 0) and guest@1 %s (cpu 1), checked on both sides (%.1f s wall)" % (
+                         name, COUNT, COUNT, kinds[0], kinds[1], secs), r, f, tail=40)
 
 
 # ---- linux-aarch32: the example configuration, as `make run EXAMPLE=linux-aarch32` boots it
@@ -208,7 +215,10 @@ def run_example(tap):
 
 def main():
     tap = Tap()
-    cases = [("channel-pair", run_pair), ("linux-aarch32", run_example)]
+    cases = [("channel-pair", run_pair),
+             ("channel-pair32", lambda tap: run_pair(tap, "channel-pair32",
+                                                     ("channel32", "channel"))),
+             ("linux-aarch32", run_example)]
     selected = [(n, fn) for n, fn in cases if tap.want(n)]
     tap.plan(len(selected))
     for _, fn in selected:
