@@ -4,7 +4,8 @@
  * Both wait for the peer's doorbell interrupt (WFI) and ring the peer after each batch. The
  * protocol is tests/guests/chan/chan.c, plain C; this file holds the AArch64 bare-metal part
  * (GIC, WFI); tests/guests/channel32.c is the AArch32 one, and chan/chan_dt.c reads the
- * node for both.
+ * node for both. The runtime maps the shared memory Device (lib/boot.c), as Linux maps it
+ * through /dev/mem; test 2 checks that (docs/channel.md, "Memory attributes").
  *
  * Prints "# channel: end E sent S received R rang G heard H irqs I bad B" for the test.
  */
@@ -16,7 +17,10 @@
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/tap.h"
 
-#define NR_TESTS 3
+#define NR_TESTS 4
+#define PAR_F BIT(0)
+#define PAR_ATTR_SHIFT 56
+#define MAIR_DEVICE_NGNRE 0x04
 #define DEFAULT_COUNT 10000
 #define DB_PRIO 0x80
 
@@ -25,6 +29,17 @@ const char guest_name[] = "channel";
 static uintptr_t db;
 static uint32_t db_intid, rang;
 static volatile uint32_t irqs;
+
+/* The stage-1 attributes of addr (PAR_EL1 after AT S1E1R): a MAIR encoding, or -1 on a fault */
+static int stage1_attr(uintptr_t addr)
+{
+	uint64_t par;
+
+	asm volatile("at s1e1r, %0" ::"r"(addr) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	return (par & PAR_F) ? -1 : (int)(par >> PAR_ATTR_SHIFT);
+}
 
 static void handler(uint32_t intid)
 {
@@ -72,6 +87,10 @@ void guest_main(void)
 		bail_out("no channel");
 	db = (uintptr_t)dt.doorbell;
 	db_intid = dt.intid;
+	tap_ok(stage1_attr((uintptr_t)dt.shm) == MAIR_DEVICE_NGNRE &&
+		       stage1_attr((uintptr_t)(dt.shm + dt.shm_size - 4)) == MAIR_DEVICE_NGNRE,
+	       "the shared memory is Device-nGnRE at stage 1, as Linux maps it (MAIR attr %#x)",
+	       stage1_attr((uintptr_t)dt.shm));
 
 	set_irq_handler(handler);
 	gic_set_priority(db_intid, DB_PRIO);

@@ -18,7 +18,7 @@
 #include "tests/guests/chan/chan_dt.h"
 #include "tests/guests/lib32/rt32.h"
 
-#define NR_TESTS 3
+#define NR_TESTS 4
 #define DEFAULT_COUNT 10000
 
 const char guest_name[] = "channel32";
@@ -75,6 +75,11 @@ void guest32_main(void)
 		bail_out("no channel this guest can reach");
 	db = (uintptr_t)dt.doorbell;
 	db_intid = dt.intid;
+	/* QEMU's PAR in the short-descriptor format gives no attributes: the table entry */
+	tap_ok(mmu32_is_device((uintptr_t)dt.shm) &&
+		       mmu32_is_device((uintptr_t)(dt.shm + dt.shm_size - 1)),
+	       "the shared memory is Device at stage 1, as Linux maps it (section %#x)",
+	       (unsigned int)mmu32_section((uintptr_t)dt.shm));
 
 	irq32_handler = handler;
 	gic32_set_edge(db_intid, true);

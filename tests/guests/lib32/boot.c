@@ -18,6 +18,8 @@
 #define SECT_XN (1u << 4)
 #define SECT_AP_RW (3u << 10)
 #define SECT_TEX1 (1u << 12)
+#define SECT_TEX (7u << 12)
+#define SECT_MEMTYPE (SECT_TYPE | SECT_TEX | SECT_C | SECT_B) /* TEX, C, B: the memory type */
 #define SECT_S (1u << 16)
 #define SECT_NORMAL (SECT_TYPE | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_RW | SECT_S)
 #define SECT_DEVICE (SECT_TYPE | SECT_B | SECT_XN | SECT_AP_RW)
@@ -211,6 +213,16 @@ static void mmu_on(void)
 	isb();
 	write_cp15(SCTLR, read_cp15(SCTLR) | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z);
 	isb();
+}
+
+uint32_t mmu32_section(uintptr_t addr)
+{
+	return tt ? tt[addr >> SECTION_SHIFT] : 0;
+}
+
+bool mmu32_is_device(uintptr_t addr)
+{
+	return (mmu32_section(addr) & SECT_MEMTYPE) == (SECT_DEVICE & SECT_MEMTYPE);
 }
 
 /* ---- CPUs */

@@ -72,6 +72,10 @@ void psci_system_off(void) __attribute__((noreturn));
 /* ---- the command line: key=value of /chosen/bootargs into val; false if absent */
 bool bootarg(const char *key, char *val, size_t size);
 
+/* ---- the identity map: the 1 MiB section descriptor of addr; whether it is Device memory */
+uint32_t mmu32_section(uintptr_t addr);
+bool mmu32_is_device(uintptr_t addr);
+
 /* ---- CPUs */
 unsigned int this_cpu(void); /* index into plat32.mpidr */
 /* CPU_ON cpu at the runtime's ARM (thumb false) or Thumb entry; PSCI's answer */
