@@ -120,14 +120,15 @@ check-size: $(BUILD)/skiff.bin
 		{ echo "skiff.bin is $$size bytes, over the 128 KiB budget"; exit 1; }
 
 # ---- configurations (dts/README.md): dts/*.dts -> build/dts/*.dtb; the image embeds the
-# default one. guest@N nodes have a unit address and no reg by design: dtc's warning is off.
+# default one. guest@N and channel@N nodes have a unit address and no reg by design (so guest@0
+# and channel@0 share one): dtc's warnings about that are off.
 DEFAULT_CONFIG_DTB := $(BUILD)/dts/default.dtb
 $(BUILD)/obj/hyp/plan/default_config.S.o: $(DEFAULT_CONFIG_DTB)
 
 $(BUILD)/dts/%.dtb: dts/%.dts
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  DTC     $@")
-	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
+	$(Q)dtc -W no-unit_address_vs_reg -W no-unique_unit_address -I dts -O dtb -o $@ $<
 
 # ---- build/skiff-check: the config checker, skiff's own config/ledger/assign code on the host
 CHECK_SRCS := tools/skiff_check.c hyp/plan/config.c hyp/plan/ledger.c hyp/plan/assign.c hyp/plan/modules.c hyp/plan/guest_dtb.c hyp/plan/dma.c arch/arm64/pgtable.c hyp/plan/fdt_index.c hyp/plan/platform.c hyp/plan/console_dt.c drivers/uart.c hyp/plan/fdt_addr.c hyp/plan/fdt_struct.c \
@@ -199,9 +200,10 @@ test:
 test-all: all unit $(QEMU_TEST_DEPS)
 	@python3 tools/run-tests.py --build $(BUILD) $(if $(ONLY),--only $(ONLY))
 
+# EXAMPLE=linux-aarch32: Linux beside the AArch32 guest over a channel (tools/run.sh; README)
 run:
 	@tools/setup.sh
-	@$(MAKE) --no-print-directory all linux
+	@$(MAKE) --no-print-directory all linux $(if $(EXAMPLE),guests)
 	@tools/run.sh $(RUN_ARGS)
 
 lint:
@@ -209,11 +211,11 @@ lint:
 
 # `make bench`: interrupt latency and hypervisor cost in instructions (QEMU -icount), native vs
 # skiff's hw, eoi and oneshot modes on QEMU's GICv3 and again on its GICv2, Linux boot,
-# footprint; compared with bench/baseline.json.
+# footprint, the message rate of the Linux <-> AArch32 channel; compared with bench/baseline.json.
 # BASELINE=update rewrites the baseline. What each figure means: bench/README.md.
 bench:
 	@tools/setup.sh
-	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin
+	@$(MAKE) --no-print-directory all $(BUILD)/guests/bench.bin $(BUILD)/guests/channel32.bin
 	@python3 tools/bench.py $(if $(filter update,$(BASELINE)),--update-baseline)
 
 # `make mutate`: the mutants of tools/mutants/*.txt, each alone on a scratch copy, against the

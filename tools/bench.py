@@ -23,6 +23,8 @@ Runs, one after the other, each bounded by a timeout (tests/qemu/harness.py kill
                         time (user + system) QEMU took, native and skiff alternately, N times
                         (default 3, SKIFF_BENCH_CONTENTION_RUNS); "loaded" with a busy loop
                         pinned to one of the host's CPUs beside it
+  channel-linux-aarch32 the example dts/linux-aarch32.dts: Linux and the AArch32 guest exchange
+                        10000 messages each way over a channel (tools/bench_channel.py)
   footprint             skiff with its default config, for "boot: firmware at" (load address)
 
 It prints one table (every cell filled: a figure or "n/a: why"), writes build/bench.json and
@@ -51,6 +53,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 from harness import BUILD, DEFAULT_FORBID, QEMU, kill_group, machine, run_qemu  # noqa: E402
 from harness import _pdeathsig  # noqa: E402
+import bench_channel  # noqa: E402  (section 7, the inter-guest channel)
 
 BENCH_DIR = os.path.join(BUILD, "bench")
 LOG_DIR = os.path.join(BENCH_DIR, "logs")
@@ -740,6 +743,7 @@ def main():
                     help="boots per kind and load in the contention rows (default %d, or "
                     "SKIFF_BENCH_CONTENTION_RUNS); about 5 s each quiet, 7 s loaded"
                     % CONTENTION_RUNS)
+    ap.add_argument("--no-channel", action="store_true", help="skip the channel row (7)")
     ap.add_argument("--replay", metavar="JSON",
                     help="no QEMU: the table and comparison again from a bench.json")
     a = ap.parse_args()
@@ -753,6 +757,7 @@ def main():
                  for k, v in lx.items()} if isinstance(lx, dict) else {}
         why = None if isinstance(lx, dict) else lx[len("n/a: "):]
         a.out = os.path.join(BENCH_DIR, "replay.json")
+        chan = old.get("channel")
     else:
         for need in (SKIFF_BIN, SKIFF_ELF, GUEST):
             if not os.path.isfile(need):
@@ -782,9 +787,12 @@ def main():
                     linux[key] = v if v else err
         else:
             say("Linux rows: n/a: " + why)
+        chan = {"error": "skipped (--no-channel)"} if a.no_channel else \
+            bench_channel.measure(LOG_DIR)
         fp = footprint()
 
     fig = figures(g, linux)
+    fig.update(bench_channel.figures(chan))
     base = None
     if os.path.isfile(a.baseline):
         with open(a.baseline) as f:
@@ -813,6 +821,7 @@ def main():
         if linux else "n/a: " + str(why),
         "footprint": fp,
         "raw": g,
+        "channel": chan,
         "baseline": {
             "file": rel(a.baseline),
             "changed": [{"figure": k, "column": c, "old": o, "new": fig[k][c]}
@@ -826,6 +835,8 @@ def main():
 
     print()
     print(table(fig, changed, g, linux, why, fp))
+    print()
+    print(bench_channel.table(chan, lambda k, c: cell(fig, changed, k, c), render))
     print()
     if a.update_baseline or (base is None and not a.replay):
         with open(a.baseline, "w") as f:
@@ -858,7 +869,7 @@ def main():
             say("note: the host was busy with other work during the quiet contention runs (%.1f "
                 "CPUs on average besides QEMU): those figures are not quiet" % max(busy))
     say("%s written; logs in %s; %.0f s" % (rel(a.out), rel(LOG_DIR), time.monotonic() - t0))
-    return 0
+    return 1 if bench_channel.broken(chan) else 0
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 end-to-end test and `make run`, from what tools/fetch-linux.sh put in build/linux/:
 
     tools/mkinitramfs.py [--linux build/linux] [--out build/linux/initramfs.cpio.gz]
+                         [--chan build/linux/skiff-chan]
 
 Contents: the static arm64 busybox as /bin/busybox with a symlink per applet used, the
 modules of build/linux/modules/ under /lib/modules/VERSION/ (with a modules.dep for busybox
 modprobe and load-order, dependencies first, which /init loads with insmod), /dev/console,
-/init and /bin/skiff-test.
+/init and /bin/skiff-test, and with --chan the channel program /bin/skiff-chan
+(tests/linux/skiff_chan.c, docs/channel.md).
 
 /init mounts proc, sys and devtmpfs, prints `skiff-guest: init`, loads the modules, then runs
 /bin/skiff-test when the command line has skiff.test=1, else a shell on the console (leaving
@@ -22,7 +24,10 @@ machine without that device. `skiff.out=kmsg` sends /init's and skiff-test's out
 /dev/kmsg (kernel log lines, so `[   1.234567] skiff-guest: ...` on a boot console) for a
 machine whose console UART has no driver; stdin is then /dev/null. The virtio-blk check
 writes PATTERN_LINES lines "skiff-%09d\\n" (16 bytes each) at byte PATTERN_OFFSET of
-/dev/vda; the harness finds them in the disk image afterwards.
+/dev/vda; the harness finds them in the disk image afterwards. `skiff.chan=N` on the command
+line runs `skiff-chan N` (N messages over the skiff,channel, to the peer guest) after the
+modules, before the test or the shell, and prints `skiff-guest: skiff-chan exit STATUS`;
+with `skiff.chan.off` too the guest then powers off.
 
 Python standard library only: the cpio archive is written here (no cpio needed) with fixed
 timestamps and owners, so the same inputs give the same bytes.
@@ -78,6 +83,14 @@ echo "skiff-guest: init"
 kver=$(uname -r)
 for m in $(cat /lib/modules/$kver/load-order); do
 	insmod /lib/modules/$kver/$m || echo "skiff-guest: insmod $m failed"
+done
+for w in $(cat /proc/cmdline); do
+	case "$w" in skiff.chan=*) # the inter-guest channel (docs/channel.md)
+		/bin/skiff-chan "${w#skiff.chan=}"
+		echo "skiff-guest: skiff-chan exit $?"
+		case " $(cat /proc/cmdline) " in *" skiff.chan.off "*) sync; poweroff -f ;; esac
+		;;
+	esac
 done
 case " $(cat /proc/cmdline) " in
 *" skiff.test=1 "*)
@@ -281,7 +294,7 @@ def read(path):
         return f.read()
 
 
-def build(linux):
+def build(linux, chan=None):
     mods = os.path.join(linux, "modules")
     for need in ("busybox", os.path.join("modules", "load-order"),
                  os.path.join("modules", "version")):
@@ -314,6 +327,8 @@ def build(linux):
     test = SKIFF_TEST.replace("@LINES@", str(PATTERN_LINES)) \
         .replace("@OFFSET@", str(PATTERN_OFFSET)).replace("@UART_LINE@", UART_LINE)
     a.file("bin/skiff-test", test.encode(), 0o755)
+    if chan:
+        a.file("bin/skiff-chan", read(chan), 0o755)
     return a.finish()
 
 
@@ -322,9 +337,10 @@ def main():
     ap.add_argument("--linux", default=os.path.join(ROOT, "build", "linux"),
                     help="what tools/fetch-linux.sh made (default build/linux)")
     ap.add_argument("--out", help="output (default LINUX/initramfs.cpio.gz)")
+    ap.add_argument("--chan", help="the static skiff-chan program, as /bin/skiff-chan")
     a = ap.parse_args()
     out = a.out or os.path.join(a.linux, "initramfs.cpio.gz")
-    data = build(a.linux)
+    data = build(a.linux, a.chan)
     tmp = out + ".tmp"
     with open(tmp, "wb") as f:
         with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) as z:

@@ -11,8 +11,14 @@
 #     CONFIG=config.dtb (given to skiff as fw_cfg file opt/skiff/config.dtb; default the QEMU
 #                       virt example build/dts/qemu-virt.dtb: the built-in one names no device)
 #     EXTRA="more qemu args"  BUILD=build  QEMU=qemu-system-aarch64
+#     EXAMPLE=linux-aarch32  Linux beside the AArch32 real-time guest, talking over a channel
+#                       (dts/linux-aarch32.dts; README "Linux beside a real-time guest"):
+#                       CPUS=3, that CONFIG, build/guests/channel32.bin put where its guest@1's
+#                       kernel property says, APPEND="console=ttyAMA0 skiff.chan=10000"
+#     PRINT=1           print the QEMU command and exit (tests/qemu/test_channel.py runs it)
 #   e.g.  make run CPUS=4 APPEND="console=ttyAMA0 skiff.test=1"
 #         make run KERNEL=build/guests/sgi.bin
+#         make run EXAMPLE=linux-aarch32
 # The machine has acpi=off (so QEMU virt has the PL061 and its power key). Leaving the guest's
 # shell powers it off. The console and the QEMU monitor share the terminal: Ctrl-A X quits,
 # Ctrl-A C switches to the monitor and back.
@@ -25,17 +31,32 @@ extra_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--) shift; extra_args+=("$@"); break ;;
-	CPUS=* | MEM=* | KERNEL=* | INITRD=* | APPEND=* | CONFIG=* | EXTRA=* | BUILD=* | QEMU=*)
+	CPUS=* | MEM=* | KERNEL=* | INITRD=* | APPEND=* | CONFIG=* | EXTRA=* | BUILD=* | QEMU=* | \
+		EXAMPLE=* | PRINT=*)
 		declare "${1%%=*}=${1#*=}" ;;
-	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) extra_args+=("$1") ;;
 	esac
 	shift
 done
 
+BUILD=${BUILD:-build}
+die() { echo "run.sh: $*" >&2; exit 1; }
+# EXAMPLE=NAME: the configuration dts/NAME.dts, and the bare-metal images its guests' kernel
+# properties place in RAM: "file:/guest@N" each (QEMU's loader puts file at that address)
+example_images=()
+case "${EXAMPLE:-}" in
+"") ;;
+linux-aarch32)
+	CPUS=${CPUS:-3}
+	APPEND=${APPEND-console=ttyAMA0 skiff.chan=10000}
+	example_images=("$BUILD/guests/channel32.bin:/guest@1")
+	;;
+*) die "EXAMPLE=$EXAMPLE: no such example (linux-aarch32)" ;;
+esac
+[ -z "${EXAMPLE:-}" ] || CONFIG=${CONFIG:-$BUILD/dts/$EXAMPLE.dtb}
 CPUS=${CPUS:-2}
 MEM=${MEM:-1G}
-BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-aarch64}
 image="$BUILD/skiff.bin"
 if [ -z "${KERNEL+set}" ]; then # the guest Linux of `make linux`, with its shell
@@ -44,7 +65,6 @@ if [ -z "${KERNEL+set}" ]; then # the guest Linux of `make linux`, with its shel
 	APPEND=${APPEND-console=ttyAMA0}
 fi
 
-die() { echo "run.sh: $*" >&2; exit 1; }
 [ -f "$image" ] || die "$image not found: run make"
 for v in KERNEL INITRD CONFIG; do
 	f=${!v:-}
@@ -60,6 +80,15 @@ cmd=("$QEMU" -M virt,virtualization=on,gic-version=3,acpi=off -cpu cortex-a57 -s
 [ -n "${APPEND:-}" ] && cmd+=(-append "$APPEND")
 # skiff's built-in configuration names no machine's devices: on QEMU virt, the virt example
 cmd+=(-fw_cfg "name=opt/skiff/config.dtb,file=${CONFIG:-$BUILD/dts/qemu-virt.dtb}")
+for e in "${example_images[@]}"; do
+	file=${e%%:*} node=${e#*:}
+	[ -f "$file" ] || die "$file: no such file (make guests builds it)"
+	# kernel = <addr-hi addr-lo size-hi size-lo> (the example's #address-cells = <2>)
+	read -r -a k <<<"$(fdtget -t x "$CONFIG" "$node" kernel)" ||
+		die "$CONFIG: no kernel property in $node"
+	[ "${#k[@]}" = 4 ] || die "$CONFIG: $node's kernel is not <address size> in 2+2 cells"
+	cmd+=(-device "loader,file=$file,addr=0x$(printf '%x' $((0x${k[0]} << 32 | 0x${k[1]}))),force-raw=on")
+done
 if [ -n "${EXTRA:-}" ]; then
 	read -r -a extra_words <<<"$EXTRA" # split on blanks, as a user would type them
 	cmd+=("${extra_words[@]}")
@@ -72,4 +101,5 @@ for w in "${cmd[@]}"; do
 	if [[ $w =~ ^[A-Za-z0-9_./=:,@%+-]+$ ]]; then line+="$w "; else line+="$(printf '%q' "$w") "; fi
 done
 echo "${line% }"
+[ -z "${PRINT:-}" ] || exit 0
 exec "${cmd[@]}"

@@ -8,14 +8,16 @@
 # libclang-rt-14-dev (the fuzzer and sanitizer runtimes: only a Recommends of clang) build the
 # libFuzzer targets (tests/fuzz/) that make test runs briefly and make fuzz at length.
 # gcc-arm-none-eabi builds the AArch32 test guests (tests/guests/lib32/), freestanding, with
-# its libgcc only (no newlib).
+# its libgcc only (no newlib). libc6-dev-arm64-cross: glibc for skiff-chan, the static Linux
+# program of the inter-guest channel (tests/linux/skiff_chan.c) in the guest's initramfs.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 host_pkgs=(make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
 	device-tree-compiler libfdt-dev libcmocka-dev cppcheck clang-format python3
-	u-boot-qemu xz-utils clang libfuzzer-14-dev libclang-rt-14-dev gcc-arm-none-eabi)
+	u-boot-qemu xz-utils clang libfuzzer-14-dev libclang-rt-14-dev gcc-arm-none-eabi
+	libc6-dev-arm64-cross)
 
 sudo_cmd=()
 [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)

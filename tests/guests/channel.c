@@ -3,21 +3,24 @@
  * End 0 sends chan.count requests (default 10000) and checks every reply; end 1 answers them.
  * Both wait for the peer's doorbell interrupt (WFI) and ring the peer after each batch. The
  * protocol is tests/guests/chan/chan.c, plain C; this file holds the AArch64 bare-metal part
- * (device tree, GIC, WFI), the part an AArch32 build replaces.
+ * (GIC, WFI); tests/guests/channel32.c is the AArch32 one, and chan/chan_dt.c reads the
+ * node for both. The runtime maps the shared memory Device (lib/boot.c), as Linux maps it
+ * through /dev/mem; test 2 checks that (docs/channel.md, "Memory attributes").
  *
  * Prints "# channel: end E sent S received R rang G heard H irqs I bad B" for the test.
  */
 #include <stdlib.h>
 
 #include "tests/guests/chan/chan.h"
-#include "tests/guests/lib/fdt.h"
+#include "tests/guests/chan/chan_dt.h"
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
 #include "tests/guests/lib/tap.h"
 
-#define NR_TESTS 3
-#define CHAN_RING 0x0
-#define CHAN_HEARD 0x4
+#define NR_TESTS 4
+#define PAR_F BIT(0)
+#define PAR_ATTR_SHIFT 56
+#define MAIR_DEVICE_NGNRE 0x04
 #define DEFAULT_COUNT 10000
 #define DB_PRIO 0x80
 
@@ -26,6 +29,17 @@ const char guest_name[] = "channel";
 static uintptr_t db;
 static uint32_t db_intid, rang;
 static volatile uint32_t irqs;
+
+/* The stage-1 attributes of addr (PAR_EL1 after AT S1E1R): a MAIR encoding, or -1 on a fault */
+static int stage1_attr(uintptr_t addr)
+{
+	uint64_t par;
+
+	asm volatile("at s1e1r, %0" ::"r"(addr) : "memory");
+	isb();
+	par = read_sysreg(par_el1);
+	return (par & PAR_F) ? -1 : (int)(par >> PAR_ATTR_SHIFT);
+}
 
 static void handler(uint32_t intid)
 {
@@ -36,7 +50,7 @@ static void handler(uint32_t intid)
 
 static void ring(void)
 {
-	mmio_write32(db + CHAN_RING, 1);
+	mmio_write32(db + CHAN_DB_RING, 1);
 	rang++;
 }
 
@@ -54,11 +68,8 @@ static void wait_doorbell(void)
 
 void guest_main(void)
 {
-	const void *fdt = (const void *)plat.dtb;
-	struct fdt_node node;
-	uint64_t shm = 0, size = 0, base = 0;
-	const void *p;
-	uint32_t len, end = 0, count = DEFAULT_COUNT;
+	struct chan_dt dt;
+	uint32_t count = DEFAULT_COUNT;
 	char val[16];
 	struct chan c;
 	bool ok;
@@ -66,21 +77,20 @@ void guest_main(void)
 	tap_plan(NR_TESTS);
 	if (bootarg("chan.count", val, sizeof(val)))
 		count = (uint32_t)strtoul(val, NULL, 10);
-	ok = plat.skiff && fdt_find_compatible(fdt, "skiff,channel", &node) &&
-	     fdt_reg(fdt, &node, 0, &base, NULL) && fdt_reg(fdt, &node, 1, &shm, &size);
-	p = ok ? fdt_prop(fdt, node.off, "interrupts", &len) : NULL;
-	ok = ok && p && len >= 12;
-	if (ok) {
-		db = (uintptr_t)base;
-		db_intid = fdt_be32((const uint8_t *)p + 4) + 32;
-		p = fdt_prop(fdt, node.off, "skiff,channel", &len);
-		end = p && len == 8 ? fdt_be32((const uint8_t *)p + 4) : 0;
-	}
-	tap_ok(ok && size >= 2 * CHAN_RING_BYTES,
+	ok = plat.skiff && chan_dt_find((const void *)plat.dtb, &dt);
+	tap_ok(ok && dt.shm_size >= 2 * CHAN_RING_BYTES,
 	       "a skiff,channel node: doorbell 0x%lx INTID %u, shared memory 0x%lx+0x%lx, end %u",
-	       (unsigned long)db, db_intid, (unsigned long)shm, (unsigned long)size, end);
-	if (!ok)
+	       ok ? (unsigned long)dt.doorbell : 0UL, ok ? dt.intid : 0,
+	       ok ? (unsigned long)dt.shm : 0UL, ok ? (unsigned long)dt.shm_size : 0UL,
+	       ok ? dt.end : 0);
+	if (!ok || dt.shm_size < 2 * CHAN_RING_BYTES)
 		bail_out("no channel");
+	db = (uintptr_t)dt.doorbell;
+	db_intid = dt.intid;
+	tap_ok(stage1_attr((uintptr_t)dt.shm) == MAIR_DEVICE_NGNRE &&
+		       stage1_attr((uintptr_t)(dt.shm + dt.shm_size - 4)) == MAIR_DEVICE_NGNRE,
+	       "the shared memory is Device-nGnRE at stage 1, as Linux maps it (MAIR attr %#x)",
+	       stage1_attr((uintptr_t)dt.shm));
 
 	set_irq_handler(handler);
 	gic_set_priority(db_intid, DB_PRIO);
@@ -89,17 +99,17 @@ void guest_main(void)
 	gic_enable(db_intid);
 	local_irq_enable();
 
-	chan_init(&c, (void *)(uintptr_t)shm, end);
-	ok = end ? chan_respond(&c, count, ring, wait_doorbell)
-		 : chan_request(&c, count, ring, wait_doorbell);
+	chan_init(&c, (void *)(uintptr_t)dt.shm, dt.end);
+	ok = dt.end ? chan_respond(&c, count, ring, wait_doorbell)
+		    : chan_request(&c, count, ring, wait_doorbell);
 	tap_ok(ok && c.sent == count && c.received == count,
 	       "%s %u messages, each in order with its payload and sum checked",
-	       end ? "answered" : "sent and got replies to", count);
+	       dt.end ? "answered" : "sent and got replies to", count);
 	local_irq_disable();
-	printk("# channel: end %u sent %u received %u rang %u heard %u irqs %u bad %u\n", end,
-	       c.sent, c.received, rang, mmio_read32(db + CHAN_HEARD), irqs, c.bad);
-	tap_ok(irqs > 0 && mmio_read32(db + CHAN_HEARD) > 0,
+	printk("# channel: end %u sent %u received %u rang %u heard %u irqs %u bad %u\n", dt.end,
+	       c.sent, c.received, rang, mmio_read32(db + CHAN_DB_HEARD), irqs, c.bad);
+	tap_ok(irqs > 0 && mmio_read32(db + CHAN_DB_HEARD) > 0,
 	       "the peer's doorbell arrived as INTID %u (%u interrupts, HEARD %u)", db_intid, irqs,
-	       mmio_read32(db + CHAN_HEARD));
+	       mmio_read32(db + CHAN_DB_HEARD));
 	gic_disable(db_intid);
 }

@@ -53,10 +53,11 @@ $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/tests/guests/%.c.o $(GUEST_LIB_OBJS) $(GUES
 
 # A guest's own sources beyond NAME.c: one prerequisite line each (linked with the rest).
 GUEST_EXTRA_OBJS := $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o \
-	$(GUEST_DIR)/obj/tests/guests/chan/chan.c.o \
+	$(GUEST_DIR)/obj/tests/guests/chan/chan.c.o $(GUEST_DIR)/obj/tests/guests/chan/chan_dt.c.o \
 	$(GUEST_DIR)/obj/tests/guests/spin_loader.S.o
 $(GUEST_DIR)/hostile.elf: $(GUEST_DIR)/obj/tests/guests/hostile_probes.S.o
-$(GUEST_DIR)/channel.elf: $(GUEST_DIR)/obj/tests/guests/chan/chan.c.o
+$(GUEST_DIR)/channel.elf: $(GUEST_DIR)/obj/tests/guests/chan/chan.c.o \
+	$(GUEST_DIR)/obj/tests/guests/chan/chan_dt.c.o
 
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -67,13 +68,15 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # kernel is AArch32 by that header). Native:  qemu-system-aarch64 -M virt,gic-version=3 \
 #   -cpu cortex-a15 -smp 2 -m 1G -nographic -nic none -kernel build/guests/rt32.bin
 GUESTS32        := rt32 rt32_thumb
+# the AArch32 end of an inter-guest channel (docs/channel.md), with tests/guests/chan/
+GUESTS32        += channel32
 CROSS32         ?= arm-none-eabi-
 CC32            := $(CROSS32)gcc
 LD32            := $(CROSS32)ld
 OBJCOPY32       := $(CROSS32)objcopy
 GUEST32_ARCH    := -march=armv7-a -mfloat-abi=soft
 GUEST32_LIB_SRCS := $(wildcard tests/guests/lib32/*.c) tests/guests/lib32/start.S \
-	tests/guests/lib/fdt.c lib/printf.c lib/string.c
+	tests/guests/lib/fdt.c tests/guests/lib/bootargs.c lib/printf.c lib/string.c
 GUEST32_LIB_OBJS := $(patsubst %,$(GUEST_DIR)/obj32/%.o,$(GUEST32_LIB_SRCS))
 GUEST32_BINS    := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS32))
 GUEST32_LDS     := tests/guests/lib32/guest32.ld
@@ -104,6 +107,12 @@ GUEST32_START   := $(GUEST_DIR)/obj32/tests/guests/lib32/start.S.o
 GUEST32_THUMB_START := $(GUEST_DIR)/obj32/tests/guests/lib32/start_thumb.S.o
 $(GUEST_DIR)/rt32_thumb.elf: GUEST32_LIB_OBJS := $(filter-out $(GUEST32_START),$(GUEST32_LIB_OBJS)) \
 	$(GUEST32_THUMB_START)
+
+# channel32: the channel's plain-C protocol and device-tree reading, built for AArch32
+GUEST32_CHAN_OBJS := $(GUEST_DIR)/obj32/tests/guests/chan/chan.c.o \
+	$(GUEST_DIR)/obj32/tests/guests/chan/chan_dt.c.o
+$(GUEST_DIR)/channel32.elf: GUEST32_LIB_OBJS += $(GUEST32_CHAN_OBJS)
+$(GUEST_DIR)/channel32.elf: $(GUEST32_CHAN_OBJS)
 
 # start.S applies only R_ARM_RELATIVE: anything else fails the build
 $(patsubst %,$(GUEST_DIR)/%.elf,$(GUESTS32)): $(GUEST_DIR)/%.elf: \
@@ -157,5 +166,5 @@ clean-test-dtbs:
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_EXTRA_OBJS:.o=.d) \
 	$(patsubst %,$(GUEST_DIR)/obj/tests/guests/%.c.d,$(GUESTS)) $(GUEST32_LIB_OBJS:.o=.d) \
-	$(GUEST32_THUMB_START:.o=.d) \
+	$(GUEST32_THUMB_START:.o=.d) $(GUEST32_CHAN_OBJS:.o=.d) \
 	$(patsubst %,$(GUEST_DIR)/obj32/tests/guests/%.c.d,$(GUESTS32))

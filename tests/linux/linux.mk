@@ -22,9 +22,18 @@ linux-fetch:
 
 $(LINUX_STAMP): linux-fetch ;
 
-$(LINUX_INITRD): $(LINUX_STAMP) tools/mkinitramfs.py
+# skiff-chan: the Linux end of an inter-guest channel (docs/channel.md), static with glibc
+# (Debian's libc6-dev-arm64-cross), with the channel guests' ring protocol
+LINUX_CHAN      := $(LINUX_DIR)/skiff-chan
+LINUX_CHAN_SRCS := tests/linux/skiff_chan.c tests/guests/chan/chan.c
+$(LINUX_CHAN): $(LINUX_CHAN_SRCS) tests/guests/chan/chan.h tests/linux/linux.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -I. -o $@ $(LINUX_CHAN_SRCS)
+
+$(LINUX_INITRD): $(LINUX_STAMP) tools/mkinitramfs.py $(LINUX_CHAN)
 	@$(if $(Q),echo "  INITRD  $@")
-	$(Q)python3 tools/mkinitramfs.py --linux $(LINUX_DIR) --out $@ >/dev/null
+	$(Q)python3 tools/mkinitramfs.py --linux $(LINUX_DIR) --chan $(LINUX_CHAN) --out $@ >/dev/null
 
 # `make clean` keeps build/linux/ (a download); this removes it
 clean-linux:

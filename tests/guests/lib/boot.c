@@ -1,11 +1,13 @@
 /*
  * boot.c - the test guests' runtime from start.S to guest_main(): reads the platform from
  * the device tree (CPUs, GIC, RAM, PSCI conduit, skiff's doorbell, the console), turns the MMU on
- * with an identity map (RAM Normal cacheable, everything else Device-nGnRE), sets up the GIC, and
- * starts secondary CPUs with PSCI CPU_ON. Also: barriers, delays, cache maintenance.
+ * with an identity map (RAM Normal cacheable, everything else and a skiff,channel's shared
+ * memory Device-nGnRE), sets up the GIC, and starts secondary CPUs with PSCI CPU_ON. Also:
+ * barriers, delays, cache maintenance.
  */
 #include <string.h>
 
+#include "tests/guests/lib/bootargs.h"
 #include "tests/guests/lib/fdt.h"
 #include "tests/guests/lib/gic.h"
 #include "tests/guests/lib/guest.h"
@@ -27,10 +29,15 @@
 #define CPU_ON_TIMEOUT_US 2000000
 #define BARRIER_TIMEOUT_US 10000000
 
-/* Identity map: one level-1 table of 1 GiB blocks covering a 4 GiB address space */
+/* Identity map: one level-1 table of 1 GiB blocks covering a 4 GiB address space; the 1 GiB
+ * that holds a skiff,channel's shared memory in 2 MiB blocks of a level-2 table */
 #define MMU_BLOCK_SHIFT 30
 #define MMU_NR_BLOCKS 4
+#define MMU_L2_SHIFT 21
+#define MMU_L2_ENTRIES 512
 #define MMU_DESC_BLOCK 0x1UL
+#define MMU_DESC_TABLE 0x3UL
+#define MMU_DESC_ADDR_MASK 0x0000fffffffff000UL
 #define MMU_DESC_ATTR(i) ((uint64_t)(i) << 2)
 #define MMU_DESC_SH_INNER (3UL << 8)
 #define MMU_DESC_AF BIT(10)
@@ -76,6 +83,7 @@ struct mmu_boot_regs mmu_boot_regs;
 volatile uint32_t cpu_online[GUEST_MAX_CPUS];
 
 static uint64_t l1_table[512] __attribute__((aligned(4096)));
+static uint64_t l2_table[MMU_L2_ENTRIES] __attribute__((aligned(4096)));
 static uint64_t ram_ranges[MAX_RAM_RANGES][2];
 static unsigned int nr_ram_ranges;
 static cpu_entry_fn cpu_fn[GUEST_MAX_CPUS];
@@ -261,31 +269,7 @@ static void read_device_tree(void)
 
 bool bootarg(const char *key, char *val, size_t size)
 {
-	size_t klen = strlen(key);
-	const char *p = plat.bootargs;
-
-	while (p && *p) {
-		const char *end;
-
-		while (*p == ' ')
-			p++;
-		end = p;
-		while (*end && *end != ' ')
-			end++;
-		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t n = (size_t)(end - p) - klen - 1;
-
-			if (!size)
-				return true;
-			if (n >= size)
-				n = size - 1;
-			memcpy(val, p + klen + 1, n);
-			val[n] = '\0';
-			return true;
-		}
-		p = end;
-	}
-	return false;
+	return bootargs_get(plat.bootargs, key, val, size);
 }
 
 unsigned int cpu_index_of_mpidr(uint64_t mpidr)
@@ -300,17 +284,48 @@ unsigned int cpu_index_of_mpidr(uint64_t mpidr)
 }
 
 /* ---- MMU */
-static bool block_is_ram(uint64_t base)
+static bool range_is_ram(uint64_t base, uint64_t end)
 {
-	uint64_t end = base + (1UL << MMU_BLOCK_SHIFT);
 	unsigned int i;
 
 	if (!nr_ram_ranges)
-		return plat.image_base >= base && plat.image_base < end;
+		return plat.image_base < end && plat.image_end > base;
 	for (i = 0; i < nr_ram_ranges; i++)
 		if (ram_ranges[i][0] < end && ram_ranges[i][0] + ram_ranges[i][1] > base)
 			return true;
 	return false;
+}
+
+/*
+ * A skiff,channel's shared memory ("reg" 1) is mapped Device nGnRE, as Linux maps it through
+ * /dev/mem, so that this guest and a peer agree on its attributes (docs/channel.md, "Memory
+ * attributes"): its 1 GiB block becomes a level-2 table of 2 MiB blocks, those holding the
+ * channel Device (but any that holds RAM too), the others as before.
+ */
+static void mmu_map_channel(void)
+{
+	const void *fdt = (const void *)plat.dtb;
+	uint64_t base, size, gib;
+	struct fdt_node node;
+	unsigned int i;
+
+	if (!plat.dtb_ok || !fdt_find_compatible(fdt, "skiff,channel", &node) ||
+	    !fdt_reg(fdt, &node, 1, &base, &size) || !size ||
+	    (base >> MMU_BLOCK_SHIFT) >= MMU_NR_BLOCKS ||
+	    (base + size - 1) >> MMU_BLOCK_SHIFT != base >> MMU_BLOCK_SHIFT)
+		return;
+	gib = base >> MMU_BLOCK_SHIFT;
+	for (i = 0; i < MMU_L2_ENTRIES; i++) {
+		uint64_t a = (gib << MMU_BLOCK_SHIFT) + ((uint64_t)i << MMU_L2_SHIFT);
+		uint64_t end = a + (1UL << MMU_L2_SHIFT);
+
+		l2_table[i] = a | (l1_table[gib] & ~MMU_DESC_ADDR_MASK);
+		if (a < base + size && end > base && !range_is_ram(a, end))
+			l2_table[i] = a | MMU_DESC_BLOCK | MMU_DESC_AF |
+				      MMU_DESC_ATTR(MAIR_IDX_DEVICE_NGNRE) | MMU_DESC_PXN |
+				      MMU_DESC_UXN;
+	}
+	l1_table[gib] = (uintptr_t)l2_table | MMU_DESC_TABLE;
 }
 
 void mmu_setup_primary(void)
@@ -321,7 +336,7 @@ void mmu_setup_primary(void)
 	for (i = 0; i < MMU_NR_BLOCKS; i++) {
 		uint64_t base = (uint64_t)i << MMU_BLOCK_SHIFT;
 
-		if (block_is_ram(base))
+		if (range_is_ram(base, base + (1UL << MMU_BLOCK_SHIFT)))
 			l1_table[i] = base | MMU_DESC_BLOCK | MMU_DESC_AF | MMU_DESC_SH_INNER |
 				      MMU_DESC_ATTR(MAIR_IDX_NORMAL) | MMU_DESC_UXN;
 		else
@@ -329,6 +344,7 @@ void mmu_setup_primary(void)
 				      MMU_DESC_ATTR(MAIR_IDX_DEVICE_NGNRE) | MMU_DESC_PXN |
 				      MMU_DESC_UXN;
 	}
+	mmu_map_channel();
 	mmu_boot_regs.mair = MAIR_VALUE;
 	mmu_boot_regs.tcr = TCR_VALUE;
 	mmu_boot_regs.ttbr0 = (uintptr_t)l1_table;

@@ -1,8 +1,10 @@
 /*
  * boot.c - the AArch32 test guests' boot: the device tree (r2), an identity map through the
- * short-descriptor format (1 MiB sections: RAM normal write-back, the rest Device), PSCI calls,
- * secondary CPUs, the counter, and the exception handler the vectors in start.S call.
+ * short-descriptor format (1 MiB sections: RAM normal write-back, the rest Device), the command
+ * line, PSCI calls, secondary CPUs, the counter, and the exception handler the vectors in
+ * start.S call.
  */
+#include "tests/guests/lib/bootargs.h"
 #include "tests/guests/lib/fdt.h"
 #include "tests/guests/lib32/rt32.h"
 
@@ -16,6 +18,8 @@
 #define SECT_XN (1u << 4)
 #define SECT_AP_RW (3u << 10)
 #define SECT_TEX1 (1u << 12)
+#define SECT_TEX (7u << 12)
+#define SECT_MEMTYPE (SECT_TYPE | SECT_TEX | SECT_C | SECT_B) /* TEX, C, B: the memory type */
 #define SECT_S (1u << 16)
 #define SECT_NORMAL (SECT_TYPE | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_RW | SECT_S)
 #define SECT_DEVICE (SECT_TYPE | SECT_B | SECT_XN | SECT_AP_RW)
@@ -147,21 +151,29 @@ static bool visit(const void *fdt, const struct fdt_node *n, void *arg)
 	return false;
 }
 
-static void find_uart(const void *fdt)
+/* /chosen: the console stdout-path names, the command line */
+static void read_chosen(const void *fdt)
 {
 	struct fdt_node chosen, n;
 	uint32_t len;
-	const char *path = NULL;
-
-	plat32.uart = 0x09000000; /* QEMU virt's PL011 */
-	if (fdt_find_path(fdt, "/chosen", 7, &chosen))
-		path = fdt_prop(fdt, chosen.off, "stdout-path", &len);
+	const char *path;
 	size_t len_path = 0;
 
+	plat32.uart = 0x09000000; /* QEMU virt's PL011 */
+	if (!fdt_find_path(fdt, "/chosen", 7, &chosen))
+		return;
+	path = fdt_prop(fdt, chosen.off, "stdout-path", &len);
 	while (path && path[len_path] && path[len_path] != ':')
 		len_path++;
 	if (path && path[0] == '/' && fdt_find_path(fdt, path, len_path, &n))
 		plat32.uart = reg0(fdt, &n, NULL);
+	path = fdt_prop(fdt, chosen.off, "bootargs", &len);
+	plat32.bootargs = path && len && path[len - 1] == '\0' ? path : NULL;
+}
+
+bool bootarg(const char *key, char *val, size_t size)
+{
+	return bootargs_get(plat32.bootargs, key, val, size);
 }
 
 /* ---- the MMU: identity, RAM normal memory, everything else Device (execute-never) but the
@@ -201,6 +213,16 @@ static void mmu_on(void)
 	isb();
 	write_cp15(SCTLR, read_cp15(SCTLR) | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z);
 	isb();
+}
+
+uint32_t mmu32_section(uintptr_t addr)
+{
+	return tt ? tt[addr >> SECTION_SHIFT] : 0;
+}
+
+bool mmu32_is_device(uintptr_t addr)
+{
+	return (mmu32_section(addr) & SECT_MEMTYPE) == (SECT_DEVICE & SECT_MEMTYPE);
 }
 
 /* ---- CPUs */
@@ -249,7 +271,7 @@ void boot32_main(uint32_t r0, uint32_t r1, uint32_t r2, uint32_t cpsr)
 	plat32.dtb_ok = fdt_check_header(fdt);
 	plat32.uart = 0x09000000;
 	if (plat32.dtb_ok) {
-		find_uart(fdt);
+		read_chosen(fdt);
 		fdt_walk(fdt, visit, NULL);
 	}
 	if (!plat32.nr_ram) { /* no tree: 128 MiB around the image */

@@ -144,6 +144,14 @@ void gic32_route(uint32_t intid, uint32_t mpidr)
 	mmio_write64(plat32.gicd + GICD_IROUTER + intid * 8, mpidr & 0xffffff);
 }
 
+void gic32_set_edge(uint32_t intid, bool edge)
+{
+	uintptr_t r = plat32.gicd + GICD_ICFGR + (intid / 16) * 4;
+	uint32_t bit = 2u << ((intid % 16) * 2);
+
+	mmio_write32(r, edge ? mmio_read32(r) | bit : mmio_read32(r) & ~bit);
+}
+
 /* ICC_SGI1R: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16], TargetList [15:0] */
 void gic32_sgi(unsigned int sgi, uint32_t mpidr)
 {

@@ -37,6 +37,7 @@ struct plat32 {
 	unsigned int nr_cpus;
 	uint32_t mpidr[RT32_MAX_CPUS];
 	uint32_t timer_hz;
+	const char *bootargs; /* /chosen/bootargs, or NULL */
 };
 
 extern struct plat32 plat32;
@@ -68,6 +69,13 @@ int32_t psci_smc(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 int32_t psci_call(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 void psci_system_off(void) __attribute__((noreturn));
 
+/* ---- the command line: key=value of /chosen/bootargs into val; false if absent */
+bool bootarg(const char *key, char *val, size_t size);
+
+/* ---- the identity map: the 1 MiB section descriptor of addr; whether it is Device memory */
+uint32_t mmu32_section(uintptr_t addr);
+bool mmu32_is_device(uintptr_t addr);
+
 /* ---- CPUs */
 unsigned int this_cpu(void); /* index into plat32.mpidr */
 /* CPU_ON cpu at the runtime's ARM (thumb false) or Thumb entry; PSCI's answer */
@@ -94,6 +102,7 @@ void gic32_cpu_init(void); /* this CPU's redistributor and CPU interface */
 uintptr_t gic32_rd_base(unsigned int cpu);
 void gic32_enable(uint32_t intid, bool on);
 void gic32_route(uint32_t intid, uint32_t mpidr); /* an SPI */
+void gic32_set_edge(uint32_t intid, bool edge);	  /* an SPI: edge (true) or level */
 void gic32_sgi(unsigned int sgi, uint32_t target_mpidr);
 uint32_t gic32_ack(void);
 void gic32_eoi(uint32_t intid);
