@@ -760,7 +760,8 @@ static int emit_doorbell(struct gdtb *g)
 }
 
 /* Each channel end (docs/channel.md): reg = its doorbell page, then the shared memory;
- * interrupts = its doorbell SPI, an edge; skiff,channel = <N of channel@N, end 0 or 1>. */
+ * interrupts = its doorbell SPI, an edge; skiff,channel = <the channel's index in the
+ * configuration, end 0 or 1>. */
 static int emit_channels(struct gdtb *g)
 {
 	uint32_t icells = cells(g->fdt, g->gic, "#interrupt-cells", GIC_ICELLS);
