@@ -67,6 +67,8 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # kernel is AArch32 by that header). Native:  qemu-system-aarch64 -M virt,gic-version=3 \
 #   -cpu cortex-a15 -smp 2 -m 1G -nographic -nic none -kernel build/guests/rt32.bin
 GUESTS32        := rt32 rt32_thumb
+# the real-time guest of make bench's interference rows (tools/bench_interference.py)
+GUESTS32        += rtlat32
 CROSS32         ?= arm-none-eabi-
 CC32            := $(CROSS32)gcc
 LD32            := $(CROSS32)ld
