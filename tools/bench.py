@@ -4,6 +4,7 @@ instructions, native vs skiff, deterministic (bench/README.md says what each fig
 
     tools/bench.py [--update-baseline] [--baseline bench/baseline.json] [--out build/bench.json]
                    [--no-linux] [--no-contention] [--no-loaded] [--contention-runs N]
+                   [--no-interference]
 
 QEMU runs with -icount shift=0,sleep=off: the guest's PMU cycle counter then counts executed
 instructions (EL2's too, PMCCFILTR_EL0.NSH) and one instruction is 1 ns of virtual time.
@@ -23,6 +24,8 @@ Runs, one after the other, each bounded by a timeout (tests/qemu/harness.py kill
                         time (user + system) QEMU took, native and skiff alternately, N times
                         (default 3, SKIFF_BENCH_CONTENTION_RUNS); "loaded" with a busy loop
                         pinned to one of the host's CPUs beside it
+  rt-{native,skiff}-*   section 7, tools/bench_interference.py: a real-time AArch32 guest's
+                        timer latency alone and beside Linux's load (--no-interference skips)
   footprint             skiff with its default config, for "boot: firmware at" (load address)
 
 It prints one table (every cell filled: a figure or "n/a: why"), writes build/bench.json and
@@ -51,6 +54,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 from harness import BUILD, DEFAULT_FORBID, QEMU, kill_group, machine, run_qemu  # noqa: E402
 from harness import _pdeathsig  # noqa: E402
+import bench_interference  # noqa: E402  (section 7, its own module)
 
 BENCH_DIR = os.path.join(BUILD, "bench")
 LOG_DIR = os.path.join(BENCH_DIR, "logs")
@@ -528,7 +532,8 @@ def guest_figures(put, g, columns):
 
 def threshold(key):
     """How far figure key may move against the baseline before it is flagged."""
-    return CPU_THRESHOLD if key.startswith("contention.") else THRESHOLD
+    # the RT guest's latency in virtual time includes QEMU's round robin: noise under load
+    return CPU_THRESHOLD if key.startswith(("contention.", "interference.vtime.")) else THRESHOLD
 
 
 def compare(fig, base):
@@ -740,6 +745,8 @@ def main():
                     help="boots per kind and load in the contention rows (default %d, or "
                     "SKIFF_BENCH_CONTENTION_RUNS); about 5 s each quiet, 7 s loaded"
                     % CONTENTION_RUNS)
+    ap.add_argument("--no-interference", action="store_true",
+                    help="skip section 7 (the RT guest beside Linux's load)")
     ap.add_argument("--replay", metavar="JSON",
                     help="no QEMU: the table and comparison again from a bench.json")
     a = ap.parse_args()
@@ -752,6 +759,7 @@ def main():
         linux = {k: (v if isinstance(v, dict) else v[len("n/a: "):])
                  for k, v in lx.items()} if isinstance(lx, dict) else {}
         why = None if isinstance(lx, dict) else lx[len("n/a: "):]
+        inter = old.get("interference", {})
         a.out = os.path.join(BENCH_DIR, "replay.json")
     else:
         for need in (SKIFF_BIN, SKIFF_ELF, GUEST):
@@ -782,9 +790,12 @@ def main():
                     linux[key] = v if v else err
         else:
             say("Linux rows: n/a: " + why)
+        inter = {} if a.no_interference else bench_interference.run(linux=not a.no_linux)
         fp = footprint()
 
     fig = figures(g, linux)
+    bench_interference.figures(lambda k, c, v: fig.setdefault(k, {}).__setitem__(
+        c, round(v, 3) if isinstance(v, float) else v), inter)
     base = None
     if os.path.isfile(a.baseline):
         with open(a.baseline) as f:
@@ -813,6 +824,7 @@ def main():
         if linux else "n/a: " + str(why),
         "footprint": fp,
         "raw": g,
+        "interference": inter,
         "baseline": {
             "file": rel(a.baseline),
             "changed": [{"figure": k, "column": c, "old": o, "new": fig[k][c]}
@@ -826,6 +838,9 @@ def main():
 
     print()
     print(table(fig, changed, g, linux, why, fp))
+    if inter:
+        print()
+        print(bench_interference.table(fig, lambda f, k, c: cell(f, changed, k, c), render))
     print()
     if a.update_baseline or (base is None and not a.replay):
         with open(a.baseline, "w") as f:
@@ -846,6 +861,8 @@ def main():
           ("GICv2 with HW=1 (hw-lr)", fig.get(V2 + ".roundtrip.overhead", {}).get("hw-lr"))]
     hw = ["%s %s" % (w, "+" + fmt(v) if v is not None else "n/a") for w, v in hw]
     say("hw round trip over native: %s (target: at most +%d)" % (", ".join(hw), HW_TARGET))
+    if inter:
+        say(bench_interference.verdict(fig))
     if any(g[m]["_cpu1_late"] for m in MODES) or \
             any(kv["_cpu1_late"] for kv in g.get(V2, {}).values()):
         say("note: skiff's boot waited 2 s (2e9 instructions) for cpu1 under -icount "

@@ -1,22 +1,26 @@
 /*
  * rt_window.c - a QEMU TCG plugin for `make bench`'s interference rows
  * (tools/bench_interference.py, bench/README.md section 7): counts the instructions one vCPU
- * executes from its last WFI to each IRQ-vector mark of the real-time guest
- * (tests/guests/rtlat32.c), leaving out whatever the other vCPUs execute meanwhile.
+ * executes from the point the real-time guest (tests/guests/rtlat32.c) is ready for its next
+ * timer interrupt to that interrupt's IRQ vector, leaving out whatever the other vCPUs execute
+ * meanwhile.
  *
  * Why: under -icount QEMU runs every vCPU round-robin in one thread, and virtual time advances
- * with all of them; a busy vCPU delays another's timer interrupt by up to the round robin's
- * slice (about 100 ms of virtual time in QEMU 7.2), which is QEMU's doing, not the
- * hypervisor's. The RT guest waits for each tick in WFI, so the instructions its vCPU executes
- * from that WFI to its vector's PMCCNTR read are the path from the timer's firing to the guest
- * handler: skiff's EL2 entry, injection and ERET, and the guest vector.
+ * with all of them; a busy vCPU delays another's timer interrupt by up to about 200 ms of
+ * virtual time in QEMU 7.2, which is QEMU's doing, not the hypervisor's. What the RT vCPU
+ * itself executes between being ready and its vector is the path from the timer's firing to
+ * the guest handler: skiff's EL2 entry, injection and ERET, and the guest's vector.
  *
  * Arguments (-plugin FILE,vcpu=N,out=PATH): the vCPU index (default 0) and the file the
- * counts are written to at exit, one per mark, in order ("marks N" first). A mark is
- * "mrc p15, 0, r0, c9, c13, 0" (A32 0xee190f1d, the RT guest's vector reads PMCCNTR into r0;
- * nothing else in it does); a WFI is A32 0xe320f003 or A64 0xd503207f (the guest's or
- * skiff's). Instructions are counted per translation block as it starts (QEMU 7.2 has no
- * per-vCPU inline counter); the mark subtracts what its block holds after it.
+ * counts are written to at exit ("marks N lost L starts S", then one line per mark, in order:
+ * the count and where its window began). The guest marks three places with instructions that
+ * nothing else in it executes: its vector's PMCCNTR read, "mrc p15, 0, r0, c9, c13, 0"
+ * (0xee190f1d), ends a window; the same into r1 two instructions before its WFI begins one
+ * ('w': it waited for the interrupt), into r2 two before the RFE of the previous interrupt
+ * begins one too ('r': the interrupt was due already, so skiff's entry for it ran before this
+ * window, during the previous handler). Instructions are counted per translation block as it
+ * starts (callbacks per instruction were not called in some blocks under QEMU 7.2 with busy
+ * vCPUs); a mark adds the instructions of its block up to itself, a start counts from itself.
  *
  * The plugin API is declared here, from QEMU's documented interface (docs/devel/tcg-plugins:
  * API version 1, QEMU 7.2); no QEMU header is installed on this host.
@@ -29,7 +33,8 @@
 
 #define EXPORT __attribute__((visibility("default")))
 #define MARK_A32 0xee190f1du
-#define START_A32 0xee191f1du
+#define START_WFI 0xee191f1du /* mrc p15, 0, r1, c9, c13, 0 */
+#define START_RFE 0xee192f1du /* the same into r2 */
 #define MAX_MARKS 65536
 
 /* ---- QEMU's plugin API (version 1), the part used */
@@ -68,13 +73,16 @@ static unsigned int rt_vcpu;
 static const char *out_path;
 static uint64_t since_start, starts;
 static uint32_t marks[MAX_MARKS];
+static char mark_kind[MAX_MARKS]; /* 'w': the window began at the WFI, 'r': at an RFE */
+static char start_kind = '?';
 static unsigned int nr_marks, lost;
 
 /* udata of a block's callback: its instruction count, and where in it a mark is */
 #define UD_N(u) ((uintptr_t)(u)&0xffff)
-#define UD_IDX(u) (((uintptr_t)(u) >> 16) & 0x1fff)
+#define UD_IDX(u) (((uintptr_t)(u) >> 16) & 0xfff)
 #define UD_START (1u << 30)
 #define UD_MARK (1u << 29)
+#define UD_RFE (1u << 28)
 
 /* Called as a block starts, for every block (QEMU 7.2 dropped per-instruction callbacks in
  * some blocks here: see bench/README.md). A block is assumed to run to its end: the marks are
@@ -86,13 +94,15 @@ static void on_tb(unsigned int vcpu, void *u)
 	if (vcpu != rt_vcpu)
 		return;
 	if (v & UD_MARK) {
-		if (nr_marks < MAX_MARKS)
+		if (nr_marks < MAX_MARKS) {
+			mark_kind[nr_marks] = start_kind;
 			marks[nr_marks++] = (uint32_t)(since_start + UD_IDX(v) + 1);
-		else
+		} else
 			lost++;
 	}
 	if (v & UD_START) {
 		since_start = UD_N(v) - UD_IDX(v);
+		start_kind = v & UD_RFE ? 'r' : 'w';
 		starts++;
 	} else {
 		since_start += UD_N(v);
@@ -105,15 +115,15 @@ static void on_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	uintptr_t u = n & 0xffff;
 
 	(void)id;
-	for (i = 0; i < n && i < 0x1fff; i++) {
+	for (i = 0; i < n && i < 0xfff; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint32_t w;
 
 		if (qemu_plugin_insn_size(insn) != 4)
 			continue;
 		memcpy(&w, qemu_plugin_insn_data(insn), 4);
-		if (w == START_A32)
-			u |= UD_START | (i << 16);
+		if (w == START_WFI || w == START_RFE)
+			u |= UD_START | (w == START_RFE ? UD_RFE : 0) | (i << 16);
 		else if (w == MARK_A32 && !(u & UD_START))
 			u |= UD_MARK | (i << 16);
 	}
@@ -133,7 +143,7 @@ static void at_exit(qemu_plugin_id_t id, void *p)
 	}
 	fprintf(f, "marks %u lost %u starts %llu\n", nr_marks, lost, (unsigned long long)starts);
 	for (i = 0; i < nr_marks; i++)
-		fprintf(f, "%u\n", marks[i]);
+		fprintf(f, "%u %c\n", marks[i], mark_kind[i]);
 	fclose(f);
 }
 

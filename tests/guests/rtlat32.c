@@ -34,11 +34,13 @@
 #define RUN_TIMEOUT_US 30000000u
 
 /* PMU (AArch32 CP15) */
+/* clang-format off */
 #define PMCR p15, 0, %0, c9, c12, 0
 #define PMCNTENSET p15, 0, %0, c9, c12, 1
 #define PMSELR p15, 0, %0, c9, c12, 5
 #define PMCCNTR p15, 0, %0, c9, c13, 0
 #define PMXEVTYPER p15, 0, %0, c9, c13, 1
+/* clang-format on */
 #define PMCR_E 1u
 #define PMCR_C (1u << 2)
 #define PMCR_LC (1u << 6)
@@ -80,7 +82,7 @@ asm(".syntax unified\n"
     "	push {r0-r3, r12, lr}\n"
     "	mrc p15, 0, r0, c9, c13, 0\n" /* PMCCNTR: the vector's sixth instruction */
     "	bl rtlat_irq\n"
-    "	mrc p15, 0, r1, c9, c13, 0\n" /* the plugin's start mark, 2 before the RFE */
+    "	mrc p15, 0, r2, c9, c13, 0\n" /* the plugin's start mark (r2: at an RFE), 2 before it */
     "	pop {r0-r3, r12, lr}\n"
     "	rfeia sp!\n");
 extern char rtlat_vectors[];
@@ -310,7 +312,7 @@ void guest32_main(void)
 	while (recorded < wanted &&
 	       cntvct() - t0 < start_tick + (uint64_t)RUN_TIMEOUT_US * plat32.timer_hz / 1000000u)
 		asm volatile("mrc p15, 0, r1, c9, c13, 0\n" /* the plugin's start mark, */
-			     "nop\n"				/* 2 before the WFI */
+			     "nop\n"			    /* 2 before the WFI */
 			     "wfi" ::
 				     : "r1", "memory");
 	irq_disable();
@@ -327,9 +329,10 @@ void guest32_main(void)
 	       (unsigned int)early, (unsigned int)others);
 	cal2 = calibrate(&smin2, &smax2);
 	tap_ok(cal2 == cal || (busy && (int32_t)(cal - cal2) > 0 && cal - cal2 < 64),
-	       "PMCCNTR kept to the counter throughout: offset %u before, %u after", (unsigned int)cal,
-	       (unsigned int)cal2);
-	tap_ok(!busy || busy_total > 0, "the other CPUs were busy: %u loops", (unsigned int)busy_total);
+	       "PMCCNTR kept to the counter throughout: offset %u before, %u after",
+	       (unsigned int)cal, (unsigned int)cal2);
+	tap_ok(!busy || busy_total > 0, "the other CPUs were busy: %u loops",
+	       (unsigned int)busy_total);
 
 	printk("rt: samples %u\n", (unsigned int)recorded);
 	printk("rt: first_tick %u\n", (unsigned int)first_tick);
@@ -346,6 +349,7 @@ void guest32_main(void)
 	printk("rt: max %u\n", (unsigned int)(recorded ? samples[recorded - 1] : 0));
 	/* no upper bound: with busy CPUs beside it QEMU's round robin delays this one's turn by
 	 * up to about 200 ms of virtual time (bench/README.md section 7) */
-	tap_ok(recorded && samples[0] > 0, "every latency after its deadline: %u to %u instructions",
-	       (unsigned int)samples[0], (unsigned int)(recorded ? samples[recorded - 1] : 0));
+	tap_ok(recorded && samples[0] > 0,
+	       "every latency after its deadline: %u to %u instructions", (unsigned int)samples[0],
+	       (unsigned int)(recorded ? samples[recorded - 1] : 0));
 }
