@@ -790,7 +790,8 @@ def main():
                     linux[key] = v if v else err
         else:
             say("Linux rows: n/a: " + why)
-        inter = {} if a.no_interference else bench_interference.run(linux=not a.no_linux)
+        inter = {} if a.no_interference else bench_interference.run(
+            sys.modules[__name__], linux=not a.no_linux)
         fp = footprint()
 
     fig = figures(g, linux)

@@ -91,11 +91,10 @@ def build_plugin():
     return None
 
 
-def load_initramfs():
-    """build/bench/load-initramfs.cpio.gz: the bench initramfs (tools/bench.py's, with
-    /bin/skiff-boot-marker) plus /bin/skiff-load (bench/linux/load.sh) and /init run it after
-    the modules when the command line has skiff.load=MS. None or why not."""
-    import bench  # tools/bench.py: its initramfs helpers
+def load_initramfs(bench):
+    """build/bench/load-initramfs.cpio.gz: the bench initramfs (made by bench, the module
+    tools/bench.py, with /bin/skiff-boot-marker) plus /bin/skiff-load (bench/linux/load.sh) and
+    /init run it after the modules when the command line has skiff.load=MS. None or why not."""
     why = bench.prepare_linux()
     if why:
         return why
@@ -274,13 +273,14 @@ def run_skiff_linux(samples):
     return v
 
 
-def run(samples=SAMPLES, linux=True):
-    """Every run; {run name: figures or "n/a: why"}."""
+def run(bench, samples=SAMPLES, linux=True):
+    """Every run; {run name: figures or "n/a: why"}. bench: tools/bench.py's module (its
+    Linux initramfs helpers: this module does not import it, tools/bench.py imports this)."""
     out = {}
     need = [p for p in (RT_IMAGE, SKIFF_BIN) if not os.path.isfile(p)]
     why = ("%s missing" % ", ".join(rel(p) for p in need)) if need else build_plugin()
     if not why and linux:
-        lwhy = load_initramfs()
+        lwhy = load_initramfs(bench)
     else:
         lwhy = "skipped (--no-linux)"
     os.makedirs(LOG_DIR, exist_ok=True)
@@ -357,14 +357,14 @@ def main():
     ap.add_argument("--samples", type=int, default=SAMPLES)
     ap.add_argument("--no-linux", action="store_true")
     a = ap.parse_args()
-    raw = run(a.samples, not a.no_linux)
+    import bench  # the entry point uses tools/bench.py's helpers; the module never does
+    raw = run(bench, a.samples, not a.no_linux)
     fig = {}
 
     def put(key, col, val):
         if val is not None:
             fig.setdefault(key, {})[col] = round(val, 3) if isinstance(val, float) else val
     figures(put, raw)
-    import bench
     print(table(fig, lambda f, k, c: bench.cell(f, {}, k, c), bench.render))
     print(verdict(fig))
     return 0 if all(isinstance(raw[n], dict) for n in RUNS if n != "skiff-linux" or
