@@ -156,16 +156,16 @@ void rtlat_irq(uint32_t pmc)
 	if (intid >= 1020)
 		return;
 	if (intid == GIC_PPI_VTIMER && this_cpu() == 0) {
-		uint32_t lat = pmc + cal - (uint32_t)deadline * TICK_NS;
+		int32_t lat = (int32_t)(pmc + cal - (uint32_t)deadline * TICK_NS);
 		uint32_t n = ticks++;
 
-		if ((int32_t)lat < 0)
+		if (lat < 0)
 			early++;
 		else if (n >= WARMUP && deadline >= start_tick && recorded < wanted) {
 			if (!recorded)
 				first_tick = n;
 			sample_at[recorded] = (uint32_t)deadline;
-			samples[recorded++] = lat;
+			samples[recorded++] = (uint32_t)lat;
 		}
 		deadline += period;
 		if (recorded < wanted)
@@ -250,23 +250,22 @@ static uint32_t pct(const uint32_t *v, uint32_t n, uint32_t p)
 
 static void print_top(void)
 {
-	static uint32_t idx[TOP];
-	uint32_t i, j, k;
+	static uint32_t idx[MAX_SAMPLES];
+	uint32_t i, k, m;
 
+	for (i = 0; i < recorded; i++)
+		idx[i] = i;
 	for (k = 0; k < TOP && k < recorded; k++) {
-		uint32_t best = ~0u;
+		uint32_t t;
 
-		for (i = 0; i < recorded; i++) {
-			bool taken = false;
-
-			for (j = 0; j < k; j++)
-				taken |= idx[j] == i;
-			if (!taken && (best == ~0u || samples[i] > samples[best]))
-				best = i;
-		}
-		idx[k] = best;
-		printk("rt: top%u %u at_tick %u\n", (unsigned int)k, (unsigned int)samples[best],
-		       (unsigned int)sample_at[best]);
+		for (m = k, i = k + 1; i < recorded; i++)
+			if (samples[idx[i]] > samples[idx[m]])
+				m = i;
+		t = idx[m];
+		idx[m] = idx[k];
+		idx[k] = t;
+		printk("rt: top%u %u at_tick %u\n", (unsigned int)k, (unsigned int)samples[t],
+		       (unsigned int)sample_at[t]);
 	}
 }
 
