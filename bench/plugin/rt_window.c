@@ -19,8 +19,8 @@
  * ('w': it waited for the interrupt), into r2 two before the RFE of the previous interrupt
  * begins one too ('r': the interrupt was due already, so skiff's entry for it ran before this
  * window, during the previous handler). Instructions are counted per translation block as it
- * starts (callbacks per instruction were not called in some blocks under QEMU 7.2 with busy
- * vCPUs); a mark adds the instructions of its block up to itself, a start counts from itself.
+ * starts (one callback a block, not one an instruction); a mark adds the instructions of its
+ * block up to itself, a start counts from itself.
  *
  * The plugin API is declared here, from QEMU's documented interface (docs/devel/tcg-plugins:
  * API version 1, QEMU 7.2); no QEMU header is installed on this host.
@@ -84,9 +84,9 @@ static unsigned int nr_marks, lost;
 #define UD_MARK (1u << 29)
 #define UD_RFE (1u << 28)
 
-/* Called as a block starts, for every block (QEMU 7.2 dropped per-instruction callbacks in
- * some blocks here: see bench/README.md). A block is assumed to run to its end: the marks are
- * followed by WFI or come before the call of the C handler, which end no block early. */
+/* Called as a block starts, for every block. A block is assumed to run to its end: the marks
+ * are followed by WFI, or by the RFE, or come before the call of the C handler, none of which
+ * can stop a block early. */
 static void on_tb(unsigned int vcpu, void *u)
 {
 	uintptr_t v = (uintptr_t)u;
