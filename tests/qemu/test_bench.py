@@ -29,6 +29,9 @@ bench/plugin/rt_window.c), without Linux:
                         takes the hw fast path (under RT_FAST_MAX on the RT CPU; through the
                         general exit it was about 985), and virtual time agrees with the plugin
   rt-figures            section 7's figures, ratios and target verdict from made-up runs
+  rt-initramfs          the Linux load's initramfs: /init runs /bin/skiff-load (bench/linux/
+                        load.sh) after the modules when the command line says skiff.load=
+                        (a change to tools/mkinitramfs.py's /init must not lose it); no QEMU
 
 The figures themselves are make bench's (bench/README.md); logs in build/test-logs/bench/."""
 
@@ -185,6 +188,32 @@ def rt_figures(tap):
     return tap.ok(not fails, "rt-figures: section 7's figures, ratios and verdict", fails)
 
 
+def rt_initramfs(tap):
+    if not os.path.isfile(bi.LINUX_IMAGE):
+        return tap.ok(False, "rt-initramfs", ["%s not found: run make linux" %
+                                              bench.rel(bi.LINUX_IMAGE)])
+    why = bi.load_initramfs(bench)
+    if why:
+        return tap.ok(False, "rt-initramfs", [why])
+    with open(os.path.join(bi.BENCH_DIR, "load-initramfs.cpio.gz"), "rb") as f:
+        data = f.read()
+    # the last of the concatenated archives is the overlay the kernel unpacks last
+    last = data.rfind(b"\x1f\x8b\x08")
+    overlay = bench.gunzip_members(data[last:])
+    init = (bench.newc_read(overlay, "init") or b"").decode(errors="replace")
+    with open(bi.LOAD_SH, "rb") as f:
+        want = f.read()
+    fails = []
+    mods, hook = init.find("insmod "), init.find("/bin/skiff-load")
+    if not 0 <= mods < hook:
+        fails.append("/init runs no /bin/skiff-load after loading the modules")
+    if '*" skiff.load="*)' not in init or init.count("/bin/skiff-test") != 1:
+        fails.append("/init: the hook's case or the test branch is missing")
+    if bench.newc_read(overlay, "bin/skiff-load") != want:
+        fails.append("/bin/skiff-load is not %s" % bench.rel(bi.LOAD_SH))
+    return tap.ok(not fails, "rt-initramfs: /init runs the load after the modules", fails)
+
+
 def main():
     bench.LOG_DIR = os.path.join(BUILD, "test-logs", "bench")
     bench.BENCH_DIR = os.path.join(BUILD, "test-logs", "bench")
@@ -197,7 +226,8 @@ def main():
     selected = [c for c in CASES if tap.want("gicv%d-%s" % (c[0], c[1]))]
     checks = [(n, f) for n, f in (("bench-cpu-time", cpu_time), ("bench-figures", figures),
                                   ("rt-native", rt_native), ("rt-skiff", rt_skiff),
-                                  ("rt-figures", rt_figures)) if tap.want(n)]
+                                  ("rt-figures", rt_figures), ("rt-initramfs", rt_initramfs))
+              if tap.want(n)]
     tap.plan(len(selected) + len(checks))
     for gic, col, fast in selected:
         run_case(tap, gic, col, fast)
