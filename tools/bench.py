@@ -4,6 +4,7 @@ instructions, native vs skiff, deterministic (bench/README.md says what each fig
 
     tools/bench.py [--update-baseline] [--baseline bench/baseline.json] [--out build/bench.json]
                    [--no-linux] [--no-contention] [--no-loaded] [--contention-runs N]
+                   [--no-interference]
 
 QEMU runs with -icount shift=0,sleep=off: the guest's PMU cycle counter then counts executed
 instructions (EL2's too, PMCCFILTR_EL0.NSH) and one instruction is 1 ns of virtual time.
@@ -25,6 +26,8 @@ Runs, one after the other, each bounded by a timeout (tests/qemu/harness.py kill
                         pinned to one of the host's CPUs beside it
   channel-linux-aarch32 the example dts/linux-aarch32.dts: Linux and the AArch32 guest exchange
                         10000 messages each way over a channel (tools/bench_channel.py)
+  rt-{native,skiff}-*   section 7, tools/bench_interference.py: a real-time AArch32 guest's
+                        timer latency alone and beside Linux's load (--no-interference skips)
   footprint             skiff with its default config, for "boot: firmware at" (load address)
 
 It prints one table (every cell filled: a figure or "n/a: why"), writes build/bench.json and
@@ -53,7 +56,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 from harness import BUILD, DEFAULT_FORBID, QEMU, kill_group, machine, run_qemu  # noqa: E402
 from harness import _pdeathsig  # noqa: E402
-import bench_channel  # noqa: E402  (section 7, the inter-guest channel)
+import bench_channel  # noqa: E402  (section 8, the inter-guest channel)
+import bench_interference  # noqa: E402  (section 7, its own module)
 
 BENCH_DIR = os.path.join(BUILD, "bench")
 LOG_DIR = os.path.join(BENCH_DIR, "logs")
@@ -531,7 +535,8 @@ def guest_figures(put, g, columns):
 
 def threshold(key):
     """How far figure key may move against the baseline before it is flagged."""
-    return CPU_THRESHOLD if key.startswith("contention.") else THRESHOLD
+    # the RT guest's latency in virtual time includes QEMU's round robin: noise under load
+    return CPU_THRESHOLD if key.startswith(("contention.", "interference.vtime.")) else THRESHOLD
 
 
 def compare(fig, base):
@@ -744,6 +749,8 @@ def main():
                     "SKIFF_BENCH_CONTENTION_RUNS); about 5 s each quiet, 7 s loaded"
                     % CONTENTION_RUNS)
     ap.add_argument("--no-channel", action="store_true", help="skip the channel row (7)")
+    ap.add_argument("--no-interference", action="store_true",
+                    help="skip section 7 (the RT guest beside Linux's load)")
     ap.add_argument("--replay", metavar="JSON",
                     help="no QEMU: the table and comparison again from a bench.json")
     a = ap.parse_args()
@@ -756,6 +763,7 @@ def main():
         linux = {k: (v if isinstance(v, dict) else v[len("n/a: "):])
                  for k, v in lx.items()} if isinstance(lx, dict) else {}
         why = None if isinstance(lx, dict) else lx[len("n/a: "):]
+        inter = old.get("interference", {})
         a.out = os.path.join(BENCH_DIR, "replay.json")
         chan = old.get("channel")
     else:
@@ -789,10 +797,14 @@ def main():
             say("Linux rows: n/a: " + why)
         chan = {"error": "skipped (--no-channel)"} if a.no_channel else \
             bench_channel.measure(LOG_DIR)
+        inter = {} if a.no_interference else bench_interference.run(
+            sys.modules[__name__], linux=not a.no_linux)
         fp = footprint()
 
     fig = figures(g, linux)
     fig.update(bench_channel.figures(chan))
+    bench_interference.figures(lambda k, c, v: fig.setdefault(k, {}).__setitem__(
+        c, round(v, 3) if isinstance(v, float) else v), inter)
     base = None
     if os.path.isfile(a.baseline):
         with open(a.baseline) as f:
@@ -822,6 +834,7 @@ def main():
         "footprint": fp,
         "raw": g,
         "channel": chan,
+        "interference": inter,
         "baseline": {
             "file": rel(a.baseline),
             "changed": [{"figure": k, "column": c, "old": o, "new": fig[k][c]}
@@ -835,6 +848,9 @@ def main():
 
     print()
     print(table(fig, changed, g, linux, why, fp))
+    if inter:
+        print()
+        print(bench_interference.table(fig, lambda f, k, c: cell(f, changed, k, c), render))
     print()
     print(bench_channel.table(chan, lambda k, c: cell(fig, changed, k, c), render))
     print()
@@ -857,6 +873,8 @@ def main():
           ("GICv2 with HW=1 (hw-lr)", fig.get(V2 + ".roundtrip.overhead", {}).get("hw-lr"))]
     hw = ["%s %s" % (w, "+" + fmt(v) if v is not None else "n/a") for w, v in hw]
     say("hw round trip over native: %s (target: at most +%d)" % (", ".join(hw), HW_TARGET))
+    if inter:
+        say(bench_interference.verdict(fig))
     if any(g[m]["_cpu1_late"] for m in MODES) or \
             any(kv["_cpu1_late"] for kv in g.get(V2, {}).values()):
         say("note: skiff's boot waited 2 s (2e9 instructions) for cpu1 under -icount "

@@ -73,5 +73,5 @@ def table(raw, cell, render):
              why or cell("channel.roundtrip", "skiff")],
             ["  messages per million instructions", why or cell("channel.msgs_per_minsn",
                                                                 "skiff")]]
-    return render(rows, ["7. inter-guest channel: Linux <-> AArch32, %d round trips" %
+    return render(rows, ["8. inter-guest channel: Linux <-> AArch32, %d round trips" %
                          test_channel.COUNT, "skiff"])

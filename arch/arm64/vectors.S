@@ -91,7 +91,12 @@ _start:
 	ventry	10
 	ventry	11
 	ventry	12
-	ventry	13
+	.balign	128				/* 13: IRQ from an AArch32 guest: the same */
+	sub	sp, sp, #EXC_FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	mrs	x0, pmccntr_el0
+	str	x0, [sp, #EXC_FRAME_ENTRY_CYCLES]
+	b	fast_irq
 	ventry	14
 	ventry	15
 

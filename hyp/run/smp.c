@@ -44,7 +44,8 @@ void boot_secondary(unsigned long idx)
 	if (c->vcpu)
 		vcpu_run(c->vcpu);
 	for (;;)
-		wfe(); /* parked: no guest to run */
+		wfi(); /* parked for good: no guest to run, nothing to wait for (under QEMU's
+			* -icount a WFE loop is never idle: virtual time crawls while it spins) */
 }
 
 /*

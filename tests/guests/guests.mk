@@ -70,6 +70,8 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 GUESTS32        := rt32 rt32_thumb
 # the AArch32 end of an inter-guest channel (docs/channel.md), with tests/guests/chan/
 GUESTS32        += channel32
+# the real-time guest of make bench's interference rows (tools/bench_interference.py)
+GUESTS32        += rtlat32
 CROSS32         ?= arm-none-eabi-
 CC32            := $(CROSS32)gcc
 LD32            := $(CROSS32)ld
