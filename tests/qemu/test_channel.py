@@ -8,6 +8,11 @@ message (order, payload, sum) and ring the other's doorbell after each batch.
   channel-pair32 the same with guest@0 the AArch32 guest channel32 (arm-none-eabi, end 0: it
                  sends the requests) and guest@1 the AArch64 channel guest (end 1); both wait
                  for their doorbell SPI
+  channel-outsider the channel-pair exchange on CPUs 0 and 1 while a third guest, hostile.bin
+                 (tests/guests/hostile.c, CPU 2), tries everything against what it was not
+                 given, the channel's shared memory and both ends' doorbell pages named in its
+                 deny= list (their addresses from build/skiff-check on QEMU's own tree): each
+                 access must abort (no leak), and the exchange completes unharmed
   linux-aarch32  the example dts/linux-aarch32.dts, booted with the QEMU command `make run
                  EXAMPLE=linux-aarch32` uses (tools/run.sh PRINT=1), on -smp 3: Debian's Linux
                  (guest@0, CPUs 0-1, end 0) runs /bin/skiff-chan from its initramfs
@@ -25,10 +30,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import multi  # noqa: E402
-from harness import BUILD, DEFAULT_FORBID, ROOT, Tap, machine, run_qemu  # noqa: E402
+from harness import BUILD, DEFAULT_FORBID, QEMU, ROOT, Tap, machine, run_qemu  # noqa: E402
 
-RUN_TIMEOUT = 180  # each case: 10 to 20 s, 70 s seen on a host with load 10 on 2 CPUs; 3 fit in
-# run-tests.py's 600 s a suite
+RUN_TIMEOUT = 180  # each case: 10 to 20 s, 70 s seen on a host with load 10 on 2 CPUs
+SUITE_TIMEOUT = 4 * RUN_TIMEOUT + 60  # tools/run-tests.py: four cases at their worst
+OUTSIDER_OPS = 50000
 COUNT = 10000
 SHM = (0x47000000, 0x10000)  # RAM nobody has in multi.py's layout
 SKIFF = os.path.join(BUILD, "skiff.bin")
@@ -97,6 +103,72 @@ def checks(console, gs):
     if not re.search(r"^skiff: all guests are off", console, re.M):
         f.append("skiff did not power the machine off after the last guest")
     return f
+
+
+def doorbells(dtb, smp):
+    """The doorbell pages skiff gives the configuration dtb on QEMU's virt machine with smp
+    CPUs, as build/skiff-check prints them: [(guest name, address)], or (None, why)."""
+    host = dtb + ".host.dtb"
+    dump = host + ".raw"
+    args = list(MACHINE)
+    args[args.index("-M") + 1] += ",dumpdtb=" + dump
+    p = subprocess.run([QEMU] + args + ["-smp", str(smp), "-nographic"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, text=True, timeout=60)
+    if p.returncode or not os.path.exists(dump):
+        return None, "dumpdtb: %s" % p.stdout.strip()
+    # QEMU pads its dump to 1 MiB: compacted, as a board's tree would be
+    p = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dtb", "-o", host, dump],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    if p.returncode:
+        return None, "dtc: %s" % p.stdout.strip()
+    p = subprocess.run([os.path.join(BUILD, "skiff-check"), dtb, host], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=60)
+    found = re.findall(r"^(guest@\d+): channel \d+ end \d .*doorbell (0x[0-9a-f]+) ", p.stdout,
+                       re.M)
+    if p.returncode or not found:
+        return None, "skiff-check: no doorbells: %s" % p.stdout.strip()[-500:]
+    return [(g, int(a, 16)) for g, a in found], None
+
+
+def run_outsider(tap, name="channel-outsider"):
+    gs = guests(("channel", "channel"))
+    ram, load = multi.slot(2)
+    outsider = dict(name="guest@2", kind="hostile", cpus=[2], ram=ram, load=load,
+                    image=os.path.join(BUILD, "guests", "hostile.bin"), vconsole=True)
+    gs.append(outsider)
+    missing = [p for p in [SKIFF] + [g["image"] for g in gs] if not os.path.exists(p)]
+    if missing:
+        return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
+    # the doorbells' addresses first (from a config without the deny list, which moves nothing)
+    outsider["bootargs"] = ""
+    dtb, err = config(gs, os.path.join(LOGS, name))
+    bells, err = doorbells(dtb, 3) if dtb else (None, err)
+    if err:
+        return tap.ok(False, name, [err])
+    extra = [("channel", SHM)] + [("bell%s" % g.replace("@", ""), (a, 0x1000)) for g, a in bells]
+    outsider["bootargs"] = "ops=%d deny=%s" % (OUTSIDER_OPS, multi.deny_list(outsider, gs, extra))
+    dtb, err = config(gs, os.path.join(LOGS, name))
+    if err:
+        return tap.ok(False, name, [err])
+    args = MACHINE + ["-smp", "3", "-bios", rel(SKIFF),
+                      "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
+    start = time.monotonic()
+    r = run_qemu(args + multi.loader_args(gs), timeout=RUN_TIMEOUT, name=name,
+                 expect=[r"^skiff: all guests are off"])
+    secs = time.monotonic() - start
+    f = checks(r.console, gs[:2])
+    lines = multi.split_console(r.console).get("guest@2", [])
+    f += multi.guest_failures(lines, "hostile")
+    if "# hostile: leaks 0" not in lines:
+        f.append("guest@2: no '# hostile: leaks 0' line")
+    if len(bells) != 2 or {g for g, _ in bells} != {"guest@0", "guest@1"}:
+        f.append("skiff-check named doorbells %s, want one of guest@0 and one of guest@1" % bells)
+    return tap.check("%s: channel@0's exchange completes while guest@2 (hostile, %d operations) "
+                     "finds the shared memory %s and the doorbells %s out of its reach "
+                     "(%.1f s wall)" % (name, OUTSIDER_OPS, "0x%x+0x%x" % SHM,
+                                        ", ".join("0x%x" % a for _, a in bells), secs),
+                     r, f, tail=40)
 
 
 def run_pair(tap, name="channel-pair", kinds=("channel", "channel")):
@@ -219,6 +291,7 @@ def main():
     cases = [("channel-pair", run_pair),
              ("channel-pair32", lambda tap: run_pair(tap, "channel-pair32",
                                                      ("channel32", "channel"))),
+             ("channel-outsider", run_outsider),
              ("linux-aarch32", run_example)]
     selected = [(n, fn) for n, fn in cases if tap.want(n)]
     tap.plan(len(selected))
