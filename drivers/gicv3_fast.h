@@ -1,9 +1,9 @@
 /*
  * gicv3_fast.h - the GICv3 registers the eoi/oneshot fast path (hyp/run/irq_fast.c) touches, as
  * inline functions: the virtual interface's ICH_ELRSR_EL2, ICH_EISR_EL2, ICH_MISR_EL2 and
- * ICH_LR<n>_EL2 (written and read), the CPU interface's priority drop and deactivation, and an SPI's enable. The
- * same registers as drivers/gicv3_lr.c, gicv3_cpuif.c and gicv3.c reach, without a call. Image
- * only; touches nothing else.
+ * ICH_LR<n>_EL2 (written and read), the CPU interface's priority drop and deactivation, and an
+ * SPI's enable. The same registers as drivers/gicv3_lr.c, gicv3_cpuif.c and gicv3.c reach, without
+ * a call. Image only; touches nothing else.
  */
 #ifndef SKIFF_DRIVERS_GICV3_FAST_H
 #define SKIFF_DRIVERS_GICV3_FAST_H

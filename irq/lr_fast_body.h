@@ -111,13 +111,13 @@ enum lr_fast_maint_result { LR_FAST_NOT = 0, LR_FAST_DONE, LR_FAST_REFILL };
 LR_FAST_INLINE bool lr_fast_maint_pt_one(struct vgic_cpu *vc, const struct lr_hw *hw,
 					 const struct passthrough_hw *pt, unsigned int n)
 {
-	uint32_t spi = (uint32_t)(hw->read_lr(n) & ICH_LR_VINTID_MASK) - VGIC_INTID_SPI_BASE;
+	uint32_t idx = (uint32_t)(hw->read_lr(n) & ICH_LR_VINTID_MASK) - VGIC_INTID_SPI_BASE;
 	struct virq *v;
 	struct passthrough *p;
 	struct passthrough_line *l;
 
 	/* (an SPI past nr_intids is never claimed: not fast_eoi, which is set at set-up) */
-	if (spi >= VGIC_MAX_SPIS || !(v = &vc->vgic->spis[spi])->fast_eoi)
+	if (idx >= VGIC_MAX_SPIS || !(v = &vc->vgic->spis[idx])->fast_eoi)
 		return false;
 	p = v->src->priv; /* its source and line, also set at set-up */
 	l = &p->line[v->src_index];
@@ -144,8 +144,14 @@ LR_FAST_INLINE uint32_t lr_fast_maint_pt(struct vgic_cpu *vc, const struct lr_hw
 	return done;
 }
 
+/* lr_fast_maint_pt() out of line, through hw and each line's own passthrough_hw: the rare
+ * case for lr_fast_maint_body() (GICv3's common case is maint_pt_v3, a GICv2's fire is C).
+ * irq/lr_fast.c. */
+uint32_t lr_fast_maint_pt_calls(struct vgic_cpu *vc, const struct lr_hw *hw, uint32_t lrs);
+
 LR_FAST_INLINE enum lr_fast_maint_result lr_fast_maint_body(struct vgic_cpu *vc,
 							    const struct lr_hw *hw,
+							    const struct lr_hw *full,
 							    const struct passthrough_hw *pt)
 {
 	struct vgic *vgic = vc->vgic;
@@ -162,7 +168,7 @@ LR_FAST_INLINE enum lr_fast_maint_result lr_fast_maint_body(struct vgic_cpu *vc,
 	eoi_lrs &= ~asm_lrs;
 	if ((!eoi_lrs && !asm_lrs) || (eoi_lrs & ~vc->lr_fast_eoi))
 		return LR_FAST_NOT;
-	if (asm_lrs && lr_fast_maint_pt(vc, hw, pt, asm_lrs) != asm_lrs)
+	if (asm_lrs && lr_fast_maint_pt_calls(vc, full, asm_lrs) != asm_lrs)
 		return LR_FAST_NOT; /* never; the general path's fold finishes the rest */
 	if (!eoi_lrs)
 		return LR_FAST_DONE;

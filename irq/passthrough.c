@@ -195,16 +195,11 @@ static void pt_eoi(struct irq_source *s, unsigned int index)
 	passthrough_eoi_locked(p, index, pt_virq(p, l));
 }
 
-static void pt_fast_fired(struct irq_source *s, unsigned int index, bool finished)
+static void pt_fast_fired(struct irq_source *s, unsigned int index)
 {
 	struct passthrough *p = pt_of(s);
-	const struct virq *v = pt_virq(p, &p->line[index]);
 
-	if (p->line[index].mode == IRQ_MODE_HW || !v)
-		return; /* never: only eoi/oneshot SPIs have such entries */
-	if (finished)
-		passthrough_fast_eoi_with(p, index, v, p->hw);
-	else
+	if (p->line[index].mode != IRQ_MODE_HW) /* (only eoi/oneshot SPIs have such entries) */
 		passthrough_adopt_with(p, index, p->hw);
 }
 

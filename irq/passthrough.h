@@ -238,8 +238,8 @@ PT_INLINE void passthrough_adopt_with(struct passthrough *p, unsigned int index,
 
 /*
  * Such a fire, which the guest has EOId: passthrough_adopt_with() then passthrough_eoi_with(),
- * in one: maint counted, the physical SPI deactivated; oneshot: the mask released if v is
- * enabled (or no_deferral), else written again before the deactivation and held.
+ * in one (the line l of p): maint counted, the physical SPI deactivated; oneshot: the mask released
+ * if v is enabled (or no_deferral), else written again before the deactivation and held.
  */
 PT_INLINE void passthrough_fast_eoi_line(struct passthrough *p, struct passthrough_line *l,
 					 const struct virq *v, const struct passthrough_hw *hw)
@@ -255,12 +255,6 @@ PT_INLINE void passthrough_fast_eoi_line(struct passthrough *p, struct passthrou
 	pt_deactivate_with(l, hw);
 	if (release)
 		pt_release_with(p, l, hw); /* the fire's mask */
-}
-
-PT_INLINE void passthrough_fast_eoi_with(struct passthrough *p, unsigned int index,
-					 const struct virq *v, const struct passthrough_hw *hw)
-{
-	passthrough_fast_eoi_line(p, &p->line[index], v, hw);
 }
 
 #endif

@@ -45,9 +45,9 @@ struct irq_source_ops {
 	bool (*is_active)(struct irq_source *s, unsigned int index);
 	/* optional: the GICv3 eoi/oneshot fast path (arch/arm64/vectors.S, fast_irq_pt) injected
 	 * a fire of this line into a list register without telling the source; lr_fold() hands it
-	 * over: finished (the guest has EOId it: its end of handling) or still in the guest (the
-	 * vGIC holds it from now on) */
-	void (*fast_fired)(struct irq_source *s, unsigned int index, bool finished);
+	 * over before the vGIC takes it from the LR (pending, active, or finished: then eoi
+	 * follows) */
+	void (*fast_fired)(struct irq_source *s, unsigned int index);
 };
 
 enum irq_source_kind {

@@ -102,8 +102,7 @@ static bool vgic_in_fast_lr(struct virq *v)
 
 	spin_lock(&v->lock);
 	in = (v->hw || v->fast_eoi) && v->lr < 0 && !v->active && !v->pending_latch && ops &&
-	     ops->is_active &&
-	     ops->is_active(v->src, v->src_index);
+	     ops->is_active && ops->is_active(v->src, v->src_index);
 	spin_unlock(&v->lock);
 	return in;
 }
@@ -162,12 +161,14 @@ int vgic_mmio_write(const struct vgic_frame *f, struct vgic_mmio *m, uint32_t of
 			if (vgic_mmio_must_retry(f, m, r, intid, n, val))
 				return VGIC_ACCESS_RETRY;
 			for (; bits; bits &= bits - 1)
-				vgic_mmio_write_field(f, m, r, intid + (uint32_t)__builtin_ctzll(bits), 1);
+				vgic_mmio_write_field(f, m, r,
+						      intid + (uint32_t)__builtin_ctzll(bits), 1);
 			break;
 		}
 		for (i = 0; i < n; i++)
 			vgic_mmio_write_field(f, m, r, intid + i,
-					      (uint32_t)(val >> (i * r->bpi)) & vgic_mmio_field_mask(r));
+					      (uint32_t)(val >> (i * r->bpi)) &
+						      vgic_mmio_field_mask(r));
 		break;
 	case VGIC_REG_32: /* the handler takes what it needs */
 		r->write(m, rel / 4, (uint32_t)val);

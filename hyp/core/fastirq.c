@@ -105,8 +105,8 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct fast_irq *e = &fast_table[vg->cpus[i]->host_cpu][v->intid];
 
-		if (fast_c_spi(v) && !fast_pt_asm()) /* for good (the SPI's mode does not change),
-							* before its entry */
+		/* GICv2: for good (the SPI's mode does not change), before its entry */
+		if (fast_c_spi(v) && !fast_pt_asm())
 			__atomic_store_n(&e->virq, v, __ATOMIC_RELAXED);
 		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELEASE);
 	}
@@ -117,10 +117,10 @@ uint64_t fastirq_count(const struct vgic *vg, uint32_t intid)
 	uint64_t n = 0;
 	unsigned int i;
 
-	if (intid >= FAST_MAX_INTIDS ||
-	    (!fast_pt_asm() && intid >= VGIC_INTID_SPI_BASE &&
-	     fast_c_spi(&vg->spis[intid - VGIC_INTID_SPI_BASE])))
-		return 0; /* (a GICv2's eoi/oneshot SPI's entries hold its virq, and count nothing) */
+	/* (a GICv2's eoi/oneshot SPI's entries hold its virq, and count nothing) */
+	if (intid >= FAST_MAX_INTIDS || (!fast_pt_asm() && intid >= VGIC_INTID_SPI_BASE &&
+					 fast_c_spi(&vg->spis[intid - VGIC_INTID_SPI_BASE])))
+		return 0;
 	for (i = 0; i < vg->nr_cpus; i++)
 		n += __atomic_load_n(&fast_table[vg->cpus[i]->host_cpu][intid].count,
 				     __ATOMIC_RELAXED);

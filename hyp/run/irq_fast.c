@@ -96,7 +96,7 @@ static inline int general(struct cpu *c, uint32_t intid)
 /* The maintenance interrupt on a GICv3 */
 __attribute__((noinline)) static int maint_v3(struct cpu *c, struct vcpu *v, uint32_t intid)
 {
-	enum lr_fast_maint_result r = lr_fast_maint_body(&v->vgic, &v3_lr, &v3_spi);
+	enum lr_fast_maint_result r = lr_fast_maint_body(&v->vgic, &v3_lr, gic->lr, &v3_spi);
 
 	if (r == LR_FAST_NOT)
 		return general(c, intid);

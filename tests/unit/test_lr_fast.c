@@ -43,7 +43,7 @@
 
 static unsigned int deactivated[NR_INTIDS];
 static bool enabled[NR_INTIDS];
-static bool phys_active[NR_INTIDS];		/* acknowledged by asm_fire(), not deactivated */
+static bool phys_active[NR_INTIDS];	      /* acknowledged by asm_fire(), not deactivated */
 static bool enabled_at_deactivate[NR_INTIDS]; /* the enable when it was last deactivated */
 
 static void hw_set_enable(uintptr_t frame, uint32_t pintid, bool on)
