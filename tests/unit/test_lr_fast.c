@@ -732,6 +732,26 @@ static void test_asm_overflow(void **state)
 	hcr = ICH_HCR_EN;
 }
 
+/* The guest stopping: its vCPU parks through a general exit, whose fold adopts the fire; only
+ * then does the quiesce end the line's state (a fire cannot reach the assembly for a parked
+ * vCPU: its CPU is at EL2). */
+static void test_asm_quiesce(void **state)
+{
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	general_exit();
+	assert_true(pt.line[1].phys_active);
+	assert_true(pt.line[1].skiff_masked);
+	assert_int_equal(cpu[0].lr_fast, 0);
+	spin_lock(&vg.config_lock);
+	passthrough_quiesce(&pt);
+	spin_unlock(&vg.config_lock);
+	assert_false(pt.line[1].phys_active);
+	assert_false(pt.line[1].skiff_masked);
+	assert_false(enabled[SPI_ONESHOT]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -748,6 +768,7 @@ int main(void)
 		cmocka_unit_test_setup(test_asm_fold_adopts, setup),
 		cmocka_unit_test_setup(test_asm_route_and_disable, setup),
 		cmocka_unit_test_setup(test_asm_overflow, setup),
+		cmocka_unit_test_setup(test_asm_quiesce, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
