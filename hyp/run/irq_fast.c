@@ -45,6 +45,11 @@ static void v3_write_lr(unsigned int n, uint64_t val)
 static void v3_spi_enable(uintptr_t gicd, uint32_t pintid, bool on)
 {
 	gicv3_fast_spi_enable(gicd, pintid, on);
+	/* a mask here is a oneshot line's, written again just before its deactivation
+	 * (passthrough_fast_eoi_line; the fire's own mask is the assembly's): the store
+	 * completed before ICC_DIR_EL1 */
+	if (!on)
+		dsb_sy();
 }
 
 static void v3_deactivate(uint32_t pintid)
