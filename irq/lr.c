@@ -385,9 +385,13 @@ static struct virq *lr_active_outside(const struct vgic_cpu *vc, unsigned int us
 }
 
 /*
- * LRs the hw-mode fast path filled: a hardware-linked interrupt written pending. What the
- * guest has not finished goes back into its virq (pending latch, active) and onto the list;
- * what it finished needs nothing (the GIC deactivated the physical interrupt).
+ * LRs the fast path's assembly filled (arch/arm64/vectors.S): a hardware-linked interrupt written
+ * pending (hw mode, HW=1), or an eoi/oneshot SPI written pending with the EOI bit (HW=0,
+ * fast_irq_pt) whose line was not told: it is told first (its source's fast_fired). What the
+ * guest has not finished goes back into its virq (pending latch, active) and onto the list; a
+ * finished hw one needs nothing (the GIC deactivated the physical interrupt), a finished
+ * eoi/oneshot one was deactivated once by the guest (its source's eoi, as lr_fold_one's P -> 0),
+ * and its LR, which owes a maintenance interrupt, is cleared.
  */
 static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
@@ -397,25 +401,33 @@ static void lr_fold_fast(struct vgic_cpu *vc, const struct lr_hw *hw)
 	for (n = 0; n < lr_count(hw) && vc->lr_fast; n++) {
 		uint64_t val;
 		struct virq *v;
+		bool pt;
 
 		if (!(vc->lr_fast & (1ull << n)))
 			continue;
 		vc->lr_fast &= ~(1ull << n);
 		vc->lr_unknown |= 1u << n; /* the fast path's entry, finished or cleared below */
 		val = hw->read_lr(n);
-		if (!(val & ICH_LR_STATE_MASK))
+		pt = (val & (ICH_LR_HW | ICH_LR_EOI)) == ICH_LR_EOI;
+		if (!pt && !(val & ICH_LR_STATE_MASK))
 			continue;
+		/* the state is the virq's now: the LR must not stay live if the next flush is
+		 * skipped (hyp/run/vcpu.c, nothing in flight here once the virq moved elsewhere),
+		 * nor owe a maintenance interrupt */
+		hw->write_lr(n, 0);
 		v = vgic_lock_virq(vg, vc, (uint32_t)(val & ICH_LR_VINTID_MASK));
 		if (!v)
 			continue;
+		if (pt && v->src && v->src->ops && v->src->ops->fast_fired)
+			v->src->ops->fast_fired(v->src, v->src_index);
 		if (val & ICH_LR_PENDING)
 			v->pending_latch = true;
 		if (val & ICH_LR_ACTIVE)
 			v->active = true;
-		/* the state is the virq's now: the LR must not stay live if the next flush is
-		 * skipped (hyp/run/vcpu.c, nothing in flight here once the virq moved elsewhere) */
-		hw->write_lr(n, 0);
-		vgic_queue_held(vg, vc, v);
+		if (val & ICH_LR_STATE_MASK)
+			vgic_queue_held(vg, vc, v);
+		else
+			lr_deactivated(vg, v, false);
 		vgic_unlock_virq(v);
 	}
 	vc->lr_fast = 0;

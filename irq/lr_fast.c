@@ -39,9 +39,15 @@ __attribute__((cold)) void lr_fast_refill(struct vgic_cpu *vc, const struct lr_h
 	spin_unlock(&vc->ap_lock);
 }
 
+__attribute__((cold)) uint32_t lr_fast_maint_pt_calls(struct vgic_cpu *vc, const struct lr_hw *hw,
+						      uint32_t lrs)
+{
+	return lr_fast_maint_pt(vc, hw, NULL, lrs);
+}
+
 bool lr_fast_maint(struct vgic_cpu *vc, const struct lr_hw *hw)
 {
-	enum lr_fast_maint_result r = lr_fast_maint_body(vc, hw, NULL);
+	enum lr_fast_maint_result r = lr_fast_maint_body(vc, hw, hw, NULL);
 
 	if (r == LR_FAST_REFILL)
 		lr_fast_refill(vc, hw);

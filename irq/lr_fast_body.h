@@ -99,20 +99,79 @@ LR_FAST_INLINE bool lr_fast_inject_body(struct vgic_cpu *vc, const struct lr_hw 
  */
 enum lr_fast_maint_result { LR_FAST_NOT = 0, LR_FAST_DONE, LR_FAST_REFILL };
 
+/*
+ * LR n, which the GICv3 assembly fire wrote (vc->lr_fast: an eoi/oneshot SPI with the EOI bit,
+ * HW=0; arch/arm64/vectors.S, fast_irq_pt) and the guest has EOId: the model never held it (not
+ * on the list, no bookkeeping but lr_fast), so it is finished under its virq's lock alone: its
+ * line adopts the fire and ends it (passthrough_fast_eoi_line: maint counted, the physical SPI
+ * deactivated; oneshot: the mask released if the guest's enable is set, else held), and the LR
+ * is cleared, which ends its maintenance condition. False, changing nothing, if its INTID is no
+ * fast_eoi SPI (never): the general path's fold (lr_fold_fast) then finishes it.
+ */
+LR_FAST_INLINE bool lr_fast_maint_pt_one(struct vgic_cpu *vc, const struct lr_hw *hw,
+					 const struct passthrough_hw *pt, unsigned int n)
+{
+	uint32_t idx = (uint32_t)(hw->read_lr(n) & ICH_LR_VINTID_MASK) - VGIC_INTID_SPI_BASE;
+	struct virq *v;
+	struct passthrough *p;
+	struct passthrough_line *l;
+
+	/* (an SPI past nr_intids is never claimed: not fast_eoi, which is set at set-up) */
+	if (idx >= VGIC_MAX_SPIS || !(v = &vc->vgic->spis[idx])->fast_eoi)
+		return false;
+	p = v->src->priv; /* its source and line, also set at set-up */
+	l = &p->line[v->src_index];
+	spin_lock(&v->lock);
+	passthrough_fast_eoi_line(p, l, v, pt ? pt : p->hw);
+	hw->write_lr(n, 0);
+	spin_unlock(&v->lock);
+	vc->lr_fast &= ~(1ull << n);
+	return true;
+}
+
+/* lr_fast_maint_pt_one() for each LR of lrs; returns those it finished. */
+LR_FAST_INLINE uint32_t lr_fast_maint_pt(struct vgic_cpu *vc, const struct lr_hw *hw,
+					 const struct passthrough_hw *pt, uint32_t lrs)
+{
+	uint32_t done = 0;
+
+	for (; lrs; lrs &= lrs - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(lrs);
+
+		if (lr_fast_maint_pt_one(vc, hw, pt, n))
+			done |= 1u << n;
+	}
+	return done;
+}
+
+/* lr_fast_maint_pt() out of line, through hw and each line's own passthrough_hw: the rare
+ * case for lr_fast_maint_body() (GICv3's common case is maint_pt_v3, a GICv2's fire is C).
+ * irq/lr_fast.c. */
+uint32_t lr_fast_maint_pt_calls(struct vgic_cpu *vc, const struct lr_hw *hw, uint32_t lrs);
+
 LR_FAST_INLINE enum lr_fast_maint_result lr_fast_maint_body(struct vgic_cpu *vc,
 							    const struct lr_hw *hw,
+							    const struct lr_hw *full,
 							    const struct passthrough_hw *pt)
 {
 	struct vgic *vgic = vc->vgic;
-	uint32_t eoi_lrs, bits;
+	uint32_t eoi_lrs, bits, asm_lrs;
 	const struct virq *u;
 	bool refill = false;
 
 	if ((vc->hcr & LR_HCR_OVERFLOW) || !hw->read_misr || hw->read_misr() != ICH_MISR_EOI)
 		return LR_FAST_NOT;
 	eoi_lrs = hw->read_eisr();
-	if (!eoi_lrs || (eoi_lrs & ~vc->lr_fast_eoi))
+	/* an LR the assembly fire wrote (lr_fast) owes a maintenance only as such (a hw one has
+	 * HW=1); the others must be flushed fast_eoi ones */
+	asm_lrs = eoi_lrs & (uint32_t)vc->lr_fast;
+	eoi_lrs &= ~asm_lrs;
+	if ((!eoi_lrs && !asm_lrs) || (eoi_lrs & ~vc->lr_fast_eoi))
 		return LR_FAST_NOT;
+	if (asm_lrs && lr_fast_maint_pt_calls(vc, full, asm_lrs) != asm_lrs)
+		return LR_FAST_NOT; /* never; the general path's fold finishes the rest */
+	if (!eoi_lrs)
+		return LR_FAST_DONE;
 
 	spin_lock(&vc->ap_lock);
 	for (bits = eoi_lrs; bits; bits &= bits - 1) {

@@ -195,6 +195,14 @@ static void pt_eoi(struct irq_source *s, unsigned int index)
 	passthrough_eoi_locked(p, index, pt_virq(p, l));
 }
 
+static void pt_fast_fired(struct irq_source *s, unsigned int index)
+{
+	struct passthrough *p = pt_of(s);
+
+	if (p->line[index].mode != IRQ_MODE_HW) /* (only eoi/oneshot SPIs have such entries) */
+		passthrough_adopt_with(p, index, p->hw);
+}
+
 void passthrough_eoi_locked(struct passthrough *p, unsigned int index, const struct virq *v)
 {
 	passthrough_eoi_with(p, index, v, p->hw);
@@ -247,6 +255,7 @@ static const struct irq_source_ops pt_spi_ops = {
 	.eoi = pt_eoi,
 	.is_pending = pt_is_pending,
 	.is_active = pt_is_active,
+	.fast_fired = pt_fast_fired,
 };
 
 /* ---- set-up */

@@ -215,4 +215,46 @@ PT_INLINE void passthrough_eoi_with(struct passthrough *p, unsigned int index, c
 	pt_done_with(p, l, v, hw);
 }
 
+/*
+ * A fire the GICv3 assembly fast path injected (arch/arm64/vectors.S, fast_irq_pt) with no lock:
+ * it acknowledged the SPI, masked it if oneshot (GICD_ICENABLER) and counted taken and injected
+ * in its table (fastirq_count), but the line's state here was not told. Adopted now, under v's
+ * lock, as passthrough_take_with() would have booked it: held active; oneshot: masked by skiff.
+ * The mask is written again: a write of the guest's enable or trigger mode since the fire, made
+ * against the stale state, may have lifted it, and the physical SPI, active until skiff
+ * deactivates it, could not fire meanwhile.
+ */
+PT_INLINE void passthrough_adopt_with(struct passthrough *p, unsigned int index,
+				      const struct passthrough_hw *hw)
+{
+	struct passthrough_line *l = &p->line[index];
+
+	l->phys_active = true;
+	if (l->mode == IRQ_MODE_ONESHOT) {
+		pt_set_enable_with(p, l, false, hw);
+		l->skiff_masked = true;
+	}
+}
+
+/*
+ * Such a fire, which the guest has EOId: passthrough_adopt_with() then passthrough_eoi_with(),
+ * in one (the line l of p): maint counted, the physical SPI deactivated; oneshot: the mask released
+ * if v is enabled (or no_deferral), else written again before the deactivation and held.
+ */
+PT_INLINE void passthrough_fast_eoi_line(struct passthrough *p, struct passthrough_line *l,
+					 const struct virq *v, const struct passthrough_hw *hw)
+{
+	bool oneshot = l->mode == IRQ_MODE_ONESHOT;
+	bool release = oneshot && (v->enabled || pt_no_deferral(p));
+
+	pt_count(&l->maint);
+	if (oneshot && !release) {
+		pt_set_enable_with(p, l, false, hw); /* before the line may fire again */
+		l->skiff_masked = true;
+	}
+	pt_deactivate_with(l, hw);
+	if (release)
+		pt_release_with(p, l, hw); /* the fire's mask */
+}
+
 #endif

@@ -43,6 +43,11 @@ struct irq_source_ops {
 	 * deactivated): for a hardware-linked one the vGIC holds idle, in a list register the
 	 * hw-mode fast path wrote on some CPU */
 	bool (*is_active)(struct irq_source *s, unsigned int index);
+	/* optional: the GICv3 eoi/oneshot fast path (arch/arm64/vectors.S, fast_irq_pt) injected
+	 * a fire of this line into a list register without telling the source; lr_fold() hands it
+	 * over before the vGIC takes it from the LR (pending, active, or finished: then eoi
+	 * follows) */
+	void (*fast_fired)(struct irq_source *s, unsigned int index);
 };
 
 enum irq_source_kind {

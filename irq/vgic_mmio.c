@@ -87,11 +87,13 @@ uint64_t vgic_mmio_read(const struct vgic_frame *f, struct vgic_mmio *m, uint32_
 }
 
 /*
- * A hardware-linked interrupt the model holds idle (in no LR lr_flush() wrote, neither pending
- * nor active) whose physical interrupt is active sits in a list register the hw-mode fast path
- * wrote on the CPU of one of the VM's vCPUs (arch/arm64/vectors.S): the model learns of it only
- * when that vCPU folds. A write to its pending or active state now would act on a stale state
- * (and put it in a second LR), so the access is retried after every vCPU is kicked to fold.
+ * A hardware-linked or eoi/oneshot passed-through interrupt (fast_eoi) the model holds idle (in
+ * no LR lr_flush() wrote, neither pending nor active) whose physical interrupt is active sits in
+ * a list register the fast path's assembly wrote on the CPU of one of the VM's vCPUs
+ * (arch/arm64/vectors.S: fast_irq, fast_irq_pt), or is on its way into the model on the general
+ * path: the model learns of it only when that vCPU folds. A write to its pending or active
+ * state now would act on a stale state (put it in a second LR; end, or fail to end, a handling
+ * skiff does not know of), so the access is retried after every vCPU is kicked to fold.
  */
 static bool vgic_in_fast_lr(struct virq *v)
 {
@@ -99,8 +101,8 @@ static bool vgic_in_fast_lr(struct virq *v)
 	bool in;
 
 	spin_lock(&v->lock);
-	in = v->hw && v->lr < 0 && !v->active && !v->pending_latch && ops && ops->is_active &&
-	     ops->is_active(v->src, v->src_index);
+	in = (v->hw || v->fast_eoi) && v->lr < 0 && !v->active && !v->pending_latch && ops &&
+	     ops->is_active && ops->is_active(v->src, v->src_index);
 	spin_unlock(&v->lock);
 	return in;
 }

@@ -15,7 +15,8 @@
 #define FAST_CPU_TABLE_V2 40 /* the same for a GICv2, whose entries hold GICH_LR values */
 #define FAST_CPU_GICC 48     /* uintptr_t: the GICv2 CPU interface (GICC_IAR, GICC_EOIR) */
 #define FAST_CPU_GICH 56     /* uintptr_t: the GICv2 virtual interface control (GICH) */
-#define FAST_CPU_SIZE 64
+#define FAST_CPU_GICD 64     /* uintptr_t: the GICv3 distributor (a oneshot fire's mask) */
+#define FAST_CPU_SIZE 72
 
 /* GICv2 offsets the fast path uses (drivers/gicv2_regs.h, IHI 0048B 4.4 and 5.3) */
 #define FAST_GICC_IAR 0x0c
@@ -37,6 +38,15 @@
  * bits are the ICH_LR<n>_EL2 value to write (in the GICv3 layout on a GICv2 as well: it goes
  * through struct lr_hw) and the second word is its struct virq, not a count. */
 #define FAST_IRQ_C_BIT 63
+/* On a GICv3, an eoi/oneshot SPI's entry is for the assembly (fast_irq_pt in vectors.S): the
+ * ICH_LR<n>_EL2 value (pending, the EOI bit, group, priority, vINTID) with bit 59 set, and bit 58
+ * too for a oneshot line, whose fire disables the SPI (GICD_ICENABLER); both bits are RES0 in
+ * ICH_LR<n>_EL2 (IHI 0069, 12.4.5) and cleared before the write. Its second word counts the
+ * fires, as a hw entry's. */
+#define FAST_IRQ_PT_BIT 59
+#define FAST_IRQ_ONESHOT_BIT 58
+#define FAST_IRQ_PT_FLAGS 0x0c00000000000000 /* the two bits */
+#define FAST_GICD_ICENABLER 0x180
 #define FAST_MAX_INTIDS 512
 
 /*
@@ -72,6 +82,7 @@ struct fast_cpu {
 	struct fast_irq *table_v2;
 	uintptr_t gicc;
 	uintptr_t gich;
+	uintptr_t gicd;
 };
 
 _Static_assert(sizeof(struct fast_irq) == 1 << FAST_IRQ_SHIFT, "fast_irq layout");
@@ -85,7 +96,10 @@ _Static_assert(offsetof(struct fast_cpu, acked) == FAST_CPU_ACKED, "fast_cpu lay
 _Static_assert(offsetof(struct fast_cpu, table_v2) == FAST_CPU_TABLE_V2, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, gicc) == FAST_CPU_GICC, "fast_cpu layout");
 _Static_assert(offsetof(struct fast_cpu, gich) == FAST_CPU_GICH, "fast_cpu layout");
+_Static_assert(offsetof(struct fast_cpu, gicd) == FAST_CPU_GICD, "fast_cpu layout");
 _Static_assert(sizeof(struct fast_cpu) == FAST_CPU_SIZE, "fast_cpu layout");
+_Static_assert(FAST_IRQ_PT_FLAGS == (1ull << FAST_IRQ_PT_BIT | 1ull << FAST_IRQ_ONESHOT_BIT),
+	       "the PT entry's flags");
 #endif
 
 #endif

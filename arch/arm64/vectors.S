@@ -121,6 +121,8 @@ fast_irq:
 	ldar	x3, [x2]			/* FAST_IRQ_LR, 0: acquire, before the entry's virq */
 	cbz	x3, fast_irq_bail_acked
 	tbnz	x3, #FAST_IRQ_C_BIT, fast_irq_c
+	tbnz	x3, #FAST_IRQ_PT_BIT, fast_irq_pt
+fast_irq_lr:					/* x3 = the LR value to write */
 	mrs	x1, S3_4_C12_C11_0		/* ICH_HCR_EL2 */
 	tst	x1, #ICH_HCR_OVERFLOW
 	b.ne	fast_irq_bail_acked
@@ -192,6 +194,28 @@ fast_irq_count:					/* x2 = this CPU's struct cpu */
 	ldp	x0, x1, [sp, #16 * 0]
 	add	sp, sp, #EXC_FRAME_SIZE
 	eret
+
+/*
+ * An eoi/oneshot SPI on a GICv3 (docs/interrupts.md, "The eoi and oneshot fast path"): as a hw
+ * one, but its LR value has the EOI bit instead of HW=1, so the guest's EOI raises the
+ * maintenance interrupt, at which skiff deactivates the SPI (fastirq_c, maint_v3); and a
+ * oneshot line is disabled here (GICD_ICENABLER), held so until the device is serviced. The
+ * line's state in C learns of the fire then, or at the vCPU's next fold (lr_fold_fast); until
+ * then the SPI is active (EOImode 1) and cannot fire again. A bail after the mask is harmless:
+ * the general path masks a oneshot fire too. x0 = INTID, x1 = this CPU's struct cpu, x2 = the
+ * entry, x3 = its value.
+ */
+fast_irq_pt:
+	tbz	x3, #FAST_IRQ_ONESHOT_BIT, 1f
+	ldr	x1, [x1, #FAST_CPU_GICD]	/* x1 = this CPU's struct cpu still */
+	lsr	w0, w0, #5
+	add	x1, x1, x0, lsl #2		/* GICD_ICENABLER<n>, n = INTID / 32 */
+	mov	w0, #1
+	lsl	w0, w0, w3			/* bit INTID % 32 (the vINTID is the INTID) */
+	str	w0, [x1, #FAST_GICD_ICENABLER]
+	mov	w0, w3				/* the INTID again */
+1:	and	x3, x3, #~FAST_IRQ_PT_FLAGS	/* RES0 in ICH_LR<n>_EL2 */
+	b	fast_irq_lr
 
 /*
  * The same on a GICv2 (IHI 0048B): GICC_IAR and GICC_EOIR, GICH_HCR, GICH_ELRSR0 and

@@ -12,6 +12,7 @@
 #include "hyp/core/cpu.h"
 #include "irq/lr.h"
 #include "irq/lr_fast.h"
+#include "irq/passthrough.h"
 
 _Static_assert(FAST_MAX_INTIDS == VGIC_MAX_INTIDS, "one fast entry per vGIC INTID");
 _Static_assert(LR_FAST_C == 1ull << FAST_IRQ_C_BIT, "the C fast path's mark");
@@ -33,14 +34,38 @@ void fastirq_attach(unsigned int pcpu, uint64_t *lr_fast, uint64_t *exits_irq, u
 		f->gich = gicv2.gich;
 		__atomic_store_n(&f->table_v2, fast_table[pcpu], __ATOMIC_RELEASE);
 	} else {
+		f->gicd = plat.gicd.base; /* fast_irq_pt: a oneshot line's GICD_ICENABLER */
 		__atomic_store_n(&f->table, fast_table[pcpu], __ATOMIC_RELEASE);
 	}
 }
 
-/* An SPI for fastirq_c(): passed through in eoi or oneshot mode. */
+/* An SPI for fastirq_c() (GICv2) or vectors.S's fast_irq_pt (GICv3): passed through in eoi or
+ * oneshot mode. */
 static bool fast_c_spi(const struct virq *v)
 {
 	return v->fast_eoi;
+}
+
+/* A GICv2 host's eoi/oneshot SPIs go to fastirq_c_v2(), whose entry holds the virq; a GICv3
+ * host's to the assembly, whose entry counts. */
+static bool fast_pt_asm(void)
+{
+	return gic->version != 2;
+}
+
+/* The assembly's entry for eoi/oneshot SPI v (arch/arm64/fastirq.h, FAST_IRQ_PT_BIT), from the
+ * C fast path's (lr): the LR value and the line's mode. */
+static uint64_t fast_pt_entry(const struct virq *v, uint64_t lr)
+{
+	const struct passthrough *p = v->src ? v->src->priv : NULL;
+
+	/* vectors.S masks the line by the LR's vINTID: a passed-through SPI keeps its INTID */
+	if (!lr || !p || p->line[v->src_index].pintid != v->intid)
+		return 0;
+	lr = (lr & ~LR_FAST_C) | 1ull << FAST_IRQ_PT_BIT;
+	if (p->line[v->src_index].mode == IRQ_MODE_ONESHOT)
+		lr |= 1ull << FAST_IRQ_ONESHOT_BIT;
+	return lr;
 }
 
 static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
@@ -51,7 +76,8 @@ static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 
 	/* a passed-through SPI in eoi or oneshot mode: fastirq_c() (irq/lr_fast.c) */
 	if (fast_c_spi(v))
-		return lr_fast_entry(vg, v, v->target);
+		return fast_pt_asm() ? fast_pt_entry(v, lr_fast_entry(vg, v, v->target))
+				     : lr_fast_entry(vg, v, v->target);
 	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target ||
 	    !(__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp))
 		return 0;
@@ -79,7 +105,8 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct fast_irq *e = &fast_table[vg->cpus[i]->host_cpu][v->intid];
 
-		if (fast_c_spi(v)) /* for good (the SPI's mode does not change), before its entry */
+		/* GICv2: for good (the SPI's mode does not change), before its entry */
+		if (fast_c_spi(v) && !fast_pt_asm())
 			__atomic_store_n(&e->virq, v, __ATOMIC_RELAXED);
 		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELEASE);
 	}
@@ -90,9 +117,10 @@ uint64_t fastirq_count(const struct vgic *vg, uint32_t intid)
 	uint64_t n = 0;
 	unsigned int i;
 
-	if (intid >= FAST_MAX_INTIDS ||
-	    (intid >= VGIC_INTID_SPI_BASE && fast_c_spi(&vg->spis[intid - VGIC_INTID_SPI_BASE])))
-		return 0; /* (an eoi/oneshot SPI's entries hold its virq, and count nothing) */
+	/* (a GICv2's eoi/oneshot SPI's entries hold its virq, and count nothing) */
+	if (intid >= FAST_MAX_INTIDS || (!fast_pt_asm() && intid >= VGIC_INTID_SPI_BASE &&
+					 fast_c_spi(&vg->spis[intid - VGIC_INTID_SPI_BASE])))
+		return 0;
 	for (i = 0; i < vg->nr_cpus; i++)
 		n += __atomic_load_n(&fast_table[vg->cpus[i]->host_cpu][intid].count,
 				     __ATOMIC_RELAXED);

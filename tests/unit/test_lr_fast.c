@@ -6,7 +6,10 @@
  * vGIC, list-register manager and passthrough lines (irq/vgic*.c, lr.c, passthrough.c) over a
  * fake physical GIC that counts deactivations and a fake list-register file whose ICH_ELRSR,
  * ICH_EISR and ICH_MISR the tests set. test_passthrough.c runs the fast path in whole guest
- * scenarios; this file pins down its rules one by one. Touches nothing but its own state.
+ * scenarios; this file pins down its rules one by one. The GICv3 fire in assembly
+ * (arch/arm64/vectors.S, fast_irq_pt) is mimicked by asm_fire(), and the races its lock-free LR
+ * opens against other vCPUs' register writes each have a test (docs/interrupts.md, "The eoi and
+ * oneshot fast path"). Touches nothing but its own state.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #include "irq/passthrough.h"
 #include "irq/vgic.h"
 #include "irq/virq.h"
+#include "drivers/gicv3_regs.h"
 #include "skiff/hvc.h"
 #include "tests/unit/vgic_locks.h"
 
@@ -39,6 +43,8 @@
 
 static unsigned int deactivated[NR_INTIDS];
 static bool enabled[NR_INTIDS];
+static bool phys_active[NR_INTIDS];	      /* acknowledged by asm_fire(), not deactivated */
+static bool enabled_at_deactivate[NR_INTIDS]; /* the enable when it was last deactivated */
 
 static void hw_set_enable(uintptr_t frame, uint32_t pintid, bool on)
 {
@@ -50,10 +56,19 @@ static void hw_deactivate(uint32_t pintid)
 {
 	assert_true(pintid < NR_INTIDS);
 	deactivated[pintid]++;
+	phys_active[pintid] = false;
+	enabled_at_deactivate[pintid] = enabled[pintid];
+}
+
+static bool hw_is_active(uintptr_t frame, uint32_t pintid)
+{
+	assert_int_equal(frame, GICD_FRAME);
+	return phys_active[pintid];
 }
 
 static const struct passthrough_hw fake_hw = {
 	.set_enable = hw_set_enable,
+	.is_active = hw_is_active,
 	.deactivate = hw_deactivate,
 };
 
@@ -133,10 +148,13 @@ static struct vgic vg;
 static struct vgic_cpu cpu[2];
 static struct passthrough pt;
 
+static unsigned int kicks;
+
 static void ops_kick(struct vgic *g, unsigned int id)
 {
 	(void)g;
 	(void)id;
+	kicks++;
 }
 
 static const struct vgic_ops fake_ops = {
@@ -157,6 +175,9 @@ static int setup(void **state)
 	memset(lr, 0, sizeof(lr));
 	memset(deactivated, 0, sizeof(deactivated));
 	memset(enabled, 0, sizeof(enabled));
+	memset(phys_active, 0, sizeof(phys_active));
+	memset(enabled_at_deactivate, 0, sizeof(enabled_at_deactivate));
+	kicks = 0;
 	hcr = ICH_HCR_EN;
 	elrsr_extra = 0;
 	misr_extra = 0;
@@ -444,6 +465,293 @@ static void test_maint_refills(void **state)
 	assert_true(vgic_all_unlocked(&vg));
 }
 
+/* ---- the GICv3 fire in assembly (vectors.S, fast_irq_pt) and the races of its LR */
+
+static unsigned int asm_fires[NR_INTIDS]; /* the fast table's count */
+
+/*
+ * What fast_irq_pt does on vCPU 0's CPU for SPI intid, which fired there: acknowledged (the
+ * physical SPI is active), its entry read without a lock (hyp/core/fastirq.c builds it from
+ * lr_fast_entry()), a oneshot line disabled (GICD_ICENABLER), the value written into the lowest
+ * LR ICH_ELRSR_EL2 shows empty unless ICH_HCR_EL2 has an overflow enable, lr_fast marked,
+ * counted. No lock, no state in C. False where it would bail (the general path's then).
+ */
+static bool asm_fire(uint32_t intid)
+{
+	uint64_t e = entry(intid, 0) & ~LR_FAST_C;
+	uint32_t free;
+	unsigned int n;
+
+	phys_active[intid] = true;
+	if (!e)
+		return false;
+	if (intid == SPI_ONESHOT)
+		enabled[intid] = false;
+	free = fake_read_elrsr() & ((1u << NR_LRS) - 1);
+	if ((hcr & (ICH_HCR_UIE | ICH_HCR_LRENPIE | ICH_HCR_NPIE)) || !free)
+		return false;
+	n = (unsigned int)__builtin_ctz(free);
+	lr[n] = e;
+	cpu[0].lr_fast |= 1ull << n;
+	asm_fires[intid]++;
+	return true;
+}
+
+/* vCPU 1 writes the 32-bit GICD register at reg for intid's bit */
+static int gicd_bit(uint32_t reg, uint32_t intid)
+{
+	int r = vgic_dist_write(&vg, &cpu[1], reg + (intid / 32) * 4, 4, 1u << (intid % 32));
+
+	assert_true(vgic_all_unlocked(&vg));
+	return r;
+}
+
+/* vCPU 0 exits the general way: a whole fold (and flush), under its ap_lock */
+static void general_exit(void)
+{
+	spin_lock(&cpu[0].ap_lock);
+	lr_fold(&cpu[0], &hw);
+	lr_flush(&cpu[0], &hw);
+	spin_unlock(&cpu[0].ap_lock);
+	assert_true(vgic_all_unlocked(&vg));
+}
+
+/* The fire, the guest's EOI and the maintenance fast path: the same effects and counts as the
+ * general path, and the model never held it. */
+static void test_asm_fire_and_maint(void **state)
+{
+	struct virq *a = spi(SPI_EOI), *b = spi(SPI_ONESHOT);
+
+	(void)state;
+	memset(asm_fires, 0, sizeof(asm_fires));
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_EOI));
+	assert_true(asm_fire(SPI_ONESHOT));
+	assert_false(enabled[SPI_ONESHOT]); /* masked by the fire */
+	assert_int_equal(cpu[0].lr_fast, 3);
+	assert_null(a->ap_owner);
+	assert_int_equal(a->lr, -1);
+	assert_false(pt.line[1].phys_active); /* the line does not know yet */
+	guest_done(0);
+	guest_done(1);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_true(vgic_all_unlocked(&vg));
+	assert_int_equal(lr_reads, 2); /* the two LRs' INTIDs; no fold */
+	assert_int_equal(lr[0], 0);
+	assert_int_equal(lr[1], 0);
+	assert_int_equal(cpu[0].lr_fast, 0);
+	assert_int_equal(deactivated[SPI_EOI], 1);
+	assert_int_equal(deactivated[SPI_ONESHOT], 1);
+	assert_true(enabled[SPI_ONESHOT]); /* released: the guest's enable is set */
+	assert_false(pt.line[1].skiff_masked);
+	assert_false(pt.line[0].phys_active);
+	assert_false(pt.line[1].phys_active);
+	assert_int_equal(counter(SPI_EOI, SKIFF_CNT_SPI_MAINT), 1);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_MAINT), 1);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_UNMASKED), 1);
+	assert_null(b->ap_owner);
+	assert_null(cpu[0].ap_head);
+}
+
+/* A threaded handler (from another vCPU, while the LR holds the fire): it masks, the guest
+ * EOIs, the mask stays; its unmask releases it, counted once, as on the general path. An
+ * unmask before the EOI, against the stale state, cannot re-enable a line skiff holds masked
+ * after the EOI: the maintenance masks again, before the deactivation, unless the guest's
+ * enable is set then. */
+static void test_asm_oneshot_enable_races(void **state)
+{
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	assert_int_equal(gicd_bit(GICD_ICENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	guest_done(0);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_int_equal(deactivated[SPI_ONESHOT], 1);
+	assert_false(enabled[SPI_ONESHOT]);
+	assert_false(enabled_at_deactivate[SPI_ONESHOT]);
+	assert_true(pt.line[1].skiff_masked);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_UNMASKED), 0);
+	assert_int_equal(gicd_bit(GICD_ISENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	assert_true(enabled[SPI_ONESHOT]);
+	assert_false(pt.line[1].skiff_masked);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_UNMASKED), 1);
+
+	/* mask, unmask (against the stale state: enabled at once), mask, all before the EOI;
+	 * and a write racing the fire's own mask (an ICFGR change's read and restore of the
+	 * enable) left the line enabled */
+	assert_true(asm_fire(SPI_ONESHOT));
+	assert_int_equal(gicd_bit(GICD_ICENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	assert_int_equal(gicd_bit(GICD_ISENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	assert_true(enabled[SPI_ONESHOT]); /* harmless: the SPI is active until skiff's DIR */
+	assert_int_equal(gicd_bit(GICD_ICENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	enabled[SPI_ONESHOT] = true;
+	guest_done(0);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_int_equal(deactivated[SPI_ONESHOT], 2);
+	assert_false(enabled_at_deactivate[SPI_ONESHOT]); /* masked before the deactivation */
+	assert_false(enabled[SPI_ONESHOT]);
+	assert_true(pt.line[1].skiff_masked);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_UNMASKED), 1);
+}
+
+/* ICFGR of a oneshot line while the fire is in the LR and after the EOI with the mask held
+ * (issue 15's gap 3): the line stays disabled. */
+static void test_asm_oneshot_icfgr(void **state)
+{
+	uint32_t icfgr = GICD_ICFGR + (SPI_ONESHOT / 16) * 4;
+	uint32_t edge = 2u << ((SPI_ONESHOT % 16) * 2);
+
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	assert_int_equal(gicd_bit(GICD_ICENABLER, SPI_ONESHOT), VGIC_ACCESS_OK);
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], icfgr, 4, edge), VGIC_ACCESS_OK);
+	assert_false(enabled[SPI_ONESHOT]);
+	guest_done(0);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_false(enabled_at_deactivate[SPI_ONESHOT]);
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], icfgr, 4, 0), VGIC_ACCESS_OK);
+	assert_false(enabled[SPI_ONESHOT]);
+	assert_true(pt.line[1].skiff_masked);
+}
+
+/* Another vCPU's pending or active write while the fire sits in the LR: retried (every vCPU
+ * kicked) until vCPU 0's fold has adopted it, then it takes effect as on the general path. */
+static void test_asm_state_write_retried(void **state)
+{
+	static const uint32_t regs[] = { GICD_ISPENDR, GICD_ICPENDR, GICD_ISACTIVER,
+					 GICD_ICACTIVER };
+	struct virq *b = spi(SPI_ONESHOT);
+	unsigned int i;
+
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	for (i = 0; i < 4; i++) {
+		unsigned int k = kicks;
+
+		assert_int_equal(gicd_bit(regs[i], SPI_ONESHOT), VGIC_ACCESS_RETRY);
+		assert_true(kicks > k);
+	}
+	assert_int_equal(deactivated[SPI_ONESHOT], 0);
+	general_exit(); /* the kick: the fold adopts the fire */
+	assert_int_equal(cpu[0].lr_fast, 0);
+	assert_true(pt.line[1].phys_active);
+	assert_true(pt.line[1].skiff_masked);
+	assert_ptr_equal(b->ap_owner, &cpu[0]);
+	assert_true(b->lr >= 0);
+	assert_int_equal(LR_STATE(lr[b->lr]), ICH_LR_PENDING);
+	assert_true(lr[b->lr] & ICH_LR_EOI);
+	/* the guest never took it: ICPENDR ends the handling (deferred to the LR's fold) */
+	assert_int_equal(gicd_bit(GICD_ICPENDR, SPI_ONESHOT), VGIC_ACCESS_OK);
+	general_exit();
+	assert_int_equal(deactivated[SPI_ONESHOT], 1);
+	assert_false(pt.line[1].phys_active);
+	assert_false(pt.line[1].skiff_masked); /* released: the guest's enable is set */
+	assert_true(enabled[SPI_ONESHOT]);
+	assert_int_equal(counter(SPI_ONESHOT, SKIFF_CNT_SPI_MAINT), 0);
+}
+
+/* A general exit before the maintenance interrupt: the fold adopts the fire, finished (the
+ * guest EOId it: its end of handling, the LR cleared so it owes no maintenance) or active (on
+ * the list, flushed with the EOI bit, finished by the flushed-LR maintenance). */
+static void test_asm_fold_adopts(void **state)
+{
+	struct virq *a = spi(SPI_EOI);
+
+	(void)state;
+	assert_true(asm_fire(SPI_EOI));
+	guest_done(0);
+	general_exit();
+	assert_int_equal(deactivated[SPI_EOI], 1);
+	assert_int_equal(counter(SPI_EOI, SKIFF_CNT_SPI_MAINT), 1);
+	assert_int_equal(fake_read_eisr(), 0);
+	assert_null(a->ap_owner);
+
+	assert_true(asm_fire(SPI_EOI));
+	lr[0] = (lr[0] & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE; /* the guest took it */
+	general_exit();
+	assert_true(a->active);
+	assert_true(pt.line[0].phys_active);
+	assert_int_equal(a->lr, 0);
+	assert_int_equal(LR_STATE(lr[0]), ICH_LR_ACTIVE);
+	assert_int_equal(cpu[0].lr_fast_eoi, 1);
+	guest_done(0);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_int_equal(deactivated[SPI_EOI], 2);
+	assert_false(pt.line[0].phys_active);
+	assert_false(a->active);
+	assert_null(a->ap_owner);
+	assert_int_equal(counter(SPI_EOI, SKIFF_CNT_SPI_MAINT), 2);
+}
+
+/* Re-routed, disabled or its group disabled while in the LR: the entry changes at once, the
+ * LR's EOI still ends the fire on the CPU that took it. */
+static void test_asm_route_and_disable(void **state)
+{
+	struct virq *a = spi(SPI_EOI);
+
+	(void)state;
+	assert_true(asm_fire(SPI_EOI));
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], GICD_IROUTER + SPI_EOI * 8, 8, MPIDR_1),
+			 VGIC_ACCESS_OK);
+	assert_ptr_equal(a->target, &cpu[1]);
+	assert_int_equal(entry(SPI_EOI, 0), 0);
+	assert_true(entry(SPI_EOI, 1) != 0);
+	guest_done(0);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_int_equal(deactivated[SPI_EOI], 1);
+	assert_null(a->ap_owner);
+
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], GICD_IROUTER + SPI_EOI * 8, 8, 0),
+			 VGIC_ACCESS_OK);
+	assert_true(asm_fire(SPI_EOI));
+	assert_int_equal(gicd_bit(GICD_ICENABLER, SPI_EOI), VGIC_ACCESS_OK);
+	assert_int_equal(entry(SPI_EOI, 0), 0);
+	assert_false(asm_fire(SPI_SOFT)); /* no entry: the general path */
+	general_exit(); /* pending in the LR, now disabled: back to the model, not rewritten */
+	assert_true(a->pending_latch);
+	assert_int_equal(a->lr, -1);
+	assert_int_equal(lr[0], 0);
+	assert_int_equal(gicd_bit(GICD_ISENABLER, SPI_EOI), VGIC_ACCESS_OK);
+	general_exit();
+	assert_int_equal(LR_STATE(lr[a->lr]), ICH_LR_PENDING);
+	guest_done((unsigned int)a->lr);
+	assert_true(lr_fast_maint(&cpu[0], &hw));
+	assert_int_equal(deactivated[SPI_EOI], 2);
+}
+
+/* The LRs in overflow (a maintenance enable in ICH_HCR_EL2): the assembly leaves the fire to
+ * the general path. */
+static void test_asm_overflow(void **state)
+{
+	(void)state;
+	hcr = ICH_HCR_EN | ICH_HCR_UIE;
+	assert_false(asm_fire(SPI_EOI));
+	assert_int_equal(cpu[0].lr_fast, 0);
+	hcr = ICH_HCR_EN;
+}
+
+/* The guest stopping: its vCPU parks through a general exit, whose fold adopts the fire; only
+ * then does the quiesce end the line's state (a fire cannot reach the assembly for a parked
+ * vCPU: its CPU is at EL2). */
+static void test_asm_quiesce(void **state)
+{
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	general_exit();
+	assert_true(pt.line[1].phys_active);
+	assert_true(pt.line[1].skiff_masked);
+	assert_int_equal(cpu[0].lr_fast, 0);
+	spin_lock(&vg.config_lock);
+	passthrough_quiesce(&pt);
+	spin_unlock(&vg.config_lock);
+	assert_false(pt.line[1].phys_active);
+	assert_false(pt.line[1].skiff_masked);
+	assert_false(enabled[SPI_ONESHOT]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +761,14 @@ int main(void)
 		cmocka_unit_test_setup(test_maint, setup),
 		cmocka_unit_test_setup(test_maint_declines, setup),
 		cmocka_unit_test_setup(test_maint_refills, setup),
+		cmocka_unit_test_setup(test_asm_fire_and_maint, setup),
+		cmocka_unit_test_setup(test_asm_oneshot_enable_races, setup),
+		cmocka_unit_test_setup(test_asm_oneshot_icfgr, setup),
+		cmocka_unit_test_setup(test_asm_state_write_retried, setup),
+		cmocka_unit_test_setup(test_asm_fold_adopts, setup),
+		cmocka_unit_test_setup(test_asm_route_and_disable, setup),
+		cmocka_unit_test_setup(test_asm_overflow, setup),
+		cmocka_unit_test_setup(test_asm_quiesce, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
