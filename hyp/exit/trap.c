@@ -341,6 +341,22 @@ bool trap_handle_unfolded(struct vcpu *v, struct exc_frame *f, unsigned long slo
 	return true;
 }
 
+/*
+ * Any other exception class: UNDEF. AArch32's CP14 accesses (MCR/MRC, LDC/STC, MRRC p14: the debug
+ * registers, trapped by MDCR_EL2.TDA and the rest) too, none being emulated, but one that
+ * failed its condition is skipped, a NOP.
+ */
+__attribute__((cold, noinline)) static void handle_other(struct vcpu *v, struct exc_frame *f,
+							 unsigned int ec)
+{
+	v->exits[SKIFF_EXIT_OTHER]++;
+	if ((ec == EC_CP14_32 || ec == EC_CP14_LS || ec == EC_CP14_64) &&
+	    !a32_cond_passed(f->esr, f->spsr))
+		exc_skip_insn(f);
+	else
+		inject_undef(v, f);
+}
+
 /* Handles a synchronous exit; returns the SKIFF_EXIT_* reason its EL2 cost is accounted
  * under (by exception class alone, whatever the handling found). */
 static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
@@ -387,19 +403,8 @@ static unsigned int handle_sync(struct vcpu *v, struct exc_frame *f)
 	case EC_IABT_LOW:
 		inject_abort(v, f, f->far, "instruction fetch from an address nobody owns");
 		return SKIFF_EXIT_ABORT;
-	case EC_CP14_32:
-	case EC_CP14_LS:
-	case EC_CP14_64: /* debug registers from AArch32 (MDCR_EL2.TDA and the rest): none is
-			  * emulated, UNDEF; one that failed its condition is skipped, a NOP */
-		v->exits[SKIFF_EXIT_OTHER]++;
-		if (a32_cond_passed(f->esr, f->spsr))
-			inject_undef(v, f);
-		else
-			exc_skip_insn(f);
-		return SKIFF_EXIT_OTHER;
 	default:
-		v->exits[SKIFF_EXIT_OTHER]++;
-		inject_undef(v, f);
+		handle_other(v, f, ec);
 		return SKIFF_EXIT_OTHER;
 	}
 }
