@@ -55,6 +55,9 @@ void gicv3_eoi(unsigned int intid)
 
 void gicv3_deactivate(unsigned int intid)
 {
+	/* a distributor write before it (a oneshot line's mask, GICD_ICENABLER) completes first:
+	 * no barrier short of a DSB orders a memory-mapped write before a system register write */
+	dsb_sy();
 	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
 	isb();
 }

@@ -18,7 +18,10 @@ uint64_t lr_fast_entry(const struct vgic *vg, const struct virq *v, const struct
 {
 	uint32_t grp = v->group ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 
-	if (!v->fast_eoi || !v->enabled || v->target != vc ||
+	/* on a list (v->ap_owner): in flight on the general path, perhaps in a flushed LR of
+	 * another vCPU; a fire there is the general path's too, where the fire is the assembly's
+	 * (irq/vgic.c, vgic_ap_add; fastirq_c_v2() looks itself, under the virq's lock) */
+	if (!v->fast_eoi || !v->enabled || v->target != vc || (vg->asm_eoi && v->ap_owner) ||
 	    !(__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp))
 		return 0;
 	return LR_FAST_C | ICH_LR_PENDING | ICH_LR_EOI | (v->group ? ICH_LR_GROUP : 0) |

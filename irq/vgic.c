@@ -29,6 +29,13 @@ static void vgic_changed(struct vgic *vg, struct virq *v)
 		vg->ops->changed(vg, v);
 }
 
+/* Whether v's fast-path entry depends on its being on a list: the assembly's entries (struct
+ * vgic.asm_eoi) */
+static bool vgic_listed_matters(const struct vgic *vg, const struct virq *v)
+{
+	return v->hw ? !vg->no_hw_lrs : v->fast_eoi && vg->asm_eoi;
+}
+
 static void vgic_kick(struct vgic *vg, struct vgic_cpu *vc)
 {
 	if (vg->ops && vg->ops->kick)
@@ -428,17 +435,25 @@ bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsi
  *   prune takes it off.
  */
 
-/* Both vc's ap_lock and v's lock held. */
+/*
+ * Both vc's ap_lock and v's lock held. A virq on a list has no fast-path entry (lr_fast_entry(),
+ * hyp/core/fastirq.c's fast_lr()): the assembly fires, which take no lock, only ever write the
+ * LR of a virq that is on no list and in no flushed LR, so no fire is adopted into a virq that
+ * another vCPU still holds. Joining and leaving a list therefore tell ops->changed.
+ */
 void vgic_ap_add(struct vgic_cpu *vc, struct virq *v)
 {
 	v->ap_next = vc->ap_head;
 	__atomic_store_n(&vc->ap_head, v, __ATOMIC_RELEASE); /* peeked without the lock */
 	v->ap_owner = vc;
+	if (vgic_listed_matters(vc->vgic, v))
+		vgic_changed(vc->vgic, v);
 }
 
 /* Both v->ap_owner's ap_lock and v's lock held. */
 void vgic_ap_del(struct virq *v)
 {
+	struct vgic *vg = v->ap_owner->vgic;
 	struct virq **pp = &v->ap_owner->ap_head;
 
 	while (*pp && *pp != v)
@@ -447,6 +462,8 @@ void vgic_ap_del(struct virq *v)
 		__atomic_store_n(pp, v->ap_next, __ATOMIC_RELAXED);
 	v->ap_next = NULL;
 	v->ap_owner = NULL;
+	if (vgic_listed_matters(vg, v))
+		vgic_changed(vg, v);
 }
 
 /*
@@ -519,6 +536,8 @@ enum vgic_prune_verdict vgic_prune_at(struct vgic *vg, struct vgic_cpu *vc, stru
 	*pp = v->ap_next;
 	v->ap_next = NULL;
 	v->ap_owner = NULL;
+	if (vgic_listed_matters(vg, v)) /* off the list: its fast-path entry again (vgic_ap_add) */
+		vgic_changed(vg, v);
 	if (move)
 		vc->requeue[vc->nr_requeue++] = v;
 	return VGIC_PRUNE_GONE;

@@ -126,6 +126,10 @@ struct vgic {
 	 * deactivates the physical interrupt at the maintenance interrupt (lr_fold), for a GIC
 	 * whose HW deactivation does not signal what it leaves pending (drivers/gicv2.h) */
 	bool no_hw_lrs;
+	/* The eoi/oneshot SPIs' fires are vectors.S's, with no lock (a GICv3 host: fast_irq_pt),
+	 * not fastirq_c_v2()'s under the virq's lock: their entries, as a hardware-linked virq's
+	 * that may take HW=1 LRs, are closed while the virq is on a list (vgic_ap_add) */
+	bool asm_eoi;
 	struct virq spis[VGIC_MAX_SPIS];
 	uint64_t gicd_base; /* guest-physical frames (the host's addresses) */
 	uint64_t gicr_base;

@@ -78,7 +78,8 @@ static uint64_t fast_lr(const struct vgic *vg, const struct virq *v)
 	if (fast_c_spi(v))
 		return fast_pt_asm() ? fast_pt_entry(v, lr_fast_entry(vg, v, v->target))
 				     : lr_fast_entry(vg, v, v->target);
-	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target ||
+	/* on a list: the general path's until it leaves it (irq/vgic.c, vgic_ap_add) */
+	if (!v->hw || vg->no_hw_lrs || !v->enabled || !v->target || v->ap_owner ||
 	    !(__atomic_load_n(&vg->ctlr, __ATOMIC_RELAXED) & grp))
 		return 0;
 	lr = ICH_LR_PENDING | ICH_LR_HW | (v->group ? ICH_LR_GROUP : 0) |
@@ -104,11 +105,18 @@ void fastirq_changed(struct vgic *vg, struct virq *v)
 	}
 	for (i = 0; i < vg->nr_cpus; i++) {
 		struct fast_irq *e = &fast_table[vg->cpus[i]->host_cpu][v->intid];
+		uint64_t was = __atomic_load_n(&e->lr, __ATOMIC_RELAXED);
+		uint64_t now = vg->cpus[i] == target ? lr : 0;
 
 		/* GICv2: for good (the SPI's mode does not change), before its entry */
 		if (fast_c_spi(v) && !fast_pt_asm())
 			__atomic_store_n(&e->virq, v, __ATOMIC_RELAXED);
-		__atomic_store_n(&e->lr, vg->cpus[i] == target ? lr : 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&e->lr, now, __ATOMIC_RELEASE);
+		/* a virq on no list whose entry there closes (disabled, group disabled, moved) may
+		 * sit in an LR the assembly wrote on that CPU, which only its fold shows the model:
+		 * that vCPU is kicked, as a flushed LR's owner is (vgic_queue) */
+		if (was && !now && !v->ap_owner && vg->ops && vg->ops->kick)
+			vg->ops->kick(vg, i);
 	}
 }
 

@@ -215,6 +215,7 @@ static void create_vcpus(struct vm *vm, const struct config *cfg, const struct a
 		/* test-only gicv2-hw-lrs-on-qemu: HW=1 all the same, as on a GIC-400 */
 		vm->vgic.no_hw_lrs = gicv2_hw_deact_unsignalled() && !cfg->gicv2_hw_lrs_on_qemu;
 	}
+	vm->vgic.asm_eoi = gic->version != 2; /* vectors.S's fast_irq_pt */
 	vm->vgic.priv = vm;
 	vm->vgic.gicd_base = plat.gicd.base;
 	vm->vgic.gicr_base = plat.gicr[0].base;

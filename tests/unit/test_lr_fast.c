@@ -157,8 +157,24 @@ static void ops_kick(struct vgic *g, unsigned int id)
 	kicks++;
 }
 
+/* The GICv3 fast-path table as hyp/core/fastirq.c keeps it for the assembly: each SPI's entry on
+ * each vCPU's CPU, rewritten only when the vGIC says the virq changed (ops->changed), never
+ * computed afresh at the fire. changes counts those calls. */
+static uint64_t table[NR_INTIDS][2];
+static unsigned int changes;
+
+static void ops_changed(struct vgic *g, struct virq *v)
+{
+	unsigned int c;
+
+	changes++;
+	for (c = 0; c < 2; c++)
+		table[v->intid][c] = lr_fast_entry(g, v, &cpu[c]);
+}
+
 static const struct vgic_ops fake_ops = {
 	.kick = ops_kick,
+	.changed = ops_changed,
 };
 
 static int setup(void **state)
@@ -183,6 +199,7 @@ static int setup(void **state)
 	misr_extra = 0;
 	cpu[1].mpidr = MPIDR_1;
 	vgic_init(&vg, &fake_ops, NR_INTIDS, cpus, 2);
+	vg.asm_eoi = true; /* a GICv3 host's: asm_fire() stands for vectors.S's fast_irq_pt */
 	vg.ctlr |= GICD_CTLR_ENABLE_GRP1;
 	assert_int_equal(passthrough_init_spis(&pt, &vg, &fake_hw, GICD_FRAME, intids, modes, edges,
 					       2, NULL),
@@ -197,6 +214,14 @@ static int setup(void **state)
 	}
 	cpu[0].lr_unknown = 0; /* a flush has run: the bookkeeping knows every LR */
 	lr_writes = 0;
+	for (i = SPI_EOI; i <= SPI_SOFT; i++) { /* the table, from the state set up above */
+		struct virq *v = vgic_get_virq(&vg, NULL, i);
+
+		spin_lock(&v->lock);
+		ops_changed(&vg, v);
+		spin_unlock(&v->lock);
+	}
+	changes = 0;
 	return 0;
 }
 
@@ -478,7 +503,7 @@ static unsigned int asm_fires[NR_INTIDS]; /* the fast table's count */
  */
 static bool asm_fire(uint32_t intid)
 {
-	uint64_t e = entry(intid, 0) & ~LR_FAST_C;
+	uint64_t e = __atomic_load_n(&table[intid][0], __ATOMIC_ACQUIRE) & ~LR_FAST_C;
 	uint32_t free;
 	unsigned int n;
 
@@ -752,6 +777,63 @@ static void test_asm_quiesce(void **state)
 	assert_false(enabled[SPI_ONESHOT]);
 }
 
+/*
+ * A virq on a list has no entry (lr_fast_entry(), vgic_ap_add()): here one left idle on vCPU 1's
+ * list, its owner's ap_lock busy when another vCPU's ICPENDR ended it and IROUTER moved it to
+ * vCPU 0. A fire now is the general path's: the assembly, which takes no lock, would put it in
+ * vCPU 0's LR while vCPU 1 still holds it (whose prune would keep the adopted active state on
+ * vCPU 1's list, and vCPU 0's EOI would never deactivate the physical SPI). Once vCPU 1's prune
+ * takes it off, the entry is back and the fire is the assembly's, adopted on vCPU 0.
+ */
+static void test_asm_not_while_listed(void **state)
+{
+	struct virq *a = spi(SPI_EOI);
+	unsigned int fires;
+
+	(void)state;
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], GICD_IROUTER + SPI_EOI * 8, 8, MPIDR_1),
+			 VGIC_ACCESS_OK);
+	assert_int_equal(table[SPI_EOI][0], 0);
+	assert_true(table[SPI_EOI][1] != 0);
+	phys_active[SPI_EOI] = true; /* the general path acknowledged it on vCPU 1's CPU */
+	passthrough_handle(&pt, 0);
+	assert_ptr_equal(a->ap_owner, &cpu[1]);
+	assert_int_equal(table[SPI_EOI][1], 0); /* listed: no entry on vCPU 1's CPU either */
+	spin_lock(&cpu[1].ap_lock);		/* vCPU 1 folding or flushing meanwhile */
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], GICD_ICPENDR + (SPI_EOI / 32) * 4, 4,
+					 1u << (SPI_EOI % 32)),
+			 VGIC_ACCESS_OK);
+	assert_int_equal(deactivated[SPI_EOI], 1);
+	assert_int_equal(vgic_dist_write(&vg, &cpu[1], GICD_IROUTER + SPI_EOI * 8, 8, 0),
+			 VGIC_ACCESS_OK);
+	spin_unlock(&cpu[1].ap_lock);
+	assert_ptr_equal(a->ap_owner, &cpu[1]);
+	assert_ptr_equal(a->target, &cpu[0]);
+	assert_int_equal(table[SPI_EOI][0], 0);
+	fires = asm_fires[SPI_EOI];
+	assert_false(asm_fire(SPI_EOI)); /* the general path's */
+	assert_int_equal(asm_fires[SPI_EOI], fires);
+	phys_active[SPI_EOI] = false; /* (not taken: the test goes on without that fire) */
+	spin_lock(&cpu[1].ap_lock);
+	vgic_prune(&vg, &cpu[1]);
+	spin_unlock(&cpu[1].ap_lock);
+	assert_null(a->ap_owner);
+	assert_true(table[SPI_EOI][0] != 0); /* off the list: the entry is back */
+	assert_int_equal(table[SPI_EOI][1], 0);
+	assert_true(asm_fire(SPI_EOI));
+	lr[0] = (lr[0] & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE; /* vCPU 0's guest takes it */
+	general_exit();					      /* adopted on vCPU 0 */
+	assert_ptr_equal(a->ap_owner, &cpu[0]);
+	assert_true(a->active);
+	assert_int_equal(table[SPI_EOI][0], 0); /* listed again */
+	lr[a->lr] &= ~ICH_LR_STATE_MASK;	/* the guest's EOI */
+	general_exit();
+	assert_int_equal(deactivated[SPI_EOI], 2);
+	assert_false(phys_active[SPI_EOI]);
+	assert_null(a->ap_owner);
+	assert_true(table[SPI_EOI][0] != 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -769,6 +851,7 @@ int main(void)
 		cmocka_unit_test_setup(test_asm_route_and_disable, setup),
 		cmocka_unit_test_setup(test_asm_overflow, setup),
 		cmocka_unit_test_setup(test_asm_quiesce, setup),
+		cmocka_unit_test_setup(test_asm_not_while_listed, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -644,14 +644,53 @@ static void test_guests_apart(void **state)
 	free(qemu_gicd);
 }
 
+/*
+ * An eoi SPI's fire on a GICv3 may sit in an LR the assembly wrote (hyp/core/fastirq.c), known to
+ * no list: when its entry there closes (the guest disables it), that vCPU is kicked so that its
+ * fold shows the model the LR, as a flushed LR's owner is; a change that leaves the entry open
+ * kicks nobody.
+ */
+static void test_fast_entry_closed_kicks(void **state)
+{
+	struct virq *v = vgic_get_virq(&vm.vgic, NULL, SPI);
+	unsigned int i, sum;
+
+	(void)state;
+	gicd_write(GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_GRP1);
+	gicd_write(GICD_IGROUPR + 4, 1u << (SPI % 32));
+	gicd_write(GICD_IROUTER + 8 * SPI, 1); /* vCPU 1: not this CPU's (cpu_self's) */
+	gicd_write(GICD_ISENABLER + 4, 1u << (SPI % 32));
+	assert_null(v->ap_owner);
+	assert_ptr_equal(v->target, &vm.vcpus[1].vgic);
+	memset(kicks, 0, sizeof(kicks));
+	gicd_write(GICD_IPRIORITYR + SPI, 0x40); /* the entry stays open: nobody kicked */
+	for (i = sum = 0; i < SKIFF_MAX_CPUS; i++)
+		sum += kicks[i];
+	assert_int_equal(sum, 0);
+	gicd_write(GICD_ICENABLER + 4, 1u << (SPI % 32)); /* closed on vCPU 1's CPU */
+	assert_int_equal(kicks[vm.vcpus[1].pcpu], 1);
+	for (i = sum = 0; i < SKIFF_MAX_CPUS; i++)
+		sum += kicks[i];
+	assert_int_equal(sum, 1);
+	gicd_write(GICD_ICENABLER + 4, 1u << (SPI % 32)); /* closed already: nobody */
+	assert_int_equal(kicks[vm.vcpus[1].pcpu], 1);
+	gicd_write(GICD_CTLR, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_create),	    cmocka_unit_test(test_stop_vcpus),
-		cmocka_unit_test(test_wait_parked), cmocka_unit_test(test_quiesce),
-		cmocka_unit_test(test_restart),	    cmocka_unit_test(test_deactivate_phys),
-		cmocka_unit_test(test_handle_spi),  cmocka_unit_test(test_quiesce_timers_console),
-		cmocka_unit_test(test_more_guests), cmocka_unit_test(test_guests_apart),
+		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_stop_vcpus),
+		cmocka_unit_test(test_wait_parked),
+		cmocka_unit_test(test_quiesce),
+		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_deactivate_phys),
+		cmocka_unit_test(test_handle_spi),
+		cmocka_unit_test(test_quiesce_timers_console),
+		cmocka_unit_test(test_more_guests),
+		cmocka_unit_test(test_guests_apart),
+		cmocka_unit_test(test_fast_entry_closed_kicks),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, group_setup, NULL);
