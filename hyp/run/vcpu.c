@@ -48,8 +48,9 @@ static void setup_this_cpu(struct vcpu *v)
  * when no LR needs writing (v->lrs_clean): the last flush wrote none, or the last fold found
  * every LR finished and empty in ICH_ELRSR_EL2 (lr_idle) - a finished LR can still hold an EOI
  * bit whose maintenance interrupt lasts until the LR is rewritten, and ELRSR leaves those out.
- * Then every LR holds 0, a finished entry or an entry of the fast path (hardware-linked: never
- * a maintenance interrupt) and ICH_HCR_EL2 just En. The list head is read without the lock: a CPU
+ * Then every LR holds 0, a finished entry or an entry of the fast path (hardware-linked, or an
+ * eoi/oneshot SPI with the EOI bit, whose maintenance interrupt maint_pt_v3() or the general
+ * exit finishes) and ICH_HCR_EL2 just En. The list head is read without the lock: a CPU
  * that adds to this vCPU's list kicks it afterwards, so a stale empty read only moves the flush to
  * that kick's exit.
  */
