@@ -719,6 +719,10 @@ static const struct err_case err_cases[] = {
 	{ "channel-overlap", HOST_QEMU,
 	  "channel@0: memory: 0x47000000+0x2000 overlaps channel@1's memory 0x47001000+0x1000" },
 	{ "channel-no-window", HOST_QEMU, "channel@0: guest@0: device-window 0x0+0x0 is full" },
+	{ "channel-no-spi", HOST_QEMU, "channel@0: guest@1: no free SPI in spi-window <100 1>" },
+	{ "channel-resv", HOST_BOOT,
+	  "channel@0: memory: 0x7f000000+0x1000 overlaps reserved memory "
+	  "/reserved-memory/ramoops@7f000000 0x7f000000+0x100000" },
 	{ "ppi", HOST_QEMU, "guest@0/pmu: /pmu: interrupt 0 is a PPI, not an SPI" },
 	{ "hx-espi", HOST_EXTRA,
 	  "guest@0/x: /espi@1d007000: interrupt 0 has type 2, not an SPI (0)" },
