@@ -376,13 +376,9 @@ class Builder:
                     raise SystemExit("mutate: baseline %s does not compile:\n%s" % (src, out))
 
     def link(self, t, out, replace=None):
-        """Links test t to out, with replace = (src, object) in place of src's base object."""
-        objs = []
-        for src in t.srcs:
-            if replace and src == replace[0]:
-                objs.append(replace[1])
-            else:
-                objs.append(self.base_obj(t.key, src))
+        """Links test t to out, with replace = {src: object} in place of those sources' base
+        objects."""
+        objs = [(replace or {}).get(src) or self.base_obj(t.key, src) for src in t.srcs]
         os.makedirs(os.path.dirname(out), exist_ok=True)
         return run(t.cc + t.cflags + ["-o", out] + objs + t.libs, ROOT, COMPILE_TIMEOUT)
 
@@ -398,6 +394,14 @@ def copy_tree(dst):
                 not n.endswith((".c", ".h"))])
 
 
+def units_of(path, t):
+    """The sources of test t to compile again when path changes: path itself, or for a header
+    every source of t (its own test file too) that includes it."""
+    if path.endswith(".h"):
+        return [s for s in t.srcs if includes(s, path)]
+    return [path]
+
+
 def run_mutant(m, text, tests, builder, tree, timeout):
     """Applies m in the scratch tree, builds and runs its tests; sets m.status and m.detail."""
     path = os.path.join(tree, m.path)
@@ -408,19 +412,25 @@ def run_mutant(m, text, tests, builder, tree, timeout):
     try:
         objs = {}
         for t in tests:
-            obj = objs.get(t.key)
-            if obj is None:
-                obj = os.path.join(objdir, t.key + ".o")
-                os.makedirs(objdir, exist_ok=True)
-                # a warning (a parameter the mutant leaves unused) does not stop it
-                rc, out = run(t.cc + t.cflags + ["-Wno-error", "-c", m.path, "-o", obj], tree,
-                              COMPILE_TIMEOUT)
-                if rc != 0:
-                    m.status, m.detail = "stillborn", first_error(out)
-                    return
-                objs[t.key] = obj
+            replace = {}
+            for src in units_of(m.path, t):
+                obj = objs.get((t.key, src))
+                if obj is None:
+                    obj = os.path.join(objdir, t.key, src + ".o")
+                    os.makedirs(os.path.dirname(obj), exist_ok=True)
+                    # a warning (a parameter the mutant leaves unused) does not stop it
+                    rc, out = run(t.cc + t.cflags + ["-Wno-error", "-c", src, "-o", obj], tree,
+                                  COMPILE_TIMEOUT)
+                    if rc != 0:
+                        m.status, m.detail = "stillborn", first_error(out)
+                        return
+                    objs[(t.key, src)] = obj
+                replace[src] = obj
+            if not replace:
+                raise SystemExit("mutate: test_%s links no source including %s" % (t.name,
+                                                                                  m.path))
             exe = os.path.join(objdir, "test_" + t.name)
-            rc, out = builder.link(t, exe, (m.path, obj))
+            rc, out = builder.link(t, exe, replace)
             if rc != 0:
                 m.status, m.detail = "stillborn", "link: " + first_error(out)
                 return
