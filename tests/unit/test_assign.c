@@ -819,6 +819,9 @@ static const struct err_case err_cases[] = {
 	{ "stage2-full", HOST_MANY,
 	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
 	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
+	{ "stage2-one-past", HOST_MANY,
+	  "guests: their stage-2 maps need 65 translation tables, more than skiff's 64: give "
+	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
 	{ "mem-reserved", HOST_BOOT,
 	  "guest@0: memory: 0x7c000000+0x4000000 overlaps reserved memory "
 	  "/reserved-memory/tfa@7e000000 0x7e000000+0x200000" },
