@@ -235,8 +235,13 @@ const char *irq_mode_name(enum irq_mode m)
 	return m == IRQ_MODE_EOI ? "eoi" : "other";
 }
 
+/* where a test that expects skiff to stop (fatal) goes on; 0: none does */
+static jmp_buf *halt_to;
+
 _Noreturn void cpu_halt(void)
 {
+	if (halt_to)
+		longjmp(*halt_to, 1);
 	fail_msg("cpu_halt: skiff stopped");
 	abort();
 }
@@ -790,6 +795,48 @@ static void test_channel(void **state)
 	assert_null(mmio_find(&vm2.mmio, CHAN_DB2 + 0x20000, 4));
 }
 
+/* ---- the limit on devices with interrupts, all guests together (runs last: it stops in the
+ * middle of building guest@3) */
+
+#define SPI_MANY 150 /* guest@3's devices' SPIs, one each */
+
+static void test_irq_devices_limit(void **state)
+{
+	static struct vm vm4;
+	static struct assignment a4;
+	jmp_buf halted;
+	uint64_t n;
+	unsigned int i, nr = ASSIGN_MAX_IRQ_DEVICES + 1 - 3; /* guest@0 has 1, guest@1 2 */
+
+	(void)state;
+	assert_true(SPI_MANY + nr <= vm_boot_nr_intids);
+	snprintf(cfg.guest[3].name, sizeof(cfg.guest[3].name), "guest@3");
+	cfg.nr_guests = 4;
+	a4.nr_cpus = 1;
+	a4.cpu_mpidr[0] = 3;
+	a4.nr_mem = 1;
+	a4.mem[0] = (struct plat_range){ RAM2 + 0x8000000, 0x100000 };
+	a4.nr_devices = nr;
+	a4.nr_spis = nr;
+	for (i = 0; i < nr; i++) {
+		a4.dev[i] = (struct assign_device){ .first_spi = i, .nr_spi = 1 };
+		a4.spi[i] = (struct assign_spi){ .intid = SPI_MANY + i, .mode = IRQ_MODE_EOI };
+	}
+	halt_to = &halted;
+	if (!setjmp(halted)) {
+		vm_create(&vm4, 3, &cfg, &a4, &ops);
+		halt_to = NULL;
+		fail_msg("a device with interrupts past the %d slots was taken",
+			 ASSIGN_MAX_IRQ_DEVICES);
+	}
+	halt_to = NULL;
+	assert_non_null(
+		strstr(fake_console_text(), "guest@3: more than 128 devices with interrupts"));
+	/* every slot was used: the last device that fitted is guest@3's, the next is nobody's */
+	assert_true(vm_spi_counter(&vm4, SPI_MANY + nr - 2, SKIFF_CNT_SPI_TAKEN, &n));
+	assert_false(vm_spi_counter(&vm4, SPI_MANY + nr - 1, SKIFF_CNT_SPI_TAKEN, &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,7 +845,7 @@ int main(void)
 		cmocka_unit_test(test_restart),	     cmocka_unit_test(test_deactivate_phys),
 		cmocka_unit_test(test_handle_spi),   cmocka_unit_test(test_quiesce_timers_console),
 		cmocka_unit_test(test_more_guests),  cmocka_unit_test(test_channel),
-		cmocka_unit_test(test_guests_apart),
+		cmocka_unit_test(test_guests_apart), cmocka_unit_test(test_irq_devices_limit),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, group_setup, NULL);
