@@ -8,8 +8,9 @@ The catalogue (tools/mutants/<area>.txt) lists by hand the bugs a reviewer would
 comparisons flipped, bounds off by one, masks dropped, ownership checks skipped, early returns,
 arguments swapped. Each mutant is applied alone to a scratch copy of the tree; the unit tests
 that link its file are built as the Makefile builds them (its commands, from `make -n -B`, with
-each source compiled on its own so that only the mutated one is compiled again) and run, the
-test named for the file first, until one fails. A mutant is:
+each source compiled on its own so that only the mutated one is compiled again; for a header,
+every source of the test that includes it, the test's own file too) and run, the test named for
+the file first, until one fails. A mutant is:
   killed      a test failed, crashed, tripped a sanitizer or ran past --timeout
   survived    every test linking the file passed
   equivalent  survived, and the catalogue says why no behaviour can change (`equivalent:`)
