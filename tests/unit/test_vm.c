@@ -597,7 +597,7 @@ static uint64_t s2_desc(const struct vm *v, uint64_t ipa)
 static void test_more_guests(void **state)
 {
 	struct virq *c, *d, *e;
-	uint64_t n, before[SKIFF_CNT_SPI_UNMASKED + 1];
+	uint64_t n, before[SKIFF_CNT_SPI_UNMASKED + 1] = { 0 };
 	unsigned int i;
 
 	(void)state;
