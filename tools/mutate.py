@@ -8,9 +8,11 @@ The catalogue (tools/mutants/<area>.txt) lists by hand the bugs a reviewer would
 comparisons flipped, bounds off by one, masks dropped, ownership checks skipped, early returns,
 arguments swapped. Each mutant is applied alone to a scratch copy of the tree; the unit tests
 that link its file are built as the Makefile builds them (its commands, from `make -n -B`, with
-each source compiled on its own so that only the mutated one is compiled again) and run, the
-test named for the file first, until one fails. A mutant is:
-  killed      a test failed, crashed, tripped a sanitizer or ran past --timeout
+each source compiled on its own so that only the mutated one is compiled again; for a header,
+every source of the test that includes it, the test's own file too) and run, the test named for
+the file first, until one fails. A mutant is:
+  killed      a test failed, crashed, tripped a sanitizer or ran past --timeout (and past 4
+              times its own unmutated run, so that a busy host's slow test is no kill)
   survived    every test linking the file passed
   equivalent  survived, and the catalogue says why no behaviour can change (`equivalent:`)
   stillborn   it did not compile or link (neither killed nor survived: fix the catalogue)
@@ -61,6 +63,7 @@ KINDS = ("compare", "bound", "mask", "ownership", "early-return", "swap", "logic
 # what a scratch tree holds: the sources and headers the unit tests compile
 TREE_DIRS = ("arch", "lib", "hyp", "irq", "drivers", "include", "tests/unit")
 TEST_TIMEOUT = 60
+BASELINE_TIMEOUT = 600
 COMPILE_TIMEOUT = 300
 
 
@@ -376,13 +379,9 @@ class Builder:
                     raise SystemExit("mutate: baseline %s does not compile:\n%s" % (src, out))
 
     def link(self, t, out, replace=None):
-        """Links test t to out, with replace = (src, object) in place of src's base object."""
-        objs = []
-        for src in t.srcs:
-            if replace and src == replace[0]:
-                objs.append(replace[1])
-            else:
-                objs.append(self.base_obj(t.key, src))
+        """Links test t to out, with replace = {src: object} in place of those sources' base
+        objects."""
+        objs = [(replace or {}).get(src) or self.base_obj(t.key, src) for src in t.srcs]
         os.makedirs(os.path.dirname(out), exist_ok=True)
         return run(t.cc + t.cflags + ["-o", out] + objs + t.libs, ROOT, COMPILE_TIMEOUT)
 
@@ -398,6 +397,14 @@ def copy_tree(dst):
                 not n.endswith((".c", ".h"))])
 
 
+def units_of(path, t):
+    """The sources of test t to compile again when path changes: path itself, or for a header
+    every source of t (its own test file too) that includes it."""
+    if path.endswith(".h"):
+        return [s for s in t.srcs if includes(s, path)]
+    return [path]
+
+
 def run_mutant(m, text, tests, builder, tree, timeout):
     """Applies m in the scratch tree, builds and runs its tests; sets m.status and m.detail."""
     path = os.path.join(tree, m.path)
@@ -408,26 +415,34 @@ def run_mutant(m, text, tests, builder, tree, timeout):
     try:
         objs = {}
         for t in tests:
-            obj = objs.get(t.key)
-            if obj is None:
-                obj = os.path.join(objdir, t.key + ".o")
-                os.makedirs(objdir, exist_ok=True)
-                # a warning (a parameter the mutant leaves unused) does not stop it
-                rc, out = run(t.cc + t.cflags + ["-Wno-error", "-c", m.path, "-o", obj], tree,
-                              COMPILE_TIMEOUT)
-                if rc != 0:
-                    m.status, m.detail = "stillborn", first_error(out)
-                    return
-                objs[t.key] = obj
+            replace = {}
+            for src in units_of(m.path, t):
+                obj = objs.get((t.key, src))
+                if obj is None:
+                    obj = os.path.join(objdir, t.key, src + ".o")
+                    os.makedirs(os.path.dirname(obj), exist_ok=True)
+                    # a warning (a parameter the mutant leaves unused) does not stop it
+                    rc, out = run(t.cc + t.cflags + ["-Wno-error", "-c", src, "-o", obj], tree,
+                                  COMPILE_TIMEOUT)
+                    if rc != 0:
+                        m.status, m.detail = "stillborn", first_error(out)
+                        return
+                    objs[(t.key, src)] = obj
+                replace[src] = obj
+            if not replace:
+                raise SystemExit("mutate: test_%s links no source including %s" % (t.name,
+                                                                                  m.path))
             exe = os.path.join(objdir, "test_" + t.name)
-            rc, out = builder.link(t, exe, (m.path, obj))
+            rc, out = builder.link(t, exe, replace)
             if rc != 0:
                 m.status, m.detail = "stillborn", "link: " + first_error(out)
                 return
-            rc, out = run([exe], ROOT, timeout)
+            # a slow test on a busy host is no kill: at least 4 times its baseline run
+            limit = max(timeout, int(4 * t.seconds) + 1)
+            rc, out = run([exe], ROOT, limit)
             if rc is None or rc != 0:
                 m.status = "killed"
-                m.detail = "test_" + t.name + (" timed out (%d s)" % timeout if rc is None else "")
+                m.detail = "test_" + t.name + (" timed out (%d s)" % limit if rc is None else "")
                 KILLS[(m.path, t.name)] = KILLS.get((m.path, t.name), 0) + 1
                 return
         m.status = "equivalent" if m.equivalent else "survived"
@@ -523,7 +538,8 @@ def main():
                     help="leave unit test TEST (test_TEST) out: quicker, but not make mutate's "
                          "verdict (repeatable)")
     ap.add_argument("--timeout", type=int, default=TEST_TIMEOUT,
-                    help="seconds per test run before the mutant counts as killed (60)")
+                    help="seconds per test run before the mutant counts as killed (60, or 4 "
+                         "times the test's unmutated run when that is longer)")
     ap.add_argument("--check", action="store_true", help="match the snippets only, build nothing")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each mutant's result")
@@ -615,7 +631,7 @@ def main():
         if rc != 0:
             raise SystemExit("mutate: baseline test_%s does not link:\n%s" % (t.name, out))
         t0 = time.monotonic()
-        rc, out = run([exe], ROOT, a.timeout)
+        rc, out = run([exe], ROOT, BASELINE_TIMEOUT)  # a busy host's slow run is still a pass
         t.seconds = time.monotonic() - t0
         if rc != 0:
             raise SystemExit("mutate: baseline test_%s fails unmutated (%s); fix it first:\n%s"

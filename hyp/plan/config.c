@@ -587,11 +587,11 @@ static __attribute__((cold)) int parse_channel(struct cfg_ctx *c, int node, cons
 	unsigned int i;
 	int len, ret, g = 0;
 
+	fmt_snprintf(c->where, sizeof(c->where), "%s", name);
 	if (c->cfg->nr_channels == CONFIG_MAX_CHANNELS)
 		return cfg_fail(c, "more than %d channels", CONFIG_MAX_CHANNELS);
 	ch = &c->cfg->channel[c->cfg->nr_channels++];
 	fmt_snprintf(ch->name, sizeof(ch->name), "%s", name);
-	fmt_snprintf(c->where, sizeof(c->where), "%s", ch->name);
 	ret = check_props(c, node, channel_props);
 	if (!ret)
 		ret = get_prop(c, node, PROP_GUESTS, &v, &len);
@@ -600,7 +600,7 @@ static __attribute__((cold)) int parse_channel(struct cfg_ctx *c, int node, cons
 	/* two strings, each a guest's name, not the same twice */
 	if (!ret || len <= 0 || ((const char *)v)[len - 1])
 		len = 0; /* absent, empty or not NUL-terminated: no names */
-	for (i = 0, s = v; len && i < 2 && g >= 0; i++) {
+	for (i = 0, s = v; s < (const char *)v + len && i < 2 && g >= 0; i++) {
 		g = guest_by_name(c->cfg, s);
 		ch->guest[i] = (unsigned int)g;
 		s += strlen(s) + 1;

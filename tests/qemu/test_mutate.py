@@ -4,7 +4,8 @@ catalogue (tools/mutants/) still matches its source, and a small sample catalogu
 decoder (hyp/emul/abort.c, whose two unit tests build in seconds) comes out as it must: a
 mutant the tests kill is killed, one marked equivalent is equivalent, an unmarked survivor
 survives and misses the target, a mutant that does not compile is stillborn, a stale snippet
-and a killed "equivalent" one are errors, and without those the target is met. Needs the unit
+and a killed "equivalent" one are errors, a header's mutant reaches the sources including it
+(killed), and without those the target is met. Needs the unit
 test fixtures (make unit); boots nothing. Writes only under BUILD/test-mutate and a temporary
 directory."""
 
@@ -55,7 +56,13 @@ FALSE_EQUIVALENT = """mask      the register number without its mask, wrongly ma
 equivalent: not so: test_abort decodes Rt from a syndrome with bits above it
 """
 
-RESULT_RE = re.compile(r"^\[\d+/\d+\] (\S+)\s+(sample-\d+) ")
+HEADER = """file hyp/emul/abort.h
+constant  a header's macro changed: the sources that include it are compiled with it
+- #define HPFAR_FIPA_SHIFT 8
++ #define HPFAR_FIPA_SHIFT 9
+"""
+
+RESULT_RE = re.compile(r"^\[\d+/\d+\] (\S+)\s+((?:sample|header)-\d+) ")
 
 
 def run(args):
@@ -82,7 +89,7 @@ def tail(out, n=25):
 
 def main():
     tap = Tap()
-    tap.plan(9)
+    tap.plan(10)
     cases = []
     try:
         rc, out = run(["--check"])
@@ -113,6 +120,12 @@ def main():
                    "the survivor is listed with its line, the target missed, exit status 1",
                    diag)
 
+            path = sample(tmp, "header", [HEADER])
+            rc, out = run(["--catalogue", path, "-v"])
+            tap.ok(verdicts(out).get("header-1") == "killed" and rc == 0,
+                   "a mutant of a header is compiled into the sources including it: killed",
+                   ["exit status %d" % rc] + tail(out))
+
             path = sample(tmp, "clean", [KILLED, EQUIVALENT])
             rc, out = run(["--catalogue", path])
             tap.ok(rc == 0 and re.search(r"^hyp/emul/abort\.c\s+2\s+1\s+0\s+1\s+0\s+100\.0%$",
@@ -121,7 +134,7 @@ def main():
                    "killed and equivalent only: the table says 2 1 0 1 0, the target is met, "
                    "exit status 0", ["exit status %d" % rc] + tail(out))
     except (OSError, subprocess.TimeoutExpired) as e:
-        while tap.n < 9:
+        while tap.n < 10:
             tap.ok(False, "tools/mutate.py ran", [str(e)])
     return tap.done()
 

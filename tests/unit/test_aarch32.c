@@ -216,6 +216,17 @@ static void test_prefetch_abort_and_undef(void **state)
 	fake_sysreg_set("id_aa64mmfr1_el1", 1u << 20);
 	a32_take(&f, A32_UNDEF, 0, false);
 	assert_int_equal(f.spsr, A32_MODE_UND | A32_PSR_I | A32_PSR_PAN);
+	/* with FEAT_PAN and SCTLR.SPAN 1, PAN is left as it was (clear here) */
+	f.elr = PC;
+	f.spsr = A32_MODE_SVC;
+	fake_sysreg_set("sctlr_el1", 1u << 23);
+	a32_take(&f, A32_UNDEF, 0, false);
+	assert_int_equal(f.spsr, A32_MODE_UND | A32_PSR_I);
+	/* the vector base is VBAR[31:5]: bits [4:0] (RES0) never move the vector */
+	fake_sysreg_set("vbar_el1", 0x4000201f);
+	f.elr = PC;
+	a32_take(&f, A32_UNDEF, 0, false);
+	assert_int_equal(f.elr, 0x40002004);
 }
 
 int main(void)

@@ -719,6 +719,10 @@ static const struct err_case err_cases[] = {
 	{ "channel-overlap", HOST_QEMU,
 	  "channel@0: memory: 0x47000000+0x2000 overlaps channel@1's memory 0x47001000+0x1000" },
 	{ "channel-no-window", HOST_QEMU, "channel@0: guest@0: device-window 0x0+0x0 is full" },
+	{ "channel-no-spi", HOST_QEMU, "channel@0: guest@1: no free SPI in spi-window <100 1>" },
+	{ "channel-resv", HOST_BOOT,
+	  "channel@0: memory: 0x7f000000+0x1000 overlaps reserved memory "
+	  "/reserved-memory/ramoops@7f000000 0x7f000000+0x100000" },
 	{ "ppi", HOST_QEMU, "guest@0/pmu: /pmu: interrupt 0 is a PPI, not an SPI" },
 	{ "hx-espi", HOST_EXTRA,
 	  "guest@0/x: /espi@1d007000: interrupt 0 has type 2, not an SPI (0)" },
@@ -814,6 +818,9 @@ static const struct err_case err_cases[] = {
 	  "512" },
 	{ "stage2-full", HOST_MANY,
 	  "guests: their stage-2 maps need 68 translation tables, more than skiff's 64: give "
+	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
+	{ "stage2-one-past", HOST_MANY,
+	  "guests: their stage-2 maps need 65 translation tables, more than skiff's 64: give "
 	  "fewer, larger or 2 MiB-aligned RAM ranges and devices" },
 	{ "mem-reserved", HOST_BOOT,
 	  "guest@0: memory: 0x7c000000+0x4000000 overlaps reserved memory "

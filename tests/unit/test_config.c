@@ -358,6 +358,9 @@ static const struct err_case err_cases[] = {
 	{ "channel-two-ranges", "channel@0: memory: 2 ranges, more than 1" },
 	{ "channel-no-memory", "channel@0: memory: missing" },
 	{ "channel-typo", "channel@0: doorbel: unknown property" },
+	{ "channel-five", "channel@4: more than 4 channels" },
+	{ "channel-three", "channel@0: guests: not the names of two guests of this configuration" },
+	{ "channel-no-at", "/: node channels is neither skiff, guest@N nor channel@N" },
 	/* one past each limit (tools/mutants/assign.txt) */
 	{ "devices-prefix", "guest@0: devices: not \"all\"" },
 	{ "mem-sub-page", "guest@0: memory: 0x40000000+0x800 is not 4 KiB-aligned" },

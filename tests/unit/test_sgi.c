@@ -216,6 +216,7 @@ static void test_map_agrees(void **state)
 		sgi_map_build(&map, big, ARRAY_SIZE(big));
 		assert_int_equal(sgi_map_targets(&map, sgir(0, 0, 0, 0, 0, 0xffff), 0),
 				 (1u << SGI_MAP_CPUS) - 1);
+		assert_int_equal(sgi_map_targets(&map, ICC_SGI1R_IRM, 0), (1u << SGI_MAP_CPUS) - 2);
 	}
 }
 

@@ -26,6 +26,7 @@
 #include "drivers/timer.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/vm.h"
+#include "hyp/emul/channel.h"
 #include "hyp/emul/doorbell.h"
 #include "hyp/emul/vconsole.h"
 #include "irq/vgic_mmio.h"
@@ -234,8 +235,13 @@ const char *irq_mode_name(enum irq_mode m)
 	return m == IRQ_MODE_EOI ? "eoi" : "other";
 }
 
+/* where a test that expects skiff to stop (fatal) goes on; 0: none does */
+static jmp_buf *halt_to;
+
 _Noreturn void cpu_halt(void)
 {
+	if (halt_to)
+		longjmp(*halt_to, 1);
 	fail_msg("cpu_halt: skiff stopped");
 	abort();
 }
@@ -506,6 +512,13 @@ static void test_quiesce_timers_console(void **state)
 #define DEV2 0x09020000ull
 #define GICC 0x08010000ull
 #define GICV 0x08040000ull
+/* a channel between guest@1 and guest@2, the last the table holds: a doorbell page and SPI
+ * each */
+#define CHAN (CONFIG_MAX_CHANNELS - 1)
+#define CHAN_DB2 0x0b100000ull
+#define CHAN_SPI2 140 /* guest@1's doorbell, which guest@2 rings */
+#define CHAN_DB3 0x0b200000ull
+#define CHAN_SPI3 141 /* guest@2's, which guest@1 rings */
 
 static struct vm vm2, vm3;
 static struct assignment a2, a3;
@@ -549,6 +562,10 @@ static void make_more_guests(void)
 	a2.spi[0] = (struct assign_spi){ .intid = SPI_C, .mode = IRQ_MODE_HW, .edge = false };
 	a2.spi[1] = (struct assign_spi){ .intid = SPI_D, .mode = IRQ_MODE_EOI, .edge = false };
 	a2.spi[2] = (struct assign_spi){ .intid = SPI_E, .mode = IRQ_MODE_ONESHOT, .edge = true };
+	a2.nr_chan = 1;
+	a2.chan[0] = (struct assign_channel){
+		.channel = CHAN, .end = 0, .peer = 2, .intid = CHAN_SPI2, .db_base = CHAN_DB2
+	};
 	cfg.oneshot_no_deferral = true; /* test-only switches, as read at creation */
 	cfg.gicv2_hw_lrs_on_qemu = false;
 	vm_create(&vm2, 1, &cfg, &a2, &ops);
@@ -556,6 +573,10 @@ static void make_more_guests(void)
 	a3.cpu_mpidr[0] = 3;
 	a3.nr_mem = 1;
 	a3.mem[0] = (struct plat_range){ RAM2 + 0x4000000, 0x100000 };
+	a3.nr_chan = 1;
+	a3.chan[0] = (struct assign_channel){
+		.channel = CHAN, .end = 1, .peer = 1, .intid = CHAN_SPI3, .db_base = CHAN_DB3
+	};
 	cfg.oneshot_no_deferral = false;
 	cfg.gicv2_hw_lrs_on_qemu = true;
 	vm_create(&vm3, 2, &cfg, &a3, &ops);
@@ -576,7 +597,8 @@ static uint64_t s2_desc(const struct vm *v, uint64_t ipa)
 static void test_more_guests(void **state)
 {
 	struct virq *c, *d, *e;
-	uint64_t n;
+	uint64_t n, before[SKIFF_CNT_SPI_UNMASKED + 1] = { 0 };
+	unsigned int i;
 
 	(void)state;
 	make_more_guests();
@@ -618,6 +640,20 @@ static void test_more_guests(void **state)
 	/* another guest's SPI is not its to count */
 	assert_false(vm_spi_counter(&vm2, SPI, SKIFF_CNT_SPI_TAKEN, &n));
 	assert_true(vm_spi_counter(&vm2, SPI_E, SKIFF_CNT_SPI_TAKEN, &n));
+	/* a hw SPI's injections by the fast path (vectors.S counts them in its CPU's table)
+	 * count as taken and injected, and as nothing else */
+	for (i = SKIFF_CNT_SPI_TAKEN; i <= SKIFF_CNT_SPI_UNMASKED; i++)
+		assert_true(vm_spi_counter(&vm2, SPI_C, i, &before[i]));
+	assert_non_null(cpus[2].fast.table_v2);
+	cpus[2].fast.table_v2[SPI_C].count += 5;
+	for (i = SKIFF_CNT_SPI_TAKEN; i <= SKIFF_CNT_SPI_UNMASKED; i++) {
+		assert_true(vm_spi_counter(&vm2, SPI_C, i, &n));
+		assert_int_equal(
+			n,
+			before[i] +
+				(i == SKIFF_CNT_SPI_TAKEN || i == SKIFF_CNT_SPI_INJECTED ? 5 : 0));
+	}
+	cpus[2].fast.table_v2[SPI_C].count -= 5;
 	/* its start wakes its first vCPU, on its CPU */
 	memset(kicks, 0, sizeof(kicks));
 	vm_start(&vm2, RAM2, 0);
@@ -677,6 +713,164 @@ static void test_fast_entry_closed_kicks(void **state)
 	gicd_write(GICD_CTLR, 0);
 }
 
+/* ---- a channel's doorbells (hyp/emul/channel.c): guest@1 and guest@2 ring each other */
+
+/* A 32-bit or narrower access to a guest's MMIO page, through its own bus. */
+static uint64_t vm_read(struct vm *v, uint64_t ipa, unsigned int width)
+{
+	const struct mmio_region *r = mmio_find(&v->mmio, ipa, width);
+	uint64_t val = 0xdeadbeefull;
+
+	assert_non_null(r);
+	assert_int_equal(r->read(r->ctx, &v->vcpus[0], ipa - r->base, width, &val), MMIO_OK);
+	return val;
+}
+
+static void vm_write(struct vm *v, uint64_t ipa, unsigned int width, uint64_t val)
+{
+	const struct mmio_region *r = mmio_find(&v->mmio, ipa, width);
+
+	assert_non_null(r);
+	assert_int_equal(r->write(r->ctx, &v->vcpus[0], ipa - r->base, width, val), MMIO_OK);
+}
+
+static bool latched(struct vm *v, uint32_t intid)
+{
+	struct virq *q = vgic_get_virq(&v->vgic, NULL, intid);
+
+	assert_non_null(q);
+	return q->pending_latch;
+}
+
+static void test_channel(void **state)
+{
+	struct virq *q2 = vgic_get_virq(&vm2.vgic, NULL, CHAN_SPI2);
+	struct virq *q3 = vgic_get_virq(&vm3.vgic, NULL, CHAN_SPI3);
+	struct virq *c = vgic_get_virq(&vm2.vgic, NULL, SPI_C);
+	unsigned int k;
+
+	(void)state;
+	/* each end: a page of its own guest's, an edge SPI whose LRs carry the EOI bit (a ring
+	 * while it is in one sets its latch and waits for the deactivation: channel_write) */
+	assert_non_null(q2);
+	assert_non_null(q3);
+	assert_true(q2->edge && q3->edge);
+	assert_true(q2->eoi_notify && q3->eoi_notify);
+	assert_non_null(mmio_find(&vm2.mmio, CHAN_DB2 + CHANNEL_DB_SIZE - 4, 4));
+	assert_null(mmio_find(&vm2.mmio, CHAN_DB2 + CHANNEL_DB_SIZE, 4));
+	assert_null(mmio_find(&vm2.mmio, CHAN_DB3, 4));
+	assert_null(mmio_find(&vm3.mmio, CHAN_DB2, 4));
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4), 0);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 0);
+
+	/* guest@1 rings: guest@2's line pends, guest@1's does not; guest@2 heard one */
+	vm_write(&vm2, CHAN_DB2 + CHANNEL_RING, 4, 1);
+	assert_true(latched(&vm3, CHAN_SPI3));
+	assert_false(latched(&vm2, CHAN_SPI2));
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 1);
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4), 0);
+	assert_false(spin_is_locked(&q3->lock));
+	/* not a 32-bit write of RING: ignored */
+	vm_write(&vm2, CHAN_DB2 + CHANNEL_RING, 2, 1);
+	vm_write(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4, 1);
+	vm_write(&vm2, CHAN_DB2 + 0x100, 4, 1);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 1);
+	/* reads other than a 32-bit HEARD are 0 */
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_RING, 4), 0);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + 0x100, 4), 0);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 2), 0);
+
+	/* guest@2 rings back, three times: counted three times, pending once */
+	for (k = 0; k < 3; k++)
+		vm_write(&vm3, CHAN_DB3 + CHANNEL_RING, 4, 0);
+	assert_true(latched(&vm2, CHAN_SPI2));
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4), 3);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 1);
+
+	/* guest@2 restarts: its end counts from 0 again and its line is down; guest@1's end
+	 * keeps what it heard, and its line stays pending */
+	vm_quiesce(&vm3);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 0);
+	assert_false(latched(&vm3, CHAN_SPI3));
+	assert_true(q3->edge); /* the reset keeps the trigger */
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4), 3);
+	assert_true(latched(&vm2, CHAN_SPI2));
+	vm_quiesce(&vm2);
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + CHANNEL_HEARD, 4), 0);
+
+	/* guest@2 enables its doorbell: a ring kicks its CPU once; more rings while the line is
+	 * still pending count, but neither pend it again nor kick again */
+	vm_write(&vm3, GICD + GICD_CTLR, 4, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	vm_write(&vm3, GICD + GICD_ISENABLER + 4 * (CHAN_SPI3 / 32), 4, 1u << (CHAN_SPI3 % 32));
+	memset(kicks, 0, sizeof(kicks));
+	for (k = 0; k < 3; k++)
+		vm_write(&vm2, CHAN_DB2 + CHANNEL_RING, 4, 1);
+	assert_true(latched(&vm3, CHAN_SPI3));
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + CHANNEL_HEARD, 4), 3);
+	assert_int_equal(kicks[3], 1);
+	assert_int_equal(kicks[0] + kicks[1] + kicks[2], 0);
+	vm_quiesce(&vm3);
+
+	/* an end whose peer is not attached yet: a ring neither pends nor counts anything, and
+	 * the peer attached later starts from 0 */
+	assert_int_equal(channel_attach(0, 0, &vm2.mmio, &vm2.vgic, CHAN_DB2 + 0x10000, 142), 0);
+	vm_write(&vm2, CHAN_DB2 + 0x10000 + CHANNEL_RING, 4, 1);
+	assert_int_equal(vm_read(&vm2, CHAN_DB2 + 0x10000 + CHANNEL_HEARD, 4), 0);
+	assert_false(latched(&vm2, 142));
+	assert_int_equal(channel_attach(0, 1, &vm3.mmio, &vm3.vgic, CHAN_DB3 + 0x10000, 142), 0);
+	assert_int_equal(vm_read(&vm3, CHAN_DB3 + 0x10000 + CHANNEL_HEARD, 4), 0);
+	vm_write(&vm3, CHAN_DB3 + 0x10000 + CHANNEL_RING, 4, 1);
+	assert_true(latched(&vm2, 142));
+	assert_false(latched(&vm3, 142));
+	/* an SPI the guest already has for something else: refused, left as it was */
+	assert_int_equal(channel_attach(1, 0, &vm2.mmio, &vm2.vgic, CHAN_DB2 + 0x20000, SPI_C), -1);
+	assert_true(c->hw);
+	assert_false(c->edge);
+	assert_null(mmio_find(&vm2.mmio, CHAN_DB2 + 0x20000, 4));
+}
+
+/* ---- the limit on devices with interrupts, all guests together (runs last: it stops in the
+ * middle of building guest@3) */
+
+#define SPI_MANY 150 /* guest@3's devices' SPIs, one each */
+
+static void test_irq_devices_limit(void **state)
+{
+	static struct vm vm4;
+	static struct assignment a4;
+	jmp_buf halted;
+	uint64_t n;
+	unsigned int i, nr = ASSIGN_MAX_IRQ_DEVICES + 1 - 3; /* guest@0 has 1, guest@1 2 */
+
+	(void)state;
+	assert_true(SPI_MANY + nr <= vm_boot_nr_intids);
+	snprintf(cfg.guest[3].name, sizeof(cfg.guest[3].name), "guest@3");
+	cfg.nr_guests = 4;
+	a4.nr_cpus = 1;
+	a4.cpu_mpidr[0] = 3;
+	a4.nr_mem = 1;
+	a4.mem[0] = (struct plat_range){ RAM2 + 0x8000000, 0x100000 };
+	a4.nr_devices = nr;
+	a4.nr_spis = nr;
+	for (i = 0; i < nr; i++) {
+		a4.dev[i] = (struct assign_device){ .first_spi = i, .nr_spi = 1 };
+		a4.spi[i] = (struct assign_spi){ .intid = SPI_MANY + i, .mode = IRQ_MODE_EOI };
+	}
+	halt_to = &halted;
+	if (!setjmp(halted)) {
+		vm_create(&vm4, 3, &cfg, &a4, &ops);
+		halt_to = NULL;
+		fail_msg("a device with interrupts past the %d slots was taken",
+			 ASSIGN_MAX_IRQ_DEVICES);
+	}
+	halt_to = NULL;
+	assert_non_null(
+		strstr(fake_console_text(), "guest@3: more than 128 devices with interrupts"));
+	/* every slot was used: the last device that fitted is guest@3's, the next is nobody's */
+	assert_true(vm_spi_counter(&vm4, SPI_MANY + nr - 2, SKIFF_CNT_SPI_TAKEN, &n));
+	assert_false(vm_spi_counter(&vm4, SPI_MANY + nr - 1, SKIFF_CNT_SPI_TAKEN, &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,8 +883,10 @@ int main(void)
 		cmocka_unit_test(test_handle_spi),
 		cmocka_unit_test(test_quiesce_timers_console),
 		cmocka_unit_test(test_more_guests),
+		cmocka_unit_test(test_channel),
 		cmocka_unit_test(test_guests_apart),
 		cmocka_unit_test(test_fast_entry_closed_kicks),
+		cmocka_unit_test(test_irq_devices_limit),
 	};
 
 	return cmocka_run_group_tests_name("vm", tests, group_setup, NULL);
