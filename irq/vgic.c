@@ -439,15 +439,15 @@ bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsi
  * Both vc's ap_lock and v's lock held. A virq on a list has no fast-path entry (lr_fast_entry(),
  * hyp/core/fastirq.c's fast_lr()): the assembly fires, which take no lock, only ever write the
  * LR of a virq that is on no list and in no flushed LR, so no fire is adopted into a virq that
- * another vCPU still holds. Joining and leaving a list therefore tell ops->changed.
+ * another vCPU still holds. Leaving a list tells ops->changed (vgic_ap_del, vgic_prune_at);
+ * joining one does in the callers that matter (vgic_queue, vgic_queue_held, which end with
+ * it; the C fire's lr_fast_inject_body is GICv2's, where it does not matter).
  */
 void vgic_ap_add(struct vgic_cpu *vc, struct virq *v)
 {
 	v->ap_next = vc->ap_head;
 	__atomic_store_n(&vc->ap_head, v, __ATOMIC_RELEASE); /* peeked without the lock */
 	v->ap_owner = vc;
-	if (vgic_listed_matters(vc->vgic, v))
-		vgic_changed(vc->vgic, v);
 }
 
 /* Both v->ap_owner's ap_lock and v's lock held. */
