@@ -582,7 +582,7 @@ static int guest_by_name(const struct config *cfg, const char *s)
 static __attribute__((cold)) int parse_channel(struct cfg_ctx *c, int node, const char *name)
 {
 	struct config_channel *ch;
-	const char *s;
+	const char *s, *end;
 	const void *v = NULL;
 	unsigned int i;
 	int len, ret, g = 0;
@@ -599,13 +599,14 @@ static __attribute__((cold)) int parse_channel(struct cfg_ctx *c, int node, cons
 		return ret;
 	/* two strings, each a guest's name, not the same twice */
 	if (!ret || len <= 0 || ((const char *)v)[len - 1])
-		len = 0; /* absent, empty or not NUL-terminated: no names */
-	for (i = 0, s = v; s < (const char *)v + len && i < 2 && g >= 0; i++) {
+		len = 0;		       /* absent, empty or not NUL-terminated: no names */
+	end = len ? (const char *)v + len : v; /* (v may be NULL: no offset applied to it) */
+	for (i = 0, s = v; s < end && i < 2 && g >= 0; i++) {
 		g = guest_by_name(c->cfg, s);
 		ch->guest[i] = (unsigned int)g;
 		s += strlen(s) + 1;
 	}
-	if (i != 2 || g < 0 || s != (const char *)v + len || ch->guest[0] == ch->guest[1])
+	if (i != 2 || g < 0 || s != end || ch->guest[0] == ch->guest[1])
 		return cfg_fail(c, "%s: not the names of two guests of this configuration",
 				PROP_GUESTS);
 	i = 0;

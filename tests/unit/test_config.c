@@ -354,6 +354,8 @@ static const struct err_case err_cases[] = {
 	{ "channel-guest", "channel@0: guests: not the names of two guests of this configuration" },
 	{ "channel-self", "channel@0: guests: not the names of two guests of this configuration" },
 	{ "channel-one", "channel@0: guests: not the names of two guests of this configuration" },
+	{ "channel-no-guests",
+	  "channel@0: guests: not the names of two guests of this configuration" },
 	{ "channel-unaligned", "channel@0: memory: 0x47000800+0x1000 is not 4 KiB-aligned" },
 	{ "channel-two-ranges", "channel@0: memory: 2 ranges, more than 1" },
 	{ "channel-no-memory", "channel@0: memory: missing" },
