@@ -149,12 +149,21 @@ RECAP_LINES = 60  # the failures repeated after the last suite
 
 
 def suite_timeout(path, default):
+    """A suite's own `SUITE_TIMEOUT = N` (a plain number, a comment may follow), else default.
+    Anything else on that line is an error: `4 * X` would have read as 4 seconds."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            m = re.search(r"^SUITE_TIMEOUT\s*=\s*(\d+)", f.read(), re.M)
-        return int(m.group(1)) if m else default
+            text = f.read()
     except OSError:
         return default
+    line = re.search(r"^SUITE_TIMEOUT\b.*$", text, re.M)
+    if not line:
+        return default
+    m = re.match(r"SUITE_TIMEOUT\s*=\s*(\d+)\s*(#.*)?$", line.group(0))
+    if not m:
+        sys.exit("run-tests: %s: SUITE_TIMEOUT must be a plain number of seconds: %s" % (
+            path, line.group(0)))
+    return int(m.group(1))
 
 
 def find_suites(build, timeout, suites_dir=None):

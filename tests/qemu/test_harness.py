@@ -341,6 +341,28 @@ def main():
                       ["passing run: exit %d" % rc_good] + lines_good)
 
     @case
+    def t_runner_suite_timeout():
+        """A suite's SUITE_TIMEOUT is a plain number, or run-tests refuses to start: it once read
+        `4 * RUN_TIMEOUT + 60` as 4 seconds and killed a healthy suite."""
+        out = {}
+        for name, line in (("plain", "SUITE_TIMEOUT = 780  # why"), ("expr", "SUITE_TIMEOUT = 4 * 60")):
+            base = tempfile.mkdtemp(dir=tmp)
+            qemu = os.path.join(base, "suites", "qemu")
+            os.makedirs(qemu)
+            with open(os.path.join(qemu, "test_%s.py" % name), "w") as f:
+                f.write("%s\nprint('1..1')\nprint('ok 1 - x')\n" % line)
+            p = subprocess.run([sys.executable, RUNNER, "--build", os.path.join(base, "build"),
+                                "--suites-dir", os.path.join(base, "suites"), "--list"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=60)
+            out[name] = (p.returncode, p.stdout)
+        return tap.ok(out["plain"][0] == 0 and "qemu/test_plain  (timeout 780 s)" in out["plain"][1]
+                      and out["expr"][0] != 0 and
+                      "SUITE_TIMEOUT must be a plain number" in out["expr"][1],
+                      "run-tests: SUITE_TIMEOUT = 780 is 780 s; SUITE_TIMEOUT = 4 * 60 is refused, "
+                      "not read as 4 s", ["%s: exit %d: %s" % (k, v[0], v[1]) for k, v in out.items()])
+
+    @case
     def t_linux_guest_tap():
         sys.path.insert(0, os.path.join(ROOT, "tests", "linux"))
         import test_linux
