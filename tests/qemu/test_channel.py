@@ -148,15 +148,9 @@ def run_outsider(tap, name="channel-outsider"):
         return tap.ok(False, name, [err])
     extra = [("channel", SHM)] + [("bell%s" % g.replace("@", ""), (a, 0x1000)) for g, a in bells]
     outsider["bootargs"] = "ops=%d deny=%s" % (OUTSIDER_OPS, multi.deny_list(outsider, gs, extra))
-    dtb, err = config(gs, os.path.join(LOGS, name))
+    r, secs, err = boot(gs, name, 3)
     if err:
         return tap.ok(False, name, [err])
-    args = MACHINE + ["-smp", "3", "-bios", rel(SKIFF),
-                      "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
-    start = time.monotonic()
-    r = run_qemu(args + multi.loader_args(gs), timeout=RUN_TIMEOUT, name=name,
-                 expect=[r"^skiff: all guests are off"])
-    secs = time.monotonic() - start
     f = checks(r.console, gs[:2])
     lines = multi.split_console(r.console).get("guest@2", [])
     f += multi.guest_failures(lines, "hostile")
@@ -171,20 +165,28 @@ def run_outsider(tap, name="channel-outsider"):
                      r, f, tail=40)
 
 
+def boot(gs, name, smp):
+    """skiff with the configuration of gs and channel@0 on smp CPUs, the bare-metal guests
+    loaded, until every guest is off: (run, wall seconds, None) or (None, 0, why)."""
+    dtb, err = config(gs, os.path.join(LOGS, name))
+    if err:
+        return None, 0, err
+    args = MACHINE + ["-smp", str(smp), "-bios", rel(SKIFF),
+                      "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
+    start = time.monotonic()
+    r = run_qemu(args + multi.loader_args(gs), timeout=RUN_TIMEOUT, name=name,
+                 expect=[r"^skiff: all guests are off"])
+    return r, time.monotonic() - start, None
+
+
 def run_pair(tap, name="channel-pair", kinds=("channel", "channel")):
     gs = guests(kinds)
     missing = [p for p in [SKIFF] + [g["image"] for g in gs] if not os.path.exists(p)]
     if missing:
         return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
-    dtb, err = config(gs, os.path.join(LOGS, name))
+    r, secs, err = boot(gs, name, 2)
     if err:
         return tap.ok(False, name, [err])
-    args = MACHINE + ["-smp", "2", "-bios", rel(SKIFF),
-                      "-fw_cfg", "name=opt/skiff/config.dtb,file=%s" % rel(dtb)]
-    start = time.monotonic()
-    r = run_qemu(args + multi.loader_args(gs), timeout=RUN_TIMEOUT, name=name,
-                 expect=[r"^skiff: all guests are off"])
-    secs = time.monotonic() - start
     f = checks(r.console, gs)
     if "channel32" in kinds and not re.search(r"^skiff: guest@%d: 1 vcpus, AArch32 kernel at" %
                                               kinds.index("channel32"), r.console, re.M):
