@@ -843,6 +843,28 @@ static void test_asm_not_while_listed(void **state)
 	assert_true(table[SPI_EOI][0] != 0);
 }
 
+/* A oneshot fire still active in an assembly LR, whose mask a write against the stale line state
+ * lifted (an ICFGR change's read and restore of the enable), adopted by a general exit: the
+ * adoption masks the line again, so it stays masked until the EOI (passthrough_adopt_with) */
+static void test_asm_oneshot_adopt_masks(void **state)
+{
+	(void)state;
+	enabled[SPI_ONESHOT] = true;
+	assert_true(asm_fire(SPI_ONESHOT));
+	assert_false(enabled[SPI_ONESHOT]);
+	enabled[SPI_ONESHOT] = true;			      /* lifted meanwhile */
+	lr[0] = (lr[0] & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE; /* the guest took it */
+	general_exit();					      /* adopted */
+	assert_true(spi(SPI_ONESHOT)->active);
+	assert_false(enabled[SPI_ONESHOT]);
+	assert_true(pt.line[1].skiff_masked);
+	lr[spi(SPI_ONESHOT)->lr] &= ~ICH_LR_STATE_MASK; /* the guest's EOI */
+	general_exit();
+	assert_int_equal(deactivated[SPI_ONESHOT], 1);
+	assert_false(enabled_at_deactivate[SPI_ONESHOT]);
+	assert_true(enabled[SPI_ONESHOT]); /* released: the guest's enable is set */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -861,6 +883,7 @@ int main(void)
 		cmocka_unit_test_setup(test_asm_overflow, setup_asm),
 		cmocka_unit_test_setup(test_asm_quiesce, setup_asm),
 		cmocka_unit_test_setup(test_asm_not_while_listed, setup_asm),
+		cmocka_unit_test_setup(test_asm_oneshot_adopt_masks, setup_asm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
