@@ -267,15 +267,21 @@ def prepare_linux():
     init = init.replace(INIT_MARKER, INIT_MARKER + INIT_HOOK, 1)
     with open(marker, "rb") as f:
         prog = f.read()
-    overlay = newc([("init", stat.S_IFREG | 0o755, init.encode()),
-                    ("bin/skiff-boot-marker", stat.S_IFREG | 0o755, prog)])
+    write_overlay(base, [("init", stat.S_IFREG | 0o755, init.encode()),
+                         ("bin/skiff-boot-marker", stat.S_IFREG | 0o755, prog)],
+                  "initramfs.cpio.gz")
+    return None
+
+
+def write_overlay(base, files, name):
+    """BENCH_DIR/name: the initramfs base (gzipped cpio bytes) with files [(path, mode, data)]
+    appended as a second gzipped newc archive. The kernel unpacks concatenated archives in
+    order: the overlay's files replace theirs."""
     z = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=z, mtime=0) as g:
-        g.write(overlay)
-    # the kernel unpacks concatenated archives in order: the overlay's files replace theirs
-    with open(os.path.join(BENCH_DIR, "initramfs.cpio.gz"), "wb") as f:
+        g.write(newc(files))
+    with open(os.path.join(BENCH_DIR, name), "wb") as f:
         f.write(base + z.getvalue())
-    return None
 
 
 def linux_boot(kind, smp):

@@ -23,8 +23,6 @@ tests/qemu/test_multi.py and tests/linux/test_linux.py), written to build/bench/
 """
 
 import argparse
-import gzip
-import io
 import os
 import re
 import stat
@@ -106,13 +104,9 @@ def load_initramfs(bench):
     init = init.decode().replace(INIT_ANCHOR, "done\n" + INIT_HOOK + INIT_ANCHOR[5:], 1)
     with open(LOAD_SH, "rb") as f:
         load = f.read()
-    overlay = bench.newc([("init", stat.S_IFREG | 0o755, init.encode()),
-                          ("bin/skiff-load", stat.S_IFREG | 0o755, load)])
-    z = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=z, mtime=0) as g:
-        g.write(overlay)
-    with open(os.path.join(BENCH_DIR, "load-initramfs.cpio.gz"), "wb") as f:
-        f.write(base + z.getvalue())
+    bench.write_overlay(base, [("init", stat.S_IFREG | 0o755, init.encode()),
+                               ("bin/skiff-load", stat.S_IFREG | 0o755, load)],
+                        "load-initramfs.cpio.gz")
     return None
 
 
