@@ -353,6 +353,9 @@ void boot_primary(uint64_t dtb, uint64_t base, uint64_t mode, uint64_t el)
 	if (guests)
 		guests_start();
 	log_info("no guest to run: powering off");
+	/* log_info() leaves its line to a CPU that holds the console (a secondary printing its
+	 * alert): wait for it, or the power-off cuts the console mid-line */
+	log_flush();
 	psci_fw_system_off();
 	fatal("PSCI SYSTEM_OFF returned");
 }

@@ -1,7 +1,7 @@
 /*
  * exception.c - what skiff does with an exception taken to EL2: interrupts go to the
- * interrupt handler; anything unexpected is reported (ESR, ELR, FAR, CPU) and stops only
- * the CPU that took it.
+ * interrupt handler; anything unexpected is reported (ESR, ELR, FAR, CPU, registers) and stops
+ * only the CPU that took it.
  */
 #include "arch/arm64/boot.h"
 #include "arch/arm64/exception.h"
@@ -44,6 +44,21 @@ static const char *ec_name(unsigned int ec)
 	}
 }
 
+/* x0-x30, the stack pointer at the exception and SPSR_EL2, four to a line. */
+static void dump_regs(unsigned int idx, const struct exc_frame *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < 28; i += 4)
+		log_cpu_alert(idx, "x%u-x%u: %016llx %016llx %016llx %016llx", i, i + 3,
+			      (unsigned long long)f->x[i], (unsigned long long)f->x[i + 1],
+			      (unsigned long long)f->x[i + 2], (unsigned long long)f->x[i + 3]);
+	log_cpu_alert(idx, "x28-x30: %016llx %016llx %016llx, sp %016llx, spsr %llx",
+		      (unsigned long long)f->x[28], (unsigned long long)f->x[29],
+		      (unsigned long long)f->x[30], (unsigned long long)(uintptr_t)(f + 1),
+		      (unsigned long long)f->spsr);
+}
+
 static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 {
 	struct cpu *self = cpu_self();
@@ -54,9 +69,12 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 		      "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
 		      exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
 		      (unsigned long long)f->elr, (unsigned long long)f->far);
+	dump_regs(idx, f);
+	log_cpu_alert(idx, "stopped");
+	/* last: whoever acts on the stop (the boot CPU's count, a power-off) finds every line of
+	 * this report in the log */
 	if (self)
 		cpu_set_state(self, CPU_STOPPED);
-	log_cpu_alert(idx, "stopped");
 	cpu_halt();
 }
 

@@ -30,6 +30,7 @@ static unsigned int irqs, exits, halts;
 static unsigned long exit_slot;
 static struct vcpu *exit_vcpu;
 static enum cpu_state state_set;
+static char said_before_stop[2048]; /* the console when the CPU was marked stopped */
 static jmp_buf halted;
 
 struct cpu *cpu_self(void)
@@ -41,6 +42,7 @@ void cpu_set_state(struct cpu *c, enum cpu_state s)
 {
 	assert_ptr_equal(c, self);
 	state_set = s;
+	snprintf(said_before_stop, sizeof(said_before_stop), "%s", fake_console_text());
 }
 
 void irq_entry(void)
@@ -154,6 +156,9 @@ static void test_unexpected_at_el2(void **state)
 	frame.esr = (0x25ull << 26) | (1ull << 25) | 0x45; /* a data abort at EL2 */
 	frame.elr = 0x40212345;
 	frame.far = 0xdead0000;
+	frame.spsr = 0x3c9;
+	for (unsigned int i = 0; i < 31; i++)
+		frame.x[i] = 0x11 * i;
 	assert_true(take(EXC_CUR_SPX_SYNC));
 	assert_int_equal(halts, 1);
 	assert_int_equal(state_set, CPU_STOPPED); /* this CPU only: the others carry on */
@@ -162,6 +167,17 @@ static void test_unexpected_at_el2(void **state)
 			       "cpu3: unexpected exception: sync from EL2, ESR 0x96000045 (EC "
 			       "0x25 data abort), ELR 0x40212345, FAR 0xdead0000"));
 	assert_non_null(strstr(fake_console_text(), "cpu3: stopped"));
+	/* the registers as the frame holds them; sp is the stack above the frame */
+	assert_non_null(strstr(fake_console_text(),
+			       "cpu3: x0-x3: 0000000000000000 "
+			       "0000000000000011 0000000000000022 0000000000000033"));
+	assert_non_null(strstr(fake_console_text(), "cpu3: x28-x30: 00000000000001dc "
+						    "00000000000001ed 00000000000001fe, sp "));
+	assert_non_null(strstr(fake_console_text(), ", spsr 3c9\r\n"));
+	/* the whole report is out before the CPU counts as stopped: whoever acts on the stop (the
+	 * boot CPU's count, then a power-off) finds every line of it */
+	assert_non_null(strstr(said_before_stop, "cpu3: x28-x30: "));
+	assert_non_null(strstr(said_before_stop, "cpu3: stopped"));
 }
 
 static void test_every_el2_slot_but_irq_stops(void **state)
