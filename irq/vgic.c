@@ -389,18 +389,26 @@ void vgic_notify_config(struct virq *v)
  * for it. (KVM also lets ICC_SGI1R_EL1 pend an SGI configured as Group 0; skiff keeps the
  * strict match, so a guest cannot raise a Group 0 - FIQ - SGI through the Group 1 register.)
  */
+static uint32_t queue(struct vgic *vg, struct virq *v);
+static void vgic_kick_mask(struct vgic *vg, uint32_t mask);
+
+/* Every target's SGI is queued before any target is kicked, and no kick is made under a
+ * virq's lock (queue()). */
 static void vgic_sgi_to(struct vgic *vg, uint32_t mask, unsigned int intid, unsigned int group)
 {
+	uint32_t kick = 0;
+
 	for (; mask; mask &= mask - 1) {
 		struct virq *v = &vg->cpus[__builtin_ctz(mask)]->private_irqs[intid];
 
 		spin_lock(&v->lock);
 		if (v->group == group) {
 			v->pending_latch = true;
-			vgic_queue(vg, v);
+			kick |= queue(vg, v);
 		}
 		spin_unlock(&v->lock);
 	}
+	vgic_kick_mask(vg, kick);
 }
 
 void vgic_sgi(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsigned int group)
@@ -470,9 +478,15 @@ void vgic_ap_del(struct virq *v)
  * Taking a virq off its owner's list needs that ap_lock, which comes before v's: it is tried
  * without waiting. If someone holds it (the owner folding or flushing, possibly this very CPU
  * with a source callback under it), the owner is kicked instead and its next prune takes v off.
+ * Returns the vCPUs to kick (a mask of vgic_cpu ids) rather than kicking them: the caller may
+ * kick once it has let go of v's lock (vgic_sgi_to), so that another CPU folding v never waits
+ * on a kick, which is a GIC register write (under QEMU's TCG one that takes its global lock,
+ * and sleeps while another thread holds that).
  */
-void vgic_queue(struct vgic *vg, struct virq *v)
+static uint32_t queue(struct vgic *vg, struct virq *v)
 {
+	uint32_t kick = 0;
+
 	SPIN_ASSERT_HELD(&v->lock);
 	for (;;) {
 		struct vgic_cpu *owner = v->ap_owner, *target = v->target;
@@ -483,7 +497,7 @@ void vgic_queue(struct vgic *vg, struct virq *v)
 			 * moved, else its owner must refresh its LRs */
 			if (v->lr >= 0 || v->active || (wants && owner == target) ||
 			    !spin_trylock(&owner->ap_lock)) {
-				vgic_kick(vg, owner);
+				kick |= 1u << owner->id;
 				break;
 			}
 			vgic_ap_del(v);
@@ -500,12 +514,24 @@ void vgic_queue(struct vgic *vg, struct virq *v)
 		if (!v->ap_owner && v->target == target && vgic_wants_lr(vg, v)) {
 			vgic_ap_add(target, v);
 			spin_unlock(&target->ap_lock);
-			vgic_kick(vg, target);
+			kick |= 1u << target->id;
 			break;
 		}
 		spin_unlock(&target->ap_lock);
 	}
 	vgic_changed(vg, v);
+	return kick;
+}
+
+static void vgic_kick_mask(struct vgic *vg, uint32_t mask)
+{
+	for (; mask; mask &= mask - 1)
+		vgic_kick(vg, vg->cpus[__builtin_ctz(mask)]);
+}
+
+void vgic_queue(struct vgic *vg, struct virq *v)
+{
+	vgic_kick_mask(vg, queue(vg, v));
 }
 
 void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)

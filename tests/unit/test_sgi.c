@@ -224,11 +224,29 @@ static void test_map_agrees(void **state)
 
 static unsigned int kicks[VGIC_MAX_CPUS];
 
+static unsigned int kick_intid = VGIC_NR_SGIS; /* an SGI whose state each kick checks */
+static unsigned int kick_queued_first; /* how many targets had it listed at the first kick */
+
+/* A kick is a GIC register write, which must not be made while a virq's lock or a list's
+ * ap_lock is held: another CPU folding that virq would wait on it (on QEMU's TCG, for as long
+ * as the kicker's thread sleeps on QEMU's own lock). */
 static void fake_kick(struct vgic *vg, unsigned int vcpu)
 {
-	(void)vg;
+	unsigned int i;
+
 	assert_true(vcpu < VGIC_MAX_CPUS);
 	kicks[vcpu]++;
+	if (kick_intid >= VGIC_NR_SGIS)
+		return;
+	for (i = 0; i < vg->nr_cpus; i++) {
+		struct vgic_cpu *vc = vg->cpus[i];
+
+		assert_false(spin_is_locked(&vc->private_irqs[kick_intid].lock));
+		assert_false(spin_is_locked(&vc->ap_lock));
+		if (kicks[0] + kicks[1] + kicks[2] + kicks[3] == 1 &&
+		    vc->private_irqs[kick_intid].ap_owner == vc)
+			kick_queued_first++;
+	}
 }
 
 static const struct vgic_ops fake_ops = { .kick = fake_kick };
@@ -252,6 +270,8 @@ static int setup(void **state)
 	}
 	vgic_init(&e->vg, &fake_ops, 64, cpus, 4);
 	memset(kicks, 0, sizeof(kicks));
+	kick_intid = VGIC_NR_SGIS;
+	kick_queued_first = 0;
 	*state = e;
 	return 0;
 }
@@ -359,6 +379,33 @@ static void test_delivery(void **state)
 	assert_int_equal(kicks[0], 1);
 }
 
+/* A broadcast kicks each target once, after every target's SGI is on its list and with no
+ * lock held (fake_kick checks). */
+static void test_kicks_after_unlock(void **state)
+{
+	struct env *e = *state;
+	unsigned int i;
+
+	e->vg.ctlr |= 2; /* EnableGrp1 */
+	for (i = 0; i < 4; i++) {
+		e->cpu[i].private_irqs[5].group = 1;
+		e->cpu[i].private_irqs[5].enabled = true;
+	}
+	kick_intid = 5;
+	vgic_sgi(&e->vg, &e->cpu[1], ICC_SGI1R_IRM | 5ull << 24, 1);
+	assert_int_equal(kicks[0], 1);
+	assert_int_equal(kicks[1], 0); /* the sender */
+	assert_int_equal(kicks[2], 1);
+	assert_int_equal(kicks[3], 1);
+	assert_int_equal(kick_queued_first, 3);
+
+	/* already listed (in flight): the owner is kicked to refresh its LRs, again unlocked */
+	memset(kicks, 0, sizeof(kicks));
+	assert_true(vgic_sgi_others(&e->vg, &e->cpu[0], sgir(5, 0, 0, 1, 0, 3), 1));
+	assert_int_equal(kicks[2] + kicks[3], 2);
+	assert_int_equal(kicks[0] + kicks[1], 0);
+}
+
 /* Targets that do not exist, and a NULL sender (nobody excluded). */
 static void test_nonexistent_and_no_sender(void **state)
 {
@@ -418,6 +465,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broadcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delivery, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kicks_after_unlock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonexistent_and_no_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_others_only, setup, teardown),
 	};
