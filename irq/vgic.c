@@ -389,11 +389,8 @@ void vgic_notify_config(struct virq *v)
  * for it. (KVM also lets ICC_SGI1R_EL1 pend an SGI configured as Group 0; skiff keeps the
  * strict match, so a guest cannot raise a Group 0 - FIQ - SGI through the Group 1 register.)
  */
-static uint32_t queue(struct vgic *vg, struct virq *v);
-static void vgic_kick_mask(struct vgic *vg, uint32_t mask);
-
 /* Every target's SGI is queued before any target is kicked, and no kick is made under a
- * virq's lock (queue()). */
+ * virq's lock (vgic_queue_deferred()). */
 static void vgic_sgi_to(struct vgic *vg, uint32_t mask, unsigned int intid, unsigned int group)
 {
 	uint32_t kick = 0;
@@ -404,7 +401,7 @@ static void vgic_sgi_to(struct vgic *vg, uint32_t mask, unsigned int intid, unsi
 		spin_lock(&v->lock);
 		if (v->group == group) {
 			v->pending_latch = true;
-			kick |= queue(vg, v);
+			kick |= vgic_queue_deferred(vg, v);
 		}
 		spin_unlock(&v->lock);
 	}
@@ -478,12 +475,8 @@ void vgic_ap_del(struct virq *v)
  * Taking a virq off its owner's list needs that ap_lock, which comes before v's: it is tried
  * without waiting. If someone holds it (the owner folding or flushing, possibly this very CPU
  * with a source callback under it), the owner is kicked instead and its next prune takes v off.
- * Returns the vCPUs to kick (a mask of vgic_cpu ids) rather than kicking them: the caller may
- * kick once it has let go of v's lock (vgic_sgi_to), so that another CPU folding v never waits
- * on a kick, which is a GIC register write (under QEMU's TCG one that takes its global lock,
- * and sleeps while another thread holds that).
  */
-static uint32_t queue(struct vgic *vg, struct virq *v)
+uint32_t vgic_queue_deferred(struct vgic *vg, struct virq *v)
 {
 	uint32_t kick = 0;
 
@@ -523,7 +516,7 @@ static uint32_t queue(struct vgic *vg, struct virq *v)
 	return kick;
 }
 
-static void vgic_kick_mask(struct vgic *vg, uint32_t mask)
+void vgic_kick_mask(struct vgic *vg, uint32_t mask)
 {
 	for (; mask; mask &= mask - 1)
 		vgic_kick(vg, vg->cpus[__builtin_ctz(mask)]);
@@ -531,7 +524,7 @@ static void vgic_kick_mask(struct vgic *vg, uint32_t mask)
 
 void vgic_queue(struct vgic *vg, struct virq *v)
 {
-	vgic_kick_mask(vg, queue(vg, v));
+	vgic_kick_mask(vg, vgic_queue_deferred(vg, v));
 }
 
 void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v)

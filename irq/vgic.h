@@ -211,6 +211,12 @@ bool vgic_sgi_others(struct vgic *vg, struct vgic_cpu *self, uint64_t sgir, unsi
  * true if the prune had more to move than requeue holds (prune and requeue again).
  */
 void vgic_queue(struct vgic *vg, struct virq *v);
+/* vgic_queue() without its kicks: returns the vCPUs to kick (bit n: vgic_cpu id n), for the
+ * caller to kick with vgic_kick_mask() once it has let go of v's lock. A kick is a GIC register
+ * write; another CPU folding v must not wait on it (docs/locks.md: on QEMU's TCG the write
+ * takes QEMU's global lock, and may sleep). The SGI senders use it. */
+uint32_t vgic_queue_deferred(struct vgic *vg, struct virq *v);
+void vgic_kick_mask(struct vgic *vg, uint32_t mask);
 void vgic_queue_held(struct vgic *vg, struct vgic_cpu *vc, struct virq *v);
 void vgic_prune(struct vgic *vg, struct vgic_cpu *vc);
 bool vgic_requeue(struct vgic *vg, struct vgic_cpu *vc);

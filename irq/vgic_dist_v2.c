@@ -45,15 +45,16 @@ static void gicd2_write_targets(struct vgic_mmio *m, struct virq *v, uint32_t fi
 		vgic_set_route(m->vg, v, field & gicd2_cpus(m->vg));
 }
 
-/* SGI v made pending from the vCPUs of the mask sources (v's lock held) */
-static void gicd2_pend_sgi(struct vgic *vg, struct virq *v, uint32_t sources)
+/* SGI v made pending from the vCPUs of the mask sources (v's lock held); the vCPUs to kick
+ * once it is let go (vgic_queue_deferred). */
+static uint32_t gicd2_pend_sgi(struct vgic *vg, struct virq *v, uint32_t sources)
 {
 	SPIN_ASSERT_HELD(&v->lock);
 	if (!(sources & ~v->sgi_sources))
-		return;
+		return 0;
 	v->sgi_sources |= (uint8_t)sources;
 	v->pending_latch = true;
-	vgic_queue(vg, v);
+	return vgic_queue_deferred(vg, v);
 }
 
 /*
@@ -66,7 +67,7 @@ static void gicd2_write_sgir(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 {
 	struct vgic *vg = m->vg;
 	uint32_t intid = (uint32_t)val & GICD_SGIR_SGIINTID_MASK;
-	uint32_t targets, self, i;
+	uint32_t targets, self, i, kick = 0;
 
 	(void)idx;
 	if (!m->vc)
@@ -91,9 +92,10 @@ static void gicd2_write_sgir(struct vgic_mmio *m, uint32_t idx, uint64_t val)
 			struct virq *v = &vg->cpus[i]->private_irqs[intid];
 
 			spin_lock(&v->lock);
-			gicd2_pend_sgi(vg, v, self);
+			kick |= gicd2_pend_sgi(vg, v, self);
 			spin_unlock(&v->lock);
 		}
+	vgic_kick_mask(vg, kick);
 }
 
 /* GICD_CPENDSGIR<n> / GICD_SPENDSGIR<n> (4.3.16, 4.3.17): one byte per SGI of the accessing
@@ -106,7 +108,8 @@ static uint32_t gicd2_read_sgi_sources(struct vgic_mmio *m, struct virq *v)
 
 static void gicd2_write_spendsgir(struct vgic_mmio *m, struct virq *v, uint32_t field)
 {
-	gicd2_pend_sgi(m->vg, v, field & gicd2_cpus(m->vg));
+	/* a register write, under v's lock: it kicks there, as the others do (docs/locks.md) */
+	vgic_kick_mask(m->vg, gicd2_pend_sgi(m->vg, v, field & gicd2_cpus(m->vg)));
 }
 
 static void gicd2_write_cpendsgir(struct vgic_mmio *m, struct virq *v, uint32_t field)

@@ -38,10 +38,19 @@ static unsigned int kicks[VGIC_MAX_CPUS];
 static struct irq_config last_cfg;
 static unsigned int nr_cfg;
 
+static bool kick_unlocked; /* each kick checks that no SGI's lock and no ap_lock is held */
+
 static void fake_kick(struct vgic *vg, unsigned int vcpu)
 {
+	unsigned int c, i;
+
 	assert_true(vcpu < vg->nr_cpus);
 	kicks[vcpu]++;
+	for (c = 0; kick_unlocked && c < vg->nr_cpus; c++) {
+		assert_false(spin_is_locked(&vg->cpus[c]->ap_lock));
+		for (i = 0; i < VGIC_NR_SGIS; i++)
+			assert_false(spin_is_locked(&vg->cpus[c]->private_irqs[i].lock));
+	}
 }
 
 static const struct vgic_ops fake_ops = {
@@ -145,6 +154,7 @@ static struct env *env_new(unsigned int nr_cpus)
 	assert_int_equal(vgic_claim_spi(&e->vg, SPI_OWN, NULL, 0), 0);
 	assert_int_equal(vgic_claim_spi(&e->vg, SPI_FAR, NULL, 0), 0);
 	memset(kicks, 0, sizeof(kicks));
+	kick_unlocked = false;
 	memset(gich_lr, 0, sizeof(gich_lr));
 	nr_cfg = 0;
 	nr_set_active = 0;
@@ -821,6 +831,25 @@ static void test_sgir_sources(void **state)
 	assert_int_equal(e->cpu[0].private_irqs[2].sgi_sources, 0);
 }
 
+/* GICD_SGIR kicks its targets with no SGI's lock held (docs/locks.md: a target folding that
+ * SGI must not wait on the kick, a GIC register write). */
+static void test_sgir_kicks_unlocked(void **state)
+{
+	struct env *e = *state;
+	unsigned int c;
+
+	for (c = 0; c < NR_CPUS; c++)
+		make_enabled(e, c, 6);
+	memset(kicks, 0, sizeof(kicks));
+	kick_unlocked = true;
+	wr_as(e, 0, GICD_SGIR, 4, SGIR(1, 0, 6)); /* every other vCPU */
+	assert_int_equal(kicks[0], 0);
+	for (c = 1; c < NR_CPUS; c++) {
+		assert_int_equal(kicks[c], 1);
+		assert_true(on_list(&e->cpu[c], &e->cpu[c].private_irqs[6]));
+	}
+}
+
 static void test_pendsgir(void **state)
 {
 	struct env *e = *state;
@@ -1147,6 +1176,7 @@ int main(void)
 		T(test_itargetsr_in_lr),
 		cmocka_unit_test(test_sgir),
 		T(test_sgir_sources),
+		T(test_sgir_kicks_unlocked),
 		T(test_pendsgir),
 		T(test_sgi_lr_cpuid),
 		T(test_reset),
