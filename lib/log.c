@@ -39,7 +39,7 @@
 
 struct rec {
 	unsigned int len; /* text bytes, the '\n' included */
-	int owner;	  /* LOG_SKIFF or a guest */
+	int owner;	  /* LOG_SKIFF, LOG_PRIVATE or a guest */
 	unsigned int flags;
 	uint32_t seq;
 };
@@ -180,6 +180,7 @@ static struct rec rec_at(const struct ring *r, uint64_t pos)
 	return rec;
 }
 
+/* LOG_PRIVATE records are in VIEW_ALL only */
 static bool visible(int owner, int view)
 {
 	return view == VIEW_ALL_INDEX || owner == LOG_SKIFF || owner == view;
@@ -534,6 +535,17 @@ void log_cpu_alert(unsigned int cpu, const char *fmt, ...)
 	cpu_prefix(prefix, sizeof(prefix), cpu);
 	va_start(ap, fmt);
 	emit_v(LOG_SKIFF, true, prefix, fmt, ap);
+	va_end(ap);
+}
+
+void log_cpu_private(unsigned int cpu, const char *fmt, ...)
+{
+	char prefix[16];
+	va_list ap;
+
+	cpu_prefix(prefix, sizeof(prefix), cpu);
+	va_start(ap, fmt);
+	emit_v(LOG_PRIVATE, true, prefix, fmt, ap);
 	va_end(ap);
 }
 

@@ -22,6 +22,7 @@
 #define LOG_MAX_GUESTS 4	 /* CONFIG_MAX_GUESTS */
 #define LOG_SKIFF (-1)		 /* a record about skiff as a whole: every guest may read it */
 #define LOG_VIEW_ALL (-2)	 /* log_ring_read() of every record (skiff's own view) */
+#define LOG_PRIVATE (-4)	 /* a record only skiff's own view has: no guest may read it */
 #define LOG_LIMIT_BURST 10	 /* lines a guest's behaviour may cause per window... */
 #define LOG_LIMIT_WINDOW_S 5	 /* ...of this many seconds */
 #define LOG_CONSOLE_RING 16384	 /* each guest's virtual console ring */
@@ -87,6 +88,9 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_cpu(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like log_cpu, but printed on the console even when a guest owns it (a CPU is lost). */
 void log_cpu_alert(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like log_cpu_alert, but in no guest's view and never on a console a guest owns: what may
+ * hold any guest's data (an EL2 fault's registers). Printed when skiff has the console. */
+void log_cpu_private(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line about guest g ("skiff: guest@N: ..."), readable by g only: skiff's own events. */
 void log_guest(int g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same, printed even when a guest owns the console. */

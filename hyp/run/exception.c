@@ -44,19 +44,20 @@ static const char *ec_name(unsigned int ec)
 	}
 }
 
-/* x0-x30, the stack pointer at the exception and SPSR_EL2, four to a line. */
+/* x0-x30, the stack pointer at the exception and SPSR_EL2, four to a line: private lines (a
+ * register may hold any guest's data), for skiff's console only. */
 static void dump_regs(unsigned int idx, const struct exc_frame *f)
 {
 	unsigned int i;
 
 	for (i = 0; i < 28; i += 4)
-		log_cpu_alert(idx, "x%u-x%u: %016llx %016llx %016llx %016llx", i, i + 3,
-			      (unsigned long long)f->x[i], (unsigned long long)f->x[i + 1],
-			      (unsigned long long)f->x[i + 2], (unsigned long long)f->x[i + 3]);
-	log_cpu_alert(idx, "x28-x30: %016llx %016llx %016llx, sp %016llx, spsr %llx",
-		      (unsigned long long)f->x[28], (unsigned long long)f->x[29],
-		      (unsigned long long)f->x[30], (unsigned long long)(uintptr_t)(f + 1),
-		      (unsigned long long)f->spsr);
+		log_cpu_private(idx, "x%u-x%u: %016llx %016llx %016llx %016llx", i, i + 3,
+				(unsigned long long)f->x[i], (unsigned long long)f->x[i + 1],
+				(unsigned long long)f->x[i + 2], (unsigned long long)f->x[i + 3]);
+	log_cpu_private(idx, "x28-x30: %016llx %016llx %016llx, sp %016llx, spsr %llx",
+			(unsigned long long)f->x[28], (unsigned long long)f->x[29],
+			(unsigned long long)f->x[30], (unsigned long long)(uintptr_t)(f + 1),
+			(unsigned long long)f->spsr);
 }
 
 static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)

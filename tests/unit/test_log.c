@@ -406,6 +406,33 @@ static void test_handover(void **state)
 			       "skiff: guest@2: about another guest\n");
 }
 
+/* A private line (an EL2 fault's registers) is in no guest's view and not on a guest's
+ * UART; skiff's own view has it, and its console prints it once it is skiff's again. */
+static void test_private(void **state)
+{
+	uint64_t total;
+	size_t mark;
+	unsigned int g;
+
+	(void)state;
+	log_cpu_private(2, "x0-x3: secret");
+	for (g = 0; g < LOG_MAX_GUESTS; g++)
+		assert_null(strstr(view_text((int)g, 0, &total), "secret"));
+	assert_non_null(strstr(view_text(LOG_VIEW_ALL, 0, &total), "skiff: cpu2: x0-x3: secret\n"));
+	assert_non_null(strstr(printed_since(0), "skiff: cpu2: x0-x3: secret\n"));
+
+	log_handover_console(1);
+	mark = out_len;
+	log_cpu_private(3, "x4-x7: hidden");
+	log_cpu_alert(3, "stopped");
+	assert_string_equal(printed_since(mark), "skiff: cpu3: stopped\n");
+	for (g = 0; g < LOG_MAX_GUESTS; g++)
+		assert_null(strstr(view_text((int)g, 0, &total), "hidden"));
+	mark = out_len;
+	log_reclaim_console();
+	assert_non_null(strstr(printed_since(mark), "skiff: cpu3: x4-x7: hidden\n"));
+}
+
 /* ---- a console that never waits (guests run) */
 
 /* Only what the UART takes at once; the rest when asked again, in order, nothing twice. */
@@ -495,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_virtual_console_budget),
 		cmocka_unit_test(test_console_order_across_rings),
 		cmocka_unit_test(test_handover),
+		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_async_never_waits),
 		cmocka_unit_test(test_line_added_while_printing),
 		cmocka_unit_test(test_console_missed),
