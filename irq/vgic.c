@@ -518,7 +518,7 @@ uint32_t vgic_queue_deferred(struct vgic *vg, struct virq *v)
 
 void vgic_kick_mask(struct vgic *vg, uint32_t mask)
 {
-	for (; mask; mask &= mask - 1)
+	for (mask &= (1u << vg->nr_cpus) - 1; mask; mask &= mask - 1)
 		vgic_kick(vg, vg->cpus[__builtin_ctz(mask)]);
 }
 

@@ -14,7 +14,8 @@
  *
  * Locks: ring_lock guards the rings, the views and the limits, and is held only to copy a line
  * in, or a bounded batch of records out. console_lock guards the console's positions; it is
- * only ever taken with a trylock (but by log_flush(), before power-off): a CPU that finds it
+ * only ever taken with a trylock (log_flush(), before power-off, retries it while its holder
+ * prints, FLUSH_STALL_MS at most once that stops): a CPU that finds it
  * taken leaves its line to the CPU holding it, which prints up to the end before it lets go
  * (and looks again after). Order: console_lock, then ring_lock.
  */
@@ -34,8 +35,9 @@
 #define NR_RINGS (LOG_MAX_GUESTS + 1)
 #define CHUNK 64
 #define NAME_MAX 32
-#define READ_BATCH 64 /* records a LOG_READ walks per hold of ring_lock */
-#define NO_OWNER (-3) /* of the console: skiff's own, or no guest's */
+#define READ_BATCH 64	   /* records a LOG_READ walks per hold of ring_lock */
+#define NO_OWNER (-3)	   /* of the console: skiff's own, or no guest's */
+#define FLUSH_STALL_MS 200 /* log_flush(): a console holder printing nothing this long is gone */
 
 struct rec {
 	unsigned int len; /* text bytes, the '\n' included */
@@ -420,11 +422,44 @@ void log_poll(void)
 	console_feed(!async);
 }
 
+/* How far the console has printed, for a CPU watching another print (read without
+ * console_lock: only whether it moves matters). */
+static uint64_t printed_so_far(void)
+{
+	uint64_t n = __atomic_load_n(&con_note_pos, __ATOMIC_RELAXED);
+	unsigned int i;
+
+	for (i = 0; i < NR_RINGS; i++)
+		n += __atomic_load_n(&rings[i].con_pos, __ATOMIC_RELAXED) +
+		     __atomic_load_n(&rings[i].con_char, __ATOMIC_RELAXED);
+	return n;
+}
+
+/*
+ * Waits for console_lock while its holder prints; a holder that prints nothing for
+ * FLUSH_STALL_MS is taken for gone (a CPU stopped at EL2 in the middle of a line, which
+ * never lets go), and the rest is printed without the lock. Without a clock it waits.
+ */
 void log_flush(void)
 {
+	uint64_t seen = ~0ull, since = 0;
+
 	if (!console || console_owner != NO_OWNER)
 		return;
-	lock(&console_lock);
+	while (lock_enabled && !spin_trylock(&console_lock)) {
+		uint64_t pos = printed_so_far(), t;
+
+		if (!clock || !clock->now || !clock->freq)
+			continue;
+		t = clock->now();
+		if (pos != seen) {
+			seen = pos;
+			since = t;
+		} else if (t - since > clock->freq / 1000 * FLUSH_STALL_MS) {
+			drain(true);
+			return;
+		}
+	}
 	drain(true);
 	unlock(&console_lock);
 }

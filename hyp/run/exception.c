@@ -44,8 +44,9 @@ static const char *ec_name(unsigned int ec)
 	}
 }
 
-/* x0-x30, the stack pointer at the exception and SPSR_EL2, four to a line: private lines (a
- * register may hold any guest's data), for skiff's console only. */
+/* x0-x30, the stack pointer at the exception and SPSR_EL2, four to a line. Like the line
+ * before them, private (a register or FAR may hold any guest's data, ELR says where skiff is):
+ * skiff's console only; a guest's view and a console a guest owns get "stopped". */
 static void dump_regs(unsigned int idx, const struct exc_frame *f)
 {
 	unsigned int i;
@@ -66,10 +67,10 @@ static _Noreturn void unexpected(struct exc_frame *f, unsigned long slot)
 	unsigned int idx = self ? self->idx : 0;
 	unsigned int ec = (f->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 
-	log_cpu_alert(idx,
-		      "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
-		      exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
-		      (unsigned long long)f->elr, (unsigned long long)f->far);
+	log_cpu_private(
+		idx, "unexpected exception: %s, ESR 0x%llx (EC 0x%02x %s), ELR 0x%llx, FAR 0x%llx",
+		exc_slot_name(slot), (unsigned long long)f->esr, ec, ec_name(ec),
+		(unsigned long long)f->elr, (unsigned long long)f->far);
 	dump_regs(idx, f);
 	log_cpu_alert(idx, "stopped");
 	/* last: whoever acts on the stop (the boot CPU's count, a power-off) finds every line of

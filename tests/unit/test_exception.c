@@ -174,6 +174,17 @@ static void test_unexpected_at_el2(void **state)
 	assert_non_null(strstr(fake_console_text(), "cpu3: x28-x30: 00000000000001dc "
 						    "00000000000001ed 00000000000001fe, sp "));
 	assert_non_null(strstr(fake_console_text(), ", spsr 3c9\r\n"));
+	/* the registers, ELR and FAR are skiff's alone: a guest reading its view of the log gets
+	 * the stop only */
+	{
+		static char view[8192];
+		uint64_t total, n = log_ring_read(0, 0, view, sizeof(view) - 1, &total);
+
+		view[n] = '\0';
+		assert_null(strstr(view, "FAR 0xdead0000"));
+		assert_null(strstr(view, "x0-x3"));
+		assert_non_null(strstr(view, "cpu3: stopped"));
+	}
 	/* the whole report is out before the CPU counts as stopped: whoever acts on the stop (the
 	 * boot CPU's count, then a power-off) finds every line of it */
 	assert_non_null(strstr(said_before_stop, "cpu3: x28-x30: "));

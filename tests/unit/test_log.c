@@ -39,6 +39,8 @@ static long fifo_room = -1; /* characters try_putc takes before it refuses; -1: 
 static unsigned int blocking_putcs;
 static unsigned int later_calls;
 static uint64_t now_ticks;
+static uint64_t now_step;     /* each reading of the clock advances it this much */
+static jmp_buf *halt_at_char; /* fake_putc "halts the CPU" (longjmp) at its next character */
 static const char *nested_at; /* when try_putc prints this character run, log a line */
 static bool nested_done;
 
@@ -67,12 +69,22 @@ static bool fake_try_putc(uintptr_t ctx, char c)
 static void fake_putc(uintptr_t ctx, char c)
 {
 	(void)ctx;
+	if (halt_at_char) {
+		jmp_buf *j = halt_at_char;
+
+		halt_at_char = NULL;
+		longjmp(*j, 1);
+	}
 	blocking_putcs++;
 	record(c);
 }
 
+static uint64_t now_step;     /* each reading of the clock advances it this much */
+static jmp_buf *halt_at_char; /* fake_putc "halts the CPU" (longjmp) at its next character */
+
 static uint64_t fake_now(void)
 {
+	now_ticks += now_step;
 	return now_ticks;
 }
 
@@ -511,6 +523,30 @@ static void test_flush(void **state)
 	fifo_room = -1;
 }
 
+/* A CPU that stops at EL2 in the middle of a line keeps console_lock for good: log_flush()
+ * before power-off waits while the console moves, then prints the rest without the lock. */
+static void test_flush_holder_gone(void **state)
+{
+	static jmp_buf halted;
+	size_t mark;
+
+	(void)state;
+	mark = out_len;
+	if (!setjmp(halted)) {
+		halt_at_char = &halted;
+		log_cpu_alert(1, "dies mid-line"); /* takes console_lock, never lets go */
+		fail_msg("the alert returned");
+	}
+	assert_int_equal(out_len, mark); /* it halted at its first character */
+	log_info("the boot CPU's last line");
+	assert_int_equal(out_len, mark); /* left to the holder, which is gone */
+	now_step = FREQ / 1000;		 /* a millisecond each reading */
+	log_flush();
+	now_step = 0;
+	assert_string_equal(printed_since(mark),
+			    "skiff: cpu1: dies mid-line\nskiff: the boot CPU's last line\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_line_added_while_printing),
 		cmocka_unit_test(test_console_missed),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_flush_holder_gone),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, setup_group, NULL);
