@@ -30,7 +30,8 @@ IMG_CFLAGS = -std=c11 $(IMG_OPT) -g -ffreestanding -nostdinc -isystem $(shell $(
 IMG_ASFLAGS = -D__ASSEMBLY__ -I. -march=armv8-a -DFW_DTB_ADDR=$(FW_DTB_ADDR) -DEARLY_UART=$(EARLY_UART) \
 	-DDEFAULT_CONFIG_DTB='"$(DEFAULT_CONFIG_DTB)"'
 IMG_LDFLAGS = -nostdlib -static -pie --no-dynamic-linker -z norelro -z noexecstack -z max-page-size=4096 \
-	--gc-sections --no-undefined --build-id=none -T arch/arm64/skiff.ld -Map $(BUILD)/skiff.map
+	--gc-sections --no-undefined --build-id=none -T arch/arm64/skiff.ld -Map $(BUILD)/skiff.map \
+	--fix-cortex-a53-843419=adr
 # Everything is optimised across files at link time (-flto): the cold code (set-up, parsing,
 # assignment) for size, what runs per exit and interrupt (HOT_SRCS) at -O2, each function at its
 # file's level. For the hot code that was both smaller (1.4 KiB) and faster (make bench: no

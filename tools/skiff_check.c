@@ -244,10 +244,10 @@ static void print_skiff(const struct config *cfg, const struct ledger *l,
 			       e->base, e->size, e->what);
 	}
 	printf("skiff: stats-at-exit %s, test-controls %s, oneshot-no-deferral %s, "
-	       "pmu-el2-counting %s, gicv2-hw-lrs-on-qemu %s\n",
+	       "pmu-el2-counting %s, gicv2-hw-lrs-on-qemu %s, stage2-4k-pages %s\n",
 	       cfg->stats_at_exit ? "on" : "off", cfg->test_controls ? "on" : "off",
 	       cfg->oneshot_no_deferral ? "on" : "off", cfg->pmu_el2_counting ? "on" : "off",
-	       cfg->gicv2_hw_lrs_on_qemu ? "on" : "off");
+	       cfg->gicv2_hw_lrs_on_qemu ? "on" : "off", cfg->stage2_4k_pages ? "on" : "off");
 	if (a->device_window.size)
 		printf("skiff: device-window 0x%" PRIx64 "+0x%" PRIx64 "%s\n",
 		       a->device_window.base, a->device_window.size,
@@ -404,6 +404,8 @@ int main(int argc, char **argv)
 	static struct ledger ledger;
 	static struct assignment out[CONFIG_MAX_GUESTS];
 	uint64_t skiff_base = 0, skiff_end = 0, mem_base = 0, mem_size = 0;
+	unsigned int stage2_more;
+	uint64_t stage2_at = 0;
 	const char *files[2], *config_name, *host_name;
 	size_t sizes[2] = { 0, 0 };
 	void *blobs[2] = { NULL, NULL };
@@ -468,6 +470,8 @@ int main(int argc, char **argv)
 			host_name);
 		goto out;
 	}
+	/* skiff keeps stage2-4k-pages's tables next to its image (hyp/guests/guests.c) */
+	stage2_more = assign_stage2_place(&plat, &cfg, &skiff_base, &skiff_end, &stage2_at);
 	print_platform(blobs[nfiles - 1], &plat);
 	ledger_init(&ledger);
 	if (assign_guests(blobs[nfiles - 1], &plat, &cfg, skiff_base, skiff_end, &ledger, out,
@@ -480,6 +484,10 @@ int main(int argc, char **argv)
 
 	printf("skiff: memory 0x%" PRIx64 "-0x%" PRIx64 "%s\n", skiff_base, skiff_end,
 	       have_skiff ? "" : " (where a boot loader would put it)");
+	if (stage2_more)
+		printf("skiff: stage2-4k-pages: %u stage-2 tables at 0x%" PRIx64
+		       " (%u KiB), in it\n",
+		       stage2_more, stage2_at, stage2_more * 4);
 	print_skiff(&cfg, &ledger, &out[0]);
 	for (g = 0; g < cfg.nr_guests; g++)
 		print_guest(blobs[nfiles - 1], &cfg.guest[g], &out[g], &ledger, (int)g);

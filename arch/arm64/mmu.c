@@ -149,6 +149,11 @@ struct mmu_reserved mmu_reserved(void)
 	return reserved;
 }
 
+void mmu_set_reserved(struct mmu_reserved r)
+{
+	reserved = r;
+}
+
 unsigned int mmu_tables_used(void)
 {
 	return pool.used;

@@ -34,6 +34,9 @@ int mmu_map_ram(uint64_t base, uint64_t size);
 int mmu_map_device(uint64_t base, uint64_t size);
 
 struct mmu_reserved mmu_reserved(void);
+/* skiff keeps more: r holds what it keeps and RAM next to it that mmu_map_ram() mapped
+ * read-write (stage2-4k-pages's tables, hyp/guests/guests.c), which no guest is given. */
+void mmu_set_reserved(struct mmu_reserved r);
 unsigned int mmu_tables_used(void);
 
 #endif

@@ -57,8 +57,8 @@ static int map_chunk(struct pgtable *pt, uint64_t *entry, unsigned int level, ui
 
 	if (level == PT_LAST_LEVEL)
 		return set_leaf(entry, pa | attrs | PTE_VALID | PTE_PAGE);
-	if (level >= PT_FIRST_BLOCK_LEVEL && chunk == block && (pa & (block - 1)) == 0 &&
-	    !is_table(*entry, level))
+	if (!pt->no_blocks && level >= PT_FIRST_BLOCK_LEVEL && chunk == block &&
+	    (pa & (block - 1)) == 0 && !is_table(*entry, level))
 		return set_leaf(entry, pa | attrs | PTE_VALID);
 	if (*entry == 0) {
 		uint64_t *next = pt->alloc(pt->ctx);
@@ -195,4 +195,21 @@ unsigned int pt_tables_needed(const struct pt_range *r, unsigned int n, unsigned
 		}
 	}
 	return t.overflow ? PT_TABLES_MANY : 1 + t.n;
+}
+
+unsigned int pt_tables_paged(const struct pt_range *r, unsigned int n, unsigned int start_level)
+{
+	uint64_t tables = 0;
+	unsigned int level, i;
+
+	/* a table at level + 1 for each level-`level` entry a range touches */
+	for (level = start_level; level < PT_LAST_LEVEL; level++) {
+		unsigned int shift = level_shift(level);
+
+		for (i = 0; i < n; i++)
+			if (r[i].size)
+				tables += ((r[i].base + r[i].size - 1) >> shift) -
+					  (r[i].base >> shift) + 1;
+	}
+	return tables > PT_TABLES_MANY ? PT_TABLES_MANY : (unsigned int)tables;
 }

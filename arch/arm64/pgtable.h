@@ -5,6 +5,7 @@
 #ifndef SKIFF_ARCH_PGTABLE_H
 #define SKIFF_ARCH_PGTABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PT_ENTRIES 512
@@ -36,6 +37,7 @@ struct pgtable {
 	uint64_t *(*alloc)(void *ctx);
 	void *ctx;
 	unsigned int start_level; /* 0: 48-bit input range */
+	bool no_blocks;		  /* pt_map() writes 4 KiB pages only, no blocks */
 };
 
 /* A fixed pool of 4 KiB-aligned tables handed out in order (no freeing: tables live as long as
@@ -71,6 +73,10 @@ struct pt_range {
  */
 #define PT_TABLES_MANY 0xffffu
 unsigned int pt_tables_needed(const struct pt_range *r, unsigned int n, unsigned int start_level);
+
+/* At most how many tables below the root mapping the ranges page by page (no_blocks) takes:
+ * one per 2 MiB, 1 GiB and (from level 0) 512 GiB span each range touches. */
+unsigned int pt_tables_paged(const struct pt_range *r, unsigned int n, unsigned int start_level);
 
 /* The leaf descriptor translating va (0 if none); *level gets the level it was found at. */
 uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level);

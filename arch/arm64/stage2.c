@@ -23,6 +23,20 @@ static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
 static uint64_t tables[STAGE2_POOL_TABLES][PT_ENTRIES] __attribute__((aligned(PT_PAGE_SIZE)));
 static struct pt_pool pool = { .pages = tables, .count = STAGE2_POOL_TABLES };
+static struct pt_pool more; /* stage2_add_pool() */
+
+void stage2_add_pool(uint64_t (*pages)[PT_ENTRIES], unsigned int count)
+{
+	more = (struct pt_pool){ .pages = pages, .count = count };
+}
+
+/* the static pool first, then the added one */
+static uint64_t *s2_alloc(void *ctx)
+{
+	uint64_t *t = pt_pool_alloc(ctx);
+
+	return t ? t : pt_pool_alloc(&more);
+}
 
 int stage2_init(struct stage2 *s2)
 {
@@ -39,7 +53,8 @@ int stage2_init(struct stage2 *s2)
 	if (bits < S2_MIN_L0_IPA_BITS && bits > S2_L1_MAX_IPA_BITS)
 		bits = S2_L1_MAX_IPA_BITS;
 	s2->ipa_bits = bits;
-	s2->pt.alloc = pt_pool_alloc;
+	s2->ram_pages = false; /* blocks where they fit, unless the caller says otherwise */
+	s2->pt.alloc = s2_alloc;
 	s2->pt.ctx = &pool;
 	s2->pt.start_level = bits >= S2_MIN_L0_IPA_BITS ? 0 : 1;
 	s2->pt.root = pt_pool_alloc(&pool);
@@ -51,14 +66,27 @@ int stage2_init(struct stage2 *s2)
 	return 0;
 }
 
+/* RAM, paged if s2->ram_pages: a block at stage 2 makes QEMU's TCG hold every guest TLB entry
+ * in it as a large page, and flush the vCPU's whole TLB for a TLBI of any page in one
+ * (docs/config.md, stage2-4k-pages). */
+static int map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size, uint64_t attrs)
+{
+	int ret;
+
+	s2->pt.no_blocks = s2->ram_pages;
+	ret = pt_map(&s2->pt, ipa, ipa, size, attrs);
+	s2->pt.no_blocks = false;
+	return ret;
+}
+
 int stage2_map_ram(struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
-	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_RAM);
+	return map_ram(s2, ipa, size, S2_ATTR_RAM);
 }
 
 int stage2_map_shared(struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
-	return pt_map(&s2->pt, ipa, ipa, size, S2_ATTR_RAM | S2_XN);
+	return map_ram(s2, ipa, size, S2_ATTR_RAM | S2_XN);
 }
 
 int stage2_map_device(struct stage2 *s2, uint64_t ipa, uint64_t size)

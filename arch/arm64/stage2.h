@@ -38,7 +38,13 @@ struct stage2 {
 	struct pgtable pt;
 	uint64_t vtcr;
 	unsigned int ipa_bits;
+	bool ram_pages; /* RAM and shared memory page by page (stage2-4k-pages), devices as before
+			 */
 };
+
+/* More tables for every guest's stage 2, once the static pool is used up: count tables at
+ * pages, 4 KiB-aligned memory only skiff maps (its reservation, hyp/guests/guests.c). */
+void stage2_add_pool(uint64_t (*pages)[PT_ENTRIES], unsigned int count);
 
 /* Set up an empty stage-2 for this CPU's PARange (IPA size = PA size, at most 48 bits).
  * Returns 0 or PT_ERR_NOMEM. */

@@ -253,11 +253,13 @@ static void add_vgic_frames(struct vm *vm)
 		fatal("%s: cannot register the vGIC frames", vm->name);
 }
 
-static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment *a)
+static void map_stage2(struct vm *vm, unsigned int idx, const struct assignment *a, bool ram_pages)
 {
 	struct stage2 *s2 = &guest_s2[idx];
 	unsigned int i;
 	int ret = stage2_init(s2);
+
+	s2->ram_pages = ram_pages;
 
 	for (i = 0; i < a->nr_mem && !ret; i++)
 		ret = stage2_map_ram(s2, a->mem[i].base, a->mem[i].size);
@@ -322,7 +324,7 @@ void vm_create(struct vm *vm, unsigned int idx, const struct config *cfg,
 	vm->nr_ram = a->nr_mem < VM_MAX_RAM ? a->nr_mem : VM_MAX_RAM;
 	for (i = 0; i < vm->nr_ram; i++)
 		vm->ram[i] = a->mem[i];
-	map_stage2(vm, idx, a);
+	map_stage2(vm, idx, a, cfg->stage2_4k_pages);
 	create_vcpus(vm, cfg, a);
 	add_vgic_frames(vm);
 	for (i = 0; i < a->nr_devices; i++)

@@ -8,6 +8,7 @@
 #include "hyp/guests/guests.h"
 #include "arch/arm64/cache.h"
 #include "arch/arm64/mmu.h"
+#include "arch/arm64/stage2.h"
 #include "arch/arm64/sysreg.h"
 #include "hyp/plan/assign.h"
 #include "hyp/plan/config_source.h"
@@ -129,15 +130,40 @@ static void note_left_out(const char *msg)
 	log_info("config: left out %s", msg);
 }
 
-static void load_config(const void *host_fdt, struct fw_cfg *fc)
+/* stage2-4k-pages: skiff's memory grows by its stage-2 tables, next to its image */
+static void take_stage2_tables(struct plat_range loader_dtb)
 {
 	struct mmu_reserved res = mmu_reserved();
+	uint64_t base = 0;
+	unsigned int n = assign_stage2_place(&plat, &cfg, &res.base, &res.end, &base);
+	uint64_t size = (uint64_t)n * PT_PAGE_SIZE;
+
+	if (!n)
+		return;
+	mmu_set_reserved(res);
+	if (loader_dtb.size && base < loader_dtb.base + loader_dtb.size &&
+	    loader_dtb.base < base + size)
+		fatal("config: stage2-4k-pages: its tables at 0x%llx+0x%llx would overwrite the "
+		      "boot "
+		      "loader's device tree at 0x%llx: load it elsewhere",
+		      (unsigned long long)base, (unsigned long long)size,
+		      (unsigned long long)loader_dtb.base);
+	stage2_add_pool((uint64_t(*)[PT_ENTRIES])(uintptr_t)base, n);
+	log_info("config: stage2-4k-pages: %u stage-2 tables at 0x%llx (%llu KiB)", n,
+		 (unsigned long long)base, (unsigned long long)(size >> 10));
+}
+
+static void load_config(const void *host_fdt, struct fw_cfg *fc, struct plat_range loader_dtb)
+{
+	struct mmu_reserved res;
 	char err[CONFIG_ERR_MAX];
 	unsigned int i;
 
 	blob = config_source_find(fc, host_fdt);
 	if (config_parse(blob.fdt, blob.size, &cfg, err, sizeof(err)))
 		fatal("config (%s): %s", blob.origin, err);
+	take_stage2_tables(loader_dtb);
+	res = mmu_reserved();
 	ledger_init(&ledger);
 	if (assign_guests(host_fdt, &plat, &cfg, res.base, res.end, &ledger, assignment,
 			  note_left_out, err, sizeof(err)))
@@ -227,7 +253,7 @@ unsigned int guests_prepare(const void *host_fdt, struct fw_cfg *fc, struct plat
 {
 	unsigned int i, n = 0;
 
-	load_config(host_fdt, fc);
+	load_config(host_fdt, fc, loader_dtb);
 	scrub(loader_dtb.base, loader_dtb.size);
 	if (blob.fdt)
 		scrub((uint64_t)(uintptr_t)blob.fdt, blob.size);

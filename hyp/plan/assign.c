@@ -288,6 +288,16 @@ static bool uart_given(const struct asg_ctx *c)
 	return false;
 }
 
+static bool in_ram(const struct platform *p, uint64_t base, uint64_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->mem_count; i++)
+		if (base >= p->mem[i].base && end >= base && end - p->mem[i].base <= p->mem[i].size)
+			return true;
+	return false;
+}
+
 static int claim_skiff(struct asg_ctx *c)
 {
 	const struct platform *p = c->plat;
@@ -299,6 +309,13 @@ static int claim_skiff(struct asg_ctx *c)
 		return asg_fail(c, "0x%llx-0x%llx is not a non-empty, 4 KiB-aligned range",
 				(unsigned long long)c->skiff_base,
 				(unsigned long long)c->skiff_end);
+	/* with stage2-4k-pages its tables are part of it (assign_stage2_place) */
+	if (c->cfg->stage2_4k_pages && !in_ram(p, c->skiff_base, c->skiff_end))
+		return asg_fail(
+			c,
+			"0x%llx-0x%llx, its image and the tables of stage2-4k-pages, is not "
+			"inside one RAM range: turn stage2-4k-pages off or give more RAM",
+			(unsigned long long)c->skiff_base, (unsigned long long)c->skiff_end);
 	for (i = 0; i < p->resv_count; i++) {
 		if (ranges_overlap(c->skiff_base, c->skiff_end - c->skiff_base, p->resv[i].r.base,
 				   p->resv[i].r.size)) {
@@ -1595,37 +1612,89 @@ static int check_sub_pages(struct asg_ctx *c, int g, const struct assignment *a)
 	return ret ? ret : page_rest(c, g, a, false);
 }
 
+/* per RAM range of a guest, what its ends may add to the platform's spans: two partial spans
+ * at each of three levels */
+#define S2_PAGED_SLACK_PER_RANGE 6
+
+unsigned int assign_stage2_more_tables(const struct platform *plat, const struct config *cfg)
+{
+	struct pt_range r[PLAT_MAX_MEM];
+	unsigned int i;
+
+	if (!cfg->stage2_4k_pages)
+		return 0;
+	for (i = 0; i < plat->mem_count && i < PLAT_MAX_MEM; i++)
+		r[i] = (struct pt_range){ plat->mem[i].base, plat->mem[i].size };
+	return pt_tables_paged(r, i, 0) +
+	       cfg->nr_guests * (ASSIGN_MAX_MEM + CONFIG_MAX_CHANNELS) * S2_PAGED_SLACK_PER_RANGE;
+}
+
+unsigned int assign_stage2_place(const struct platform *plat, const struct config *cfg,
+				 uint64_t *skiff_base, uint64_t *skiff_end, uint64_t *tables)
+{
+	unsigned int n = assign_stage2_more_tables(plat, cfg);
+	uint64_t size = (uint64_t)n * PT_PAGE_SIZE;
+
+	if (!n)
+		return 0;
+	if (!in_ram(plat, *skiff_base, *skiff_end + size) &&
+	    in_ram(plat, *skiff_base - size, *skiff_end) && *skiff_base >= size) {
+		*skiff_base -= size;
+		*tables = *skiff_base;
+		return n;
+	}
+	*tables = *skiff_end;
+	*skiff_end += size;
+	return n;
+}
+
+/* A guest's stage-2 tables: its devices' with blocks; its RAM and channels' page by page when
+ * stage2-4k-pages (an upper bound: the upper levels are counted twice). */
+static unsigned int stage2_tables(const struct config *cfg, const struct assignment *a)
+{
+	struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO + CONFIG_MAX_CHANNELS];
+	unsigned int n = 0, paged, i;
+
+	for (i = 0; i < a->nr_mem; i++)
+		r[n++] = (struct pt_range){ a->mem[i].base, a->mem[i].size };
+	for (i = 0; i < a->nr_chan; i++)
+		r[n++] = (struct pt_range){ a->chan[i].mem.base, a->chan[i].mem.size };
+	paged = n;
+	for (i = 0; i < a->nr_mmio; i++)
+		r[n++] = (struct pt_range){ a->mmio[i].base, a->mmio[i].size };
+	if (!cfg->stage2_4k_pages)
+		return pt_tables_needed(r, n, 0);
+	return pt_tables_needed(r + paged, n - paged, 0) + pt_tables_paged(r, paged, 0);
+}
+
 /* Every guest's stage 2 comes from one pool of STAGE2_POOL_TABLES tables (a 48-bit IPA, from
- * level 0, the most a CPU needs): refused here, by name, rather than at boot. */
+ * level 0, the most a CPU needs), and stage2-4k-pages's more: refused here, by name, rather
+ * than at boot. */
 static int check_stage2(struct asg_ctx *c, const struct assignment *out)
 {
-	unsigned int g, i, tables = 0;
+	unsigned int g, tables = 0, more = assign_stage2_more_tables(c->plat, c->cfg);
 
 	set_where(c, "guests");
 	for (g = 0; g < c->cfg->nr_guests; g++) {
-		struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO + CONFIG_MAX_CHANNELS];
-		unsigned int n = 0;
+		unsigned int t = stage2_tables(c->cfg, &out[g]);
 
-		for (i = 0; i < out[g].nr_mem; i++)
-			r[n++] = (struct pt_range){ out[g].mem[i].base, out[g].mem[i].size };
-		for (i = 0; i < out[g].nr_mmio; i++)
-			r[n++] = (struct pt_range){ out[g].mmio[i].base, out[g].mmio[i].size };
-		for (i = 0; i < out[g].nr_chan; i++)
-			r[n++] = (struct pt_range){ out[g].chan[i].mem.base,
-						    out[g].chan[i].mem.size };
-		tables += pt_tables_needed(r, n, 0);
+		tables = t > PT_TABLES_MANY - tables ? PT_TABLES_MANY : tables + t;
 	}
-	if (tables > STAGE2_POOL_TABLES)
+	if (tables > STAGE2_POOL_TABLES + more)
 		return asg_fail(c,
 				"their stage-2 maps need %u translation tables, more than skiff's "
-				"%d: give fewer, larger or 2 MiB-aligned RAM ranges and devices",
-				tables, STAGE2_POOL_TABLES);
+				"%u: give fewer, larger or 2 MiB-aligned RAM ranges and devices",
+				tables, STAGE2_POOL_TABLES + more);
 	return 0;
 }
 
-int assign_guests(const void *host_fdt, const struct platform *plat, const struct config *cfg,
-		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
-		  assign_note_fn *note, char *err, size_t err_size)
+/* noinline: kept whole, its steps inlined into it, not spread over guests_prepare (LTO's
+ * growth limits on that large function then leave the steps out of line: 1.3 KiB more) */
+__attribute__((noinline)) int assign_guests(const void *host_fdt, const struct platform *plat,
+					    const struct config *cfg, uint64_t skiff_base,
+					    uint64_t skiff_end, struct ledger *l,
+					    struct assignment *out, assign_note_fn *note, char *err,
+					    size_t err_size)
 {
 	static struct fdt_index ix; /* 12 KiB: not on skiff's boot stack */
 	static int dev_node[CONFIG_MAX_GUESTS][CONFIG_MAX_DEVICES];

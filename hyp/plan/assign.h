@@ -118,4 +118,20 @@ int assign_guests(const void *host_fdt, const struct platform *plat, const struc
 		  uint64_t skiff_base, uint64_t skiff_end, struct ledger *l, struct assignment *out,
 		  assign_note_fn *note, char *err, size_t err_size);
 
+/*
+ * The stage-2 tables skiff needs beyond its static pool (STAGE2_POOL_TABLES) for cfg on plat:
+ * 0, unless cfg asks for stage2-4k-pages; then enough to map all of plat's RAM page by page,
+ * split among the guests as it may be.
+ */
+unsigned int assign_stage2_more_tables(const struct platform *plat, const struct config *cfg);
+/*
+ * Where they go: skiff keeps them as part of its own memory [*skiff_base, *skiff_end), right
+ * after its image if the RAM range holding it has room there, else right before it; the range
+ * grows by them. Returns how many (0: none, nothing changed) and their address in *tables.
+ * Called before assign_guests() by hyp/guests/guests.c and tools/skiff_check.c alike, so that
+ * both plan one layout; assign_guests() refuses a range that is then not inside one RAM range.
+ */
+unsigned int assign_stage2_place(const struct platform *plat, const struct config *cfg,
+				 uint64_t *skiff_base, uint64_t *skiff_end, uint64_t *tables);
+
 #endif

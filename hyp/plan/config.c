@@ -40,6 +40,7 @@
 #define PROP_TEST "test-controls"
 #define PROP_NO_DEFERRAL "oneshot-no-deferral"
 #define PROP_V2_HW_LRS "gicv2-hw-lrs-on-qemu"
+#define PROP_S2_PAGES "stage2-4k-pages"
 #define PROP_DEVICE_WINDOW "device-window"
 #define PROP_SPI_WINDOW "spi-window"
 #define PROP_DEVICES "devices"
@@ -77,10 +78,9 @@ static const char *const arch_names[NR_CHOICES] = { "aarch64", "aarch32", "aarch
 /* Properties each kind of node may have; anything else is a typo worth a message. */
 static const char *const root_props[] = { PROP_COMPATIBLE, PROP_ADDRESS_CELLS, PROP_SIZE_CELLS,
 					  "model", NULL };
-static const char *const skiff_props[] = { PROP_STATS,	     PROP_TEST,
-					   PROP_NO_DEFERRAL, PROP_DEVICE_WINDOW,
-					   PROP_SPI_WINDOW,  PROP_PMU_EL2,
-					   PROP_V2_HW_LRS,   NULL };
+static const char *const skiff_props[] = { PROP_STATS,	       PROP_TEST,	PROP_NO_DEFERRAL,
+					   PROP_DEVICE_WINDOW, PROP_SPI_WINDOW, PROP_PMU_EL2,
+					   PROP_V2_HW_LRS,     PROP_S2_PAGES,	NULL };
 static const char *const guest_props[] = { PROP_CPUS,	  PROP_MEMORY,	PROP_BOOTARGS,
 					   PROP_KERNEL,	  PROP_INITRD,	PROP_DOORBELL,
 					   PROP_VCONSOLE, PROP_DEVICES, PROP_GIC_VERSION,
@@ -222,6 +222,8 @@ static int parse_skiff(struct cfg_ctx *c, int node)
 		ret = get_flag(c, node, PROP_PMU_EL2, &cfg->pmu_el2_counting);
 	if (!ret)
 		ret = get_flag(c, node, PROP_V2_HW_LRS, &cfg->gicv2_hw_lrs_on_qemu);
+	if (!ret)
+		ret = get_flag(c, node, PROP_S2_PAGES, &cfg->stage2_4k_pages);
 	if (ret < 0)
 		return ret;
 	if (fdt_first_subnode(c->fdt, node) >= 0)

@@ -101,11 +101,12 @@ struct config_channel {
 };
 
 struct config {
-	bool stats_at_exit;		   /* print the counters when a guest powers off */
-	bool test_controls;		   /* the guest may flip test-only switches through HVC */
-	bool oneshot_no_deferral;	   /* test-only: release the oneshot mask at EOI, as KVM */
-	bool pmu_el2_counting;		   /* test-only: guests may count at EL2 (make bench) */
-	bool gicv2_hw_lrs_on_qemu;	   /* test-only: HW=1 LRs on QEMU's GICv2 (make bench) */
+	bool stats_at_exit;	   /* print the counters when a guest powers off */
+	bool test_controls;	   /* the guest may flip test-only switches through HVC */
+	bool oneshot_no_deferral;  /* test-only: release the oneshot mask at EOI, as KVM */
+	bool pmu_el2_counting;	   /* test-only: guests may count at EL2 (make bench) */
+	bool gicv2_hw_lrs_on_qemu; /* test-only: HW=1 LRs on QEMU's GICv2 (make bench) */
+	bool stage2_4k_pages; /* guest RAM mapped page by page at stage 2 (QEMU: docs/config.md) */
 	struct config_range device_window; /* IPA window for skiff's devices; size 0: none */
 	struct config_range spi_window;	   /* SPI numbers (INTID - 32) for them; size 0: none */
 	bool device_window_auto;	   /* "auto": hyp/plan/assign.c picks free ones */

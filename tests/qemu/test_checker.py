@@ -216,7 +216,10 @@ def main():
         check(tap, "default config", [DEFAULT_CONFIG, host], 0,
               ["skiff: keeps MMIO 0x8000000+0x10000 (the GIC)",
                "skiff: keeps MMIO 0x9020000+0x18 (fw_cfg)",
-               "guest@0: memory 0x40000000+0x200000 0x40400000+0x3fc00000",
+               # stage2-4k-pages: 610 tables (2440 KiB) after skiff's image, part of its memory
+               "skiff: memory 0x40200000-0x40662000",
+               "skiff: stage2-4k-pages: 610 stage-2 tables at 0x40400000 (2440 KiB), in it",
+               "guest@0: memory 0x40000000+0x200000 0x40662000+0x3f99e000",
                "guest@0/uart: /pl011@9000000: mmio 0x9000000+0x1000 intid 33 level hw",
                "guest@0/rtc: /pl031@9010000: mmio 0x9010000+0x1000 intid 34 level hw",
                "guest@0/gpio: /pl061@9030000: mmio 0x9030000+0x1000 intid 39 level hw",
@@ -229,8 +232,10 @@ def main():
                "ok for"])
         check(tap, "default config, skiff elsewhere",
               ["--skiff", "0x7fe00000:0x80000000", DEFAULT_CONFIG, host], 0,
-              ["skiff: keeps MMIO 0x7fe00000+0x200000 (skiff's memory)",
-               "guest@0: memory 0x40000000+0x3fe00000 (all"])
+              # no room after it at the top of RAM: stage2-4k-pages's tables go before it
+              ["skiff: keeps MMIO 0x7fb9e000+0x462000 (skiff's memory)",
+               "skiff: stage2-4k-pages: 610 stage-2 tables at 0x7fb9e000",
+               "guest@0: memory 0x40000000+0x3fb9e000 (all"])
 
         for name, (body, status, expect) in sorted(CONFIGS.items()):
             if not tap.want(name):

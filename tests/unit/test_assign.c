@@ -590,6 +590,57 @@ static void test_skiff_reserved(void **state)
 				 "skiff elsewhere");
 }
 
+/* stage2-4k-pages (the default config has it): its tables become part of skiff's memory, after
+ * its image, or before it where RAM ends there; a range then outside RAM is refused, by name. */
+static void test_stage2_pages(void **state)
+{
+	uint64_t base = SKIFF_BASE, end = SKIFF_END, at = 0;
+	unsigned int n;
+
+	(void)state;
+	run_ok(DEFAULT_CONFIG, HOST_QEMU);
+	assert_true(cfg.stage2_4k_pages);
+	/* 1 GiB of RAM: 512 tables of pages, one of 2 MiB blocks, one of 1 GiB ones, and the
+	 * slack for one guest's range ends */
+	n = assign_stage2_more_tables(&plat, &cfg);
+	assert_int_equal(n, 514 + (ASSIGN_MAX_MEM + CONFIG_MAX_CHANNELS) * 6);
+	assert_int_equal(assign_stage2_place(&plat, &cfg, &base, &end, &at), n);
+	assert_int_equal(base, SKIFF_BASE);
+	assert_int_equal(at, SKIFF_END);
+	assert_int_equal(end, SKIFF_END + n * 4096ull);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, base, end, &ledger, out, note, err,
+				       sizeof(err)),
+			 0);
+	assert_range(&out[0].mem[1], end, RAM_BASE + SZ_1G - end);
+
+	/* at the top of RAM: before it */
+	base = RAM_BASE + SZ_1G - 0x200000;
+	end = RAM_BASE + SZ_1G;
+	assert_int_equal(assign_stage2_place(&plat, &cfg, &base, &end, &at), n);
+	assert_int_equal(base, RAM_BASE + SZ_1G - 0x200000 - n * 4096ull);
+	assert_int_equal(at, base);
+	assert_int_equal(end, RAM_BASE + SZ_1G);
+
+	/* no room either side (skiff said to be beyond RAM): refused */
+	base = RAM_BASE + SZ_1G;
+	end = base + 0x200000;
+	assert_int_equal(assign_stage2_place(&plat, &cfg, &base, &end, &at), n);
+	ledger_init(&ledger);
+	assert_int_equal(assign_guests(host.data, &plat, &cfg, base, end, &ledger, out, note, err,
+				       sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "its image and the tables of stage2-4k-pages, is not inside "
+				    "one RAM range"));
+
+	/* without it: nothing taken */
+	cfg.stage2_4k_pages = false;
+	base = SKIFF_BASE;
+	end = SKIFF_END;
+	assert_int_equal(assign_stage2_place(&plat, &cfg, &base, &end, &at), 0);
+	assert_int_equal(end, SKIFF_END);
+}
+
 /* gic-version naming the host's own GIC is accepted, and the guest's tree says which */
 static void test_gic_version_same(void **state)
 {
@@ -1264,6 +1315,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_multiboot, teardown),
 		cmocka_unit_test_teardown(test_auto, teardown),
 		cmocka_unit_test_teardown(test_skiff_reserved, teardown),
+		cmocka_unit_test_teardown(test_stage2_pages, teardown),
 		cmocka_unit_test_teardown(test_skiff_range, teardown),
 		cmocka_unit_test_teardown(test_duplicate_phandle, teardown),
 		cmocka_unit_test_teardown(test_its_inside_gicd, teardown),

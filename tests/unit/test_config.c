@@ -119,6 +119,7 @@ static void test_full(void **state)
 	assert_true(cfg.oneshot_no_deferral);
 	assert_true(cfg.pmu_el2_counting);
 	assert_true(cfg.gicv2_hw_lrs_on_qemu);
+	assert_true(cfg.stage2_4k_pages);
 	assert_int_equal(cfg.device_window.base, 0x0b000000);
 	assert_int_equal(cfg.spi_window.size, 32);
 	assert_int_equal(cfg.nr_guests, 2);
@@ -190,6 +191,7 @@ static void test_minimal(void **state)
 	assert_false(cfg.test_controls);
 	assert_false(cfg.oneshot_no_deferral);
 	assert_false(cfg.gicv2_hw_lrs_on_qemu);
+	assert_false(cfg.stage2_4k_pages);
 	assert_int_equal(cfg.device_window.size, 0);
 	assert_int_equal(cfg.spi_window.size, 0);
 	assert_int_equal(cfg.nr_guests, 1);

@@ -900,6 +900,68 @@ static void test_tables_needed(void **state)
 	assert_int_equal(pt_tables_needed(NULL, 0, 0), 1);
 }
 
+/* no_blocks: every leaf a level-3 page, where the same ranges would take blocks; and
+ * pt_tables_paged() bounds the tables such a map takes (exact for one range). */
+static void test_no_blocks(void **state)
+{
+	unsigned int round, level, i;
+
+	(void)state;
+	rng_state = 0xb10c5ULL;
+	for (level = 0; level <= 1; level++) {
+		struct fixture *f;
+		const struct pt_range one = { 0x40000000, SZ_1G + SZ_2M + PAGE };
+		uint64_t off;
+		unsigned int lvl = 99;
+
+		assert_int_equal(setup_level((void **)&f, level), 0);
+		f->pt.no_blocks = true;
+		assert_int_equal(pt_map(&f->pt, one.base, one.base, one.size, ATTR_NORMAL), PT_OK);
+		for (off = 0; off < one.size; off += SZ_2M / 2 + PAGE) {
+			pt_lookup(&f->pt, one.base + off, &lvl);
+			assert_int_equal(lvl, 3);
+		}
+		/* 1 GiB + 2 MiB + 4 KiB: 514 L3 tables, 2 L2 and (from level 0) 1 L1 */
+		assert_int_equal(pt_tables_paged(&one, 1, level), 516 + (level == 0));
+		assert_int_equal(f->pool.npages, 1 + pt_tables_paged(&one, 1, level));
+		teardown((void **)&f);
+	}
+	for (round = 0; round < 100; round++) {
+		for (level = 0; level <= 1; level++) {
+			struct pt_range rs[8] = { { 0, 0 } };
+			struct fixture *f;
+			unsigned int n = 1 + rng_below(8), got = 0, tries = 0;
+
+			assert_int_equal(setup_level((void **)&f, level), 0);
+			f->pt.no_blocks = true;
+			while (got < n && ++tries < 10000) {
+				struct range r;
+				bool clash = false;
+
+				rand_range(&r);
+				if (r.size > 64 * SZ_2M ||
+				    (level == 1 && r.va + r.size > (1ULL << 39)))
+					continue;
+				for (i = 0; i < got && !clash; i++)
+					clash = r.va < rs[i].base + rs[i].size &&
+						rs[i].base < r.va + r.size;
+				if (clash)
+					continue;
+				rs[got].base = r.va;
+				rs[got++].size = r.size;
+				assert_int_equal(pt_map(&f->pt, r.va, r.va, r.size, r.attrs),
+						 PT_OK);
+			}
+			if (1 + pt_tables_paged(rs, got, level) < f->pool.npages)
+				fail_msg("round %u, start level %u: bound %u below the %u built",
+					 round, level, 1 + pt_tables_paged(rs, got, level),
+					 f->pool.npages);
+			teardown((void **)&f);
+		}
+	}
+	assert_int_equal(pt_tables_paged(NULL, 0, 0), 0);
+}
+
 /* pt_pool_alloc: zeroed tables in order, NULL once the pool is used up. */
 static void test_pool_alloc(void **state)
 {
@@ -924,6 +986,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_alloc),
 		cmocka_unit_test(test_tables_needed),
+		cmocka_unit_test(test_no_blocks),
 		cmocka_unit_test_setup_teardown(test_map_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_2m_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_1g_block, setup, teardown),

@@ -97,6 +97,31 @@ static void test_level1_walk(void **state)
 	assert_int_equal(stage2_map_device(&s2, 1ull << 39, 0x1000), PT_ERR_RANGE);
 }
 
+/* ram_pages (stage2-4k-pages): RAM and shared memory page by page, devices with blocks; the
+ * added pool serves once the static one is used up. */
+static void test_ram_pages(void **state)
+{
+	static uint64_t more[600][PT_ENTRIES] __attribute__((aligned(4096)));
+	struct stage2 s2 = init_with(2);
+	unsigned int level = 99;
+
+	(void)state;
+	assert_false(s2.ram_pages);
+	s2.ram_pages = true;
+	stage2_add_pool(more, 600);
+	assert_int_equal(stage2_map_ram(&s2, SZ_1G, SZ_1G), 0); /* 512 L3 tables and one L2 */
+	pt_lookup(&s2.pt, SZ_1G + SZ_2M + 0x1000, &level);
+	assert_int_equal(level, 3);
+	assert_int_equal(stage2_map_shared(&s2, 2 * SZ_1G, SZ_2M), 0);
+	pt_lookup(&s2.pt, 2 * SZ_1G, &level);
+	assert_int_equal(level, 3);
+	assert_int_equal(stage2_map_device(&s2, 3 * SZ_1G, SZ_2M), 0);
+	pt_lookup(&s2.pt, 3 * SZ_1G, &level);
+	assert_int_equal(level, 2);
+	/* the tables came from both pools: the static one holds 64 */
+	assert_true(more[0][0] != 0 || more[1][0] != 0);
+}
+
 /* 48 bits of PA: the root is a level-0 table, one entry 512 GiB. */
 static void test_level0_walk(void **state)
 {
@@ -128,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_level1_walk),
 		cmocka_unit_test(test_level0_walk),
 		cmocka_unit_test(test_vttbr),
+		cmocka_unit_test(test_ram_pages), /* last: it uses up the static pool */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
