@@ -57,7 +57,7 @@ int stage2_init(struct stage2 *s2)
 	s2->pt.alloc = s2_alloc;
 	s2->pt.ctx = &pool;
 	s2->pt.start_level = bits >= S2_MIN_L0_IPA_BITS ? 0 : 1;
-	s2->pt.root = pt_pool_alloc(&pool);
+	s2->pt.root = s2_alloc(&pool); /* a root too may come from the added pool */
 	if (!s2->pt.root)
 		return PT_ERR_NOMEM;
 	s2->vtcr = VTCR_RES1 | VTCR_T0SZ(bits) |

@@ -312,9 +312,7 @@ static int claim_skiff(struct asg_ctx *c)
 	/* with stage2-4k-pages its tables are part of it (assign_stage2_place) */
 	if (c->cfg->stage2_4k_pages && !in_ram(p, c->skiff_base, c->skiff_end))
 		return asg_fail(
-			c,
-			"0x%llx-0x%llx, its image and the tables of stage2-4k-pages, is not "
-			"inside one RAM range: turn stage2-4k-pages off or give more RAM",
+			c, "0x%llx-0x%llx (with stage2-4k-pages's tables) is not in one RAM range",
 			(unsigned long long)c->skiff_base, (unsigned long long)c->skiff_end);
 	for (i = 0; i < p->resv_count; i++) {
 		if (ranges_overlap(c->skiff_base, c->skiff_end - c->skiff_base, p->resv[i].r.base,
@@ -1618,14 +1616,17 @@ static int check_sub_pages(struct asg_ctx *c, int g, const struct assignment *a)
 
 unsigned int assign_stage2_more_tables(const struct platform *plat, const struct config *cfg)
 {
-	struct pt_range r[PLAT_MAX_MEM];
-	unsigned int i;
+	struct pt_range r[PLAT_MAX_MEM + CONFIG_MAX_CHANNELS];
+	unsigned int i, n = 0;
 
 	if (!cfg->stage2_4k_pages)
 		return 0;
 	for (i = 0; i < plat->mem_count && i < PLAT_MAX_MEM; i++)
-		r[i] = (struct pt_range){ plat->mem[i].base, plat->mem[i].size };
-	return pt_tables_paged(r, i, 0) +
+		r[n++] = (struct pt_range){ plat->mem[i].base, plat->mem[i].size };
+	/* a channel's memory is mapped by a second guest too */
+	for (i = 0; i < cfg->nr_channels && i < CONFIG_MAX_CHANNELS; i++)
+		r[n++] = (struct pt_range){ cfg->channel[i].mem.base, cfg->channel[i].mem.size };
+	return pt_tables_paged(r, n, 0) +
 	       cfg->nr_guests * (ASSIGN_MAX_MEM + CONFIG_MAX_CHANNELS) * S2_PAGED_SLACK_PER_RANGE;
 }
 
@@ -1680,6 +1681,8 @@ static int check_stage2(struct asg_ctx *c, const struct assignment *out)
 
 		tables = t > PT_TABLES_MANY - tables ? PT_TABLES_MANY : tables + t;
 	}
+	if (more >= PT_TABLES_MANY)
+		return asg_fail(c, "stage2-4k-pages: too much RAM to map page by page");
 	if (tables > STAGE2_POOL_TABLES + more)
 		return asg_fail(c,
 				"their stage-2 maps need %u translation tables, more than skiff's "

@@ -8,6 +8,8 @@ devices, its kernel put in its RAM by QEMU's loader, its output on skiff's virtu
                      sees no foreign interrupt
   trio-a, trio-b     hostile (2 CPUs), canary, lifecycle (1 each) at -smp 4, in two orders:
                      lifecycle resets itself twice and powers off while the others run
+  trio-a-4k          trio-a with stage2-4k-pages: guest RAM page by page at stage 2, the
+                     later guests' tables (roots included) from the pool it adds
   reset-fw_cfg       the lifecycle guest alone, its kernel from fw_cfg: restarted twice,
                      read from fw_cfg afresh each time
   idle-guest         a guest with nothing to run beside one that powers off: the machine
@@ -94,6 +96,13 @@ CASES = [
                                 lifecycle("guest@2", [1], 2)])),
     ("hostile-1m", 2, lambda: seal([canary("guest@0", [0], 0),
                                     hostile("guest@1", [1], 1, BIG_OPS)])),
+    # trio-a with RAM mapped page by page at stage 2: the hostile guest's probes against 4 KiB
+    # stage-2 pages, and three guests' tables past the static pool (the later roots come
+    # from stage2-4k-pages's added pool)
+    ("trio-a-4k", 4, lambda: seal([hostile("guest@0", [0, 1], 0, TRIO_OPS),
+                                   canary("guest@1", [2], 1, rtc=False),
+                                   lifecycle("guest@2", [3], 2)]),
+     ("stats-at-exit;", "stage2-4k-pages;")),
 ]
 
 
@@ -130,13 +139,14 @@ def checks(console, guests):
     return f
 
 
-def case(name, smp, make):
+def case(name, smp, make, skiff_props=("stats-at-exit;",)):
     def run(tap):
         guests = make()
         missing = [p for p in [SKIFF] + [g["image"] for g in guests] if not os.path.exists(p)]
         if missing:
             return tap.ok(False, name, ["%s not found: run make" % rel(p) for p in missing])
-        dtb, err = multi.build_config(guests, os.path.join(LOGS, "multi-" + name))
+        dtb, err = multi.build_config(guests, os.path.join(LOGS, "multi-" + name),
+                                      skiff_props)
         if err:
             return tap.ok(False, name, [err])
         waiting = set(g["name"] for g in guests if g["kind"] != "canary")

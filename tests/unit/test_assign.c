@@ -630,8 +630,7 @@ static void test_stage2_pages(void **state)
 	assert_int_equal(assign_guests(host.data, &plat, &cfg, base, end, &ledger, out, note, err,
 				       sizeof(err)),
 			 -1);
-	assert_non_null(strstr(err, "its image and the tables of stage2-4k-pages, is not inside "
-				    "one RAM range"));
+	assert_non_null(strstr(err, "(with stage2-4k-pages's tables) is not in one RAM range"));
 
 	/* without it: nothing taken */
 	cfg.stage2_4k_pages = false;

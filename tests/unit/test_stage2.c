@@ -120,6 +120,14 @@ static void test_ram_pages(void **state)
 	assert_int_equal(level, 2);
 	/* the tables came from both pools: the static one holds 64 */
 	assert_true(more[0][0] != 0 || more[1][0] != 0);
+	/* the static pool used up: a second guest's root comes from the added one */
+	{
+		struct stage2 other = init_with(2);
+
+		assert_true((uint64_t *)other.pt.root >= &more[0][0] &&
+			    (uint64_t *)other.pt.root <= &more[599][0]);
+		assert_int_equal(stage2_map_ram(&other, 4 * SZ_1G, SZ_2M), 0);
+	}
 }
 
 /* 48 bits of PA: the root is a level-0 table, one entry 512 GiB. */
