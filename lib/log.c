@@ -546,41 +546,14 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void cpu_prefix(char *prefix, size_t size, unsigned int cpu)
-{
-	fmt_snprintf(prefix, size, "cpu%u: ", cpu);
-}
-
-void log_cpu(unsigned int cpu, const char *fmt, ...)
+void log_cpu_line(int owner, bool force, unsigned int cpu, const char *fmt, ...)
 {
 	char prefix[16];
 	va_list ap;
 
-	cpu_prefix(prefix, sizeof(prefix), cpu);
+	fmt_snprintf(prefix, sizeof(prefix), "cpu%u: ", cpu);
 	va_start(ap, fmt);
-	emit_v(LOG_SKIFF, false, prefix, fmt, ap);
-	va_end(ap);
-}
-
-void log_cpu_alert(unsigned int cpu, const char *fmt, ...)
-{
-	char prefix[16];
-	va_list ap;
-
-	cpu_prefix(prefix, sizeof(prefix), cpu);
-	va_start(ap, fmt);
-	emit_v(LOG_SKIFF, true, prefix, fmt, ap);
-	va_end(ap);
-}
-
-void log_cpu_private(unsigned int cpu, const char *fmt, ...)
-{
-	char prefix[16];
-	va_list ap;
-
-	cpu_prefix(prefix, sizeof(prefix), cpu);
-	va_start(ap, fmt);
-	emit_v(LOG_PRIVATE, true, prefix, fmt, ap);
+	emit_v(owner, force, prefix, fmt, ap);
 	va_end(ap);
 }
 

@@ -85,12 +85,15 @@ uint64_t log_ring_read(int viewer, uint64_t offset, char *buf, uint64_t len, uin
 uint64_t log_guest_suppressed(int g);
 
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_cpu(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "skiff: cpuN: ..." as owner's line, force: printed even when a guest owns the console */
+void log_cpu_line(int owner, bool force, unsigned int cpu, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define log_cpu(cpu, ...) log_cpu_line(LOG_SKIFF, false, cpu, __VA_ARGS__)
 /* Like log_cpu, but printed on the console even when a guest owns it (a CPU is lost). */
-void log_cpu_alert(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_cpu_alert(cpu, ...) log_cpu_line(LOG_SKIFF, true, cpu, __VA_ARGS__)
 /* Like log_cpu_alert, but in no guest's view and never on a console a guest owns: what may
  * hold any guest's data (an EL2 fault's registers). Printed when skiff has the console. */
-void log_cpu_private(unsigned int cpu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_cpu_private(cpu, ...) log_cpu_line(LOG_PRIVATE, true, cpu, __VA_ARGS__)
 /* A line about guest g ("skiff: guest@N: ..."), readable by g only: skiff's own events. */
 void log_guest(int g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same, printed even when a guest owns the console. */

@@ -15,8 +15,7 @@
  * instruction): an exception in its middle counts it all, which a spin loop's blocks never
  * have. Counts are atomic adds: the callbacks of every vCPU thread run at once.
  *
- * The plugin API is declared here, from QEMU's documented interface (docs/devel/tcg-plugins:
- * API version 1, QEMU 7.2); no QEMU header is installed on this host.
+ * The plugin API: qemu_plugin_api.h.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,34 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT __attribute__((visibility("default")))
-
-/* ---- QEMU's plugin API (version 1), the part used */
-typedef uint64_t qemu_plugin_id_t;
-typedef struct {
-	const char *target_name;
-	struct {
-		int min, cur;
-	} version;
-	bool system_emulation;
-	union {
-		struct {
-			int smp_vcpus, max_vcpus;
-		} system;
-	};
-} qemu_info_t;
-struct qemu_plugin_tb;
-enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
-typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
-					  enum qemu_plugin_cb_flags flags, void *userdata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-EXPORT int qemu_plugin_version = 1;
+#include "qemu_plugin_api.h"
 
 /* ---- the count */
 struct block {
@@ -121,8 +93,7 @@ static void at_exit(qemu_plugin_id_t id, void *u)
 	fclose(f);
 }
 
-EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
-			       char **argv)
+EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
 	int i;
 

@@ -22,8 +22,7 @@
  * starts (one callback a block, not one an instruction); a mark adds the instructions of its
  * block up to itself, a start counts from itself.
  *
- * The plugin API is declared here, from QEMU's documented interface (docs/devel/tcg-plugins:
- * API version 1, QEMU 7.2); no QEMU header is installed on this host.
+ * The plugin API: qemu_plugin_api.h.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,42 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT __attribute__((visibility("default")))
 #define MARK_A32 0xee190f1du
 #define START_WFI 0xee191f1du /* mrc p15, 0, r1, c9, c13, 0 */
 #define START_RFE 0xee192f1du /* the same into r2 */
 #define MAX_MARKS 65536
 
-/* ---- QEMU's plugin API (version 1), the part used */
-typedef uint64_t qemu_plugin_id_t;
-typedef struct {
-	const char *target_name;
-	struct {
-		int min, cur;
-	} version;
-	bool system_emulation;
-	union {
-		struct {
-			int smp_vcpus, max_vcpus;
-		} system;
-	};
-} qemu_info_t;
-struct qemu_plugin_tb;
-struct qemu_plugin_insn;
-enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
-typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
-					  enum qemu_plugin_cb_flags flags, void *userdata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
-const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
-size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
-void qemu_plugin_outs(const char *string);
-EXPORT int qemu_plugin_version = 1;
+#include "qemu_plugin_api.h"
 
 /* ---- the count (QEMU runs the callbacks of every vCPU in its one TCG thread under icount) */
 static unsigned int rt_vcpu;

@@ -859,6 +859,31 @@ static void test_random(void **state)
  * from level 1; the estimate is exactly the tables pt_map() took, the root included. It is
  * what lets assignment refuse a configuration whose stage 2 would not fit (issue 9 review).
  */
+/* Up to n random, disjoint ranges of at most max_size (inside a level-1 root's 39 bits when
+ * level is 1) mapped into f, and listed in rs; how many. */
+static unsigned int map_random_ranges(struct fixture *f, struct pt_range *rs, unsigned int n,
+				      unsigned int level, uint64_t max_size)
+{
+	unsigned int i, got = 0, tries = 0;
+
+	while (got < n && ++tries < 10000) {
+		struct range r;
+		bool clash = false;
+
+		rand_range(&r);
+		if (r.size > max_size || (level == 1 && r.va + r.size > (1ULL << 39)))
+			continue;
+		for (i = 0; i < got && !clash; i++)
+			clash = r.va < rs[i].base + rs[i].size && rs[i].base < r.va + r.size;
+		if (clash)
+			continue;
+		rs[got].base = r.va;
+		rs[got++].size = r.size;
+		assert_int_equal(pt_map(&f->pt, r.va, r.va, r.size, r.attrs), PT_OK);
+	}
+	return got;
+}
+
 static void test_tables_needed(void **state)
 {
 	unsigned int round, level;
@@ -869,26 +894,10 @@ static void test_tables_needed(void **state)
 		for (level = 0; level <= 1; level++) {
 			struct pt_range rs[24] = { { 0, 0 } };
 			struct fixture *f;
-			unsigned int n = 1 + rng_below(24), i, got = 0, tries = 0;
+			unsigned int got;
 
 			assert_int_equal(setup_level((void **)&f, level), 0);
-			while (got < n && ++tries < 10000) {
-				struct range r;
-				bool clash = false;
-
-				rand_range(&r);
-				if (level == 1 && r.va + r.size > (1ULL << 39))
-					continue;
-				for (i = 0; i < got && !clash; i++)
-					clash = r.va < rs[i].base + rs[i].size &&
-						rs[i].base < r.va + r.size;
-				if (clash)
-					continue;
-				rs[got].base = r.va;
-				rs[got++].size = r.size;
-				assert_int_equal(pt_map(&f->pt, r.va, r.va, r.size, r.attrs),
-						 PT_OK);
-			}
+			got = map_random_ranges(f, rs, 1 + rng_below(24), level, ~0ull);
 			if (pt_tables_needed(rs, got, level) != f->pool.npages)
 				fail_msg("round %u, start level %u, %u ranges: estimate %u, built "
 					 "%u",
@@ -904,7 +913,7 @@ static void test_tables_needed(void **state)
  * pt_tables_paged() bounds the tables such a map takes (exact for one range). */
 static void test_no_blocks(void **state)
 {
-	unsigned int round, level, i;
+	unsigned int round, level;
 
 	(void)state;
 	rng_state = 0xb10c5ULL;
@@ -930,28 +939,11 @@ static void test_no_blocks(void **state)
 		for (level = 0; level <= 1; level++) {
 			struct pt_range rs[8] = { { 0, 0 } };
 			struct fixture *f;
-			unsigned int n = 1 + rng_below(8), got = 0, tries = 0;
+			unsigned int got;
 
 			assert_int_equal(setup_level((void **)&f, level), 0);
 			f->pt.no_blocks = true;
-			while (got < n && ++tries < 10000) {
-				struct range r;
-				bool clash = false;
-
-				rand_range(&r);
-				if (r.size > 64 * SZ_2M ||
-				    (level == 1 && r.va + r.size > (1ULL << 39)))
-					continue;
-				for (i = 0; i < got && !clash; i++)
-					clash = r.va < rs[i].base + rs[i].size &&
-						rs[i].base < r.va + r.size;
-				if (clash)
-					continue;
-				rs[got].base = r.va;
-				rs[got++].size = r.size;
-				assert_int_equal(pt_map(&f->pt, r.va, r.va, r.size, r.attrs),
-						 PT_OK);
-			}
+			got = map_random_ranges(f, rs, 1 + rng_below(8), level, 64 * SZ_2M);
 			if (1 + pt_tables_paged(rs, got, level) < f->pool.npages)
 				fail_msg("round %u, start level %u: bound %u below the %u built",
 					 round, level, 1 + pt_tables_paged(rs, got, level),
