@@ -143,9 +143,8 @@ static void take_stage2_tables(struct plat_range loader_dtb)
 	mmu_set_reserved(res);
 	if (loader_dtb.size && base < loader_dtb.base + loader_dtb.size &&
 	    loader_dtb.base < base + size)
-		fatal("config: stage2-4k-pages: its tables at 0x%llx+0x%llx would overwrite the "
-		      "boot "
-		      "loader's device tree at 0x%llx: load it elsewhere",
+		fatal("config: stage2-4k-pages: its tables at 0x%llx+0x%llx would overwrite "
+		      "the boot loader's device tree at 0x%llx: load it elsewhere",
 		      (unsigned long long)base, (unsigned long long)size,
 		      (unsigned long long)loader_dtb.base);
 	stage2_add_pool((uint64_t(*)[PT_ENTRIES])(uintptr_t)base, n);
