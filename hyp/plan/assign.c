@@ -1649,11 +1649,13 @@ unsigned int assign_stage2_place(const struct platform *plat, const struct confi
 	return n;
 }
 
-/* A guest's stage-2 tables: its devices' with blocks; its RAM and channels' page by page when
- * stage2-4k-pages (an upper bound: the upper levels are counted twice). */
-static unsigned int stage2_tables(const struct config *cfg, const struct assignment *a)
+/* A guest's stage-2 tables: its devices' with blocks, and on a GICv2 host the GICC pages
+ * hyp/core/vm.c maps to GICV; its RAM and channels' page by page when stage2-4k-pages (an
+ * upper bound: the upper levels are counted twice). */
+static unsigned int stage2_tables(const struct platform *p, const struct config *cfg,
+				  const struct assignment *a)
 {
-	struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO + CONFIG_MAX_CHANNELS];
+	struct pt_range r[ASSIGN_MAX_MEM + ASSIGN_MAX_MMIO + CONFIG_MAX_CHANNELS + 1];
 	unsigned int n = 0, paged, i;
 
 	for (i = 0; i < a->nr_mem; i++)
@@ -1663,6 +1665,8 @@ static unsigned int stage2_tables(const struct config *cfg, const struct assignm
 	paged = n;
 	for (i = 0; i < a->nr_mmio; i++)
 		r[n++] = (struct pt_range){ a->mmio[i].base, a->mmio[i].size };
+	if (p->gic_version == 2)
+		r[n++] = (struct pt_range){ p->gicc.base & ~(PT_PAGE_SIZE - 1), 2 * PT_PAGE_SIZE };
 	if (!cfg->stage2_4k_pages)
 		return pt_tables_needed(r, n, 0);
 	return pt_tables_needed(r + paged, n - paged, 0) + pt_tables_paged(r, paged, 0);
@@ -1677,7 +1681,7 @@ static int check_stage2(struct asg_ctx *c, const struct assignment *out)
 
 	set_where(c, "guests");
 	for (g = 0; g < c->cfg->nr_guests; g++) {
-		unsigned int t = stage2_tables(c->cfg, &out[g]);
+		unsigned int t = stage2_tables(c->plat, c->cfg, &out[g]);
 
 		tables = t > PT_TABLES_MANY - tables ? PT_TABLES_MANY : tables + t;
 	}
