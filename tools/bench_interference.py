@@ -75,17 +75,20 @@ def say(msg):
     print("bench: " + msg, flush=True)
 
 
-def build_plugin():
-    """build/bench/rt_window.so from bench/plugin/rt_window.c (host gcc); None or why not."""
-    os.makedirs(BENCH_DIR, exist_ok=True)
+def build_plugin(src=None, out=None):
+    """A QEMU plugin from its source (host gcc): by default build/bench/rt_window.so from
+    bench/plugin/rt_window.c (tools/profile-contention.py builds its own with it); None or why
+    not."""
+    src, out = src or PLUGIN_SRC, out or PLUGIN
+    os.makedirs(os.path.dirname(out), exist_ok=True)
     try:
         p = subprocess.run([os.environ.get("HOSTCC", "gcc"), "-shared", "-fPIC", "-O2", "-Wall",
-                            "-Wextra", "-Werror", "-o", PLUGIN, PLUGIN_SRC],
+                            "-Wextra", "-Werror", "-o", out, src],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return "cannot build %s: %s" % (rel(PLUGIN_SRC), e)
+        return "cannot build %s: %s" % (rel(src), e)
     if p.returncode:
-        return "cannot build %s: %s" % (rel(PLUGIN_SRC), p.stdout.decode(errors="replace")[-300:])
+        return "cannot build %s: %s" % (rel(src), p.stdout.decode(errors="replace")[-300:])
     return None
 
 

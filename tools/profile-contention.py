@@ -42,17 +42,7 @@ LISTED = (0, 1 << 32)
 
 def build_plugin():
     """build/bench/block_count.so (host gcc); None or why not."""
-    os.makedirs(bench.BENCH_DIR, exist_ok=True)
-    try:
-        p = subprocess.run([os.environ.get("HOSTCC", "gcc"), "-shared", "-fPIC", "-O2", "-Wall",
-                            "-Wextra", "-Werror", "-o", PLUGIN, PLUGIN_SRC],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return "cannot build %s: %s" % (bench.rel(PLUGIN_SRC), e)
-    if p.returncode:
-        return "cannot build %s: %s" % (bench.rel(PLUGIN_SRC),
-                                        p.stdout.decode(errors="replace")[-300:])
-    return None
+    return bench.bench_interference.build_plugin(PLUGIN_SRC, PLUGIN)
 
 
 def read_counts(path):

@@ -288,16 +288,6 @@ static bool uart_given(const struct asg_ctx *c)
 	return false;
 }
 
-static bool in_ram(const struct platform *p, uint64_t base, uint64_t end)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->mem_count; i++)
-		if (base >= p->mem[i].base && end >= base && end - p->mem[i].base <= p->mem[i].size)
-			return true;
-	return false;
-}
-
 static int claim_skiff(struct asg_ctx *c)
 {
 	const struct platform *p = c->plat;
@@ -310,7 +300,8 @@ static int claim_skiff(struct asg_ctx *c)
 				(unsigned long long)c->skiff_base,
 				(unsigned long long)c->skiff_end);
 	/* with stage2-4k-pages its tables are part of it (assign_stage2_place) */
-	if (c->cfg->stage2_4k_pages && !in_ram(p, c->skiff_base, c->skiff_end))
+	if (c->cfg->stage2_4k_pages &&
+	    !in_ranges(p->mem, p->mem_count, c->skiff_base, c->skiff_end - c->skiff_base))
 		return asg_fail(
 			c, "0x%llx-0x%llx (with stage2-4k-pages's tables) is not in one RAM range",
 			(unsigned long long)c->skiff_base, (unsigned long long)c->skiff_end);
@@ -1634,12 +1625,13 @@ unsigned int assign_stage2_place(const struct platform *plat, const struct confi
 				 uint64_t *skiff_base, uint64_t *skiff_end, uint64_t *tables)
 {
 	unsigned int n = assign_stage2_more_tables(plat, cfg);
-	uint64_t size = (uint64_t)n * PT_PAGE_SIZE;
+	uint64_t size = (uint64_t)n * PT_PAGE_SIZE, whole = *skiff_end - *skiff_base + size;
 
 	if (!n)
 		return 0;
-	if (!in_ram(plat, *skiff_base, *skiff_end + size) &&
-	    in_ram(plat, *skiff_base - size, *skiff_end) && *skiff_base >= size) {
+	/* after the image, unless RAM ends there and there is room before it */
+	if (!in_ranges(plat->mem, plat->mem_count, *skiff_base, whole) && *skiff_base >= size &&
+	    in_ranges(plat->mem, plat->mem_count, *skiff_base - size, whole)) {
 		*skiff_base -= size;
 		*tables = *skiff_base;
 		return n;
